@@ -1,0 +1,48 @@
+"""Shared model base and the batch parser that skips (and reports) bad records."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+
+class ApiModel(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+
+
+M = TypeVar("M", bound=ApiModel)
+
+
+@dataclass(frozen=True)
+class SkippedRecord:
+    kind: str
+    record_id: Any
+    reason: str
+
+    def __str__(self) -> str:
+        return f"skipped {self.kind} {self.record_id}: {self.reason}"
+
+
+def _reason(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "record"
+    return f"{where}: {first['msg']}"
+
+
+def parse_many(model: type[M], records: Iterable[Any]) -> tuple[list[M], list[SkippedRecord]]:
+    """Parse every record it can; one malformed record never sinks the batch."""
+    parsed: list[M] = []
+    skipped: list[SkippedRecord] = []
+    for record in records:
+        record_id = record.get("id") if isinstance(record, dict) else None
+        if not isinstance(record, dict):
+            skipped.append(SkippedRecord(model.__name__, record_id, f"not an object: {type(record).__name__}"))
+            continue
+        try:
+            parsed.append(model.model_validate(record))
+        except ValidationError as exc:
+            skipped.append(SkippedRecord(model.__name__, record_id, _reason(exc)))
+    return parsed, skipped

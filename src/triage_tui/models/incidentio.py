@@ -1,0 +1,113 @@
+"""incident.io objects: incidents, severities, statuses, roles, updates, attachments."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import Field, field_validator
+
+from triage_tui.models.base import ApiModel
+
+
+class IncidentUser(ApiModel):
+    id: str
+    name: str | None = None
+    email: str | None = None
+    slack_user_id: str | None = None
+
+
+class Actor(ApiModel):
+    user: IncidentUser | None = None
+
+
+class Severity(ApiModel):
+    id: str
+    name: str
+    rank: int = 0
+    description: str | None = None
+
+
+class IncidentStatus(ApiModel):
+    id: str
+    name: str
+    category: str = "active"  # triage, declined, merged, canceled, live/active, learning, closed
+    rank: int = 0
+
+
+class IncidentRole(ApiModel):
+    id: str
+    name: str
+    role_type: str | None = None
+    shortform: str | None = None
+    description: str | None = None
+
+
+class RoleAssignment(ApiModel):
+    role: IncidentRole
+    assignee: IncidentUser | None = None
+
+
+class Incident(ApiModel):
+    id: str
+    reference: str
+    name: str
+    summary: str | None = None
+    permalink: str | None = None
+    incident_status: IncidentStatus
+    severity: Severity | None = None
+    incident_role_assignments: list[RoleAssignment] = Field(default_factory=list)
+    created_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+    mode: str | None = None
+    visibility: str | None = None
+    slack_channel_name: str | None = None
+
+    @field_validator("incident_role_assignments", mode="before")
+    @classmethod
+    def _never_null(cls, value):
+        return [] if value is None else value
+
+    @property
+    def number(self) -> str:
+        """INC-123 -> "123": the suffix of the `incident/<number>` ticket tag."""
+        return self.reference.rsplit("-", 1)[-1]
+
+    @property
+    def is_live(self) -> bool:
+        return self.incident_status.category in {"triage", "active", "live"}
+
+    def assignee_of(self, role_name: str) -> IncidentUser | None:
+        for assignment in self.incident_role_assignments:
+            if assignment.role.name.lower() == role_name.lower() and assignment.assignee:
+                return assignment.assignee
+        return None
+
+    def lead(self) -> IncidentUser | None:
+        for assignment in self.incident_role_assignments:
+            if assignment.role.role_type == "lead" and assignment.assignee:
+                return assignment.assignee
+        return None
+
+
+class IncidentUpdate(ApiModel):
+    id: str
+    incident_id: str
+    message: str | None = None
+    new_incident_status: IncidentStatus | None = None
+    new_severity: Severity | None = None
+    updater: Actor | None = None
+    created_at: dt.datetime | None = None
+
+
+class ExternalResource(ApiModel):
+    external_id: str
+    resource_type: str
+    permalink: str | None = None
+    title: str | None = None
+
+
+class IncidentAttachment(ApiModel):
+    id: str
+    incident_id: str
+    resource: ExternalResource
+    created_at: dt.datetime | None = None

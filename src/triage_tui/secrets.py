@@ -1,0 +1,96 @@
+"""API tokens: environment variables first, then the system keyring.
+
+keyring is imported lazily: its backend detection costs ~100 ms, which start-up with
+env-var tokens (the demo, CI, most SSH boxes) should not pay.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+SERVICE = "triage-tui"
+SOURCES = ("zendesk", "incidentio", "github")
+
+HEADLESS_HINT = (
+    "no keyring backend is available (common over SSH): set {env} instead, "
+    "or `pip install keyrings.alt` for a file-based keyring"
+)
+
+
+class SecretError(Exception):
+    """A token problem phrased for the user."""
+
+
+@dataclass(frozen=True)
+class Token:
+    source: str
+    value: str | None
+    origin: str  # "env TRIAGE_ZENDESK_TOKEN", "keyring", "missing", "keyring unavailable: ..."
+
+    def __repr__(self) -> str:  # never leak the value into a traceback or log
+        shown = "set" if self.value else "unset"
+        return f"Token(source={self.source!r}, value=<{shown}>, origin={self.origin!r})"
+
+
+def env_name(source: str) -> str:
+    return f"TRIAGE_{source.upper()}_TOKEN"
+
+
+def _check(source: str) -> None:
+    if source not in SOURCES:
+        raise SecretError(f"unknown service {source!r}: expected one of {', '.join(SOURCES)}")
+
+
+def _keyring():
+    import keyring
+    import keyring.errors
+
+    return keyring, keyring.errors
+
+
+def lookup(source: str, environ: dict[str, str] | None = None) -> Token:
+    """Find `source`'s token: env var, then keyring. Never raises for a missing token."""
+    _check(source)
+    environ = os.environ if environ is None else environ
+    name = env_name(source)
+    if environ.get(name):
+        return Token(source, environ[name], f"env {name}")
+    try:
+        keyring, errors = _keyring()
+        value = keyring.get_password(SERVICE, source)
+    except Exception as exc:  # keyring backends raise many kinds; none may crash start-up
+        if type(exc).__name__ == "NoKeyringError":
+            return Token(source, None, "keyring unavailable: " + HEADLESS_HINT.format(env=name))
+        return Token(source, None, f"keyring error ({type(exc).__name__}); set {name} instead")
+    if value:
+        return Token(source, value, "keyring")
+    return Token(source, None, f"missing: run `triage-tui auth set {source}` or set {name}")
+
+
+def store(source: str, value: str) -> None:
+    _check(source)
+    if not value:
+        raise SecretError("an empty token was not stored")
+    try:
+        keyring, _ = _keyring()
+        keyring.set_password(SERVICE, source, value)
+    except Exception as exc:
+        if type(exc).__name__ == "NoKeyringError":
+            raise SecretError(HEADLESS_HINT.format(env=env_name(source))) from None
+        raise SecretError(f"the keyring refused the token ({type(exc).__name__})") from None
+
+
+def clear(source: str) -> bool:
+    """Remove the stored token; False when there was none."""
+    _check(source)
+    try:
+        keyring, errors = _keyring()
+        keyring.delete_password(SERVICE, source)
+    except Exception as exc:
+        if type(exc).__name__ == "PasswordDeleteError":
+            return False
+        if type(exc).__name__ == "NoKeyringError":
+            raise SecretError(HEADLESS_HINT.format(env=env_name(source))) from None
+        raise SecretError(f"the keyring refused ({type(exc).__name__})") from None
+    return True

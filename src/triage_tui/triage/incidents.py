@@ -1,0 +1,164 @@
+"""Linking tickets to incidents, the incident macro, and the "raise an incident" hint."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+INCIDENT_TAG_PREFIX = "incident/"
+TEMPLATE_TITLE = "Incident information"
+_REFERENCE = re.compile(r"^[A-Za-z]+-(\d+)$")
+
+
+def incident_tag(reference: str) -> str:
+    """INC-123 -> "incident/123"."""
+    match = _REFERENCE.match(reference.strip())
+    number = match.group(1) if match else reference.strip()
+    return f"{INCIDENT_TAG_PREFIX}{number}"
+
+
+def incident_numbers(tags: Iterable[str]) -> list[str]:
+    return [tag.removeprefix(INCIDENT_TAG_PREFIX) for tag in tags if tag.startswith(INCIDENT_TAG_PREFIX)]
+
+
+@dataclass(frozen=True)
+class Impact:
+    broken: str = ""
+    works: str = ""
+    degraded: str = ""
+
+
+def incident_macro_text(reference: str, name: str, impact: Impact, status_page_url: str) -> str:
+    """The customer-facing reply: what is broken, what works, where to follow along."""
+    lines = [
+        "Hey {{ticket.requester.first_name | default: 'there'}},",
+        "",
+        "Thanks for reaching out. We're currently dealing with an incident that is "
+        "affecting this: " + name.strip() + ".",
+        "",
+    ]
+    if impact.broken:
+        lines.append(f"What is affected: {impact.broken.strip()}")
+    if impact.degraded:
+        lines.append(f"What is degraded: {impact.degraded.strip()}")
+    if impact.works:
+        lines.append(f"What still works: {impact.works.strip()}")
+    lines += [
+        "",
+        f"You can follow progress on our status page: {status_page_url}",
+        "We'll update this ticket as soon as it is resolved.",
+        "",
+        "{{current_user.first_name}}",
+    ]
+    return "\n".join(lines)
+
+
+def incident_macro(
+    template_actions: Sequence[dict],
+    reference: str,
+    name: str,
+    impact: Impact,
+    status_page_url: str,
+) -> dict:
+    """A new macro cloned from "Incident information", carrying the `incident/<n>` tag.
+
+    The template's non-comment actions (status, group, ...) are kept; its comment is replaced
+    by this incident's text and the tag is appended to any tags it already adds.
+    """
+    tag = incident_tag(reference)
+    actions: list[dict] = []
+    tags_done = False
+    for action in template_actions:
+        field = action.get("field")
+        if field in ("comment_value", "comment_value_html"):
+            continue
+        if field == "current_tags":
+            existing = str(action.get("value") or "").split()
+            actions.append({"field": "current_tags", "value": " ".join(dict.fromkeys(existing + [tag]))})
+            tags_done = True
+            continue
+        actions.append(dict(action))
+    actions.insert(0, {"field": "comment_value", "value": incident_macro_text(reference, name, impact, status_page_url)})
+    if not tags_done:
+        actions.append({"field": "current_tags", "value": tag})
+    return {"macro": {"title": f"Incident {reference}: {name.strip()}", "active": True, "actions": actions}}
+
+
+def is_incident_macro(title: str, reference: str) -> bool:
+    return title.startswith(f"Incident {reference}:")
+
+
+def follow_up_text(reference: str, name: str, status_page_url: str) -> str:
+    return "\n".join(
+        [
+            "Hey {{ticket.requester.first_name | default: 'there'}},",
+            "",
+            f"Good news: the incident affecting {name.strip()} has been resolved. "
+            "Everything should be working as expected again.",
+            f"The full write-up is on our status page: {status_page_url}",
+            "",
+            "If you still see a problem, just reply here and we'll take a look.",
+            "",
+            "{{current_user.first_name}}",
+        ]
+    )
+
+
+_WORD = re.compile(r"[a-z][a-z0-9_-]{3,}")
+_STOPWORDS = frozenset(
+    "this that with from have been were what when your into there their they them then than "
+    "just also some more does doesnt dont cant isnt wont about after before please thanks hello "
+    "since still being would could should which where while other here only help issue problem "
+    "ticket working work".split()
+)
+
+
+def _keywords(text: str) -> frozenset[str]:
+    return frozenset(word for word in _WORD.findall(text.lower()) if word not in _STOPWORDS)
+
+
+@dataclass(frozen=True)
+class PatternHint:
+    ticket_ids: tuple[int, ...]
+    shared_words: tuple[str, ...]
+    group_id: int | None
+
+    def message(self) -> str:
+        return (
+            f"{len(self.ticket_ids)} new tickets in a short window mention "
+            f"{', '.join(self.shared_words)}: is this an incident? Raise one if so."
+        )
+
+
+def pattern_hint(
+    tickets: Iterable[tuple[int, dt.datetime, str, int | None]],
+    now: dt.datetime,
+    *,
+    window: dt.timedelta = dt.timedelta(hours=1),
+    min_tickets: int = 3,
+    min_shared: int = 2,
+) -> PatternHint | None:
+    """Several new tickets within `window`, same product area, same wording: hint an incident.
+
+    `tickets` are (id, created_at, subject + first message, group id). Tickets already tagged
+    with an incident should be left out by the caller.
+    """
+    recent = [(tid, _keywords(text), group) for tid, created, text, group in tickets if now - created <= window]
+    best: PatternHint | None = None
+    for anchor_id, anchor_words, anchor_group in recent:
+        cluster = [
+            (tid, words)
+            for tid, words, group in recent
+            if group == anchor_group and len(words & anchor_words) >= min_shared
+        ]
+        if len(cluster) < min_tickets:
+            continue
+        shared = frozenset.intersection(*(words for _, words in cluster))
+        if len(shared) < min_shared:
+            continue
+        ids = tuple(sorted(tid for tid, _ in cluster))
+        if best is None or len(ids) > len(best.ticket_ids):
+            best = PatternHint(ids, tuple(sorted(shared))[:5], anchor_group)
+    return best

@@ -1,0 +1,135 @@
+"""The Support Hero's queue order, straight from the handbook.
+
+1. requests where Customer Success tagged the team;
+2. Open, escalated tickets of the team with High (or Urgent) priority;
+3. Open, escalated tickets with Normal priority;
+4. New and Open non-escalated tickets nearing breach (within the 3h stage) or breached;
+5. Open tickets with Low priority;
+6. everything else that still awaits us;
+7. tickets waiting on the customer (Pending, On-hold).
+Within a tier the ticket closest to breaching comes first (no cherry-picking), ties by id.
+
+Everything that does not depend on "now" is computed once per ticket version (`TicketFacts`),
+so re-ranking after one change is a sort of precomputed keys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+TIER_LABELS = {
+    1: "CS",
+    2: "Esc-Hi",
+    3: "Esc",
+    4: "Breach",
+    5: "Low",
+    6: "Queue",
+    7: "Waiting",
+}
+WAITING_ON_CUSTOMER = frozenset({"pending", "hold"})
+AWAITING_US = frozenset({"new", "open"})
+UNSOLVED = AWAITING_US | WAITING_ON_CUSTOMER
+_FAR_FUTURE = dt.datetime.max.replace(tzinfo=dt.UTC).timestamp()
+
+
+@dataclass(frozen=True)
+class RankRules:
+    escalation_tag: str = "escalated"
+    cs_tag: str = "cs_tagged"
+    my_group_ids: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class TicketFacts:
+    """What ranking needs of one ticket, fixed for a given ticket version."""
+
+    id: int
+    status: str
+    priority: str | None = None
+    group_id: int | None = None
+    assignee_id: int | None = None
+    tags: frozenset[str] = field(default_factory=frozenset)
+    breach_at: dt.datetime | None = None
+    warn_at: dt.datetime | None = None  # when the 3h stage begins
+    paused_remaining: float | None = None
+    created_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+
+    @property
+    def breach_ts(self) -> float:
+        return self.breach_at.timestamp() if self.breach_at else _FAR_FUTURE
+
+
+def is_escalated(facts: TicketFacts, rules: RankRules) -> bool:
+    if rules.escalation_tag not in facts.tags:
+        return False
+    return not rules.my_group_ids or facts.group_id in rules.my_group_ids
+
+
+def nearing_breach(facts: TicketFacts, now: dt.datetime) -> bool:
+    return facts.warn_at is not None and now >= facts.warn_at
+
+
+def tier_of(facts: TicketFacts, now: dt.datetime, rules: RankRules) -> int | None:
+    """The handbook tier (1-7), or None for tickets that left the queue."""
+    status = facts.status
+    if status not in UNSOLVED:
+        return None
+    if rules.cs_tag in facts.tags:
+        return 1
+    if status in WAITING_ON_CUSTOMER:
+        return 7
+    escalated = is_escalated(facts, rules)
+    priority = facts.priority or "normal"
+    if status == "open" and escalated and priority in ("high", "urgent"):
+        return 2
+    if status == "open" and escalated and priority == "normal":
+        return 3
+    if not escalated and nearing_breach(facts, now):
+        return 4
+    if status == "open" and priority == "low":
+        return 5
+    return 6
+
+
+def sort_key(facts: TicketFacts, tier: int) -> tuple[int, float, int]:
+    if tier == 7 and facts.paused_remaining is not None:
+        # Waiting tickets have no breach moment; order them by what is left on the clock.
+        return (tier, facts.paused_remaining, facts.id)
+    return (tier, facts.breach_ts, facts.id)
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    facts: TicketFacts
+    tier: int
+
+
+def rank(tickets: Iterable[TicketFacts], now: dt.datetime, rules: RankRules) -> list[Ranked]:
+    """The queue in handbook order; solved, closed and deleted tickets drop out."""
+    keyed = []
+    for facts in tickets:
+        tier = tier_of(facts, now, rules)
+        if tier is not None:
+            keyed.append((sort_key(facts, tier), Ranked(facts, tier)))
+    keyed.sort(key=lambda pair: pair[0])
+    return [ranked for _, ranked in keyed]
+
+
+def next_ticket(queue: Sequence[Ranked], me: int | None) -> Ranked | None:
+    """The ticket to take now: the first one awaiting us that nobody else holds."""
+    for ranked in queue:
+        if ranked.tier == 7:
+            return None
+        assignee = ranked.facts.assignee_id
+        if assignee is None or assignee == me:
+            return ranked
+    return None
+
+
+def newest_first(tickets: Iterable[TicketFacts]) -> list[TicketFacts]:
+    """Incident triage view: the freshest tickets on top, to spot an incident's wave."""
+    epoch = dt.datetime.min.replace(tzinfo=dt.UTC)
+    return sorted(tickets, key=lambda f: (f.created_at or epoch, f.id), reverse=True)
