@@ -1,0 +1,89 @@
+"""Background activity for the demo: new tickets, customer replies and incident updates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+
+from triage_tui.sandbox.data import TOPICS, iso
+from triage_tui.sandbox.state import SandboxState
+
+
+class Activity:
+    def __init__(self, state: SandboxState, every_seconds: float, now: Callable[[], dt.datetime]) -> None:
+        self.state = state
+        self.every = every_seconds
+        self.now = now
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="sandbox-activity", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            self.step()
+
+    def step(self) -> str:
+        """One event, chosen by the seeded generator; returns what happened."""
+        with self.state.lock:
+            roll = self.state.rng.random()
+            if roll < 0.5:
+                return self._new_ticket()
+            if roll < 0.85:
+                return self._customer_reply()
+            return self._incident_update()
+
+    def _customer(self) -> dict:
+        customers = [u for u in self.state.users.values() if u.get("role") == "end-user"]
+        return self.state.rng.choice(customers)
+
+    def _new_ticket(self) -> str:
+        moment = self.now()
+        requester = self._customer()
+        group, subject, body = self.state.rng.choice(TOPICS)
+        ticket_id = self.state.new_id()
+        support = next((g["id"] for g in self.state.groups.values() if g["name"] == "Support"), None)
+        ticket = {
+            "url": f"https://example.zendesk.com/api/v2/tickets/{ticket_id}.json", "id": ticket_id, "subject": subject,
+            "raw_subject": subject, "description": body, "status": "new", "priority": "normal", "type": "question",
+            "requester_id": requester["id"], "submitter_id": requester["id"], "assignee_id": None,
+            "organization_id": requester.get("organization_id"), "group_id": support, "tags": [group.lower().split(" ")[0]],
+            "custom_fields": [], "created_at": iso(moment), "updated_at": iso(moment),
+        }
+        self.state.tickets[ticket_id] = ticket
+        self.state.metric_sets[ticket_id] = {"ticket_id": ticket_id, "requester_updated_at": iso(moment), "status_updated_at": iso(moment)}
+        self.state.add_comment(ticket_id, requester["id"], body, True, moment)
+        self.state.touch(ticket, moment)
+        return f"new ticket {ticket_id}"
+
+    def _customer_reply(self) -> str:
+        moment = self.now()
+        candidates = [t for t in self.state.tickets.values() if t["status"] in ("open", "pending")]
+        if not candidates:
+            return self._new_ticket()
+        ticket = self.state.rng.choice(candidates)
+        self.state.add_comment(ticket["id"], ticket["requester_id"], "Any update on this? It's still happening for us.", True, moment)
+        ticket["status"] = "open"
+        metrics = self.state.metric_sets.setdefault(ticket["id"], {"ticket_id": ticket["id"]})
+        metrics.update({"requester_updated_at": iso(moment), "status_updated_at": iso(moment), "latest_comment_added_at": iso(moment)})
+        self.state.touch(ticket, moment)
+        return f"customer replied on {ticket['id']}"
+
+    def _incident_update(self) -> str:
+        live = [i for i in self.state.incidents.values() if i["incident_status"]["category"] in ("active", "triage")]
+        if not live:
+            return self._new_ticket()
+        incident = self.state.rng.choice(live)
+        moment = self.now()
+        self.state.incident_updates.append({
+            "id": f"01UPD{self.state.new_id()}", "incident_id": incident["id"], "message": "Still working on it; next update in 30 minutes.",
+            "new_incident_status": incident["incident_status"], "new_severity": incident.get("severity"), "updater": None,
+            "created_at": iso(moment), "next_update_in_minutes": 30,
+        })
+        incident["updated_at"] = iso(moment)
+        return f"incident update on {incident['reference']}"

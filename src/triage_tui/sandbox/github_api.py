@@ -1,0 +1,105 @@
+"""The subset of GitHub's REST API triage-tui uses: SDK repo issues and labels."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from urllib.parse import unquote, urlencode
+
+from triage_tui.sandbox.http import Request, Response, Router
+from triage_tui.sandbox.state import SandboxState
+
+NOT_FOUND = {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}
+REPO = r"/repos/(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+)"
+
+
+def build(state: SandboxState, base_url: Callable[[], str]) -> Router:
+    router = Router()
+
+    def repo_of(request: Request) -> str | None:
+        name = f"{request.params['owner']}/{request.params['repo']}"
+        return name if name in state.issues else None
+
+    @router.route("GET", "/user")
+    def user(request: Request) -> Response:
+        return Response(200, {"login": "sandbox-agent", "id": 1, "type": "User"})
+
+    @router.route("GET", f"{REPO}/issues")
+    def issues(request: Request) -> Response:
+        repo = repo_of(request)
+        if repo is None:
+            return Response(404, NOT_FOUND)
+        state_filter = request.query.get("state", "open")
+        wanted_labels = [part for part in request.query.get("labels", "").split(",") if part]
+        since = request.query.get("since")
+        with state.lock:
+            items = [
+                {**issue, "repository_url": f"{base_url()}/repos/{repo}"}
+                for issue in state.issues[repo]
+                if (state_filter == "all" or issue["state"] == state_filter)
+                and all(label in [lab["name"] for lab in issue["labels"]] for label in wanted_labels)
+                and (not since or issue["updated_at"] >= since)
+            ]
+        items.sort(key=lambda issue: issue["created_at"], reverse=True)
+        per_page = max(1, min(100, int(request.query.get("per_page", "30") or 30)))
+        page = max(1, int(request.query.get("page", "1") or 1))
+        chunk = items[(page - 1) * per_page : page * per_page]
+        etag = 'W/"' + hashlib.sha1(json.dumps([chunk, request.query], sort_keys=True).encode()).hexdigest() + '"'
+        if request.headers.get("if-none-match") == etag:
+            return Response(304, None, {"ETag": etag})
+        headers = {"ETag": etag}
+        links = []
+        if page * per_page < len(items):
+            links.append(f'<{base_url()}{request.path}?{urlencode({**request.query, "page": page + 1})}>; rel="next"')
+            last = (len(items) + per_page - 1) // per_page
+            links.append(f'<{base_url()}{request.path}?{urlencode({**request.query, "page": last})}>; rel="last"')
+        if links:
+            headers["Link"] = ", ".join(links)
+        return Response(200, chunk, headers)
+
+    @router.route("GET", f"{REPO}/labels")
+    def labels(request: Request) -> Response:
+        repo = repo_of(request)
+        return Response(200, state.labels.get(repo, [])) if repo else Response(404, NOT_FOUND)
+
+    def find_issue(request: Request) -> dict | None:
+        repo = repo_of(request)
+        if repo is None:
+            return None
+        number = int(request.params["number"])
+        return next((issue for issue in state.issues[repo] if issue["number"] == number), None)
+
+    @router.route("POST", rf"{REPO}/issues/(?P<number>\d+)/labels")
+    def add_labels(request: Request) -> Response:
+        body = request.body if isinstance(request.body, dict) else {}
+        names = body.get("labels")
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            return Response(422, {"message": "Invalid request.", "documentation_url": "https://docs.github.com/rest"})
+        with state.lock:
+            issue = find_issue(request)
+            if issue is None:
+                return Response(404, NOT_FOUND)
+            repo = repo_of(request)
+            known = {label["name"]: label for label in state.labels[repo]}
+            for name in names:
+                if name not in known:
+                    known[name] = {"id": state.new_id(), "name": name, "color": "ededed", "description": None}
+                    state.labels[repo].append(known[name])
+                if name not in [label["name"] for label in issue["labels"]]:
+                    issue["labels"].append(known[name])
+            state.writes.append({"api": "github", "method": "POST", "path": request.path, "body": body})
+            return Response(200, issue["labels"])
+
+    @router.route("DELETE", rf"{REPO}/issues/(?P<number>\d+)/labels/(?P<name>.+)")
+    def remove_label(request: Request) -> Response:
+        name = unquote(request.params["name"])
+        with state.lock:
+            issue = find_issue(request)
+            if issue is None or name not in [label["name"] for label in issue["labels"]]:
+                return Response(404, {"message": "Label does not exist", "documentation_url": "https://docs.github.com/rest"})
+            issue["labels"] = [label for label in issue["labels"] if label["name"] != name]
+            state.writes.append({"api": "github", "method": "DELETE", "path": request.path})
+            return Response(200, issue["labels"])
+
+    return router

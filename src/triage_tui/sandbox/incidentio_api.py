@@ -1,0 +1,145 @@
+"""The subset of incident.io's API triage-tui uses (v1 and v2 paths)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from triage_tui.sandbox.data import iso
+from triage_tui.sandbox.http import Request, Response, Router
+from triage_tui.sandbox.state import SandboxState
+
+
+def error(status: int, code: str, message: str) -> Response:
+    return Response(status, {"type": code, "status": status, "request_id": "sandbox", "errors": [{"code": code, "message": message}]})
+
+
+def _page(items: list[dict], request: Request, key: str) -> dict[str, Any]:
+    size = max(1, min(250, int(request.query.get("page_size", "25") or 25)))
+    after = request.query.get("after")
+    start = 0
+    if after:
+        ids = [item["id"] for item in items]
+        start = ids.index(after) + 1 if after in ids else len(items)
+    page = items[start : start + size]
+    more = start + size < len(items)
+    return {key: page, "pagination_meta": {"after": page[-1]["id"] if more and page else None, "page_size": size, "total_record_count": len(items)}}
+
+
+def build(state: SandboxState, now: Callable[[], dt.datetime]) -> Router:
+    router = Router()
+
+    @router.route("GET", "/v2/incidents")
+    def incidents(request: Request) -> Response:
+        wanted = [v for k, v in request.query.items() if k.startswith("status_category[one_of]")]
+        excluded = [v for k, v in request.query.items() if k.startswith("status_category[not_in]")]
+        with state.lock:
+            items = sorted(state.incidents.values(), key=lambda i: i["created_at"], reverse=True)
+        live = {"active", "triage", "live"}
+
+        def category_matches(incident: dict, names: list[str]) -> bool:
+            category = incident["incident_status"]["category"]
+            return any(category == name or (name == "live" and category in live) for name in names)
+
+        if wanted:
+            items = [i for i in items if category_matches(i, wanted)]
+        if excluded:
+            items = [i for i in items if not category_matches(i, excluded)]
+        return Response(200, _page(items, request, "incidents"))
+
+    @router.route("GET", r"/v2/incidents/(?P<id>[\w-]+)")
+    def incident(request: Request) -> Response:
+        with state.lock:
+            found = state.incidents.get(request.params["id"]) or next(
+                (i for i in state.incidents.values() if i["reference"] == request.params["id"]), None
+            )
+        return Response(200, {"incident": found}) if found else error(404, "not_found", "Incident not found")
+
+    @router.route("POST", r"/v2/incidents/(?P<id>[\w-]+)/actions/edit")
+    def edit(request: Request) -> Response:
+        body = request.body if isinstance(request.body, dict) else {}
+        if "notify_incident_channel" not in body or not isinstance(body.get("incident"), dict):
+            return error(422, "validation_error", "incident and notify_incident_channel are required")
+        with state.lock:
+            found = state.incidents.get(request.params["id"])
+            if found is None:
+                return error(404, "not_found", "Incident not found")
+            roles = {role["id"]: role for role in state.incident_roles}
+            for assignment in body["incident"].get("incident_role_assignments", []):
+                role = roles.get(assignment.get("incident_role_id"))
+                if role is None:
+                    return error(422, "validation_error", "unknown incident_role_id")
+                who = assignment.get("assignee") or {}
+                user = None
+                if who:
+                    email = who.get("email")
+                    user = {"id": who.get("id") or "01USER" + hashlib.sha1(str(email).encode()).hexdigest()[:10], "name": who.get("name") or (email or "").split("@")[0].title(), "email": email, "role": "responder"}
+                current = [a for a in found["incident_role_assignments"] if a["role"]["id"] != role["id"]]
+                current.append({"role": role, "assignee": user})
+                found["incident_role_assignments"] = current
+            for field in ("name", "summary"):
+                if field in body["incident"]:
+                    found[field] = body["incident"][field]
+            found["updated_at"] = iso(now())
+            state.writes.append({"api": "incidentio", "method": "POST", "path": request.path, "body": body})
+            return Response(200, {"incident": found})
+
+    @router.route("GET", "/v2/incident_roles")
+    def roles(request: Request) -> Response:
+        return Response(200, {"incident_roles": state.incident_roles})
+
+    @router.route("GET", "/v2/incident_updates")
+    def updates(request: Request) -> Response:
+        incident_id = request.query.get("incident_id")
+        with state.lock:
+            items = [u for u in state.incident_updates if not incident_id or u["incident_id"] == incident_id]
+        items.sort(key=lambda u: u["created_at"], reverse=True)
+        return Response(200, _page(items, request, "incident_updates"))
+
+    @router.route("GET", "/v1/severities")
+    def severities(request: Request) -> Response:
+        return Response(200, {"severities": state.severities})
+
+    @router.route("GET", "/v1/incident_statuses")
+    def statuses(request: Request) -> Response:
+        return Response(200, {"incident_statuses": state.incident_statuses})
+
+    @router.route("GET", "/v1/identity")
+    def identity(request: Request) -> Response:
+        return Response(200, {"identity": {"name": "triage-tui sandbox key", "roles": ["viewer", "incident_editor"]}})
+
+    @router.route("GET", "/v1/incident_attachments")
+    def attachments(request: Request) -> Response:
+        incident_id = request.query.get("incident_id")
+        with state.lock:
+            items = [a for a in state.incident_attachments if not incident_id or a["incident_id"] == incident_id]
+        return Response(200, {"incident_attachments": items})
+
+    @router.route("POST", "/v1/incident_attachments")
+    def attach(request: Request) -> Response:
+        body = request.body if isinstance(request.body, dict) else {}
+        resource = body.get("resource") if isinstance(body.get("resource"), dict) else None
+        if not body.get("incident_id") or not resource or not resource.get("external_id") or not resource.get("resource_type"):
+            return error(422, "validation_error", "incident_id and resource are required")
+        with state.lock:
+            if body["incident_id"] not in state.incidents:
+                return error(404, "not_found", "Incident not found")
+            for existing in state.incident_attachments:
+                if existing["incident_id"] == body["incident_id"] and existing["resource"]["external_id"] == str(resource["external_id"]):
+                    return error(422, "validation_error", "this resource is already attached")
+            stamp = iso(now())
+            attachment = {
+                "id": f"01ATT{state.new_id()}",
+                "incident_id": body["incident_id"],
+                "resource": {"external_id": str(resource["external_id"]), "resource_type": resource["resource_type"], "resource_type_label": "Zendesk ticket", "permalink": f"https://example.zendesk.com/agent/tickets/{resource['external_id']}", "title": f"Ticket {resource['external_id']}", "created_at": stamp, "updated_at": stamp},
+                "creator": {"api_key": {"id": "01KEY", "name": "triage-tui"}},
+                "created_at": stamp,
+                "organisation_id": "01ORG",
+            }
+            state.incident_attachments.append(attachment)
+            state.writes.append({"api": "incidentio", "method": "POST", "path": request.path, "body": body})
+            return Response(201, {"incident_attachment": attachment})
+
+    return router

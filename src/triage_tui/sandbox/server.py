@@ -1,0 +1,270 @@
+"""The loopback server: one base URL speaking Zendesk (/api/v2), incident.io (/v1, /v2) and
+GitHub (/repos, /user), with real auth checks, rate-limit headers, 429 budgets and faults."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import email.utils
+import json
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from triage_tui.sandbox import github_api, incidentio_api, zendesk_api
+from triage_tui.sandbox.activity import Activity
+from triage_tui.sandbox.faults import Fault, FaultPlan
+from triage_tui.sandbox.http import Request, Response, Router
+from triage_tui.sandbox.state import SandboxState
+
+DEFAULT_TOKEN = "sandbox"
+
+
+@dataclass
+class Budget:
+    """A per-minute request budget, like Zendesk's account and endpoint limits."""
+
+    limit: int
+    window_start: float = 0.0
+    used: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def take(self, clock: Callable[[], float]) -> tuple[bool, int, int]:
+        """(allowed, remaining, seconds until the window resets)."""
+        with self.lock:
+            current = clock()
+            if current - self.window_start >= 60:
+                self.window_start, self.used = current, 0
+            reset = max(1, int(60 - (current - self.window_start)))
+            if self.used >= self.limit:
+                return False, 0, reset
+            self.used += 1
+            return True, self.limit - self.used, reset
+
+
+@dataclass
+class SandboxSettings:
+    token: str = DEFAULT_TOKEN
+    zendesk_per_minute: int = 700
+    incremental_per_minute: int = 10
+    incidentio_per_minute: int = 1200
+    github_per_hour: int = 5000
+
+
+class SandboxApp:
+    """Dispatches a `Request` to the right API; no sockets here, so tests can call it too."""
+
+    def __init__(self, state: SandboxState, settings: SandboxSettings | None = None, faults: FaultPlan | None = None,
+                 now: Callable[[], dt.datetime] | None = None) -> None:
+        self.state = state
+        self.settings = settings or SandboxSettings()
+        self.faults = faults or FaultPlan([])
+        self.now = now or (lambda: dt.datetime.now(dt.UTC))
+        self.base_url = ""
+        self.clock: Callable[[], float] = time.monotonic
+        self.zendesk = zendesk_api.build(state, lambda: self.base_url, self.now)
+        self.incidentio = incidentio_api.build(state, self.now)
+        self.github = github_api.build(state, lambda: self.base_url)
+        self.zendesk_budget = Budget(self.settings.zendesk_per_minute)
+        self.incremental_budget = Budget(self.settings.incremental_per_minute)
+        self.incidentio_budget = Budget(self.settings.incidentio_per_minute)
+        self.github_remaining = self.settings.github_per_hour
+
+    def service_of(self, path: str) -> str | None:
+        if path.startswith("/api/v2/"):
+            return "zendesk"
+        if path.startswith(("/v1/", "/v2/")):
+            return "incidentio"
+        if path.startswith("/repos/") or path == "/user":
+            return "github"
+        return None
+
+    def handle(self, request: Request) -> Response:
+        service = self.service_of(request.path)
+        if request.path in ("/", "/health"):
+            return Response(200, {"sandbox": "triage-tui", "apis": ["zendesk", "incidentio", "github"]})
+        if service is None:
+            return Response(404, {"error": "RecordNotFound", "description": "Not found"})
+        with self.state.lock:
+            self.state.requests[f"{service} {request.method} {request.path}"] += 1
+        if not self.authenticate(service, request):
+            return self.unauthorised(service)
+        fault = self.faults.draw()
+        if fault is not None:
+            early = self.inject(service, fault)
+            if early is not None:
+                return early
+        limited = self.rate_limit(service, request)
+        if limited.status == 429:
+            return limited
+        router: Router = getattr(self, service)
+        found = router.match(request.method, request.path)
+        if found is None:
+            return Response(404, zendesk_api.NOT_FOUND if service == "zendesk" else {"message": "Not Found"})
+        handler, params = found
+        request.params = params
+        try:
+            response = handler(request)
+        except (KeyError, ValueError, TypeError) as exc:
+            response = Response(400, {"error": "InvalidValue", "description": f"bad request: {type(exc).__name__}"})
+        response.headers.update(limited.headers)
+        return response
+
+    # -- auth ---------------------------------------------------------------------------
+    def authenticate(self, service: str, request: Request) -> bool:
+        header = request.headers.get("authorization", "")
+        token = self.settings.token
+        if service == "zendesk":
+            if not header.startswith("Basic "):
+                return False
+            try:
+                decoded = base64.b64decode(header[6:]).decode()
+            except (ValueError, UnicodeDecodeError):
+                return False
+            user_part, _, secret = decoded.partition(":")
+            if not user_part.endswith("/token") or secret != token:
+                return False
+            email_address = user_part.removesuffix("/token").lower()
+            with self.state.lock:
+                agent = next((u for u in self.state.users.values() if (u.get("email") or "").lower() == email_address and u.get("role") in ("agent", "admin")), None)
+            request.user = agent
+            return agent is not None
+        if service == "incidentio":
+            return header == f"Bearer {token}"
+        return header in (f"Bearer {token}", f"token {token}")
+
+    def unauthorised(self, service: str) -> Response:
+        if service == "zendesk":
+            return Response(401, {"error": "Couldn't authenticate you"})
+        if service == "incidentio":
+            return incidentio_api.error(401, "authentication_error", "The API key you've provided is invalid")
+        return Response(401, {"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest"})
+
+    # -- limits and faults ----------------------------------------------------------------
+    def too_many(self, service: str, retry_after: int) -> Response:
+        if service == "zendesk":
+            return Response(429, "Number of allowed API requests per minute exceeded", {"Retry-After": str(retry_after)})
+        if service == "incidentio":
+            when = email.utils.format_datetime(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=retry_after), usegmt=True)
+            return Response(429, {"type": "rate_limited", "status": 429, "rate_limit": {"name": "api_key", "limit": 1200, "remaining": 0, "retry_after": when}})
+        return Response(429, {"message": "API rate limit exceeded"}, {"Retry-After": str(retry_after), "x-ratelimit-remaining": "0"})
+
+    def rate_limit(self, service: str, request: Request) -> Response:
+        if service == "zendesk":
+            budget = self.incremental_budget if "/incremental/" in request.path else self.zendesk_budget
+            allowed, remaining, reset = budget.take(self.clock)
+            headers = {
+                "x-rate-limit": str(budget.limit),
+                "x-rate-limit-remaining": str(remaining),
+                "ratelimit-limit": str(budget.limit),
+                "ratelimit-remaining": str(remaining),
+                "ratelimit-reset": str(reset),
+            }
+            return Response(200, headers=headers) if allowed else self.too_many(service, reset)
+        if service == "incidentio":
+            allowed, remaining, reset = self.incidentio_budget.take(self.clock)
+            return Response(200) if allowed else self.too_many(service, reset)
+        conditional = "if-none-match" in request.headers
+        if not conditional:  # GitHub: a conditional request answered 304 costs nothing; approximated
+            self.github_remaining = max(0, self.github_remaining - 1)
+        headers = {"x-ratelimit-limit": str(self.settings.github_per_hour), "x-ratelimit-remaining": str(self.github_remaining)}
+        return Response(200, headers=headers) if self.github_remaining > 0 else self.too_many(service, 60)
+
+    def inject(self, service: str, fault: Fault) -> Response | None:
+        if fault.kind == "429":
+            return self.too_many(service, 1)
+        if fault.kind in ("500", "502", "503"):
+            return Response(int(fault.kind), "<html><body><h1>Service Unavailable</h1></body></html>", {"Content-Type": "text/html"})
+        if fault.kind == "stall":
+            time.sleep(fault.seconds)
+            return None
+        if fault.kind == "reset":
+            return Response(0, reset=True)
+        return None
+
+
+class _Handler(BaseHTTPRequestHandler):
+    app: SandboxApp
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet: the demo owns the terminal
+        pass
+
+    def _dispatch(self) -> None:
+        parts = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        body: Any = None
+        if raw:
+            try:
+                body = json.loads(raw)
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                body = None
+        request = Request(
+            method=self.command,
+            path=parts.path,
+            query=dict(parse_qsl(parts.query, keep_blank_values=True)),
+            headers={k.lower(): v for k, v in self.headers.items()},
+            body=body,
+        )
+        response = self.app.handle(request)
+        if response.reset:
+            try:
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            except OSError:
+                pass
+            self.close_connection = True
+            self.connection.close()
+            return
+        payload = response.encoded()
+        self.send_response(response.status)
+        headers = {"Content-Type": response.content_type, **response.headers}
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        if payload and self.command != "HEAD":
+            self.wfile.write(payload)
+
+    do_GET = do_PUT = do_POST = do_DELETE = do_PATCH = _dispatch
+
+
+class Sandbox:
+    """Runs the server in a background thread: `with Sandbox(data) as sandbox: sandbox.url`."""
+
+    def __init__(self, data: dict[str, Any], *, host: str = "127.0.0.1", port: int = 0, settings: SandboxSettings | None = None,
+                 faults: FaultPlan | None = None, activity_seconds: float = 0.0) -> None:
+        self.state = SandboxState(data)
+        self.app = SandboxApp(self.state, settings, faults)
+        handler = type("SandboxHandler", (_Handler,), {"app": self.app})
+        self.server = ThreadingHTTPServer((host, port), handler)
+        self.server.daemon_threads = True
+        host_name, bound_port = self.server.server_address[:2]
+        self.url = f"http://{host_name}:{bound_port}"
+        self.app.base_url = self.url
+        self._thread: threading.Thread | None = None
+        self.activity = Activity(self.state, activity_seconds, self.app.now) if activity_seconds > 0 else None
+
+    def start(self) -> Sandbox:
+        self._thread = threading.Thread(target=self.server.serve_forever, name="sandbox", daemon=True)
+        self._thread.start()
+        if self.activity:
+            self.activity.start()
+        return self
+
+    def stop(self) -> None:
+        if self.activity:
+            self.activity.stop()
+        self.server.shutdown()
+        self.server.server_close()
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,158 @@
+"""The sandbox's in-memory world: every object the three APIs serve, and how writes change it."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import random
+import threading
+from collections import Counter
+from typing import Any
+
+from triage_tui.sandbox.data import iso
+
+
+def parse_time(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def encode_cursor(value: Any) -> str:
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).decode()
+
+
+def decode_cursor(text: str) -> Any:
+    try:
+        return json.loads(base64.urlsafe_b64decode(text.encode()))
+    except (ValueError, json.JSONDecodeError):
+        return None
+
+
+class SandboxState:
+    """All data behind one lock; handlers read and write through these methods."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.lock = threading.RLock()
+        self.rng = random.Random(data.get("seed", 0))
+        self.tickets: dict[int, dict] = {}
+        self.metric_sets: dict[int, dict] = {}
+        for raw in sorted(data.get("tickets", []), key=lambda t: (t.get("updated_at") or "", t["id"])):
+            ticket = dict(raw)
+            metric = ticket.pop("metric_set", None)
+            self.tickets[ticket["id"]] = ticket
+            if metric:
+                self.metric_sets[ticket["id"]] = metric
+        self.users = {u["id"]: u for u in data.get("users", [])}
+        self.organizations = {o["id"]: o for o in data.get("organizations", [])}
+        self.groups = {g["id"]: g for g in data.get("groups", [])}
+        self.macros = {m["id"]: m for m in data.get("macros", [])}
+        self.views = {v["id"]: v for v in data.get("views", [])}
+        self.ticket_fields = list(data.get("ticket_fields", []))
+        self.comments: dict[int, list[dict]] = {int(k): list(v) for k, v in data.get("comments", {}).items()}
+        self.audits: dict[int, list[dict]] = {}
+        self.incidents = {i["id"]: i for i in data.get("incidents", [])}
+        self.incident_updates = list(data.get("incident_updates", []))
+        self.incident_roles = list(data.get("incident_roles", []))
+        self.severities = list(data.get("severities", []))
+        self.incident_statuses = list(data.get("incident_statuses", []))
+        self.incident_attachments = list(data.get("incident_attachments", []))
+        self.issues: dict[str, list[dict]] = {repo: list(items) for repo, items in data.get("issues", {}).items()}
+        self.labels: dict[str, list[dict]] = {repo: list(items) for repo, items in data.get("labels", {}).items()}
+        self.seed = data.get("seed", 0)
+        # The incremental export's change log: (sequence, updated_at epoch, ticket id).
+        self.sequence = 0
+        self.change_log: list[tuple[int, float, int]] = []
+        self.latest_seq: dict[int, int] = {}
+        for ticket in self.tickets.values():
+            self._log_change(ticket)
+        self.next_id = max([*self.tickets, *self.users, *self.macros, 1]) + 1
+        self.requests: Counter[str] = Counter()
+        self.writes: list[dict[str, Any]] = []
+        self.issue_etags: dict[str, str] = {}
+
+    # -- ids and the change log -------------------------------------------------------
+    def new_id(self) -> int:
+        with self.lock:
+            self.next_id += 1
+            return self.next_id
+
+    def _log_change(self, ticket: dict) -> None:
+        self.sequence += 1
+        stamp = parse_time(ticket["updated_at"]).timestamp() if ticket.get("updated_at") else 0.0
+        self.change_log.append((self.sequence, stamp, ticket["id"]))
+        self.latest_seq[ticket["id"]] = self.sequence
+
+    def touch(self, ticket: dict, now: dt.datetime) -> None:
+        """A new updated_at strictly later than the last: a safe_update stamp must change."""
+        previous = parse_time(ticket["updated_at"]) if ticket.get("updated_at") else now
+        ticket["updated_at"] = iso(max(now, previous + dt.timedelta(seconds=1)))
+        self._log_change(ticket)
+
+    def changes_after(self, sequence: int, limit: int) -> tuple[list[int], int, bool]:
+        """Ticket ids changed after `sequence` (each once, at its latest change)."""
+        import bisect
+
+        start = bisect.bisect_right(self.change_log, (sequence, float("inf"), 0))
+        ids: list[int] = []
+        last = sequence
+        index = start
+        while index < len(self.change_log) and len(ids) < limit:
+            seq, _, ticket_id = self.change_log[index]
+            if self.latest_seq.get(ticket_id) == seq:
+                ids.append(ticket_id)
+            last = seq
+            index += 1
+        return ids, last, index >= len(self.change_log)
+
+    def sequence_at(self, start_time: float) -> int:
+        """The last change before `start_time`: where an export from that time begins."""
+        last = 0
+        for seq, stamp, _ in self.change_log:
+            if stamp >= start_time:
+                break
+            last = seq
+        return last
+
+    # -- tickets ----------------------------------------------------------------------
+    def ticket_with_metrics(self, ticket_id: int) -> dict:
+        ticket = dict(self.tickets[ticket_id])
+        if ticket_id in self.metric_sets:
+            ticket["metric_set"] = self.metric_sets[ticket_id]
+        return ticket
+
+    def add_comment(self, ticket_id: int, author_id: int, body: str, public: bool, now: dt.datetime) -> dict:
+        comment = {
+            "id": self.new_id(),
+            "type": "Comment",
+            "author_id": author_id,
+            "body": body,
+            "plain_body": body,
+            "html_body": "<p>" + body.replace("&", "&amp;").replace("<", "&lt;") + "</p>",
+            "public": public,
+            "attachments": [],
+            "created_at": iso(now),
+        }
+        self.comments.setdefault(ticket_id, []).append(comment)
+        return comment
+
+    def dump(self) -> dict[str, Any]:
+        with self.lock:
+            return {
+                "seed": self.seed,
+                "tickets": [self.ticket_with_metrics(tid) for tid in self.tickets],
+                "users": list(self.users.values()),
+                "organizations": list(self.organizations.values()),
+                "groups": list(self.groups.values()),
+                "macros": list(self.macros.values()),
+                "views": list(self.views.values()),
+                "ticket_fields": self.ticket_fields,
+                "comments": {str(k): v for k, v in self.comments.items()},
+                "incidents": list(self.incidents.values()),
+                "incident_updates": self.incident_updates,
+                "incident_roles": self.incident_roles,
+                "severities": self.severities,
+                "incident_statuses": self.incident_statuses,
+                "incident_attachments": self.incident_attachments,
+                "issues": self.issues,
+                "labels": self.labels,
+            }
