@@ -251,7 +251,7 @@ class Sandbox:
         self.activity = Activity(self.state, activity_seconds, self.app.now) if activity_seconds > 0 else None
 
     def start(self) -> Sandbox:
-        self._thread = threading.Thread(target=self.server.serve_forever, name="sandbox", daemon=True)
+        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, name="sandbox", daemon=True)
         self._thread.start()
         if self.activity:
             self.activity.start()

@@ -1,0 +1,217 @@
+"""What every API client shares: timeouts, retries with backoff and jitter, Retry-After,
+pacing by rate-limit headers, typed errors, and never a token in an error message."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import email.utils
+import ipaddress
+import json
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from triage_tui.sources.errors import (
+    AmbiguousWrite,
+    AuthFailed,
+    BadResponse,
+    Conflict,
+    InsecureUrl,
+    NotFound,
+    Offline,
+    RateLimited,
+    Rejected,
+    ServerError,
+)
+
+log = logging.getLogger("triage_tui.http")
+IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
+
+
+def is_loopback(host: str) -> bool:
+    if host in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_base_url(source: str, url: str) -> str:
+    """HTTPS for every host but loopback: a token must never cross a network in clear."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InsecureUrl(source, f"{url!r} is not an http(s) URL")
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise InsecureUrl(source, f"{url} uses plain http: only https is allowed for non-loopback hosts")
+    return url.rstrip("/")
+
+
+def retry_after_seconds(response: httpx.Response, now: dt.datetime | None = None) -> float | None:
+    """Retry-After as seconds or an HTTP date; incident.io puts an HTTP date in the body."""
+    value = response.headers.get("retry-after")
+    if value is None:
+        try:
+            value = response.json().get("rate_limit", {}).get("retry_after")
+        except (ValueError, AttributeError):
+            value = None
+    if value is None:
+        return None
+    value = str(value).strip()
+    if value.replace(".", "", 1).isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    now = now or dt.datetime.now(dt.UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+class ServiceClient:
+    """One service's HTTP session. `sleep` and `clock` are injectable for tests."""
+
+    def __init__(
+        self,
+        source: str,
+        base_url: str,
+        headers: dict[str, str],
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = 15.0,
+        max_retries: int = 4,
+        max_wait: float = 120.0,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.source = source
+        self.base_url = check_base_url(source, base_url)
+        self.max_retries = max_retries
+        self.max_wait = max_wait
+        self._sleep = sleep
+        self._clock = clock
+        self._pace_until = 0.0
+        self.requests_made = 0
+        self._client = httpx.AsyncClient(
+            base_url=self.base_url,
+            headers={"User-Agent": "triage-tui", "Accept": "application/json", **headers},
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+            transport=transport,
+            follow_redirects=False,
+        )
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    def _backoff(self, attempt: int) -> float:
+        return min(30.0, 0.5 * 2**attempt) * (0.5 + random.random() / 2)
+
+    def _pace(self, response: httpx.Response) -> None:
+        """Slow down before the limit, not after: spread what is left over the window."""
+        headers = response.headers
+        limit = headers.get("x-rate-limit") or headers.get("ratelimit-limit") or headers.get("x-ratelimit-limit")
+        remaining = headers.get("x-rate-limit-remaining") or headers.get("ratelimit-remaining") or headers.get("x-ratelimit-remaining")
+        try:
+            limit_n, remaining_n = int(limit or 0), int(remaining or 0)
+        except ValueError:
+            return
+        if limit_n <= 0 or remaining is None:
+            return
+        if remaining_n < max(2, limit_n // 10):
+            reset = float(headers.get("ratelimit-reset") or 60)
+            self._pace_until = self._clock() + reset / max(1, remaining_n + 1)
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json_body: Any = None,
+        headers: dict[str, str] | None = None,
+        accept: tuple[int, ...] = (),
+    ) -> httpx.Response:
+        """Send with retries. Statuses in `accept` (e.g. 304) are returned, not raised."""
+        where = f"{method} {urlsplit(path).path}"
+        for attempt in range(self.max_retries + 1):
+            wait = self._pace_until - self._clock()
+            if wait > 0:
+                await self._sleep(min(wait, self.max_wait))
+            try:
+                self.requests_made += 1
+                response = await self._client.request(method, path, params=params, json=json_body, headers=headers)
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                # Nothing reached the server: safe to retry any method.
+                if attempt == self.max_retries:
+                    raise Offline(self.source, f"{where}: cannot connect ({type(exc).__name__})") from None
+                await self._sleep(self._backoff(attempt))
+                continue
+            except (httpx.TimeoutException, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+                if method not in IDEMPOTENT:
+                    # The server may have acted: the caller must check before resending.
+                    raise AmbiguousWrite(self.source, f"{where}: no answer after sending ({type(exc).__name__})") from None
+                if attempt == self.max_retries:
+                    raise Offline(self.source, f"{where}: no answer ({type(exc).__name__})") from None
+                await self._sleep(self._backoff(attempt))
+                continue
+            except httpx.HTTPError as exc:
+                raise Offline(self.source, f"{where}: {type(exc).__name__}") from None
+            self._pace(response)
+            status = response.status_code
+            if status < 300 or status in accept:
+                return response
+            if status == 429:
+                delay = retry_after_seconds(response)
+                delay = self._backoff(attempt) if delay is None else delay
+                if attempt == self.max_retries or delay > self.max_wait:
+                    raise RateLimited(self.source, f"{where}: rate limited", retry_after=delay)
+                log.info("%s rate limited; waiting %.1fs", self.source, delay)
+                await self._sleep(delay)
+                continue
+            if status >= 500:
+                if attempt == self.max_retries:
+                    raise ServerError(self.source, f"{where}: server error {status}", status=status)
+                await self._sleep(self._backoff(attempt))
+                continue
+            raise self._client_error(where, response)
+        raise ServerError(self.source, f"{where}: gave up", status=0)  # pragma: no cover - loop always returns
+
+    def _client_error(self, where: str, response: httpx.Response) -> Exception:
+        status = response.status_code
+        detail = _short_detail(response)
+        if status in (401, 403):
+            return AuthFailed(self.source, f"{where}: not authorised ({status}){detail}")
+        if status == 404:
+            return NotFound(self.source, f"{where}: not found")
+        if status == 409:
+            return Conflict(self.source, f"{where}: conflict{detail}")
+        return Rejected(self.source, f"{where}: rejected ({status}){detail}", status=status)
+
+    async def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        return decode_json(self.source, await self.request("GET", path, params=params))
+
+
+def _short_detail(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    if isinstance(body, dict):
+        for key in ("description", "message", "error"):
+            if isinstance(body.get(key), str):
+                return ": " + body[key][:160]
+    return ""
+
+
+def decode_json(source: str, response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except (ValueError, json.JSONDecodeError, UnicodeDecodeError):
+        kind = response.headers.get("content-type", "unknown content")
+        raise BadResponse(source, f"{response.request.method} {response.request.url.path}: not JSON ({kind})") from None

@@ -1,0 +1,219 @@
+"""The outbox sender: every persisted write goes out exactly once, in order per target.
+
+- A 409 on a safe update becomes a conflict holding both versions; nothing is overwritten.
+- A write that went out without an answer (timeout after sending, a crash or kill -9
+  between "sending" and "sent") is checked against the service before being resent, so
+  a reply is never posted twice.
+- When one write to a ticket succeeds, later queued writes to the same ticket that were
+  based on the same view move their stamp forward: our own change is not a conflict.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from triage_tui.sources.errors import AmbiguousWrite, Conflict, Offline, SourceError
+from triage_tui.store.cache import Store
+from triage_tui.store.outbox import ACTIVE, NEEDS_USER, Outbox, SenderBusy
+from triage_tui.sync.clients import Clients
+
+# A write that the API rejected is shown to the user; one that keeps failing for network
+# reasons is retried with capped backoff for as long as it takes.
+MAX_BACKOFF = 300.0
+CLOCK_SKEW = dt.timedelta(minutes=5)
+
+
+@dataclass
+class SendReport:
+    sent: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    waiting: int = 0
+    busy: bool = False
+    offline: set[str] = field(default_factory=set)
+    changed_tickets: list[int] = field(default_factory=list)
+
+    def line(self) -> str:
+        if self.busy:
+            return "outbox: another process is sending"
+        return f"outbox: {len(self.sent)} sent, {self.waiting} waiting, {len(self.conflicts)} conflicts, {len(self.failed)} failed"
+
+
+def _parse(stamp: str | None) -> dt.datetime | None:
+    if not stamp:
+        return None
+    return dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
+class Sender:
+    def __init__(self, outbox: Outbox, store: Store, clients: Clients, now: Callable[[], dt.datetime], monotonic: Callable[[], float]) -> None:
+        self.outbox = outbox
+        self.store = store
+        self.clients = clients
+        self.now = now
+        self.monotonic = monotonic
+
+    def _backoff(self, attempts: int) -> float:
+        return min(MAX_BACKOFF, 2.0 * 2 ** min(attempts, 8)) * (0.5 + random.random() / 2)
+
+    async def send_due(self) -> SendReport:
+        report = SendReport()
+        try:
+            with self.outbox.sender_lock():
+                await self._send(report)
+        except SenderBusy:
+            report.busy = True
+        return report
+
+    async def _send(self, report: SendReport) -> None:
+        blocked: set[str] = {e["target"] for e in self.outbox.entries(NEEDS_USER)}
+        for listed in self.outbox.entries(ACTIVE):
+            # Re-read: an earlier send in this round may have moved this entry's stamp on.
+            entry = self.outbox.get(listed["id"]) or listed
+            source = entry["target"].split(":", 1)[0]
+            if entry["target"] in blocked or source in report.offline:
+                report.waiting += 1
+                continue
+            if entry.get("not_before", 0) > self.monotonic():
+                blocked.add(entry["target"])
+                report.waiting += 1
+                continue
+            if entry["status"] == "sending":
+                try:
+                    applied = await self._already_applied(entry)
+                except SourceError as exc:
+                    self._retry_later(entry, exc, report, blocked)
+                    continue
+                if applied:
+                    self.outbox.update(entry["id"], status="sent", sent_at=self.now().isoformat(), note="found applied after an interrupted send")
+                    report.sent.append(entry["id"])
+                    continue
+            self.outbox.update(entry["id"], status="sending", attempts=entry["attempts"] + 1)
+            try:
+                result = await self._dispatch(entry)
+            except Conflict:
+                await self._conflict(entry, report)
+                blocked.add(entry["target"])
+            except AmbiguousWrite as exc:
+                # Leave it "sending": the next round checks the service before resending.
+                self.outbox.update(entry["id"], last_error=exc.message, not_before=self.monotonic() + self._backoff(entry["attempts"]))
+                blocked.add(entry["target"])
+                report.waiting += 1
+            except SourceError as exc:
+                if exc.retryable:
+                    self._retry_later(entry, exc, report, blocked)
+                else:
+                    self.outbox.update(entry["id"], status="failed", last_error=exc.message)
+                    report.failed.append(entry["id"])
+                    blocked.add(entry["target"])
+            else:
+                self.outbox.update(entry["id"], status="sent", sent_at=self.now().isoformat(), last_error=None)
+                report.sent.append(entry["id"])
+                if isinstance(result, dict) and entry["kind"] == "ticket_update":
+                    self._after_ticket_update(entry, result, report)
+        self.outbox.prune()
+
+    def _retry_later(self, entry: dict, exc: SourceError, report: SendReport, blocked: set[str]) -> None:
+        status = "sending" if entry["status"] == "sending" else "pending"
+        self.outbox.update(entry["id"], status=status, last_error=exc.message, not_before=self.monotonic() + self._backoff(entry["attempts"]))
+        blocked.add(entry["target"])
+        report.waiting += 1
+        if isinstance(exc, Offline):
+            source = entry["target"].split(":", 1)[0]
+            report.offline.add(source)
+            self.store.mark_failed(source, self.now(), exc.message, offline=True)
+
+    async def _dispatch(self, entry: dict) -> Any:
+        kind, payload = entry["kind"], entry["payload"]
+        zendesk, incidentio, github = self.clients.zendesk, self.clients.incidentio, self.clients.github
+        if kind == "ticket_update" and zendesk:
+            ticket = await zendesk.update_ticket(payload["ticket_id"], {"ticket": payload["ticket"]})
+            return ticket.model_dump(mode="json")
+        if kind == "macro_create" and zendesk:
+            macro = await zendesk.create_macro({"macro": payload["macro"]})
+            self._refresh_macro(macro.model_dump(mode="json"))
+            return macro
+        if kind == "macro_update" and zendesk:
+            macro = await zendesk.update_macro(payload["macro_id"], {"macro": payload["macro"]})
+            self._refresh_macro(macro.model_dump(mode="json"))
+            return macro
+        if kind == "macro_delete" and zendesk:
+            await zendesk.delete_macro(payload["macro_id"])
+            self.store.put_list("macros", [m for m in self.store.list("macros") if m["id"] != payload["macro_id"]])
+            return None
+        if kind == "incident_attach" and incidentio:
+            return await incidentio.attach_ticket(payload["incident_id"], payload["ticket_id"])
+        if kind == "incident_role" and incidentio:
+            incident = await incidentio.assign_role(payload["incident_id"], payload["role_id"], payload["email"])
+            dumped = incident.model_dump(mode="json")
+            self.store.put_list("incidents", [dumped if i["id"] == dumped["id"] else i for i in self.store.list("incidents")])
+            return incident
+        if kind == "github_labels" and github:
+            return await github.add_labels(payload["repo"], payload["number"], payload["labels"])
+        if kind == "github_unlabel" and github:
+            return await github.remove_label(payload["repo"], payload["number"], payload["label"])
+        raise Offline(entry["target"].split(":", 1)[0], f"no client for {kind}: service not configured")
+
+    def _refresh_macro(self, macro: dict) -> None:
+        macros = [m for m in self.store.list("macros") if m["id"] != macro["id"]]
+        self.store.put_list("macros", macros + [macro])
+
+    def _after_ticket_update(self, entry: dict, ticket: dict, report: SendReport) -> None:
+        previous = self.store.ticket(ticket["id"]) or {}
+        if ticket.get("metric_set") is None and previous.get("metric_set"):
+            metrics = dict(previous["metric_set"])
+            comment = entry["payload"]["ticket"].get("comment")
+            if comment and comment.get("public", True):
+                metrics["assignee_updated_at"] = ticket.get("updated_at")
+            ticket["metric_set"] = metrics
+        self.store.put_tickets([ticket])
+        report.changed_tickets.append(ticket["id"])
+        old_stamp = entry["payload"]["ticket"].get("updated_stamp")
+        for later in self.outbox.entries(("pending",)):
+            body = later["payload"].get("ticket")
+            if later["target"] == entry["target"] and body and body.get("updated_stamp") == old_stamp:
+                payload = {**later["payload"], "ticket": {**body, "updated_stamp": ticket.get("updated_at")}}
+                self.outbox.update(later["id"], payload=payload)
+
+    async def _conflict(self, entry: dict, report: SendReport) -> None:
+        theirs = None
+        if self.clients.zendesk and entry["kind"] == "ticket_update":
+            try:
+                fresh = await self.clients.zendesk.ticket(entry["payload"]["ticket_id"])
+                theirs = fresh.model_dump(mode="json")
+                self.store.put_tickets([theirs])
+                report.changed_tickets.append(fresh.id)
+            except SourceError:
+                theirs = None
+        mine = self.store.ticket(entry["payload"].get("ticket_id", 0)) if theirs is None else None
+        self.outbox.update(entry["id"], status="conflict", theirs=theirs or mine, last_error="someone else changed this ticket first")
+        report.conflicts.append(entry["id"])
+
+    async def _already_applied(self, entry: dict) -> bool:
+        """After an interrupted send: did the service act on it? Only non-idempotent writes ask."""
+        kind, payload = entry["kind"], entry["payload"]
+        since = (_parse(entry["created_at"]) or self.now()) - CLOCK_SKEW
+        if kind == "ticket_update" and self.clients.zendesk:
+            me = (self.store.get("me") or {}).get("id")
+            body = payload["ticket"]
+            comment = (body.get("comment") or {}).get("body")
+            for audit in await self.clients.zendesk.audits(payload["ticket_id"]):
+                if audit.created_at and audit.created_at < since or (me and audit.author_id != me):
+                    continue
+                for event in audit.events:
+                    if comment is not None and event.get("type") == "Comment" and event.get("body") == comment:
+                        return True
+                    if comment is None and event.get("type") == "Change" and event.get("field_name") in body and event.get("value") == body[event["field_name"]]:
+                        return True
+            return False
+        if kind == "macro_create" and self.clients.zendesk:
+            macros, _ = await self.clients.zendesk.macros()
+            return any(m.title == payload["macro"]["title"] for m in macros)
+        if kind == "incident_attach" and self.clients.incidentio:
+            attachments, _ = await self.clients.incidentio.attachments(payload["incident_id"])
+            return any(a.resource.external_id == str(payload["ticket_id"]) for a in attachments)
+        return False  # idempotent writes (labels, role, status-only) are simply sent again
