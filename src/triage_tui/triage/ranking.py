@@ -26,7 +26,7 @@ TIER_LABELS = {
     4: "Breach",
     5: "Low",
     6: "Queue",
-    7: "Waiting",
+    7: "Wait",
 }
 WAITING_ON_CUSTOMER = frozenset({"pending", "hold"})
 AWAITING_US = frozenset({"new", "open"})

@@ -1,0 +1,310 @@
+"""Command line: run the app, the demo, the sandbox, headless sync, auth and doctor.
+
+Every user error is one line on stderr and exit code 2; no traceback reaches the user.
+Heavy imports (Textual, httpx, keyring) happen inside the command that needs them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from triage_tui import __version__
+from triage_tui.config import EXAMPLE_CONFIG, Config, ConfigError, load_config, xdg_dir
+
+
+class UserError(Exception):
+    """Printed as one line, exit code 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="triage-tui", description="A keyboard-driven terminal workstation for support engineers.")
+    parser.add_argument("--version", action="version", version=f"triage-tui {__version__}")
+    parser.add_argument("--config", type=Path, help="config file (default: $XDG_CONFIG_HOME/triage-tui/config.toml, or $TRIAGE_CONFIG)")
+    parser.add_argument("--offline", action="store_true", help="paint from the cache only; send nothing")
+    parser.add_argument("--no-mouse", action="store_true", help="turn mouse tracking off (saves bytes over SSH)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    commands.add_parser("run", help="run the app (the default)")
+
+    demo = commands.add_parser("demo", help="run the app against a built-in sandbox with realistic data")
+    demo.add_argument("--seed", type=int, default=7)
+    demo.add_argument("--tickets", type=int, default=300)
+    demo.add_argument("--activity", type=float, default=45.0, help="seconds between new tickets/replies/updates (0: none)")
+    demo.add_argument("--faults", default="", help="fault spec for the sandbox, e.g. 429:0.1,503:0.05")
+
+    sandbox = commands.add_parser("sandbox", help="serve the fake Zendesk/incident.io/GitHub APIs on loopback")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=8765, help="0 picks a free port and prints it")
+    sandbox.add_argument("--token", default="sandbox", help="the one token all three APIs accept")
+    sandbox.add_argument("--seed", type=int, default=7)
+    sandbox.add_argument("--tickets", type=int, default=300, help="how many tickets (scales to 100,000)")
+    sandbox.add_argument("--data", type=Path, help="load a dataset written by --dump")
+    sandbox.add_argument("--dump", type=Path, help="write the dataset to FILE and exit")
+    sandbox.add_argument("--activity", type=float, default=0.0, help="seconds between background events (0: none)")
+    sandbox.add_argument("--faults", default="", help="e.g. 429:0.1,503:0.05,stall:0.05:2s,reset:0.02")
+
+    sync = commands.add_parser("sync", help="poll the APIs into the cache and send the outbox, without the UI")
+    sync.add_argument("--once", action="store_true", help="exit when caught up")
+
+    auth = commands.add_parser("auth", help="store, inspect or clear API tokens in the keyring")
+    auth.add_argument("verb", choices=["set", "status", "clear"])
+    auth.add_argument("service", nargs="?", choices=["zendesk", "incidentio", "github"])
+
+    commands.add_parser("doctor", help="check config, tokens, services, cache and terminal")
+
+    config = commands.add_parser("config", help="show configuration")
+    config.add_argument("--example", action="store_true", help="print a commented example config")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except (ConfigError, UserError) as exc:
+        print(f"triage-tui: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    command = args.command or "run"
+    if command == "config":
+        if args.example:
+            print(EXAMPLE_CONFIG, end="")
+            return 0
+        print(load_config(args.config).model_dump_json(indent=2))
+        return 0
+    if command == "sandbox":
+        return _sandbox(args)
+    if command == "demo":
+        return _demo(args)
+    config = load_config(args.config)
+    if command == "auth":
+        return _auth(args)
+    if command == "doctor":
+        from triage_tui.doctor import run_doctor
+
+        return run_doctor(config)
+    if command == "sync":
+        return _sync(config, args.once)
+    return _run(config, offline=args.offline, mouse=not args.no_mouse and config.ui.mouse)
+
+
+def _tokens() -> dict:
+    from triage_tui.secrets import SOURCES, lookup
+
+    return {source: lookup(source) for source in SOURCES}
+
+
+def _cache_dir(config: Config) -> Path:
+    return config.cache_dir or xdg_dir("cache")
+
+
+def _open_store(config: Config):
+    from triage_tui.store.cache import Store
+    from triage_tui.store.outbox import Outbox
+
+    directory = _cache_dir(config)
+    return Store(directory), Outbox(directory)
+
+
+def _engine_factory(config: Config, store, outbox, tokens: dict):
+    def make():
+        from triage_tui.sync.clients import build_clients
+        from triage_tui.sync.engine import SyncEngine
+
+        return SyncEngine(config, store, outbox, build_clients(config, tokens))
+
+    return make
+
+
+def _check_clients(config: Config, tokens: dict) -> None:
+    """Fail before the UI starts: a bad URL or a missing token is a one-line error."""
+    from triage_tui.sources.errors import InsecureUrl
+    from triage_tui.sources.http import check_base_url
+
+    try:
+        if config.zendesk.base_url():
+            check_base_url("zendesk", config.zendesk.base_url())
+        check_base_url("incidentio", config.incidentio.url)
+        check_base_url("github", config.github.url)
+    except InsecureUrl as exc:
+        raise UserError(str(exc)) from None
+    if not config.zendesk.base_url():
+        raise UserError("no Zendesk configured: set zendesk.subdomain (or url) and email in the config, or try `triage-tui demo`")
+    if not config.zendesk.email:
+        raise UserError("zendesk.email is not set: the agent the token belongs to")
+    if not tokens["zendesk"].value:
+        raise UserError(f"no Zendesk token: {tokens['zendesk'].origin}")
+
+
+def _run(config: Config, *, offline: bool, mouse: bool) -> int:
+    tokens = {} if offline else _tokens()  # before the app: a prompt never fights the UI
+    if not offline:
+        _check_clients(config, tokens)
+    store, outbox = _open_store(config)
+    from triage_tui.ui.app import TriageApp
+
+    factory = None if offline else _engine_factory(config, store, outbox, tokens)
+    app = TriageApp(config, store, outbox, engine_factory=factory, offline=offline)
+    app.run(mouse=mouse)
+    store.close()
+    outbox.close()
+    return 0
+
+
+def _sync(config: Config, once: bool) -> int:
+    import asyncio
+
+    tokens = _tokens()
+    _check_clients(config, tokens)
+    store, outbox = _open_store(config)
+    engine = _engine_factory(config, store, outbox, tokens)()
+
+    async def go() -> int:
+        try:
+            return await engine.run(once=once, emit=lambda line: print(line, flush=True))
+        finally:
+            await engine.clients.aclose()
+
+    try:
+        return asyncio.run(go())
+    finally:
+        store.close()
+        outbox.close()
+
+
+def _auth(args: argparse.Namespace) -> int:
+    from triage_tui.secrets import SOURCES, SecretError, clear, lookup, store
+
+    if args.verb == "status":
+        for source in [args.service] if args.service else SOURCES:
+            token = lookup(source)
+            print(f"{source:11} {'set' if token.value else 'not set':8} {token.origin}")
+        return 0
+    if not args.service:
+        raise UserError(f"auth {args.verb} needs a service: zendesk, incidentio or github")
+    try:
+        if args.verb == "set":
+            value = getpass.getpass(f"{args.service} API token (input hidden): ").strip()
+            store(args.service, value)
+            print(f"{args.service}: token stored in the keyring (service 'triage-tui')")
+        else:
+            removed = clear(args.service)
+            print(f"{args.service}: {'token removed' if removed else 'no token was stored'}")
+    except SecretError as exc:
+        raise UserError(f"{args.service}: {exc}") from None
+    return 0
+
+
+def _faults(spec: str, seed: int):
+    from triage_tui.sandbox.faults import FaultPlan, FaultSpecError, parse_faults
+
+    try:
+        return FaultPlan(parse_faults(spec), seed=seed)
+    except FaultSpecError as exc:
+        raise UserError(f"--faults: {exc}") from None
+
+
+def _dataset(args: argparse.Namespace) -> dict:
+    from triage_tui.sandbox.data import generate
+
+    if getattr(args, "data", None):
+        try:
+            data = json.loads(args.data.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise UserError(f"{args.data}: cannot load dataset: {exc}") from None
+        if not isinstance(data, dict) or "tickets" not in data:
+            raise UserError(f"{args.data}: not a dataset (expected an object with 'tickets')")
+        return data
+    if args.tickets < 1 or args.tickets > 200_000:
+        raise UserError("--tickets must be between 1 and 200000")
+    return generate(seed=args.seed, tickets=args.tickets, now=dt.datetime.now(dt.UTC))
+
+
+def _sandbox(args: argparse.Namespace) -> int:
+    import threading
+
+    from triage_tui.sandbox.server import Sandbox, SandboxSettings
+    from triage_tui.sources.http import is_loopback
+
+    if not is_loopback(args.host):
+        raise UserError(f"--host {args.host}: the sandbox only listens on loopback addresses")
+    faults = _faults(args.faults, args.seed)
+    data = _dataset(args)
+    if args.dump:
+        from triage_tui.sandbox.state import SandboxState
+
+        with private_file(args.dump) as handle:
+            json.dump(SandboxState(data).dump(), handle)
+        print(f"dataset written to {args.dump}")
+        return 0
+    try:
+        sandbox = Sandbox(data, host=args.host, port=args.port, settings=SandboxSettings(token=args.token), faults=faults, activity_seconds=args.activity)
+    except OSError as exc:
+        raise UserError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
+    sandbox.start()
+    print(f"sandbox listening on {sandbox.url} (token {args.token!r}; Zendesk agent agent@example.com)", flush=True)
+    print(f"  TRIAGE_ZENDESK_URL={sandbox.url} TRIAGE_ZENDESK_EMAIL=agent@example.com TRIAGE_INCIDENTIO_URL={sandbox.url} TRIAGE_GITHUB_URL={sandbox.url}", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sandbox.stop()
+    return 0
+
+
+class private_file:
+    """Open a file for writing with owner-only permissions."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __enter__(self):
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        self.handle = os.fdopen(fd, "w", encoding="utf-8")
+        return self.handle
+
+    def __exit__(self, *exc: object) -> None:
+        self.handle.close()
+
+
+def demo_config(url: str, cache: Path) -> Config:
+    return Config.model_validate(
+        {
+            "zendesk": {"url": url, "email": "agent@example.com", "sme_groups": ["Support", "Product Analytics", "Replay"]},
+            "incidentio": {"url": url},
+            "github": {"url": url},
+            "cache_dir": str(cache),
+            "sync": {"zendesk_seconds": 10, "incidentio_seconds": 15, "github_seconds": 60},
+        }
+    )
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from triage_tui.sandbox.server import Sandbox
+    from triage_tui.secrets import Token
+
+    faults = _faults(args.faults, args.seed)
+    data = _dataset(args)
+    with tempfile.TemporaryDirectory(prefix="triage-tui-demo-") as scratch, Sandbox(data, faults=faults, activity_seconds=args.activity) as sandbox:
+        config = demo_config(sandbox.url, Path(scratch) / "cache")
+        tokens = {name: Token(name, "sandbox", "demo") for name in ("zendesk", "incidentio", "github")}
+        store, outbox = _open_store(config)
+        from triage_tui.ui.app import TriageApp
+
+        app = TriageApp(config, store, outbox, engine_factory=_engine_factory(config, store, outbox, tokens))
+        app.run(mouse=not args.no_mouse)
+        store.close()
+        outbox.close()
+    return 0

@@ -1,0 +1,92 @@
+"""`triage-tui doctor`: is everything this tool needs in order? Exit 0 when all is well."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import sys
+
+from triage_tui.config import Config, default_config_path, xdg_dir
+from triage_tui.secrets import SOURCES, lookup
+
+
+def _line(ok: bool | None, what: str, detail: str) -> str:
+    mark = {True: "ok  ", False: "FAIL", None: "warn"}[ok]
+    return f"[{mark}] {what}: {detail}"
+
+
+async def _services(config: Config, tokens: dict) -> list[tuple[bool | None, str, str]]:
+    from triage_tui.sources.errors import SourceError
+    from triage_tui.sync.clients import build_clients
+
+    results: list[tuple[bool | None, str, str]] = []
+    try:
+        clients = build_clients(config, tokens, max_retries=0, timeout=5)
+    except SourceError as exc:
+        return [(False, "services", exc.message)]
+    try:
+        if clients.zendesk:
+            try:
+                me = await clients.zendesk.me()
+                results.append((True, "zendesk", f"{config.zendesk.base_url()} as {me.name} <{me.email}>"))
+            except SourceError as exc:
+                results.append((False, "zendesk", exc.message))
+        else:
+            results.append((False, "zendesk", "not configured (url/subdomain, email and token needed)"))
+        if clients.incidentio:
+            try:
+                body = await clients.incidentio.http.get_json("/v1/identity")
+                results.append((True, "incident.io", f"{config.incidentio.url} key {body.get('identity', {}).get('name', '?')!r}"))
+            except SourceError as exc:
+                results.append((False, "incident.io", exc.message))
+        else:
+            results.append((None, "incident.io", "no token: incident watch stays empty"))
+        if clients.github:
+            try:
+                user = await clients.github.http.get_json("/user")
+                results.append((True, "github", f"{config.github.url} as {user.get('login', '?')}"))
+            except SourceError as exc:
+                ok = None if not tokens["github"].value else False
+                results.append((ok, "github", exc.message))
+    finally:
+        await clients.aclose()
+    return results
+
+
+def run_doctor(config: Config, *, check_services: bool = True) -> int:
+    checks: list[tuple[bool | None, str, str]] = []
+    path = default_config_path() if not os.environ.get("TRIAGE_CONFIG") else None
+    checks.append((True, "config", f"valid ({path or os.environ['TRIAGE_CONFIG']}{'' if (path is None or path.exists()) else ', not present: defaults and env'})"))
+    tokens = {source: lookup(source) for source in SOURCES}
+    for source, token in tokens.items():
+        checks.append((True if token.value else (False if source == "zendesk" else None), f"token {source}", token.origin))
+    if check_services:
+        checks += asyncio.run(_services(config, tokens))
+    cache_dir = config.cache_dir or xdg_dir("cache")
+    try:
+        from triage_tui.store.cache import Store
+        from triage_tui.store.outbox import Outbox
+
+        store, outbox = Store(cache_dir), Outbox(cache_dir)
+        mode = oct(cache_dir.stat().st_mode & 0o777)
+        counts = outbox.counts()
+        checks.append((mode == "0o700", "cache", f"{cache_dir} ({mode}), {store.size_bytes() / 1e6:.1f} MB, {len(store.unsolved())} unsolved tickets cached"))
+        if store.notice:
+            checks.append((None, "cache", store.notice))
+        problems = counts["conflicts"] + counts["failed"]
+        checks.append((None if counts["queued"] or problems else True, "outbox", f"{counts['queued']} queued, {counts['conflicts']} conflicts, {counts['failed']} failed"))
+        store.close()
+        outbox.close()
+    except Exception as exc:  # doctor reports, it does not crash
+        checks.append((False, "cache", f"{cache_dir}: {type(exc).__name__}: {exc}"))
+    size = shutil.get_terminal_size((0, 0))
+    term = os.environ.get("TERM", "unset")
+    colours = "no colour (NO_COLOR)" if "NO_COLOR" in os.environ else ("truecolor" if os.environ.get("COLORTERM") in ("truecolor", "24bit") else ("256 colours" if "256" in term else "16 colours"))
+    fits = size.columns >= 80 and size.lines >= 24
+    checks.append((True if fits else None, "terminal", f"{size.columns}x{size.lines}, TERM={term}, {colours}" + ("" if fits else ": 80x24 or larger recommended")))
+    for ok, what, detail in checks:
+        print(_line(ok, what, detail))
+    failed = any(ok is False for ok, _, _ in checks)
+    print("all is well" if not failed else "some checks failed", file=sys.stderr if failed else sys.stdout)
+    return 1 if failed else 0

@@ -1,0 +1,1 @@
+"""Modal screens and the full-screen views."""

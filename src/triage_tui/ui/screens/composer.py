@@ -1,0 +1,123 @@
+"""The composer: a public reply or internal note, with staged changes shown before sending."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static, TextArea
+
+from triage_tui.triage.macros import ChangeSet, unfilled_placeholders
+from triage_tui.ui.safe import plain
+
+
+@dataclass(frozen=True)
+class Composed:
+    text: str
+    public: bool
+    change: ChangeSet
+
+
+class Composer(ModalScreen[Composed | None]):
+    BINDINGS = [
+        Binding("ctrl+s", "send", "Send", id="composer.send", tooltip="Send the reply or note with the staged changes"),
+        Binding("escape", "close", "Close (keep draft)", id="composer.close", tooltip="Close and keep the draft"),
+        Binding("ctrl+t", "insert_macro", "Insert macro", id="composer.macro", tooltip="Insert a macro at the cursor"),
+        Binding("ctrl+r", "toggle_public", "Reply/Note", id="composer.toggle", tooltip="Switch between public reply and internal note"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        title: str,
+        public: bool,
+        text: str,
+        change: ChangeSet,
+        describe: Callable[[ChangeSet], list[str]],
+        save_draft: Callable[[str, bool], None],
+        pick_macro: Callable[[Callable[[str, ChangeSet], None]], None] | None = None,
+        require_text: bool = True,
+    ) -> None:
+        super().__init__(classes="composer")
+        self.title_text = title
+        self.public = public
+        self.initial = text
+        self.change = change
+        self.describe = describe
+        self.save_draft = save_draft
+        self.pick_macro = pick_macro
+        self.require_text = require_text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="composer-box"):
+            yield Static(id="composer-title")
+            yield TextArea(self.initial, id="composer-text", soft_wrap=True, show_line_numbers=False)
+            yield Static(id="composer-changes")
+            yield Static(Text("ctrl+s send · escape close, keep draft · ctrl+t macro · ctrl+r reply/note", style="dim"), id="composer-hint")
+
+    def on_mount(self) -> None:
+        self._refresh()
+        area = self.query_one(TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    @property
+    def text(self) -> str:
+        return self.query_one(TextArea).text
+
+    def _refresh(self) -> None:
+        kind = "Public reply" if self.public else "Internal note"
+        title = Text()
+        title.append(f" {kind} ", style="bold reverse green" if self.public else "bold reverse yellow")
+        title.append(" ")
+        title.append_text(plain(self.title_text, "bold", limit=200))
+        self.query_one("#composer-title", Static).update(title)
+        staged = self.change.with_comment(self.text or None, self.public)
+        lines = self.describe(staged)
+        changes = Text("Will change:\n" if lines else "Nothing staged yet\n", style="bold")
+        for line in lines:
+            changes.append("  • ")
+            changes.append_text(plain(line, limit=200))
+            changes.append("\n")
+        missing = unfilled_placeholders(self.text)
+        if missing:
+            changes.append(f"  ⚠ unfilled placeholders: {', '.join(missing)}", style="bold yellow")
+        self.query_one("#composer-changes", Static).update(changes)
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self._refresh()
+
+    def action_toggle_public(self) -> None:
+        self.public = not self.public
+        self._refresh()
+
+    def action_send(self) -> None:
+        text = self.text.strip()
+        if self.require_text and not text:
+            self.notify("Write something first (or escape to close).", severity="warning")
+            return
+        self.save_draft("", self.public)
+        self.dismiss(Composed(text, self.public, self.change.with_comment(text or None, self.public)))
+
+    def action_close(self) -> None:
+        self.save_draft(self.text, self.public)
+        self.dismiss(None)
+
+    def action_insert_macro(self) -> None:
+        if self.pick_macro is None:
+            return
+
+        def insert(text: str, change: ChangeSet) -> None:
+            self.query_one(TextArea).insert(text)
+            self.change = self.change.merged(ChangeSet(
+                status=change.status, priority=change.priority, group_id=change.group_id, assignee_id=change.assignee_id,
+                assign_to_me=change.assign_to_me, set_tags=change.set_tags, add_tags=change.add_tags, remove_tags=change.remove_tags,
+            ))
+            self._refresh()
+
+        self.pick_macro(insert)

@@ -1,0 +1,31 @@
+"""Confirm a change: enter to go ahead, escape to cancel."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+class Confirm(ModalScreen[bool]):
+    BINDINGS = [
+        Binding("enter,y", "answer(True)", "Confirm", id="confirm.yes", tooltip="Go ahead"),
+        Binding("escape,n", "answer(False)", "Cancel", id="confirm.no", tooltip="Cancel"),
+    ]
+
+    def __init__(self, title: str, body: Text) -> None:
+        super().__init__(classes="confirm")
+        self.title_text = title
+        self.body = body
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-box"):
+            yield Static(Text(self.title_text, style="bold"), id="confirm-title")
+            yield Static(self.body, id="confirm-body")
+            yield Static(Text("enter: confirm   escape: cancel", style="dim"), id="confirm-hint")
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)

@@ -1,0 +1,110 @@
+"""A fuzzy picker: type to narrow, arrows to move, enter to choose, a preview beside."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.fuzzy import Matcher
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from triage_tui.ui.safe import plain
+
+
+@dataclass(frozen=True)
+class Choice:
+    key: str
+    label: str
+    hint: str = ""
+
+
+class FuzzyPicker(ModalScreen[str | None]):
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="picker.cancel", tooltip="Close without choosing"),
+        Binding("down", "move(1)", "Down", show=False, id="picker.down", tooltip="Next choice"),
+        Binding("up", "move(-1)", "Up", show=False, id="picker.up", tooltip="Previous choice"),
+        Binding("enter", "choose", "Choose", id="picker.choose", tooltip="Take the highlighted choice"),
+    ]
+
+    def __init__(self, title: str, choices: list[Choice], preview: Callable[[str], Text] | None = None, *, placeholder: str = "Type to filter") -> None:
+        super().__init__(classes="picker")
+        self.title_text = title
+        self.choices = choices
+        self.preview = preview
+        self.placeholder = placeholder
+        self.shown: list[Choice] = list(choices)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker-box"):
+            yield Static(Text(self.title_text, style="bold"), id="picker-title")
+            yield Input(placeholder=self.placeholder, id="picker-input")
+            yield OptionList(id="picker-options")
+            if self.preview is not None:
+                yield Static(id="picker-preview")
+
+    def on_mount(self) -> None:
+        self._fill("")
+        self.query_one(Input).focus()
+
+    def _fill(self, query: str) -> None:
+        if query:
+            matcher = Matcher(query)
+            scored = [(matcher.match(f"{c.label} {c.hint}"), c) for c in self.choices]
+            self.shown = [c for score, c in sorted(scored, key=lambda pair: -pair[0]) if score > 0]
+        else:
+            self.shown = list(self.choices)
+        options = self.query_one(OptionList)
+        options.clear_options()
+        for choice in self.shown:
+            prompt = plain(choice.label, limit=200)
+            if choice.hint:
+                prompt.append("  ")
+                prompt.append_text(plain(choice.hint, "dim", limit=120))
+            options.add_option(Option(prompt, id=choice.key))
+        if self.shown:
+            options.highlighted = 0
+        self._preview()
+
+    def _preview(self) -> None:
+        if self.preview is None:
+            return
+        widget = self.query_one("#picker-preview", Static)
+        options = self.query_one(OptionList)
+        index = options.highlighted
+        if index is None or index >= len(self.shown):
+            widget.update(Text("No match", style="dim"))
+        else:
+            widget.update(self.preview(self.shown[index].key))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._preview()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_choose()
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        if not self.shown:
+            return
+        current = options.highlighted or 0
+        options.highlighted = max(0, min(len(self.shown) - 1, current + step))
+
+    def action_choose(self) -> None:
+        index = self.query_one(OptionList).highlighted
+        if index is not None and index < len(self.shown):
+            self.dismiss(self.shown[index].key)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

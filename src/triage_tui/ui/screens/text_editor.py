@@ -1,0 +1,75 @@
+"""Edit generated text (handover notes, the incident macro) before it is used."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static, TextArea
+
+
+class TextEditor(ModalScreen[str | None]):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="editor.save", tooltip="Use this text"),
+        Binding("escape", "cancel", "Cancel", id="editor.cancel", tooltip="Close without using the text"),
+    ]
+
+    def __init__(self, title: str, text: str, hint: str = "ctrl+s save · escape cancel") -> None:
+        super().__init__(classes="composer")
+        self.title_text = title
+        self.initial = text
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="composer-box"):
+            yield Static(Text(self.title_text, style="bold"), id="composer-title")
+            yield TextArea(self.initial, id="composer-text", soft_wrap=True)
+            yield Static(Text(self.hint, style="dim"), id="composer-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(TextArea).focus()
+
+    def action_save(self) -> None:
+        self.dismiss(self.query_one(TextArea).text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ImpactForm(ModalScreen[tuple[str, str, str] | None]):
+    """What is broken, what works, what is degraded: the incident macro's facts."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Next", id="impact.save", tooltip="Write the macro text from these facts"),
+        Binding("escape", "cancel", "Cancel", id="impact.cancel", tooltip="Close"),
+    ]
+
+    def __init__(self, title: str, broken: str = "", works: str = "", degraded: str = "") -> None:
+        super().__init__(classes="composer")
+        self.title_text = title
+        self.values = (broken, works, degraded)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="composer-box"):
+            yield Static(Text(self.title_text, style="bold"), id="composer-title")
+            yield Static("What is broken")
+            yield Input(self.values[0], id="impact-broken")
+            yield Static("What still works")
+            yield Input(self.values[1], id="impact-works")
+            yield Static("What is degraded")
+            yield Input(self.values[2], id="impact-degraded")
+            yield Static(Text("tab next field · ctrl+s continue · escape cancel", style="dim"), id="composer-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#impact-broken", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.focus_next()
+
+    def action_save(self) -> None:
+        self.dismiss(tuple(self.query_one(f"#impact-{name}", Input).value for name in ("broken", "works", "degraded")))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

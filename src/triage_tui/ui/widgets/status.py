@@ -1,0 +1,62 @@
+"""The status line: what is shown, and per source when it last synced, offline since,
+queued writes and conflicts. A stale or offline state is shown, never hidden."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual.widgets import Static
+
+from triage_tui.ui.safe import plain
+
+NAMES = {"zendesk": "Zendesk", "incidentio": "incident.io", "github": "GitHub"}
+
+
+def _hhmm(value: str | None) -> str:
+    if not value:
+        return "never"
+    moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return moment.strftime("%H:%M")
+
+
+class StatusLine(Static):
+    def show(
+        self,
+        *,
+        view: str,
+        count: int,
+        filter_text: str,
+        sources: dict[str, dict],
+        queued: dict[str, int],
+        counts: dict[str, int],
+        offline_mode: bool,
+    ) -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(f" {view} ", style="bold reverse")
+        text.append(f" {count} ")
+        if filter_text:
+            text.append("/")
+            text.append_text(plain(filter_text, "bold", limit=40))
+            text.append(" ")
+        if offline_mode:
+            text.append(" offline mode: cache only ", style="bold reverse yellow")
+        for source, state in sources.items():
+            text.append(" ")
+            name = NAMES.get(source, source)
+            waiting = queued.get(source, 0)
+            if state.get("offline_since"):
+                text.append(f"{name} offline since {_hhmm(state['offline_since'])}", style="bold red")
+                if waiting:
+                    text.append(f", {waiting} queued", style="bold red")
+            elif state.get("last_error"):
+                text.append(f"{name} error", style="bold red")
+            else:
+                text.append(f"{name} ✓{_hhmm(state.get('last_success'))}", style="green" if state.get("last_success") else "dim")
+                if waiting:
+                    text.append(f" ↑{waiting}", style="yellow")
+        if counts.get("conflicts"):
+            text.append(f"  ⚠ {counts['conflicts']} conflict(s): C", style="bold red")
+        if counts.get("failed"):
+            text.append(f"  ✗ {counts['failed']} failed: C", style="bold red")
+        self.update(text)
