@@ -79,15 +79,23 @@ class Detail:
 
 
 def fuzzy_match(needle: str, haystack: str) -> bool:
-    """Every term appears in order-insensitive fashion: as a substring, or as a subsequence."""
+    """Every term matches: as a substring, or as the letters of one word in order
+    ("rply" finds "replay"), so typos and abbreviations still land."""
+    words = haystack.split()
     for term in needle.lower().split():
         if term in haystack:
             continue
-        position = 0
-        for char in term:
-            position = haystack.find(char, position) + 1
-            if position == 0:
-                return False
+        if not any(word[0] == term[0] and _subsequence(term, word) for word in words):
+            return False
+    return True
+
+
+def _subsequence(term: str, word: str) -> bool:
+    position = 0
+    for char in term:
+        position = word.find(char, position) + 1
+        if position == 0:
+            return False
     return True
 
 

@@ -126,8 +126,7 @@ class TriageApp(App):
     # -- start-up -----------------------------------------------------------------------
     def on_mount(self) -> None:
         self.workspace.load()
-        self.push_screen(MainScreen())
-        self.call_after_refresh(self.refresh_everything)
+        self.push_screen(MainScreen())  # its mount paints the cached queue at once
         if self.store.notice:
             self.notify(self.store.notice, severity="warning", timeout=10, markup=False)
         if not self.offline:

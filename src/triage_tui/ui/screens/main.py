@@ -70,6 +70,7 @@ class MainScreen(Screen):
         self.add_class("-mode-queue")
         self.apply_width(self.app.size.width)
         self.query_one(QueueTable).focus()
+        self.app.refresh_everything()  # type: ignore[attr-defined]
 
     def on_resize(self) -> None:
         self.apply_width(self.size.width)

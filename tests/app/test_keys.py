@@ -1,0 +1,246 @@
+"""Every key flow, asserting what reached the outbox and the sandbox, not only the screen."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, TextArea
+
+from triage_tui.ui.screens.composer import Composer
+from triage_tui.ui.screens.confirm import Confirm
+from triage_tui.ui.screens.help import HelpScreen
+from triage_tui.ui.screens.picker import FuzzyPicker
+from triage_tui.ui.widgets.detail import DetailPane
+from triage_tui.ui.widgets.queue import QueueTable
+
+SIZE = (120, 40)
+
+
+def current(app) -> int:
+    return app.queue_table.current_id
+
+
+async def test_j_k_move_and_the_detail_follows(harness):
+    app = harness.app()
+    async with app.run_test(size=SIZE) as pilot:
+        first = current(app)
+        await pilot.press("j", "j")
+        third = current(app)
+        assert third == app.queue_table.rows[2].entry.id != first
+        assert app.main.query_one(DetailPane).detail.ticket.id == third
+        await pilot.press("k")
+        assert current(app) == app.queue_table.rows[1].entry.id
+
+
+async def test_queue_is_ranked_by_handbook_tiers(harness):
+    app = harness.app()
+    async with app.run_test(size=SIZE):
+        tiers = [row.tier for row in app.queue_table.rows]
+        assert tiers == sorted(tiers) and tiers[0] == 1
+        solved = {t["id"] for t in harness.sandbox.state.tickets.values() if t["status"] in ("solved", "closed")}
+        assert not solved & {row.entry.id for row in app.queue_table.rows}
+
+
+async def test_n_jumps_to_the_ticket_to_take_now(harness):
+    app = harness.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("G", "n")
+        row = app.queue_table.current
+        assert row.tier <= 6 and row.entry.ticket.assignee_id in (None, harness.engine.store.get("me")["id"])
+        earlier = app.queue_table.rows[: app.queue_table.cursor]
+        assert all(r.entry.ticket.assignee_id not in (None, harness.engine.store.get("me")["id"]) for r in earlier)
+
+
+async def test_r_composes_a_public_reply_that_reaches_zendesk(harness):
+    app = harness.app()
+    async with app.run_test(size=SIZE) as pilot:
+        ticket_id = current(app)
+        await pilot.press("r")
+        assert isinstance(app.screen, Composer)
+        assert app.screen.query_one(TextArea).text.startswith("Hey ")
+        await pilot.press(*"We are on it")
+        await pilot.press("ctrl+s")
+        assert not isinstance(app.screen, Composer)
+    entry = harness.queued()[0]
+    assert entry["payload"]["ticket"]["comment"]["public"] is True
+    assert entry["payload"]["ticket"]["safe_update"] is True
+    await harness.send()
+    body = harness.sandbox.state.comments[ticket_id][-1]
+    assert body["public"] and body["body"].endswith("We are on it")
+
+
+async def test_i_writes_an_internal_note(harness):
+    app = harness.app()
+    async with app.run_test(size=SIZE) as pilot:
+        ticket_id = current(app)
+        await pilot.press("i", *"checked logs", "ctrl+s")
+    await harness.send()
+    note = harness.sandbox.state.comments[ticket_id][-1]
+    assert note["body"] == "checked logs" and note["public"] is False
+
+
+async def test_s_solves_after_enter_and_escape_cancels(harness):
+    app = harness.app()
+    async with app.run_test(size=SIZE) as pilot:
+        ticket_id = current(app)
+        await pilot.press("s")
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("escape")
+        assert harness.queued() == []
+        await pilot.press("s", "enter")
+    await harness.send()
+    assert harness.sandbox.state.tickets[ticket_id]["status"] == "solved"
+
+
+async def test_o_sets_open(harness):
+    app = harness.app()
+    async with app.run_test(size=SIZE) as pilot:
+        new_row = next(i for i, r in enumerate(app.queue_table.rows) if r.entry.ticket.status == "new")
+        app.queue_table.cursor = new_row
+        ticket_id = current(app)
+        await pilot.press("o", "enter")
+    await harness.send()
+    assert harness.sandbox.state.tickets[ticket_id]["status"] == "open"
+
+
+async def test_p_and_h_send_the_reply_with_the_status(harness):
+    app = harness.app()
+    async with app.run_test(size=SIZE) as pilot:
+        first = current(app)
+        await pilot.press("p", *"waiting on you", "ctrl+s")
+        await pilot.press("j")
+        second = current(app)
+        await pilot.press("h", *"on hold because", "ctrl+s")
+    await harness.send()
+    assert harness.sandbox.state.tickets[first]["status"] == "pending"
+    assert harness.sandbox.state.tickets[second]["status"] == "hold"
+    assert harness.sandbox.state.comments[second][-1]["body"].endswith("on hold because")
+
+
+async def test_e_escalates_to_a_team_group_with_an_internal_note(harness):
+    app = harness.app()
+    replay = next(g["id"] for g in harness.sandbox.state.groups.values() if g["name"] == "Replay")
+    async with app.run_test(size=SIZE) as pilot:
+        ticket_id = current(app)
+        await pilot.press("e")
+        assert isinstance(app.screen, FuzzyPicker)
+        await pilot.press(*"replay", "enter")
+        assert isinstance(app.screen, Composer) and app.screen.public is False
+        await pilot.press(*"needs the replay team", "ctrl+s")
+    await harness.send()
+    ticket = harness.sandbox.state.tickets[ticket_id]
+    assert ticket["group_id"] == replay and "escalated" in ticket["tags"]
+    assert harness.sandbox.state.comments[ticket_id][-1]["public"] is False
+
+
+async def test_a_assigns_to_me(harness):
+    app = harness.app()
+    async with app.run_test(size=SIZE) as pilot:
+        ticket_id = current(app)
+        await pilot.press("a")
+    await harness.send()
+    assert harness.sandbox.state.tickets[ticket_id]["assignee_id"] == harness.engine.store.get("me")["id"]
+
+
+async def test_m_previews_a_macro_and_sends_its_text_and_actions(harness):
+    app = harness.app()
+    async with app.run_test(size=SIZE) as pilot:
+        ticket_id = current(app)
+        await pilot.press("m", *"create a lead")
+        preview = app.screen.query_one("#picker-preview").render()
+        assert "Tags + sf-lead" in str(preview) and "Status: Open -> Solved" in str(preview)
+        await pilot.press("enter")
+        assert isinstance(app.screen, Composer)
+        assert "sales team" in app.screen.query_one(TextArea).text
+        await pilot.press("ctrl+s")
+    await harness.send()
+    ticket = harness.sandbox.state.tickets[ticket_id]
+    assert "sf-lead" in ticket["tags"] and ticket["status"] == "solved"
+
+
+async def test_ctrl_t_inserts_a_macro_inside_the_composer(harness):
+    app = harness.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r", "ctrl+t", *"2fa removal", "enter")
+        assert isinstance(app.screen, Composer)
+        assert "removed two-factor" in app.screen.query_one(TextArea).text
+        assert any("Growth" in line for line in app.screen.describe(app.screen.change))
+
+
+async def test_space_marks_and_status_acts_on_all_marked(harness):
+    app = harness.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space", "space")
+        marked = app.queue_table.selected_ids()
+        assert len(marked) == 2
+        await pilot.press("s")
+        assert "2 tickets" in str(app.screen.body)
+        await pilot.press("enter")
+    assert sorted(e["payload"]["ticket_id"] for e in harness.queued()) == sorted(marked)
+
+
+async def test_escape_keeps_the_draft_across_a_restart(harness):
+    app = harness.app()
+    async with app.run_test(size=SIZE) as pilot:
+        ticket_id = current(app)
+        await pilot.press("r", *"half written", "escape")
+        assert not isinstance(app.screen, Composer)
+    app.store.close()
+    again = harness.app()
+    async with again.run_test(size=SIZE) as pilot:
+        again.queue_table.move_to(ticket_id)
+        await pilot.press("r")
+        assert again.screen.query_one(TextArea).text.endswith("half written")
+    assert harness.queued() == []
+
+
+async def test_slash_filters_by_fuzzy_text(harness):
+    app = harness.app()
+    async with app.run_test(size=SIZE) as pilot:
+        total = len(app.queue_table.rows)
+        await pilot.press("slash", *"2FA device")
+        assert app.focused is app.main.query_one("#filter", Input)
+        rows = app.queue_table.rows
+        assert 0 < len(rows) < total and all("2fa" in r.entry.haystack for r in rows)
+        await pilot.press("enter")
+        assert isinstance(app.focused, QueueTable)
+        await pilot.press("escape")
+        assert len(app.queue_table.rows) == total
+
+
+async def test_question_mark_lists_the_effective_keys(harness):
+    app = harness.app(keys={"ticket.solve": "S"})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        rows = {binding_id: keys for keys, _, binding_id in app.screen.rows}
+        assert rows["ticket.solve"] == "S" and rows["ticket.reply"] == "r"
+        await pilot.press("escape")
+        await pilot.press("s")
+        assert not isinstance(app.screen, Confirm)  # remapped away
+        await pilot.press("S")
+        assert isinstance(app.screen, Confirm)
+
+
+async def test_content_warning_hides_the_body_until_v(harness):
+    app = harness.app()
+    warned = next((t for t in app.store.unsolved().values() if "content_warning" in t["tags"]), None)
+    assert warned is not None
+    async with app.run_test(size=SIZE) as pilot:
+        app.queue_table.move_to(warned["id"])
+        await pilot.pause()
+        text = str(app.main.query_one("#detail-conversation").render())
+        assert "Content hidden" in text and (warned["description"] or "")[:20] not in text
+        await pilot.press("v")
+        assert "Content hidden" not in str(app.main.query_one("#detail-conversation").render())
+
+
+async def test_views_cycle_with_V(harness):
+    app = harness.app()
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.view == "all"
+        await pilot.press("V", "V", "V")
+        assert app.view == "escalated"
+        assert all("escalated" in r.entry.ticket.tags for r in app.queue_table.rows)
+        await pilot.press("V")
+        assert app.view == "newest"
+        created = [r.entry.ticket.created_at for r in app.queue_table.rows]
+        assert created == sorted(created, reverse=True)
