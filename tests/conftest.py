@@ -46,3 +46,40 @@ def sandbox_config(url: str) -> Config:
             "github": {"url": url},
         }
     )
+
+
+@pytest.fixture(scope="session")
+def filled_cache(tmp_path_factory, dataset):
+    """One real sync into a template cache; each test gets its own copy of it."""
+    import asyncio
+    import copy
+
+    from triage_tui.sandbox.server import Sandbox
+
+    template = tmp_path_factory.mktemp("filled") / "cache"
+
+    async def fill(url: str) -> None:
+        from tests.helpers import Engine, Harness
+
+        harness = Harness.__new__(Harness)
+        harness.engine = Engine(url, template)
+        await Harness.fill(harness)
+        await harness.engine.clients.aclose()
+        harness.engine.store.close()
+        harness.engine.outbox.close()
+
+    with Sandbox(copy.deepcopy(dataset)) as sandbox:
+        asyncio.run(fill(sandbox.url))
+    return template
+
+
+@pytest.fixture
+async def harness(sandbox, tmp_path, filled_cache):
+    import shutil
+
+    from tests.helpers import Harness
+
+    shutil.copytree(filled_cache, tmp_path / "cache")
+    running = Harness(sandbox, tmp_path / "cache")
+    yield running
+    await running.engine.clients.aclose()

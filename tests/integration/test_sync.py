@@ -2,58 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import copy
-import itertools
 
 import pytest
 
-from tests.conftest import FROZEN_NOW, sandbox_config
+from tests.conftest import FROZEN_NOW
+from tests.helpers import Engine
 from triage_tui.sandbox.faults import FaultPlan, parse_faults
 from triage_tui.sandbox.server import Sandbox
-from triage_tui.secrets import Token
-from triage_tui.store.cache import Store
-from triage_tui.store.outbox import Outbox
-from triage_tui.sync.clients import build_clients
-from triage_tui.sync.engine import SyncEngine
-from triage_tui.sync.writes import Writes
 from triage_tui.triage.macros import ChangeSet
-
-TOKENS = {name: Token(name, "sandbox", "test") for name in ("zendesk", "incidentio", "github")}
-
-
-async def no_sleep(seconds: float) -> None:
-    await asyncio.sleep(0)
-
-
-class Engine:
-    """An engine plus what a test needs around it; `restart()` is a new process's view."""
-
-    def __init__(self, url: str, directory, clock=None) -> None:
-        self.url, self.directory = url, directory
-        self.ticks = itertools.count(0, 1000) if clock is None else clock
-        self.open()
-
-    def open(self) -> None:
-        self.store = Store(self.directory)
-        self.outbox = Outbox(self.directory)
-        self.clients = build_clients(sandbox_config(self.url), TOKENS, sleep=no_sleep, timeout=5)
-        # A monotonic clock that leaps forward: backoffs are always due on the next round.
-        self.engine = SyncEngine(sandbox_config(self.url), self.store, self.outbox, self.clients, now=lambda: FROZEN_NOW, monotonic=lambda: float(next(self.ticks)))
-        self.writes = Writes(self.outbox, self.store, lambda: FROZEN_NOW)
-
-    async def restart(self) -> None:
-        await self.clients.aclose()
-        self.store.close()
-        self.outbox.close()
-        self.open()
-
-    async def drain(self, rounds: int = 40) -> None:
-        for _ in range(rounds):
-            await self.engine.send()
-            if not self.outbox.entries(("pending", "sending")):
-                return
-
 
 @pytest.fixture
 async def engine(sandbox, tmp_path):

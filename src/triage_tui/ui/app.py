@@ -101,8 +101,10 @@ class TriageApp(App):
         engine_factory: Callable[[], Any] | None = None,
         now: Callable[[], dt.datetime] | None = None,
         offline: bool = False,
+        cursor_blink: bool = True,
     ) -> None:
         super().__init__()
+        self.cursor_blink = cursor_blink
         self.config = config
         self.store = store
         self.outbox = outbox
@@ -249,6 +251,7 @@ class TriageApp(App):
             pane = self.main.query_one(DetailPane)
         except LookupError:
             return
+        pane.offline = self.offline
         ticket_id = self.queue_table.current_id
         detail = self.workspace.detail(ticket_id) if ticket_id is not None else None
         if detail is None:
@@ -392,7 +395,8 @@ class TriageApp(App):
             for binding in owner.BINDINGS:
                 if isinstance(binding, Binding) and binding.id:
                     keys = self.config.keys.get(binding.id, binding.key)
-                    rows.append((keys, binding.tooltip or binding.description, binding.id))
+                    shown = ", ".join(self.get_key_display(Binding(key.strip(), "")) for key in keys.split(","))
+                    rows.append((shown, binding.tooltip or binding.description, binding.id))
         return rows
 
     def action_cycle_panes(self) -> None:

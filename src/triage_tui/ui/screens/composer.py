@@ -12,6 +12,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
+from triage_tui.ui.screens import settle_cursors
+
 from triage_tui.triage.macros import ChangeSet, unfilled_placeholders
 from triage_tui.ui.safe import plain
 
@@ -61,6 +63,7 @@ class Composer(ModalScreen[Composed | None]):
             yield Static(Text("ctrl+s send · escape close, keep draft · ctrl+t macro · ctrl+r reply/note", style="dim"), id="composer-hint")
 
     def on_mount(self) -> None:
+        settle_cursors(self)
         self._refresh()
         area = self.query_one(TextArea)
         area.focus()
@@ -79,7 +82,8 @@ class Composer(ModalScreen[Composed | None]):
         self.query_one("#composer-title", Static).update(title)
         staged = self.change.with_comment(self.text or None, self.public)
         lines = self.describe(staged)
-        changes = Text("Will change:\n" if lines else "Nothing staged yet\n", style="bold")
+        changes = Text()
+        changes.append("Will change:\n" if lines else "Nothing staged yet\n", style="bold")
         for line in lines:
             changes.append("  • ")
             changes.append_text(plain(line, limit=200))

@@ -20,9 +20,9 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         table = Table(box=None, expand=True, show_edge=False, pad_edge=False)
-        table.add_column("Keys", style="bold", no_wrap=True)
-        table.add_column("Does")
-        table.add_column("Remap id ([keys] in config)", style="dim", no_wrap=True)
+        table.add_column(Text("Keys"), style="bold", no_wrap=True)
+        table.add_column(Text("Does"))
+        table.add_column(Text("Remap id ([keys] in config)"), style="dim", no_wrap=True)
         for keys, description, binding_id in self.rows:
             table.add_row(Text(keys), Text(description), Text(binding_id))
         with VerticalScroll(id="help-box"):

@@ -9,6 +9,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
+from triage_tui.ui.screens import settle_cursors
+
 from triage_tui.ui.widgets.detail import DetailPane
 from triage_tui.ui.widgets.incidents import IncidentPane
 from triage_tui.ui.widgets.queue import QueueTable
@@ -67,6 +69,7 @@ class MainScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        settle_cursors(self)
         self.add_class("-mode-queue")
         self.apply_width(self.app.size.width)
         self.query_one(QueueTable).focus()

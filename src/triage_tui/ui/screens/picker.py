@@ -14,6 +14,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from triage_tui.ui.screens import settle_cursors
+
 from triage_tui.ui.safe import plain
 
 
@@ -49,6 +51,7 @@ class FuzzyPicker(ModalScreen[str | None]):
                 yield Static(id="picker-preview")
 
     def on_mount(self) -> None:
+        settle_cursors(self)
         self._fill("")
         self.query_one(Input).focus()
 

@@ -9,6 +9,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static, TextArea
 
+from triage_tui.ui.screens import settle_cursors
+
 
 class TextEditor(ModalScreen[str | None]):
     BINDINGS = [
@@ -29,6 +31,7 @@ class TextEditor(ModalScreen[str | None]):
             yield Static(Text(self.hint, style="dim"), id="composer-hint")
 
     def on_mount(self) -> None:
+        settle_cursors(self)
         self.query_one(TextArea).focus()
 
     def action_save(self) -> None:
@@ -63,6 +66,7 @@ class ImpactForm(ModalScreen[tuple[str, str, str] | None]):
             yield Static(Text("tab next field · ctrl+s continue · escape cancel", style="dim"), id="composer-hint")
 
     def on_mount(self) -> None:
+        settle_cursors(self)
         self.query_one("#impact-broken", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

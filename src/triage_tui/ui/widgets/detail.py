@@ -49,6 +49,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         self.detail: Detail | None = None
         self.revealed: set[int] = set()
         self._labels: tuple[str, str, str] = ("", "", "")
+        self.offline = False
 
     def compose(self):
         yield Static(id="detail-header")
@@ -127,7 +128,8 @@ class DetailPane(VerticalScroll, can_focus=True):
             text.append("Content hidden: this ticket carries a content warning. Press v to reveal it.", style="bold")
             return text
         if detail.comments is None:
-            text.append("Loading the conversation…\n\n", style="dim italic")
+            waiting = "Not cached, and offline: the first message only." if self.offline else "Loading the conversation…"
+            text.append(waiting + "\n\n", style="dim italic")
             text.append_text(plain(ticket.description, multiline=True, limit=BODY_LIMIT))
             return text
         bodies = [ticket.description or ""] + [c.text for c in detail.comments]

@@ -106,7 +106,7 @@ class QueueTable(ScrollView, can_focus=True):
         current = keep_id if keep_id is not None else self.current_id
         self.rows = rows
         self.marked &= {r.entry.id for r in rows}
-        self.virtual_size = Size(self.size.width, len(rows) + 1)
+        self.virtual_size = Size(self.scrollable_content_region.width, len(rows) + 1)
         index = next((i for i, r in enumerate(rows) if r.entry.id == current), None)
         self.cursor = min(index if index is not None else self.cursor, max(0, len(rows) - 1))
         self.refresh()
@@ -147,7 +147,7 @@ class QueueTable(ScrollView, can_focus=True):
     def _refresh_row(self, index: int) -> None:
         y = index + 1 - int(self.scroll_offset.y)
         if 0 <= y < self.size.height:
-            self.refresh(Region(0, y, self.size.width, 1))
+            self.refresh(Region(0, y, self.scrollable_content_region.width, 1))
 
     def _keep_visible(self) -> None:
         body = max(1, self.size.height - 1)
@@ -186,12 +186,12 @@ class QueueTable(ScrollView, can_focus=True):
         self.action_cursor_down()
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows) + 1)
         self.refresh()
 
     # -- drawing ------------------------------------------------------------------------
     def _columns(self) -> list[tuple[Column, int]]:
-        width = self.size.width
+        width = self.scrollable_content_region.width
         shown = [c for c in COLUMNS if width >= c.min_terminal]
         fixed = sum(c.width + 1 for c in shown if c.width)
         flexible = max(8, width - fixed)
@@ -243,7 +243,7 @@ class QueueTable(ScrollView, can_focus=True):
         return Style()
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.scrollable_content_region.width
         columns = self._columns()
         if y == 0:
             header = " ".join(fit(c.title, w) for c, w in columns)

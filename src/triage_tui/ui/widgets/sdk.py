@@ -57,7 +57,7 @@ class SdkPane(Vertical):
             prompt = Text()
             prompt.append(("○ needs label ", "● hero ", "✓ team ")[rank], style=("bold yellow", "bold", "green")[rank])
             if issue["repo"] in mobile_repos:
-                prompt.append("📱mobile ", style="bold magenta")
+                prompt.append("mobile ", style="bold magenta")
             prompt.append(f"{issue['repo'].split('/')[-1]}#{issue['number']} ", style="bold")
             prompt.append_text(plain(issue.get("title"), limit=160))
             labels = ", ".join(label["name"] for label in issue.get("labels", []))

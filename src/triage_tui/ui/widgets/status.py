@@ -40,7 +40,7 @@ class StatusLine(Static):
             text.append_text(plain(filter_text, "bold", limit=40))
             text.append(" ")
         if offline_mode:
-            text.append(" offline mode: cache only ", style="bold reverse yellow")
+            text.append(" cache only ", style="bold reverse yellow")
         for source, state in sources.items():
             text.append(" ")
             name = NAMES.get(source, source)
