@@ -188,12 +188,31 @@ class SandboxApp:
         return None
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up mid-answer (a killed process, a reset) is not news."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (ConnectionError, OSError)):
+            super().handle_error(request, client_address)
+
+
 class _Handler(BaseHTTPRequestHandler):
     app: SandboxApp
     protocol_version = "HTTP/1.1"
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet: the demo owns the terminal
         pass
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.connections.add(self.connection)  # type: ignore[attr-defined]
+
+    def finish(self) -> None:
+        self.server.connections.discard(self.connection)  # type: ignore[attr-defined]
+        super().finish()
 
     def _dispatch(self) -> None:
         parts = urlsplit(self.path)
@@ -242,8 +261,8 @@ class Sandbox:
         self.state = SandboxState(data)
         self.app = SandboxApp(self.state, settings, faults)
         handler = type("SandboxHandler", (_Handler,), {"app": self.app})
-        self.server = ThreadingHTTPServer((host, port), handler)
-        self.server.daemon_threads = True
+        self.server = _Server((host, port), handler)
+        self.server.connections = set()  # type: ignore[attr-defined]
         host_name, bound_port = self.server.server_address[:2]
         self.url = f"http://{host_name}:{bound_port}"
         self.app.base_url = self.url
@@ -262,6 +281,12 @@ class Sandbox:
             self.activity.stop()
         self.server.shutdown()
         self.server.server_close()
+        # A stopped sandbox is gone for real: kept-alive connections are cut too.
+        for connection in list(self.server.connections):  # type: ignore[attr-defined]
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
     def __enter__(self) -> Sandbox:
         return self.start()

@@ -97,22 +97,30 @@ class SyncEngine:
         stop = stop or asyncio.Event()
         if once:
             failures = 0
+            total = await self.send()
             for name in self.configured():
                 report = await self.poll(name)
                 emit(report.line())
                 failures += bool(report.error)
             for _ in range(20):
-                sent = await self.send()
-                if not self.outbox.entries(("pending", "sending")) or not sent.sent:
+                if not self.outbox.entries(("pending", "sending")):
                     break
-            emit(sent.line())
-            return 1 if failures or sent.failed or sent.conflicts else 0
+                sent = await self.send()
+                total.sent += sent.sent
+                total.conflicts += sent.conflicts
+                total.failed += sent.failed
+                total.waiting = sent.waiting
+                if not sent.sent:
+                    break
+            emit(total.line())
+            return 1 if failures or total.failed or total.conflicts else 0
         while not stop.is_set():
-            for report in await self.due_reports():
-                emit(report.line())
+            # Writes first: what the user did goes out before the next poll.
             sent = await self.send()
             if sent.sent or sent.conflicts or sent.failed:
                 emit(sent.line())
+            for report in await self.due_reports():
+                emit(report.line())
             try:
                 await asyncio.wait_for(stop.wait(), timeout=tick)
             except TimeoutError:

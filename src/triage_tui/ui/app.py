@@ -161,14 +161,14 @@ class TriageApp(App):
                 lines: list[str] = []
                 changed: list[int] = []
                 incidents_changed = False
+                sent = await engine.send()  # the user's writes before the next poll
+                changed += sent.changed_tickets
                 for report in await engine.due_reports():
                     lines.append(report.line())
                     if report.source == "zendesk":
                         changed += [c for c in report.changed if isinstance(c, int)]
                     else:
                         incidents_changed = incidents_changed or bool(report.changed)
-                sent = await engine.send()
-                changed += sent.changed_tickets
                 if lines or sent.sent or sent.conflicts or sent.failed:
                     self.post_message(SyncReported(lines, changed, incidents_changed or bool(lines)))
                 for _ in range(10):  # answer the UI's requests within a tenth of a second

@@ -1,0 +1,182 @@
+"""Faults: malformed responses, a network that goes away and comes back, kill -9."""
+
+from __future__ import annotations
+
+import copy
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from tests.conftest import FROZEN_NOW
+from tests.helpers import Engine
+from triage_tui.sandbox.faults import FaultPlan, parse_faults
+from triage_tui.sandbox.server import Sandbox
+from triage_tui.sources.errors import BadResponse
+from triage_tui.sources.zendesk import ZendeskClient
+from triage_tui.triage.macros import ChangeSet
+
+
+def mock_client(handler) -> ZendeskClient:
+    async def no_sleep(_):
+        return None
+
+    return ZendeskClient("https://acme.zendesk.com", "a@example.com", "tok", transport=httpx.MockTransport(handler), sleep=no_sleep, max_retries=1)
+
+
+@pytest.mark.parametrize(
+    "response",
+    [
+        httpx.Response(200, text='{"results": [{"id": 1, "subject": "cut off'),
+        httpx.Response(200, text="<html><body>Maintenance</body></html>", headers={"content-type": "text/html"}),
+        httpx.Response(200, json={"results": "not a list"}),
+    ],
+    ids=["truncated-json", "html-page", "wrong-type"],
+)
+async def test_malformed_pages_are_reported_not_crashes(response):
+    client = mock_client(lambda request: response)
+    with pytest.raises(BadResponse):
+        async for _ in client.unsolved_tickets():
+            pass
+    await client.aclose()
+
+
+async def test_records_with_wrong_types_are_skipped_and_the_rest_kept():
+    body = {"results": [{"id": 1, "status": "open"}, {"id": "x"}, {"id": 3, "tags": "oops"}, "junk", {"id": 4}], "meta": {"has_more": False}}
+    client = mock_client(lambda request: httpx.Response(200, json=body))
+    pages = [page async for page in client.unsolved_tickets()]
+    assert [t.id for t in pages[0].tickets] == [1, 4]
+    assert len(pages[0].skipped) == 3
+    await client.aclose()
+
+
+async def test_the_authorization_header_never_appears_in_errors():
+    client = mock_client(lambda request: httpx.Response(401, json={"error": "Couldn't authenticate you"}))
+    with pytest.raises(Exception) as error:
+        await client.me()
+    text = repr(error.value) + str(error.value)
+    assert "Basic" not in text and "tok" not in text.replace("token", "")
+    await client.aclose()
+
+
+async def test_retry_after_is_honoured_as_seconds_and_http_date():
+    waits: list[float] = []
+    calls = iter([
+        httpx.Response(429, text="Number of allowed API requests per minute exceeded", headers={"Retry-After": "7"}),
+        httpx.Response(429, json={"rate_limit": {"retry_after": "Wed, 18 Nov 2099 14:00:00 GMT"}}),
+        httpx.Response(200, json={"user": {"id": 1, "name": "A"}}),
+    ])
+
+    async def record(seconds):
+        waits.append(seconds)
+
+    client = ZendeskClient("https://acme.zendesk.com", "a@example.com", "t", transport=httpx.MockTransport(lambda r: next(calls)), sleep=record, max_retries=3, max_wait=1e12)
+    assert (await client.me()).id == 1
+    assert waits[0] == 7 and waits[1] > 1e9
+    await client.aclose()
+
+
+async def test_pacing_slows_down_before_the_limit():
+    waits: list[float] = []
+
+    async def record(seconds):
+        waits.append(seconds)
+
+    headers = {"x-rate-limit": "700", "x-rate-limit-remaining": "3", "ratelimit-reset": "40"}
+    client = ZendeskClient("https://acme.zendesk.com", "a@example.com", "t", transport=httpx.MockTransport(lambda r: httpx.Response(200, json={"user": {"id": 1}}, headers=headers)), sleep=record, clock=lambda: 0.0)
+    await client.me()
+    await client.me()
+    assert waits and waits[0] == pytest.approx(10.0)
+    await client.aclose()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def test_network_gone_then_back_catches_up_without_a_restart(dataset, tmp_path):
+    port = free_port()
+    running = Engine(f"http://127.0.0.1:{port}", tmp_path / "cache")
+    report = await running.engine.poll("zendesk")
+    assert report.offline and running.store.sync_state("zendesk")["offline_since"]
+    with Sandbox(copy.deepcopy(dataset), port=port) as sandbox:
+        report = await running.engine.poll("zendesk")
+        assert report.error is None and running.store.sync_state("zendesk")["offline_since"] is None
+        ticket = next(iter(running.store.unsolved().values()))
+    # Gone again: the write is queued, not lost.
+    running.writes.update_ticket(ticket, ChangeSet(comment="written while offline"), "reply")
+    sent = await running.engine.send()
+    assert "zendesk" in sent.offline and running.outbox.counts()["queued"] == 1
+    with Sandbox(copy.deepcopy(dataset), port=port) as sandbox:
+        await running.drain()
+        assert [c["body"] for c in sandbox.state.comments[ticket["id"]]].count("written while offline") == 1
+    await running.clients.aclose()
+
+
+def sync_process(url: str, cache, *, once: bool) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "TRIAGE_ZENDESK_URL": url, "TRIAGE_ZENDESK_EMAIL": "agent@example.com", "TRIAGE_ZENDESK_TOKEN": "sandbox",
+        "TRIAGE_INCIDENTIO_URL": url, "TRIAGE_INCIDENTIO_TOKEN": "sandbox", "TRIAGE_GITHUB_URL": url, "TRIAGE_GITHUB_TOKEN": "sandbox",
+        "XDG_CACHE_HOME": str(cache),
+    }
+    args = [sys.executable, "-m", "triage_tui", "sync"] + (["--once"] if once else [])
+    return subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+async def test_kill_9_of_headless_sync_mid_send_posts_the_reply_exactly_once(dataset, tmp_path):
+    """The reply left, the process died before recording it: after restart, sent once."""
+    faults = FaultPlan(parse_faults("stall:1.0:3s"), seed=1)
+    faults.enabled = False
+    with Sandbox(copy.deepcopy(dataset), faults=faults) as sandbox:
+        cache_home = tmp_path / "xdg-cache"
+        running = Engine(sandbox.url, cache_home / "triage-tui")
+        await running.engine.poll("zendesk")
+        ticket = next(iter(running.store.unsolved().values()))
+        entry = running.writes.update_ticket(ticket, ChangeSet(comment="exactly once, please"), "reply")
+        running.store.close()
+        running.outbox.close()
+        faults.enabled = True  # every request now stalls 3 s before it is handled
+        process = sync_process(sandbox.url, cache_home, once=False)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not any(k.startswith("zendesk PUT") for k in sandbox.state.requests):
+            time.sleep(0.05)
+        assert any(k.startswith("zendesk PUT") for k in sandbox.state.requests), "the sync never sent the reply"
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+        time.sleep(3.5)  # the stalled request completes on the server: the reply is posted
+        faults.enabled = False
+        bodies = [c["body"] for c in sandbox.state.comments[ticket["id"]]]
+        assert bodies.count("exactly once, please") == 1
+        again = sync_process(sandbox.url, cache_home, once=True)
+        out, err = again.communicate(timeout=60)
+        assert again.returncode == 0, out + err
+        bodies = [c["body"] for c in sandbox.state.comments[ticket["id"]]]
+        assert bodies.count("exactly once, please") == 1
+        running.open()
+        assert running.outbox.get(entry["id"])["status"] == "sent"
+        await running.clients.aclose()
+
+
+async def test_kill_9_after_persist_before_send_sends_once_after_restart(dataset, tmp_path):
+    with Sandbox(copy.deepcopy(dataset)) as sandbox:
+        cache_home = tmp_path / "xdg-cache"
+        running = Engine(sandbox.url, cache_home / "triage-tui")
+        await running.engine.poll("zendesk")
+        ticket = next(iter(running.store.unsolved().values()))
+        running.writes.update_ticket(ticket, ChangeSet(comment="persisted, never sent"), "reply")
+        running.store.close()
+        running.outbox.close()
+        process = sync_process(sandbox.url, cache_home, once=True)
+        out, err = process.communicate(timeout=60)
+        assert process.returncode == 0, out + err
+        assert "outbox: 1 sent" in out
+        assert [c["body"] for c in sandbox.state.comments[ticket["id"]]].count("persisted, never sent") == 1
+        await running.clients.aclose()
