@@ -23,6 +23,7 @@ async def test_j_k_move_and_the_detail_follows(harness):
     async with app.run_test(size=SIZE) as pilot:
         first = current(app)
         await pilot.press("j", "j")
+        await pilot.pause(0.1)  # the detail follows once the cursor settles
         third = current(app)
         assert third == app.queue_table.rows[2].entry.id != first
         assert app.main.query_one(DetailPane).detail.ticket.id == third

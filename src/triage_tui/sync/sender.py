@@ -84,13 +84,15 @@ class Sender:
                 continue
             if entry["status"] == "sending":
                 try:
-                    applied = await self._already_applied(entry)
+                    applied, new_stamp = await self._already_applied(entry)
                 except SourceError as exc:
                     self._retry_later(entry, exc, report, blocked)
                     continue
                 if applied:
                     self.outbox.update(entry["id"], status="sent", sent_at=self.now().isoformat(), note="found applied after an interrupted send")
                     report.sent.append(entry["id"])
+                    if new_stamp:
+                        self._advance_stamps(entry, new_stamp)
                     continue
             self.outbox.update(entry["id"], status="sending", attempts=entry["attempts"] + 1)
             try:
@@ -172,29 +174,55 @@ class Sender:
             ticket["metric_set"] = metrics
         self.store.put_tickets([ticket])
         report.changed_tickets.append(ticket["id"])
-        old_stamp = entry["payload"]["ticket"].get("updated_stamp")
-        for later in self.outbox.entries(("pending",)):
+        self._advance_stamps(entry, ticket.get("updated_at"))
+
+    def _advance_stamps(self, entry: dict, new_stamp: str | None) -> None:
+        """Later writes based on the same view as `entry` now build on our own change."""
+        old_stamp = entry["payload"].get("ticket", {}).get("updated_stamp")
+        if not old_stamp or not new_stamp:
+            return
+        for later in self.outbox.entries(("pending", "sending")):
             body = later["payload"].get("ticket")
-            if later["target"] == entry["target"] and body and body.get("updated_stamp") == old_stamp:
-                payload = {**later["payload"], "ticket": {**body, "updated_stamp": ticket.get("updated_at")}}
+            if later["id"] != entry["id"] and later["target"] == entry["target"] and body and body.get("updated_stamp") == old_stamp:
+                payload = {**later["payload"], "ticket": {**body, "updated_stamp": new_stamp}}
                 self.outbox.update(later["id"], payload=payload)
 
     async def _conflict(self, entry: dict, report: SendReport) -> None:
+        """A 409. If every change since the stamp is ours (an earlier write of this queue,
+        sent before the view refreshed), build on it; otherwise it is a real conflict."""
         theirs = None
         if self.clients.zendesk and entry["kind"] == "ticket_update":
+            ticket_id = entry["payload"]["ticket_id"]
             try:
-                fresh = await self.clients.zendesk.ticket(entry["payload"]["ticket_id"])
+                fresh = await self.clients.zendesk.ticket(ticket_id)
                 theirs = fresh.model_dump(mode="json")
                 self.store.put_tickets([theirs])
                 report.changed_tickets.append(fresh.id)
+                if await self._only_ours_since(ticket_id, entry["payload"]["ticket"].get("updated_stamp")):
+                    body = {**entry["payload"]["ticket"], "updated_stamp": theirs["updated_at"]}
+                    self.outbox.update(entry["id"], status="pending", payload={**entry["payload"], "ticket": body}, last_error=None)
+                    report.waiting += 1
+                    return
             except SourceError:
                 theirs = None
         mine = self.store.ticket(entry["payload"].get("ticket_id", 0)) if theirs is None else None
         self.outbox.update(entry["id"], status="conflict", theirs=theirs or mine, last_error="someone else changed this ticket first")
         report.conflicts.append(entry["id"])
 
-    async def _already_applied(self, entry: dict) -> bool:
-        """After an interrupted send: did the service act on it? Only non-idempotent writes ask."""
+    async def _only_ours_since(self, ticket_id: int, stamp: str | None) -> bool:
+        me = (self.store.get("me") or {}).get("id")
+        since = _parse(stamp)
+        if me is None or since is None or self.clients.zendesk is None:
+            return False
+        later = [a for a in await self.clients.zendesk.audits(ticket_id) if a.created_at and a.created_at > since]
+        return bool(later) and all(a.author_id == me for a in later)
+
+    async def _already_applied(self, entry: dict) -> tuple[bool, str | None]:
+        """After an interrupted send: did the service act on it? Only non-idempotent writes ask.
+
+        For a ticket update, also the ticket's updated_at that our change produced (the
+        audit's time), so later writes can build on it without a false conflict.
+        """
         kind, payload = entry["kind"], entry["payload"]
         since = (_parse(entry["created_at"]) or self.now()) - CLOCK_SKEW
         if kind == "ticket_update" and self.clients.zendesk:
@@ -202,18 +230,19 @@ class Sender:
             body = payload["ticket"]
             comment = (body.get("comment") or {}).get("body")
             for audit in await self.clients.zendesk.audits(payload["ticket_id"]):
-                if audit.created_at and audit.created_at < since or (me and audit.author_id != me):
+                if (audit.created_at and audit.created_at < since) or (me and audit.author_id != me):
                     continue
+                stamp = audit.created_at.strftime("%Y-%m-%dT%H:%M:%SZ") if audit.created_at else None
                 for event in audit.events:
                     if comment is not None and event.get("type") == "Comment" and event.get("body") == comment:
-                        return True
+                        return True, stamp
                     if comment is None and event.get("type") == "Change" and event.get("field_name") in body and event.get("value") == body[event["field_name"]]:
-                        return True
-            return False
+                        return True, stamp
+            return False, None
         if kind == "macro_create" and self.clients.zendesk:
             macros, _ = await self.clients.zendesk.macros()
-            return any(m.title == payload["macro"]["title"] for m in macros)
+            return any(m.title == payload["macro"]["title"] for m in macros), None
         if kind == "incident_attach" and self.clients.incidentio:
             attachments, _ = await self.clients.incidentio.attachments(payload["incident_id"])
-            return any(a.resource.external_id == str(payload["ticket_id"]) for a in attachments)
-        return False  # idempotent writes (labels, role, status-only) are simply sent again
+            return any(a.resource.external_id == str(payload["ticket_id"]) for a in attachments), None
+        return False, None  # idempotent writes (labels, role, status-only) are simply sent again

@@ -122,6 +122,7 @@ class TriageApp(App):
         self._hinted: set[tuple[int, ...]] = set()
         self._alerts_primed = False
         self._detail_timer = None
+        self._fetch_timer = None
         if config.keys:
             self.set_keymap(dict(config.keys))
 
@@ -191,6 +192,8 @@ class TriageApp(App):
             await engine.clients.aclose()
 
     def on_sync_reported(self, message: SyncReported) -> None:
+        if not any(isinstance(screen, MainScreen) for screen in self.screen_stack):
+            return  # arrived while the app is closing
         if message.changed_tickets or message.lines:
             self.workspace.load()
             self.refresh_queue()
@@ -208,6 +211,7 @@ class TriageApp(App):
     # -- painting -----------------------------------------------------------------------
     def refresh_everything(self) -> None:
         self.refresh_queue()
+        self.refresh_detail()
         self.refresh_incidents()
         self.refresh_sdk()
         self.refresh_status()
@@ -238,13 +242,15 @@ class TriageApp(App):
         )
 
     def on_queue_table_highlighted(self, message: QueueTable.Highlighted) -> None:
-        self.refresh_detail()
-        if self._detail_timer is not None:
-            self._detail_timer.stop()
+        # A held-down j repaints two queue lines per row; the detail (a relayout) and the
+        # conversation fetch follow once the cursor settles.
+        for timer in (self._detail_timer, self._fetch_timer):
+            if timer is not None:
+                timer.stop()
+        self._detail_timer = self.set_timer(0.04, self.refresh_detail)
         if message.row is not None and not self.offline:
             ticket_id = message.row.entry.id
-            # Fetch the conversation once the cursor settles, not for every row passed over.
-            self._detail_timer = self.set_timer(0.25, lambda: self.requests.ask("comments", ticket_id))
+            self._fetch_timer = self.set_timer(0.25, lambda: self.requests.ask("comments", ticket_id))
 
     def refresh_detail(self) -> None:
         try:
