@@ -33,11 +33,45 @@ VIEWS = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class QueueTicket:
+    """The fields of a ticket a queue row shows: built straight from the cache's JSON,
+    which was validated on its way in (pydantic per row would dominate start-up)."""
+
+    id: int
+    subject: str | None
+    raw_subject: str | None
+    status: str
+    priority: str | None
+    group_id: int | None
+    assignee_id: int | None
+    requester_id: int | None
+    organization_id: int | None
+    tags: tuple[str, ...]
+    created_at: dt.datetime | None
+    updated_at: dt.datetime | None
+
+    @property
+    def title(self) -> str:
+        return self.subject or self.raw_subject or "(no subject)"
+
+    @classmethod
+    def from_ticket(cls, ticket: Ticket) -> QueueTicket:
+        return cls(
+            ticket.id, ticket.subject, ticket.raw_subject, ticket.status, ticket.priority, ticket.group_id, ticket.assignee_id,
+            ticket.requester_id, ticket.organization_id, tuple(ticket.tags), ticket.created_at, ticket.updated_at,
+        )
+
+
+def _parse_time(text: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
+
+
 @dataclass
 class Entry:
     """One unsolved ticket with everything its queue row needs."""
 
-    ticket: Ticket
+    ticket: QueueTicket
     plan: str
     clock: SlaClock
     facts: TicketFacts
@@ -45,7 +79,8 @@ class Entry:
     org: str
     group: str
     haystack: str  # lower-case text the filter searches
-    version: str | None = None  # the cached ticket's updated_at: unchanged means reuse
+    version: str | None = None  # ticket version, org plan and SLA rules: unchanged means reuse
+    excerpt: str = ""  # the start of the first message, for the "raise an incident" hint
 
     @property
     def id(self) -> int:
@@ -116,40 +151,95 @@ class Workspace:
         )
         self.entries: dict[int, Entry] = {}
         self.skipped: list[str] = []
+        self._user_records: dict[str, dict] = {}
+        self._org_records: dict[str, dict] = {}
         self.groups: dict[int, str] = {}
         self._orgs: dict[int, Organization | None] = {}
         self._users: dict[int, User | None] = {}
         self.rules = RankRules(config.zendesk.escalation_tag, config.zendesk.cs_tag)
+        sla = config.sla
+        # Everything the derived facts depend on besides the ticket and its org.
+        self._fingerprint = "|".join(
+            str(part) for part in (sorted(sla.targets.items()), sla.timezone, sla.workdays, sla.day_start, sla.day_end_hour,
+                                   sla.holidays, sla.default_plan, self.sla.plan_field, self.sla.plan_tag_prefix, self.sla.warn_hours)
+        )
 
     # -- loading ------------------------------------------------------------------------
     def load(self) -> None:
-        """Read every unsolved ticket from the cache (one read) and rebuild changed entries."""
+        """Read the unsolved tickets (one read), people (two), derived facts (one).
+
+        Plan, SLA clock and ranking facts depend on the ticket version, the org's plan and
+        the SLA rules only, never on "now": they are computed once per version and kept in
+        the cache, so start-up with thousands of tickets costs a decode, not a recompute.
+        """
         self.groups = {g["id"]: g["name"] for g in self.store.list("groups")}
         by_name = {name.lower(): gid for gid, name in self.groups.items()}
         mine = frozenset(by_name[n.lower()] for n in self.config.zendesk.my_groups if n.lower() in by_name)
         self.rules = RankRules(self.config.zendesk.escalation_tag, self.config.zendesk.cs_tag, mine)
         raw = self.store.unsolved()
+        self._user_records = self.store.all_records("user")
+        self._org_records = self.store.all_records("org")
+        derived: dict[str, list] = self.store.get("derived:queue") or {}
         fresh: dict[int, Entry] = {}
+        kept: dict[str, list] = {}
         self.skipped = []
         for key, data in raw.items():
-            ticket_id = int(key)
-            old = self.entries.get(ticket_id)
-            if old is not None and old.version == data.get("updated_at"):
-                fresh[ticket_id] = old
+            org = self._org_records.get(str(data.get("organization_id")))
+            user = self._user_records.get(str(data.get("requester_id")))
+            org_name = (org or {}).get("name") or ""
+            requester = (user or {}).get("name") or (user or {}).get("email") or f"user {data.get('requester_id')}"
+            plan_input = ((org or {}).get("organization_fields") or {}).get(self.sla.plan_field)
+            version = f"{data.get('updated_at')}|{plan_input}|{self._fingerprint}"
+            old = self.entries.get(int(key))
+            if old is not None and old.version == version and old.requester == requester and old.org == org_name:
+                fresh[old.id] = old
+                kept[key] = derived.get(key) or self._derived_record(version, old)
                 continue
             try:
-                ticket = Ticket.model_validate(data)
-            except ValidationError as exc:
-                self.skipped.append(f"ticket {key}: {exc.errors()[0]['msg']}")
+                cached = derived.get(key)
+                if cached and cached[0] == version:
+                    entry = self._entry_from_cache(data, cached, requester, org_name)
+                    kept[key] = cached
+                else:
+                    entry = self._entry(Ticket.model_validate(data), version, requester, org_name)
+                    kept[key] = self._derived_record(version, entry)
+            except (ValidationError, ValueError, TypeError, IndexError) as exc:
+                self.skipped.append(f"ticket {key}: {exc}")
                 continue
-            fresh[ticket_id] = self._entry(ticket, data.get("updated_at"))
+            entry.excerpt = data.get("excerpt") or ""
+            fresh[entry.id] = entry
         self.entries = fresh
+        if kept != derived:
+            self.store.set("derived:queue", kept)
+
+
+    @staticmethod
+    def _derived_record(version: str, entry: Entry) -> list:
+        clock = entry.clock
+        stamp = (lambda moment: moment.isoformat() if moment else None)
+        return [version, entry.plan, clock.state, stamp(clock.breach_at), stamp(entry.facts.warn_at), clock.remaining_when_paused, stamp(clock.started_at), clock.from_zendesk]
+
+    def _entry_from_cache(self, data: dict, cached: list, requester: str, org_name: str) -> Entry:
+        _, plan, state, breach, warn, remaining, started, from_zendesk = cached
+        parse = _parse_time
+        ticket = QueueTicket(
+            int(data["id"]), data.get("subject"), data.get("raw_subject"), data.get("status") or "new", data.get("priority"),
+            data.get("group_id"), data.get("assignee_id"), data.get("requester_id"), data.get("organization_id"),
+            tuple(data.get("tags") or ()), parse(data.get("created_at")), parse(data.get("updated_at")),
+        )
+        clock = SlaClock(state, breach_at=parse(breach), remaining_when_paused=remaining, started_at=parse(started), from_zendesk=from_zendesk)
+        facts = TicketFacts(
+            id=ticket.id, status=ticket.status, priority=ticket.priority, group_id=ticket.group_id,
+            assignee_id=ticket.assignee_id, tags=frozenset(ticket.tags), breach_at=clock.breach_at if state == "running" else None,
+            warn_at=parse(warn), paused_remaining=remaining, created_at=ticket.created_at, updated_at=ticket.updated_at,
+        )
+        return self._make_entry(ticket, plan, clock, facts, requester, org_name, cached[0])
 
     def _org(self, org_id: int | None) -> Organization | None:
         if org_id is None:
             return None
         if org_id not in self._orgs:
-            raw = self.store.record("org", org_id)
+            raw = self._org_records.get(str(org_id)) or self.store.record("org", org_id)
             self._orgs[org_id] = Organization.model_validate(raw) if raw else None
         return self._orgs[org_id]
 
@@ -157,7 +247,7 @@ class Workspace:
         if user_id is None:
             return None
         if user_id not in self._users:
-            raw = self.store.record("user", user_id)
+            raw = self._user_records.get(str(user_id)) or self.store.record("user", user_id)
             self._users[user_id] = User.model_validate(raw) if raw else None
         return self._users[user_id]
 
@@ -165,19 +255,17 @@ class Workspace:
         """Users or orgs changed: names and plans must be read again."""
         self._orgs.clear()
         self._users.clear()
-        self.entries.clear()
 
-    def _entry(self, ticket: Ticket, version: str | None) -> Entry:
-        org = self._org(ticket.organization_id)
-        plan = plan_of(ticket, org, self.sla)
+    def _entry(self, ticket: Ticket, version: str, requester: str, org_name: str) -> Entry:
+        plan = plan_of(ticket, self._org(ticket.organization_id), self.sla)
         clock = clock_for(ticket, plan, self.sla)
         facts = facts_for(ticket, clock, self.sla)
-        requester = self.user(ticket.requester_id)
-        requester_name = requester.display_name if requester else f"user {ticket.requester_id}"
-        org_name = org.name if org and org.name else ""
+        return self._make_entry(QueueTicket.from_ticket(ticket), plan, clock, facts, requester, org_name, version)
+
+    def _make_entry(self, ticket: QueueTicket, plan: str, clock: SlaClock, facts: TicketFacts, requester: str, org_name: str, version: str) -> Entry:
         group = self.groups.get(ticket.group_id or -1, "")
-        haystack = " ".join([str(ticket.id), ticket.title, requester_name, org_name, group, " ".join(ticket.tags)]).lower()
-        return Entry(ticket, plan, clock, facts, requester_name, org_name, group, haystack, version)
+        haystack = " ".join([str(ticket.id), ticket.title, requester, org_name, group, " ".join(ticket.tags)]).lower()
+        return Entry(ticket, plan, clock, facts, requester, org_name, group, haystack, version)
 
     # -- queue --------------------------------------------------------------------------
     def _in_view(self, entry: Entry, view: str) -> bool:
@@ -229,13 +317,10 @@ class Workspace:
     # -- detail -------------------------------------------------------------------------
     def detail(self, ticket_id: int) -> Detail | None:
         entry = self.entries.get(ticket_id)
-        if entry is not None:
-            ticket = entry.ticket
-        else:
-            raw = self.store.ticket(ticket_id)
-            if raw is None:
-                return None
-            ticket = Ticket.model_validate(raw)
+        raw = self.store.ticket(ticket_id)
+        if raw is None:
+            return None
+        ticket = Ticket.model_validate(raw)
         requester = self.user(ticket.requester_id)
         org = self._org(ticket.organization_id)
         cached = self.store.comments(ticket_id)

@@ -10,7 +10,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 
 class ApiModel(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+    # defer_build: a model's validator is built on first use, not at import, so start-up
+    # (which reads the cache's derived facts and validates nothing) does not pay for it.
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True, defer_build=True)
 
 
 M = TypeVar("M", bound=ApiModel)

@@ -7,8 +7,9 @@ Safety, because diskcache's defaults are not safe for this data:
   can write the directory gets code execution); a schema version guards the layout, and a
   cache of another version is rebuilt, a corrupt one moved aside, never a crash.
 
-Layout: unsolved tickets live together under one key (start-up paints from a single read);
-other tickets, comments, users and orgs have a key each.
+Layout: every ticket, comment list, user and org has a key of its own; unsolved tickets
+also live together, projected to their queue fields, under one key (start-up paints from
+a single read), and so do users and orgs.
 """
 
 from __future__ import annotations
@@ -24,8 +25,21 @@ from typing import Any
 
 import diskcache
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 UNSOLVED = frozenset({"new", "open", "pending", "hold"})
+# What a queue row needs of a ticket: the unsolved snapshot holds only these, so start-up
+# decodes a few hundred bytes per ticket instead of whole first messages.
+QUEUE_FIELDS = (
+    "id", "subject", "raw_subject", "status", "priority", "group_id", "assignee_id", "requester_id",
+    "organization_id", "tags", "created_at", "updated_at", "metric_set", "slas",
+)
+EXCERPT = 240
+
+
+def queue_projection(ticket: dict) -> dict:
+    row = {key: ticket.get(key) for key in QUEUE_FIELDS}
+    row["excerpt"] = (ticket.get("description") or "")[:EXCERPT]
+    return row
 
 
 @contextlib.contextmanager
@@ -116,13 +130,13 @@ class Store:
 
     # -- tickets ------------------------------------------------------------------------
     def unsolved(self) -> dict[str, dict]:
-        """Unsolved tickets by id (JSON object keys are strings)."""
+        """Unsolved tickets by id (JSON object keys are strings), queue fields only."""
         value = self.get("tickets:unsolved")
         return value if isinstance(value, dict) else {}
 
     def ticket(self, ticket_id: int) -> dict | None:
-        found = self.unsolved().get(str(ticket_id))
-        return found if found is not None else self.get(f"ticket:{ticket_id}")
+        """The whole ticket as last synced."""
+        return self.get(f"ticket:{ticket_id}")
 
     def put_tickets(self, tickets: Iterable[dict], *, replace_unsolved: bool = False) -> list[int]:
         """Store tickets; unsolved ones join the snapshot, others leave it. Returns changed ids."""
@@ -132,19 +146,18 @@ class Store:
             tags_index: dict[str, list[int]] = self.get("index:incident_tags", {}) or {}
             for ticket in tickets:
                 key = str(ticket["id"])
-                previous = snapshot.get(key) or self.get(f"ticket:{key}")
-                if previous == ticket:
+                if self.get(f"ticket:{key}") == ticket:
                     continue
                 changed.append(ticket["id"])
-                if ticket.get("status") in UNSOLVED:
-                    snapshot[key] = ticket
+                if ticket.get("status") == "deleted":
+                    snapshot.pop(key, None)
                     self.cache.delete(f"ticket:{key}")
+                    continue
+                self.cache.set(f"ticket:{key}", ticket)
+                if ticket.get("status") in UNSOLVED:
+                    snapshot[key] = queue_projection(ticket)
                 else:
                     snapshot.pop(key, None)
-                    if ticket.get("status") == "deleted":
-                        self.cache.delete(f"ticket:{key}")
-                    else:
-                        self.cache.set(f"ticket:{key}", ticket)
                 for tag in ticket.get("tags") or []:
                     if tag.startswith("incident/"):
                         ids = tags_index.setdefault(tag, [])
@@ -169,9 +182,17 @@ class Store:
 
     # -- people and reference data ------------------------------------------------------
     def put_records(self, kind: str, records: Iterable[dict]) -> None:
+        """Users and orgs: a key each (one lookup), and all together (one read at start-up)."""
         with self.cache.transact():
+            everyone = self.all_records(kind)
             for record in records:
                 self.cache.set(f"{kind}:{record['id']}", record)
+                everyone[str(record["id"])] = record
+            self.cache.set(f"records:{kind}", everyone)
+
+    def all_records(self, kind: str) -> dict[str, dict]:
+        value = self.get(f"records:{kind}")
+        return value if isinstance(value, dict) else {}
 
     def record(self, kind: str, record_id: Any) -> dict | None:
         if record_id is None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 TIER_LABELS = {
     1: "CS",
@@ -56,10 +57,15 @@ class TicketFacts:
     paused_remaining: float | None = None
     created_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
+    # Derived once, so ranking compares floats rather than aware datetimes.
+    breach_ts: float = field(init=False, repr=False, compare=False, default=_FAR_FUTURE)
+    warn_ts: float = field(init=False, repr=False, compare=False, default=_FAR_FUTURE)
 
-    @property
-    def breach_ts(self) -> float:
-        return self.breach_at.timestamp() if self.breach_at else _FAR_FUTURE
+    def __post_init__(self) -> None:
+        if self.breach_at is not None:
+            object.__setattr__(self, "breach_ts", self.breach_at.timestamp())
+        if self.warn_at is not None:
+            object.__setattr__(self, "warn_ts", self.warn_at.timestamp())
 
 
 def is_escalated(facts: TicketFacts, rules: RankRules) -> bool:
@@ -74,6 +80,10 @@ def nearing_breach(facts: TicketFacts, now: dt.datetime) -> bool:
 
 def tier_of(facts: TicketFacts, now: dt.datetime, rules: RankRules) -> int | None:
     """The handbook tier (1-7), or None for tickets that left the queue."""
+    return _tier(facts, now.timestamp(), rules)
+
+
+def _tier(facts: TicketFacts, now_ts: float, rules: RankRules) -> int | None:
     status = facts.status
     if status not in UNSOLVED:
         return None
@@ -87,7 +97,7 @@ def tier_of(facts: TicketFacts, now: dt.datetime, rules: RankRules) -> int | Non
         return 2
     if status == "open" and escalated and priority == "normal":
         return 3
-    if not escalated and nearing_breach(facts, now):
+    if not escalated and now_ts >= facts.warn_ts:
         return 4
     if status == "open" and priority == "low":
         return 5
@@ -101,21 +111,50 @@ def sort_key(facts: TicketFacts, tier: int) -> tuple[int, float, int]:
     return (tier, facts.breach_ts, facts.id)
 
 
-@dataclass(frozen=True, slots=True)
-class Ranked:
+class Ranked(NamedTuple):
     facts: TicketFacts
     tier: int
 
 
 def rank(tickets: Iterable[TicketFacts], now: dt.datetime, rules: RankRules) -> list[Ranked]:
-    """The queue in handbook order; solved, closed and deleted tickets drop out."""
+    """The queue in handbook order; solved, closed and deleted tickets drop out.
+
+    The tier rules of `_tier`, inlined: this runs on every change to a queue of thousands,
+    so it avoids a function call and an allocation per ticket beyond the result itself.
+    """
+    now_ts = now.timestamp()
+    cs_tag, escalation_tag, mine = rules.cs_tag, rules.escalation_tag, rules.my_group_ids
     keyed = []
+    append = keyed.append
     for facts in tickets:
-        tier = tier_of(facts, now, rules)
-        if tier is not None:
-            keyed.append((sort_key(facts, tier), Ranked(facts, tier)))
-    keyed.sort(key=lambda pair: pair[0])
-    return [ranked for _, ranked in keyed]
+        status = facts.status
+        if status not in UNSOLVED:
+            continue
+        tags = facts.tags
+        if cs_tag in tags:
+            tier = 1
+        elif status in WAITING_ON_CUSTOMER:
+            tier = 7
+        else:
+            escalated = escalation_tag in tags and (not mine or facts.group_id in mine)
+            priority = facts.priority or "normal"
+            if escalated and status == "open" and (priority == "high" or priority == "urgent"):
+                tier = 2
+            elif escalated and status == "open" and priority == "normal":
+                tier = 3
+            elif not escalated and now_ts >= facts.warn_ts:
+                tier = 4
+            elif status == "open" and priority == "low":
+                tier = 5
+            else:
+                tier = 6
+        if tier == 7 and facts.paused_remaining is not None:
+            append((tier, facts.paused_remaining, facts.id, facts))
+        else:
+            append((tier, facts.breach_ts, facts.id, facts))
+    # Ticket ids are unique, so tuple comparison never reaches the facts themselves.
+    keyed.sort()
+    return [Ranked(item[3], item[0]) for item in keyed]
 
 
 def next_ticket(queue: Sequence[Ranked], me: int | None) -> Ranked | None:

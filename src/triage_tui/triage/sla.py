@@ -10,6 +10,7 @@ when Solved or Closed.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -49,6 +50,9 @@ class BusinessCalendar:
 
     def window(self, day: dt.date) -> tuple[dt.datetime, dt.datetime] | None:
         """The working interval of a local calendar day, as UTC datetimes, or None."""
+        return _window(self, day)
+
+    def _compute_window(self, day: dt.date) -> tuple[dt.datetime, dt.datetime] | None:
         if day.weekday() not in self.workdays or day in self.holidays:
             return None
         midnight = dt.datetime.combine(day, dt.time(0), tzinfo=self.tz)
@@ -113,6 +117,12 @@ class BusinessCalendar:
                 remaining -= available
             day -= dt.timedelta(days=1)
         raise ValueError("business calendar has no working time within ten years")
+
+
+@functools.lru_cache(maxsize=8192)
+def _window(calendar: BusinessCalendar, day: dt.date) -> tuple[dt.datetime, dt.datetime] | None:
+    # Every clock in the queue walks the same few weeks of days: compute each day once.
+    return calendar._compute_window(day)
 
 
 EventKind = Literal["awaiting", "answered", "paused", "resumed", "stopped"]

@@ -316,7 +316,7 @@ class TriageApp(App):
         alerts += self._sla_alerts(rows, announce=self._seen_urgent is not None and self._alerts_primed)
         self._alerts_primed = primed["zendesk"]
         hint = pattern_hint(
-            [(r.entry.id, r.entry.ticket.created_at, f"{r.entry.ticket.title} {r.entry.ticket.description or ''}", r.entry.ticket.group_id)
+            [(r.entry.id, r.entry.ticket.created_at, f"{r.entry.ticket.title} {r.entry.excerpt}", r.entry.ticket.group_id)
              for r in rows if r.entry.ticket.created_at and not any(t.startswith("incident/") for t in r.entry.ticket.tags)],
             self.now(),
         )

@@ -1,0 +1,59 @@
+"""Build a triage-tui cache like a busy team's: `python bench/make_cache.py DIR [TICKETS]`.
+
+The unsolved tickets arrive by a real first sync from the sandbox (as in production); the
+rest of the history is written straight into the cache, so it holds TICKETS tickets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import sys
+from pathlib import Path
+
+from triage_tui.cli import demo_config
+from triage_tui.sandbox.data import generate
+from triage_tui.sandbox.server import Sandbox
+from triage_tui.secrets import Token
+from triage_tui.store.cache import Store
+from triage_tui.store.outbox import Outbox
+from triage_tui.sync.clients import build_clients
+from triage_tui.sync.engine import SyncEngine
+
+MOMENT = dt.datetime(2026, 11, 18, 14, 0, tzinfo=dt.UTC)
+
+
+def config_file(directory: Path, url: str = "http://127.0.0.1:9") -> Path:
+    path = directory / "config.toml"
+    path.write_text(
+        f'cache_dir = "{directory / "cache"}"\n[zendesk]\nurl = "{url}"\nemail = "agent@example.com"\n'
+        f'[incidentio]\nurl = "{url}"\n[github]\nurl = "{url}"\n[ui]\nnotifications = false\n'
+    )
+    return path
+
+
+async def build(directory: Path, tickets: int) -> dict[str, int]:
+    data = generate(seed=7, tickets=tickets, now=MOMENT)
+    with Sandbox(data) as sandbox:
+        config = demo_config(sandbox.url, directory / "cache")
+        store, outbox = Store(directory / "cache"), Outbox(directory / "cache")
+        tokens = {name: Token(name, "sandbox", "bench") for name in ("zendesk", "incidentio", "github")}
+        engine = SyncEngine(config, store, outbox, build_clients(config, tokens), now=lambda: MOMENT)
+        requests = {}
+        for source in ("zendesk", "incidentio", "github"):
+            report = await engine.poll(source)
+            requests[source] = report.requests
+        await engine.clients.aclose()
+        solved = [t for t in sandbox.state.tickets.values() if t["status"] not in ("new", "open", "pending", "hold")]
+    for start in range(0, len(solved), 5000):
+        store.put_tickets(solved[start : start + 5000])
+    store.close()
+    outbox.close()
+    config_file(directory)
+    return requests
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1])
+    count = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
+    print(asyncio.run(build(target, count)))
