@@ -23,6 +23,24 @@ from triage_tui.sync.engine import SyncEngine
 MOMENT = dt.datetime(2026, 11, 18, 14, 0, tzinfo=dt.UTC)
 
 
+async def idle_requests(config, store, outbox, tokens, minutes: int = 60) -> float:
+    """Requests per minute, all sources, when nothing changes: an hour on a simulated clock
+    (each poller on its configured interval), against the live sandbox."""
+    clock = [0.0]
+    production = config.model_copy(update={"sync": type(config.sync)()})  # default intervals
+    engine = SyncEngine(production, store, outbox, build_clients(production, tokens), now=lambda: MOMENT, monotonic=lambda: clock[0])
+    for name in ("zendesk", "incidentio", "github", "reference"):
+        engine.schedule.ran(name, 0.0)  # the first sync just ran them all
+    before = sum(engine.clients.requests_made().values())
+    while clock[0] < minutes * 60:
+        clock[0] += 1.0
+        await engine.due_reports()
+        await engine.send()
+    total = sum(engine.clients.requests_made().values()) - before
+    await engine.clients.aclose()
+    return total / minutes
+
+
 def config_file(directory: Path, url: str = "http://127.0.0.1:9") -> Path:
     path = directory / "config.toml"
     path.write_text(
@@ -43,6 +61,7 @@ async def build(directory: Path, tickets: int) -> dict[str, int]:
         for source in ("zendesk", "incidentio", "github"):
             report = await engine.poll(source)
             requests[source] = report.requests
+        requests["idle_per_minute"] = await idle_requests(config, store, outbox, tokens)
         await engine.clients.aclose()
         solved = [t for t in sandbox.state.tickets.values() if t["status"] not in ("new", "open", "pending", "hold")]
     for start in range(0, len(solved), 5000):

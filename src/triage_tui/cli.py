@@ -154,12 +154,22 @@ def _run(config: Config, *, offline: bool, mouse: bool) -> int:
     store, outbox = _open_store(config)
     from triage_tui.ui.app import TriageApp
 
+    _check_keys(config)
     factory = None if offline else _engine_factory(config, store, outbox, tokens)
     app = TriageApp(config, store, outbox, engine_factory=factory, offline=offline)
     app.run(mouse=mouse)
     store.close()
     outbox.close()
     return 0
+
+
+def _check_keys(config: Config) -> None:
+    from triage_tui.ui.app import binding_ids
+
+    known = binding_ids()
+    for binding_id in config.keys:
+        if binding_id not in known:
+            raise UserError(f"config [keys] {binding_id!r}: unknown binding id; `?` in the app lists them (e.g. ticket.solve, queue.next)")
 
 
 def _sync(config: Config, once: bool) -> int:

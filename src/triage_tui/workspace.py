@@ -354,13 +354,15 @@ class Workspace:
         return [Macro.model_validate(m) for m in self.store.list("macros")]
 
     def incidents(self) -> list[Incident]:
-        found = []
-        for raw in self.store.list("incidents"):
+        """Live incidents, newest first, then recently resolved ones (to follow up)."""
+        found: dict[str, Incident] = {}
+        for raw in self.store.list("incidents_resolved") + self.store.list("incidents"):
             try:
-                found.append(Incident.model_validate(raw))
+                incident = Incident.model_validate(raw)
             except ValidationError:
                 continue
-        return sorted(found, key=lambda i: i.created_at or self.now(), reverse=True)
+            found[incident.id] = incident
+        return sorted(found.values(), key=lambda i: (not i.is_live, -(i.created_at or self.now()).timestamp()))
 
     def incident_updates(self, incident_id: str) -> list[IncidentUpdate]:
         return [IncidentUpdate.model_validate(u) for u in self.store.get(f"incident_updates:{incident_id}", []) or []]

@@ -141,3 +141,26 @@ async def test_u_shows_and_copies_the_issue_url(harness):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("3", "u")
         assert copied and copied[0].startswith("https://github.com/PostHog/")
+
+
+async def test_a_resolved_incident_stays_to_follow_up_and_the_macro_is_a_reminder(harness):
+    app = harness.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_incident(app, pilot, "INC-231")
+        await pilot.press("M", "ctrl+s", "ctrl+s")
+    await harness.send()
+    await harness.engine.engine.poll("reference")
+    with harness.sandbox.state.lock:  # the incident is resolved in incident.io
+        closed = next(s for s in harness.sandbox.state.incident_statuses if s["category"] == "closed")
+        harness.sandbox.state.incidents["01INC231"]["incident_status"] = closed
+    report = await harness.engine.engine.poll("incidentio")
+    assert "01INC231" in report.changed
+    again = harness.app()
+    notes: list[str] = []
+    again.notify = lambda message, **kw: notes.append(message)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        pane = again.main.query_one(IncidentPane)
+        resolved = next(i for i in pane.incidents if i.reference == "INC-231")
+        assert not resolved.is_live
+        assert any("INC-231 is resolved but its macro still exists" in n for n in notes)

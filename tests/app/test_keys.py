@@ -245,3 +245,25 @@ async def test_views_cycle_with_V(harness):
         assert app.view == "newest"
         created = [r.entry.ticket.created_at for r in app.queue_table.rows]
         assert created == sorted(created, reverse=True)
+
+
+async def test_command_palette_finds_tickets_groups_and_macros(harness):
+    app = harness.app()
+    async with app.run_test(size=SIZE) as pilot:
+        target = app.queue_table.rows[5].entry
+        await pilot.press("ctrl+p", *f"#{target.id}")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.queue_table.current_id == target.id
+        await pilot.press("ctrl+p", *"Escalate to Replay")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        replay = next(gid for gid, name in app.workspace.groups.items() if name == "Replay")
+        assert isinstance(app.screen, Composer) and app.screen.change.group_id == replay
+        await pilot.press("escape", "ctrl+p", *"Macro: Create a lead")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, Composer) and "sf-lead" in app.screen.change.add_tags

@@ -10,6 +10,7 @@ from tests.conftest import FROZEN_NOW
 from tests.helpers import Engine
 from triage_tui.sandbox.faults import FaultPlan, parse_faults
 from triage_tui.sandbox.server import Sandbox
+from triage_tui.store.outbox import Outbox
 from triage_tui.triage.macros import ChangeSet
 
 @pytest.fixture
@@ -30,8 +31,14 @@ async def test_first_sync_fills_the_cache_with_unsolved_tickets_people_and_refer
     assert engine.store.record("user", some["requester_id"])
     assert engine.store.list("groups") and engine.store.list("macros")
     assert engine.store.get("me")["email"] == "agent@example.com"
-    # A first useful queue in at most three requests: me, the reference lists, one page.
-    assert report.requests <= 8
+
+
+async def test_first_useful_queue_arrives_after_one_request(engine, sandbox):
+    seen: list[tuple[int, int]] = []
+    engine.engine.pollers.progress = lambda ids: seen.append((sum(sandbox.state.requests.values()), len(engine.store.unsolved())))
+    await engine.engine.poll("zendesk")
+    requests_at_first_page, queued = seen[0]
+    assert requests_at_first_page <= 3 and queued > 0
 
 
 async def test_restart_resumes_the_incremental_cursor(engine, sandbox):
@@ -171,3 +178,16 @@ async def test_malformed_records_are_skipped_and_reported(engine, sandbox):
     assert any(str(broken["id"]) in line for line in report.skipped)
     assert str(broken["id"]) not in engine.store.unsolved()
     assert len(engine.store.unsolved()) > 10
+
+
+async def test_only_one_process_sends_the_outbox_at_a_time(engine, sandbox):
+    await engine.engine.poll("zendesk")
+    ticket = next(iter(engine.store.unsolved().values()))
+    engine.writes.update_ticket(ticket, ChangeSet(comment="one sender"), "reply")
+    other = Outbox(engine.directory)  # a second process's view of the same cache
+    with other.sender_lock():
+        report = await engine.engine.send()
+        assert report.busy and engine.outbox.counts()["queued"] == 1
+    await engine.drain()
+    assert [c["body"] for c in sandbox.state.comments[ticket["id"]]].count("one sender") == 1
+    other.close()

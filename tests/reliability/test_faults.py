@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -179,4 +180,34 @@ async def test_kill_9_after_persist_before_send_sends_once_after_restart(dataset
         assert process.returncode == 0, out + err
         assert "outbox: 1 sent" in out
         assert [c["body"] for c in sandbox.state.comments[ticket["id"]]].count("persisted, never sent") == 1
+        await running.clients.aclose()
+
+
+async def test_kill_9_of_the_app_mid_send_posts_the_note_exactly_once(dataset, tmp_path):
+    faults = FaultPlan(parse_faults("stall:1.0:3s"), seed=1)
+    faults.enabled = False
+    with Sandbox(copy.deepcopy(dataset), faults=faults) as sandbox:
+        cache_home = tmp_path / "xdg-cache"
+        running = Engine(sandbox.url, cache_home / "triage-tui")
+        await running.engine.poll("zendesk")
+        running.store.close()
+        running.outbox.close()
+        faults.enabled = True
+        root = Path(__file__).resolve().parents[2]
+        child = subprocess.Popen([sys.executable, "-m", "tests.reliability.app_child", sandbox.url, str(cache_home / "triage-tui")], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not any(k.startswith("zendesk PUT") for k in sandbox.state.requests):
+            time.sleep(0.05)
+        assert any(k.startswith("zendesk PUT") for k in sandbox.state.requests), child.stderr.read() if child.poll() is not None else "no PUT yet"
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=10)
+        time.sleep(3.5)  # the stalled request is handled after all: the note is posted
+        faults.enabled = False
+        posted = [(tid, c) for tid, comments in sandbox.state.comments.items() for c in comments if c["body"] == "note from the app"]
+        assert len(posted) == 1
+        again = sync_process(sandbox.url, cache_home, once=True)
+        out, err = again.communicate(timeout=60)
+        assert again.returncode == 0, out + err
+        posted = [(tid, c) for tid, comments in sandbox.state.comments.items() for c in comments if c["body"] == "note from the app"]
+        assert len(posted) == 1
         await running.clients.aclose()

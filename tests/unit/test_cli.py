@@ -44,3 +44,11 @@ def test_bad_fault_spec_is_one_line():
 
 def test_example_config_prints():
     assert "[zendesk]" in run("config", "--example").stdout
+
+
+def test_unknown_key_binding_id_is_a_clear_message(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text('[keys]\n"ticket.slove" = "S"\n')
+    result = run("--config", str(path), "--offline")
+    assert result.returncode == 2 and "ticket.slove" in result.stderr and "unknown binding id" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -48,6 +48,8 @@ class Pollers:
         self.store = store
         self.clients = clients
         self.now = now
+        # Called with the changed ticket ids after each page of a long first sync.
+        self.progress: Callable[[list[int]], None] | None = None
 
     async def _guard(self, report: SyncReport, work: Callable[[SyncReport], Any]) -> SyncReport:
         client = getattr(self.clients, report.source)
@@ -78,20 +80,26 @@ class Pollers:
     async def _zendesk(self, report: SyncReport) -> None:
         client = self.clients.zendesk
         assert client is not None
-        if not self.store.get("me"):
-            self.store.set("me", _dump(await client.me()))
-        if not self.store.list("groups"):
-            await self._reference(report)
         cursor = self.store.get("cursor:zendesk") or {}
         if not cursor:
+            # First sync: the queue first (its first page is a useful queue after one
+            # request, and the screen is told at once), then who I am and the reference data.
             started = self.now()
             first = True
             async for page in client.unsolved_tickets():
                 self._save_people(page)
-                report.changed += self.store.put_tickets([_dump(t) for t in page.tickets], replace_unsolved=first)
+                changed = self.store.put_tickets([_dump(t) for t in page.tickets], replace_unsolved=first)
+                report.changed += changed
                 self._skipped(report, page.skipped)
                 first = False
+                if self.progress is not None:
+                    self.progress(changed)
             self.store.set("cursor:zendesk", {"start_time": int((started - INCREMENTAL_OVERLAP).timestamp())})
+        if not self.store.get("me"):
+            self.store.set("me", _dump(await client.me()))
+        if not self.store.list("groups"):
+            await self._reference(report)
+        if not cursor:
             return
         after, start_time = cursor.get("after_cursor"), cursor.get("start_time")
         for _ in range(50):  # bounded catch-up per poll; the next poll continues
@@ -190,8 +198,17 @@ class Pollers:
                 updates, bad = await client.updates(incident["id"])
                 self.store.set(f"incident_updates:{incident['id']}", [_dump(u) for u in updates])
                 self._skipped(report, bad)
-        for gone in set(previous) - {i["id"] for i in current}:
-            report.changed.append(gone)
+        gone = set(previous) - {i["id"] for i in current}
+        if gone:
+            # Resolved: keep it at hand, the Support Watcher still follows up its tickets.
+            resolved = {i["id"]: i for i in self.store.list("incidents_resolved")}
+            for incident_id in sorted(gone):
+                try:
+                    resolved[incident_id] = _dump(await client.incident(incident_id))
+                except SourceError:
+                    resolved[incident_id] = previous[incident_id]
+                report.changed.append(incident_id)
+            self.store.put_list("incidents_resolved", list(resolved.values())[-10:])
 
     # -- GitHub ---------------------------------------------------------------------------
     async def github(self) -> SyncReport:

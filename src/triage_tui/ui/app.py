@@ -66,6 +66,12 @@ def stylesheet() -> Path:
     return Path(__file__).resolve().parents[3] / "styles" / "app.tcss"
 
 
+def binding_ids() -> set[str]:
+    """Every remappable binding id, for validating `[keys]` before the app starts."""
+    owners = (MainScreen, QueueTable, IncidentPane, SdkPane, Composer, FuzzyPicker, Confirm, ConflictScreen, TextEditor, ImpactForm, HelpScreen)
+    return {b.id for owner in owners for b in owner.BINDINGS if isinstance(b, Binding) and b.id}
+
+
 class SyncReported(Message):
     """The sync worker changed the cache (past tense: it already happened)."""
 
@@ -121,6 +127,7 @@ class TriageApp(App):
         self._seen_incidents: set[str] | None = None
         self._hinted: set[tuple[int, ...]] = set()
         self._alerts_primed = False
+        self._reminded: set[str] = set()
         self._detail_timer = None
         self._fetch_timer = None
         if config.keys:
@@ -157,6 +164,7 @@ class TriageApp(App):
 
         worker = get_current_worker()
         engine = self.engine_factory()
+        engine.pollers.progress = lambda ids: self.post_message(SyncReported([], ids, False))
         try:
             while not worker.is_cancelled:
                 lines: list[str] = []
@@ -275,6 +283,12 @@ class TriageApp(App):
         pane.set_incidents(incidents, self.config.incidentio.watcher_role, self.now(), tagged)
         self._show_incident(pane.current)
 
+    def select_incident(self, incident_id: str) -> None:
+        pane = self.main.query_one(IncidentPane)
+        for index, incident in enumerate(pane.incidents):
+            if incident.id == incident_id:
+                pane.query_one("#incident-list").highlighted = index
+
     def on_incident_pane_selected(self, message: IncidentPane.Selected) -> None:
         self._show_incident(message.incident)
 
@@ -320,6 +334,10 @@ class TriageApp(App):
              for r in rows if r.entry.ticket.created_at and not any(t.startswith("incident/") for t in r.entry.ticket.tags)],
             self.now(),
         )
+        for incident in self.workspace.incidents():
+            if not incident.is_live and self._incident_macro(incident) and incident.id not in self._reminded:
+                self._reminded.add(incident.id)
+                alerts.append(f"{incident.reference} is resolved but its macro still exists: F in the incident pane follows up the tagged tickets and deletes it")
         if hint and hint.ticket_ids not in self._hinted:
             self._hinted.add(hint.ticket_ids)
             alerts.append(hint.message())
@@ -596,23 +614,27 @@ class TriageApp(App):
         choices = [Choice(str(m.id), m.title) for m in sorted(macros, key=lambda m: m.title.lower())]
 
         def chosen(key: str | None) -> None:
-            if key is None:
-                return
-            macro = next(m for m in macros if str(m.id) == key)
-            change = changes_from_actions([a.model_dump() for a in macro.actions], self._placeholders(ticket))
-            then(change.comment or "", change)
+            if key is not None:
+                then(*self._macro_change(ticket, int(key)))
 
         self.push_screen(FuzzyPicker("Macros", choices, self._macro_preview(ticket)), chosen)
 
+    def _macro_change(self, ticket: dict, macro_id: int) -> tuple[str, ChangeSet]:
+        macro = next(m for m in self.workspace.macros() if m.id == macro_id)
+        change = changes_from_actions([a.model_dump() for a in macro.actions], self._placeholders(ticket))
+        return change.comment or "", change
+
+    def _compose_with(self, tickets: list[dict], text: str, change: ChangeSet) -> None:
+        self._open_composer(tickets, public=change.public, change=change.with_comment(None), title="Macro", text=text)
+
     def action_macro(self) -> None:
-        tickets = self._need_ticket()
-        if not tickets:
-            return
+        if tickets := self._need_ticket():
+            self._pick_macro(tickets[0], lambda text, change: self._compose_with(tickets, text, change))
 
-        def compose(text: str, change: ChangeSet) -> None:
-            self._open_composer(tickets, public=change.public, change=change.with_comment(None), title="Macro", text=text)
-
-        self._pick_macro(tickets[0], compose)
+    def compose_macro(self, macro_id: int) -> None:
+        """A macro chosen elsewhere (the palette): straight to the composer, actions staged."""
+        if tickets := self._need_ticket():
+            self._compose_with(tickets, *self._macro_change(tickets[0], macro_id))
 
     def action_escalate(self) -> None:
         tickets = self._need_ticket()
@@ -623,13 +645,20 @@ class TriageApp(App):
         choices = [Choice(str(gid), name, "team" if name.lower() in wanted else "") for gid, name in groups]
 
         def chosen(key: str | None) -> None:
-            if key is None:
-                return
-            change = ChangeSet(group_id=int(key), add_tags=(self.config.zendesk.escalation_tag,))
-            template = "Found: \nNeeded: \nCustomer plan: "
-            self._open_composer(tickets, public=False, change=change, title=f"Escalate to {self.workspace.groups[int(key)]}: what you found, what is needed", text=template)
+            if key is not None:
+                self.escalate_to(int(key))
 
         self.push_screen(FuzzyPicker(f"Escalate {len(tickets)} ticket(s) to which team?", choices), chosen)
+
+    def escalate_to(self, group_id: int) -> None:
+        """The escalation note for the selected ticket(s): sets the group and the tag on send."""
+        tickets = self._need_ticket()
+        if not tickets:
+            return
+        change = ChangeSet(group_id=group_id, add_tags=(self.config.zendesk.escalation_tag,))
+        template = "Found: \nNeeded: \nCustomer plan: "
+        title = f"Escalate to {self.workspace.groups.get(group_id, group_id)}: what you found, what is needed"
+        self._open_composer(tickets, public=False, change=change, title=title, text=template)
 
     # -- actions: outbox ----------------------------------------------------------------
     def action_conflicts(self) -> None:

@@ -44,19 +44,20 @@ class CommandsProvider(Provider):
             ticket = row.entry.ticket
             commands.append((f"#{ticket.id} {clean(ticket.title, limit=80)}", partial(self._goto, ticket.id), "open ticket"))
         for gid, name in app.workspace.groups.items():
-            commands.append((f"Escalate to {clean(name, limit=60)}", partial(self._escalate, gid), "group"))
+            commands.append((f"Escalate to {clean(name, limit=60)}", partial(app.escalate_to, gid), "group"))
         for macro in app.workspace.macros():
-            commands.append((f"Macro: {clean(macro.title, limit=80)}", partial(app.run_action, "macro"), "macro"))
+            commands.append((f"Macro: {clean(macro.title, limit=80)}", partial(app.compose_macro, macro.id), "macro"))
         for incident in app.workspace.incidents():
-            commands.append((f"{incident.reference} {clean(incident.name, limit=80)}", partial(app.run_action, "mode('incidents')"), "incident"))
+            commands.append((f"{incident.reference} {clean(incident.name, limit=80)}", partial(self._show_incident, incident.id), "incident"))
         return commands
 
     def _goto(self, ticket_id: int) -> None:
         self.app.action_mode("queue")
         self.app.queue_table.move_to(ticket_id)
 
-    def _escalate(self, group_id: int) -> None:
-        self.app.run_action("escalate")
+    def _show_incident(self, incident_id: str) -> None:
+        self.app.action_mode("incidents")
+        self.app.select_incident(incident_id)
 
     async def discover(self) -> Hits:
         for title, action in ACTIONS:

@@ -57,7 +57,9 @@ class IncidentPane(Vertical):
             prompt.append(f"[{severity}] ", style="bold red" if severity in ("Critical", "Major") else "yellow")
             prompt.append_text(plain(incident.name, limit=120))
             prompt.append(f"\n  {incident.incident_status.name} · {age(incident.created_at, now)} · {tagged.get(incident.id, 0)} tickets", style="dim")
-            if incident.assignee_of(watcher_role) is None:
+            if not incident.is_live:
+                prompt.append("  ✓ resolved: F follows up its tickets", style="bold green")
+            elif incident.assignee_of(watcher_role) is None:
                 prompt.append("  ⚠ no support watcher", style="bold yellow")
             options.add_option(Option(prompt, id=incident.id))
         if not incidents:

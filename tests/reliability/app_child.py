@@ -1,0 +1,28 @@
+"""Run by test_faults: the app with its live sync worker writes an internal note, then
+waits to be killed. Arguments: SANDBOX_URL CACHE_DIR."""
+
+import asyncio
+import sys
+from pathlib import Path
+
+from tests.conftest import sandbox_config
+from tests.helpers import TOKENS
+from triage_tui.store.cache import Store
+from triage_tui.store.outbox import Outbox
+from triage_tui.sync.clients import build_clients
+from triage_tui.sync.engine import SyncEngine
+from triage_tui.ui.app import TriageApp
+
+url, directory = sys.argv[1], Path(sys.argv[2])
+config = sandbox_config(url).model_copy(update={"cache_dir": directory})
+store, outbox = Store(directory), Outbox(directory)
+app = TriageApp(config, store, outbox, engine_factory=lambda: SyncEngine(config, store, outbox, build_clients(config, TOKENS)))
+
+
+async def write_then_wait(pilot):
+    await pilot.press("i", *"note from the app", "ctrl+s")
+    print("queued", flush=True)
+    await asyncio.sleep(3600)
+
+
+app.run(headless=True, auto_pilot=write_then_wait, size=(120, 40))
