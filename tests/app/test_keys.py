@@ -228,10 +228,10 @@ async def test_content_warning_hides_the_body_until_v(harness):
     async with app.run_test(size=SIZE) as pilot:
         app.queue_table.move_to(warned["id"])
         await pilot.pause(0.1)
-        text = str(app.main.query_one("#detail-conversation").render())
+        text = app.main.query_one(DetailPane).plain_text
         assert "Content hidden" in text and app.store.ticket(warned["id"])["description"][:20] not in text
         await pilot.press("v")
-        assert "Content hidden" not in str(app.main.query_one("#detail-conversation").render())
+        assert "Content hidden" not in app.main.query_one(DetailPane).plain_text
 
 
 async def test_views_cycle_with_V(harness):

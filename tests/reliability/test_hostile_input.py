@@ -71,6 +71,6 @@ async def test_hostile_ticket_renders_inert_and_the_layout_holds(hostile_dataset
             await pilot.click(DetailPane, offset=(5, 0))
             await pilot.press("2", "3", "1")
             assert app.is_running
-            conversation = str(app.main.query_one("#detail-conversation").render())
+            conversation = app.main.query_one(DetailPane).plain_text
             assert "more characters not shown" in conversation
         await harness.engine.clients.aclose()

@@ -22,6 +22,7 @@ from triage_tui.sync.clients import build_clients
 from triage_tui.sync.engine import SyncEngine
 from triage_tui.ui.app import TriageApp
 from triage_tui.ui.screens.conflict import ConflictScreen
+from triage_tui.ui.widgets.detail import DetailPane
 
 
 def live_app(url: str, directory) -> TriageApp:
@@ -94,7 +95,7 @@ async def test_a_conflict_is_shown_and_re_applied_with_C(harness):
         await harness.send()
         app.refresh_queue()
         await pilot.pause(0.1)
-        assert "conflict" in str(app.main.query_one("#detail-header").render())
+        assert "conflict" in app.main.query_one(DetailPane).plain_text
         await pilot.press("C")
         assert isinstance(app.screen, ConflictScreen)
         text = "\n".join(str(w.render()) for w in app.screen.query(".conflict-side"))

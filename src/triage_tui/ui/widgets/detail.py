@@ -6,8 +6,10 @@ import datetime as dt
 import re
 
 from rich.text import Text
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from triage_tui.triage.macros import STATUS_LABELS
 from triage_tui.triage.sla import format_duration
@@ -41,8 +43,18 @@ def stamp(moment: dt.datetime | None) -> str:
     return moment.strftime("%a %d %b %H:%M") if moment else ""
 
 
-class DetailPane(VerticalScroll, can_focus=True):
-    """Shows one ticket. Untrusted text only ever enters as plain `Text`."""
+class DetailPane(ScrollView, can_focus=True):
+    """Shows one ticket. Untrusted text only ever enters as plain `Text`.
+
+    A line-API widget: moving to another ticket repaints only the lines that differ, and
+    never relayouts the screen (a Static's new height would repaint everything), which is
+    what keeps a cursor move to a few KB over SSH.
+    """
+
+    BINDINGS = [
+        Binding("j", "scroll_down", "Down", show=False, id="detail.down", tooltip="Scroll the conversation down"),
+        Binding("k", "scroll_up", "Up", show=False, id="detail.up", tooltip="Scroll the conversation up"),
+    ]
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -50,23 +62,32 @@ class DetailPane(VerticalScroll, can_focus=True):
         self.revealed: set[int] = set()
         self._labels: tuple[str, str, str] = ("", "", "")
         self.offline = False
+        self._text = Text("No ticket selected", style="dim")
+        self._strips: list[Strip] = []
+        self._width = 0
 
-    def compose(self):
-        yield Static(id="detail-header")
-        yield Static(id="detail-flags")
-        yield Static(id="detail-conversation")
+    @property
+    def plain_text(self) -> str:
+        return self._text.plain
 
     def show(self, detail: Detail | None, plan_label: str = "", group: str = "", assignee: str = "") -> None:
+        moved = detail is None or self.detail is None or detail.ticket.id != self.detail.ticket.id
         self.detail = detail
         self._labels = (plan_label, group, assignee)
-        header = self.query_one("#detail-header", Static)
-        flags = self.query_one("#detail-flags", Static)
-        conversation = self.query_one("#detail-conversation", Static)
         if detail is None:
-            header.update(Text("No ticket selected", style="dim"))
-            flags.update("")
-            conversation.update("")
+            self._set_text(Text("No ticket selected", style="dim"), moved)
             return
+        text = self._header(detail, plan_label, group, assignee)
+        if detail.flags:
+            text.append("\n")
+            for flag in detail.flags:
+                text.append(f" {flag.label} ", style=FLAG_STYLES[flag.severity])
+                text.append("\n")
+        text.append("\n")
+        text.append_text(self._conversation(detail))
+        self._set_text(text, moved)
+
+    def _header(self, detail: Detail, plan_label: str, group: str, assignee: str) -> Text:
         ticket = detail.ticket
         head = Text()
         head.append(f"#{ticket.id} ", style="bold")
@@ -79,7 +100,7 @@ class DetailPane(VerticalScroll, can_focus=True):
             ("Plan", plan_label),
             ("SLA", sla + (f" ({detail.stage})" if detail.stage else "")),
         ]
-        head.append("  ".join(f"{k}: {v}" for k, v in facts), style="")
+        head.append("  ".join(f"{k}: {v}" for k, v in facts))
         head.append("\n")
         org_name = detail.organization.name if detail.organization else "no organization"
         requester = detail.requester.display_name if detail.requester else f"user {ticket.requester_id}"
@@ -104,21 +125,57 @@ class DetailPane(VerticalScroll, can_focus=True):
             head.append_text(plain(entry["summary"], style, limit=200))
             if state == "conflict":
                 head.append("  (press C to resolve)", style=style)
-        header.update(head)
-
-        flag_text = Text()
-        for flag in detail.flags:
-            flag_text.append(f" {flag.label} ", style=FLAG_STYLES[flag.severity])
-            flag_text.append("\n")
-        flags.update(flag_text)
-        flags.display = bool(detail.flags)
-        conversation.update(self._conversation(detail))
+        head.append("\n")
+        return head
 
     def reveal(self) -> None:
         if self.detail is not None:
             self.revealed.add(self.detail.ticket.id)
             self.show(self.detail, *self._labels)
 
+    # -- line rendering -----------------------------------------------------------------
+    def _set_text(self, text: Text, moved: bool) -> None:
+        self._text = text
+        old = self._strips
+        self._render_strips()
+        if moved:
+            self.scroll_to(y=0, animate=False)
+        top = int(self.scroll_offset.y)
+        width = self.scrollable_content_region.width
+        for y in range(self.scrollable_content_region.height):
+            index = top + y
+            before = old[index] if index < len(old) else None
+            after = self._strips[index] if index < len(self._strips) else None
+            if before != after:
+                self.refresh(Region(0, y, width, 1))
+
+    def _render_strips(self) -> None:
+        width = max(1, self.scrollable_content_region.width)
+        self._width = width
+        if not self.is_mounted:
+            self._strips = []
+            return
+        console = self.app.console
+        options = console.options.update_width(width).update(highlight=False)
+        lines = console.render_lines(self._text, options, pad=True)
+        base = self.rich_style
+        self._strips = [Strip(line, width).apply_style(base) for line in lines]
+        self.virtual_size = Size(width, len(self._strips))
+
+    def on_resize(self) -> None:
+        if self.scrollable_content_region.width != self._width:
+            self._render_strips()
+            self.refresh()
+
+    def on_mount(self) -> None:
+        self._render_strips()
+
+    def render_line(self, y: int) -> Strip:
+        index = int(self.scroll_offset.y) + y
+        width = self.scrollable_content_region.width
+        if index < len(self._strips):
+            return self._strips[index].crop(0, width)
+        return Strip.blank(width, self.rich_style)
 
     def _conversation(self, detail: Detail) -> Text:
         ticket = detail.ticket
