@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
 
 class ApiModel(BaseModel):
@@ -16,6 +16,11 @@ class ApiModel(BaseModel):
 
 
 M = TypeVar("M", bound=ApiModel)
+T = TypeVar("T")
+
+# The live APIs send null for lists and objects their descriptions promise: read it as empty.
+NullAsEmptyList = Annotated[list[T], BeforeValidator(lambda value: [] if value is None else value)]
+NullAsEmptyDict = Annotated[dict[str, Any], BeforeValidator(lambda value: {} if value is None else value)]
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from triage_tui.models.base import ApiModel
+from triage_tui.models.base import ApiModel, NullAsEmptyList
 
 
 class Label(ApiModel):
@@ -30,17 +30,13 @@ class Issue(ApiModel):
     html_url: str | None = None
     body: str | None = None
     user: GithubUser | None = None
-    labels: list[Label] = Field(default_factory=list)
+    labels: NullAsEmptyList[Label] = Field(default_factory=list)
     comments: int = 0
     created_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
     pull_request: dict[str, Any] | None = None
     repo: str = ""  # "owner/name": not in GitHub's issue object, added by our client
 
-    @field_validator("labels", mode="before")
-    @classmethod
-    def _labels(cls, value: Any) -> Any:
-        return [] if value is None else value
 
     @property
     def label_names(self) -> list[str]:

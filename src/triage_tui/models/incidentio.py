@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from triage_tui.models.base import ApiModel
+from triage_tui.models.base import ApiModel, NullAsEmptyList
 
 
 class IncidentUser(ApiModel):
@@ -55,17 +55,13 @@ class Incident(ApiModel):
     permalink: str | None = None
     incident_status: IncidentStatus
     severity: Severity | None = None
-    incident_role_assignments: list[RoleAssignment] = Field(default_factory=list)
+    incident_role_assignments: NullAsEmptyList[RoleAssignment] = Field(default_factory=list)
     created_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
     mode: str | None = None
     visibility: str | None = None
     slack_channel_name: str | None = None
 
-    @field_validator("incident_role_assignments", mode="before")
-    @classmethod
-    def _never_null(cls, value):
-        return [] if value is None else value
 
     @property
     def number(self) -> str:

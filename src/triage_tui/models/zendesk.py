@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from triage_tui.models.base import ApiModel
+from triage_tui.models.base import ApiModel, NullAsEmptyDict, NullAsEmptyList
 
 UNSOLVED = frozenset({"new", "open", "pending", "hold"})
 AWAITING_US = frozenset({"new", "open"})
@@ -57,8 +57,8 @@ class Ticket(ApiModel):
     assignee_id: int | None = None
     organization_id: int | None = None
     group_id: int | None = None
-    tags: list[str] = Field(default_factory=list)
-    custom_fields: list[CustomFieldValue] = Field(default_factory=list)
+    tags: NullAsEmptyList[str] = Field(default_factory=list)
+    custom_fields: NullAsEmptyList[CustomFieldValue] = Field(default_factory=list)
     created_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
     due_at: dt.datetime | None = None
@@ -67,15 +67,7 @@ class Ticket(ApiModel):
     # Not part of Zendesk's ticket object: the client merges the metric_sets sideload in.
     metric_set: TicketMetricSet | None = None
 
-    @field_validator("tags", mode="before")
-    @classmethod
-    def _tags_never_null(cls, value: Any) -> Any:
-        return [] if value is None else value
 
-    @field_validator("custom_fields", mode="before")
-    @classmethod
-    def _fields_never_null(cls, value: Any) -> Any:
-        return [] if value is None else value
 
     @property
     def title(self) -> str:
@@ -115,18 +107,10 @@ class User(ApiModel):
     organization_id: int | None = None
     default_group_id: int | None = None
     time_zone: str | None = None
-    tags: list[str] = Field(default_factory=list)
-    user_fields: dict[str, Any] = Field(default_factory=dict)
+    tags: NullAsEmptyList[str] = Field(default_factory=list)
+    user_fields: NullAsEmptyDict = Field(default_factory=dict)
 
-    @field_validator("tags", mode="before")
-    @classmethod
-    def _tags_never_null(cls, value: Any) -> Any:
-        return [] if value is None else value
 
-    @field_validator("user_fields", mode="before")
-    @classmethod
-    def _fields_never_null(cls, value: Any) -> Any:
-        return {} if value is None else value
 
     @property
     def display_name(self) -> str:
@@ -140,20 +124,12 @@ class User(ApiModel):
 class Organization(ApiModel):
     id: int
     name: str | None = None
-    domain_names: list[str] = Field(default_factory=list)
-    tags: list[str] = Field(default_factory=list)
-    organization_fields: dict[str, Any] = Field(default_factory=dict)
+    domain_names: NullAsEmptyList[str] = Field(default_factory=list)
+    tags: NullAsEmptyList[str] = Field(default_factory=list)
+    organization_fields: NullAsEmptyDict = Field(default_factory=dict)
     notes: str | None = None
 
-    @field_validator("domain_names", "tags", mode="before")
-    @classmethod
-    def _lists_never_null(cls, value: Any) -> Any:
-        return [] if value is None else value
 
-    @field_validator("organization_fields", mode="before")
-    @classmethod
-    def _fields_never_null(cls, value: Any) -> Any:
-        return {} if value is None else value
 
 
 class Group(ApiModel):

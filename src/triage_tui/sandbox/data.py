@@ -11,6 +11,7 @@ import datetime as dt
 import random
 from typing import Any
 
+from triage_tui.config import DEFAULT_SDK_REPOS as SDK_REPOS
 from triage_tui.triage.sla import HOUR, BusinessCalendar
 
 AGENT_EMAIL = "agent@example.com"
@@ -64,7 +65,6 @@ FIRST_NAMES = ["Ada", "Linus", "Grace", "Alan", "Margaret", "Ken", "Barbara", "D
 LAST_NAMES = ["Lovelace", "Torvalds", "Hopper", "Turing", "Hamilton", "Thompson", "Liskov", "Ritchie", "Allen", "Dijkstra", "Perlman", "Berners-Lee", "Lamarr", "van Rossum", "Johnson", "Knuth", "Wilson", "Matsumoto", "Borg", "Stroustrup"]
 COMPANIES = ["Acme Analytics", "Globex", "Initech", "Umbrella Health", "Hooli", "Stark Logistics", "Wayne Retail", "Tyrell Labs", "Cyberdyne", "Soylent Foods", "Wonka Sweets", "Pied Piper", "Vandelay Imports", "Massive Dynamic", "Oscorp", "Aperture Science", "Black Mesa", "Dunder Mifflin", "Prestige Worldwide", "Monsters Inc"]
 AGENTS = [("Sam Support", AGENT_EMAIL), ("Rosa Replay", "rosa@example.com"), ("Felix Flags", "felix@example.com"), ("Dana Data", "dana@example.com"), ("Cleo CDP", "cleo@example.com"), ("Cass CS", "cass@example.com")]
-SDK_REPOS = ["PostHog/posthog-js", "PostHog/posthog-python", "PostHog/posthog-ios", "PostHog/posthog-android", "PostHog/posthog-flutter"]
 TEAM_LABELS = ["team/product-analytics", "team/replay", "team/feature-flags", "team/mobile", "team/cdp"]
 ISSUE_TITLES = [
     "Events not sent when app goes to background",

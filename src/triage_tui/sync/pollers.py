@@ -13,7 +13,7 @@ from typing import Any
 
 from triage_tui.config import Config
 from triage_tui.models.base import SkippedRecord
-from triage_tui.sources.errors import AuthFailed, Offline, SourceError
+from triage_tui.sources.errors import SourceError
 from triage_tui.store.cache import Store
 from triage_tui.sync.clients import Clients
 
@@ -51,19 +51,26 @@ class Pollers:
         # Called with the changed ticket ids after each page of a long first sync.
         self.progress: Callable[[list[int]], None] | None = None
 
-    async def _guard(self, report: SyncReport, work: Callable[[SyncReport], Any]) -> SyncReport:
-        client = getattr(self.clients, report.source)
-        before = client.http.requests_made if client else 0
+    async def _guard(self, source: str, work: Callable[[SyncReport], Any]) -> SyncReport:
+        """Run one poll: its errors become the report (and the source's offline state)."""
+        report = SyncReport(source)
+        client = getattr(self.clients, source)
+        if client is None:
+            report.error = "not configured"
+            return report
+        before = client.http.requests_made
         try:
             await work(report)
         except SourceError as exc:
             report.error = exc.message
-            report.offline = isinstance(exc, Offline) or getattr(exc, "retryable", False)
-            self.store.mark_failed(report.source, self.now(), exc.message, offline=report.offline or isinstance(exc, AuthFailed))
+            # Unreachable, rate limited or failing: "offline since", and the cache keeps serving.
+            # Refused (a bad token, a bad request): an error the status line names.
+            report.offline = exc.retryable
+            self.store.mark_failed(report.source, self.now(), exc.message, offline=report.offline)
         else:
             self.store.mark_synced(report.source, self.now())
         finally:
-            report.requests = (client.http.requests_made if client else 0) - before
+            report.requests = client.http.requests_made - before
         return report
 
     def _skipped(self, report: SyncReport, skipped: list[SkippedRecord]) -> None:
@@ -71,11 +78,7 @@ class Pollers:
 
     # -- Zendesk --------------------------------------------------------------------------
     async def zendesk(self) -> SyncReport:
-        report = SyncReport("zendesk")
-        if self.clients.zendesk is None:
-            report.error = "not configured"
-            return report
-        return await self._guard(report, self._zendesk)
+        return await self._guard("zendesk", self._zendesk)
 
     async def _zendesk(self, report: SyncReport) -> None:
         client = self.clients.zendesk
@@ -131,11 +134,7 @@ class Pollers:
             self.store.put_list("groups", list(known.values()))
 
     async def reference(self) -> SyncReport:
-        report = SyncReport("zendesk")
-        if self.clients.zendesk is None:
-            report.error = "not configured"
-            return report
-        return await self._guard(report, self._reference)
+        return await self._guard("zendesk", self._reference)
 
     async def _reference(self, report: SyncReport) -> None:
         client = self.clients.zendesk
@@ -148,10 +147,6 @@ class Pollers:
 
     async def comments(self, ticket_id: int) -> SyncReport:
         """Fetch a ticket's conversation when it is opened, unless the cached one is current."""
-        report = SyncReport("zendesk")
-        if self.clients.zendesk is None:
-            report.error = "not configured"
-            return report
 
         async def work(report: SyncReport) -> None:
             ticket = self.store.ticket(ticket_id)
@@ -168,15 +163,11 @@ class Pollers:
                 self._skipped(report, bad)
             report.changed.append(ticket_id)
 
-        return await self._guard(report, work)
+        return await self._guard("zendesk", work)
 
     # -- incident.io ----------------------------------------------------------------------
     async def incidents(self) -> SyncReport:
-        report = SyncReport("incidentio")
-        if self.clients.incidentio is None:
-            report.error = "not configured"
-            return report
-        return await self._guard(report, self._incidents)
+        return await self._guard("incidentio", self._incidents)
 
     async def _incidents(self, report: SyncReport) -> None:
         client = self.clients.incidentio
@@ -212,11 +203,7 @@ class Pollers:
 
     # -- GitHub ---------------------------------------------------------------------------
     async def github(self) -> SyncReport:
-        report = SyncReport("github")
-        if self.clients.github is None:
-            report.error = "not configured"
-            return report
-        return await self._guard(report, self._github)
+        return await self._guard("github", self._github)
 
     async def _github(self, report: SyncReport) -> None:
         client = self.clients.github

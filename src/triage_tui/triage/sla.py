@@ -68,7 +68,7 @@ class BusinessCalendar:
         """Business seconds from `start` to `end` (negative when `end` is earlier)."""
         if end < start:
             return -self.seconds_between(end, start)
-        total = 0.0
+        total = dt.timedelta()  # summed exactly, in microseconds; seconds only at the end
         day = self._local_day(start) - dt.timedelta(days=1)  # a window may begin the day before
         last = self._local_day(end)
         for _ in range(_MAX_DAYS):
@@ -79,9 +79,9 @@ class BusinessCalendar:
                 lo = max(window[0], start)
                 hi = min(window[1], end)
                 if hi > lo:
-                    total += (hi - lo).total_seconds()
+                    total += hi - lo
             day += dt.timedelta(days=1)
-        return total
+        return total.total_seconds()
 
     def add(self, start: dt.datetime, seconds: float) -> dt.datetime:
         """The moment `seconds` of business time after `start` (before it when negative).
