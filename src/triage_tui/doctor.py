@@ -25,30 +25,25 @@ async def _services(config: Config, tokens: dict) -> list[tuple[bool | None, str
         clients = build_clients(config, tokens, max_retries=0, timeout=5)
     except SourceError as exc:
         return [(False, "services", exc.message)]
+
+    async def probe(label: str, client, call, describe, when_missing: tuple[bool | None, str], failure: bool | None = False) -> None:
+        if client is None:
+            results.append((when_missing[0], label, when_missing[1]))
+            return
+        try:
+            results.append((True, label, describe(await call(client))))
+        except SourceError as exc:
+            results.append((failure, label, exc.message))
+
     try:
-        if clients.zendesk:
-            try:
-                me = await clients.zendesk.me()
-                results.append((True, "zendesk", f"{config.zendesk.base_url()} as {me.name} <{me.email}>"))
-            except SourceError as exc:
-                results.append((False, "zendesk", exc.message))
-        else:
-            results.append((False, "zendesk", "not configured (url/subdomain, email and token needed)"))
-        if clients.incidentio:
-            try:
-                body = await clients.incidentio.http.get_json("/v1/identity")
-                results.append((True, "incident.io", f"{config.incidentio.url} key {body.get('identity', {}).get('name', '?')!r}"))
-            except SourceError as exc:
-                results.append((False, "incident.io", exc.message))
-        else:
-            results.append((None, "incident.io", "no token: incident watch stays empty"))
-        if clients.github:
-            try:
-                user = await clients.github.http.get_json("/user")
-                results.append((True, "github", f"{config.github.url} as {user.get('login', '?')}"))
-            except SourceError as exc:
-                ok = None if not tokens["github"].value else False
-                results.append((ok, "github", exc.message))
+        await probe("zendesk", clients.zendesk, lambda c: c.me(), lambda me: f"{config.zendesk.base_url()} as {me.name} <{me.email}>",
+                    (False, "not configured (url/subdomain, email and token needed)"))
+        await probe("incident.io", clients.incidentio, lambda c: c.http.get_json("/v1/identity"),
+                    lambda body: f"{config.incidentio.url} key {body.get('identity', {}).get('name', '?')!r}",
+                    (None, "no token: incident watch stays empty"))
+        # GitHub works without a token (public repos, a lower rate limit): only a set token can be wrong.
+        await probe("github", clients.github, lambda c: c.http.get_json("/user"), lambda user: f"{config.github.url} as {user.get('login', '?')}",
+                    (None, "not configured"), failure=False if tokens["github"].value else None)
     finally:
         await clients.aclose()
     return results

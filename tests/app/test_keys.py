@@ -267,3 +267,46 @@ async def test_command_palette_finds_tickets_groups_and_macros(harness):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, Composer) and "sf-lead" in app.screen.change.add_tags
+
+
+async def test_custom_views_from_config(harness):
+    app = harness.app(ui={"views": [{"name": "Billing", "filter": "billing"}]})
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(6):
+            await pilot.press("V")
+            if app.view == "Billing":
+                break
+        assert app.view == "Billing"
+        assert app.queue_table.rows and all("billing" in r.entry.haystack for r in app.queue_table.rows)
+
+
+async def test_notifications_for_urgent_tickets_and_sla_stages_never_repeat(harness):
+    import datetime as dt
+
+    from tests.conftest import FROZEN_NOW
+
+    clock = [FROZEN_NOW]
+    app = harness.app()
+    app.now = lambda: clock[0]
+    app.workspace.now = app.now
+    toasts: list[str] = []
+    bells: list[int] = []
+    app.notify = lambda message, **kw: toasts.append(message)
+    app.bell = lambda: bells.append(1)
+    async with app.run_test(size=SIZE) as pilot:
+        assert not any("New urgent" in t for t in toasts)  # what was there at start is not news
+        ticket = dict(app.store.ticket(app.queue_table.rows[-1].entry.id))
+        ticket["tags"] = ticket["tags"] + ["cs_tagged"]
+        ticket["updated_at"] = "2026-11-18T13:59:00Z"
+        app.store.put_tickets([ticket])
+        app.workspace.load()
+        app.check_notifications()
+        assert f"New urgent ticket #{ticket['id']}" in toasts and bells
+        clock[0] = FROZEN_NOW + dt.timedelta(hours=1)
+        app.check_notifications()
+        stages = [t for t in toasts if "breaches its SLA in under" in t]
+        assert stages
+        count = len(toasts)
+        app.check_notifications()
+        assert len(toasts) == count  # never repeated for the same stage
+        await pilot.pause()

@@ -11,25 +11,13 @@ import datetime as dt
 import random
 from typing import Any
 
+from triage_tui.config import DEFAULT_ESCALATION_GROUPS
 from triage_tui.config import DEFAULT_SDK_REPOS as SDK_REPOS
 from triage_tui.triage.sla import HOUR, BusinessCalendar
 
 AGENT_EMAIL = "agent@example.com"
-GROUPS = [
-    "Support",
-    "Product Analytics",
-    "Web Analytics",
-    "Feature Success",
-    "Replay",
-    "CDP",
-    "Infrastructure",
-    "Growth",
-    "Billing",
-    "Flags",
-    "Data",
-    "Observability",
-    "AI & client libraries",
-]
+# The handbook's escalation teams (the config's default), plus the SME product groups.
+GROUPS = ["Support", *DEFAULT_ESCALATION_GROUPS, "Flags", "Data", "Observability", "AI & client libraries"]
 PLANS = ["free", "pay_as_you_go", "boost", "scale", "enterprise"]
 PLAN_TARGET_HOURS = {"free": None, "pay_as_you_go": 72.0, "boost": 48.0, "scale": 24.0, "enterprise": 8.0}
 
