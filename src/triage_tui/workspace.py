@@ -376,6 +376,3 @@ class Workspace:
         for repo in self.config.github.repos:
             found += (self.store.get(f"issues:{repo}") or {}).get("items", [])
         return found
-
-    def group_names(self) -> dict[int, str]:
-        return dict(self.groups)

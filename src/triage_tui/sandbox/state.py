@@ -68,7 +68,6 @@ class SandboxState:
         self.next_id = max([*self.tickets, *self.users, *self.macros, 1]) + 1
         self.requests: Counter[str] = Counter()
         self.writes: list[dict[str, Any]] = []
-        self.issue_etags: dict[str, str] = {}
 
     # -- ids and the change log -------------------------------------------------------
     def new_id(self) -> int:

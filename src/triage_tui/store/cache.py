@@ -199,14 +199,6 @@ class Store:
             return None
         return self.get(f"{kind}:{record_id}")
 
-    def records(self, kind: str, ids: Iterable[Any]) -> dict[Any, dict]:
-        found: dict[Any, dict] = {}
-        for record_id in set(ids):
-            record = self.record(kind, record_id)
-            if record is not None:
-                found[record_id] = record
-        return found
-
     def put_list(self, name: str, items: list[dict]) -> None:
         self.set(f"list:{name}", items)
 

@@ -228,7 +228,3 @@ def changes_from_actions(actions: Iterable[Mapping[str, Any]], context: Mapping[
         else:
             unknown.append(str(name))
     return replace(change, unknown_actions=tuple(unknown))
-
-
-def macro_is_public(actions: Iterable[Mapping[str, Any]]) -> bool:
-    return changes_from_actions(actions, {}).public

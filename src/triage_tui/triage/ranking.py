@@ -74,10 +74,6 @@ def is_escalated(facts: TicketFacts, rules: RankRules) -> bool:
     return not rules.my_group_ids or facts.group_id in rules.my_group_ids
 
 
-def nearing_breach(facts: TicketFacts, now: dt.datetime) -> bool:
-    return facts.warn_at is not None and now >= facts.warn_at
-
-
 def tier_of(facts: TicketFacts, now: dt.datetime, rules: RankRules) -> int | None:
     """The handbook tier (1-7), or None for tickets that left the queue."""
     return _tier(facts, now.timestamp(), rules)
@@ -102,13 +98,6 @@ def _tier(facts: TicketFacts, now_ts: float, rules: RankRules) -> int | None:
     if status == "open" and priority == "low":
         return 5
     return 6
-
-
-def sort_key(facts: TicketFacts, tier: int) -> tuple[int, float, int]:
-    if tier == 7 and facts.paused_remaining is not None:
-        # Waiting tickets have no breach moment; order them by what is left on the clock.
-        return (tier, facts.paused_remaining, facts.id)
-    return (tier, facts.breach_ts, facts.id)
 
 
 class Ranked(NamedTuple):
