@@ -294,6 +294,7 @@ async def test_notifications_for_urgent_tickets_and_sla_stages_never_repeat(harn
     app.notify = lambda message, **kw: toasts.append(message)
     app.bell = lambda: bells.append(1)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
         assert not any("New urgent" in t for t in toasts)  # what was there at start is not news
         ticket = dict(app.store.ticket(app.queue_table.rows[-1].entry.id))
         ticket["tags"] = ticket["tags"] + ["cs_tagged"]

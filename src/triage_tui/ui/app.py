@@ -220,6 +220,10 @@ class TriageApp(App):
     def refresh_everything(self) -> None:
         self.refresh_queue()
         self.refresh_detail()
+        # The queue is the first paint; the hidden panes and the alerts can follow it.
+        self.call_after_refresh(self._refresh_the_rest)
+
+    def _refresh_the_rest(self) -> None:
         self.refresh_incidents()
         self.refresh_sdk()
         self.refresh_status()
@@ -351,7 +355,10 @@ class TriageApp(App):
         fired: dict[str, list[str]] = self.store.get("alerts", {}) or {}
         alerts: list[str] = []
         changed = False
+        now_ts = self.now().timestamp()
         for row in rows:
+            if row.entry.facts.warn_ts > now_ts:
+                continue  # more than 3h from breach: no stage yet, no countdown needed
             self.workspace.countdown(row)
             started = row.entry.clock.started_at.isoformat() if row.entry.clock.started_at else "?"
             key = f"{row.entry.id}@{started}"
