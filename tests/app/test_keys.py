@@ -311,3 +311,12 @@ async def test_notifications_for_urgent_tickets_and_sla_stages_never_repeat(harn
         app.check_notifications()
         assert len(toasts) == count  # never repeated for the same stage
         await pilot.pause()
+
+
+async def test_keys_typed_after_q_open_nothing(harness):
+    app = harness.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q", "e", "m", "r")
+        await pilot.pause()
+    assert app.return_code in (None, 0)
+    assert harness.queued() == []

@@ -56,6 +56,12 @@ from triage_tui.ui.widgets.status import StatusLine
 from triage_tui.workspace import Workspace
 
 VIEW_ORDER = ["all", "mine", "sme", "escalated", "newest"]
+_KEY_ACTIONS = frozenset(
+    b.action.removeprefix("app.").split("(")[0]
+    for owner in (MainScreen, IncidentPane, SdkPane)
+    for b in owner.BINDINGS
+    if isinstance(b, Binding) and b.action.startswith("app.") and b.action != "app.quit"
+)
 
 
 def stylesheet() -> Path:
@@ -128,6 +134,7 @@ class TriageApp(App):
         self._hinted: set[tuple[int, ...]] = set()
         self._alerts_primed = False
         self._reminded: set[str] = set()
+        self._quitting = False
         self._detail_timer = None
         self._fetch_timer = None
         if config.keys:
@@ -414,6 +421,16 @@ class TriageApp(App):
             self.notify("No ticket selected.", severity="warning")
             return None
         return tickets
+
+    # -- quitting -----------------------------------------------------------------------
+    async def action_quit(self) -> None:
+        self._quitting = True
+        self.exit()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Keys typed after q arrive in the same read: once quitting, none of our keys acts
+        # (Textual's own actions, which shutting down needs, are left alone).
+        return not (self._quitting and action in _KEY_ACTIONS)
 
     # -- actions: navigation ------------------------------------------------------------
     def action_help(self) -> None:
