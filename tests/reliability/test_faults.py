@@ -120,6 +120,16 @@ async def test_network_gone_then_back_catches_up_without_a_restart(dataset, tmp_
     await running.clients.aclose()
 
 
+def put_arrived(sandbox, timeout: float = 60) -> bool:
+    """Wait until a ticket update has reached the sandbox (it may still be stalled there)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(key.startswith("zendesk PUT") for key in sandbox.state.requests):
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def sync_process(url: str, cache, *, once: bool) -> subprocess.Popen:
     env = {
         **os.environ,
@@ -145,10 +155,7 @@ async def test_kill_9_of_headless_sync_mid_send_posts_the_reply_exactly_once(dat
         running.outbox.close()
         faults.enabled = True  # every request now stalls 3 s before it is handled
         process = sync_process(sandbox.url, cache_home, once=False)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not any(k.startswith("zendesk PUT") for k in sandbox.state.requests):
-            time.sleep(0.05)
-        assert any(k.startswith("zendesk PUT") for k in sandbox.state.requests), "the sync never sent the reply"
+        assert put_arrived(sandbox), "the sync never sent the reply"
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
         time.sleep(3.5)  # the stalled request completes on the server: the reply is posted
@@ -194,10 +201,7 @@ async def test_kill_9_of_the_app_mid_send_posts_the_note_exactly_once(dataset, t
         faults.enabled = True
         root = Path(__file__).resolve().parents[2]
         child = subprocess.Popen([sys.executable, "-m", "tests.reliability.app_child", sandbox.url, str(cache_home / "triage-tui")], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not any(k.startswith("zendesk PUT") for k in sandbox.state.requests):
-            time.sleep(0.05)
-        assert any(k.startswith("zendesk PUT") for k in sandbox.state.requests), child.stderr.read() if child.poll() is not None else "no PUT yet"
+        assert put_arrived(sandbox), child.stderr.read() if child.poll() is not None else "no PUT yet"
         os.kill(child.pid, signal.SIGKILL)
         child.wait(timeout=10)
         time.sleep(3.5)  # the stalled request is handled after all: the note is posted
