@@ -27,7 +27,7 @@ async def idle_requests(config, store, outbox, tokens, minutes: int = 60) -> flo
     """Requests per minute, all sources, when nothing changes: an hour on a simulated clock
     (each poller on its configured interval), against the live sandbox."""
     clock = [0.0]
-    production = config.model_copy(update={"sync": type(config.sync)()})  # default intervals
+    production = config.replace(sync=type(config.sync)())  # default intervals
     engine = SyncEngine(production, store, outbox, build_clients(production, tokens), now=lambda: MOMENT, monotonic=lambda: clock[0])
     for name in ("zendesk", "incidentio", "github", "reference"):
         engine.schedule.ran(name, 0.0)  # the first sync just ran them all

@@ -39,7 +39,7 @@ def sandbox(dataset: dict):
 
 
 def sandbox_config(url: str) -> Config:
-    return Config.model_validate(
+    return Config.from_dict(
         {
             "zendesk": {"url": url, "email": "agent@example.com"},
             "incidentio": {"url": url},

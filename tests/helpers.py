@@ -65,13 +65,7 @@ class Harness:
             assert report.error is None, report.error
 
     def app(self, **config_overrides) -> TriageApp:
-        config = sandbox_config(self.sandbox.url)
-        for section, values in config_overrides.items():
-            if isinstance(values, dict) and hasattr(getattr(config, section), "model_copy"):
-                setattr(config, section, getattr(config, section).model_copy(update=values))
-            else:
-                setattr(config, section, values)
-        config = config.model_copy(update={"cache_dir": self.directory})
+        config = sandbox_config(self.sandbox.url).replace(**config_overrides, cache_dir=self.directory)
         return TriageApp(config, Store(self.directory), Outbox(self.directory), now=lambda: FROZEN_NOW, offline=True)
 
     async def send(self) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import getpass
 import json
 import os
@@ -81,7 +82,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.example:
             print(EXAMPLE_CONFIG, end="")
             return 0
-        print(load_config(args.config).model_dump_json(indent=2))
+        print(json.dumps(load_config(args.config).as_dict(), indent=2, default=str))
         return 0
     if command == "sandbox":
         return _sandbox(args)
@@ -157,6 +158,7 @@ def _run(config: Config, *, offline: bool, mouse: bool) -> int:
     _check_keys(config)
     factory = None if offline else _engine_factory(config, store, outbox, tokens)
     app = TriageApp(config, store, outbox, engine_factory=factory, offline=offline)
+    gc.freeze()  # what start-up imported lives for the whole run: keep it out of every collection
     app.run(mouse=mouse)
     store.close()
     outbox.close()
@@ -290,7 +292,7 @@ class private_file:
 
 
 def demo_config(url: str, cache: Path) -> Config:
-    return Config.model_validate(
+    return Config.from_dict(
         {
             "zendesk": {"url": url, "email": "agent@example.com", "sme_groups": ["Support", "Product Analytics", "Replay"]},
             "incidentio": {"url": url},

@@ -6,13 +6,15 @@ A bad value is reported as one line naming the file, the key and what was expect
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 DEFAULT_SDK_REPOS = [
     "PostHog/posthog-js",
@@ -46,21 +48,182 @@ class ConfigError(Exception):
     """A config problem, already phrased as the one line the user should read."""
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+class _Invalid(ValueError):
+    """One key's value is wrong: says what was expected."""
 
 
+# Plain dataclasses checked by hand, not pydantic: config is read before the first paint,
+# and importing pydantic would add a fifth to start-up for a dozen simple keys.
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _Invalid("a string")
+    return value
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool):
+        raise _Invalid("a number")
+    if isinstance(value, (int, float)):
+        return float(value)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise _Invalid("a number") from None
+
+
+def _integer(value: Any) -> int:
+    if isinstance(value, bool):
+        raise _Invalid("a whole number")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    raise _Invalid("a whole number")
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "yes", "on", "1", "false", "no", "off", "0"):
+        return value.strip().lower() in ("true", "yes", "on", "1")
+    raise _Invalid("true or false")
+
+
+def _time_of_day(value: Any) -> dt.time:
+    if isinstance(value, dt.time):
+        return value
+    try:
+        return dt.time.fromisoformat(_text(value))
+    except (_Invalid, ValueError):
+        raise _Invalid("a time of day such as 09:00") from None
+
+
+def _day(value: Any) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    try:
+        return dt.date.fromisoformat(_text(value))
+    except (_Invalid, ValueError):
+        raise _Invalid("dates such as 2026-12-25") from None
+
+
+def _list_of(item: Callable[[Any], Any], what: str) -> Callable[[Any], list]:
+    def convert(value: Any) -> list:
+        if not isinstance(value, list):
+            raise _Invalid(f"a list of {what}")
+        try:
+            return [item(part) for part in value]
+        except _Invalid:
+            raise _Invalid(f"a list of {what}") from None
+
+    return convert
+
+
+def _views(value: Any) -> list[dict[str, str]]:
+    if not isinstance(value, list) or not all(isinstance(v, dict) and all(isinstance(x, str) for x in v.values()) for v in value):
+        raise _Invalid('a list of tables such as {name = "billing", filter = "invoice"}')
+    return [dict(v) for v in value]
+
+
+def _targets(value: Any) -> dict[str, float | None]:
+    if not isinstance(value, dict):
+        raise _Invalid("a table of plan = business hours")
+    try:
+        return {str(plan): None if hours is None else _number(hours) for plan, hours in value.items()}
+    except _Invalid:
+        raise _Invalid("a table of plan = business hours") from None
+
+
+def _keymap(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(isinstance(k, str) for k in value.values()):
+        raise _Invalid('a table of binding id = "keys"')
+    return dict(value)
+
+
+def _optional_path(value: Any) -> Path | None:
+    return None if value is None else Path(_text(value)).expanduser()
+
+
+def _weekdays(value: Any) -> list[int]:
+    days = _list_of(_integer, "weekday numbers")(value)
+    if any(day < 0 or day > 6 for day in days):
+        raise _Invalid("weekday numbers 0 (Monday) to 6 (Sunday)")
+    return days
+
+
+def _end_hour(value: Any) -> float:
+    hour = _number(value)
+    if not 0 < hour <= 24:
+        raise _Invalid("an hour between 0 and 24")
+    return hour
+
+
+def _timezone(value: Any) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    name = _text(value)
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise _Invalid("an IANA timezone name such as Europe/London") from None
+    return name
+
+
+_strings = _list_of(_text, "strings")
+
+
+def _check(convert: Callable[[Any], Any], default: Any = dataclasses.MISSING, factory: Any = dataclasses.MISSING) -> Any:
+    """A dataclass field that knows how to check a value read from TOML or the environment."""
+    return dataclasses.field(default=default, default_factory=factory, metadata={"convert": convert})
+
+
+class _Section:
+    """What every config section shares: checked construction and copies with changes."""
+
+    @classmethod
+    def from_dict(cls, data: Any, where: str = "") -> Any:
+        if not isinstance(data, dict):
+            raise ConfigError(f"{where or 'config'}: expected a table")
+        fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        values: dict[str, Any] = {}
+        for key, value in data.items():
+            name = f"{where}.{key}" if where else key
+            if key not in fields:
+                raise ConfigError(f"{name}: unknown key")
+            convert = fields[key].metadata["convert"]
+            if isinstance(convert, type) and issubclass(convert, _Section):
+                values[key] = convert.from_dict(value, name)
+                continue
+            try:
+                values[key] = convert(value)
+            except _Invalid as exc:
+                raise ConfigError(f"{name}: expected {exc} (got {value!r})") from None
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> Any:
+        """A copy with `changes`; a dict given for a section changes only those keys."""
+        checked: dict[str, Any] = {}
+        for key, value in changes.items():
+            current = getattr(self, key)
+            checked[key] = current.replace(**value) if isinstance(current, _Section) and isinstance(value, dict) else value
+        return dataclasses.replace(self, **checked)  # type: ignore[type-var]
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)  # type: ignore[call-overload]
+
+
+@dataclass
 class ZendeskConfig(_Section):
-    url: str = ""
-    subdomain: str = ""
-    email: str = ""
-    my_groups: list[str] = Field(default_factory=list)
-    sme_groups: list[str] = Field(default_factory=list)
-    escalation_groups: list[str] = Field(default_factory=lambda: list(DEFAULT_ESCALATION_GROUPS))
-    escalation_tag: str = "escalated"
-    cs_tag: str = "cs_tagged"
-    plan_field: str = "plan"
-    plan_tag_prefix: str = "plan_"
+    url: str = _check(_text, "")
+    subdomain: str = _check(_text, "")
+    email: str = _check(_text, "")
+    my_groups: list[str] = _check(_strings, factory=list)
+    sme_groups: list[str] = _check(_strings, factory=list)
+    escalation_groups: list[str] = _check(_strings, factory=lambda: list(DEFAULT_ESCALATION_GROUPS))
+    escalation_tag: str = _check(_text, "escalated")
+    cs_tag: str = _check(_text, "cs_tagged")
+    plan_field: str = _check(_text, "plan")
+    plan_tag_prefix: str = _check(_text, "plan_")
 
     def base_url(self) -> str:
         if self.url:
@@ -70,97 +233,68 @@ class ZendeskConfig(_Section):
         return ""
 
 
+@dataclass
 class IncidentioConfig(_Section):
-    url: str = "https://api.incident.io"
-    watcher_role: str = "Support Watcher"
-    status_page_url: str = "https://status.posthog.com"
+    url: str = _check(_text, "https://api.incident.io")
+    watcher_role: str = _check(_text, "Support Watcher")
+    status_page_url: str = _check(_text, "https://status.posthog.com")
 
 
+@dataclass
 class GithubConfig(_Section):
-    url: str = "https://api.github.com"
-    repos: list[str] = Field(default_factory=lambda: list(DEFAULT_SDK_REPOS))
-    mobile_repos: list[str] = Field(
-        default_factory=lambda: [
-            "PostHog/posthog-ios",
-            "PostHog/posthog-android",
-            "PostHog/posthog-flutter",
-            "PostHog/posthog-react-native",
-        ]
+    url: str = _check(_text, "https://api.github.com")
+    repos: list[str] = _check(_strings, factory=lambda: list(DEFAULT_SDK_REPOS))
+    mobile_repos: list[str] = _check(
+        _strings,
+        factory=lambda: ["PostHog/posthog-ios", "PostHog/posthog-android", "PostHog/posthog-flutter", "PostHog/posthog-react-native"],
     )
-    team_labels: list[str] = Field(default_factory=lambda: list(DEFAULT_TEAM_LABELS))
-    hero_label: str = "SDK Support Hero"
+    team_labels: list[str] = _check(_strings, factory=lambda: list(DEFAULT_TEAM_LABELS))
+    hero_label: str = _check(_text, "SDK Support Hero")
 
 
+@dataclass
 class SlaConfig(_Section):
     # Hours of business time per plan; None means no target (community support only).
-    targets: dict[str, float | None] = Field(
-        default_factory=lambda: {
-            "free": None,
-            "pay_as_you_go": 72.0,
-            "boost": 48.0,
-            "scale": 24.0,
-            "enterprise": 8.0,
-        }
+    targets: dict[str, float | None] = _check(
+        _targets, factory=lambda: {"free": None, "pay_as_you_go": 72.0, "boost": 48.0, "scale": 24.0, "enterprise": 8.0}
     )
-    default_plan: str = "pay_as_you_go"
-    timezone: str = "UTC"
-    workdays: list[int] = Field(default_factory=lambda: [0, 1, 2, 3, 4])
-    day_start: dt.time = dt.time(0, 0)
+    default_plan: str = _check(_text, "pay_as_you_go")
+    timezone: str = _check(_timezone, "UTC")
+    workdays: list[int] = _check(_weekdays, factory=lambda: [0, 1, 2, 3, 4])
+    day_start: dt.time = _check(_time_of_day, dt.time(0, 0))
     # "24:00" is not a valid time, so the end of day is given as hours (24 = midnight).
-    day_end_hour: float = 24.0
-    holidays: list[dt.date] = Field(default_factory=list)
-    alert_hours: list[float] = Field(default_factory=lambda: [3.0, 2.0, 1.0])
-
-    @field_validator("workdays")
-    @classmethod
-    def _weekday_numbers(cls, value: list[int]) -> list[int]:
-        if any(day < 0 or day > 6 for day in value):
-            raise ValueError("weekday numbers 0 (Monday) to 6 (Sunday)")
-        return value
-
-    @field_validator("day_end_hour")
-    @classmethod
-    def _hour_of_day(cls, value: float) -> float:
-        if not 0 < value <= 24:
-            raise ValueError("an hour between 0 and 24")
-        return value
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_timezone(cls, value: str) -> str:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError("an IANA timezone name such as Europe/London") from None
-        return value
+    day_end_hour: float = _check(_end_hour, 24.0)
+    holidays: list[dt.date] = _check(_list_of(_day, "dates such as 2026-12-25"), factory=list)
+    alert_hours: list[float] = _check(_list_of(_number, "numbers"), factory=lambda: [3.0, 2.0, 1.0])
 
 
+@dataclass
 class SyncConfig(_Section):
-    zendesk_seconds: float = 30.0
-    incidentio_seconds: float = 60.0
-    github_seconds: float = 300.0
-    reference_seconds: float = 3600.0
+    zendesk_seconds: float = _check(_number, 30.0)
+    incidentio_seconds: float = _check(_number, 60.0)
+    github_seconds: float = _check(_number, 300.0)
+    reference_seconds: float = _check(_number, 3600.0)
 
 
+@dataclass
 class UiConfig(_Section):
-    theme: str = "textual-dark"
-    notifications: bool = True
-    bell: bool = True
-    mouse: bool = True
-    views: list[dict[str, str]] = Field(default_factory=list)
+    theme: str = _check(_text, "textual-dark")
+    notifications: bool = _check(_flag, True)
+    bell: bool = _check(_flag, True)
+    mouse: bool = _check(_flag, True)
+    views: list[dict[str, str]] = _check(_views, factory=list)
 
 
+@dataclass
 class Config(_Section):
-    zendesk: ZendeskConfig = Field(default_factory=ZendeskConfig)
-    incidentio: IncidentioConfig = Field(default_factory=IncidentioConfig)
-    github: GithubConfig = Field(default_factory=GithubConfig)
-    sla: SlaConfig = Field(default_factory=SlaConfig)
-    sync: SyncConfig = Field(default_factory=SyncConfig)
-    ui: UiConfig = Field(default_factory=UiConfig)
-    keys: dict[str, str] = Field(default_factory=dict)
-    cache_dir: Path | None = None
+    zendesk: ZendeskConfig = _check(ZendeskConfig, factory=ZendeskConfig)
+    incidentio: IncidentioConfig = _check(IncidentioConfig, factory=IncidentioConfig)
+    github: GithubConfig = _check(GithubConfig, factory=GithubConfig)
+    sla: SlaConfig = _check(SlaConfig, factory=SlaConfig)
+    sync: SyncConfig = _check(SyncConfig, factory=SyncConfig)
+    ui: UiConfig = _check(UiConfig, factory=UiConfig)
+    keys: dict[str, str] = _check(_keymap, factory=dict)
+    cache_dir: Path | None = _check(_optional_path, None)
 
 
 def xdg_dir(kind: str) -> Path:
@@ -175,19 +309,20 @@ def default_config_path() -> Path:
 
 
 def _env_overrides(environ: dict[str, str]) -> dict[str, dict[str, Any]]:
-    """TRIAGE_<SECTION>_<KEY>=value, for the scalar keys of each section."""
+    """TRIAGE_<SECTION>_<KEY>=value, for the keys of each section; lists are comma-separated."""
     overrides: dict[str, dict[str, Any]] = {}
-    sections = {name: field.annotation for name, field in Config.model_fields.items()}
-    for section, model in sections.items():
-        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+    for section in dataclasses.fields(Config):
+        model = section.metadata["convert"]
+        if not (isinstance(model, type) and issubclass(model, _Section)):
             continue
-        for key in model.model_fields:
-            name = f"TRIAGE_{section}_{key}".upper()
+        defaults = model()
+        for field in dataclasses.fields(model):
+            name = f"TRIAGE_{section.name}_{field.name}".upper()
             if name in environ:
                 value: Any = environ[name]
-                if isinstance(model.model_fields[key].get_default(call_default_factory=True), list):
+                if isinstance(getattr(defaults, field.name), list):
                     value = [part.strip() for part in value.split(",") if part.strip()]
-                overrides.setdefault(section, {})[key] = value
+                overrides.setdefault(section.name, {})[field.name] = value
     return overrides
 
 
@@ -197,16 +332,6 @@ def _merge(base: dict[str, Any], extra: dict[str, dict[str, Any]]) -> dict[str, 
         current = merged.get(section)
         merged[section] = {**(current if isinstance(current, dict) else {}), **values}
     return merged
-
-
-def _describe(error: dict[str, Any]) -> str:
-    key = ".".join(str(part) for part in error["loc"])
-    if error["type"] == "extra_forbidden":
-        return f"{key}: unknown key"
-    message = error["msg"]
-    if message.startswith("Value error, "):
-        message = "expected " + message.removeprefix("Value error, ")
-    return f"{key}: {message} (got {error.get('input')!r})"
 
 
 def load_config(path: Path | None = None, environ: dict[str, str] | None = None) -> Config:
@@ -230,9 +355,9 @@ def load_config(path: Path | None = None, environ: dict[str, str] | None = None)
         raise ConfigError(f"{file}: no such config file")
     data = _merge(data, _env_overrides(environ))
     try:
-        return Config.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(f"{file}: {_describe(exc.errors()[0])}") from None
+        return Config.from_dict(data)
+    except ConfigError as exc:
+        raise ConfigError(f"{file}: {exc}") from None
 
 
 EXAMPLE_CONFIG = """\

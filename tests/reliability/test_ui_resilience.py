@@ -27,7 +27,7 @@ from triage_tui.ui.widgets.detail import DetailPane
 
 def live_app(url: str, directory) -> TriageApp:
     """The app with its real sync worker; backoffs fast-forwarded so the test is quick."""
-    config = sandbox_config(url).model_copy(update={"cache_dir": directory})
+    config = sandbox_config(url).replace(cache_dir=directory)
     store, outbox = Store(directory), Outbox(directory)
     ticks = itertools.count(0, 1000)
 
@@ -115,7 +115,7 @@ actions = st.lists(st.one_of(st.sampled_from(KEYS), st.tuples(st.integers(40, 25
 def test_random_keys_and_resizes_never_crash(filled_cache, tmp_path_factory, steps):
     directory = tmp_path_factory.mktemp("fuzz") / "cache"
     shutil.copytree(filled_cache, directory)
-    config = sandbox_config("http://127.0.0.1:9").model_copy(update={"cache_dir": directory})
+    config = sandbox_config("http://127.0.0.1:9").replace(cache_dir=directory)
     app = TriageApp(config, Store(directory), Outbox(directory), now=lambda: FROZEN_NOW, offline=True)
 
     async def run() -> None:

@@ -23,7 +23,7 @@ def make_app(filled_cache, tmp_path):
     def build() -> TriageApp:
         directory = tmp_path / "cache"
         shutil.copytree(filled_cache, directory)
-        config = sandbox_config("http://127.0.0.1:9").model_copy(update={"cache_dir": directory})
+        config = sandbox_config("http://127.0.0.1:9").replace(cache_dir=directory)
         return TriageApp(config, Store(directory), Outbox(directory), now=lambda: FROZEN_NOW, offline=True, cursor_blink=False)
 
     return build

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
@@ -56,6 +58,39 @@ def test_unknown_key_and_bad_toml_and_missing_file(tmp_path):
         load_config(tmp_path / "nope.toml", environ={})
     with pytest.raises(ConfigError, match="sla.timezone: expected an IANA timezone"):
         load_config(write(tmp_path, '[sla]\ntimezone = "Mars/Olympus"\n'), environ={})
+
+
+def test_env_strings_become_numbers_flags_and_lists(tmp_path):
+    config = load_config(environ={"XDG_CONFIG_HOME": str(tmp_path), "TRIAGE_SYNC_ZENDESK_SECONDS": "45", "TRIAGE_UI_BELL": "false", "TRIAGE_SLA_WORKDAYS": "0,1,2", "TRIAGE_SLA_HOLIDAYS": "2026-12-25"})
+    assert config.sync.zendesk_seconds == 45.0 and config.ui.bell is False
+    assert config.sla.workdays == [0, 1, 2] and config.sla.holidays == [dt.date(2026, 12, 25)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('[sync]\nzendesk_seconds = "soon"\n', "sync.zendesk_seconds: expected a number (got 'soon')"),
+        ("[ui]\nbell = 3\n", "ui.bell: expected true or false (got 3)"),
+        ("[sla]\nday_end_hour = 30\n", "sla.day_end_hour: expected an hour between 0 and 24"),
+        ('[sla]\nholidays = ["christmas"]\n', "sla.holidays: expected a list of dates such as 2026-12-25"),
+        ('[sla.targets]\nscale = "fast"\n', "sla.targets: expected a table of plan = business hours"),
+        ('zendesk = "x"\n', "zendesk: expected a table"),
+        ("[keys]\n\"ticket.solve\" = 5\n", "keys: expected a table of binding id"),
+    ],
+)
+def test_each_kind_of_bad_value_is_one_line_naming_the_key(tmp_path, text, expected):
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as error:
+        load_config(path, environ={})
+    assert str(error.value).startswith(f"{path}: {expected}")
+    assert "\n" not in str(error.value)
+
+
+def test_replace_changes_only_the_named_keys(tmp_path):
+    config = load_config(environ={"XDG_CONFIG_HOME": str(tmp_path)})
+    changed = config.replace(ui={"bell": False}, cache_dir=tmp_path)
+    assert changed.ui.bell is False and changed.ui.notifications is True and changed.cache_dir == tmp_path
+    assert config.ui.bell is True and config.cache_dir is None
 
 
 def test_example_config_is_valid(tmp_path):
