@@ -8,14 +8,13 @@ ticket costs one ticket's work plus a sort.
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
 
 from triage_tui.config import Config
-from triage_tui.models.incidentio import Incident, IncidentUpdate
-from triage_tui.models.zendesk import Comment, Macro, Organization, Ticket, User
 from triage_tui.store.cache import Store
 from triage_tui.store.outbox import Outbox
 from triage_tui.triage.flags import Flag, ticket_flags
@@ -23,6 +22,17 @@ from triage_tui.triage.incidents import incident_tag
 from triage_tui.triage.ranking import TIER_LABELS, RankRules, Ranked, TicketFacts, next_ticket, rank
 from triage_tui.triage.sla import BusinessCalendar, SlaClock, stage_for
 from triage_tui.triage.tickets import PLAN_LABELS, SlaRules, clock_for, facts_for, plan_of
+
+if TYPE_CHECKING:
+    from triage_tui.models.incidentio import Incident, IncidentUpdate
+    from triage_tui.models.zendesk import Comment, Macro, Organization, Ticket, User
+
+
+def _models():
+    """The pydantic models, imported on first use: the first paint needs none of them."""
+    from triage_tui.models import incidentio, zendesk
+
+    return zendesk, incidentio
 
 VIEWS = {
     "all": "All unsolved",
@@ -63,28 +73,94 @@ class QueueTicket:
         )
 
 
-def _parse_time(text: str | None) -> dt.datetime | None:
-    return dt.datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
+_parse_time = dt.datetime.fromisoformat  # reads Zendesk's "Z" suffix since Python 3.11
 
 
-@dataclass
+def _maybe_time(text: str | None) -> dt.datetime | None:
+    return _parse_time(text) if text else None
+
+
 class Entry:
-    """One unsolved ticket with everything its queue row needs."""
+    """One unsolved ticket with everything its queue row needs.
 
-    ticket: QueueTicket
-    plan: str
-    clock: SlaClock
-    facts: TicketFacts
-    requester: str
-    org: str
-    group: str
-    haystack: str  # lower-case text the filter searches
-    version: str | None = None  # ticket version, org plan and SLA rules: unchanged means reuse
-    excerpt: str = ""  # the start of the first message, for the "raise an incident" hint
+    Ranking needs `facts` of every ticket, so they are built at load; the rest (the row's
+    ticket fields, clock, names, filter text) is built on first use, since most of a queue
+    of thousands is never drawn.
+    """
+
+    __slots__ = ("facts", "plan", "version", "_data", "_workspace", "_derived", "_ticket", "_clock", "_names", "_haystack")
+
+    def __init__(
+        self, facts: TicketFacts, plan: str, version: str, data: dict, workspace: Workspace,
+        derived: list | None = None, ticket: QueueTicket | None = None, clock: SlaClock | None = None,
+    ) -> None:
+        self.facts = facts
+        self.plan = plan
+        self.version = version  # ticket version, org plan and SLA rules: unchanged means reuse
+        self._data = data
+        self._workspace = workspace
+        self._derived = derived
+        self._ticket = ticket
+        self._clock = clock
+        self._names: tuple[str, str, str] | None = None
+        self._haystack: str | None = None
 
     @property
     def id(self) -> int:
-        return self.ticket.id
+        return self.facts.id
+
+    @property
+    def ticket(self) -> QueueTicket:
+        if self._ticket is None:
+            data, facts = self._data, self.facts
+            self._ticket = QueueTicket(
+                facts.id, data.get("subject"), data.get("raw_subject"), facts.status, facts.priority, facts.group_id,
+                facts.assignee_id, data.get("requester_id"), data.get("organization_id"), tuple(data.get("tags") or ()),
+                facts.created_at, facts.updated_at,
+            )
+        return self._ticket
+
+    @property
+    def clock(self) -> SlaClock:
+        if self._clock is None:
+            _, _, state, breach, _, remaining, started, from_zendesk = self._derived or [None, None, "idle", None, None, None, None, False]
+            self._clock = SlaClock(state, breach_at=_maybe_time(breach), remaining_when_paused=remaining, started_at=_maybe_time(started), from_zendesk=from_zendesk)
+        return self._clock
+
+    def _people(self) -> tuple[str, str, str]:
+        if self._names is None:
+            self._names = self._workspace.names_for(self._data)
+        return self._names
+
+    @property
+    def requester(self) -> str:
+        return self._people()[0]
+
+    @property
+    def org(self) -> str:
+        return self._people()[1]
+
+    @property
+    def group(self) -> str:
+        return self._people()[2]
+
+    @property
+    def haystack(self) -> str:
+        """Lower-case text the filter searches."""
+        if self._haystack is None:
+            ticket = self.ticket
+            self._haystack = " ".join([str(ticket.id), ticket.title, *self._people(), " ".join(ticket.tags)]).lower()
+        return self._haystack
+
+    @property
+    def excerpt(self) -> str:
+        """The start of the first message, for the "raise an incident" hint."""
+        return self._data.get("excerpt") or ""
+
+    def forget_names(self) -> None:
+        """People or groups may have been renamed since: read them again when next needed."""
+        self._names = None
+        self._haystack = None
 
 
 @dataclass
@@ -158,11 +234,13 @@ class Workspace:
         self._users: dict[int, User | None] = {}
         self.rules = RankRules(config.zendesk.escalation_tag, config.zendesk.cs_tag)
         sla = config.sla
-        # Everything the derived facts depend on besides the ticket and its org.
-        self._fingerprint = "|".join(
+        # Everything the derived facts depend on besides the ticket and its org; a short
+        # checksum of it, since it is repeated in every ticket's cached record.
+        rules = "|".join(
             str(part) for part in (sorted(sla.targets.items()), sla.timezone, sla.workdays, sla.day_start, sla.day_end_hour,
                                    sla.holidays, sla.default_plan, self.sla.plan_field, self.sla.plan_tag_prefix, self.sla.warn_hours)
         )
+        self._fingerprint = f"{zlib.crc32(rules.encode()):08x}"
 
     # -- loading ------------------------------------------------------------------------
     def load(self) -> None:
@@ -172,6 +250,15 @@ class Workspace:
         the SLA rules only, never on "now": they are computed once per version and kept in
         the cache, so start-up with thousands of tickets costs a decode, not a recompute.
         """
+        collecting = gc.isenabled()
+        gc.disable()  # thousands of small acyclic dicts: the cycle collector would rescan them all
+        try:
+            self._load()
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _load(self) -> None:
         self.groups = {g["id"]: g["name"] for g in self.store.list("groups")}
         by_name = {name.lower(): gid for gid, name in self.groups.items()}
         mine = frozenset(by_name[n.lower()] for n in self.config.zendesk.my_groups if n.lower() in by_name)
@@ -183,35 +270,39 @@ class Workspace:
         fresh: dict[int, Entry] = {}
         kept: dict[str, list] = {}
         self.skipped = []
+        orgs, plan_field, fingerprint, old_entries = self._org_records, self.sla.plan_field, self._fingerprint, self.entries
         for key, data in raw.items():
-            org = self._org_records.get(str(data.get("organization_id")))
-            user = self._user_records.get(str(data.get("requester_id")))
-            org_name = (org or {}).get("name") or ""
-            requester = (user or {}).get("name") or (user or {}).get("email") or f"user {data.get('requester_id')}"
-            plan_input = ((org or {}).get("organization_fields") or {}).get(self.sla.plan_field)
-            version = f"{data.get('updated_at')}|{plan_input}|{self._fingerprint}"
-            old = self.entries.get(int(key))
-            if old is not None and old.version == version and old.requester == requester and old.org == org_name:
-                fresh[old.id] = old
-                kept[key] = derived.get(key) or self._derived_record(version, old)
-                continue
+            org = orgs.get(str(data.get("organization_id")))
+            plan_input = ((org or {}).get("organization_fields") or {}).get(plan_field)
+            version = f"{data.get('updated_at')}|{plan_input}|{fingerprint}"
             try:
+                old = old_entries.get(int(key))
+                if old is not None and old.version == version:
+                    old.forget_names()
+                    fresh[old.id] = old
+                    kept[key] = derived.get(key) or self._derived_record(version, old)
+                    continue
                 cached = derived.get(key)
                 if cached and cached[0] == version:
-                    entry = self._entry_from_cache(data, cached, requester, org_name)
+                    entry = self._entry_from_cache(data, cached)
                     kept[key] = cached
                 else:
-                    entry = self._entry(Ticket.model_validate(data), version, requester, org_name)
+                    entry = self._entry(_models()[0].Ticket.model_validate(data), version, data)
                     kept[key] = self._derived_record(version, entry)
-            except (ValidationError, ValueError, TypeError, IndexError) as exc:
+            except (ValueError, TypeError, IndexError) as exc:  # pydantic's ValidationError is a ValueError
                 self.skipped.append(f"ticket {key}: {exc}")
                 continue
-            entry.excerpt = data.get("excerpt") or ""
             fresh[entry.id] = entry
         self.entries = fresh
         if kept != derived:
             self.store.set("derived:queue", kept)
 
+    def names_for(self, data: dict) -> tuple[str, str, str]:
+        """Requester, organization and group names of a queue ticket, as the cache knows them."""
+        user = self._user_records.get(str(data.get("requester_id"))) or {}
+        org = self._org_records.get(str(data.get("organization_id"))) or {}
+        requester = user.get("name") or user.get("email") or f"user {data.get('requester_id')}"
+        return requester, org.get("name") or "", self.groups.get(data.get("group_id") or -1, "")
 
     @staticmethod
     def _derived_record(version: str, entry: Entry) -> list:
@@ -219,28 +310,22 @@ class Workspace:
         stamp = (lambda moment: moment.isoformat() if moment else None)
         return [version, entry.plan, clock.state, stamp(clock.breach_at), stamp(entry.facts.warn_at), clock.remaining_when_paused, stamp(clock.started_at), clock.from_zendesk]
 
-    def _entry_from_cache(self, data: dict, cached: list, requester: str, org_name: str) -> Entry:
-        _, plan, state, breach, warn, remaining, started, from_zendesk = cached
-        parse = _parse_time
-        ticket = QueueTicket(
-            int(data["id"]), data.get("subject"), data.get("raw_subject"), data.get("status") or "new", data.get("priority"),
-            data.get("group_id"), data.get("assignee_id"), data.get("requester_id"), data.get("organization_id"),
-            tuple(data.get("tags") or ()), parse(data.get("created_at")), parse(data.get("updated_at")),
-        )
-        clock = SlaClock(state, breach_at=parse(breach), remaining_when_paused=remaining, started_at=parse(started), from_zendesk=from_zendesk)
+    def _entry_from_cache(self, data: dict, cached: list) -> Entry:
+        version, plan, state, breach, warn, remaining, _, _ = cached
         facts = TicketFacts(
-            id=ticket.id, status=ticket.status, priority=ticket.priority, group_id=ticket.group_id,
-            assignee_id=ticket.assignee_id, tags=frozenset(ticket.tags), breach_at=clock.breach_at if state == "running" else None,
-            warn_at=parse(warn), paused_remaining=remaining, created_at=ticket.created_at, updated_at=ticket.updated_at,
+            id=int(data["id"]), status=data.get("status") or "new", priority=data.get("priority"), group_id=data.get("group_id"),
+            assignee_id=data.get("assignee_id"), tags=frozenset(data.get("tags") or ()),
+            breach_at=_parse_time(breach) if breach and state == "running" else None, warn_at=_maybe_time(warn),
+            paused_remaining=remaining, created_at=_maybe_time(data.get("created_at")), updated_at=_maybe_time(data.get("updated_at")),
         )
-        return self._make_entry(ticket, plan, clock, facts, requester, org_name, cached[0])
+        return Entry(facts, plan, version, data, self, derived=cached)
 
     def _org(self, org_id: int | None) -> Organization | None:
         if org_id is None:
             return None
         if org_id not in self._orgs:
             raw = self._org_records.get(str(org_id)) or self.store.record("org", org_id)
-            self._orgs[org_id] = Organization.model_validate(raw) if raw else None
+            self._orgs[org_id] = _models()[0].Organization.model_validate(raw) if raw else None
         return self._orgs[org_id]
 
     def user(self, user_id: int | None) -> User | None:
@@ -248,7 +333,7 @@ class Workspace:
             return None
         if user_id not in self._users:
             raw = self._user_records.get(str(user_id)) or self.store.record("user", user_id)
-            self._users[user_id] = User.model_validate(raw) if raw else None
+            self._users[user_id] = _models()[0].User.model_validate(raw) if raw else None
         return self._users[user_id]
 
     def forget_people(self) -> None:
@@ -256,16 +341,11 @@ class Workspace:
         self._orgs.clear()
         self._users.clear()
 
-    def _entry(self, ticket: Ticket, version: str, requester: str, org_name: str) -> Entry:
+    def _entry(self, ticket: Ticket, version: str, data: dict) -> Entry:
         plan = plan_of(ticket, self._org(ticket.organization_id), self.sla)
         clock = clock_for(ticket, plan, self.sla)
         facts = facts_for(ticket, clock, self.sla)
-        return self._make_entry(QueueTicket.from_ticket(ticket), plan, clock, facts, requester, org_name, version)
-
-    def _make_entry(self, ticket: QueueTicket, plan: str, clock: SlaClock, facts: TicketFacts, requester: str, org_name: str, version: str) -> Entry:
-        group = self.groups.get(ticket.group_id or -1, "")
-        haystack = " ".join([str(ticket.id), ticket.title, requester, org_name, group, " ".join(ticket.tags)]).lower()
-        return Entry(ticket, plan, clock, facts, requester, org_name, group, haystack, version)
+        return Entry(facts, plan, version, data, self, ticket=QueueTicket.from_ticket(ticket), clock=clock)
 
     # -- queue --------------------------------------------------------------------------
     def _in_view(self, entry: Entry, view: str) -> bool:
@@ -320,11 +400,12 @@ class Workspace:
         raw = self.store.ticket(ticket_id)
         if raw is None:
             return None
-        ticket = Ticket.model_validate(raw)
+        zendesk, _ = _models()
+        ticket = zendesk.Ticket.model_validate(raw)
         requester = self.user(ticket.requester_id)
         org = self._org(ticket.organization_id)
         cached = self.store.comments(ticket_id)
-        comments = [Comment.model_validate(c) for c in cached["items"]] if cached else None
+        comments = [zendesk.Comment.model_validate(c) for c in cached["items"]] if cached else None
         authors: dict[int, str] = {}
         for comment in comments or []:
             if comment.author_id is not None and comment.author_id not in authors:
@@ -351,21 +432,22 @@ class Workspace:
 
     # -- macros, incidents, issues ------------------------------------------------------
     def macros(self) -> list[Macro]:
-        return [Macro.model_validate(m) for m in self.store.list("macros")]
+        return [_models()[0].Macro.model_validate(m) for m in self.store.list("macros")]
 
     def incidents(self) -> list[Incident]:
         """Live incidents, newest first, then recently resolved ones (to follow up)."""
+        model = _models()[1].Incident
         found: dict[str, Incident] = {}
         for raw in self.store.list("incidents_resolved") + self.store.list("incidents"):
             try:
-                incident = Incident.model_validate(raw)
-            except ValidationError:
+                incident = model.model_validate(raw)
+            except ValueError:
                 continue
             found[incident.id] = incident
         return sorted(found.values(), key=lambda i: (not i.is_live, -(i.created_at or self.now()).timestamp()))
 
     def incident_updates(self, incident_id: str) -> list[IncidentUpdate]:
-        return [IncidentUpdate.model_validate(u) for u in self.store.get(f"incident_updates:{incident_id}", []) or []]
+        return [_models()[1].IncidentUpdate.model_validate(u) for u in self.store.get(f"incident_updates:{incident_id}", []) or []]
 
     def tagged_tickets(self, incident: Incident) -> list[dict]:
         tag = incident_tag(incident.reference)

@@ -3,12 +3,16 @@ facts the handbook rules work on: plan, SLA clock, ranking facts."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from triage_tui.models.zendesk import Comment, Organization, Ticket
 from triage_tui.triage.ranking import TicketFacts
 from triage_tui.triage.sla import HOUR, BusinessCalendar, ClockEvent, SlaClock, clock_from_policy, run_clock
+
+if TYPE_CHECKING:  # models pull in pydantic, which start-up does without
+    from triage_tui.models.zendesk import Comment, Organization, Ticket
 
 PLANS = ("free", "pay_as_you_go", "boost", "scale", "enterprise")
 PLAN_LABELS = {

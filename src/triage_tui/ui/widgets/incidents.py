@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import datetime as dt
 
 from rich.text import Text
@@ -12,9 +14,11 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from triage_tui.models.incidentio import Incident, IncidentUpdate
 from triage_tui.ui.safe import plain
 from triage_tui.ui.widgets.queue import age
+
+if TYPE_CHECKING:  # models pull in pydantic, which start-up does without
+    from triage_tui.models.incidentio import Incident, IncidentUpdate
 
 
 class IncidentPane(Vertical):
