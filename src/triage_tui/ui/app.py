@@ -13,17 +13,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.widgets import Input
 
 from triage_tui.config import Config, xdg_dir
-from triage_tui.models.incidentio import Incident
 from triage_tui.store.cache import Store
 from triage_tui.store.outbox import Outbox
 from triage_tui.sync.writes import Writes
@@ -55,6 +55,9 @@ from triage_tui.ui.widgets.sdk import SdkPane
 from triage_tui.ui.widgets.status import StatusLine
 from triage_tui.workspace import Workspace
 
+if TYPE_CHECKING:  # models pull in pydantic, which start-up does without
+    from triage_tui.models.incidentio import Incident
+
 VIEW_ORDER = ["all", "mine", "sme", "escalated", "newest"]
 _KEY_ACTIONS = frozenset(
     b.action.removeprefix("app.").split("(")[0]
@@ -74,7 +77,7 @@ def stylesheet() -> Path:
 
 def binding_ids() -> set[str]:
     """Every remappable binding id, for validating `[keys]` before the app starts."""
-    owners = (MainScreen, QueueTable, IncidentPane, SdkPane, Composer, FuzzyPicker, Confirm, ConflictScreen, TextEditor, ImpactForm, HelpScreen)
+    owners = (MainScreen, QueueTable, DetailPane, IncidentPane, SdkPane, Composer, FuzzyPicker, Confirm, ConflictScreen, TextEditor, ImpactForm, HelpScreen)
     return {b.id for owner in owners for b in owner.BINDINGS if isinstance(b, Binding) and b.id}
 
 
@@ -147,7 +150,9 @@ class TriageApp(App):
         if self.store.notice:
             self.notify(self.store.notice, severity="warning", timeout=10, markup=False)
         if not self.offline:
-            self.sync_worker()
+            # After the first paint: the worker's imports (httpx, pydantic) would hold the
+            # GIL while the queue is being drawn.
+            self.call_after_refresh(self.sync_worker)
         self.set_interval(60, self._minute_tick)
 
     @property
@@ -226,11 +231,20 @@ class TriageApp(App):
     # -- painting -----------------------------------------------------------------------
     def refresh_everything(self) -> None:
         self.refresh_queue()
-        self.refresh_detail()
-        # The queue is the first paint; the hidden panes and the alerts can follow it.
+        # The queue is the first paint; the detail (whose models import pydantic), the
+        # hidden panes and the alerts follow it a frame later.
         self.call_after_refresh(self._refresh_the_rest)
 
-    def _refresh_the_rest(self) -> None:
+    async def _refresh_the_rest(self) -> None:
+        if not self.is_running or self._quitting:
+            return  # closed within the first frame
+        self.refresh_detail()
+        try:
+            await self.main.mount_side_panes()
+        except LookupError:
+            return  # the app is closing
+        if not self.is_running:
+            return  # closed while mounting: the panes were never composed
         self.refresh_incidents()
         self.refresh_sdk()
         self.refresh_status()
@@ -274,7 +288,7 @@ class TriageApp(App):
     def refresh_detail(self) -> None:
         try:
             pane = self.main.query_one(DetailPane)
-        except LookupError:
+        except (LookupError, NoMatches):
             return
         pane.offline = self.offline
         ticket_id = self.queue_table.current_id
@@ -287,7 +301,15 @@ class TriageApp(App):
         group = self.workspace.groups.get(detail.ticket.group_id or -1, "")
         pane.show(detail, plan, group, assignee.display_name if assignee else "")
 
+    def _side_panes(self) -> bool:
+        try:
+            return self.main.side_panes_ready
+        except LookupError:
+            return False
+
     def refresh_incidents(self) -> None:
+        if not self._side_panes():
+            return
         pane = self.main.query_one(IncidentPane)
         incidents = self.workspace.incidents()
         tagged = {i.id: len(self.workspace.tagged_tickets(i)) for i in incidents}
@@ -295,6 +317,8 @@ class TriageApp(App):
         self._show_incident(pane.current)
 
     def select_incident(self, incident_id: str) -> None:
+        if not self._side_panes():
+            return
         pane = self.main.query_one(IncidentPane)
         for index, incident in enumerate(pane.incidents):
             if incident.id == incident_id:
@@ -304,13 +328,15 @@ class TriageApp(App):
         self._show_incident(message.incident)
 
     def _show_incident(self, incident: Incident | None) -> None:
-        if incident is None:
+        if incident is None or not self._side_panes():
             return
         pane = self.main.query_one(IncidentPane)
         updates = self.workspace.incident_updates(incident.id)
         pane.show_detail(incident, updates, self.workspace.tagged_tickets(incident), self.config.incidentio.watcher_role, self.config.incidentio.status_page_url, self.now())
 
     def refresh_sdk(self) -> None:
+        if not self._side_panes():
+            return
         gh = self.config.github
         self.main.query_one(SdkPane).set_issues(self.workspace.issues(), gh.team_labels, gh.hero_label, gh.mobile_repos, self.now())
 
@@ -439,7 +465,7 @@ class TriageApp(App):
     def key_rows(self) -> list[tuple[str, str, str]]:
         """Every binding with an id, with its keys after the user's remaps."""
         rows: list[tuple[str, str, str]] = []
-        for owner in (MainScreen, QueueTable, IncidentPane, SdkPane):
+        for owner in (MainScreen, QueueTable, DetailPane, IncidentPane, SdkPane):
             for binding in owner.BINDINGS:
                 if isinstance(binding, Binding) and binding.id:
                     keys = self.config.keys.get(binding.id, binding.key)
@@ -449,7 +475,8 @@ class TriageApp(App):
 
     def action_cycle_panes(self) -> None:
         main = self.main
-        candidates = [w for w in (main.query_one(QueueTable), main.query_one(DetailPane), main.query_one("#incident-list"), main.query_one("#sdk-list")) if w.display and w.parent.display and w.region.area]
+        panes = [main.query_one(QueueTable), main.query_one(DetailPane), *main.query("#incident-list, #sdk-list")]
+        candidates = [w for w in panes if w.display and w.parent.display and w.region.area]
         if not candidates:
             return
         focused = self.focused
@@ -517,6 +544,8 @@ class TriageApp(App):
         self.notify("Syncing…", timeout=2)
 
     def action_toggle_incidents(self) -> None:
+        if not self._side_panes():
+            return  # a key typed in the first frame, before the panes exist
         main = self.main
         if not main.has_class("-mode-queue"):
             self.action_mode("queue")
@@ -525,6 +554,8 @@ class TriageApp(App):
             self.refresh_incidents()
 
     def action_mode(self, mode: str) -> None:
+        if not self._side_panes():
+            return
         main = self.main
         for name in ("queue", "incidents", "sdk"):
             main.set_class(name == mode, f"-mode-{name}")
@@ -707,7 +738,7 @@ class TriageApp(App):
 
     # -- actions: incidents -------------------------------------------------------------
     def _current_incident(self) -> Incident | None:
-        incident = self.main.query_one(IncidentPane).current
+        incident = self.main.query_one(IncidentPane).current if self._side_panes() else None
         if incident is None:
             self.notify("No incident selected.", severity="warning")
         return incident

@@ -56,6 +56,13 @@ class MainScreen(Screen):
         _b("escape", "app.clear_filter", "Clear", "queue.clear", "Clear the filter, back to the queue", show=False),
     ]
 
+    def __init__(self) -> None:
+        # Classes set before mount cost no restyle of the whole tree.
+        width = self.app.size.width
+        super().__init__(classes=f"-mode-queue {'-wide' if width >= WIDE else '-narrow'}")
+        self.side_panes_ready = False
+        self._side_panes_started = False
+
     def compose(self) -> ComposeResult:
         app = self.app
         yield StatusLine(Text(" loading…"), id="status")
@@ -64,16 +71,21 @@ class MainScreen(Screen):
             with Vertical(id="left"):
                 yield QueueTable(app.workspace, app.now, id="queue")  # type: ignore[attr-defined]
                 yield DetailPane(id="detail")
-            yield IncidentPane(id="incidents")
-            yield SdkPane(id="sdk")
-        yield Footer()
 
     def on_mount(self) -> None:
         settle_cursors(self)
-        self.add_class("-mode-queue")
-        self.apply_width(self.app.size.width)
         self.query_one(QueueTable).focus()
         self.app.refresh_everything()  # type: ignore[attr-defined]
+
+    async def mount_side_panes(self) -> None:
+        """The incident and SDK panes and the key bar, mounted after the queue's first
+        paint: they are a fifth of the screen's start-up and none of it is the queue."""
+        if self._side_panes_started:
+            return  # a second refresh while the first one mounts them
+        self._side_panes_started = True
+        await self.query_one("#workspace").mount(IncidentPane(id="incidents"), SdkPane(id="sdk"))
+        await self.mount(Footer())
+        self.side_panes_ready = True
 
     def on_resize(self) -> None:
         self.apply_width(self.size.width)

@@ -5,15 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from rich.segment import Segment
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
-from textual.geometry import Region, Size
-from textual.scroll_view import ScrollView
+from textual.geometry import Region
 from textual.strip import Strip
+from textual.widget import Widget
 
 from triage_tui.triage.macros import STATUS_LABELS
 from triage_tui.triage.sla import format_duration
-from triage_tui.ui.safe import plain
+from triage_tui.ui.safe import fit, plain
 from triage_tui.workspace import Detail
 
 # Bodies are shown up to this size; a 1 MB paste must not freeze the terminal.
@@ -43,18 +45,23 @@ def stamp(moment: dt.datetime | None) -> str:
     return moment.strftime("%a %d %b %H:%M") if moment else ""
 
 
-class DetailPane(ScrollView, can_focus=True):
+class DetailPane(Widget, can_focus=True):
     """Shows one ticket. Untrusted text only ever enters as plain `Text`.
 
-    A line-API widget: moving to another ticket repaints only the lines that differ, and
-    never relayouts the screen (a Static's new height would repaint everything), which is
-    what keeps a cursor move to a few KB over SSH.
+    A line-API widget that scrolls itself: moving to another ticket repaints only the lines
+    that differ and never relayouts the screen (a new height or virtual size repaints the
+    whole pane and the scrollbars beside it), which keeps a cursor move to a few KB over SSH.
     """
 
     BINDINGS = [
-        Binding("j", "scroll_down", "Down", show=False, id="detail.down", tooltip="Scroll the conversation down"),
-        Binding("k", "scroll_up", "Up", show=False, id="detail.up", tooltip="Scroll the conversation up"),
+        Binding("j,down", "line_down", "Down", show=False, id="detail.down", tooltip="Scroll the conversation down"),
+        Binding("k,up", "line_up", "Up", show=False, id="detail.up", tooltip="Scroll the conversation up"),
+        Binding("space,pagedown", "page_down", "Page down", show=False, id="detail.page_down", tooltip="Scroll the conversation a page down"),
+        Binding("b,pageup", "page_up", "Page up", show=False, id="detail.page_up", tooltip="Scroll the conversation a page up"),
+        Binding("g,home", "top", "Top", show=False, id="detail.top", tooltip="Back to the start of the ticket"),
+        Binding("G,end", "bottom", "End", show=False, id="detail.bottom", tooltip="The latest message"),
     ]
+    COMPONENT_CLASSES = {"detail--more"}
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -65,6 +72,7 @@ class DetailPane(ScrollView, can_focus=True):
         self._text = Text("No ticket selected", style="dim")
         self._strips: list[Strip] = []
         self._width = 0
+        self._top = 0  # the first line of the conversation on screen
 
     @property
     def plain_text(self) -> str:
@@ -136,21 +144,20 @@ class DetailPane(ScrollView, can_focus=True):
     # -- line rendering -----------------------------------------------------------------
     def _set_text(self, text: Text, moved: bool) -> None:
         self._text = text
-        old = self._strips
+        before = self._visible()
         self._render_strips()
         if moved:
-            self.scroll_to(y=0, animate=False)
-        top = int(self.scroll_offset.y)
-        width = self.scrollable_content_region.width
-        for y in range(self.scrollable_content_region.height):
-            index = top + y
-            before = old[index] if index < len(old) else None
-            after = self._strips[index] if index < len(self._strips) else None
-            if before != after:
+            self._top = 0
+        self._repaint_changed(before)
+
+    def _repaint_changed(self, before: list[Strip]) -> None:
+        width = self.size.width
+        for y, (old, new) in enumerate(zip(before, self._visible())):
+            if old != new:
                 self.refresh(Region(0, y, width, 1))
 
     def _render_strips(self) -> None:
-        width = max(1, self.scrollable_content_region.width)
+        width = max(1, self.size.width)
         self._width = width
         if not self.is_mounted:
             self._strips = []
@@ -159,23 +166,75 @@ class DetailPane(ScrollView, can_focus=True):
         options = console.options.update_width(width).update(highlight=False)
         lines = console.render_lines(self._text, options, pad=True)
         base = self.rich_style
-        self._strips = [Strip(line, width).apply_style(base) for line in lines]
-        self.virtual_size = Size(width, len(self._strips))
+        self._strips = [Strip(line, width).apply_style(base).simplify() for line in lines]
+        self._top = max(0, min(self._top, len(self._strips) - self.size.height))
+
+    def _visible(self) -> list[Strip]:
+        """What each row of the pane shows now; the first and last row say when the
+        conversation goes on beyond them (a scrollbar would repaint on every ticket)."""
+        height, width = self.size.height, self.size.width
+        strips = self._strips
+        rows = [strips[i] if i < len(strips) else Strip.blank(width, self.rich_style) for i in range(self._top, self._top + height)]
+        below = len(strips) - (self._top + height)
+        if height >= 4 and below > 0:
+            keys = "j/k, space, b to scroll" if self.has_focus else "enter to read on"
+            rows[-1] = self._marker(f"↓ {below + 1} more lines · {keys}", width)
+        if height >= 4 and self._top > 0:
+            rows[0] = self._marker(f"↑ {self._top + 1} lines above", width)
+        return rows
+
+    def _marker(self, label: str, width: int) -> Strip:
+        style = self.rich_style + self.get_component_rich_style("detail--more")
+        return Strip([Segment(fit(label, width), style)], width)
+
+    def scroll_lines(self, lines: int) -> None:
+        before = self._visible()
+        self._top = max(0, min(self._top + lines, len(self._strips) - self.size.height))
+        self._repaint_changed(before)
+
+    def action_line_down(self) -> None:
+        self.scroll_lines(1)
+
+    def action_line_up(self) -> None:
+        self.scroll_lines(-1)
+
+    def action_page_down(self) -> None:
+        self.scroll_lines(max(1, self.size.height - 2))
+
+    def action_page_up(self) -> None:
+        self.scroll_lines(-max(1, self.size.height - 2))
+
+    def action_top(self) -> None:
+        self.scroll_lines(-self._top)
+
+    def action_bottom(self) -> None:
+        self.scroll_lines(len(self._strips))
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        event.stop()
+        self.scroll_lines(3)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        event.stop()
+        self.scroll_lines(-3)
 
     def on_resize(self) -> None:
-        if self.scrollable_content_region.width != self._width:
+        if self.size.width != self._width:
             self._render_strips()
-            self.refresh()
+        self.refresh()
 
     def on_mount(self) -> None:
         self._render_strips()
 
+    def on_focus(self) -> None:
+        self.refresh(Region(0, self.size.height - 1, self.size.width, 1))
+
+    def on_blur(self) -> None:
+        self.refresh(Region(0, self.size.height - 1, self.size.width, 1))
+
     def render_line(self, y: int) -> Strip:
-        index = int(self.scroll_offset.y) + y
-        width = self.scrollable_content_region.width
-        if index < len(self._strips):
-            return self._strips[index].crop(0, width)
-        return Strip.blank(width, self.rich_style)
+        rows = self._visible()
+        return rows[y] if y < len(rows) else Strip.blank(self.size.width, self.rich_style)
 
     def _conversation(self, detail: Detail) -> Text:
         ticket = detail.ticket

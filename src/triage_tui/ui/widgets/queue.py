@@ -274,4 +274,5 @@ class QueueTable(ScrollView, can_focus=True):
                 used += 1
         if used < width:
             segments.append(Segment(" " * (width - used), base))
-        return Strip(segments, width).crop(0, width)
+        # One escape sequence per run of equal style, not per cell: bytes over SSH.
+        return Strip(segments, width).crop(0, width).simplify()
