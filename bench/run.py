@@ -29,7 +29,8 @@ import make_cache  # noqa: E402
 import tmux_timing  # noqa: E402
 
 PYTHON = sys.executable
-OURS_MARKER = r"All unsolved\s+\d{4}"
+# The status line with the count and ranked rows under it (the status alone can come a frame early).
+OURS_MARKER = r"All unsolved\s+\d{4}[\s\S]*\d (CS|Esc-Hi)"
 FLOOR_MARKER = r"row-0 "
 
 

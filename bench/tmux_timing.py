@@ -45,7 +45,8 @@ def wait_for(marker: str, timeout: float = 60.0) -> float:
     while time.perf_counter() < deadline:
         if pattern.search(screen()):
             return time.perf_counter()
-        time.sleep(0.002)
+        # Each capture-pane is a process: polling faster would take CPU from the app measured.
+        time.sleep(0.01)
     raise TimeoutError(f"{marker!r} never appeared:\n{screen()}")
 
 

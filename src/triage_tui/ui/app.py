@@ -52,7 +52,7 @@ from triage_tui.ui.widgets.detail import DetailPane
 from triage_tui.ui.widgets.incidents import IncidentPane
 from triage_tui.ui.widgets.queue import QueueTable
 from triage_tui.ui.widgets.sdk import SdkPane
-from triage_tui.ui.widgets.status import StatusLine
+from triage_tui.ui.widgets.status import StatusLine, status_text
 from triage_tui.workspace import Workspace
 
 if TYPE_CHECKING:  # models pull in pydantic, which start-up does without
@@ -146,7 +146,9 @@ class TriageApp(App):
     # -- start-up -----------------------------------------------------------------------
     def on_mount(self) -> None:
         self.workspace.load()
-        self.push_screen(MainScreen())  # its mount paints the cached queue at once
+        rows = self.workspace.rows(self.view, self.filter_text)
+        # The screen is composed with its rows and status: the first frame is the queue.
+        self.push_screen(MainScreen(rows, self._queued_ids(), self._status_text(len(rows))))
         if self.store.notice:
             self.notify(self.store.notice, severity="warning", timeout=10, markup=False)
         if not self.offline:
@@ -233,9 +235,9 @@ class TriageApp(App):
         self.refresh_queue()
         # The queue is the first paint; the detail (whose models import pydantic), the
         # hidden panes and the alerts follow it a frame later.
-        self.call_after_refresh(self._refresh_the_rest)
+        self.call_after_refresh(self.refresh_the_rest)
 
-    async def _refresh_the_rest(self) -> None:
+    async def refresh_the_rest(self) -> None:
         if not self.is_running or self._quitting:
             return  # closed within the first frame
         self.refresh_detail()
@@ -253,26 +255,31 @@ class TriageApp(App):
     def refresh_queue(self, keep_id: int | None = None) -> None:
         rows = self.workspace.rows(self.view, self.filter_text)
         table = self.queue_table
-        table.queued = {int(t.rsplit(":", 1)[1]) for t in self.writes.pending_targets() if t.startswith("zendesk:ticket:")}
+        table.queued = self._queued_ids()
         table.set_rows(rows, keep_id)
         self.refresh_status()
+
+    def _queued_ids(self) -> set[int]:
+        return {int(t.rsplit(":", 1)[1]) for t in self.writes.pending_targets() if t.startswith("zendesk:ticket:")}
+
+    def _status_text(self, count: int) -> Text:
+        sources = {name: self.store.sync_state(name) for name in ("zendesk", "incidentio", "github")}
+        return status_text(
+            view=self.workspace.view_names().get(self.view, self.view),
+            count=count,
+            filter_text=self.filter_text,
+            sources=sources,
+            queued={name: self.outbox.queued_for(name) for name in sources},
+            counts=self.outbox.counts(),
+            offline_mode=self.offline,
+        )
 
     def refresh_status(self) -> None:
         try:
             status = self.main.query_one(StatusLine)
-        except LookupError:
+        except (LookupError, NoMatches):
             return
-        sources = {name: self.store.sync_state(name) for name in ("zendesk", "incidentio", "github")}
-        queued = {name: self.outbox.queued_for(name) for name in sources}
-        status.show(
-            view=self.workspace.view_names().get(self.view, self.view),
-            count=len(self.queue_table.rows),
-            filter_text=self.filter_text,
-            sources=sources,
-            queued=queued,
-            counts=self.outbox.counts(),
-            offline_mode=self.offline,
-        )
+        status.show(self._status_text(len(self.queue_table.rows)))
 
     def on_queue_table_highlighted(self, message: QueueTable.Highlighted) -> None:
         # A held-down j repaints two queue lines per row; the detail (a relayout) and the
@@ -520,7 +527,7 @@ class TriageApp(App):
         if row is None:
             self.notify("Nothing awaits you in this view.", markup=False)
             return
-        self.action_mode("queue")
+        self.set_mode("queue")
         self.queue_table.move_to(row.entry.id)
         self.queue_table.focus()
 
@@ -531,7 +538,7 @@ class TriageApp(App):
 
     def set_view(self, view: str) -> None:
         self.view = view
-        self.action_mode("queue")
+        self.set_mode("queue")
         self.refresh_queue()
 
     def action_refresh(self) -> None:
@@ -543,19 +550,31 @@ class TriageApp(App):
         self.requests.ask("refresh")
         self.notify("Syncing…", timeout=2)
 
-    def action_toggle_incidents(self) -> None:
-        if not self._side_panes():
-            return  # a key typed in the first frame, before the panes exist
+    async def _ensure_side_panes(self) -> bool:
+        """A key typed in the first frames: mount the panes now rather than drop the key."""
+        try:
+            await self.main.mount_side_panes()
+        except LookupError:
+            return False
+        return self.main.side_panes_ready
+
+    async def action_toggle_incidents(self) -> None:
+        if not await self._ensure_side_panes():
+            return
         main = self.main
         if not main.has_class("-mode-queue"):
-            self.action_mode("queue")
+            self.set_mode("queue")
         main.toggle_class("-split")
         if main.has_class("-split"):
             self.refresh_incidents()
 
-    def action_mode(self, mode: str) -> None:
-        if not self._side_panes():
+    async def action_mode(self, mode: str) -> None:
+        if mode != "queue" and not await self._ensure_side_panes():
             return
+        self.set_mode(mode)
+
+    def set_mode(self, mode: str) -> None:
+        """Queue, incidents or SDK full screen; the last two need the side panes mounted."""
         main = self.main
         for name in ("queue", "incidents", "sdk"):
             main.set_class(name == mode, f"-mode-{name}")

@@ -52,11 +52,11 @@ class CommandsProvider(Provider):
         return commands
 
     def _goto(self, ticket_id: int) -> None:
-        self.app.action_mode("queue")
+        self.app.set_mode("queue")
         self.app.queue_table.move_to(ticket_id)
 
-    def _show_incident(self, incident_id: str) -> None:
-        self.app.action_mode("incidents")
+    async def _show_incident(self, incident_id: str) -> None:
+        await self.app.action_mode("incidents")
         self.app.select_incident(incident_id)
 
     async def discover(self) -> Hits:

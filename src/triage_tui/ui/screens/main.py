@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,6 +17,7 @@ from triage_tui.ui.widgets.incidents import IncidentPane
 from triage_tui.ui.widgets.queue import QueueTable
 from triage_tui.ui.widgets.sdk import SdkPane
 from triage_tui.ui.widgets.status import StatusLine
+from triage_tui.workspace import Row
 
 WIDE = 120
 
@@ -56,33 +58,38 @@ class MainScreen(Screen):
         _b("escape", "app.clear_filter", "Clear", "queue.clear", "Clear the filter, back to the queue", show=False),
     ]
 
-    def __init__(self) -> None:
-        # Classes set before mount cost no restyle of the whole tree.
+    def __init__(self, rows: list[Row], queued: set[int], status: Text) -> None:
+        # Classes and content set before mount: the first layout is the first frame, with
+        # no restyle of the tree and no relayout after it.
         width = self.app.size.width
         super().__init__(classes=f"-mode-queue {'-wide' if width >= WIDE else '-narrow'}")
+        self._rows, self._queued, self._status = rows, queued, status
         self.side_panes_ready = False
-        self._side_panes_started = False
+        self._side_panes_mounting: asyncio.Future | None = None
 
     def compose(self) -> ComposeResult:
         app = self.app
-        yield StatusLine(Text(" loading…"), id="status")
+        yield StatusLine(self._status, id="status")
         yield Input(placeholder="filter: subject, requester, org, tag, id (enter keeps it, escape clears)", id="filter")
         with Horizontal(id="workspace"):
             with Vertical(id="left"):
-                yield QueueTable(app.workspace, app.now, id="queue")  # type: ignore[attr-defined]
+                yield QueueTable(app.workspace, app.now, rows=self._rows, queued=self._queued, id="queue")  # type: ignore[attr-defined]
                 yield DetailPane(id="detail")
 
     def on_mount(self) -> None:
         settle_cursors(self)
         self.query_one(QueueTable).focus()
-        self.app.refresh_everything()  # type: ignore[attr-defined]
+        # The detail, the side panes and the alerts follow the queue's first frame.
+        self.app.call_after_refresh(self.app.refresh_the_rest)  # type: ignore[attr-defined]
 
     async def mount_side_panes(self) -> None:
         """The incident and SDK panes and the key bar, mounted after the queue's first
         paint: they are a fifth of the screen's start-up and none of it is the queue."""
-        if self._side_panes_started:
-            return  # a second refresh while the first one mounts them
-        self._side_panes_started = True
+        if self._side_panes_mounting is None:
+            self._side_panes_mounting = asyncio.ensure_future(self._mount_side_panes())
+        await asyncio.shield(self._side_panes_mounting)  # a second caller waits for the first
+
+    async def _mount_side_panes(self) -> None:
         await self.query_one("#workspace").mount(IncidentPane(id="incidents"), SdkPane(id="sdk"))
         await self.mount(Footer())
         self.side_panes_ready = True

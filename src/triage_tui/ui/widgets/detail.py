@@ -73,6 +73,7 @@ class DetailPane(Widget, can_focus=True):
         self._strips: list[Strip] = []
         self._width = 0
         self._top = 0  # the first line of the conversation on screen
+        self._blank: Strip | None = None
 
     @property
     def plain_text(self) -> str:
@@ -167,21 +168,30 @@ class DetailPane(Widget, can_focus=True):
         lines = console.render_lines(self._text, options, pad=True)
         base = self.rich_style
         self._strips = [Strip(line, width).apply_style(base).simplify() for line in lines]
+        self._blank = Strip.blank(width, base)
         self._top = max(0, min(self._top, len(self._strips) - self.size.height))
 
     def _visible(self) -> list[Strip]:
-        """What each row of the pane shows now; the first and last row say when the
+        return [self._row(y) for y in range(self.size.height)]
+
+    def _row(self, y: int) -> Strip:
+        """What row `y` of the pane shows; the first and last row say when the
         conversation goes on beyond them (a scrollbar would repaint on every ticket)."""
         height, width = self.size.height, self.size.width
         strips = self._strips
-        rows = [strips[i] if i < len(strips) else Strip.blank(width, self.rich_style) for i in range(self._top, self._top + height)]
-        below = len(strips) - (self._top + height)
-        if height >= 4 and below > 0:
-            keys = "j/k, space, b to scroll" if self.has_focus else "enter to read on"
-            rows[-1] = self._marker(f"↓ {below + 1} more lines · {keys}", width)
-        if height >= 4 and self._top > 0:
-            rows[0] = self._marker(f"↑ {self._top + 1} lines above", width)
-        return rows
+        if height >= 4:
+            below = len(strips) - (self._top + height)
+            if y == height - 1 and below > 0:
+                keys = "j/k, space, b to scroll" if self.has_focus else "enter to read on"
+                return self._marker(f"↓ {below + 1} more lines · {keys}", width)
+            if y == 0 and self._top > 0:
+                return self._marker(f"↑ {self._top + 1} lines above", width)
+        index = self._top + y
+        if index < len(strips):
+            return strips[index]
+        if self._blank is None or self._blank.cell_length != width:
+            self._blank = Strip.blank(width, self.rich_style)
+        return self._blank
 
     def _marker(self, label: str, width: int) -> Strip:
         style = self.rich_style + self.get_component_rich_style("detail--more")
@@ -233,8 +243,7 @@ class DetailPane(Widget, can_focus=True):
         self.refresh(Region(0, self.size.height - 1, self.size.width, 1))
 
     def render_line(self, y: int) -> Strip:
-        rows = self._visible()
-        return rows[y] if y < len(rows) else Strip.blank(self.size.width, self.rich_style)
+        return self._row(y)
 
     def _conversation(self, detail: Detail) -> Text:
         ticket = detail.ticket

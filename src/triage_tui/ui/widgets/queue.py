@@ -92,13 +92,19 @@ class QueueTable(ScrollView, can_focus=True):
             super().__init__()
             self.row = row
 
-    def __init__(self, workspace: Workspace, now: Callable[[], dt.datetime], *, id: str | None = None) -> None:
+    def __init__(
+        self, workspace: Workspace, now: Callable[[], dt.datetime], *, rows: list[Row] | None = None,
+        queued: set[int] | None = None, id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.workspace = workspace
         self.now = now
-        self.rows: list[Row] = []
+        # Rows known before the first layout are drawn in the first frame, with no relayout.
+        self.rows: list[Row] = rows or []
+        self.virtual_size = Size(0, len(self.rows) + 1)
+        self._drawn_width = 0
         self.marked: set[int] = set()
-        self.queued: set[int] = set()  # tickets with writes waiting in the outbox
+        self.queued: set[int] = queued or set()  # tickets with writes waiting in the outbox
 
     # -- data ---------------------------------------------------------------------------
     def set_rows(self, rows: list[Row], keep_id: int | None = None) -> None:
@@ -106,7 +112,7 @@ class QueueTable(ScrollView, can_focus=True):
         current = keep_id if keep_id is not None else self.current_id
         self.rows = rows
         self.marked &= {r.entry.id for r in rows}
-        self.virtual_size = Size(self.scrollable_content_region.width, len(rows) + 1)
+        self._fit_rows()
         index = next((i for i, r in enumerate(rows) if r.entry.id == current), None)
         self.cursor = min(index if index is not None else self.cursor, max(0, len(rows) - 1))
         self.refresh()
@@ -185,9 +191,17 @@ class QueueTable(ScrollView, can_focus=True):
         self._refresh_row(self.cursor)
         self.action_cursor_down()
 
+    def _fit_rows(self) -> None:
+        # Only the height scrolls (columns fit the width); an unchanged size is no relayout.
+        size = Size(0, len(self.rows) + 1)
+        if self.virtual_size != size:
+            self.virtual_size = size
+
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows) + 1)
-        self.refresh()
+        self._fit_rows()
+        if self.size.width != self._drawn_width:
+            self._drawn_width = self.size.width
+            self.refresh()
 
     # -- drawing ------------------------------------------------------------------------
     def _columns(self) -> list[tuple[Column, int]]:
@@ -244,6 +258,7 @@ class QueueTable(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
+        self._drawn_width = self.size.width
         columns = self._columns()
         if y == 0:
             header = " ".join(fit(c.title, w) for c, w in columns)

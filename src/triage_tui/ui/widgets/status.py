@@ -20,43 +20,47 @@ def _hhmm(value: str | None) -> str:
     return moment.strftime("%H:%M")
 
 
+def status_text(
+    *,
+    view: str,
+    count: int,
+    filter_text: str,
+    sources: dict[str, dict],
+    queued: dict[str, int],
+    counts: dict[str, int],
+    offline_mode: bool,
+) -> Text:
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append(f" {view} ", style="bold reverse")
+    text.append(f" {count} ")
+    if filter_text:
+        text.append("/")
+        text.append_text(plain(filter_text, "bold", limit=40))
+        text.append(" ")
+    if offline_mode:
+        text.append(" cache only ", style="bold reverse yellow")
+    for source, state in sources.items():
+        text.append(" ")
+        name = NAMES.get(source, source)
+        waiting = queued.get(source, 0)
+        if state.get("offline_since"):
+            text.append(f"{name} offline since {_hhmm(state['offline_since'])}", style="bold red")
+            if waiting:
+                text.append(f", {waiting} queued", style="bold red")
+        elif state.get("last_error"):
+            text.append(f"{name} error", style="bold red")
+        else:
+            text.append(f"{name} ✓{_hhmm(state.get('last_success'))}", style="green" if state.get("last_success") else "dim")
+            if waiting:
+                text.append(f" ↑{waiting}", style="yellow")
+    if counts.get("conflicts"):
+        text.append(f"  ⚠ {counts['conflicts']} conflict(s): C", style="bold red")
+    if counts.get("failed"):
+        text.append(f"  ✗ {counts['failed']} failed: C", style="bold red")
+    return text
+
+
 class StatusLine(Static):
-    def show(
-        self,
-        *,
-        view: str,
-        count: int,
-        filter_text: str,
-        sources: dict[str, dict],
-        queued: dict[str, int],
-        counts: dict[str, int],
-        offline_mode: bool,
-    ) -> None:
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f" {view} ", style="bold reverse")
-        text.append(f" {count} ")
-        if filter_text:
-            text.append("/")
-            text.append_text(plain(filter_text, "bold", limit=40))
-            text.append(" ")
-        if offline_mode:
-            text.append(" cache only ", style="bold reverse yellow")
-        for source, state in sources.items():
-            text.append(" ")
-            name = NAMES.get(source, source)
-            waiting = queued.get(source, 0)
-            if state.get("offline_since"):
-                text.append(f"{name} offline since {_hhmm(state['offline_since'])}", style="bold red")
-                if waiting:
-                    text.append(f", {waiting} queued", style="bold red")
-            elif state.get("last_error"):
-                text.append(f"{name} error", style="bold red")
-            else:
-                text.append(f"{name} ✓{_hhmm(state.get('last_success'))}", style="green" if state.get("last_success") else "dim")
-                if waiting:
-                    text.append(f" ↑{waiting}", style="yellow")
-        if counts.get("conflicts"):
-            text.append(f"  ⚠ {counts['conflicts']} conflict(s): C", style="bold red")
-        if counts.get("failed"):
-            text.append(f"  ✗ {counts['failed']} failed: C", style="bold red")
-        self.update(text)
+    def show(self, text: Text) -> None:
+        # One row, always: no relayout (which would repaint the whole screen on every sync).
+        self.update(text, layout=False)
