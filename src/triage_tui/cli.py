@@ -166,6 +166,8 @@ def _run(config: Config, *, offline: bool, mouse: bool) -> int:
 
 
 def _check_keys(config: Config) -> None:
+    if not config.keys:
+        return  # no remaps: nothing to check, and no need to import every screen
     from triage_tui.ui.app import binding_ids
 
     known = binding_ids()

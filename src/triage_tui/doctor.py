@@ -66,7 +66,7 @@ def run_doctor(config: Config, *, check_services: bool = True) -> int:
         store, outbox = Store(cache_dir), Outbox(cache_dir)
         mode = oct(cache_dir.stat().st_mode & 0o777)
         counts = outbox.counts()
-        checks.append((mode == "0o700", "cache", f"{cache_dir} ({mode}), {store.size_bytes() / 1e6:.1f} MB, {len(store.unsolved())} unsolved tickets cached"))
+        checks.append((mode == "0o700", "cache", f"{cache_dir} ({mode}), {store.size_bytes() / 1e6:.1f} MB, {len(store.unsolved_rows())} unsolved tickets cached"))
         if store.notice:
             checks.append((None, "cache", store.notice))
         problems = counts["conflicts"] + counts["failed"]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from triage_tui.config import Config
-from triage_tui.store.cache import Store
+from triage_tui.store.cache import Q, Store
 from triage_tui.store.outbox import Outbox
 from triage_tui.triage.flags import Flag, ticket_flags
 from triage_tui.triage.incidents import incident_tag
@@ -91,7 +91,7 @@ class Entry:
     __slots__ = ("facts", "plan", "version", "_data", "_workspace", "_derived", "_ticket", "_clock", "_names", "_haystack")
 
     def __init__(
-        self, facts: TicketFacts, plan: str, version: str, data: dict, workspace: Workspace,
+        self, facts: TicketFacts, plan: str, version: str, data: list, workspace: Workspace,
         derived: list | None = None, ticket: QueueTicket | None = None, clock: SlaClock | None = None,
     ) -> None:
         self.facts = facts
@@ -114,8 +114,8 @@ class Entry:
         if self._ticket is None:
             data, facts = self._data, self.facts
             self._ticket = QueueTicket(
-                facts.id, data.get("subject"), data.get("raw_subject"), facts.status, facts.priority, facts.group_id,
-                facts.assignee_id, data.get("requester_id"), data.get("organization_id"), tuple(data.get("tags") or ()),
+                facts.id, data[Q.SUBJECT], None, facts.status, facts.priority, facts.group_id,
+                facts.assignee_id, data[Q.REQUESTER], data[Q.ORG], tuple(data[Q.TAGS] or ()),
                 facts.created_at, facts.updated_at,
             )
         return self._ticket
@@ -155,7 +155,7 @@ class Entry:
     @property
     def excerpt(self) -> str:
         """The start of the first message, for the "raise an incident" hint."""
-        return self._data.get("excerpt") or ""
+        return self._data[Q.EXCERPT] or ""
 
     def forget_names(self) -> None:
         """People or groups may have been renamed since: read them again when next needed."""
@@ -263,7 +263,7 @@ class Workspace:
         by_name = {name.lower(): gid for gid, name in self.groups.items()}
         mine = frozenset(by_name[n.lower()] for n in self.config.zendesk.my_groups if n.lower() in by_name)
         self.rules = RankRules(self.config.zendesk.escalation_tag, self.config.zendesk.cs_tag, mine)
-        raw = self.store.unsolved()
+        raw = self.store.unsolved_rows()
         self._user_records = self.store.all_records("user")
         self._org_records = self.store.all_records("org")
         derived: dict[str, list] = self.store.get("derived:queue") or {}
@@ -272,9 +272,9 @@ class Workspace:
         self.skipped = []
         orgs, plan_field, fingerprint, old_entries = self._org_records, self.sla.plan_field, self._fingerprint, self.entries
         for key, data in raw.items():
-            org = orgs.get(str(data.get("organization_id")))
+            org = orgs.get(str(data[Q.ORG]))
             plan_input = ((org or {}).get("organization_fields") or {}).get(plan_field)
-            version = f"{data.get('updated_at')}|{plan_input}|{fingerprint}"
+            version = f"{data[Q.UPDATED]}|{plan_input}|{fingerprint}"
             try:
                 old = old_entries.get(int(key))
                 if old is not None and old.version == version:
@@ -287,7 +287,10 @@ class Workspace:
                     entry = self._entry_from_cache(data, cached)
                     kept[key] = cached
                 else:
-                    entry = self._entry(_models()[0].Ticket.model_validate(data), version, data)
+                    full = self.store.ticket(int(key))  # the SLA metrics live in the whole record
+                    if full is None:
+                        raise ValueError("in the queue but not in the cache")
+                    entry = self._entry(_models()[0].Ticket.model_validate(full), version, data)
                     kept[key] = self._derived_record(version, entry)
             except (ValueError, TypeError, IndexError) as exc:  # pydantic's ValidationError is a ValueError
                 self.skipped.append(f"ticket {key}: {exc}")
@@ -297,12 +300,12 @@ class Workspace:
         if kept != derived:
             self.store.set("derived:queue", kept)
 
-    def names_for(self, data: dict) -> tuple[str, str, str]:
-        """Requester, organization and group names of a queue ticket, as the cache knows them."""
-        user = self._user_records.get(str(data.get("requester_id"))) or {}
-        org = self._org_records.get(str(data.get("organization_id"))) or {}
-        requester = user.get("name") or user.get("email") or f"user {data.get('requester_id')}"
-        return requester, org.get("name") or "", self.groups.get(data.get("group_id") or -1, "")
+    def names_for(self, data: list) -> tuple[str, str, str]:
+        """Requester, organization and group names of a queue row, as the cache knows them."""
+        user = self._user_records.get(str(data[Q.REQUESTER])) or {}
+        org = self._org_records.get(str(data[Q.ORG])) or {}
+        requester = user.get("name") or user.get("email") or f"user {data[Q.REQUESTER]}"
+        return requester, org.get("name") or "", self.groups.get(data[Q.GROUP] or -1, "")
 
     @staticmethod
     def _derived_record(version: str, entry: Entry) -> list:
@@ -310,13 +313,12 @@ class Workspace:
         stamp = (lambda moment: moment.isoformat() if moment else None)
         return [version, entry.plan, clock.state, stamp(clock.breach_at), stamp(entry.facts.warn_at), clock.remaining_when_paused, stamp(clock.started_at), clock.from_zendesk]
 
-    def _entry_from_cache(self, data: dict, cached: list) -> Entry:
+    def _entry_from_cache(self, data: list, cached: list) -> Entry:
         version, plan, state, breach, warn, remaining, _, _ = cached
-        facts = TicketFacts(
-            id=int(data["id"]), status=data.get("status") or "new", priority=data.get("priority"), group_id=data.get("group_id"),
-            assignee_id=data.get("assignee_id"), tags=frozenset(data.get("tags") or ()),
-            breach_at=_parse_time(breach) if breach and state == "running" else None, warn_at=_maybe_time(warn),
-            paused_remaining=remaining, created_at=_maybe_time(data.get("created_at")), updated_at=_maybe_time(data.get("updated_at")),
+        facts = TicketFacts(  # positional: this runs once per unsolved ticket at start-up
+            int(data[Q.ID]), data[Q.STATUS] or "new", data[Q.PRIORITY], data[Q.GROUP], data[Q.ASSIGNEE],
+            frozenset(data[Q.TAGS] or ()), _parse_time(breach) if breach and state == "running" else None,
+            _maybe_time(warn), remaining, _maybe_time(data[Q.CREATED]), _maybe_time(data[Q.UPDATED]),
         )
         return Entry(facts, plan, version, data, self, derived=cached)
 
@@ -341,7 +343,7 @@ class Workspace:
         self._orgs.clear()
         self._users.clear()
 
-    def _entry(self, ticket: Ticket, version: str, data: dict) -> Entry:
+    def _entry(self, ticket: Ticket, version: str, data: list) -> Entry:
         plan = plan_of(ticket, self._org(ticket.organization_id), self.sla)
         clock = clock_for(ticket, plan, self.sla)
         facts = facts_for(ticket, clock, self.sla)

@@ -27,7 +27,7 @@ async def test_first_sync_fills_the_cache_with_unsolved_tickets_people_and_refer
     expected = {t["id"] for t in sandbox.state.tickets.values() if t["status"] in ("new", "open", "pending", "hold")}
     assert {int(k) for k in unsolved} == expected
     some = next(iter(unsolved.values()))
-    assert some["metric_set"]["requester_updated_at"]
+    assert engine.store.ticket(some["id"])["metric_set"]["requester_updated_at"]  # sideloaded with the ticket
     assert engine.store.record("user", some["requester_id"])
     assert engine.store.list("groups") and engine.store.list("macros")
     assert engine.store.get("me")["email"] == "agent@example.com"

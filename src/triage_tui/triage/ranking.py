@@ -42,16 +42,18 @@ class RankRules:
     my_group_ids: frozenset[int] = frozenset()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TicketFacts:
-    """What ranking needs of one ticket, fixed for a given ticket version."""
+    """What ranking needs of one ticket, fixed for a given ticket version: read-only by
+    convention. Not a frozen dataclass: start-up builds one per unsolved ticket, and a
+    frozen one costs 2.5x as much to build (measured: 9.7 µs against 4.0 µs)."""
 
     id: int
     status: str
     priority: str | None = None
     group_id: int | None = None
     assignee_id: int | None = None
-    tags: frozenset[str] = field(default_factory=frozenset)
+    tags: frozenset[str] = frozenset()
     breach_at: dt.datetime | None = None
     warn_at: dt.datetime | None = None  # when the 3h stage begins
     paused_remaining: float | None = None
@@ -63,9 +65,9 @@ class TicketFacts:
 
     def __post_init__(self) -> None:
         if self.breach_at is not None:
-            object.__setattr__(self, "breach_ts", self.breach_at.timestamp())
+            self.breach_ts = self.breach_at.timestamp()
         if self.warn_at is not None:
-            object.__setattr__(self, "warn_ts", self.warn_at.timestamp())
+            self.warn_ts = self.warn_at.timestamp()
 
 
 def is_escalated(facts: TicketFacts, rules: RankRules) -> bool:

@@ -11,7 +11,6 @@ import datetime as dt
 import queue
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,13 +40,11 @@ from triage_tui.triage.macros import ChangeSet, changes_from_actions, placeholde
 from triage_tui.triage.sla import alert_due
 from triage_tui.ui.commands import CommandsProvider
 from triage_tui.ui.safe import clean, plain
-from triage_tui.ui.screens.composer import Composed, Composer
 from triage_tui.ui.screens.conflict import ConflictScreen
 from triage_tui.ui.screens.confirm import Confirm
 from triage_tui.ui.screens.help import HelpScreen
 from triage_tui.ui.screens.main import MainScreen
 from triage_tui.ui.screens.picker import Choice, FuzzyPicker
-from triage_tui.ui.screens.text_editor import ImpactForm, TextEditor
 from triage_tui.ui.widgets.detail import DetailPane
 from triage_tui.ui.widgets.incidents import IncidentPane
 from triage_tui.ui.widgets.queue import QueueTable
@@ -57,6 +54,14 @@ from triage_tui.workspace import Workspace
 
 if TYPE_CHECKING:  # models pull in pydantic, which start-up does without
     from triage_tui.models.incidentio import Incident
+    from triage_tui.ui.screens.composer import Composed
+
+
+def _editors():
+    """The screens built on TextArea, imported when first opened (not at start-up)."""
+    from triage_tui.ui.screens import composer, text_editor
+
+    return composer, text_editor
 
 VIEW_ORDER = ["all", "mine", "sme", "escalated", "newest"]
 _KEY_ACTIONS = frozenset(
@@ -69,15 +74,20 @@ _KEY_ACTIONS = frozenset(
 
 def stylesheet() -> Path:
     """styles/app.tcss: inside the installed package, or beside src/ in a checkout."""
-    packaged = resources.files("triage_tui").joinpath("styles/app.tcss")
+    package = Path(__file__).resolve().parents[1]
+    packaged = package / "styles" / "app.tcss"
     if packaged.is_file():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[3] / "styles" / "app.tcss"
+        return packaged
+    return package.parents[1] / "styles" / "app.tcss"
 
 
 def binding_ids() -> set[str]:
     """Every remappable binding id, for validating `[keys]` before the app starts."""
-    owners = (MainScreen, QueueTable, DetailPane, IncidentPane, SdkPane, Composer, FuzzyPicker, Confirm, ConflictScreen, TextEditor, ImpactForm, HelpScreen)
+    composer, text_editor = _editors()
+    owners = (
+        MainScreen, QueueTable, DetailPane, IncidentPane, SdkPane, composer.Composer, FuzzyPicker, Confirm, ConflictScreen,
+        text_editor.TextEditor, text_editor.ImpactForm, HelpScreen,
+    )
     return {b.id for owner in owners for b in owner.BINDINGS if isinstance(b, Binding) and b.id}
 
 
@@ -657,7 +667,7 @@ class TriageApp(App):
             self._queue_writes(tickets, result.change, ("reply" if result.public else "note") + (f" + {result.change.status}" if result.change.status else ""))
 
         self.push_screen(
-            Composer(title=heading, public=public, text=text, change=change, describe=self._describe(first), save_draft=save_draft, pick_macro=lambda insert: self._pick_macro(first, insert)),
+            _editors()[0].Composer(title=heading, public=public, text=text, change=change, describe=self._describe(first), save_draft=save_draft, pick_macro=lambda insert: self._pick_macro(first, insert)),
             done,
         )
 
@@ -829,9 +839,9 @@ class TriageApp(App):
                     self.notify(f"Queued: create macro {body['title']} (tag {incident_tag(incident.reference)})", markup=False)
                 self.kick()
 
-            self.push_screen(TextEditor(f"{'Edit' if existing else 'New'} macro: {body['title']}", text), edited)
+            self.push_screen(_editors()[1].TextEditor(f"{'Edit' if existing else 'New'} macro: {body['title']}", text), edited)
 
-        self.push_screen(ImpactForm(f"Incident macro for {incident.reference}: the impact", *saved), with_impact)
+        self.push_screen(_editors()[1].ImpactForm(f"Incident macro for {incident.reference}: the impact", *saved), with_impact)
 
     def action_incident_follow_up(self) -> None:
         incident = self._current_incident()
@@ -854,7 +864,7 @@ class TriageApp(App):
             self.refresh_queue()
 
         hint = f"{len(tickets)} tagged ticket(s) get this reply (placeholders filled per ticket) and are solved; ctrl+s send · escape cancel"
-        self.push_screen(TextEditor(f"Follow up {incident.reference}", text, hint), edited)
+        self.push_screen(_editors()[1].TextEditor(f"Follow up {incident.reference}", text, hint), edited)
 
     def action_incident_handover(self) -> None:
         incident = self._current_incident()
@@ -898,7 +908,7 @@ class TriageApp(App):
             self.copy_to_clipboard(final)  # OSC 52: reaches the laptop's clipboard over SSH
             self.notify(f"Copied to the clipboard and saved to {path}", markup=False)
 
-        self.push_screen(TextEditor(title, text, "ctrl+s copy (OSC 52) and save · escape cancel"), saved)
+        self.push_screen(_editors()[1].TextEditor(title, text, "ctrl+s copy (OSC 52) and save · escape cancel"), saved)
 
     # -- actions: SDK -------------------------------------------------------------------
     def action_sdk_label(self) -> None:
