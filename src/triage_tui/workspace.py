@@ -227,7 +227,7 @@ class Workspace:
         )
         self.entries: dict[int, Entry] = {}
         self.skipped: list[str] = []
-        self._user_records: dict[str, dict] = {}
+        self._user_names: dict[str, str] = {}
         self._org_records: dict[str, dict] = {}
         self.groups: dict[int, str] = {}
         self._orgs: dict[int, Organization | None] = {}
@@ -264,7 +264,7 @@ class Workspace:
         mine = frozenset(by_name[n.lower()] for n in self.config.zendesk.my_groups if n.lower() in by_name)
         self.rules = RankRules(self.config.zendesk.escalation_tag, self.config.zendesk.cs_tag, mine)
         raw = self.store.unsolved_rows()
-        self._user_records = self.store.all_records("user")
+        self._user_names = self.store.names("user")
         self._org_records = self.store.all_records("org")
         derived: dict[str, list] = self.store.get("derived:queue") or {}
         fresh: dict[int, Entry] = {}
@@ -302,9 +302,8 @@ class Workspace:
 
     def names_for(self, data: list) -> tuple[str, str, str]:
         """Requester, organization and group names of a queue row, as the cache knows them."""
-        user = self._user_records.get(str(data[Q.REQUESTER])) or {}
         org = self._org_records.get(str(data[Q.ORG])) or {}
-        requester = user.get("name") or user.get("email") or f"user {data[Q.REQUESTER]}"
+        requester = self._user_names.get(str(data[Q.REQUESTER])) or f"user {data[Q.REQUESTER]}"
         return requester, org.get("name") or "", self.groups.get(data[Q.GROUP] or -1, "")
 
     @staticmethod
@@ -334,7 +333,7 @@ class Workspace:
         if user_id is None:
             return None
         if user_id not in self._users:
-            raw = self._user_records.get(str(user_id)) or self.store.record("user", user_id)
+            raw = self.store.record("user", user_id)
             self._users[user_id] = _models()[0].User.model_validate(raw) if raw else None
         return self._users[user_id]
 

@@ -28,7 +28,8 @@ async def test_first_sync_fills_the_cache_with_unsolved_tickets_people_and_refer
     assert {int(k) for k in unsolved} == expected
     some = next(iter(unsolved.values()))
     assert engine.store.ticket(some["id"])["metric_set"]["requester_updated_at"]  # sideloaded with the ticket
-    assert engine.store.record("user", some["requester_id"])
+    requester = engine.store.record("user", some["requester_id"])
+    assert engine.store.names("user")[str(some["requester_id"])] == (requester["name"] or requester["email"])
     assert engine.store.list("groups") and engine.store.list("macros")
     assert engine.store.get("me")["email"] == "agent@example.com"
 

@@ -194,13 +194,22 @@ class Store:
 
     # -- people and reference data ------------------------------------------------------
     def put_records(self, kind: str, records: Iterable[dict]) -> None:
-        """Users and orgs: a key each (one lookup), and all together (one read at start-up)."""
+        """Users and orgs: a key each (one lookup), all together, and their names alone (what
+        start-up reads: a fifth of the bytes of the whole records)."""
         with self.cache.transact():
             everyone = self.all_records(kind)
+            names = self.names(kind)
             for record in records:
                 self.cache.set(f"{kind}:{record['id']}", record)
                 everyone[str(record["id"])] = record
+                names[str(record["id"])] = record.get("name") or record.get("email") or ""
             self.cache.set(f"records:{kind}", everyone)
+            self.cache.set(f"names:{kind}", names)
+
+    def names(self, kind: str) -> dict[str, str]:
+        """Display names of users or orgs by id (name, else email)."""
+        value = self.get(f"names:{kind}")
+        return value if isinstance(value, dict) else {}
 
     def all_records(self, kind: str) -> dict[str, dict]:
         value = self.get(f"records:{kind}")
