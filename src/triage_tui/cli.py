@@ -153,16 +153,27 @@ def _run(config: Config, *, offline: bool, mouse: bool) -> int:
     if not offline:
         _check_clients(config, tokens)
     store, outbox = _open_store(config)
+    # Start-up allocates a great deal and frees little (imports, styles, the cache): no
+    # cycle collection until the queue is on screen, then what exists so far is frozen out
+    # of every later collection.
+    gc.disable()
     from triage_tui.ui.app import TriageApp
 
     _check_keys(config)
     factory = None if offline else _engine_factory(config, store, outbox, tokens)
-    app = TriageApp(config, store, outbox, engine_factory=factory, offline=offline)
-    gc.freeze()  # what start-up imported lives for the whole run: keep it out of every collection
-    app.run(mouse=mouse)
+    app = TriageApp(config, store, outbox, engine_factory=factory, offline=offline, after_first_paint=_collect_from_now_on)
+    try:
+        app.run(mouse=mouse)
+    finally:
+        _collect_from_now_on()
     store.close()
     outbox.close()
     return 0
+
+
+def _collect_from_now_on() -> None:
+    gc.freeze()
+    gc.enable()
 
 
 def _check_keys(config: Config) -> None:

@@ -127,8 +127,10 @@ class TriageApp(App):
         now: Callable[[], dt.datetime] | None = None,
         offline: bool = False,
         cursor_blink: bool = True,
+        after_first_paint: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
+        self.after_first_paint = after_first_paint
         self.cursor_blink = cursor_blink
         self.config = config
         self.store = store
@@ -248,6 +250,9 @@ class TriageApp(App):
         self.call_after_refresh(self.refresh_the_rest)
 
     async def refresh_the_rest(self) -> None:
+        if self.after_first_paint is not None:
+            self.after_first_paint()
+            self.after_first_paint = None
         if not self.is_running or self._quitting:
             return  # closed within the first frame
         self.refresh_detail()
