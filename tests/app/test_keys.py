@@ -320,3 +320,14 @@ async def test_keys_typed_after_q_open_nothing(harness):
         await pilot.pause()
     assert app.return_code in (None, 0)
     assert harness.queued() == []
+
+
+async def test_after_first_paint_runs_once_after_the_queue_is_drawn(harness):
+    app = harness.app()
+    seen: list[int] = []
+    app.after_first_paint = lambda: seen.append(len(app.queue_table.rows))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("R")  # offline: repaints everything from the cache again
+        await pilot.pause()
+        assert seen == [len(app.queue_table.rows)] and seen[0] > 0
