@@ -326,10 +326,14 @@ def _demo(args: argparse.Namespace) -> int:
         config = demo_config(sandbox.url, Path(scratch) / "cache")
         tokens = {name: Token(name, "sandbox", "demo") for name in ("zendesk", "incidentio", "github")}
         store, outbox = _open_store(config)
+        gc.disable()  # as in `run`: no collections until the queue is on screen
         from triage_tui.ui.app import TriageApp
 
-        app = TriageApp(config, store, outbox, engine_factory=_engine_factory(config, store, outbox, tokens))
-        app.run(mouse=not args.no_mouse)
+        app = TriageApp(config, store, outbox, engine_factory=_engine_factory(config, store, outbox, tokens), after_first_paint=_collect_from_now_on)
+        try:
+            app.run(mouse=not args.no_mouse)
+        finally:
+            _collect_from_now_on()
         store.close()
         outbox.close()
     return 0
