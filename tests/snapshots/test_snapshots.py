@@ -18,6 +18,12 @@ from triage_tui.ui.widgets.incidents import IncidentPane
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
 
 
+async def settled(pilot) -> None:
+    """The filter box, side panes and key bar mount after the first paint: wait for them."""
+    await pilot.app.main.mount_side_panes()
+    await pilot.pause()
+
+
 @pytest.fixture
 def make_app(filled_cache, tmp_path):
     def build() -> TriageApp:
@@ -31,13 +37,14 @@ def make_app(filled_cache, tmp_path):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_main_screen(snap_compare, make_app, size):
-    assert snap_compare(make_app(), terminal_size=size)
+    assert snap_compare(make_app(), terminal_size=size, run_before=settled)
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_detail_with_an_internal_note(snap_compare, make_app, size):
     async def cs_ticket(pilot):
         # The Customer Success ticket carries an internal note from CS.
+        await settled(pilot)
         await pilot.press("enter")
 
     assert snap_compare(make_app(), terminal_size=size, run_before=cs_ticket)
@@ -45,22 +52,23 @@ def test_detail_with_an_internal_note(snap_compare, make_app, size):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_macro_picker_with_preview(snap_compare, make_app, size):
-    assert snap_compare(make_app(), terminal_size=size, press=["m", *"lead"])
+    assert snap_compare(make_app(), terminal_size=size, press=["m", *"lead"], run_before=settled)
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_composer(snap_compare, make_app, size):
-    assert snap_compare(make_app(), terminal_size=size, press=["p", *"Could you share the project id?"])
+    assert snap_compare(make_app(), terminal_size=size, press=["p", *"Could you share the project id?"], run_before=settled)
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_escalation_picker(snap_compare, make_app, size):
-    assert snap_compare(make_app(), terminal_size=size, press=["e", *"rep"])
+    assert snap_compare(make_app(), terminal_size=size, press=["e", *"rep"], run_before=settled)
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_incident_split(snap_compare, make_app, size):
     async def pick_watched(pilot):
+        await settled(pilot)
         await pilot.press("I")
         pane = pilot.app.main.query_one(IncidentPane)
         pane.query_one("#incident-list").highlighted = 1

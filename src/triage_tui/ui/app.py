@@ -512,11 +512,14 @@ class TriageApp(App):
         if not self.offline:
             self.requests.ask("comments", self.queue_table.current_id)
 
-    def action_filter(self) -> None:
+    async def action_filter(self) -> None:
+        if not self._side_panes() and not await self._ensure_side_panes():  # the box comes with them
+            return
         self.main.add_class("-filtering")
         box = self.main.query_one("#filter", Input)
         box.value = self.filter_text
-        box.focus()
+        # At once, not on the next loop: keys typed right after / must land in the box.
+        self.main.set_focus(box)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "filter":
@@ -532,7 +535,8 @@ class TriageApp(App):
     def action_clear_filter(self) -> None:
         if self.filter_text or self.main.has_class("-filtering"):
             self.filter_text = ""
-            self.main.query_one("#filter", Input).value = ""
+            for box in self.main.query("#filter").results(Input):
+                box.value = ""
             self.main.remove_class("-filtering")
             self.refresh_queue()
         self.queue_table.focus()

@@ -70,7 +70,6 @@ class MainScreen(Screen):
     def compose(self) -> ComposeResult:
         app = self.app
         yield StatusLine(self._status, id="status")
-        yield Input(placeholder="filter: subject, requester, org, tag, id (enter keeps it, escape clears)", id="filter")
         with Horizontal(id="workspace"):
             with Vertical(id="left"):
                 yield QueueTable(app.workspace, app.now, rows=self._rows, queued=self._queued, id="queue")  # type: ignore[attr-defined]
@@ -83,15 +82,20 @@ class MainScreen(Screen):
         self.app.call_after_refresh(self.app.refresh_the_rest)  # type: ignore[attr-defined]
 
     async def mount_side_panes(self) -> None:
-        """The incident and SDK panes and the key bar, mounted after the queue's first
-        paint: they are a fifth of the screen's start-up and none of it is the queue."""
+        """The filter box, the incident and SDK panes and the key bar, mounted after the
+        queue's first paint: they are a fifth of the screen's start-up and none of it is
+        the queue."""
         if self._side_panes_mounting is None:
             self._side_panes_mounting = asyncio.ensure_future(self._mount_side_panes())
         await asyncio.shield(self._side_panes_mounting)  # a second caller waits for the first
 
     async def _mount_side_panes(self) -> None:
+        filter_box = Input(placeholder="filter: subject, requester, org, tag, id (enter keeps it, escape clears)", id="filter")
+        await self.mount(filter_box, after="#status")
+        settle_cursors(self)
         await self.query_one("#workspace").mount(IncidentPane(id="incidents"), SdkPane(id="sdk"))
         await self.mount(Footer())
+        self.refresh_bindings()  # a footer mounted after the last focus change learns the keys
         self.side_panes_ready = True
 
     def on_resize(self) -> None:
