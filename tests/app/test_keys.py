@@ -193,6 +193,21 @@ async def test_escape_keeps_the_draft_across_a_restart(harness):
     assert harness.queued() == []
 
 
+async def test_letters_in_the_same_read_as_slash_go_to_the_filter_not_the_queue_keys(harness):
+    from textual import events
+
+    app = harness.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await app.main.mount_side_panes()
+        # One burst, as a paste or a fast typist delivers it: no pause between the keys.
+        for key, char in [("slash", "/"), ("b", "b"), ("i", "i"), ("l", "l"), ("l", "l")]:
+            app.post_message(events.Key(key, char))
+        await pilot.pause(0.2)
+        assert app.filter_text == "bill" and not isinstance(app.screen, Composer)
+        await pilot.press("slash")  # inside the box "/" is a character, not the filter key
+        assert app.main.query_one("#filter", Input).value == "bill/"
+
+
 async def test_slash_filters_by_fuzzy_text(harness):
     app = harness.app()
     async with app.run_test(size=SIZE) as pilot:

@@ -478,6 +478,8 @@ class TriageApp(App):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Keys typed after q arrive in the same read: once quitting, none of our keys acts
         # (Textual's own actions, which shutting down needs, are left alone).
+        if action == "filter" and isinstance(self.focused, Input):
+            return False  # "/" typed into a text box is a character, not the filter key
         return not (self._quitting and action in _KEY_ACTIONS)
 
     # -- actions: navigation ------------------------------------------------------------

@@ -22,8 +22,8 @@ from triage_tui.workspace import Row
 WIDE = 120
 
 
-def _b(key: str, action: str, description: str, binding_id: str, tooltip: str, show: bool = True) -> Binding:
-    return Binding(key, action, description, show=show, id=binding_id, tooltip=tooltip)
+def _b(key: str, action: str, description: str, binding_id: str, tooltip: str, show: bool = True, priority: bool = False) -> Binding:
+    return Binding(key, action, description, show=show, id=binding_id, tooltip=tooltip, priority=priority)
 
 
 class MainScreen(Screen):
@@ -34,7 +34,9 @@ class MainScreen(Screen):
         _b("question_mark", "app.help", "Help", "app.help", "Show every key and its remap id"),
         _b("enter", "app.open_ticket", "Open", "ticket.open", "Open the ticket: focus the conversation", show=False),
         _b("tab", "app.cycle_panes", "Pane", "app.cycle", "Move to the next pane", show=False),
-        _b("slash", "app.filter", "Filter", "queue.filter", "Filter the queue by subject, requester, org, tags, id"),
+        # Priority: handled as the key arrives, so the letters typed right after it (in the
+        # same read: a fast typist, a paste) reach the filter box, not the queue's keys.
+        _b("slash", "app.filter", "Filter", "queue.filter", "Filter the queue by subject, requester, org, tags, id", priority=True),
         _b("n", "app.next_ticket", "Next", "queue.next", "Jump to the ticket to take now (closest to breach)"),
         _b("V", "app.next_view", "View", "queue.view", "Cycle the queue view (mine, SME, all, escalated, newest)"),
         _b("R", "app.refresh", "Refresh", "app.refresh", "Sync now", show=False),
