@@ -346,3 +346,23 @@ async def test_after_first_paint_runs_once_after_the_queue_is_drawn(harness):
         await pilot.press("R")  # offline: repaints everything from the cache again
         await pilot.pause()
         assert seen == [len(app.queue_table.rows)] and seen[0] > 0
+
+
+async def test_a_poll_that_changed_nothing_repaints_the_status_only(harness):
+    from triage_tui.ui.app import SyncReported
+
+    app = harness.app()
+    async with app.run_test(size=SIZE) as pilot:
+        loads: list[int] = []
+        original = app.workspace.load
+        app.workspace.load = lambda: (loads.append(1), original())[1]
+        app.post_message(SyncReported(["zendesk: ok, 0 changed, 1 requests"], [], False))
+        await pilot.pause()
+        assert loads == []
+        ticket_id = app.queue_table.current_id
+        app.post_message(SyncReported(["zendesk: ok, 1 changed, 1 requests"], [ticket_id], False))
+        await pilot.pause()
+        assert loads == [1]
+        app.post_message(SyncReported(["reference: ok, 0 changed, 3 requests"], [], False, reference_changed=True))
+        await pilot.pause()
+        assert loads == [1, 1]
