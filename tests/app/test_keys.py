@@ -353,16 +353,17 @@ async def test_a_poll_that_changed_nothing_repaints_the_status_only(harness):
 
     app = harness.app()
     async with app.run_test(size=SIZE) as pilot:
-        loads: list[int] = []
-        original = app.workspace.load
-        app.workspace.load = lambda: (loads.append(1), original())[1]
+        calls: list[str] = []
+        load, update = app.workspace.load, app.workspace.update
+        app.workspace.load = lambda: (calls.append("load"), load())[1]
+        app.workspace.update = lambda ids: (calls.append("update"), update(ids))[1]
         app.post_message(SyncReported(["zendesk: ok, 0 changed, 1 requests"], [], False))
         await pilot.pause()
-        assert loads == []
+        assert calls == []
         ticket_id = app.queue_table.current_id
         app.post_message(SyncReported(["zendesk: ok, 1 changed, 1 requests"], [ticket_id], False))
         await pilot.pause()
-        assert loads == [1]
+        assert calls == ["update"]  # the changed ticket only, not the whole cache
         app.post_message(SyncReported(["reference: ok, 0 changed, 3 requests"], [], False, reference_changed=True))
         await pilot.pause()
-        assert loads == [1, 1]
+        assert calls == ["update", "load"]

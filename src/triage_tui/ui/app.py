@@ -238,8 +238,11 @@ class TriageApp(App):
             return  # arrived while the app is closing
         # A poll that changed nothing repaints the status line only: reloading and redrawing
         # the queue every 30 s cost ~100 ms of UI and ~10 KB over SSH each time.
-        if message.changed_tickets or message.reference_changed:
+        if message.reference_changed:
             self.workspace.load()
+            self.refresh_queue()
+        elif message.changed_tickets:
+            self.workspace.update(message.changed_tickets)
             self.refresh_queue()
         elif message.outbox_changed:
             self.refresh_queue()  # the ↑ marks of queued writes
