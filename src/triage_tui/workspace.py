@@ -8,13 +8,13 @@ ticket costs one ticket's work plus a sort.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from triage_tui.config import Config
+from triage_tui.gcpause import collection_paused
 from triage_tui.store.cache import UNSOLVED, Q, Store, queue_projection
 from triage_tui.store.outbox import Outbox
 from triage_tui.triage.flags import Flag, ticket_flags
@@ -253,13 +253,8 @@ class Workspace:
         the SLA rules only, never on "now": they are computed once per version and kept in
         the cache, so start-up with thousands of tickets costs a decode, not a recompute.
         """
-        collecting = gc.isenabled()
-        gc.disable()  # thousands of small acyclic dicts: the cycle collector would rescan them all
-        try:
+        with collection_paused():
             self._load()
-        finally:
-            if collecting:
-                gc.enable()
 
     def update(self, ticket_ids: Iterable[int]) -> None:
         """A sync changed these tickets: read just their records, not the whole queue (a
@@ -406,6 +401,10 @@ class Workspace:
         return names
 
     def rows(self, view: str = "all", text: str = "") -> list[Row]:
+        with collection_paused():
+            return self._rows(view, text)
+
+    def _rows(self, view: str, text: str) -> list[Row]:
         now = self.now()
         chosen = [e for e in self.entries.values() if self._in_view(e, view) and (not text or fuzzy_match(text, e.haystack))]
         if view == "newest":
