@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
