@@ -28,11 +28,18 @@ if TYPE_CHECKING:
     from triage_tui.models.zendesk import Comment, Macro, Organization, Ticket, User
 
 
-def _models():
-    """The pydantic models, imported on first use: the first paint needs none of them."""
-    from triage_tui.models import incidentio, zendesk
+# The pydantic models are imported on first use: the first paint needs none of them.
+def _zendesk():
+    from triage_tui.models import zendesk
 
-    return zendesk, incidentio
+    return zendesk
+
+
+def _incidentio():
+    from triage_tui.models import incidentio
+
+    return incidentio
+
 
 # Above this many changed tickets a full reload is cheaper than reading each one's record.
 INCREMENTAL_LIMIT = 200
@@ -261,11 +268,11 @@ class Workspace:
         poll changes a few; the whole queue costs ~100 ms of UI). A first sync's many
         changes, or an organization's change (plans), read everything again instead."""
         ids = set(ticket_ids)
-        orgs = self._org_records
-        if not self.entries or len(ids) > INCREMENTAL_LIMIT or self.store.all_records("org") != orgs:
+        orgs = self.store.all_records("org")
+        if not self.entries or len(ids) > INCREMENTAL_LIMIT or orgs != self._org_records:
             self.load()
             return
-        self._read_people_and_groups()
+        self._read_people_and_groups(orgs)
         for entry in self.entries.values():
             entry.forget_names()
         for ticket_id in ids:
@@ -275,20 +282,21 @@ class Workspace:
                 continue  # solved, closed or deleted: it leaves the queue
             row = queue_projection(full)
             try:
-                entry = self._entry(_models()[0].Ticket.model_validate(full), self._version(row), row)
+                entry = self._entry(_zendesk().Ticket.model_validate(full), self._version(row), row)
             except (ValueError, TypeError, IndexError) as exc:
                 self.skipped.append(f"ticket {ticket_id}: {exc}")
                 continue
             self.entries[ticket_id] = entry
         # The derived cache is left as it is: the next full load recomputes these few.
 
-    def _read_people_and_groups(self) -> None:
+    def _read_people_and_groups(self, orgs: dict[str, dict] | None = None) -> None:
+        self.forget_people()  # the detail's users and orgs may have been renamed too
         self.groups = {g["id"]: g["name"] for g in self.store.list("groups")}
         by_name = {name.lower(): gid for gid, name in self.groups.items()}
         mine = frozenset(by_name[n.lower()] for n in self.config.zendesk.my_groups if n.lower() in by_name)
         self.rules = RankRules(self.config.zendesk.escalation_tag, self.config.zendesk.cs_tag, mine)
         self._user_names = self.store.names("user")
-        self._org_records = self.store.all_records("org")
+        self._org_records = self.store.all_records("org") if orgs is None else orgs
 
     def _version(self, row: list) -> str:
         """What a ticket's derived facts depend on: its version, its org's plan, the rules."""
@@ -321,7 +329,7 @@ class Workspace:
                     full = self.store.ticket(int(key))  # the SLA metrics live in the whole record
                     if full is None:
                         raise ValueError("in the queue but not in the cache")
-                    entry = self._entry(_models()[0].Ticket.model_validate(full), version, data)
+                    entry = self._entry(_zendesk().Ticket.model_validate(full), version, data)
                     kept[key] = self._derived_record(version, entry)
             except (ValueError, TypeError, IndexError) as exc:  # pydantic's ValidationError is a ValueError
                 self.skipped.append(f"ticket {key}: {exc}")
@@ -357,7 +365,7 @@ class Workspace:
             return None
         if org_id not in self._orgs:
             raw = self._org_records.get(str(org_id)) or self.store.record("org", org_id)
-            self._orgs[org_id] = _models()[0].Organization.model_validate(raw) if raw else None
+            self._orgs[org_id] = _zendesk().Organization.model_validate(raw) if raw else None
         return self._orgs[org_id]
 
     def user(self, user_id: int | None) -> User | None:
@@ -365,7 +373,7 @@ class Workspace:
             return None
         if user_id not in self._users:
             raw = self.store.record("user", user_id)
-            self._users[user_id] = _models()[0].User.model_validate(raw) if raw else None
+            self._users[user_id] = _zendesk().User.model_validate(raw) if raw else None
         return self._users[user_id]
 
     def forget_people(self) -> None:
@@ -436,7 +444,7 @@ class Workspace:
         raw = self.store.ticket(ticket_id)
         if raw is None:
             return None
-        zendesk, _ = _models()
+        zendesk = _zendesk()
         ticket = zendesk.Ticket.model_validate(raw)
         requester = self.user(ticket.requester_id)
         org = self._org(ticket.organization_id)
@@ -468,11 +476,11 @@ class Workspace:
 
     # -- macros, incidents, issues ------------------------------------------------------
     def macros(self) -> list[Macro]:
-        return [_models()[0].Macro.model_validate(m) for m in self.store.list("macros")]
+        return [_zendesk().Macro.model_validate(m) for m in self.store.list("macros")]
 
     def incidents(self) -> list[Incident]:
         """Live incidents, newest first, then recently resolved ones (to follow up)."""
-        model = _models()[1].Incident
+        model = _incidentio().Incident
         found: dict[str, Incident] = {}
         for raw in self.store.list("incidents_resolved") + self.store.list("incidents"):
             try:
@@ -483,7 +491,7 @@ class Workspace:
         return sorted(found.values(), key=lambda i: (not i.is_live, -(i.created_at or self.now()).timestamp()))
 
     def incident_updates(self, incident_id: str) -> list[IncidentUpdate]:
-        return [_models()[1].IncidentUpdate.model_validate(u) for u in self.store.get(f"incident_updates:{incident_id}", []) or []]
+        return [_incidentio().IncidentUpdate.model_validate(u) for u in self.store.get(f"incident_updates:{incident_id}", []) or []]
 
     def tagged_tickets(self, incident: Incident) -> list[dict]:
         tag = incident_tag(incident.reference)

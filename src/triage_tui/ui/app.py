@@ -57,11 +57,17 @@ if TYPE_CHECKING:  # models pull in pydantic, which start-up does without
     from triage_tui.ui.screens.composer import Composed
 
 
-def _editors():
-    """The screens built on TextArea, imported when first opened (not at start-up)."""
-    from triage_tui.ui.screens import composer, text_editor
+# The screens built on TextArea are imported when first opened, not at start-up.
+def _composer():
+    from triage_tui.ui.screens import composer
 
-    return composer, text_editor
+    return composer
+
+
+def _text_editor():
+    from triage_tui.ui.screens import text_editor
+
+    return text_editor
 
 VIEW_ORDER = ["all", "mine", "sme", "escalated", "newest"]
 _KEY_ACTIONS = frozenset(
@@ -83,7 +89,7 @@ def stylesheet() -> Path:
 
 def binding_ids() -> set[str]:
     """Every remappable binding id, for validating `[keys]` before the app starts."""
-    composer, text_editor = _editors()
+    composer, text_editor = _composer(), _text_editor()
     owners = (
         MainScreen, QueueTable, DetailPane, IncidentPane, SdkPane, composer.Composer, FuzzyPicker, Confirm, ConflictScreen,
         text_editor.TextEditor, text_editor.ImpactForm, HelpScreen,
@@ -694,7 +700,7 @@ class TriageApp(App):
             self._queue_writes(tickets, result.change, ("reply" if result.public else "note") + (f" + {result.change.status}" if result.change.status else ""))
 
         self.push_screen(
-            _editors()[0].Composer(title=heading, public=public, text=text, change=change, describe=self._describe(first), save_draft=save_draft, pick_macro=lambda insert: self._pick_macro(first, insert)),
+            _composer().Composer(title=heading, public=public, text=text, change=change, describe=self._describe(first), save_draft=save_draft, pick_macro=lambda insert: self._pick_macro(first, insert)),
             done,
         )
 
@@ -866,9 +872,9 @@ class TriageApp(App):
                     self.notify(f"Queued: create macro {body['title']} (tag {incident_tag(incident.reference)})", markup=False)
                 self.kick()
 
-            self.push_screen(_editors()[1].TextEditor(f"{'Edit' if existing else 'New'} macro: {body['title']}", text), edited)
+            self.push_screen(_text_editor().TextEditor(f"{'Edit' if existing else 'New'} macro: {body['title']}", text), edited)
 
-        self.push_screen(_editors()[1].ImpactForm(f"Incident macro for {incident.reference}: the impact", *saved), with_impact)
+        self.push_screen(_text_editor().ImpactForm(f"Incident macro for {incident.reference}: the impact", *saved), with_impact)
 
     def action_incident_follow_up(self) -> None:
         incident = self._current_incident()
@@ -891,7 +897,7 @@ class TriageApp(App):
             self.refresh_queue()
 
         hint = f"{len(tickets)} tagged ticket(s) get this reply (placeholders filled per ticket) and are solved; ctrl+s send · escape cancel"
-        self.push_screen(_editors()[1].TextEditor(f"Follow up {incident.reference}", text, hint), edited)
+        self.push_screen(_text_editor().TextEditor(f"Follow up {incident.reference}", text, hint), edited)
 
     def action_incident_handover(self) -> None:
         incident = self._current_incident()
@@ -935,7 +941,7 @@ class TriageApp(App):
             self.copy_to_clipboard(final)  # OSC 52: reaches the laptop's clipboard over SSH
             self.notify(f"Copied to the clipboard and saved to {path}", markup=False)
 
-        self.push_screen(_editors()[1].TextEditor(title, text, "ctrl+s copy (OSC 52) and save · escape cancel"), saved)
+        self.push_screen(_text_editor().TextEditor(title, text, "ctrl+s copy (OSC 52) and save · escape cancel"), saved)
 
     # -- actions: SDK -------------------------------------------------------------------
     def action_sdk_label(self) -> None:
