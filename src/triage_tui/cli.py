@@ -311,7 +311,7 @@ def demo_config(url: str, cache: Path) -> Config:
             "incidentio": {"url": url},
             "github": {"url": url},
             "cache_dir": str(cache),
-            "sync": {"zendesk_seconds": 10, "incidentio_seconds": 15, "github_seconds": 60},
+            "sync": {"zendesk_seconds": 15, "incidentio_seconds": 15, "github_seconds": 60},
         }
     )
 

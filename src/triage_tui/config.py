@@ -140,6 +140,28 @@ def _keymap(value: Any) -> dict[str, str]:
     return dict(value)
 
 
+def _at_least(floor: float, why: str) -> Callable[[Any], float]:
+    """Seconds between polls, never below the floor that keeps one copy inside its share of
+    an account budget the whole team draws on."""
+
+    def convert(value: Any) -> float:
+        seconds = _number(value)
+        if seconds < floor:
+            raise _Invalid(f"at least {floor:g} seconds ({why})")
+        return seconds
+
+    return convert
+
+
+def _optional_id(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    number = _integer(value)
+    if number <= 0:
+        raise _Invalid("a view id (a positive whole number)")
+    return number
+
+
 def _optional_path(value: Any) -> Path | None:
     return None if value is None else Path(_text(value)).expanduser()
 
@@ -224,6 +246,8 @@ class ZendeskConfig(_Section):
     cs_tag: str = _check(_text, "cs_tagged")
     plan_field: str = _check(_text, "plan")
     plan_tag_prefix: str = _check(_text, "plan_")
+    # The view a poll lists to see what changed; empty: Zendesk's "Recently updated tickets".
+    changes_view: int | None = _check(_optional_id, None)
 
     def base_url(self) -> str:
         if self.url:
@@ -270,10 +294,12 @@ class SlaConfig(_Section):
 
 @dataclass
 class SyncConfig(_Section):
-    zendesk_seconds: float = _check(_number, 30.0)
-    incidentio_seconds: float = _check(_number, 60.0)
-    github_seconds: float = _check(_number, 300.0)
-    reference_seconds: float = _check(_number, 3600.0)
+    # Floors: README "Running it for a team" has the arithmetic behind each.
+    zendesk_seconds: float = _check(_at_least(15, "the account's budget is shared by the team"), 30.0)
+    deletions_seconds: float = _check(_at_least(120, "deleted_tickets allows 10 requests a minute per account"), 300.0)
+    incidentio_seconds: float = _check(_at_least(10, "incident.io allows 1,200 requests a minute per key"), 60.0)
+    github_seconds: float = _check(_at_least(60, "GitHub allows 5,000 requests an hour per token"), 300.0)
+    reference_seconds: float = _check(_at_least(600, "groups, macros and views rarely change"), 3600.0)
 
 
 @dataclass

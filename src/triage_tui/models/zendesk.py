@@ -158,6 +158,9 @@ class View(ApiModel):
     title: str
     active: bool = True
     position: int | None = None
+    default: bool = False
+    # {"all": [{"field", "operator", "value"}, ...], "any": [...]}
+    conditions: NullAsEmptyDict = Field(default_factory=dict)
 
 
 class TicketField(ApiModel):

@@ -12,6 +12,7 @@ import logging
 import random
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -32,6 +33,26 @@ from triage_tui.sources.errors import (
 
 log = logging.getLogger("triage_tui.http")
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@dataclass
+class Budget:
+    """The rate-limit budget the service last reported: for Zendesk, the whole account's,
+    shared by every engineer's copy; so each copy can see how busy the team is."""
+
+    limit: int = 0
+    remaining: int = 0
+    reset_seconds: float = 60.0
+    seen_at: float = 0.0  # monotonic
+
+    @property
+    def known(self) -> bool:
+        return self.limit > 0
+
+    def share_left(self) -> float:
+        """Fraction of the window's budget still unused (1.0 when the service never said)."""
+        return self.remaining / self.limit if self.limit > 0 else 1.0
 
 
 def is_loopback(host: str) -> bool:
@@ -98,6 +119,8 @@ class ServiceClient:
         self._clock = clock
         self._pace_until = 0.0
         self.requests_made = 0
+        self.budget = Budget()
+        self.rate_limited_until = 0.0  # monotonic: a 429 said to wait until then
         self._client = httpx.AsyncClient(
             base_url=self.base_url,
             headers={"User-Agent": "triage-tui", "Accept": "application/json", **headers},
@@ -123,8 +146,12 @@ class ServiceClient:
             return
         if limit_n <= 0 or remaining is None:
             return
-        if remaining_n < max(2, limit_n // 10):
+        try:
             reset = float(headers.get("ratelimit-reset") or 60)
+        except ValueError:
+            reset = 60.0
+        self.budget = Budget(limit_n, remaining_n, reset, self._clock())
+        if remaining_n < max(2, limit_n // 10):
             self._pace_until = self._clock() + reset / max(1, remaining_n + 1)
 
     async def request(
@@ -136,12 +163,18 @@ class ServiceClient:
         json_body: Any = None,
         headers: dict[str, str] | None = None,
         accept: tuple[int, ...] = (),
+        retry_reads_when_limited: bool = True,
     ) -> httpx.Response:
-        """Send with retries. Statuses in `accept` (e.g. 304) are returned, not raised."""
+        """Send with retries. Statuses in `accept` (e.g. 304) are returned, not raised.
+
+        A poll passes `retry_reads_when_limited=False`: its scheduler decides when to come
+        back after a 429, with jitter, rather than holding a request open."""
         where = f"{method} {urlsplit(path).path}"
         for attempt in range(self.max_retries + 1):
+            # Reads slow down before the limit; a write goes at once, since what the user
+            # did must not wait behind the team's polling (the account keeps headroom for it).
             wait = self._pace_until - self._clock()
-            if wait > 0:
+            if wait > 0 and method in READS:
                 await self._sleep(min(wait, self.max_wait))
             try:
                 self.requests_made += 1
@@ -169,8 +202,12 @@ class ServiceClient:
             if status == 429:
                 delay = retry_after_seconds(response)
                 delay = self._backoff(attempt) if delay is None else delay
-                if attempt == self.max_retries or delay > self.max_wait:
+                self.rate_limited_until = self._clock() + delay
+                if attempt == self.max_retries or delay > self.max_wait or (method in READS and not retry_reads_when_limited):
                     raise RateLimited(self.source, f"{where}: rate limited", retry_after=delay)
+                # Spread the retries: every copy of a team told "wait 12 s" must not come
+                # back in the same second and empty the next window at once.
+                delay += random.uniform(0.0, min(5.0, 0.25 * delay + 0.5))
                 log.info("%s rate limited; waiting %.1fs", self.source, delay)
                 await self._sleep(delay)
                 continue
@@ -193,8 +230,9 @@ class ServiceClient:
             return Conflict(self.source, f"{where}: conflict{detail}")
         return Rejected(self.source, f"{where}: rejected ({status}){detail}", status=status)
 
-    async def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
-        return decode_json(self.source, await self.request("GET", path, params=params))
+    async def get_json(self, path: str, params: dict[str, Any] | None = None, *, poll: bool = False) -> Any:
+        response = await self.request("GET", path, params=params, retry_reads_when_limited=not poll)
+        return decode_json(self.source, response)
 
 
 def _short_detail(response: httpx.Response) -> str:

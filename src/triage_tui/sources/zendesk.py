@@ -1,20 +1,47 @@
-"""Zendesk Support API client: queue, incremental changes, comments, updates, macros."""
+"""Zendesk Support API client: queue, changes, comments, updates, macros.
+
+Every call here is one an **agent** token may make (../shared/api/README.md: the
+incremental exports and the account-wide tickets list are for admins only, and most
+support engineers hold agent tokens):
+- the first queue: search export (`filter[type]=ticket`, 100 requests/min per account);
+- what changed since: a view listed by `updated` newest first (views read tickets as they
+  are now, unlike search, which indexes a few minutes late), then the changed tickets
+  with their sideloads through `tickets/show_many`;
+- deletions: `deleted_tickets` (10 requests/min per account, so polled rarely).
+"""
 
 from __future__ import annotations
 
 import base64
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 
-from triage_tui.models.base import SkippedRecord, parse_many
+from triage_tui.models.base import ApiModel, SkippedRecord, parse_many
 from triage_tui.models.zendesk import Audit, Comment, Group, Macro, Organization, Ticket, TicketField, User, View
 from triage_tui.sources.errors import BadResponse
 from triage_tui.sources.http import ServiceClient, decode_json
 
-UNSOLVED_QUERY = "type:ticket status<solved"
-SIDELOADS = "users,organizations,metric_sets"
+# The type goes in filter[type]: "Searches with type in the query string will result in an
+# error" (support-api.oas.yaml, ExportSearchResults).
+UNSOLVED_QUERY = "status<solved"
+# Search takes its sideloads scoped by result type (Zendesk's side-loading guide, "Searches").
+SEARCH_SIDELOADS = "tickets(users,organizations,metric_sets,slas)"
+TICKET_SIDELOADS = "users,organizations,groups,metric_sets,slas"
+VIEW_PAGE = 100  # views and show_many answer at most 100 records a page
+
+
+M = TypeVar("M", bound=ApiModel)
+
+
+@dataclass(frozen=True)
+class ChangedTicket:
+    """A ticket id and when it last changed (ISO, as Zendesk wrote it): enough to decide
+    whether the whole ticket needs fetching."""
+
+    id: int
+    updated_at: str
 
 
 @dataclass
@@ -54,14 +81,14 @@ class ZendeskClient:
         await self.http.aclose()
 
     async def me(self) -> User:
-        body = await self.http.get_json("/api/v2/users/me.json")
+        body = await self.http.get_json("/api/v2/users/me.json", poll=True)
         return User.model_validate(body["user"])
 
     async def unsolved_tickets(self, page_size: int = 1000, query: str = UNSOLVED_QUERY) -> AsyncIterator[TicketPage]:
         """Every unsolved ticket, a page at a time: the first page is a useful queue."""
-        params: dict[str, Any] = {"query": query, "filter[type]": "ticket", "page[size]": page_size, "include": SIDELOADS}
+        params: dict[str, Any] = {"query": query, "filter[type]": "ticket", "page[size]": page_size, "include": SEARCH_SIDELOADS}
         while True:
-            body = await self.http.get_json("/api/v2/search/export.json", params)
+            body = await self.http.get_json("/api/v2/search/export.json", params, poll=True)
             page = _page(body, "results")
             meta = body.get("meta") or {}
             page.end_of_stream = not meta.get("has_more")
@@ -71,17 +98,81 @@ class ZendeskClient:
                 return
             params = {**params, "page[after]": page.after_cursor}
 
-    async def incremental(self, *, cursor: str | None = None, start_time: int | None = None) -> TicketPage:
-        params: dict[str, Any] = {"include": "users,groups,organizations,metric_sets"}
-        if cursor:
-            params["cursor"] = cursor
-        else:
-            params["start_time"] = start_time or 0
-        body = await self.http.get_json("/api/v2/incremental/tickets/cursor.json", params)
-        page = _page(body, "tickets")
-        page.after_cursor = body.get("after_cursor") or cursor
-        page.end_of_stream = bool(body.get("end_of_stream", True))
-        return page
+    async def view_changes(self, view_id: int, since: str) -> AsyncIterator[list[ChangedTicket]]:
+        """A view's tickets newest change first, a page at a time, down to `since` (ISO).
+
+        Usually one request: only the first page holds anything newer than the last poll.
+        """
+        params: dict[str, Any] = {"sort_by": "updated", "sort_order": "desc", "page[size]": VIEW_PAGE}
+        path = f"/api/v2/views/{view_id}/tickets.json"
+        while True:
+            body = await self.http.get_json(path, params, poll=True)
+            if not isinstance(body, dict) or not isinstance(body.get("tickets"), list):
+                raise BadResponse("zendesk", f"{path}: expected a 'tickets' list")
+            page = [
+                ChangedTicket(t["id"], str(t.get("updated_at") or ""))
+                for t in body["tickets"]
+                if isinstance(t, dict) and isinstance(t.get("id"), int)
+            ]
+            yield page
+            meta = body.get("meta") or {}
+            if not page or page[-1].updated_at < since or not meta.get("has_more") or not meta.get("after_cursor"):
+                return
+            params = {**params, "page[after]": meta["after_cursor"]}
+
+    async def tickets_many(self, ids: list[int]) -> TicketPage:
+        """Whole tickets with their people and SLA metrics, 100 ids a request."""
+        pages = []
+        for start in range(0, len(ids), VIEW_PAGE):
+            chunk = ",".join(str(i) for i in ids[start : start + VIEW_PAGE])
+            body = await self.http.get_json("/api/v2/tickets/show_many.json", {"ids": chunk, "include": TICKET_SIDELOADS}, poll=True)
+            pages.append(_page(body, "tickets"))
+        merged = TicketPage([])
+        for page in pages:
+            merged.tickets += page.tickets
+            merged.users += page.users
+            merged.organizations += page.organizations
+            merged.groups += page.groups
+            merged.skipped += page.skipped
+        return merged
+
+    async def deleted_since(self, since: str) -> list[ChangedTicket]:
+        """Tickets deleted at or after `since` (ISO), newest first."""
+        params: dict[str, Any] = {"sort_by": "deleted_at", "sort_order": "desc", "page[size]": VIEW_PAGE}
+        found: list[ChangedTicket] = []
+        while True:
+            body = await self.http.get_json("/api/v2/deleted_tickets.json", params, poll=True)
+            if not isinstance(body, dict) or not isinstance(body.get("deleted_tickets"), list):
+                raise BadResponse("zendesk", "deleted_tickets: expected a 'deleted_tickets' list")
+            page = [
+                ChangedTicket(t["id"], str(t.get("deleted_at") or ""))
+                for t in body["deleted_tickets"]
+                if isinstance(t, dict) and isinstance(t.get("id"), int)
+            ]
+            found += [t for t in page if t.updated_at >= since]
+            meta = body.get("meta") or {}
+            if not page or page[-1].updated_at < since or not meta.get("has_more") or not meta.get("after_cursor"):
+                return found
+            params = {**params, "page[after]": meta["after_cursor"]}
+
+    async def search_changes(self, since: str) -> list[ChangedTicket]:
+        """Fallback when no view shows solved tickets: search by `updated>` (indexes late)."""
+        query = f"updated>{since}"
+        params: dict[str, Any] = {"query": query, "filter[type]": "ticket", "page[size]": 1000}
+        found: list[ChangedTicket] = []
+        while True:
+            body = await self.http.get_json("/api/v2/search/export.json", params, poll=True)
+            if not isinstance(body, dict) or not isinstance(body.get("results"), list):
+                raise BadResponse("zendesk", "search export: expected a 'results' list")
+            found += [
+                ChangedTicket(t["id"], str(t.get("updated_at") or ""))
+                for t in body["results"]
+                if isinstance(t, dict) and isinstance(t.get("id"), int)
+            ]
+            meta = body.get("meta") or {}
+            if not meta.get("has_more") or not meta.get("after_cursor"):
+                return found
+            params = {**params, "page[after]": meta["after_cursor"]}
 
     async def _all(self, path: str, key: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
@@ -128,15 +219,21 @@ class ZendeskClient:
         return parse_many(TicketField, body.get("ticket_fields") or [])
 
     async def users_many(self, ids: list[int]) -> tuple[list[User], list[SkippedRecord]]:
-        users: list[User] = []
+        return await self._show_many(User, "users", ids)
+
+    async def organizations_many(self, ids: list[int]) -> tuple[list[Organization], list[SkippedRecord]]:
+        return await self._show_many(Organization, "organizations", ids)
+
+    async def _show_many(self, model: type[M], key: str, ids: list[int]) -> tuple[list[M], list[SkippedRecord]]:
+        found: list[M] = []
         skipped: list[SkippedRecord] = []
         for start in range(0, len(ids), 100):
             chunk = ",".join(str(i) for i in ids[start : start + 100])
-            body = await self.http.get_json("/api/v2/users/show_many.json", {"ids": chunk})
-            good, bad = parse_many(User, body.get("users") or [])
-            users += good
+            body = await self.http.get_json(f"/api/v2/{key}/show_many.json", {"ids": chunk}, poll=True)
+            good, bad = parse_many(model, body.get(key) or [] if isinstance(body, dict) else [])
+            found += good
             skipped += bad
-        return users, skipped
+        return found, skipped
 
     async def create_macro(self, body: dict[str, Any]) -> Macro:
         response = await self.http.request("POST", "/api/v2/macros.json", json_body=body)

@@ -232,8 +232,12 @@ class Store:
         return self.get(f"sync:{source}", {}) or {}
 
     def mark_synced(self, source: str, now: dt.datetime, **extra: Any) -> None:
-        state = {**self.sync_state(source), **extra, "last_success": iso(now), "offline_since": None, "last_error": None}
+        state = {**self.sync_state(source), **extra, "last_success": iso(now), "offline_since": None, "last_error": None, "busy": None}
         self.set(f"sync:{source}", state)
+
+    def mark_busy(self, source: str, reason: str) -> None:
+        """Rate limited: neither offline nor an error; the cache serves until the next try."""
+        self.set(f"sync:{source}", {**self.sync_state(source), "busy": reason})
 
     def mark_failed(self, source: str, now: dt.datetime, error: str, offline: bool) -> None:
         state = self.sync_state(source)

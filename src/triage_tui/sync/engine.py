@@ -1,6 +1,9 @@
-"""The sync engine: pollers on their own intervals plus the outbox sender.
+"""The sync engine: one loop for the app and for headless `triage-tui sync`.
 
-The app runs `SyncEngine` steps in Textual workers; `triage-tui sync` runs `run()` headless.
+Polls and sends are separate tasks. A write is woken at once (`kick`) and never waits
+behind a poll, a poll's 429 or its backoff; polls keep their own jittered schedule,
+stretched when the account's shared budget runs low. A crash of the loop is reported and
+the loop restarted with backoff, never left dead while writes pile up.
 """
 
 from __future__ import annotations
@@ -10,13 +13,21 @@ import datetime as dt
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from triage_tui.config import Config
 from triage_tui.store.cache import Store
 from triage_tui.store.outbox import Outbox
 from triage_tui.sync.clients import Clients
 from triage_tui.sync.pollers import Pollers, SyncReport
+from triage_tui.sync.requests import Requests
+from triage_tui.sync.schedule import Schedule
 from triage_tui.sync.sender import SendReport, Sender
+
+# With nothing due, the send task still looks at the outbox this often: a write queued by
+# another process (headless sync beside the app) or one whose backoff ended goes out.
+SEND_IDLE = 5.0
+RESTART_BACKOFF = (1.0, 2.0, 5.0, 15.0, 60.0)
 
 
 def utc_now() -> dt.datetime:
@@ -24,17 +35,29 @@ def utc_now() -> dt.datetime:
 
 
 @dataclass
-class Schedule:
-    """When each job last ran, so a loop can ask which are due."""
+class SyncEvent:
+    """What one step of the loop changed (past tense: it already happened)."""
 
-    intervals: dict[str, float]
-    last: dict[str, float] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
+    changed_tickets: list[int] = field(default_factory=list)
+    incidents_changed: bool = False
+    reference_changed: bool = False
+    outbox_changed: bool = False
+    comments_for: int | None = None
+    crashed: str | None = None  # the loop died with this error and restarts shortly
 
-    def due(self, now: float) -> list[str]:
-        return [name for name, every in self.intervals.items() if now - self.last.get(name, -1e18) >= every]
+    def __bool__(self) -> bool:
+        return bool(
+            self.lines or self.changed_tickets or self.incidents_changed or self.reference_changed
+            or self.outbox_changed or self.comments_for is not None or self.crashed
+        )
 
-    def ran(self, name: str, now: float) -> None:
-        self.last[name] = now
+
+def _first_leaf(exc: BaseException) -> BaseException:
+    """The error inside a task group's wrapper, to name what actually failed."""
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    return exc
 
 
 class SyncEngine:
@@ -54,10 +77,12 @@ class SyncEngine:
         self.monotonic = monotonic
         self.pollers = Pollers(config, store, clients, now)
         self.sender = Sender(outbox, store, clients, now, monotonic)
+        self.requests = Requests()
         sync = config.sync
         self.schedule = Schedule(
             {
                 "zendesk": sync.zendesk_seconds,
+                "deletions": sync.deletions_seconds,
                 "incidentio": sync.incidentio_seconds,
                 "github": sync.github_seconds,
                 "reference": sync.reference_seconds,
@@ -65,17 +90,25 @@ class SyncEngine:
         )
         self.jobs: dict[str, Callable[[], Awaitable[SyncReport]]] = {
             "zendesk": self.pollers.zendesk,
+            "deletions": self.pollers.deletions,
             "incidentio": self.pollers.incidents,
             "github": self.pollers.github,
             "reference": self.pollers.reference,
         }
+        self._wake_sender: asyncio.Event | None = None
+        self._wake_poller: asyncio.Event | None = None
 
     def configured(self) -> list[str]:
         return [name for name in ("zendesk", "incidentio", "github") if getattr(self.clients, name) is not None]
 
+    def _client_of(self, job: str) -> Any:
+        return getattr(self.clients, "zendesk" if job in ("deletions", "reference") else job, None)
+
     async def poll(self, name: str) -> SyncReport:
         report = await self.jobs[name]()
-        self.schedule.ran(name, self.monotonic())
+        client = self._client_of(name)
+        budget = client.http.budget if client is not None and name in ("zendesk", "deletions") else None
+        self.schedule.ran(name, self.monotonic(), budget=budget, retry_after=report.retry_after)
         return report
 
     async def due_reports(self) -> list[SyncReport]:
@@ -84,45 +117,123 @@ class SyncEngine:
         if not self.store.list("groups"):
             self.schedule.ran("reference", self.monotonic())  # the first Zendesk poll fetches it
         for name in self.schedule.due(self.monotonic()):
-            if name == "reference" or getattr(self.clients, name, None) is not None:
+            if self._client_of(name) is not None:
                 reports.append(await self.poll(name))
+            else:
+                self.schedule.ran(name, self.monotonic())
         return reports
 
     async def send(self) -> SendReport:
         return await self.sender.send_due()
 
-    async def run(self, *, once: bool, emit: Callable[[str], None], tick: float = 1.0, stop: asyncio.Event | None = None) -> int:
-        """Headless loop. With `once`: every source once, then the outbox until it is drained
-        or only waits on backoff; the exit code says whether everything succeeded."""
-        stop = stop or asyncio.Event()
-        if once:
-            failures = 0
-            total = await self.send()
-            for name in self.configured():
-                report = await self.poll(name)
-                emit(report.line())
-                failures += bool(report.error)
-            for _ in range(20):
-                if not self.outbox.entries(("pending", "sending")):
-                    break
-                sent = await self.send()
-                total.sent += sent.sent
-                total.conflicts += sent.conflicts
-                total.failed += sent.failed
-                total.waiting = sent.waiting
-                if not sent.sent:
-                    break
-            emit(total.line())
-            return 1 if failures or total.failed or total.conflicts else 0
+    def kick(self) -> None:
+        """From another thread: a write was queued, send it now."""
+        self.requests.ask("send")
+
+    # -- the loop -------------------------------------------------------------------------
+    async def run_forever(self, emit: Callable[[SyncEvent], None], stop: asyncio.Event) -> None:
+        """Poll and send until `stop`; a crash is reported and the loop restarted."""
+        failures = 0
         while not stop.is_set():
-            # Writes first: what the user did goes out before the next poll.
+            started = self.monotonic()
+            try:
+                await self._run_tasks(emit, stop)
+            except Exception as caught:  # noqa: BLE001 - any bug must not leave sync dead
+                exc = _first_leaf(caught)
+                if self.monotonic() - started > 300:
+                    failures = 0  # it ran well for a while: start the backoff over
+                delay = RESTART_BACKOFF[min(failures, len(RESTART_BACKOFF) - 1)]
+                failures += 1
+                emit(SyncEvent(lines=[f"sync stopped: {type(exc).__name__}: {exc}; restarting in {delay:.0f}s"],
+                               crashed=f"{type(exc).__name__}: {exc}"))
+                try:
+                    await asyncio.wait_for(stop.wait(), timeout=delay)
+                except TimeoutError:
+                    pass
+            finally:
+                self.requests.detach()
+
+    async def _run_tasks(self, emit: Callable[[SyncEvent], None], stop: asyncio.Event) -> None:
+        self._wake_sender, self._wake_poller = asyncio.Event(), asyncio.Event()
+        queue = self.requests.attach()
+        async with asyncio.TaskGroup() as group:
+            tasks = [
+                group.create_task(self._send_task(emit, stop)),
+                group.create_task(self._poll_task(emit, stop)),
+                group.create_task(self._request_task(emit, queue)),
+            ]
+            await stop.wait()
+            for task in tasks:
+                task.cancel()
+
+    async def _sleep_until(self, event: asyncio.Event, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(event.wait(), timeout=max(0.01, seconds))
+        except TimeoutError:
+            pass
+        event.clear()
+
+    async def _send_task(self, emit: Callable[[SyncEvent], None], stop: asyncio.Event) -> None:
+        assert self._wake_sender is not None
+        while not stop.is_set():
             sent = await self.send()
             if sent.sent or sent.conflicts or sent.failed:
-                emit(sent.line())
+                emit(SyncEvent(lines=[sent.line()], changed_tickets=sent.changed_tickets, outbox_changed=True))
+            await self._sleep_until(self._wake_sender, SEND_IDLE)
+
+    async def _poll_task(self, emit: Callable[[SyncEvent], None], stop: asyncio.Event) -> None:
+        assert self._wake_poller is not None
+        while not stop.is_set():
+            event = SyncEvent()
             for report in await self.due_reports():
-                emit(report.line())
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=tick)
-            except TimeoutError:
-                pass
-        return 0
+                event.lines.append(report.line())
+                if report.source == "zendesk":
+                    event.changed_tickets += [c for c in report.changed if isinstance(c, int)]
+                elif report.source == "reference":
+                    event.reference_changed = True
+                else:
+                    event.incidents_changed = event.incidents_changed or bool(report.changed)
+            if event:
+                emit(event)
+            await self._sleep_until(self._wake_poller, min(1.0, self.schedule.seconds_to_next(self.monotonic())))
+
+    async def _request_task(self, emit: Callable[[SyncEvent], None], queue: asyncio.Queue[tuple[str, Any]]) -> None:
+        assert self._wake_sender is not None and self._wake_poller is not None
+        while True:
+            kind, value = await queue.get()
+            if kind == "send":
+                self._wake_sender.set()
+            elif kind == "refresh":
+                self.schedule.all_due_now()
+                self._wake_poller.set()
+                self._wake_sender.set()
+            elif kind == "comments":
+                report = await self.pollers.comments(value)
+                emit(SyncEvent(lines=[report.line()] if report.error else [], comments_for=value))
+
+    # -- headless -----------------------------------------------------------------------
+    async def run(self, *, once: bool, emit: Callable[[str], None], stop: asyncio.Event | None = None) -> int:
+        """Headless. With `once`: every source once, then the outbox until it is drained
+        or only waits on backoff; the exit code says whether everything succeeded."""
+        stop = stop or asyncio.Event()
+        if not once:
+            await self.run_forever(lambda event: [emit(line) for line in event.lines], stop)
+            return 0
+        failures = 0
+        total = await self.send()
+        for name in self.configured():
+            report = await self.poll(name)
+            emit(report.line())
+            failures += bool(report.error)
+        for _ in range(20):
+            if not self.outbox.entries(("pending", "sending")):
+                break
+            sent = await self.send()
+            total.sent += sent.sent
+            total.conflicts += sent.conflicts
+            total.failed += sent.failed
+            total.waiting = sent.waiting
+            if not sent.sent:
+                break
+        emit(total.line())
+        return 1 if failures or total.failed or total.conflicts else 0

@@ -13,13 +13,11 @@ from typing import Any
 
 from triage_tui.config import Config
 from triage_tui.models.base import SkippedRecord
-from triage_tui.sources.errors import SourceError
-from triage_tui.store.cache import Store
+from triage_tui.sources.errors import RateLimited, SourceError
+from triage_tui.store.cache import Q, Store
+from triage_tui.sources.zendesk import ChangedTicket
+from triage_tui.sync.changes import SEARCH_LAG, VIEW_OVERLAP, ChangeFeed, choose_feed, is_newer, parse_stamp, stamp
 from triage_tui.sync.clients import Clients
-
-# The incremental export refuses a start_time less than a minute old; start a little earlier
-# than the first sync so nothing that changed during it is missed.
-INCREMENTAL_OVERLAP = dt.timedelta(minutes=2)
 
 
 @dataclass
@@ -30,6 +28,7 @@ class SyncReport:
     error: str | None = None
     offline: bool = False
     requests: int = 0
+    retry_after: float | None = None  # rate limited: when the service said to come back
 
     def line(self) -> str:
         if self.error:
@@ -61,9 +60,15 @@ class Pollers:
         before = client.http.requests_made
         try:
             await work(report)
+        except RateLimited as exc:
+            # The team's budget is spent for this minute: not offline, just later. The
+            # schedule comes back after Retry-After (with jitter); the cache keeps serving.
+            report.error = exc.message
+            report.retry_after = exc.retry_after if exc.retry_after is not None else 30.0
+            self.store.mark_busy(report.source, f"rate limited; next try in {report.retry_after:.0f}s")
         except SourceError as exc:
             report.error = exc.message
-            # Unreachable, rate limited or failing: "offline since", and the cache keeps serving.
+            # Unreachable or failing: "offline since", and the cache keeps serving.
             # Refused (a bad token, a bad request): an error the status line names.
             report.offline = exc.retryable
             self.store.mark_failed(report.source, self.now(), exc.message, offline=report.offline)
@@ -84,37 +89,123 @@ class Pollers:
         client = self.clients.zendesk
         assert client is not None
         cursor = self.store.get("cursor:zendesk") or {}
-        if not cursor:
-            # First sync: the queue first (its first page is a useful queue after one
-            # request, and the screen is told at once), then who I am and the reference data.
-            started = self.now()
-            first = True
-            async for page in client.unsolved_tickets():
-                self._save_people(page)
-                changed = self.store.put_tickets([_dump(t) for t in page.tickets], replace_unsolved=first)
-                report.changed += changed
-                self._skipped(report, page.skipped)
-                first = False
-                if self.progress is not None:
-                    self.progress(changed)
-            self.store.set("cursor:zendesk", {"start_time": int((started - INCREMENTAL_OVERLAP).timestamp())})
+        first = not cursor.get("high_water")
+        if first:
+            cursor = await self._first_sync(report)
         if not self.store.get("me"):
             self.store.set("me", _dump(await client.me()))
         if not self.store.list("groups"):
             await self._reference(report)
-        if not cursor:
+        if first:
             return
-        after, start_time = cursor.get("after_cursor"), cursor.get("start_time")
-        for _ in range(50):  # bounded catch-up per poll; the next poll continues
-            page = await client.incremental(cursor=after, start_time=start_time)
+        feed = self.feed()
+        high_water = parse_stamp(cursor["high_water"]) or self.now()
+        if feed.by_search:
+            since = high_water - SEARCH_LAG
+            listed = await client.search_changes(stamp(since))
+        else:
+            assert feed.view_id is not None
+            since = high_water - VIEW_OVERLAP
+            listed = []
+            async for page in client.view_changes(feed.view_id, stamp(since)):
+                listed += page
+        await self._fetch_changed(report, listed)
+        newest = max((parse_stamp(t.updated_at) for t in listed), default=None, key=lambda m: m or high_water)
+        if newest is not None and newest > high_water:
+            cursor = {**cursor, "high_water": stamp(newest)}
+        self.store.set("cursor:zendesk", {**cursor, "feed": feed.why})
+
+    async def _first_sync(self, report: SyncReport) -> dict:
+        """The queue first: its first page is a useful queue after one request, and the
+        screen is told at once; changes since are then read from a view."""
+        client = self.clients.zendesk
+        assert client is not None
+        newest: dt.datetime | None = None
+        replace = True
+        async for page in client.unsolved_tickets():
             self._save_people(page)
-            tickets = [self._keep_local_metrics(_dump(t)) for t in page.tickets]
-            report.changed += self.store.put_tickets(tickets)
+            changed = self.store.put_tickets([_dump(t) for t in page.tickets], replace_unsolved=replace)
+            report.changed += changed
             self._skipped(report, page.skipped)
-            after = page.after_cursor
-            self.store.set("cursor:zendesk", {"after_cursor": after})
-            if page.end_of_stream:
-                break
+            replace = False
+            for ticket in page.tickets:
+                if ticket.updated_at and (newest is None or ticket.updated_at > newest):
+                    newest = ticket.updated_at
+            if self.progress is not None:
+                self.progress(changed)
+        await self._fill_people(report)
+        # Search indexes late: re-read from a view whatever changed while it was catching up.
+        start = (newest or self.now()) - SEARCH_LAG
+        cursor = {"high_water": stamp(start), "deleted_since": stamp(start)}
+        self.store.set("cursor:zendesk", cursor)
+        return cursor
+
+    async def _fetch_changed(self, report: SyncReport, listed: list[ChangedTicket]) -> None:
+        client = self.clients.zendesk
+        assert client is not None
+        stale: list[int] = []
+        for item in listed:
+            cached = self.store.ticket(item.id)
+            if item.id not in stale and is_newer(item.updated_at, cached.get("updated_at") if cached else None):
+                stale.append(item.id)
+        if not stale:
+            return
+        page = await client.tickets_many(stale)
+        self._save_people(page)
+        fresh = []
+        for ticket in page.tickets:
+            dumped = self._keep_local_metrics(_dump(ticket))
+            cached = self.store.ticket(ticket.id)
+            # A write sent while this poll waited may already have stored a newer version.
+            if cached is None or not is_newer(cached.get("updated_at"), dumped.get("updated_at")):
+                fresh.append(dumped)
+        report.changed += self.store.put_tickets(fresh)
+        self._skipped(report, page.skipped)
+        await self._fill_people(report, [t["id"] for t in fresh])
+
+    async def _fill_people(self, report: SyncReport, ticket_ids: list[int] | None = None) -> None:
+        """Requesters, assignees and orgs the sideloads did not bring, fetched 100 a request:
+        the queue must never show a ticket without its requester and plan."""
+        client = self.clients.zendesk
+        assert client is not None
+        rows = self.store.unsolved_rows().values() if ticket_ids is None else [
+            r for r in (self.store.unsolved_rows().get(str(i)) for i in ticket_ids) if r is not None
+        ]
+        users, orgs = self.store.names("user"), self.store.names("org")
+        want_users = sorted({i for r in rows for i in (r[Q.REQUESTER], r[Q.ASSIGNEE]) if isinstance(i, int) and str(i) not in users})
+        want_orgs = sorted({r[Q.ORG] for r in rows if isinstance(r[Q.ORG], int) and str(r[Q.ORG]) not in orgs})
+        if want_users:
+            found, bad = await client.users_many(want_users)
+            self.store.put_records("user", [_dump(u) for u in found])
+            self._skipped(report, bad)
+        if want_orgs:
+            found_orgs, bad = await client.organizations_many(want_orgs)
+            self.store.put_records("org", [_dump(o) for o in found_orgs])
+            self._skipped(report, bad)
+
+    def feed(self) -> ChangeFeed:
+        return choose_feed(self.store.list("views"), self.config.zendesk.changes_view)
+
+    async def deletions(self) -> SyncReport:
+        return await self._guard("zendesk", self._deletions)
+
+    async def _deletions(self, report: SyncReport) -> None:
+        """Deleted tickets leave the queue. deleted_tickets allows 10 requests a minute for
+        the whole account, so this runs far less often than the change poll."""
+        client = self.clients.zendesk
+        assert client is not None
+        cursor = self.store.get("cursor:zendesk") or {}
+        since = cursor.get("deleted_since")
+        if not since:
+            return  # before the first sync: nothing cached to remove
+        gone = await client.deleted_since(since)
+        known = [t for t in gone if self.store.ticket(t.id) is not None]
+        if known:
+            report.changed += self.store.put_tickets([{"id": t.id, "status": "deleted"} for t in known])
+        newest = max((parse_stamp(t.updated_at) for t in gone), default=None, key=lambda m: m or dt.datetime.min.replace(tzinfo=dt.UTC))
+        if newest is not None:
+            cursor = {**cursor, "deleted_since": stamp(newest - VIEW_OVERLAP)}
+            self.store.set("cursor:zendesk", cursor)
 
     def _keep_local_metrics(self, ticket: dict) -> dict:
         if ticket.get("metric_set") is None:

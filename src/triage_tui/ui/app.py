@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import queue
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,10 +19,12 @@ from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.widgets import Input
+from textual.worker import Worker, WorkerState
 
 from triage_tui.config import Config, xdg_dir
 from triage_tui.store.cache import Store
 from triage_tui.store.outbox import Outbox
+from triage_tui.sync.requests import Requests
 from triage_tui.sync.writes import Writes
 from triage_tui.triage.handover import HandoverTicket, incident_handover, rotation_handover
 from triage_tui.triage.incidents import (
@@ -102,7 +102,7 @@ class SyncReported(Message):
 
     def __init__(
         self, lines: list[str], changed_tickets: list[int], incidents_changed: bool, comments_for: int | None = None,
-        *, reference_changed: bool = False, outbox_changed: bool = False,
+        *, reference_changed: bool = False, outbox_changed: bool = False, crashed: str | None = None,
     ) -> None:
         super().__init__()
         self.lines = lines
@@ -111,16 +111,7 @@ class SyncReported(Message):
         self.comments_for = comments_for
         self.reference_changed = reference_changed  # groups, macros, who I am
         self.outbox_changed = outbox_changed  # writes sent, in conflict or failed
-
-
-@dataclass
-class SyncRequests:
-    """What the UI asks of the sync thread; a thread-safe queue, drained between ticks."""
-
-    items: queue.SimpleQueue = field(default_factory=queue.SimpleQueue)
-
-    def ask(self, kind: str, value: Any = None) -> None:
-        self.items.put((kind, value))
+        self.crashed = crashed  # the sync loop died with this error and restarts shortly
 
 
 class TriageApp(App):
@@ -151,7 +142,8 @@ class TriageApp(App):
         self.writes = Writes(outbox, store, self.now)
         self.engine_factory = engine_factory
         self.offline = offline or engine_factory is None
-        self.requests = SyncRequests()
+        self.requests = Requests()
+        self.sync_problem: str | None = None
         self.view = "mine" if config.zendesk.my_groups else "all"
         self.filter_text = ""
         self.theme = config.ui.theme if config.ui.theme in self.available_themes else "textual-dark"
@@ -197,51 +189,51 @@ class TriageApp(App):
         asyncio.run(self._sync_loop())
 
     async def _sync_loop(self) -> None:
+        """The engine's one loop (sync/engine.py), its events posted to the screen."""
         from textual.worker import get_current_worker
 
         worker = get_current_worker()
         engine = self.engine_factory()
+        engine.requests = self.requests
         engine.pollers.progress = lambda ids: self.post_message(SyncReported([], ids, False))
-        try:
+        stop = asyncio.Event()
+
+        async def until_cancelled() -> None:
             while not worker.is_cancelled:
-                lines: list[str] = []
-                changed: list[int] = []
-                incidents_changed = reference = False
-                sent = await engine.send()  # the user's writes before the next poll
-                changed += sent.changed_tickets
-                for report in await engine.due_reports():
-                    lines.append(report.line())
-                    if report.source == "zendesk":
-                        changed += [c for c in report.changed if isinstance(c, int)]
-                    elif report.source == "reference":
-                        reference = True
-                    else:
-                        incidents_changed = incidents_changed or bool(report.changed)
-                outbox_changed = bool(sent.sent or sent.conflicts or sent.failed)
-                if lines or outbox_changed:
-                    self.post_message(SyncReported(lines, changed, incidents_changed, reference_changed=reference, outbox_changed=outbox_changed))
-                for _ in range(10):  # answer the UI's requests within a tenth of a second
-                    if worker.is_cancelled:
-                        return
-                    try:
-                        kind, value = self.requests.items.get_nowait()
-                    except queue.Empty:
-                        await asyncio.sleep(0.1)
-                        continue
-                    if kind == "comments":
-                        report = await engine.pollers.comments(value)
-                        self.post_message(SyncReported([report.line()] if report.error else [], [], False, comments_for=value))
-                    elif kind == "refresh":
-                        engine.schedule.last.clear()
-                        break
-                    elif kind == "send":
-                        break
+                await asyncio.sleep(0.1)
+            stop.set()
+
+        watcher = asyncio.create_task(until_cancelled())
+
+        def emit(event: Any) -> None:
+            self.post_message(
+                SyncReported(
+                    event.lines, event.changed_tickets, event.incidents_changed, event.comments_for,
+                    reference_changed=event.reference_changed, outbox_changed=event.outbox_changed, crashed=event.crashed,
+                )
+            )
+
+        try:
+            await engine.run_forever(emit, stop)
         finally:
+            watcher.cancel()
             await engine.clients.aclose()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The sync thread itself died (its engine could not even be built): say so."""
+        if event.worker.group == "sync" and event.state == WorkerState.ERROR:
+            self.sync_problem = f"sync stopped: {event.worker.error}"
+            self.notify(self.sync_problem, severity="error", timeout=15, markup=False)
+            self.refresh_status()
 
     def on_sync_reported(self, message: SyncReported) -> None:
         if not any(isinstance(screen, MainScreen) for screen in self.screen_stack):
             return  # arrived while the app is closing
+        if message.crashed:
+            self.sync_problem = message.lines[0] if message.lines else f"sync stopped: {message.crashed}"
+            self.notify(self.sync_problem, severity="error", timeout=10, markup=False)
+        elif message.lines or message.changed_tickets or message.outbox_changed:
+            self.sync_problem = None  # it came back
         # A poll that changed nothing repaints the status line only: reloading and redrawing
         # the queue every 30 s cost ~100 ms of UI and ~10 KB over SSH each time.
         if message.reference_changed:
@@ -308,6 +300,7 @@ class TriageApp(App):
             queued={name: self.outbox.queued_for(name) for name in sources},
             counts=self.outbox.counts(),
             offline_mode=self.offline,
+            problem=self.sync_problem,
         )
 
     def refresh_status(self) -> None:

@@ -29,6 +29,7 @@ def status_text(
     queued: dict[str, int],
     counts: dict[str, int],
     offline_mode: bool,
+    problem: str | None = None,
 ) -> Text:
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f" {view} ", style="bold reverse")
@@ -49,10 +50,16 @@ def status_text(
                 text.append(f", {waiting} queued", style="bold red")
         elif state.get("last_error"):
             text.append(f"{name} error", style="bold red")
+        elif state.get("busy"):
+            # The team's shared budget is spent for this minute: the cache is still current
+            # as of the time shown, and the next try is already scheduled.
+            text.append(f"{name} ✓{_hhmm(state.get('last_success'))} busy", style="yellow")
         else:
             text.append(f"{name} ✓{_hhmm(state.get('last_success'))}", style="green" if state.get("last_success") else "dim")
             if waiting:
                 text.append(f" ↑{waiting}", style="yellow")
+    if problem:
+        text.append(f"  {problem}", style="bold red")
     if counts.get("conflicts"):
         text.append(f"  ⚠ {counts['conflicts']} conflict(s): C", style="bold red")
     if counts.get("failed"):

@@ -1,0 +1,127 @@
+"""Poll scheduling for a team on one account: jitter, the shared budget, 429s, floors."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from triage_tui.config import Config, ConfigError
+from triage_tui.sources.http import Budget
+from triage_tui.sync.changes import choose_feed, is_newer
+from triage_tui.sync.schedule import JITTER, MAX_STRETCHED, Schedule, budget_stretch
+
+
+def schedule(seed: int = 1) -> Schedule:
+    return Schedule({"zendesk": 30.0, "github": 300.0}, rng=random.Random(seed))
+
+
+def test_every_job_is_due_at_once_the_first_time():
+    assert sorted(schedule().due(0.0)) == ["github", "zendesk"]
+
+
+def test_copies_started_together_do_not_poll_in_lockstep():
+    """Twenty copies that start in the same second spread their next polls over seconds."""
+    waits = [schedule(seed).ran("zendesk", 0.0) for seed in range(20)]
+    assert all(30 * (1 - JITTER) <= wait <= 30 * (1 + JITTER) for wait in waits)
+    assert max(waits) - min(waits) > 5
+
+
+def test_a_job_is_not_due_again_before_its_interval():
+    plan = schedule()
+    wait = plan.ran("zendesk", 100.0)
+    assert "zendesk" not in plan.due(100.0 + wait - 0.01)
+    assert "zendesk" in plan.due(100.0 + wait)
+
+
+@pytest.mark.parametrize(
+    ("remaining", "stretch"), [(700, 1.0), (350, 1.0), (300, 1.5), (100, 2.0), (20, 3.0)]
+)
+def test_polls_slow_down_as_the_accounts_budget_runs_low(remaining, stretch):
+    assert budget_stretch(Budget(limit=700, remaining=remaining)) == stretch
+
+
+def test_a_budget_never_reported_does_not_slow_anything():
+    assert budget_stretch(Budget()) == 1.0
+
+
+def test_a_busy_account_stretches_the_wait_but_never_past_the_cap():
+    plan = schedule()
+    wait = plan.ran("zendesk", 0.0, budget=Budget(limit=700, remaining=10))
+    assert 30 * 3 * 0.99 <= wait <= MAX_STRETCHED
+
+
+def test_after_a_429_the_job_waits_for_retry_after_plus_a_spread():
+    waits = [schedule(seed).ran("zendesk", 0.0, retry_after=12.0) for seed in range(20)]
+    assert all(wait > 12.0 for wait in waits)
+    assert max(waits) - min(waits) > 1.0  # the team's copies do not all come back at once
+
+
+def test_refresh_makes_everything_due_now():
+    plan = schedule()
+    plan.ran("zendesk", 0.0)
+    plan.ran("github", 0.0)
+    plan.all_due_now()
+    assert sorted(plan.due(0.0)) == ["github", "zendesk"]
+
+
+# -- which view tells what changed ------------------------------------------------------
+RECENT = {"id": 7, "title": "Recently updated tickets", "active": True,
+          "conditions": {"all": [{"field": "status", "operator": "less_than", "value": "closed"}]}}
+UNSOLVED = {"id": 8, "title": "All unsolved tickets", "active": True,
+            "conditions": {"all": [{"field": "status", "operator": "less_than", "value": "solved"}]}}
+
+
+def test_the_feed_is_zendesks_recently_updated_view():
+    feed = choose_feed([UNSOLVED, RECENT])
+    assert feed.view_id == 7 and not feed.by_search
+
+
+def test_a_view_of_unsolved_tickets_alone_cannot_show_a_colleagues_solve():
+    feed = choose_feed([UNSOLVED])
+    assert feed.by_search and "search" in feed.why
+
+
+def test_any_view_that_shows_solved_tickets_will_do():
+    custom = {"id": 9, "title": "Touched lately", "conditions": {"all": [{"field": "status", "operator": "less_than", "value": "closed"}]}}
+    assert choose_feed([UNSOLVED, custom]).view_id == 9
+
+
+def test_the_configured_view_wins_and_an_unknown_one_is_named():
+    assert choose_feed([RECENT, UNSOLVED], configured=8).view_id == 8
+    feed = choose_feed([RECENT], configured=99)
+    assert feed.by_search and "changes_view = 99" in feed.why
+
+
+def test_an_inactive_view_is_never_used():
+    assert choose_feed([{**RECENT, "active": False}]).by_search
+
+
+def test_a_listed_ticket_is_fetched_only_when_newer_than_the_cached_copy():
+    assert is_newer("2026-11-18T14:00:01Z", "2026-11-18T14:00:00Z")
+    assert not is_newer("2026-11-18T14:00:00Z", "2026-11-18T14:00:00Z")
+    assert not is_newer("2026-11-18T13:00:00Z", "2026-11-18T14:00:00+00:00")
+    assert is_newer("2026-11-18T14:00:00Z", None)
+
+
+# -- floors -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("key", "value", "floor"),
+    [("zendesk_seconds", 0, 15), ("zendesk_seconds", -5, 15), ("deletions_seconds", 60, 120),
+     ("incidentio_seconds", 1, 10), ("github_seconds", 10, 60), ("reference_seconds", 60, 600)],
+)
+def test_a_poll_interval_below_its_floor_is_a_one_line_error_naming_the_key(key, value, floor):
+    with pytest.raises(ConfigError) as caught:
+        Config.from_dict({"sync": {key: value}})
+    message = str(caught.value)
+    assert message.startswith(f"sync.{key}: expected at least {floor} seconds") and "\n" not in message
+
+
+def test_the_default_intervals_are_above_their_floors():
+    Config.from_dict({"sync": Config().sync.as_dict()})
+
+
+def test_changes_view_is_a_positive_view_id():
+    assert Config.from_dict({"zendesk": {"changes_view": 360}}).zendesk.changes_view == 360
+    with pytest.raises(ConfigError, match="zendesk.changes_view"):
+        Config.from_dict({"zendesk": {"changes_view": "recent"}})
