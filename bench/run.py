@@ -149,7 +149,11 @@ def main() -> None:
         mark = "" if met is None else ("yes" if met else "**no**")
         lines.append(f"| {name} | {value} | {floor_value} | {ratio} | {target} | {mark} |")
     text = "\n".join(lines) + "\n"
-    (HERE / "results.md").write_text(text)
+    results = HERE / "results.md"
+    # bench/team.py writes its own section below this table: keep it.
+    previous = results.read_text() if results.exists() else ""
+    team = previous[previous.find("## Team scale"):] if "## Team scale" in previous else ""
+    results.write_text(text + ("\n" + team if team else ""))
     print(text)
     shutil.rmtree(work, ignore_errors=True)
 

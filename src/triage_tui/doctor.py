@@ -38,6 +38,8 @@ async def _services(config: Config, tokens: dict) -> list[tuple[bool | None, str
     try:
         await probe("zendesk", clients.zendesk, lambda c: c.me(), lambda me: f"{config.zendesk.base_url()} as {me.name} <{me.email}>",
                     (False, "not configured (url/subdomain, email and token needed)"))
+        if clients.zendesk is not None and results[-1][0]:
+            await probe("zendesk sync", clients.zendesk, lambda c: _sync_mode(c, config), lambda text: text, (None, ""), failure=None)
         await probe("incident.io", clients.incidentio, lambda c: c.http.get_json("/v1/identity"),
                     lambda body: f"{config.incidentio.url} key {body.get('identity', {}).get('name', '?')!r}",
                     (None, "no token: incident watch stays empty"))
@@ -47,6 +49,20 @@ async def _services(config: Config, tokens: dict) -> list[tuple[bool | None, str
     finally:
         await clients.aclose()
     return results
+
+
+async def _sync_mode(client, config: Config) -> str:
+    """Which endpoints this token keeps the queue current with, and the account's budget."""
+    from triage_tui.sync.changes import choose_feed, describe_mode
+
+    me = await client.me()
+    views, _ = await client.views()
+    feed = choose_feed([v.model_dump(mode="json") for v in views], config.zendesk.changes_view)
+    text = describe_mode(me.role, feed, config.sync.zendesk_seconds, config.sync.deletions_seconds)
+    budget = client.http.budget
+    if budget.known:
+        text += f"; account budget {budget.limit}/min, {budget.remaining} left this minute"
+    return text
 
 
 def run_doctor(config: Config, *, check_services: bool = True) -> int:

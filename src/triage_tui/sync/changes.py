@@ -88,3 +88,15 @@ def is_newer(candidate: str | None, cached: str | None) -> bool:
     if new is None:
         return True
     return old is None or new > old
+
+
+def describe_mode(role: str | None, feed: ChangeFeed, zendesk_seconds: float, deletions_seconds: float) -> str:
+    """What `doctor` says about how this copy keeps its queue current, and why."""
+    who = {"admin": "admin token", "agent": "agent token"}.get(role or "", f"{role or 'unknown'} role")
+    export = (
+        "the incremental export is not used: it allows 10 requests a minute for the whole account"
+        if role == "admin"
+        else "the incremental export is admin-only"
+    )
+    source = f"changes from {feed.why}" if not feed.by_search else f"changes by search ({feed.why})"
+    return f"{who}; {source} every {zendesk_seconds:g}s ±20%, deletions every {deletions_seconds:g}s; {export}"

@@ -19,6 +19,7 @@ from triage_tui.config import Config
 from triage_tui.store.cache import Store
 from triage_tui.store.outbox import Outbox
 from triage_tui.sync.clients import Clients
+from triage_tui.sync.leader import ChangeLog, PollLock, Shared
 from triage_tui.sync.pollers import Pollers, SyncReport
 from triage_tui.sync.requests import Requests
 from triage_tui.sync.schedule import Schedule
@@ -78,6 +79,8 @@ class SyncEngine:
         self.pollers = Pollers(config, store, clients, now)
         self.sender = Sender(outbox, store, clients, now, monotonic)
         self.requests = Requests()
+        self.lock = PollLock(store.directory)
+        self.changes = ChangeLog(store)
         sync = config.sync
         self.schedule = Schedule(
             {
@@ -152,6 +155,7 @@ class SyncEngine:
                     pass
             finally:
                 self.requests.detach()
+        self.lock.release()
 
     async def _run_tasks(self, emit: Callable[[SyncEvent], None], stop: asyncio.Event) -> None:
         self._wake_sender, self._wake_poller = asyncio.Event(), asyncio.Event()
@@ -184,18 +188,29 @@ class SyncEngine:
     async def _poll_task(self, emit: Callable[[SyncEvent], None], stop: asyncio.Event) -> None:
         assert self._wake_poller is not None
         while not stop.is_set():
-            event = SyncEvent()
-            for report in await self.due_reports():
-                event.lines.append(report.line())
-                if report.source == "zendesk":
-                    event.changed_tickets += [c for c in report.changed if isinstance(c, int)]
-                elif report.source == "reference":
-                    event.reference_changed = True
-                else:
-                    event.incidents_changed = event.incidents_changed or bool(report.changed)
+            if self.lock.try_acquire():
+                event = await self._poll_due()
+                if event.changed_tickets or event.incidents_changed or event.reference_changed:
+                    self.changes.append(Shared(event.changed_tickets, event.incidents_changed, event.reference_changed))
+            else:
+                # Another copy on this machine polls into this cache: repaint from what it found.
+                shared = self.changes.read_new()
+                event = SyncEvent(changed_tickets=shared.tickets, incidents_changed=shared.incidents, reference_changed=shared.reference)
             if event:
                 emit(event)
             await self._sleep_until(self._wake_poller, min(1.0, self.schedule.seconds_to_next(self.monotonic())))
+
+    async def _poll_due(self) -> SyncEvent:
+        event = SyncEvent()
+        for report in await self.due_reports():
+            event.lines.append(report.line())
+            if report.source == "zendesk":
+                event.changed_tickets += [c for c in report.changed if isinstance(c, int)]
+            elif report.source == "reference":
+                event.reference_changed = True
+            else:
+                event.incidents_changed = event.incidents_changed or bool(report.changed)
+        return event
 
     async def _request_task(self, emit: Callable[[SyncEvent], None], queue: asyncio.Queue[tuple[str, Any]]) -> None:
         assert self._wake_sender is not None and self._wake_poller is not None

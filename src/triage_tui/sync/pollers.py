@@ -13,7 +13,7 @@ from typing import Any
 
 from triage_tui.config import Config
 from triage_tui.models.base import SkippedRecord
-from triage_tui.sources.errors import RateLimited, SourceError
+from triage_tui.sources.errors import AuthFailed, NotFound, RateLimited, SourceError
 from triage_tui.store.cache import Q, Store
 from triage_tui.sources.zendesk import ChangedTicket
 from triage_tui.sync.changes import SEARCH_LAG, VIEW_OVERLAP, ChangeFeed, choose_feed, is_newer, parse_stamp, stamp
@@ -198,7 +198,16 @@ class Pollers:
         since = cursor.get("deleted_since")
         if not since:
             return  # before the first sync: nothing cached to remove
-        gone = await client.deleted_since(since)
+        if cursor.get("deletions_unavailable"):
+            return
+        try:
+            gone = await client.deleted_since(since)
+        except (AuthFailed, NotFound) as exc:
+            # Some agent roles may not list deleted tickets: the queue then learns of a
+            # deletion when the ticket is opened (404), and the status line stays clean.
+            self.store.set("cursor:zendesk", {**cursor, "deletions_unavailable": exc.message})
+            report.skipped.append(f"deleted tickets not available: {exc.message}")
+            return
         known = [t for t in gone if self.store.ticket(t.id) is not None]
         if known:
             report.changed += self.store.put_tickets([{"id": t.id, "status": "deleted"} for t in known])

@@ -1,0 +1,296 @@
+"""A support team on one Zendesk account: N copies of triage-tui against one sandbox.
+
+    .venv/bin/python bench/team.py                # 20 copies (19 `sync` + 1 TUI), then 50, 5 min each
+    .venv/bin/python bench/team.py --copies 20 --minutes 2
+
+Every copy holds an agent token and its own cache (one engineer's dev box each). The
+sandbox enforces the real per-account budgets, shared by all copies. While they run,
+colleagues change tickets (reply, reassign, solve, delete) every few seconds; the bench
+reads each copy's cache once a second to see when each change arrived, and types an
+internal note into the TUI (tmux, 80x24) to time it from Enter to Zendesk.
+
+Figures go to the "Team scale" section of bench/results.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import datetime as dt
+import os
+import platform
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import tmux_timing  # noqa: E402
+
+from triage_tui.sandbox.data import generate  # noqa: E402
+from triage_tui.sandbox.server import Sandbox  # noqa: E402
+from triage_tui.store.cache import Store  # noqa: E402
+
+BIN = Path(sys.executable).parent / "triage-tui"
+SECTION = "## Team scale"
+
+
+def config_text(url: str, email: str, cache: Path) -> str:
+    return (
+        f'cache_dir = "{cache}"\n[zendesk]\nurl = "{url}"\nemail = "{email}"\n'
+        f'[incidentio]\nurl = "{url}"\n[github]\nurl = "{url}"\n'
+    )
+
+
+class Colleagues(threading.Thread):
+    """Changes a ticket every `every` seconds the way a team does, and remembers when."""
+
+    def __init__(self, sandbox: Sandbox, every: float, seed: int = 3) -> None:
+        super().__init__(daemon=True)
+        self.sandbox, self.every, self.rng = sandbox, every, random.Random(seed)
+        self.changes: list[tuple[float, int, str]] = []  # (wall time, ticket id, what must be seen)
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.wait(self.every):
+            self.change()
+
+    def change(self) -> None:
+        state = self.sandbox.state
+        with state.lock:
+            unsolved = [t for t in state.tickets.values() if t["status"] in ("new", "open", "pending", "hold")]
+            ticket = self.rng.choice(unsolved)
+            roll = self.rng.random()
+            moment = dt.datetime.now(dt.UTC)
+            if roll < 0.05 and hasattr(state, "delete_ticket"):
+                state.delete_ticket(ticket["id"], moment)
+                self.changes.append((time.time(), ticket["id"], "deleted"))
+                return
+            if roll < 0.3:
+                ticket["status"] = "solved"
+            elif roll < 0.6:
+                ticket["priority"] = self.rng.choice(["low", "normal", "high", "urgent"])
+            else:
+                ticket["subject"] = f"{ticket.get('subject') or ''} (update {len(self.changes)})"[-120:]
+            state.touch(ticket, moment)
+            self.changes.append((time.time(), ticket["id"], ticket["updated_at"]))
+
+
+class Watcher(threading.Thread):
+    """Reads every copy's cache once a second: poll completions and when changes arrive."""
+
+    def __init__(self, caches: list[Path], colleagues: Colleagues) -> None:
+        super().__init__(daemon=True)
+        self.caches, self.colleagues = caches, colleagues
+        self.polls: dict[int, list[float]] = {i: [] for i in range(len(caches))}
+        self.seen: dict[tuple[int, int], float] = {}  # (copy, change index) -> wall time
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        stores: dict[int, Store] = {}
+        last_success: dict[int, str] = {}
+        while not self.stop.wait(1.0):
+            now = time.time()
+            changes = list(self.colleagues.changes)
+            for index, cache in enumerate(self.caches):
+                if index not in stores:
+                    if not (cache / "data").exists():
+                        continue
+                    try:
+                        stores[index] = Store(cache)
+                    except Exception:  # noqa: BLE001 - not created yet by its copy
+                        continue
+                store = stores[index]
+                state = store.sync_state("zendesk")
+                success = state.get("last_success")
+                if success and success != last_success.get(index):
+                    last_success[index] = success
+                    self.polls[index].append(now)
+                for n, (_, ticket_id, wanted) in enumerate(changes):
+                    if (index, n) in self.seen:
+                        continue
+                    cached = store.ticket(ticket_id)
+                    if wanted == "deleted":
+                        arrived = cached is None
+                    else:
+                        arrived = cached is not None and str(cached.get("updated_at") or "") >= wanted
+                    if arrived:
+                        self.seen[(index, n)] = now
+        for store in stores.values():
+            store.close()
+
+
+def count_statuses(sandbox: Sandbox) -> Counter:
+    statuses: Counter = Counter()
+    handle = sandbox.app.handle
+
+    def counted(request):
+        response = handle(request)
+        if request.path.startswith("/api/v2/"):
+            statuses[response.status] += 1
+        return response
+
+    sandbox.app.handle = counted
+    return statuses
+
+
+def note_from_tui(sandbox: Sandbox, config: Path) -> float | None:
+    """Type an internal note into the TUI; seconds from Enter (ctrl+s) until Zendesk has it."""
+    text = f"bench note {random.randint(1000, 9999)}"
+    tmux_timing.tmux("send-keys", "-t", tmux_timing.SESSION, "i")
+    time.sleep(1.0)
+    tmux_timing.tmux("send-keys", "-t", tmux_timing.SESSION, "-l", text)
+    time.sleep(0.5)
+    sent = time.time()
+    tmux_timing.tmux("send-keys", "-t", tmux_timing.SESSION, "C-s")
+    deadline = sent + 120
+    while time.time() < deadline:
+        with sandbox.state.lock:
+            if any(c.get("body") == text for comments in sandbox.state.comments.values() for c in comments):
+                return time.time() - sent
+        time.sleep(0.05)
+    return None
+
+
+def run(copies: int, minutes: float, tickets: int) -> dict:
+    work = Path(tempfile.mkdtemp(prefix="triage-team-"))
+    data = generate(seed=11, tickets=tickets)
+    agents = [u["email"] for u in data["users"] if u.get("role") == "agent"]
+    with Sandbox(copy.deepcopy(data)) as sandbox:
+        statuses = count_statuses(sandbox)
+        caches, processes, logs = [], [], []
+        env = {**os.environ, "TRIAGE_ZENDESK_TOKEN": "sandbox", "TRIAGE_INCIDENTIO_TOKEN": "sandbox", "TRIAGE_GITHUB_TOKEN": "sandbox",
+               "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+        for n in range(copies):
+            cache = work / f"copy{n}" / "cache"
+            cache.parent.mkdir(parents=True)
+            config = work / f"copy{n}" / "config.toml"
+            config.write_text(config_text(sandbox.url, agents[n % len(agents)], cache))
+            caches.append(cache)
+            if n == 0:
+                continue  # the TUI, started in tmux below
+            log = open(work / f"copy{n}" / "sync.log", "w")  # noqa: SIM115 - closed below
+            logs.append(log)
+            processes.append(subprocess.Popen([str(BIN), "--config", str(config), "sync"], env=env, stdout=log, stderr=subprocess.STDOUT))
+        exports = " ".join(f"{k}={v}" for k, v in env.items() if k.startswith(("TRIAGE_", "PYTHON_KEYRING")))
+        tmux_timing.start(f"env {exports} {BIN} --config {work / 'copy0' / 'config.toml'}", (80, 24))
+        colleagues = Colleagues(sandbox, every=3.0)
+        watcher = Watcher(caches, colleagues)
+        started = time.time()
+        colleagues.start()
+        watcher.start()
+        note_seconds: list[float | None] = []
+        end = started + minutes * 60
+        while time.time() < end:
+            time.sleep(5)
+            if len(note_seconds) < 2 and time.time() - started > (minutes * 60) * (0.4 + 0.3 * len(note_seconds)):
+                note_seconds.append(note_from_tui(sandbox, work / "copy0" / "config.toml"))
+        colleagues.stop.set()
+        time.sleep(3)  # a last look for changes made just before the end
+        watcher.stop.set()
+        watcher.join(5)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        tmux_timing.tmux("send-keys", "-t", tmux_timing.SESSION, "q")
+        time.sleep(1)
+        tmux_timing.stop()
+        for log in logs:
+            log.close()
+        requests = dict(sandbox.state.requests)
+    # Gaps between completed Zendesk polls per copy (the first starts the clock at the launch).
+    gaps = []
+    for index in range(copies):
+        times = [started] + watcher.polls[index] + [min(end, time.time())]
+        gaps.append(max(b - a for a, b in zip(times, times[1:])))
+    changes = colleagues.changes
+    latencies, missed = [], 0
+    measured_until = end - 120  # a change made in the last two minutes may still be on its way
+    for n, (made, _, _) in enumerate(changes):
+        if made > measured_until:
+            continue
+        for index in range(copies):
+            seen = watcher.seen.get((index, n))
+            if seen is None:
+                missed += 1
+            else:
+                latencies.append(seen - made)
+    zendesk_requests = sum(v for k, v in requests.items() if k.startswith("zendesk "))
+    shutil.rmtree(work, ignore_errors=True)
+    return {
+        "copies": copies,
+        "minutes": minutes,
+        "max_gap": max(gaps),
+        "median_gap": statistics.median(gaps),
+        "latency_median": statistics.median(latencies) if latencies else float("nan"),
+        "latency_max": max(latencies) if latencies else float("nan"),
+        "missed": missed,
+        "changes": sum(1 for made, _, _ in changes if made <= measured_until),
+        "answers_429": statuses.get(429, 0),
+        "answers_403": statuses.get(403, 0),
+        "zendesk_per_minute": zendesk_requests / minutes,
+        "note_seconds": note_seconds,
+    }
+
+
+def table(results: list[dict]) -> str:
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    lines = [
+        SECTION,
+        "",
+        f"Measured {dt.date.today().isoformat()} on {machine} by `bench/team.py`: one sandbox account (Enterprise budget,",
+        "agent tokens), every copy with its own cache, colleagues changing a ticket every 3 s (5% deletions).",
+        "",
+        "| copies | minutes | Zendesk req/min (account) | 429s | 403s | longest gap between a copy's polls | change seen: median / worst | changes missed | TUI note landed in |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in results:
+        notes = ", ".join("never" if s is None else f"{s:.1f} s" for s in r["note_seconds"]) or "-"
+        lines.append(
+            f"| {r['copies']} | {r['minutes']:g} | {r['zendesk_per_minute']:.0f} | {r['answers_429']} | {r['answers_403']} | "
+            f"{r['max_gap']:.0f} s | {r['latency_median']:.0f} s / {r['latency_max']:.0f} s | {r['missed']} of {r['changes'] * r['copies']} | {notes} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def write_section(text: str) -> None:
+    results = HERE / "results.md"
+    existing = results.read_text() if results.exists() else ""
+    kept = re.split(rf"^{re.escape(SECTION)}$", existing, maxsplit=1, flags=re.M)[0].rstrip()
+    results.write_text((kept + "\n\n" if kept else "") + text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--copies", type=int, nargs="*", default=[20, 50])
+    parser.add_argument("--minutes", type=float, default=5.0)
+    parser.add_argument("--tickets", type=int, default=2000)
+    args = parser.parse_args()
+    if not shutil.which("tmux"):
+        sys.exit("bench needs tmux")
+    results = []
+    for copies in args.copies:
+        print(f"{copies} copies for {args.minutes:g} min…", flush=True)
+        results.append(run(copies, args.minutes, args.tickets))
+        print(results[-1], flush=True)
+    text = table(results)
+    write_section(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""The one sync loop: writes never wait behind a poll, a crash restarts it, and copies on
+one machine share a single poller."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from tests.helpers import Engine
+from triage_tui.sync.engine import SyncEvent
+from triage_tui.sync.leader import Shared
+from triage_tui.triage.macros import ChangeSet
+
+
+async def wait_for(condition, seconds: float = 10.0) -> float:
+    """Poll `condition` until true; returns how long it took (fails past the deadline)."""
+    started = time.monotonic()
+    while not condition():
+        assert time.monotonic() - started < seconds, "timed out"
+        await asyncio.sleep(0.02)
+    return time.monotonic() - started
+
+
+async def start(engine: Engine) -> tuple[asyncio.Event, asyncio.Task, list[SyncEvent]]:
+    events: list[SyncEvent] = []
+    stop = asyncio.Event()
+    task = asyncio.create_task(engine.engine.run_forever(events.append, stop))
+    return stop, task, events
+
+
+async def test_a_write_goes_out_at_once_while_a_poll_is_stuck(sandbox, tmp_path):
+    """A poll held up (a 429's Retry-After, a stalled request) must not hold a note back:
+    before, a note waited 47-65 s behind rate-limited polls."""
+    engine = Engine(sandbox.url, tmp_path / "cache")
+    await engine.engine.poll("zendesk")
+    ticket = next(t for t in engine.store.unsolved().values() if t["status"] == "open")
+    released = asyncio.Event()
+
+    async def stuck_poll():
+        await released.wait()
+        raise AssertionError("unreachable in this test")
+
+    engine.engine.jobs["zendesk"] = stuck_poll
+    engine.engine.schedule.all_due_now()
+    stop, task, _ = await start(engine)
+    await asyncio.sleep(0.3)  # the poll task is now parked inside the stuck poll
+    engine.writes.update_ticket(ticket, ChangeSet(comment="lands while polling is stuck", public=False), "note")
+    engine.engine.kick()
+    took = await wait_for(lambda: any(c["body"] == "lands while polling is stuck" for c in sandbox.state.comments.get(ticket["id"], [])))
+    assert took < 2.0
+    stop.set()
+    released.set()
+    await asyncio.wait_for(task, 5)
+    await engine.clients.aclose()
+
+
+async def test_a_crashed_loop_says_so_and_comes_back(sandbox, tmp_path):
+    """Before, an exception in send() left no worker, no notice and writes queued until restart."""
+    engine = Engine(sandbox.url, tmp_path / "cache")
+    await engine.engine.poll("zendesk")
+    ticket = next(iter(engine.store.unsolved().values()))
+    real_send = engine.engine.send
+    calls = {"n": 0}
+
+    async def send_that_breaks_once():
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("disk hiccup")
+        return await real_send()
+
+    engine.engine.send = send_that_breaks_once
+    engine.writes.update_ticket(ticket, ChangeSet(comment="sent after the restart"), "reply")
+    stop, task, events = await start(engine)
+    await wait_for(lambda: any(e.crashed for e in events))
+    crash = next(e for e in events if e.crashed)
+    assert "RuntimeError: disk hiccup" in crash.crashed and "restarting" in crash.lines[0]
+    await wait_for(lambda: any(c["body"] == "sent after the restart" for c in sandbox.state.comments.get(ticket["id"], [])))
+    stop.set()
+    await asyncio.wait_for(task, 5)
+    await engine.clients.aclose()
+
+
+async def test_two_copies_on_one_cache_poll_once_and_both_see_the_change(sandbox, tmp_path):
+    """A dev box with a TUI and a headless sync costs the account one copy's polling."""
+    leader = Engine(sandbox.url, tmp_path / "cache")
+    await leader.engine.poll("zendesk")
+    follower = Engine(sandbox.url, tmp_path / "cache")
+    stop_a, task_a, _ = await start(leader)
+    await wait_for(lambda: leader.engine.lock.held)
+    stop_b, task_b, follower_events = await start(follower)
+    await asyncio.sleep(0.5)
+    assert not follower.engine.lock.held
+    assert follower.clients.zendesk.http.requests_made == 0  # it never polled
+
+    ticket_id = int(next(iter(leader.store.unsolved())))
+    leader.engine.changes.append(Shared([ticket_id]))
+    await wait_for(lambda: any(ticket_id in e.changed_tickets for e in follower_events))
+
+    stop_a.set()  # the leader exits: the follower takes over polling
+    await asyncio.wait_for(task_a, 5)
+    await wait_for(lambda: follower.engine.lock.held)
+    stop_b.set()
+    await asyncio.wait_for(task_b, 5)
+    for engine in (leader, follower):
+        await engine.clients.aclose()
