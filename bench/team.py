@@ -73,7 +73,8 @@ class Colleagues(threading.Thread):
             roll = self.rng.random()
             moment = dt.datetime.now(dt.UTC)
             if roll < 0.05 and hasattr(state, "delete_ticket"):
-                state.delete_ticket(ticket["id"], moment)
+                actor = next(u for u in state.users.values() if u.get("role") in ("agent", "admin"))
+                state.delete_ticket(ticket["id"], actor, moment)
                 self.changes.append((time.time(), ticket["id"], "deleted"))
                 return
             if roll < 0.3:

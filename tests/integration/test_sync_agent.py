@@ -1,0 +1,155 @@
+"""Sync with an agent token against a sandbox as strict as Zendesk: admin-only endpoints
+refused, search indexing late, one budget for the whole account.
+
+../shared/api/README.md: "the incremental exports (...) are 'Allowed For: Admins' (...) Most
+support engineers hold agent tokens: a tool for them must work without the exports"; views
+"read tickets as they are now"; search "can take up to a few minutes to index".
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from tests.conftest import FROZEN_NOW
+from tests.helpers import Engine
+from triage_tui.sandbox.server import Sandbox, SandboxSettings
+
+ADMIN_ONLY = ("/api/v2/incremental/", "/api/v2/tickets.json", "/api/v2/slas/", "/api/v2/ticket_audits")
+
+
+@pytest.fixture
+def strict(dataset):
+    """The default persona (an agent) and search a minute behind, as Zendesk's."""
+    with Sandbox(copy.deepcopy(dataset), settings=SandboxSettings(search_lag_seconds=60)) as running:
+        yield running
+
+
+@pytest.fixture
+async def engine(strict, tmp_path):
+    running = Engine(strict.url, tmp_path / "cache")
+    await running.engine.poll("zendesk")  # the first sync
+    yield running
+    await running.clients.aclose()
+
+
+def requests_made(sandbox) -> int:
+    return sum(count for key, count in sandbox.state.requests.items() if key.startswith("zendesk "))
+
+
+def colleague(sandbox, ticket_id: int, **changes) -> dict:
+    with sandbox.state.lock:
+        ticket = sandbox.state.tickets[ticket_id]
+        ticket.update(changes)
+        sandbox.state.touch(ticket, FROZEN_NOW)
+        return dict(ticket)
+
+
+async def test_an_agent_token_syncs_without_any_admin_only_endpoint(engine, strict):
+    for job in ("zendesk", "deletions", "reference", "zendesk"):
+        report = await engine.engine.poll(job)
+        assert report.error is None, report.error
+    asked = [key for key in strict.state.requests if key.startswith("zendesk ")]
+    assert not [key for key in asked if any(part in key for part in ADMIN_ONLY)], asked
+    expected = {t["id"] for t in strict.state.tickets.values() if t["status"] in ("new", "open", "pending", "hold")}
+    assert {int(k) for k in engine.store.unsolved()} == expected
+
+
+async def test_the_first_sync_brings_requesters_orgs_and_sla_metrics(engine):
+    unsolved = engine.store.unsolved()
+    assert unsolved
+    for row in unsolved.values():
+        assert str(row["requester_id"]) in engine.store.names("user")
+        if row["organization_id"]:
+            assert str(row["organization_id"]) in engine.store.names("org")
+    some = next(iter(unsolved.values()))
+    assert engine.store.ticket(some["id"])["metric_set"]["requester_updated_at"]
+
+
+async def test_a_poll_with_nothing_changed_costs_one_request(engine, strict):
+    await engine.engine.poll("zendesk")  # settles the high-water mark
+    before = requests_made(strict)
+    report = await engine.engine.poll("zendesk")
+    assert report.error is None and report.changed == []
+    assert requests_made(strict) - before == 1
+
+
+async def test_a_colleagues_change_is_seen_on_the_next_poll_although_search_has_not_indexed_it(engine, strict):
+    ticket_id = int(next(iter(engine.store.unsolved())))
+    colleague(strict, ticket_id, subject="Changed by a colleague", priority="urgent")
+    before = requests_made(strict)
+    report = await engine.engine.poll("zendesk")
+    assert report.changed == [ticket_id]
+    assert engine.store.ticket(ticket_id)["subject"] == "Changed by a colleague"
+    assert engine.store.unsolved()[str(ticket_id)]["priority"] == "urgent"
+    assert requests_made(strict) - before == 2  # the view, then show_many for the one ticket
+
+
+async def test_a_ticket_solved_by_a_colleague_leaves_the_queue(engine, strict):
+    ticket_id = int(next(k for k, t in engine.store.unsolved().items() if t["status"] == "open"))
+    colleague(strict, ticket_id, status="solved")
+    report = await engine.engine.poll("zendesk")
+    assert ticket_id in report.changed
+    assert str(ticket_id) not in engine.store.unsolved()
+
+
+async def test_a_new_ticket_appears_on_the_next_poll(engine, strict):
+    with strict.state.lock:
+        template = next(t for t in strict.state.tickets.values() if t["status"] == "new")
+        new_id = strict.state.new_id()
+        ticket = {**copy.deepcopy(template), "id": new_id, "subject": "Brand new", "url": f"{strict.url}/api/v2/tickets/{new_id}.json"}
+        strict.state.tickets[new_id] = ticket
+        strict.state.touch(ticket, FROZEN_NOW)
+    report = await engine.engine.poll("zendesk")
+    assert new_id in report.changed
+    assert engine.store.unsolved()[str(new_id)]["subject"] == "Brand new"
+
+
+async def test_a_deleted_ticket_leaves_the_queue(engine, strict):
+    ticket_id = int(next(iter(engine.store.unsolved())))
+    with strict.state.lock:
+        actor = next(u for u in strict.state.users.values() if u.get("role") in ("agent", "admin"))
+        strict.state.delete_ticket(ticket_id, actor, FROZEN_NOW)
+    report = await engine.engine.poll("deletions")
+    assert report.error is None, report.error
+    assert ticket_id in report.changed
+    assert str(ticket_id) not in engine.store.unsolved() and engine.store.ticket(ticket_id) is None
+
+
+async def test_restart_resumes_from_where_it_left_off(engine, strict):
+    await engine.engine.poll("zendesk")
+    ticket_id = int(next(iter(engine.store.unsolved())))
+    colleague(strict, ticket_id, subject="Changed while we were away")
+    await engine.restart()
+    before = requests_made(strict)
+    report = await engine.engine.poll("zendesk")
+    assert report.changed == [ticket_id]
+    assert engine.store.ticket(ticket_id)["subject"] == "Changed while we were away"
+    assert requests_made(strict) - before == 2  # no first sync again
+
+
+async def test_a_rate_limited_poll_is_busy_not_offline_and_waits_as_told(dataset, tmp_path):
+    settings = SandboxSettings(zendesk_per_minute=40)
+    with Sandbox(copy.deepcopy(dataset), settings=settings) as small:
+        engine = Engine(small.url, tmp_path / "cache")
+        assert (await engine.engine.poll("zendesk")).error is None
+        small.app.limits.clock = lambda: 1.0  # the minute never ends: the budget stays spent
+        while True:
+            report = await engine.engine.poll("zendesk")
+            if report.error:
+                break
+        assert "rate limited" in report.error and report.retry_after is not None
+        state = engine.store.sync_state("zendesk")
+        assert not state.get("offline_since") and "rate limited" in state["busy"]
+        assert state["last_success"]  # the queue is still as fresh as the last good poll
+        await engine.clients.aclose()
+
+
+async def test_an_admin_persona_is_refused_nothing_and_syncs_the_same_way(dataset, tmp_path):
+    with Sandbox(copy.deepcopy(dataset), settings=SandboxSettings(persona="admin")) as admin:
+        engine = Engine(admin.url, tmp_path / "cache")
+        for job in ("zendesk", "zendesk", "deletions"):
+            assert (await engine.engine.poll(job)).error is None
+        assert not [key for key in admin.state.requests if "/incremental/" in key]
+        await engine.clients.aclose()
