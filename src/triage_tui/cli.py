@@ -39,6 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--tickets", type=int, default=300)
     demo.add_argument("--activity", type=float, default=45.0, help="seconds between new tickets/replies/updates (0: none)")
     demo.add_argument("--faults", default="", help="fault spec for the sandbox, e.g. 429:0.1,503:0.05")
+    demo.add_argument("--persona", choices=["agent", "admin"], default="agent", help="Zendesk role of the demo's token (agents get 403 on admin-only endpoints)")
+    demo.add_argument("--plan", choices=["team", "professional", "enterprise"], default="enterprise", help="Zendesk plan: the account's requests per minute (200, 400, 700)")
 
     sandbox = commands.add_parser("sandbox", help="serve the fake Zendesk/incident.io/GitHub APIs on loopback")
     sandbox.add_argument("--host", default="127.0.0.1")
@@ -50,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--dump", type=Path, help="write the dataset to FILE and exit")
     sandbox.add_argument("--activity", type=float, default=0.0, help="seconds between background events (0: none)")
     sandbox.add_argument("--faults", default="", help="e.g. 429:0.1,503:0.05,stall:0.05:2s,reset:0.02")
+    sandbox.add_argument("--persona", choices=["agent", "admin"], default="agent", help="Zendesk role of every token (agents get 403 on admin-only endpoints)")
+    sandbox.add_argument("--plan", choices=["team", "professional", "enterprise"], default="enterprise", help="Zendesk plan: the account's requests per minute (200, 400, 700)")
+    sandbox.add_argument("--search-lag", type=float, default=60.0, metavar="SECONDS", help="how far behind search is (Zendesk indexes late; 0: never)")
 
     sync = commands.add_parser("sync", help="poll the APIs into the cache and send the outbox, without the UI")
     sync.add_argument("--once", action="store_true", help="exit when caught up")
@@ -274,7 +279,7 @@ def _sandbox(args: argparse.Namespace) -> int:
         print(f"dataset written to {args.dump}")
         return 0
     try:
-        sandbox = Sandbox(data, host=args.host, port=args.port, settings=SandboxSettings(token=args.token), faults=faults, activity_seconds=args.activity)
+        sandbox = Sandbox(data, host=args.host, port=args.port, settings=SandboxSettings(token=args.token, persona=args.persona, plan=args.plan, search_lag_seconds=args.search_lag), faults=faults, activity_seconds=args.activity)
     except OSError as exc:
         raise UserError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
     sandbox.start()
@@ -317,12 +322,12 @@ def demo_config(url: str, cache: Path) -> Config:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from triage_tui.sandbox.server import Sandbox
+    from triage_tui.sandbox.server import Sandbox, SandboxSettings
     from triage_tui.secrets import Token
 
     faults = _faults(args.faults, args.seed)
     data = _dataset(args)
-    with tempfile.TemporaryDirectory(prefix="triage-tui-demo-") as scratch, Sandbox(data, faults=faults, activity_seconds=args.activity) as sandbox:
+    with tempfile.TemporaryDirectory(prefix="triage-tui-demo-") as scratch, Sandbox(data, settings=SandboxSettings(persona=args.persona, plan=args.plan), faults=faults, activity_seconds=args.activity) as sandbox:
         config = demo_config(sandbox.url, Path(scratch) / "cache")
         tokens = {name: Token(name, "sandbox", "demo") for name in ("zendesk", "incidentio", "github")}
         store, outbox = _open_store(config)

@@ -6,7 +6,7 @@ import datetime as dt
 import threading
 from collections.abc import Callable
 
-from triage_tui.sandbox.data import TOPICS, iso
+from triage_tui.sandbox.data import AGENT_EMAIL, TOPICS, iso
 from triage_tui.sandbox.state import SandboxState
 
 
@@ -32,11 +32,45 @@ class Activity:
         """One event, chosen by the seeded generator; returns what happened."""
         with self.state.lock:
             roll = self.state.rng.random()
-            if roll < 0.5:
+            if roll < 0.4:
                 return self._new_ticket()
-            if roll < 0.85:
+            if roll < 0.7:
                 return self._customer_reply()
+            if roll < 0.82:
+                return self._colleague_solves()
+            if roll < 0.87:
+                return self._colleague_deletes()
             return self._incident_update()
+
+    def _colleague(self) -> dict:
+        # Never the demo's own agent: these are other people's changes.
+        agents = [u for u in self.state.users.values() if u.get("role") in ("agent", "admin") and u.get("email") != AGENT_EMAIL]
+        return self.state.rng.choice(agents)
+
+    def _colleague_solves(self) -> str:
+        """A colleague solves a ticket: it leaves the unsolved views (and, later, search)."""
+        candidates = [t for t in self.state.tickets.values() if t["status"] in ("new", "open", "pending", "hold")]
+        if not candidates:
+            return self._new_ticket()
+        moment = self.now()
+        ticket = self.state.rng.choice(sorted(candidates, key=lambda t: t["id"]))
+        colleague = self._colleague()
+        self.state.add_comment(ticket["id"], colleague["id"], "This should be sorted now; let us know if anything is still off.", True, moment)
+        ticket["status"] = "solved"
+        ticket["assignee_id"] = ticket.get("assignee_id") or colleague["id"]
+        metrics = self.state.metric_sets.setdefault(ticket["id"], {"ticket_id": ticket["id"]})
+        metrics.update({"status_updated_at": iso(moment), "solved_at": iso(moment), "latest_comment_added_at": iso(moment)})
+        self.state.touch(ticket, moment)
+        return f"colleague solved {ticket['id']}"
+
+    def _colleague_deletes(self) -> str:
+        """A colleague deletes a spam ticket: it shows in deleted_tickets and leaves views."""
+        candidates = [t for t in self.state.tickets.values() if t["status"] in ("new", "open")]
+        if not candidates:
+            return self._new_ticket()
+        ticket = self.state.rng.choice(sorted(candidates, key=lambda t: t["id"]))
+        self.state.delete_ticket(ticket["id"], self._colleague(), self.now())
+        return f"colleague deleted {ticket['id']}"
 
     def _customer(self) -> dict:
         customers = [u for u in self.state.users.values() if u.get("role") == "end-user"]
@@ -75,7 +109,7 @@ class Activity:
         return f"customer replied on {ticket['id']}"
 
     def _incident_update(self) -> str:
-        live = [i for i in self.state.incidents.values() if i["incident_status"]["category"] in ("active", "triage")]
+        live = [i for i in self.state.incidents.values() if i["incident_status"]["category"] in ("live", "triage")]
         if not live:
             return self._new_ticket()
         incident = self.state.rng.choice(live)

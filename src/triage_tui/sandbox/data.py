@@ -13,9 +13,12 @@ from typing import Any
 
 from triage_tui.config import DEFAULT_ESCALATION_GROUPS
 from triage_tui.config import DEFAULT_SDK_REPOS as SDK_REPOS
-from triage_tui.triage.sla import HOUR, BusinessCalendar
+
+HOUR = 3600.0
 
 AGENT_EMAIL = "agent@example.com"
+# An admin of the account: a token with this address is treated as an admin (see server.py).
+ADMIN_EMAIL = "admin@example.com"
 # The handbook's escalation teams (the config's default), plus the SME product groups.
 GROUPS = ["Support", *DEFAULT_ESCALATION_GROUPS, "Flags", "Data", "Observability", "AI & client libraries"]
 PLANS = ["free", "pay_as_you_go", "boost", "scale", "enterprise"]
@@ -72,6 +75,26 @@ def iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def business_before(moment: dt.datetime, seconds: float) -> dt.datetime:
+    """The moment `seconds` of weekday time (UTC, Monday to Friday, all day) before `moment`.
+
+    The sandbox's own arithmetic, not the product's SLA clock: the fake that the product is
+    tested against must not share the product's bugs.
+    """
+    remaining = dt.timedelta(seconds=seconds)
+    end = moment.astimezone(dt.UTC)
+    while True:
+        start = end.replace(hour=0, minute=0, second=0, microsecond=0)
+        if start == end:  # at midnight the span to use up is the whole day before
+            start = end - dt.timedelta(days=1)
+        if start.weekday() < 5:
+            available = end - start
+            if remaining <= available:
+                return end - remaining
+            remaining -= available
+        end = start
+
+
 class _Ids:
     def __init__(self, start: int) -> None:
         self.value = start
@@ -85,7 +108,6 @@ def generate(seed: int = 7, tickets: int = 300, now: dt.datetime | None = None) 
     """The whole dataset: Zendesk, incident.io and GitHub objects, ready to serve or dump."""
     now = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
     rng = random.Random(seed)
-    calendar = BusinessCalendar()
     data: dict[str, Any] = {"generated_at": iso(now), "seed": seed}
 
     group_ids = {name: 360000000 + i * 101 for i, name in enumerate(GROUPS, start=1)}
@@ -127,7 +149,9 @@ def generate(seed: int = 7, tickets: int = 300, now: dt.datetime | None = None) 
         customers.append(
             {"id": user_ids(), "name": f"{first} {last}", "email": f"{first.lower()}.{last.lower().replace(' ', '')}{i}@{domain}", "role": "end-user", "organization_id": org["id"], "default_group_id": None, "time_zone": "Europe/London", "tags": [], "user_fields": {}}
         )
-    data["users"] = agents + customers
+    # The admin comes last so that adding it moved no other user's id.
+    admin = {"id": user_ids(), "name": "Alex Admin", "email": ADMIN_EMAIL, "role": "admin", "organization_id": None, "default_group_id": group_ids["Support"], "time_zone": "UTC", "tags": [], "user_fields": {}}
+    data["users"] = agents + customers + [admin]
     me = agents[0]
     cs_agent = agents[-1]
 
@@ -165,7 +189,7 @@ def generate(seed: int = 7, tickets: int = 300, now: dt.datetime | None = None) 
             else:
                 remaining = 0.0
             if target is not None:
-                customer_at = calendar.add(now, -((target - remaining) * HOUR))
+                customer_at = business_before(now, (target - remaining) * HOUR)
             else:
                 customer_at = now - dt.timedelta(hours=rng.uniform(1, 120))
             created = customer_at - dt.timedelta(hours=rng.choice([0, 0, 0, 5, 30, 70]))
@@ -238,16 +262,22 @@ def generate(seed: int = 7, tickets: int = 300, now: dt.datetime | None = None) 
                 add_comment(tid, agent_id, "Checked the project: ingestion looks healthy, events arrive with correct timestamps. Asking for their snippet.", False, created + dt.timedelta(hours=1))
                 add_comment(tid, agent_id, f"Hey {requester['name'].split(' ')[0]}, thanks for the details! Could you share the snippet you use to initialise PostHog? See https://github.com/PostHog/posthog-js/issues/1234 for a similar report.", True, customer_at - dt.timedelta(hours=2))
                 add_comment(tid, requester["id"], "Here is our init code. Still seeing the problem today. Slack thread: https://posthog.slack.com/archives/C01/p123", True, customer_at)
-            if "cs_tagged" in tags:
-                add_comment(tid, cs_agent["id"], "CS here: this is a top-10 account up for renewal next week, please prioritise.", False, customer_at)
+        else:
+            # Closed conversations keep their history too, internal notes included: served
+            # oldest first, these are the first tickets a client pages through.
+            agent_id = assignee or me["id"]
+            first = requester["name"].split(" ")[0]
+            add_comment(tid, requester["id"], f"Hi there,\n\n{body}\n\nThanks,\n{first}", True, created)
+            add_comment(tid, agent_id, "Internal: reproduced on our side; the fix shipped in the latest release.", False, created + dt.timedelta(minutes=40))
+            add_comment(tid, agent_id, f"Hey {first}, this is fixed now: please update to the latest version and let us know.", True, created + dt.timedelta(hours=1))
+        if is_unsolved and "cs_tagged" in tags:
+            add_comment(tid, cs_agent["id"], "CS here: this is a top-10 account up for renewal next week, please prioritise.", False, customer_at)
     data["tickets"] = out_tickets
     data["comments"] = comments
 
     data["macros"] = _macros(group_ids)
-    data["views"] = [
-        {"id": 360100001, "title": "Unsolved tickets in your groups", "active": True, "position": 1, "conditions": {"all": [{"field": "status", "operator": "less_than", "value": "solved"}]}},
-        {"id": 360100002, "title": "New tickets", "active": True, "position": 2, "conditions": {"all": [{"field": "status", "operator": "is", "value": "new"}]}},
-    ]
+    data["views"] = _views(now)
+    data["sla_policies"] = _sla_policies(now, organizations)
     data["ticket_fields"] = [
         {"id": 360200001, "title": "Priority", "type": "priority", "key": None, "custom_field_options": None},
         {"id": 360200002, "title": "Severity", "type": "tagger", "key": None, "custom_field_options": [{"name": f"Sev {i}", "value": f"sev_{i}"} for i in range(1, 4)]},
@@ -255,6 +285,57 @@ def generate(seed: int = 7, tickets: int = 300, now: dt.datetime | None = None) 
     _incidents(data, now, me, agents, out_tickets, rng)
     data["issues"], data["labels"] = _issues(now, rng)
     return data
+
+
+def _views(now: dt.datetime) -> list[dict[str, Any]]:
+    """Zendesk's default views, with the conditions and sort a new account ships with."""
+    stamp = iso(now - dt.timedelta(days=900))
+
+    def view(vid: int, title: str, position: int, conditions: list[dict[str, str]], sort_by: str, sort_order: str = "desc") -> dict[str, Any]:
+        columns = [{"id": c, "title": t} for c, t in (("subject", "Subject"), ("requester", "Requester"), ("created", "Requested"), ("updated", "Updated"), ("group", "Group"), ("assignee", "Assignee"))]
+        return {
+            "url": f"https://example.zendesk.com/api/v2/views/{vid}.json", "id": vid, "title": title, "raw_title": title,
+            "active": True, "default": True, "position": position, "description": None, "restriction": None,
+            "created_at": stamp, "updated_at": stamp,
+            "execution": {"group_by": None, "group_order": "asc", "sort_by": sort_by, "sort_order": sort_order, "group": None, "sort": None, "columns": columns, "fields": columns, "custom_fields": []},
+            "conditions": {"all": conditions, "any": []},
+        }
+
+    unsolved = {"field": "status", "operator": "less_than", "value": "solved"}
+    return [
+        view(360100001, "Your unsolved tickets", 1, [unsolved, {"field": "assignee_id", "operator": "is", "value": "current_user"}], "nice_id"),
+        view(360100002, "Unassigned tickets", 2, [{"field": "assignee_id", "operator": "is", "value": ""}, unsolved], "created"),
+        view(360100003, "All unsolved tickets", 3, [unsolved], "nice_id"),
+        view(360100004, "Recently updated tickets", 4, [{"field": "updated_at", "operator": "less_than", "value": "24"}, {"field": "status", "operator": "less_than", "value": "closed"}], "updated"),
+        view(360100005, "New tickets in your groups", 5, [{"field": "status", "operator": "is", "value": "new"}, {"field": "group_id", "operator": "is", "value": "current_groups"}], "created"),
+        view(360100006, "Pending tickets", 6, [{"field": "status", "operator": "is", "value": "pending"}], "nice_id"),
+        view(360100007, "Recently solved tickets", 7, [{"field": "status", "operator": "is", "value": "solved"}], "solved"),
+    ]
+
+
+def _sla_policies(now: dt.datetime, organizations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """SLA policies for the Enterprise and Scale organisations; the other plans have none,
+    so a client sees both a ticket with Zendesk's own SLA and one without."""
+    stamp = iso(now - dt.timedelta(days=300))
+
+    def targets(hours: float) -> list[dict[str, Any]]:
+        minutes = int(hours * 60)
+        return [
+            {"priority": priority, "metric": metric, "target": minutes, "target_in_seconds": minutes * 60, "business_hours": True}
+            for priority in ("low", "normal", "high", "urgent")
+            for metric in ("first_reply_time", "next_reply_time")
+        ]
+
+    policies = []
+    for position, (plan, hours) in enumerate((("enterprise", 8.0), ("scale", 24.0)), start=1):
+        org_ids = [o["id"] for o in organizations if (o.get("organization_fields") or {}).get("plan") == plan]
+        policies.append({
+            "url": f"https://example.zendesk.com/api/v2/slas/policies/{360400000 + position}.json", "id": 360400000 + position,
+            "title": f"{plan.title()} plan", "description": f"Organizations on the {plan} plan", "position": position,
+            "filter": {"all": [], "any": [{"field": "organization_id", "operator": "is", "value": oid} for oid in org_ids]},
+            "policy_metrics": targets(hours), "created_at": stamp, "updated_at": stamp,
+        })
+    return policies
 
 
 def _macros(group_ids: dict[str, int]) -> list[dict[str, Any]]:
@@ -317,9 +398,9 @@ def _incidents(data: dict[str, Any], now: dt.datetime, me: dict, agents: list[di
     ]
     statuses = [
         {"id": "01STTRIAGE", "name": "Triage", "description": "Is this an incident?", "rank": 1, "category": "triage", "created_at": stamp, "updated_at": stamp},
-        {"id": "01STINVEST", "name": "Investigating", "description": "Working out what is wrong.", "rank": 2, "category": "active", "created_at": stamp, "updated_at": stamp},
-        {"id": "01STFIXING", "name": "Fixing", "description": "Fix in progress.", "rank": 3, "category": "active", "created_at": stamp, "updated_at": stamp},
-        {"id": "01STMONITOR", "name": "Monitoring", "description": "Fix deployed, watching.", "rank": 4, "category": "active", "created_at": stamp, "updated_at": stamp},
+        {"id": "01STINVEST", "name": "Investigating", "description": "Working out what is wrong.", "rank": 2, "category": "live", "created_at": stamp, "updated_at": stamp},
+        {"id": "01STFIXING", "name": "Fixing", "description": "Fix in progress.", "rank": 3, "category": "live", "created_at": stamp, "updated_at": stamp},
+        {"id": "01STMONITOR", "name": "Monitoring", "description": "Fix deployed, watching.", "rank": 4, "category": "live", "created_at": stamp, "updated_at": stamp},
         {"id": "01STCLOSED", "name": "Closed", "description": "Impact fully mitigated.", "rank": 5, "category": "closed", "created_at": stamp, "updated_at": stamp},
     ]
     roles = [

@@ -18,6 +18,14 @@ class Request:
     body: Any = None
     params: dict[str, str] = field(default_factory=dict)
     user: dict | None = None  # the authenticated agent, when the API knows one
+    # Every value of every query key, in order: `query` keeps only the last of a repeated key
+    # (`status_category[one_of]=live&status_category[one_of]=triage`).
+    multi: dict[str, list[str]] = field(default_factory=dict)
+
+    def values(self, key: str) -> list[str]:
+        if key in self.multi:
+            return list(self.multi[key])
+        return [self.query[key]] if key in self.query else []
 
 
 @dataclass
@@ -47,8 +55,12 @@ Handler = Callable[[Request], Response]
 
 
 class Router:
-    def __init__(self) -> None:
+    """Routes by method and path pattern. With `suffix` (Zendesk's ".json"), every path is
+    served with and without it, as the real API does."""
+
+    def __init__(self, suffix: str = "") -> None:
         self.routes: list[tuple[str, re.Pattern[str], Handler]] = []
+        self.suffix = suffix
 
     def route(self, method: str, pattern: str) -> Callable[[Handler], Handler]:
         compiled = re.compile("^" + pattern + "$")
@@ -60,6 +72,8 @@ class Router:
         return register
 
     def match(self, method: str, path: str) -> tuple[Handler, dict[str, str]] | None:
+        if self.suffix:
+            path = path.removesuffix(self.suffix)
         for route_method, pattern, handler in self.routes:
             found = pattern.match(path)
             if found and route_method == method:

@@ -11,6 +11,9 @@ from triage_tui.sandbox.data import iso
 from triage_tui.sandbox.http import Request, Response, Router
 from triage_tui.sandbox.state import SandboxState
 
+# The status categories of incident.io's API (`live` is shown as "Active" in the web app).
+CATEGORIES = ("triage", "declined", "merged", "canceled", "live", "learning", "closed", "paused")
+
 
 def error(status: int, code: str, message: str) -> Response:
     return Response(status, {"type": code, "status": status, "request_id": "sandbox", "errors": [{"code": code, "message": message}]})
@@ -33,20 +36,17 @@ def build(state: SandboxState, now: Callable[[], dt.datetime]) -> Router:
 
     @router.route("GET", "/v2/incidents")
     def incidents(request: Request) -> Response:
-        wanted = [v for k, v in request.query.items() if k.startswith("status_category[one_of]")]
-        excluded = [v for k, v in request.query.items() if k.startswith("status_category[not_in]")]
+        # Several values repeat the key (`status_category[one_of]=live&status_category[one_of]=triage`);
+        # each names one category of the published enum (CATEGORIES), matched exactly: triage is
+        # not live, and the app's word "active" matches nothing.
+        wanted = request.values("status_category[one_of]")
+        excluded = request.values("status_category[not_in]")
         with state.lock:
             items = sorted(state.incidents.values(), key=lambda i: i["created_at"], reverse=True)
-        live = {"active", "triage", "live"}
-
-        def category_matches(incident: dict, names: list[str]) -> bool:
-            category = incident["incident_status"]["category"]
-            return any(category == name or (name == "live" and category in live) for name in names)
-
         if wanted:
-            items = [i for i in items if category_matches(i, wanted)]
+            items = [i for i in items if i["incident_status"]["category"] in wanted]
         if excluded:
-            items = [i for i in items if not category_matches(i, excluded)]
+            items = [i for i in items if i["incident_status"]["category"] not in excluded]
         return Response(200, _page(items, request, "incidents"))
 
     @router.route("GET", r"/v2/incidents/(?P<id>[\w-]+)")

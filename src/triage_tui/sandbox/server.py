@@ -16,18 +16,19 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from triage_tui.sandbox import github_api, incidentio_api, zendesk_api
+from triage_tui.sandbox import github_api, incidentio_api, limits, zendesk_api
 from triage_tui.sandbox.activity import Activity
 from triage_tui.sandbox.faults import Fault, FaultPlan
 from triage_tui.sandbox.http import Request, Response, Router
 from triage_tui.sandbox.state import SandboxState
 
 DEFAULT_TOKEN = "sandbox"
+ACCOUNT = ("account",)  # the key of the account-wide Zendesk budget
 
 
 @dataclass
 class Budget:
-    """A per-minute request budget, like Zendesk's account and endpoint limits."""
+    """A per-minute request budget (incident.io's per-key limit)."""
 
     limit: int
     window_start: float = 0.0
@@ -49,29 +50,58 @@ class Budget:
 
 @dataclass
 class SandboxSettings:
+    """How strict the sandbox is. Every budget is per account (shared by all its clients)."""
+
     token: str = DEFAULT_TOKEN
-    zendesk_per_minute: int = 700
-    incremental_per_minute: int = 10
+    # "agent" (default): admin-only endpoints answer 403 unless the token's user is an admin.
+    # "admin": every token is treated as an admin's.
+    persona: str = "agent"
+    # Zendesk plan: sets the account budget per minute (team 200, professional 400, enterprise 700).
+    plan: str = "enterprise"
+    zendesk_per_minute: int | None = None  # overrides the plan's account budget
+    incremental_per_minute: int = 10  # every /incremental/ export, per account
+    search_export_per_minute: int = 100  # search/export, per account (and in the account budget)
+    view_per_minute: int = 5  # views/{id}/count and views/{id}/execute, per view per agent
+    views_count_many_per_minute: int = 6  # views/count_many
+    deleted_tickets_per_minute: int = 10  # deleted_tickets, per account
+    ticket_updates_per_minute: int = 100  # PUT tickets/{id}, per account
+    ticket_updates_per_ticket: int = 30  # PUT tickets/{id} by one user on one ticket ...
+    ticket_updates_per_ticket_seconds: float = 600.0  # ... in this window (10 minutes)
+    search_lag_seconds: float = 60.0  # search and search export see tickets as of this long ago
+    export_holdback_seconds: float = 60.0  # the incremental export leaves out the last minute
     incidentio_per_minute: int = 1200
     github_per_hour: int = 5000
 
+    def __post_init__(self) -> None:
+        if self.persona not in ("agent", "admin"):
+            raise ValueError(f"persona {self.persona!r}: expected agent or admin")
+        if self.plan not in limits.PLAN_PER_MINUTE:
+            raise ValueError(f"plan {self.plan!r}: expected one of {', '.join(limits.PLAN_PER_MINUTE)}")
+
+    @property
+    def account_per_minute(self) -> int:
+        return self.zendesk_per_minute if self.zendesk_per_minute is not None else limits.PLAN_PER_MINUTE[self.plan]
+
 
 class SandboxApp:
-    """Dispatches a `Request` to the right API; no sockets here, so tests can call it too."""
+    """Dispatches a `Request` to the right API; no sockets here, so tests can call it too.
+
+    `now` (wall-clock datetimes: data, search lag) and `clock` (seconds: budgets) can be
+    replaced at any time; everything reads them through the app.
+    """
 
     def __init__(self, state: SandboxState, settings: SandboxSettings | None = None, faults: FaultPlan | None = None,
                  now: Callable[[], dt.datetime] | None = None) -> None:
         self.state = state
         self.settings = settings or SandboxSettings()
         self.faults = faults or FaultPlan([])
-        self.now = now or (lambda: dt.datetime.now(dt.UTC))
+        self.now: Callable[[], dt.datetime] = now or (lambda: dt.datetime.now(dt.UTC))
         self.base_url = ""
         self.clock: Callable[[], float] = time.monotonic
-        self.zendesk = zendesk_api.build(state, lambda: self.base_url, self.now)
-        self.incidentio = incidentio_api.build(state, self.now)
+        self.zendesk = zendesk_api.build(state, lambda: self.base_url, lambda: self.now(), self.settings)
+        self.incidentio = incidentio_api.build(state, lambda: self.now())
         self.github = github_api.build(state, lambda: self.base_url)
-        self.zendesk_budget = Budget(self.settings.zendesk_per_minute)
-        self.incremental_budget = Budget(self.settings.incremental_per_minute)
+        self.budgets = limits.Budgets(lambda: self.clock())
         self.incidentio_budget = Budget(self.settings.incidentio_per_minute)
         self.github_remaining = self.settings.github_per_hour
 
@@ -102,10 +132,12 @@ class SandboxApp:
         limited = self.rate_limit(service, request)
         if limited.status == 429:
             return limited
+        if service == "zendesk" and not self.is_admin(request) and limits.admin_only(request.method, request.path.removesuffix(".json")):
+            return Response(403, dict(limits.FORBIDDEN), dict(limited.headers))
         router: Router = getattr(self, service)
         found = router.match(request.method, request.path)
         if found is None:
-            return Response(404, zendesk_api.NOT_FOUND if service == "zendesk" else {"message": "Not Found"})
+            return Response(404, zendesk_api.NOT_FOUND if service == "zendesk" else {"message": "Not Found"}, dict(limited.headers))
         handler, params = found
         request.params = params
         try:
@@ -116,6 +148,10 @@ class SandboxApp:
         return response
 
     # -- auth ---------------------------------------------------------------------------
+    def is_admin(self, request: Request) -> bool:
+        """The rule in `limits`: the persona, or the authenticated user's own role."""
+        return self.settings.persona == "admin" or (request.user or {}).get("role") == "admin"
+
     def authenticate(self, service: str, request: Request) -> bool:
         header = request.headers.get("authorization", "")
         token = self.settings.token
@@ -154,20 +190,52 @@ class SandboxApp:
             return Response(429, {"type": "rate_limited", "status": 429, "rate_limit": {"name": "api_key", "limit": 1200, "remaining": 0, "retry_after": when}})
         return Response(429, {"message": "API rate limit exceeded"}, {"Retry-After": str(retry_after), "x-ratelimit-remaining": "0"})
 
+    def zendesk_budgets(self, request: Request) -> list[tuple[tuple, int, float]]:
+        """Every budget one Zendesk request counts in: the account's, and its endpoint's."""
+        settings = self.settings
+        path = request.path.removesuffix(".json")
+        user_id = (request.user or {}).get("id")
+        wanted: list[tuple[tuple, int, float]] = [(ACCOUNT, settings.account_per_minute, 60.0)]
+        if path.startswith("/api/v2/incremental/"):
+            wanted.append((("incremental",), settings.incremental_per_minute, 60.0))
+        elif path == "/api/v2/search/export":
+            wanted.append((("search_export",), settings.search_export_per_minute, 60.0))
+        elif path == "/api/v2/views/count_many":
+            wanted.append((("views_count_many",), settings.views_count_many_per_minute, 60.0))
+        elif path == "/api/v2/deleted_tickets":
+            wanted.append((("deleted_tickets",), settings.deleted_tickets_per_minute, 60.0))
+        elif request.method == "GET" and path.startswith("/api/v2/views/") and path.endswith(("/count", "/execute")):
+            view_id = path.split("/")[4]
+            wanted.append((("view", view_id, user_id), settings.view_per_minute, 60.0))
+        elif request.method == "PUT" and path.startswith("/api/v2/tickets/") and path.count("/") == 4:
+            ticket_id = path.rsplit("/", 1)[1]
+            wanted.append((("ticket_updates",), settings.ticket_updates_per_minute, 60.0))
+            wanted.append((("ticket_update", user_id, ticket_id), settings.ticket_updates_per_ticket, settings.ticket_updates_per_ticket_seconds))
+        return wanted
+
+    def account_headers(self) -> dict[str, str]:
+        """Zendesk's rate-limit headers, about the account budget (as in the recorded answers)."""
+        limit, remaining, reset = self.budgets.snapshot(ACCOUNT)
+        limit = limit or self.settings.account_per_minute
+        return {
+            "x-rate-limit": str(limit),
+            "x-rate-limit-remaining": str(remaining),
+            "ratelimit-limit": str(limit),
+            "ratelimit-remaining": str(remaining),
+            "ratelimit-reset": str(reset),
+        }
+
     def rate_limit(self, service: str, request: Request) -> Response:
         if service == "zendesk":
-            budget = self.incremental_budget if "/incremental/" in request.path else self.zendesk_budget
-            allowed, remaining, reset = budget.take(self.clock)
-            headers = {
-                "x-rate-limit": str(budget.limit),
-                "x-rate-limit-remaining": str(remaining),
-                "ratelimit-limit": str(budget.limit),
-                "ratelimit-remaining": str(remaining),
-                "ratelimit-reset": str(reset),
-            }
-            return Response(200, headers=headers) if allowed else self.too_many(service, reset)
+            allowed, retry_after, _ = self.budgets.take(self.zendesk_budgets(request))
+            headers = self.account_headers()
+            if allowed:
+                return Response(200, headers=headers)
+            refused = self.too_many(service, retry_after)
+            refused.headers.update(headers)
+            return refused
         if service == "incidentio":
-            allowed, remaining, reset = self.incidentio_budget.take(self.clock)
+            allowed, _, reset = self.incidentio_budget.take(self.clock)
             return Response(200) if allowed else self.too_many(service, reset)
         conditional = "if-none-match" in request.headers
         if not conditional:  # GitHub: a conditional request answered 304 costs nothing; approximated
@@ -224,12 +292,17 @@ class _Handler(BaseHTTPRequestHandler):
                 body = json.loads(raw)
             except (json.JSONDecodeError, UnicodeDecodeError):
                 body = None
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+        multi: dict[str, list[str]] = {}
+        for key, value in pairs:
+            multi.setdefault(key, []).append(value)
         request = Request(
             method=self.command,
             path=parts.path,
-            query=dict(parse_qsl(parts.query, keep_blank_values=True)),
+            query=dict(pairs),
             headers={k.lower(): v for k, v in self.headers.items()},
             body=body,
+            multi=multi,
         )
         response = self.app.handle(request)
         if response.reset:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import copy
 import datetime as dt
 import json
 import random
@@ -47,6 +48,13 @@ class SandboxState:
         self.groups = {g["id"]: g for g in data.get("groups", [])}
         self.macros = {m["id"]: m for m in data.get("macros", [])}
         self.views = {v["id"]: v for v in data.get("views", [])}
+        self.sla_policies = list(data.get("sla_policies", []))
+        # Soft-deleted tickets as `deleted_tickets` lists them; the ticket itself stays in
+        # `tickets` with status "deleted", which is how the incremental export reports it.
+        self.deleted_tickets: dict[int, dict] = {d["id"]: d for d in data.get("deleted_tickets", [])}
+        # What search has indexed: each ticket's versions as (wall-clock epoch, copy or None
+        # once deleted). Seeded tickets were indexed long ago (epoch 0).
+        self.versions: dict[int, list[tuple[float, dict | None]]] = {}
         self.ticket_fields = list(data.get("ticket_fields", []))
         self.comments: dict[int, list[dict]] = {int(k): list(v) for k, v in data.get("comments", {}).items()}
         self.audits: dict[int, list[dict]] = {}
@@ -65,6 +73,7 @@ class SandboxState:
         self.latest_seq: dict[int, int] = {}
         for ticket in self.tickets.values():
             self._log_change(ticket)
+            self.versions[ticket["id"]] = [(0.0, None if ticket.get("status") == "deleted" else copy.deepcopy(ticket))]
         self.next_id = max([*self.tickets, *self.users, *self.macros, 1]) + 1
         self.requests: Counter[str] = Counter()
         self.writes: list[dict[str, Any]] = []
@@ -86,9 +95,48 @@ class SandboxState:
         previous = parse_time(ticket["updated_at"]) if ticket.get("updated_at") else now
         ticket["updated_at"] = iso(max(now, previous + dt.timedelta(seconds=1)))
         self._log_change(ticket)
+        self._index(ticket, now)
 
-    def changes_after(self, sequence: int, limit: int) -> tuple[list[int], int, bool]:
-        """Ticket ids changed after `sequence` (each once, at its latest change)."""
+    def _index(self, ticket: dict, now: dt.datetime) -> None:
+        """Record the version search will see once its indexing lag has passed."""
+        history = self.versions.setdefault(ticket["id"], [])
+        history.append((now.timestamp(), None if ticket.get("status") == "deleted" else copy.deepcopy(ticket)))
+        # Keep one version older than an hour (what a lagging search can still need) and all newer.
+        horizon = now.timestamp() - 3600
+        while len(history) > 1 and history[1][0] <= horizon:
+            history.pop(0)
+
+    def indexed(self, as_of: float) -> list[dict]:
+        """Tickets as search saw them at epoch `as_of`: late changes and new tickets not yet."""
+        found: list[dict] = []
+        for history in self.versions.values():
+            seen = None
+            for stamp, version in history:
+                if stamp > as_of:
+                    break
+                seen = version
+            if seen is not None:
+                found.append(seen)
+        return found
+
+    def delete_ticket(self, ticket_id: int, actor: dict, now: dt.datetime) -> dict | None:
+        """Soft-delete, as an agent's delete does: listed in deleted_tickets, gone from views."""
+        ticket = self.tickets.get(ticket_id)
+        if ticket is None or ticket.get("status") == "deleted":
+            return None
+        previous = ticket["status"]
+        ticket["status"] = "deleted"
+        self.touch(ticket, now)
+        record = {
+            "id": ticket_id, "subject": ticket.get("subject") or "", "description": ticket.get("description") or "",
+            "actor": {"id": actor.get("id"), "name": actor.get("name")}, "deleted_at": iso(now), "previous_state": previous,
+        }
+        self.deleted_tickets[ticket_id] = record
+        return record
+
+    def changes_after(self, sequence: int, limit: int, before: float = float("inf")) -> tuple[list[int], int, bool]:
+        """Ticket ids changed after `sequence` (each once, at its latest change), stopping
+        at the first change stamped at or after `before` (left for the next request)."""
         import bisect
 
         start = bisect.bisect_right(self.change_log, (sequence, float("inf"), 0))
@@ -96,7 +144,9 @@ class SandboxState:
         last = sequence
         index = start
         while index < len(self.change_log) and len(ids) < limit:
-            seq, _, ticket_id = self.change_log[index]
+            seq, stamp, ticket_id = self.change_log[index]
+            if stamp >= before:
+                return ids, last, True  # caught up as far as the export will go for now
             if self.latest_seq.get(ticket_id) == seq:
                 ids.append(ticket_id)
             last = seq
@@ -144,6 +194,8 @@ class SandboxState:
                 "groups": list(self.groups.values()),
                 "macros": list(self.macros.values()),
                 "views": list(self.views.values()),
+                "sla_policies": self.sla_policies,
+                "deleted_tickets": list(self.deleted_tickets.values()),
                 "ticket_fields": self.ticket_fields,
                 "comments": {str(k): v for k, v in self.comments.items()},
                 "incidents": list(self.incidents.values()),

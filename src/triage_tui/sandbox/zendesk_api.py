@@ -1,16 +1,25 @@
-"""The subset of the Zendesk Support API triage-tui uses, in Zendesk's own shapes."""
+"""The subset of the Zendesk Support API triage-tui uses, in Zendesk's own shapes.
+
+Every path is served with and without `.json`. Lists answer offset-style (`next_page`,
+`previous_page`, `count`) unless the request asks for cursor pagination with `page[size]`
+(or `page[after]`/`page[before]`); cursor pages carry `meta` and real `links.prev`/`next`.
+Roles and budgets are enforced before a request reaches this module (see `limits.py`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+from triage_tui.sandbox import rules
 from triage_tui.sandbox.data import iso
 from triage_tui.sandbox.http import Request, Response, Router
 from triage_tui.sandbox.state import SandboxState, decode_cursor, encode_cursor
-from triage_tui.triage.macros import changes_from_actions, placeholder_context
+
+if TYPE_CHECKING:
+    from triage_tui.sandbox.server import SandboxSettings
 
 NOT_FOUND = {"error": "RecordNotFound", "description": "Not found"}
 CONFLICT = {
@@ -18,111 +27,198 @@ CONFLICT = {
     "description": "Safe Update prevented the update due to outdated ticket data. "
     "Please fetch the latest ticket data and try again.",
 }
-UNSOLVED = ("new", "open", "pending", "hold")
+# Sideloads the ticket endpoints honour in the flat form (`include=users,groups`).
+TICKET_SIDELOADS = {"users", "groups", "organizations", "metric_sets", "slas"}
 
 
-def _page_size(request: Request, default: int = 100, maximum: int = 100) -> int:
+def invalid(description: str, status: int = 400) -> Response:
+    return Response(status, {"error": "InvalidValue", "description": description})
+
+
+def _int(text: str | None, default: int) -> int:
     try:
-        return max(1, min(maximum, int(request.query.get("page[size]", default))))
+        return int(text) if text not in (None, "") else default
     except ValueError:
         return default
 
 
-def cursor_page(request: Request, base_url: str, key: str, items: list[Any], maximum: int = 100) -> dict[str, Any]:
-    """Zendesk cursor pagination: meta.has_more, meta.after_cursor, links.next."""
-    size = _page_size(request, maximum=maximum)
-    after = decode_cursor(request.query.get("page[after]", "")) if request.query.get("page[after]") else 0
-    offset = after if isinstance(after, int) and after >= 0 else 0
-    page = items[offset : offset + size]
-    has_more = offset + size < len(items)
-    after_cursor = encode_cursor(offset + size) if has_more else None
-    query = {k: v for k, v in request.query.items() if k != "page[after]"}
-    next_link = f"{base_url}{request.path}?{urlencode({**query, 'page[after]': after_cursor})}" if has_more else None
+def wants_cursor(request: Request) -> bool:
+    return any(key in request.query for key in ("page[size]", "page[after]", "page[before]"))
+
+
+def offset_page(request: Request, base_url: str, key: str, items: list[Any], maximum: int = 100) -> dict[str, Any]:
+    """Zendesk offset pagination: `per_page` (at most 100), `page`, and `count` of all."""
+    per_page = max(1, min(maximum, _int(request.query.get("per_page"), maximum)))
+    page = max(1, _int(request.query.get("page"), 1))
+    start = (page - 1) * per_page
+
+    def link(number: int) -> str:
+        return f"{base_url}{request.path}?{urlencode({**request.query, 'page': number, 'per_page': per_page})}"
+
     return {
-        key: page,
-        "meta": {"has_more": has_more, "after_cursor": after_cursor, "before_cursor": encode_cursor(offset) if page else None},
-        "links": {"next": next_link, "prev": None},
+        key: items[start : start + per_page],
+        "next_page": link(page + 1) if start + per_page < len(items) else None,
+        "previous_page": link(page - 1) if page > 1 else None,
+        "count": len(items),
     }
 
 
-def _matches(ticket: dict, terms: list[str]) -> bool:
-    """Enough of Zendesk's search syntax for queues: type, status<solved, status:x, group_id:n, tags:x."""
-    order = ["new", "open", "pending", "hold", "solved", "closed"]
-    status = ticket.get("status")
-    for term in terms:
-        if term in ("type:ticket", ""):
-            continue
-        if term.startswith("status<"):
-            limit = term.split("<", 1)[1]
-            if status not in order or limit not in order or order.index(status) >= order.index(limit):
-                return False
-        elif term.startswith("status:"):
-            if status != term.split(":", 1)[1]:
-                return False
-        elif term.startswith(("group_id:", "group:")):
-            if str(ticket.get("group_id")) != term.split(":", 1)[1]:
-                return False
-        elif term.startswith("tags:"):
-            if term.split(":", 1)[1] not in ticket.get("tags", []):
-                return False
-        else:
-            text = f"{ticket.get('subject', '')} {ticket.get('description', '')}".lower()
-            if term.lower() not in text:
-                return False
-    return status != "deleted"
+def cursor_page(
+    request: Request, base_url: str, key: str, items: list[Any], sort_key: Callable[[Any], tuple] = lambda item: (item["id"],),
+    *, descending: bool = False, maximum: int = 100, first_prev: bool = True, backwards: bool = True,
+) -> dict[str, Any]:
+    """Zendesk cursor pagination, keyed on the sort order (not on offsets), so a list that
+    changes between pages neither repeats nor skips what stayed in place.
+
+    `first_prev=False`: the first page has no `before_cursor` and no `links.prev` (as the
+    recorded view tickets list); `backwards=False`: `links.prev` is always null (search export).
+    """
+    size = max(1, min(maximum, _int(request.query.get("page[size]"), 100)))
+    ordered = sorted(items, key=sort_key, reverse=descending)
+    keys = [tuple(sort_key(item)) for item in ordered]
+
+    def beyond(candidate: tuple, mark: tuple) -> bool:
+        return candidate < mark if descending else candidate > mark
+
+    after_text, before_text = request.query.get("page[after]"), request.query.get("page[before]")
+    if before_text:
+        mark = decode_cursor(before_text)
+        if not isinstance(mark, list):
+            raise ValueError("bad cursor")
+        end = next((i for i, k in enumerate(keys) if not beyond(tuple(mark), k)), len(keys))
+        start = max(0, end - size)
+        more_after = end < len(keys)
+        has_more = start > 0
+    else:
+        start = 0
+        if after_text:
+            mark = decode_cursor(after_text)
+            if not isinstance(mark, list):
+                raise ValueError("bad cursor")
+            start = next((i for i, k in enumerate(keys) if beyond(k, tuple(mark))), len(keys))
+        end = min(len(keys), start + size)
+        has_more = end < len(keys)
+        more_after = has_more
+    page = ordered[start:end]
+    after_cursor = encode_cursor(list(keys[end - 1])) if page else None
+    before_cursor = encode_cursor(list(keys[start])) if page and (first_prev or after_text or before_text) else None
+    query = {k: v for k, v in request.query.items() if k not in ("page[after]", "page[before]")}
+    query.setdefault("page[size]", str(size))
+
+    def link(name: str, cursor: str) -> str:
+        return f"{base_url}{request.path}?{urlencode({**query, name: cursor})}"
+
+    return {
+        key: page,
+        "meta": {"has_more": has_more, "after_cursor": after_cursor, "before_cursor": before_cursor},
+        "links": {
+            "prev": link("page[before]", before_cursor) if backwards and before_cursor else None,
+            "next": link("page[after]", after_cursor) if more_after and after_cursor else None,
+        },
+    }
 
 
-def build(state: SandboxState, base_url: Callable[[], str], now: Callable[[], dt.datetime]) -> Router:
-    router = Router()
+def listing_page(request: Request, base_url: str, key: str, items: list[Any], **options: Any) -> dict[str, Any]:
+    if wants_cursor(request):
+        return cursor_page(request, base_url, key, items, **options)
+    sort_key = options.get("sort_key", lambda item: (item["id"],))
+    ordered = sorted(items, key=sort_key, reverse=options.get("descending", False))
+    return offset_page(request, base_url, key, ordered)
+
+
+def build(state: SandboxState, base_url: Callable[[], str], now: Callable[[], dt.datetime], settings: SandboxSettings) -> Router:
+    router = Router(suffix=".json")
     api = "/api/v2"
 
-    def sideload(request: Request, tickets: list[dict]) -> dict[str, Any]:
-        wanted = {part.strip() for part in request.query.get("include", "").split(",") if part.strip()}
+    def names(column: str, record_id: Any) -> str:
+        table = {"assignee": state.users, "requester": state.users, "group": state.groups, "organization": state.organizations}[column]
+        return str((table.get(record_id) or {}).get("name") or "")
+
+    def agent_replied(ticket: dict) -> bool:
+        requester = ticket.get("requester_id")
+        return any(c.get("public") and c.get("author_id") != requester for c in state.comments.get(ticket["id"], []))
+
+    def with_slas(ticket: dict) -> dict:
+        slas = rules.ticket_slas(ticket, state.sla_policies, state.metric_sets.get(ticket["id"]), agent_replied(ticket), now())
+        return {**ticket, "slas": slas}
+
+    def sideload(wanted: set[str], tickets: list[dict]) -> dict[str, Any]:
         extra: dict[str, Any] = {}
         if "users" in wanted:
-            ids = {t.get("requester_id") for t in tickets} | {t.get("assignee_id") for t in tickets}
-            extra["users"] = [state.users[i] for i in ids if i in state.users]
+            ids = {t.get(f) for t in tickets for f in ("requester_id", "submitter_id", "assignee_id")}
+            extra["users"] = [state.users[i] for i in sorted(i for i in ids if i in state.users)]
         if "organizations" in wanted:
             ids = {t.get("organization_id") for t in tickets}
-            extra["organizations"] = [state.organizations[i] for i in ids if i in state.organizations]
+            extra["organizations"] = [state.organizations[i] for i in sorted(i for i in ids if i in state.organizations)]
         if "groups" in wanted:
             ids = {t.get("group_id") for t in tickets}
-            extra["groups"] = [state.groups[i] for i in ids if i in state.groups]
+            extra["groups"] = [state.groups[i] for i in sorted(i for i in ids if i in state.groups)]
         if "metric_sets" in wanted:
             extra["metric_sets"] = [state.metric_sets[t["id"]] for t in tickets if t["id"] in state.metric_sets]
         return extra
 
-    def listing(path: str, key: str, source: Callable[[], list[Any]]) -> None:
-        @router.route("GET", f"{api}/{path}.json")
+    def flat_includes(request: Request) -> set[str]:
+        # A type-scoped `tickets(users)` is search's form: ticket endpoints ignore it.
+        return {part.strip() for part in request.query.get("include", "").split(",") if part.strip() and "(" not in part} & TICKET_SIDELOADS
+
+    def tickets_answer(request: Request, tickets: list[dict]) -> tuple[list[dict], dict[str, Any]]:
+        wanted = flat_includes(request)
+        shown = [with_slas(t) for t in tickets] if "slas" in wanted else tickets
+        return shown, sideload(wanted, tickets)
+
+    def live(ticket: dict | None) -> bool:
+        return ticket is not None and ticket.get("status") != "deleted"
+
+    # -- plain lists ----------------------------------------------------------------------
+    def listing(path: str, key: str, source: Callable[[Request], list[Any]]) -> None:
+        @router.route("GET", f"{api}/{path}")
         def handler(request: Request) -> Response:
             with state.lock:
-                return Response(200, cursor_page(request, base_url(), key, source()))
+                return Response(200, listing_page(request, base_url(), key, source(request)))
 
-    listing("groups", "groups", lambda: list(state.groups.values()))
-    listing("organizations", "organizations", lambda: list(state.organizations.values()))
-    listing("users", "users", lambda: list(state.users.values()))
-    listing("views", "views", lambda: list(state.views.values()))
-    listing("macros", "macros", lambda: [m for m in state.macros.values() if m.get("active", True)])
-    listing("tickets", "tickets", lambda: list(state.tickets.values()))
+    def macros_of(request: Request) -> list[dict]:
+        # Shared and personal macros, active and inactive: `active=` filters only when given.
+        active = request.query.get("active")
+        items = list(state.macros.values())
+        if active in ("true", "false"):
+            items = [m for m in items if bool(m.get("active", True)) == (active == "true")]
+        return items
 
-    @router.route("GET", f"{api}/ticket_fields.json")
+    listing("groups", "groups", lambda request: list(state.groups.values()))
+    listing("organizations", "organizations", lambda request: list(state.organizations.values()))
+    listing("users", "users", lambda request: list(state.users.values()))
+    listing("views", "views", lambda request: list(state.views.values()))
+    listing("views/active", "views", lambda request: [v for v in state.views.values() if v.get("active", True)])
+    listing("macros", "macros", macros_of)
+    listing("macros/active", "macros", lambda request: [m for m in state.macros.values() if m.get("active", True)])
+    # Admin-only (limits.ADMIN_ONLY): reached by admins alone.
+    listing("tickets", "tickets", lambda request: [t for t in state.tickets.values() if live(t)])
+    listing("slas/policies", "sla_policies", lambda request: list(state.sla_policies))
+    listing("ticket_audits", "audits", lambda request: [a for items in state.audits.values() for a in items])
+    listing("satisfaction_ratings", "satisfaction_ratings", lambda request: [])
+    listing("suspended_tickets", "suspended_tickets", lambda request: [])
+    listing("audit_logs", "audit_logs", lambda request: [])
+
+    @router.route("GET", f"{api}/ticket_fields")
     def ticket_fields(request: Request) -> Response:
-        return Response(200, {"ticket_fields": state.ticket_fields, "next_page": None, "previous_page": None, "count": len(state.ticket_fields)})
+        return Response(200, listing_page(request, base_url(), "ticket_fields", state.ticket_fields))
 
-    @router.route("GET", f"{api}/users/me.json")
+    @router.route("GET", f"{api}/users/me")
     def me(request: Request) -> Response:
         return Response(200, {"user": request.user})
 
+    def ids_of(request: Request) -> list[int]:
+        return [int(part) for part in request.query.get("ids", "").split(",") if part.strip().isdigit()][:100]
+
     def show_many(key: str, table: dict[int, dict]) -> Callable[[Request], Response]:
         def handler(request: Request) -> Response:
-            ids = [int(part) for part in request.query.get("ids", "").split(",") if part.strip().isdigit()][:100]
             with state.lock:
-                return Response(200, {key: [table[i] for i in ids if i in table]})
+                return Response(200, {key: [table[i] for i in ids_of(request) if i in table]})
 
         return handler
 
-    router.route("GET", f"{api}/users/show_many.json")(show_many("users", state.users))
-    router.route("GET", f"{api}/organizations/show_many.json")(show_many("organizations", state.organizations))
+    router.route("GET", f"{api}/users/show_many")(show_many("users", state.users))
+    router.route("GET", f"{api}/organizations/show_many")(show_many("organizations", state.organizations))
 
     def show(key: str, table: dict[int, dict]) -> Callable[[Request], Response]:
         def handler(request: Request) -> Response:
@@ -131,26 +227,30 @@ def build(state: SandboxState, base_url: Callable[[], str], now: Callable[[], dt
 
         return handler
 
-    router.route("GET", rf"{api}/users/(?P<id>\d+)\.json")(show("user", state.users))
-    router.route("GET", rf"{api}/organizations/(?P<id>\d+)\.json")(show("organization", state.organizations))
-    router.route("GET", rf"{api}/macros/(?P<id>\d+)\.json")(show("macro", state.macros))
+    router.route("GET", rf"{api}/users/(?P<id>\d+)")(show("user", state.users))
+    router.route("GET", rf"{api}/organizations/(?P<id>\d+)")(show("organization", state.organizations))
+    router.route("GET", rf"{api}/macros/(?P<id>\d+)")(show("macro", state.macros))
+    router.route("GET", rf"{api}/groups/(?P<id>\d+)")(show("group", state.groups))
+    router.route("GET", rf"{api}/views/(?P<id>\d+)")(show("view", state.views))
 
-    @router.route("GET", rf"{api}/tickets/(?P<id>\d+)\.json")
+    # -- tickets --------------------------------------------------------------------------
+    @router.route("GET", rf"{api}/tickets/(?P<id>\d+)")
     def show_ticket(request: Request) -> Response:
         with state.lock:
             ticket = state.tickets.get(int(request.params["id"]))
-            if ticket is None or ticket.get("status") == "deleted":
+            if not live(ticket):
                 return Response(404, NOT_FOUND)
-            return Response(200, {"ticket": ticket, **sideload(request, [ticket])})
+            shown, extra = tickets_answer(request, [ticket])
+            return Response(200, {"ticket": shown[0], **extra})
 
-    @router.route("GET", f"{api}/tickets/show_many.json")
+    @router.route("GET", f"{api}/tickets/show_many")
     def show_many_tickets(request: Request) -> Response:
-        ids = [int(part) for part in request.query.get("ids", "").split(",") if part.strip().isdigit()][:100]
         with state.lock:
-            tickets = [state.tickets[i] for i in ids if i in state.tickets]
-            return Response(200, {"tickets": tickets, **sideload(request, tickets)})
+            tickets = [state.tickets[i] for i in ids_of(request) if live(state.tickets.get(i))]
+            shown, extra = tickets_answer(request, tickets)
+            return Response(200, {"tickets": shown, **extra})
 
-    @router.route("PUT", rf"{api}/tickets/(?P<id>\d+)\.json")
+    @router.route("PUT", rf"{api}/tickets/(?P<id>\d+)")
     def update_ticket(request: Request) -> Response:
         body = request.body if isinstance(request.body, dict) else {}
         changes = body.get("ticket")
@@ -159,15 +259,25 @@ def build(state: SandboxState, base_url: Callable[[], str], now: Callable[[], dt
         ticket_id = int(request.params["id"])
         with state.lock:
             ticket = state.tickets.get(ticket_id)
-            if ticket is None or ticket.get("status") == "deleted":
+            if not live(ticket):
                 return Response(404, NOT_FOUND)
-            if changes.get("safe_update") and changes.get("updated_stamp") != ticket.get("updated_at"):
+            # The spec (TicketObject.safe_update): "A value of false has the same effect as
+            # true. Omit the property to force the updates to not be safe."
+            if "safe_update" in changes and "updated_stamp" in changes and changes.get("updated_stamp") != ticket.get("updated_at"):
                 return Response(409, CONFLICT)
-            events = apply_update(ticket, changes, request.user, now())
-            audit = {"id": state.new_id(), "ticket_id": ticket_id, "created_at": ticket["updated_at"], "author_id": request.user["id"], "metadata": {"system": {}, "custom": {}}, "events": events, "via": {"channel": "api", "source": {"from": {}, "to": {}, "rel": None}}}
+            events = apply_update(ticket, changes, request.user or {}, now())
+            audit = {"id": state.new_id(), "ticket_id": ticket_id, "created_at": ticket["updated_at"], "author_id": (request.user or {}).get("id"), "metadata": {"system": {}, "custom": {}}, "events": events, "via": {"channel": "api", "source": {"from": {}, "to": {}, "rel": None}}}
             state.audits.setdefault(ticket_id, []).append(audit)
             state.writes.append({"api": "zendesk", "method": "PUT", "ticket_id": ticket_id, "body": changes})
             return Response(200, {"ticket": ticket, "audit": audit})
+
+    @router.route("DELETE", rf"{api}/tickets/(?P<id>\d+)")
+    def delete_ticket(request: Request) -> Response:
+        with state.lock:
+            if state.delete_ticket(int(request.params["id"]), request.user or {}, now()) is None:
+                return Response(404, NOT_FOUND)
+            state.writes.append({"api": "zendesk", "method": "DELETE", "path": request.path})
+            return Response(204)
 
     def apply_update(ticket: dict, changes: dict, user: dict, moment: dt.datetime) -> list[dict]:
         events: list[dict] = []
@@ -178,6 +288,8 @@ def build(state: SandboxState, base_url: Callable[[], str], now: Callable[[], dt
                 ticket[field] = changes[field]
                 if field == "status":
                     metrics["status_updated_at"] = iso(moment)
+                    if changes[field] == "solved":
+                        metrics["solved_at"] = iso(moment)
         tags = list(ticket.get("tags", []))
         if isinstance(changes.get("tags"), list):
             tags = [str(tag) for tag in changes["tags"]]
@@ -192,7 +304,7 @@ def build(state: SandboxState, base_url: Callable[[], str], now: Callable[[], dt
         comment = changes.get("comment")
         if isinstance(comment, dict) and (comment.get("body") or comment.get("html_body")):
             public = comment.get("public", True) is not False
-            author = comment.get("author_id") or user["id"]
+            author = comment.get("author_id") or user.get("id")
             created = state.add_comment(ticket["id"], author, str(comment.get("body") or comment.get("html_body")), public, moment)
             events.append({**created, "audit_id": None})
             metrics["latest_comment_added_at"] = iso(moment)
@@ -201,48 +313,43 @@ def build(state: SandboxState, base_url: Callable[[], str], now: Callable[[], dt
         state.touch(ticket, moment)
         return events
 
-    @router.route("GET", rf"{api}/tickets/(?P<id>\d+)/comments\.json")
+    @router.route("GET", rf"{api}/tickets/(?P<id>\d+)/comments")
     def comments(request: Request) -> Response:
         ticket_id = int(request.params["id"])
         with state.lock:
-            if ticket_id not in state.tickets:
+            ticket = state.tickets.get(ticket_id)
+            if not live(ticket):
                 return Response(404, NOT_FOUND)
             items = list(state.comments.get(ticket_id, []))
-        if not items:
-            ticket = state.tickets[ticket_id]
-            items = [{"id": ticket_id * 10, "type": "Comment", "author_id": ticket.get("requester_id"), "body": ticket.get("description") or "", "plain_body": ticket.get("description") or "", "public": True, "attachments": [], "created_at": ticket.get("created_at")}]
-        return Response(200, cursor_page(request, base_url(), "comments", items))
+            if not items:
+                description = ticket.get("description") or ""
+                items = [{"id": ticket_id * 10, "type": "Comment", "author_id": ticket.get("requester_id"), "body": description, "plain_body": description, "html_body": f"<p>{description}</p>", "public": True, "attachments": [], "created_at": ticket.get("created_at")}]
+            order = request.query.get("sort_order", "asc")
+            return Response(200, listing_page(request, base_url(), "comments", items, sort_key=lambda c: (c.get("created_at") or "", c["id"]), descending=order == "desc"))
 
-    @router.route("GET", rf"{api}/tickets/(?P<id>\d+)/audits\.json")
+    @router.route("GET", rf"{api}/tickets/(?P<id>\d+)/audits")
     def audits(request: Request) -> Response:
         ticket_id = int(request.params["id"])
         with state.lock:
-            return Response(200, cursor_page(request, base_url(), "audits", list(state.audits.get(ticket_id, []))))
+            if not live(state.tickets.get(ticket_id)):
+                return Response(404, NOT_FOUND)
+            items = list(state.audits.get(ticket_id, []))
+            return Response(200, listing_page(request, base_url(), "audits", items, sort_key=lambda a: (a.get("created_at") or "", a["id"])))
 
-    @router.route("GET", rf"{api}/tickets/(?P<id>\d+)/macros/(?P<macro>\d+)/apply\.json")
+    @router.route("GET", rf"{api}/tickets/(?P<id>\d+)/macros/(?P<macro>\d+)/apply")
     def apply_macro(request: Request) -> Response:
         with state.lock:
             ticket = state.tickets.get(int(request.params["id"]))
             macro = state.macros.get(int(request.params["macro"]))
-            if ticket is None or macro is None:
+            if not live(ticket) or macro is None:
                 return Response(404, NOT_FOUND)
             requester = state.users.get(ticket.get("requester_id"), {})
             org = state.organizations.get(ticket.get("organization_id"), {})
-            context = placeholder_context(
-                ticket_id=ticket["id"], title=ticket.get("subject") or "", status=ticket.get("status") or "",
-                requester_name=requester.get("name") or "", organization_name=org.get("name") or "", agent_name=request.user.get("name") or "",
-            )
-            change = changes_from_actions(macro.get("actions", []), context)
-            result: dict[str, Any] = {"ticket": {"id": ticket["id"], "url": ticket.get("url")}}
-            for field in ("status", "priority", "group_id"):
-                if getattr(change, field) is not None:
-                    result["ticket"][field] = getattr(change, field)
-            result["ticket"]["tags"] = change.resulting_tags(ticket.get("tags", []))
-            if change.comment is not None:
-                result["comment"] = {"body": change.comment, "html_body": f"<p>{change.comment}</p>", "scoped_body": [["channel:all", change.comment]], "public": change.public}
-            return Response(200, {"result": result})
+            values = rules.placeholder_values(ticket, requester, org, request.user or {})
+            # The spec's MacroApplyTicketResponse: the comment is inside result.ticket.
+            return Response(200, {"result": {"ticket": rules.apply_macro_actions(ticket, macro.get("actions", []), values)}})
 
-    @router.route("POST", f"{api}/macros.json")
+    @router.route("POST", f"{api}/macros")
     def create_macro(request: Request) -> Response:
         body = (request.body or {}).get("macro") if isinstance(request.body, dict) else None
         if not isinstance(body, dict) or not body.get("title") or not isinstance(body.get("actions"), list):
@@ -255,7 +362,7 @@ def build(state: SandboxState, base_url: Callable[[], str], now: Callable[[], dt
             state.writes.append({"api": "zendesk", "method": "POST", "path": request.path, "body": body})
             return Response(201, {"macro": macro})
 
-    @router.route("PUT", rf"{api}/macros/(?P<id>\d+)\.json")
+    @router.route("PUT", rf"{api}/macros/(?P<id>\d+)")
     def update_macro(request: Request) -> Response:
         body = (request.body or {}).get("macro") if isinstance(request.body, dict) else None
         with state.lock:
@@ -268,7 +375,7 @@ def build(state: SandboxState, base_url: Callable[[], str], now: Callable[[], dt
             state.writes.append({"api": "zendesk", "method": "PUT", "path": request.path, "body": body})
             return Response(200, {"macro": macro})
 
-    @router.route("DELETE", rf"{api}/macros/(?P<id>\d+)\.json")
+    @router.route("DELETE", rf"{api}/macros/(?P<id>\d+)")
     def delete_macro(request: Request) -> Response:
         with state.lock:
             if state.macros.pop(int(request.params["id"]), None) is None:
@@ -276,45 +383,164 @@ def build(state: SandboxState, base_url: Callable[[], str], now: Callable[[], dt
             state.writes.append({"api": "zendesk", "method": "DELETE", "path": request.path})
             return Response(204)
 
-    @router.route("GET", rf"{api}/views/(?P<id>\d+)/tickets\.json")
+    # -- views ----------------------------------------------------------------------------
+    def view_tickets_of(view: dict, user: dict | None) -> list[dict]:
+        moment = now()
+        return [t for t in state.tickets.values() if rules.view_matches(view, t, user, moment, state.metric_sets.get(t["id"]))]
+
+    @router.route("GET", rf"{api}/views/(?P<id>\d+)/tickets")
     def view_tickets(request: Request) -> Response:
         with state.lock:
             view = state.views.get(int(request.params["id"]))
             if view is None:
                 return Response(404, NOT_FOUND)
-            conditions = view.get("conditions", {}).get("all", [])
-            status_is = next((c["value"] for c in conditions if c.get("operator") == "is" and c.get("field") == "status"), None)
-            items = [t for t in state.tickets.values() if (t["status"] == status_is if status_is else t["status"] in UNSOLVED)]
-            return Response(200, cursor_page(request, base_url(), "tickets", items))
+            execution = view.get("execution") or {}
+            column = request.query.get("sort_by") or execution.get("sort_by") or "nice_id"
+            if column not in rules.SORTABLE:
+                return invalid(f"sort_by {column!r} is not a sortable view column")
+            order = request.query.get("sort_order") or (execution.get("sort_order") if not request.query.get("sort_by") else None) or rules.default_sort_order(column)
+            if order not in ("asc", "desc"):
+                return invalid("sort_order must be asc or desc")
 
-    @router.route("GET", f"{api}/search/export.json")
-    def search_export(request: Request) -> Response:
-        terms = request.query.get("query", "").split()
+            def sort_key(ticket: dict) -> tuple:
+                return (rules.sort_value(column, ticket, names, state.metric_sets.get(ticket["id"])), ticket["id"])
+
+            items = view_tickets_of(view, request.user)
+            if wants_cursor(request):
+                body = cursor_page(request, base_url(), "tickets", items, sort_key, descending=order == "desc", first_prev=False)
+            else:
+                body = offset_page(request, base_url(), "tickets", sorted(items, key=sort_key, reverse=order == "desc"))
+            shown, extra = tickets_answer(request, body["tickets"])
+            body["tickets"] = shown
+            body.update(extra)
+            return Response(200, body)
+
+    def view_count(view: dict, user: dict | None) -> dict[str, Any]:
+        value = len(view_tickets_of(view, user))
+        return {"url": f"{base_url()}{api}/views/{view['id']}/count.json", "view_id": view["id"], "value": value, "pretty": str(value) if value < 1000 else "~1k", "fresh": True}
+
+    @router.route("GET", rf"{api}/views/(?P<id>\d+)/count")
+    def count_view(request: Request) -> Response:
         with state.lock:
-            items = [t for t in state.tickets.values() if _matches(t, terms)]
-            items.sort(key=lambda t: t["id"])
-            page = cursor_page(request, base_url(), "results", items, maximum=1000)
-            page["facets"] = None
-            page.update(sideload(request, page["results"]))
+            view = state.views.get(int(request.params["id"]))
+            return Response(200, {"view_count": view_count(view, request.user)}) if view else Response(404, NOT_FOUND)
+
+    @router.route("GET", f"{api}/views/count_many")
+    def count_many(request: Request) -> Response:
+        with state.lock:
+            views = [state.views[i] for i in ids_of(request)[:20] if i in state.views]
+            return Response(200, {"view_counts": [view_count(v, request.user) for v in views]})
+
+    @router.route("GET", rf"{api}/views/(?P<id>\d+)/execute")
+    def execute_view(request: Request) -> Response:
+        with state.lock:
+            view = state.views.get(int(request.params["id"]))
+            if view is None:
+                return Response(404, NOT_FOUND)
+            items = sorted(view_tickets_of(view, request.user), key=lambda t: t["id"], reverse=True)
+            page = offset_page(request, base_url(), "rows", items)
+            page["rows"] = [{"ticket": {"id": t["id"], "subject": t.get("subject"), "status": t.get("status")}, "ticket_id": t["id"], "updated": t.get("updated_at"), "created": t.get("created_at"), "priority": t.get("priority"), "group_id": t.get("group_id"), "assignee_id": t.get("assignee_id"), "requester_id": t.get("requester_id")} for t in page["rows"]]
+            execution = view.get("execution") or {}
+            page.update({"columns": execution.get("columns", []), "view": {"id": view["id"], "url": view.get("url")}, "groups": []})
             return Response(200, page)
 
-    @router.route("GET", f"{api}/search.json")
-    def search(request: Request) -> Response:
-        terms = request.query.get("query", "").split()
-        per_page = min(100, int(request.query.get("per_page", "100") or 100))
-        page_number = max(1, int(request.query.get("page", "1") or 1))
+    # -- deleted tickets --------------------------------------------------------------------
+    @router.route("GET", f"{api}/deleted_tickets")
+    def deleted_tickets(request: Request) -> Response:
+        column = request.query.get("sort_by") or "id"
+        if column not in ("id", "subject", "deleted_at"):
+            return invalid(f"sort_by {column!r} is not supported")
+        order = request.query.get("sort_order") or "asc"
+        if order not in ("asc", "desc"):
+            return invalid("sort_order must be asc or desc")
         with state.lock:
-            items = [t for t in state.tickets.values() if _matches(t, terms)][:1000]
+            items = [{k: v for k, v in record.items() if k != "description"} for record in state.deleted_tickets.values()]
+
+        def sort_key(record: dict) -> tuple:
+            return (record.get(column) or "", record["id"]) if column != "id" else (record["id"],)
+
+        return Response(200, listing_page(request, base_url(), "deleted_tickets", items, sort_key=sort_key, descending=order == "desc"))
+
+    # -- search ---------------------------------------------------------------------------
+    def indexed_tickets() -> list[dict]:
+        """What search sees: every ticket as it was `search_lag_seconds` ago."""
+        moment = now()
+        return state.indexed(moment.timestamp() - settings.search_lag_seconds)
+
+    def search_results(query: str) -> list[dict]:
+        terms = rules.search_terms(query)
+        moment = now()
+        return [t for t in indexed_tickets() if rules.search_matches(t, terms, moment)]
+
+    @router.route("GET", f"{api}/search/export")
+    def search_export(request: Request) -> Response:
+        kind = request.query.get("filter[type]")
+        if not kind:
+            return invalid("filter[type] is required: one of ticket, organization, user, group")
+        query = request.query.get("query", "")
+        if any(term.startswith("type:") for term in rules.search_terms(query)):
+            # The spec (ExportSearchResults): "Searches with type in the query string will
+            # result in an error."
+            return invalid("Searches with type in the query string are not supported; use filter[type]")
+        if kind != "ticket":
+            return invalid(f"filter[type] {kind!r}: the sandbox exports tickets only", 422)
+        with state.lock:
+            try:
+                items = search_results(query)
+            except rules.SearchError as exc:
+                return invalid(str(exc))
+            # Ordered by created_at, newest first, ties by id (the recorded export's cursor
+            # says {"field": "created_at", "desc": true, "tieBreakField": "id"}).
+            body = cursor_page(request, base_url(), "results", items, lambda t: (t.get("created_at") or "", -t["id"]), descending=True, maximum=1000, backwards=False)
+            tickets = body["results"]
+            body["results"] = [{**t, "result_type": "ticket"} for t in tickets]
+            body["facets"] = None
+            body.update(sideload(rules.search_includes(request.query.get("include", "")), tickets))
+            return Response(200, body)
+
+    @router.route("GET", f"{api}/search")
+    def search(request: Request) -> Response:
+        query = request.query.get("query", "")
+        per_page = max(1, min(100, _int(request.query.get("per_page"), 100)))
+        page_number = max(1, _int(request.query.get("page"), 1))
+        if page_number * per_page > 1000 and (page_number - 1) * per_page >= 1000:
+            return Response(422, {"error": "InvalidPaginationParameter", "description": "Search results are limited to 1000: narrow the query"})
+        terms = rules.search_terms(query)
+        if any(term.startswith("type:") and term != "type:ticket" for term in terms):
+            return Response(200, {"results": [], "count": 0, "next_page": None, "previous_page": None, "facets": None})
+        with state.lock:
+            try:
+                items = search_results(query)
+            except rules.SearchError as exc:
+                return invalid(str(exc))
+        column = request.query.get("sort_by")
+        if column in ("updated_at", "created_at", "priority", "status", "ticket_type"):
+            name = "type" if column == "ticket_type" else column
+            items.sort(key=lambda t: (rules.sort_value(name, t, names, None), t["id"]), reverse=request.query.get("sort_order", "desc") == "desc")
+        else:
+            items.sort(key=lambda t: t["id"])
+        count = len(items)
+        items = items[:1000]
         start = (page_number - 1) * per_page
         chunk = items[start : start + per_page]
-        more = start + per_page < len(items)
-        next_page = f"{base_url()}{request.path}?{urlencode({**request.query, 'page': page_number + 1})}" if more else None
-        return Response(200, {"results": [{**t, "result_type": "ticket"} for t in chunk], "count": len(items), "next_page": next_page, "previous_page": None, "facets": None})
 
-    @router.route("GET", f"{api}/incremental/tickets/cursor.json")
+        def link(number: int) -> str:
+            return f"{base_url()}{request.path}?{urlencode({**request.query, 'page': number})}"
+
+        body = {
+            "results": [{**t, "result_type": "ticket"} for t in chunk], "count": count, "facets": None,
+            "next_page": link(page_number + 1) if start + per_page < len(items) else None,
+            "previous_page": link(page_number - 1) if page_number > 1 else None,
+        }
+        body.update(sideload(rules.search_includes(request.query.get("include", "")), chunk))
+        return Response(200, body)
+
+    # -- incremental export (admins only) --------------------------------------------------
+    @router.route("GET", f"{api}/incremental/tickets/cursor")
     def incremental(request: Request) -> Response:
-        limit = max(1, min(1000, int(request.query.get("per_page", "1000") or 1000)))
+        limit = max(1, min(1000, _int(request.query.get("per_page"), 1000)))
         with state.lock:
+            moment = now()
             if "cursor" in request.query:
                 sequence = decode_cursor(request.query["cursor"])
                 if not isinstance(sequence, int):
@@ -323,13 +549,14 @@ def build(state: SandboxState, base_url: Callable[[], str], now: Callable[[], dt
                 try:
                     start_time = float(request.query["start_time"])
                 except ValueError:
-                    return Response(400, {"error": "InvalidValue", "description": "start_time must be a number"})
-                if start_time > now().timestamp() - 60:
-                    return Response(422, {"error": "InvalidValue", "description": "start_time must be more than a minute in the past"})
+                    return invalid("start_time must be a number")
+                if start_time > moment.timestamp() - 60:
+                    return invalid("start_time must be more than a minute in the past", 422)
                 sequence = state.sequence_at(start_time)
             else:
-                return Response(400, {"error": "InvalidValue", "description": "start_time or cursor is required"})
-            ids, last, end = state.changes_after(sequence, limit)
+                return invalid("start_time or cursor is required")
+            # Since 2024-10-28 the export leaves out changes of the last minute.
+            ids, last, end = state.changes_after(sequence, limit, before=moment.timestamp() - settings.export_holdback_seconds)
             tickets = [state.tickets[i] for i in ids]
             cursor = encode_cursor(last)
             body = {
@@ -340,7 +567,7 @@ def build(state: SandboxState, base_url: Callable[[], str], now: Callable[[], dt
                 "before_cursor": None,
                 "end_of_stream": end,
             }
-            body.update(sideload(request, tickets))
+            body.update(sideload(flat_includes(request), tickets))
             return Response(200, body)
 
     return router
