@@ -42,24 +42,6 @@ async def test_first_useful_queue_arrives_after_one_request(engine, sandbox):
     assert requests_at_first_page <= 3 and queued > 0
 
 
-async def test_restart_resumes_the_incremental_cursor(engine, sandbox):
-    await engine.engine.poll("zendesk")
-    await engine.engine.poll("zendesk")  # first incremental page: establishes the cursor
-    assert engine.store.get("cursor:zendesk").get("after_cursor")
-    ticket_id = next(iter(engine.store.unsolved()))
-    with sandbox.state.lock:
-        ticket = sandbox.state.tickets[int(ticket_id)]
-        ticket["subject"] = "Changed while we were away"
-        sandbox.state.touch(ticket, FROZEN_NOW)
-    await engine.restart()
-    before = sum(sandbox.state.requests.values())
-    report = await engine.engine.poll("zendesk")
-    assert report.changed == [int(ticket_id)]
-    assert engine.store.ticket(int(ticket_id))["subject"] == "Changed while we were away"
-    incremental = [k for k in sandbox.state.requests if "incremental" in k]
-    assert incremental and sum(sandbox.state.requests.values()) - before == 1
-
-
 async def test_a_write_is_persisted_before_sending_and_sent_exactly_once(engine, sandbox):
     await engine.engine.poll("zendesk")
     ticket = next(iter(engine.store.unsolved().values()))

@@ -134,7 +134,7 @@ async def test_a_rate_limited_poll_is_busy_not_offline_and_waits_as_told(dataset
     with Sandbox(copy.deepcopy(dataset), settings=settings) as small:
         engine = Engine(small.url, tmp_path / "cache")
         assert (await engine.engine.poll("zendesk")).error is None
-        small.app.limits.clock = lambda: 1.0  # the minute never ends: the budget stays spent
+        small.app.clock = lambda: 1.0  # the minute never ends: the budget stays spent
         while True:
             report = await engine.engine.poll("zendesk")
             if report.error:
