@@ -117,7 +117,7 @@ class SyncEngine:
     async def due_reports(self) -> list[SyncReport]:
         """Run whichever pollers are due (the first call runs them all)."""
         reports = []
-        if not self.store.list("groups"):
+        if not self.pollers.has_reference():
             self.schedule.ran("reference", self.monotonic())  # the first Zendesk poll fetches it
         for name in self.schedule.due(self.monotonic()):
             if self._client_of(name) is not None:

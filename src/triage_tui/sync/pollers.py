@@ -94,7 +94,7 @@ class Pollers:
             cursor = await self._first_sync(report)
         if not self.store.get("me"):
             self.store.set("me", _dump(await client.me()))
-        if not self.store.list("groups"):
+        if not self.has_reference():
             await self._reference(report)
         if first:
             return
@@ -248,6 +248,11 @@ class Pollers:
             known = {g["id"]: g for g in self.store.list("groups")}
             known.update({g.id: _dump(g) for g in page.groups})
             self.store.put_list("groups", list(known.values()))
+
+    def has_reference(self) -> bool:
+        """Groups, macros, views and fields fetched at least once (groups alone may have
+        come as sideloads with tickets)."""
+        return bool(self.store.get("reference:refreshed_at"))
 
     async def reference(self) -> SyncReport:
         return await self._guard("zendesk", self._reference)
