@@ -152,10 +152,13 @@ async def test_incidents_and_github_pollers(engine, sandbox):
 
 
 async def test_malformed_records_are_skipped_and_reported(engine, sandbox):
+    sandbox.app.settings.search_lag_seconds = 0  # search serves the broken version at once
     with sandbox.state.lock:
         broken = next(t for t in sandbox.state.tickets.values() if t["status"] == "open")
+        sandbox.state.touch(broken, sandbox.app.now())
         broken["created_at"] = "last tuesday"
         broken["tags"] = 42
+        sandbox.state.touch(broken, sandbox.app.now())
     report = await engine.engine.poll("zendesk")
     assert report.error is None
     assert any(str(broken["id"]) in line for line in report.skipped)

@@ -9,6 +9,7 @@ support engineers hold agent tokens: a tool for them must work without the expor
 from __future__ import annotations
 
 import copy
+import datetime as dt
 
 import pytest
 
@@ -39,10 +40,11 @@ def requests_made(sandbox) -> int:
 
 
 def colleague(sandbox, ticket_id: int, **changes) -> dict:
+    """A teammate's change, now: the sandbox's views judge "recently updated" by the clock."""
     with sandbox.state.lock:
         ticket = sandbox.state.tickets[ticket_id]
         ticket.update(changes)
-        sandbox.state.touch(ticket, FROZEN_NOW)
+        sandbox.state.touch(ticket, sandbox.app.now())
         return dict(ticket)
 
 
@@ -100,7 +102,7 @@ async def test_a_new_ticket_appears_on_the_next_poll(engine, strict):
         new_id = strict.state.new_id()
         ticket = {**copy.deepcopy(template), "id": new_id, "subject": "Brand new", "url": f"{strict.url}/api/v2/tickets/{new_id}.json"}
         strict.state.tickets[new_id] = ticket
-        strict.state.touch(ticket, FROZEN_NOW)
+        strict.state.touch(ticket, strict.app.now())
     report = await engine.engine.poll("zendesk")
     assert new_id in report.changed
     assert engine.store.unsolved()[str(new_id)]["subject"] == "Brand new"
@@ -153,3 +155,19 @@ async def test_an_admin_persona_is_refused_nothing_and_syncs_the_same_way(datase
             assert (await engine.engine.poll(job)).error is None
         assert not [key for key in admin.state.requests if "/incremental/" in key]
         await engine.clients.aclose()
+
+
+async def test_a_copy_away_longer_than_the_view_reaches_back_reads_the_queue_again(engine, strict):
+    """The view lists tickets updated in the last 24 hours: after a weekend with the laptop
+    shut, a change made on Friday would never show in it."""
+    ticket_id = int(next(k for k, t in engine.store.unsolved().items() if t["status"] == "open"))
+    with strict.state.lock:
+        ticket = strict.state.tickets[ticket_id]
+        ticket["status"] = "solved"
+        strict.state.touch(ticket, strict.app.now() - dt.timedelta(hours=30))
+    engine.store.set("cursor:zendesk", {**engine.store.get("cursor:zendesk"), "high_water": "2026-11-01T00:00:00Z"})
+    strict.app.settings.search_lag_seconds = 0
+    report = await engine.engine.poll("zendesk")
+    assert report.error is None, report.error
+    assert str(ticket_id) not in engine.store.unsolved()
+    assert engine.store.get("cursor:zendesk")["high_water"] > "2026-11-01T00:00:00Z"

@@ -81,7 +81,7 @@ class ZendeskClient:
         await self.http.aclose()
 
     async def me(self) -> User:
-        body = await self.http.get_json("/api/v2/users/me.json", poll=True)
+        body = await self.http.get_json("/api/v2/users/me.json")
         return User.model_validate(body["user"])
 
     async def unsolved_tickets(self, page_size: int = 1000, query: str = UNSOLVED_QUERY) -> AsyncIterator[TicketPage]:

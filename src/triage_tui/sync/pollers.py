@@ -19,6 +19,10 @@ from triage_tui.sources.zendesk import ChangedTicket
 from triage_tui.sync.changes import SEARCH_LAG, VIEW_OVERLAP, ChangeFeed, choose_feed, is_newer, parse_stamp, stamp
 from triage_tui.sync.clients import Clients
 
+# Zendesk's "Recently updated tickets" view reaches back 24 hours: a copy away for longer
+# reads the whole queue again.
+RESYNC_AFTER = dt.timedelta(hours=20)
+
 
 @dataclass
 class SyncReport:
@@ -98,8 +102,13 @@ class Pollers:
             await self._reference(report)
         if first:
             return
+        high_water = parse_stamp(cursor["high_water"])
+        if high_water is None or self.now() - high_water > RESYNC_AFTER:
+            # Away longer than a view of recent changes reaches back (a weekend with the
+            # laptop shut): read the whole queue again rather than miss what changed.
+            await self._first_sync(report)
+            return
         feed = self.feed()
-        high_water = parse_stamp(cursor["high_water"]) or self.now()
         if feed.by_search:
             since = high_water - SEARCH_LAG
             listed = await client.search_changes(stamp(since))
@@ -124,7 +133,7 @@ class Pollers:
         replace = True
         async for page in client.unsolved_tickets():
             self._save_people(page)
-            changed = self.store.put_tickets([_dump(t) for t in page.tickets], replace_unsolved=replace)
+            changed = self.store.put_tickets([self._known_metrics(_dump(t)) for t in page.tickets], replace_unsolved=replace)
             report.changed += changed
             self._skipped(report, page.skipped)
             replace = False
@@ -231,6 +240,15 @@ class Pollers:
         if newest is not None:
             cursor = {**cursor, "deleted_since": stamp(newest - VIEW_OVERLAP)}
             self.store.set("cursor:zendesk", cursor)
+
+    def _known_metrics(self, ticket: dict) -> dict:
+        """Search brings no SLA metrics: an unchanged ticket keeps the ones already cached."""
+        cached = self.store.ticket(ticket["id"])
+        if cached and cached.get("updated_at") == ticket.get("updated_at"):
+            for key in ("metric_set", "slas"):
+                if ticket.get(key) is None and cached.get(key) is not None:
+                    ticket[key] = cached[key]
+        return ticket
 
     def _keep_local_metrics(self, ticket: dict) -> dict:
         if ticket.get("metric_set") is None:
