@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import copy
 import datetime as dt
+import itertools
 import os
 import platform
 import random
@@ -35,11 +36,11 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-import tmux_timing  # noqa: E402
+import tmux_timing
 
-from triage_tui.sandbox.data import generate  # noqa: E402
-from triage_tui.sandbox.server import Sandbox  # noqa: E402
-from triage_tui.store.cache import Store  # noqa: E402
+from triage_tui.sandbox.data import generate
+from triage_tui.sandbox.server import Sandbox
+from triage_tui.store.cache import Store
 
 BIN = Path(sys.executable).parent / "triage-tui"
 SECTION = "## Team scale"
@@ -109,7 +110,7 @@ class Watcher(threading.Thread):
                         continue
                     try:
                         stores[index] = Store(cache)
-                    except Exception:  # noqa: BLE001 - not created yet by its copy
+                    except Exception:  # noqa: BLE001, S112 - not created yet by its copy: next second
                         continue
                 store = stores[index]
                 state = store.sync_state("zendesk")
@@ -217,7 +218,7 @@ def run(copies: int, minutes: float, tickets: int) -> dict:
     gaps = []
     for index in range(copies):
         times = [started] + watcher.polls[index] + [min(end, time.time())]
-        gaps.append(max(b - a for a, b in zip(times, times[1:])))
+        gaps.append(max(b - a for a, b in itertools.pairwise(times)))
     changes = colleagues.changes
     latencies, missed = [], 0
     measured_until = end - 120  # a change made in the last two minutes may still be on its way
@@ -271,7 +272,7 @@ def table(results: list[dict]) -> str:
 def write_section(text: str) -> None:
     results = HERE / "results.md"
     existing = results.read_text() if results.exists() else ""
-    kept = re.split(rf"^{re.escape(SECTION)}$", existing, maxsplit=1, flags=re.M)[0].rstrip()
+    kept = re.split(rf"^{re.escape(SECTION)}$", existing, maxsplit=1, flags=re.MULTILINE)[0].rstrip()
     results.write_text((kept + "\n\n" if kept else "") + text)
 
 

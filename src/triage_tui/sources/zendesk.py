@@ -17,9 +17,18 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-
 from triage_tui.models.base import ApiModel, SkippedRecord, parse_many
-from triage_tui.models.zendesk import Audit, Comment, Group, Macro, Organization, Ticket, TicketField, User, View
+from triage_tui.models.zendesk import (
+    Audit,
+    Comment,
+    Group,
+    Macro,
+    Organization,
+    Ticket,
+    TicketField,
+    User,
+    View,
+)
 from triage_tui.sources.errors import BadResponse
 from triage_tui.sources.http import ServiceClient, decode_json
 

@@ -23,7 +23,7 @@ from triage_tui.sync.leader import ChangeLog, PollLock, Shared
 from triage_tui.sync.pollers import Pollers, SyncReport
 from triage_tui.sync.requests import Requests
 from triage_tui.sync.schedule import Schedule
-from triage_tui.sync.sender import SendReport, Sender
+from triage_tui.sync.sender import Sender, SendReport
 
 # With nothing due, the send task still looks at the outbox this often: a write queued by
 # another process (headless sync beside the app) or one whose backoff ended goes out.

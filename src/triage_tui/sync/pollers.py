@@ -14,9 +14,17 @@ from typing import Any
 from triage_tui.config import Config
 from triage_tui.models.base import SkippedRecord
 from triage_tui.sources.errors import AuthFailed, NotFound, RateLimited, SourceError
-from triage_tui.store.cache import Q, Store
 from triage_tui.sources.zendesk import ChangedTicket
-from triage_tui.sync.changes import SEARCH_LAG, VIEW_OVERLAP, ChangeFeed, choose_feed, is_newer, parse_stamp, stamp
+from triage_tui.store.cache import Q, Store
+from triage_tui.sync.changes import (
+    SEARCH_LAG,
+    VIEW_OVERLAP,
+    ChangeFeed,
+    choose_feed,
+    is_newer,
+    parse_stamp,
+    stamp,
+)
 from triage_tui.sync.clients import Clients
 
 # Zendesk's "Recently updated tickets" view reaches back 24 hours: a copy away for longer
