@@ -165,9 +165,20 @@ async def test_a_copy_away_longer_than_the_view_reaches_back_reads_the_queue_aga
         ticket = strict.state.tickets[ticket_id]
         ticket["status"] = "solved"
         strict.state.touch(ticket, strict.app.now() - dt.timedelta(hours=30))
-    engine.store.set("cursor:zendesk", {**engine.store.get("cursor:zendesk"), "high_water": "2026-11-01T00:00:00Z"})
+    away = {"high_water": "2026-11-01T00:00:00Z", "checked_at": "2026-11-01T00:00:00Z"}
+    engine.store.set("cursor:zendesk", {**engine.store.get("cursor:zendesk"), **away})
     strict.app.settings.search_lag_seconds = 0
     report = await engine.engine.poll("zendesk")
     assert report.error is None, report.error
     assert str(ticket_id) not in engine.store.unsolved()
     assert engine.store.get("cursor:zendesk")["high_water"] > "2026-11-01T00:00:00Z"
+
+
+async def test_a_quiet_account_is_not_read_again_because_nothing_changed_for_a_day(engine, strict):
+    """Nothing changed all weekend: the high-water mark stays old, but we looked a minute ago."""
+    cursor = engine.store.get("cursor:zendesk")
+    engine.store.set("cursor:zendesk", {**cursor, "high_water": "2026-11-01T00:00:00Z"})
+    await engine.engine.poll("zendesk")
+    before = requests_made(strict)
+    report = await engine.engine.poll("zendesk")
+    assert report.error is None and requests_made(strict) - before == 1

@@ -111,7 +111,8 @@ class Pollers:
         if first:
             return
         high_water = parse_stamp(cursor["high_water"])
-        if high_water is None or self.now() - high_water > RESYNC_AFTER:
+        checked = parse_stamp(cursor.get("checked_at")) or high_water
+        if high_water is None or checked is None or self.now() - checked > RESYNC_AFTER:
             # Away longer than a view of recent changes reaches back (a weekend with the
             # laptop shut): read the whole queue again rather than miss what changed.
             await self._first_sync(report)
@@ -127,10 +128,11 @@ class Pollers:
             async for page in client.view_changes(feed.view_id, stamp(since)):
                 listed += page
         await self._fetch_changed(report, listed)
-        newest = max((parse_stamp(t.updated_at) for t in listed), default=None, key=lambda m: m or high_water)
-        if newest is not None and newest > high_water:
-            cursor = {**cursor, "high_water": stamp(newest)}
-        self.store.set("cursor:zendesk", {**cursor, "feed": feed.why})
+        newest = max([m for m in (parse_stamp(t.updated_at) for t in listed) if m is not None], default=high_water)
+        # high_water is Zendesk's clock (what the next poll lists down to); checked_at is ours
+        # (how long since we last looked, which a quiet weekend does not advance the other).
+        cursor = {**cursor, "high_water": stamp(max(newest, high_water)), "checked_at": stamp(self.now()), "feed": feed.why}
+        self.store.set("cursor:zendesk", cursor)
 
     async def _first_sync(self, report: SyncReport) -> dict:
         """The queue first: its first page is a useful queue after one request, and the
@@ -154,7 +156,7 @@ class Pollers:
         await self._fill_sla_metrics(report)
         # Search indexes late: re-read from a view whatever changed while it was catching up.
         start = (newest or self.now()) - SEARCH_LAG
-        cursor = {"high_water": stamp(start), "deleted_since": stamp(start)}
+        cursor = {"high_water": stamp(start), "deleted_since": stamp(start), "checked_at": stamp(self.now())}
         self.store.set("cursor:zendesk", cursor)
         return cursor
 
@@ -191,7 +193,8 @@ class Pollers:
             page = await client.tickets_many(missing[start : start + 100])
             self._save_people(page)
             changed = self.store.put_tickets([_dump(t) for t in page.tickets])
-            report.changed += [c for c in changed if c not in report.changed]
+            known = set(report.changed)
+            report.changed += [c for c in changed if c not in known]
             self._skipped(report, page.skipped)
             if self.progress is not None and changed:
                 self.progress(changed)
