@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-
 DEFAULT_SDK_REPOS = [
     "PostHog/posthog-js",
     "PostHog/posthog-python",
