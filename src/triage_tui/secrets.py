@@ -85,6 +85,12 @@ def check_keyring(source: str) -> None:
     chained = getattr(backend, "backends", None)
     if module in ("keyring.backends.fail", "keyring.backends.null") or (module == "keyring.backends.chainer" and not chained):
         raise SecretError(HEADLESS_HINT.format(env=env_name(source)))
+    try:  # a backend that is there but cannot work (a locked or absent D-Bus service)
+        backend.get_password(SERVICE, source)
+    except Exception as exc:  # noqa: BLE001 - as in lookup()
+        if type(exc).__name__ == "NoKeyringError":
+            raise SecretError(HEADLESS_HINT.format(env=env_name(source))) from None
+        raise SecretError(f"the keyring cannot be used ({type(exc).__name__}); set {env_name(source)} instead") from None
 
 
 def store(source: str, value: str) -> None:

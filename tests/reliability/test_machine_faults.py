@@ -205,7 +205,6 @@ async def test_the_app_paints_a_read_only_cache_and_says_so(disk, filled_cache):
     directory = cache_on(disk, filled_cache)
     rows = len(queue_earlier(directory, "queued earlier"))
     disk.make_read_only()
-    from triage_tui.cli import _after_app
     from triage_tui.ui.app import TriageApp
 
     store, outbox = Store(directory, read_only_ok=True), Outbox(directory, read_only_ok=True)
@@ -270,7 +269,18 @@ def time_namespace_works() -> bool:
     return probe.returncode == 0 and float(probe.stdout or 0) > 864000
 
 
-async def test_a_reboot_between_two_processes_with_a_time_namespace(dataset, tmp_path):
+async def _queue_a_write(url: str, directory: Path, text: str) -> dict:
+    running = Engine(url, directory)
+    await running.engine.poll("zendesk")
+    ticket = a_ticket(running.store)
+    running.writes.update_ticket(ticket, ChangeSet(comment=text), "note")
+    running.store.close()
+    running.outbox.close()
+    await running.clients.aclose()
+    return ticket
+
+
+def test_a_reboot_between_two_processes_with_a_time_namespace(dataset, tmp_path):
     """The bug as reported, reproduced with a real second monotonic clock:
 
         unshare --time --monotonic=864000 python -m tests.reliability.backoff_child URL DIR
@@ -279,16 +289,11 @@ async def test_a_reboot_between_two_processes_with_a_time_namespace(dataset, tmp
     Before the fix the second printed "outbox: 0 sent, 1 waiting" on every run. Without
     time namespaces (no root), the child shifts its own time.monotonic by the same amount.
     """
+    import asyncio
+
     with Sandbox(copy.deepcopy(dataset)) as sandbox:
         cache_home = tmp_path / "xdg-cache"
-        running = Engine(sandbox.url, cache_home / "triage-tui")
-        await running.engine.poll("zendesk")
-        ticket = a_ticket(running.store)
-        running.writes.update_ticket(ticket, ChangeSet(comment="queued before the reboot"), "note")
-        running.store.close()
-        running.outbox.close()
-        await running.clients.aclose()
-
+        ticket = asyncio.run(_queue_a_write(sandbox.url, cache_home / "triage-tui", "queued before the reboot"))
         child = [sys.executable, "-m", "tests.reliability.backoff_child", dead_url(), str(cache_home / "triage-tui")]
         if time_namespace_works():
             child = ["unshare", "--time", "--monotonic=864000", *child]
