@@ -115,6 +115,43 @@ def test_a_write_on_a_full_disk_raises_one_typed_error_and_loses_nothing(disk, f
     outbox.close()
 
 
+def test_after_a_failed_cache_write_no_later_write_lands_half_a_sync(disk, filled_cache):
+    """Tickets that could not be stored must not be skipped by a cursor that could: once a
+    write fails for a full disk, the store writes nothing more until it is reopened."""
+    directory = cache_on(disk, filled_cache)
+    store = Store(directory)
+    cursor = store.get("cursor:zendesk")
+    ticket = a_ticket(store)
+    with disk.full():
+        changed = store.put_tickets([{**ticket, "subject": "changed " + "x" * 200_000}])
+        assert changed == [] and store.read_only
+    store.set("cursor:zendesk", {"after_cursor": "past the lost tickets"})  # there is room now
+    store.close()
+    reopened = Store(directory)
+    assert reopened.get("cursor:zendesk") == cursor
+    assert reopened.ticket(ticket["id"])["subject"] == ticket["subject"]
+    reopened.close()
+
+
+async def test_on_a_full_disk_nothing_is_sent_unrecorded(sandbox, disk, filled_cache):
+    """The sender records "sending" before any HTTP call; when it cannot, it stops with
+    OutboxUnavailable and the write goes out once, after there is room again."""
+    directory = disk.dir / "triage-tui"
+    shutil.copytree(filled_cache, directory)
+    running = Engine(sandbox.url, directory)
+    await running.engine.poll("zendesk")
+    ticket = a_ticket(running.store)
+    running.writes.update_ticket(ticket, ChangeSet(comment="waits for room"), "note")
+    with disk.full():
+        with pytest.raises(OutboxUnavailable):
+            await running.engine.send()
+    assert not [key for key in sandbox.state.requests if key.startswith("zendesk PUT")]
+    assert running.outbox.counts()["queued"] == 1
+    await running.drain()
+    assert [c["body"] for c in sandbox.state.comments[ticket["id"]]].count("waits for room") == 1
+    await running.clients.aclose()
+
+
 def test_start_up_on_a_full_disk_is_not_corruption(disk, filled_cache):
     """A full disk at start (diskcache writes its settings on open: SQLITE_FULL) used to be
     taken for corruption and the cache moved aside as data.corrupt-*. Now: read-only."""
