@@ -98,7 +98,7 @@ def test_a_write_on_a_full_disk_raises_one_typed_error_and_loses_nothing(disk, f
             writes.attach_to_incident(ticket, incident)
         assert [e["id"] for e in outbox.entries()] == [first["id"]]
         # The cache takes no more writes, without raising into the caller.
-        store.set("alerts", {"1": [3]})
+        assert store.set("alerts", {"1": [3]}) is False
         assert store.read_only and store.read_only_reason == disk.full_reason
         assert store.get("alerts") is None
         assert store.unsolved_rows()  # reads still work
@@ -216,7 +216,8 @@ def test_a_read_only_cache_dir_opens_read_only_and_refuses_writes_in_one_line(di
     with pytest.raises(OutboxUnavailable) as refused:
         Writes(outbox, store, lambda: FROZEN_NOW).update_ticket(a_ticket(store), ChangeSet(comment="x"), "note")
     assert str(refused.value) == f"not queued: {reason} ({directory})"
-    store.save_draft(1, "note", "kept in memory by the UI")  # no raise, nothing written
+    assert store.save_draft(1, "note", "kept in memory by the UI") is False  # no raise: the UI keeps it
+    assert outbox.quit_message() == f"1 write stays queued; it goes once the cache is writable again ({reason}): then start triage-tui or run `triage-tui sync --once`"
     store.close()
     outbox.close()
     for command in (["sync", "--once"], ["sync"]):

@@ -321,9 +321,11 @@ class Store:
         except (ValueError, UnicodeDecodeError):
             return default
 
-    @_cache_write()
-    def set(self, key: str, value: Any) -> None:
+    @_cache_write(lambda: False)
+    def set(self, key: str, value: Any) -> bool:
+        """Store `value`; False when the store takes no writes (see `read_only`)."""
         self.cache.set(key, value)
+        return True
 
     # -- tickets ------------------------------------------------------------------------
     def unsolved_rows(self) -> dict[str, list]:
@@ -446,13 +448,14 @@ class Store:
     def draft(self, ticket_id: int, kind: str) -> str:
         return self.get(f"draft:{ticket_id}:{kind}", "") or ""
 
-    @_cache_write()
-    def save_draft(self, ticket_id: int, kind: str, text: str) -> None:
+    @_cache_write(lambda: False)
+    def save_draft(self, ticket_id: int, kind: str, text: str) -> bool:
+        """False when it could not be kept on disk: the caller keeps it in memory."""
         key = f"draft:{ticket_id}:{kind}"
         if text.strip():
-            self.set(key, text)
-        else:
-            self.cache.delete(key)
+            return self.set(key, text)
+        self.cache.delete(key)
+        return True
 
     def size_bytes(self) -> int:
         return int(self.cache.volume())

@@ -60,15 +60,17 @@ def retry_due(entry: dict[str, Any], now: dt.datetime) -> bool:
     return when <= now or when - now > MAX_RETRY_DELAY
 
 
-def queued_message(counts: dict[str, int]) -> str | None:
-    """What to say when the app quits with writes still queued; None when there are none."""
+def queued_message(counts: dict[str, int], *, blocked_by: str | None = None) -> str | None:
+    """What to say when the app quits with writes still queued; None when there are none.
+    `blocked_by`: why the cache cannot be written now (then they go once it can)."""
     queued = counts.get("queued", 0)
     waiting_on_user = counts.get("conflicts", 0) + counts.get("failed", 0)
     parts = []
-    if queued == 1:
-        parts.append("1 write stays queued; it goes next time you start triage-tui (or run `triage-tui sync --once`)")
+    stays, goes = ("1 write stays", "it goes") if queued == 1 else (f"{queued} writes stay", "they go")
+    if queued and blocked_by:
+        parts.append(f"{stays} queued; {goes} once the cache is writable again ({blocked_by}): then start triage-tui or run `triage-tui sync --once`")
     elif queued:
-        parts.append(f"{queued} writes stay queued; they go next time you start triage-tui (or run `triage-tui sync --once`)")
+        parts.append(f"{stays} queued; {goes} next time you start triage-tui (or run `triage-tui sync --once`)")
     if waiting_on_user:
         parts.append(f"{waiting_on_user} need{'s' if waiting_on_user == 1 else ''} you (conflict or failed): press C in the app")
     return "; ".join(parts) if parts else None
@@ -231,7 +233,7 @@ class Outbox:
 
     def quit_message(self) -> str | None:
         """The line to show when the app quits: how many writes stay queued (None: none)."""
-        return queued_message(self.counts())
+        return queued_message(self.counts(), blocked_by=self.read_only_reason)
 
     def queued_for(self, source: str) -> int:
         return sum(1 for e in self.entries(ACTIVE) if e["target"].startswith(source + ":"))
