@@ -128,7 +128,7 @@ def _open_store(config: Config, *, read_only_ok: bool = False):
 
 def _after_app(store, outbox) -> None:
     """What the user should know once the screen is gone: a read-only cache, queued writes."""
-    notice = store.read_only_notice()
+    notice = store.notice if store.read_only else None
     if notice:
         print(f"triage-tui: {notice}", file=sys.stderr)
     message = outbox.quit_message()
@@ -172,7 +172,7 @@ def _run(config: Config, *, offline: bool, mouse: bool) -> int:
         _check_clients(config, tokens)
     # A full disk or a read-only cache dir: paint what is cached, sync and queue nothing.
     store, outbox = _open_store(config, read_only_ok=True)
-    offline = offline or store.read_only
+    offline = offline or store.read_only or outbox.read_only
     # Start-up allocates a great deal and frees little (imports, styles, the cache): no
     # cycle collection until the queue is on screen, then what exists so far is frozen out
     # of every later collection.

@@ -142,9 +142,8 @@ async def test_on_a_full_disk_nothing_is_sent_unrecorded(sandbox, disk, filled_c
     await running.engine.poll("zendesk")
     ticket = a_ticket(running.store)
     running.writes.update_ticket(ticket, ChangeSet(comment="waits for room"), "note")
-    with disk.full():
-        with pytest.raises(OutboxUnavailable):
-            await running.engine.send()
+    with disk.full(), pytest.raises(OutboxUnavailable):
+        await running.engine.send()
     assert not [key for key in sandbox.state.requests if key.startswith("zendesk PUT")]
     assert running.outbox.counts()["queued"] == 1
     await running.drain()
@@ -347,3 +346,50 @@ def test_a_reboot_between_two_processes_with_a_time_namespace(dataset, tmp_path)
         assert second.returncode == 0, second.stdout + second.stderr
         assert "outbox: 1 sent, 0 waiting" in second.stdout
         assert [c["body"] for c in sandbox.state.comments[ticket["id"]]].count("queued before the reboot") == 1
+
+
+def run_in_a_terminal(args: list[str], env: dict, seconds: float = 4.0) -> tuple[int, str]:
+    """The real command in a pseudo-terminal: let it paint, press q, collect everything."""
+    import pty
+    import select
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: never returns
+        os.execve(sys.executable, [sys.executable, "-m", "triage_tui", *args], env)
+    output = b""
+    deadline, quit_at, pressed = time.monotonic() + 60, time.monotonic() + seconds, False
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:  # the child exited and closed the terminal
+                break
+            if not chunk:
+                break
+            output += chunk
+        if not pressed and time.monotonic() > quit_at:
+            os.write(fd, b"q")
+            pressed = True
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return os.waitstatus_to_exitcode(status), output.decode(errors="replace")
+
+
+@pytest.mark.parametrize("args", [["--offline"], []], ids=["offline", "run"])
+def test_the_app_command_on_a_read_only_cache_paints_and_exits_cleanly(disk, filled_cache, args):
+    """XDG_CACHE_HOME on a tmpfs remounted read-only; `triage-tui [--offline]` in a pty:
+    the queue paints from the cache, q quits, and the reason is printed once the screen
+    is gone. (It used to be an OSError traceback from making the private dir.)"""
+    directory = cache_on(disk, filled_cache)
+    queue_earlier(directory, "queued earlier")
+    reason = disk.make_read_only()
+    env = {
+        **os.environ, "XDG_CACHE_HOME": str(disk.dir), "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40",
+        "TRIAGE_ZENDESK_URL": "http://127.0.0.1:9", "TRIAGE_ZENDESK_EMAIL": "agent@example.com", "TRIAGE_ZENDESK_TOKEN": "t",
+    }
+    code, output = run_in_a_terminal(args, env)
+    assert code == 0 and "Traceback" not in output, output[-2000:]
+    assert "cache only" in output  # the status line of a painted queue: no sync, no queueing
+    assert f"triage-tui: read-only cache: {reason} ({directory}); showing what is cached" in output
+    assert "1 write stays queued; it goes once the cache is writable again" in output
