@@ -226,6 +226,12 @@ def _sync(config: Config, once: bool) -> int:
 
     try:
         code = asyncio.run(go())
+        # The poll's own line said what failed; this says what fixes it (a rejected token).
+        fixes = [
+            f"{source}: {state['reason']}"
+            for source, state in ((source, store.sync_state(source)) for source in engine.configured())
+            if state.get("reason") and state["reason"] != state.get("last_error")
+        ]
     except StoreUnavailable as exc:
         # The outbox could not record a send (the disk filled up meanwhile): stop; what
         # was persisted is intact, and an unrecorded send is checked before it is resent.
@@ -233,6 +239,8 @@ def _sync(config: Config, once: bool) -> int:
     finally:
         store.close()
         outbox.close()
+    for line in fixes:
+        print(f"triage-tui: {line}", file=sys.stderr)
     if store.read_only:  # the cache stopped taking writes during the run
         print(f"triage-tui: {store.notice}", file=sys.stderr)
         return 1

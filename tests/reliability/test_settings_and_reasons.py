@@ -165,3 +165,14 @@ async def test_the_cli_says_so_after_the_app_exits(sandbox, tmp_path, capsys):
     _after_app(running.store, running.outbox)
     assert capsys.readouterr().err == "triage-tui: 2 writes stay queued; they go next time you start triage-tui (or run `triage-tui sync --once`)\n"
     await running.clients.aclose()
+
+
+def test_headless_sync_with_a_rejected_token_names_the_fix(sandbox, tmp_path):
+    env = {
+        **os.environ, "TRIAGE_ZENDESK_URL": sandbox.url, "TRIAGE_ZENDESK_EMAIL": "agent@example.com", "TRIAGE_ZENDESK_TOKEN": "wrong-token-value",
+        "TRIAGE_GITHUB_URL": sandbox.url, "TRIAGE_GITHUB_REPOS": "PostHog/posthog-js", "XDG_CACHE_HOME": str(tmp_path / "cache"),
+    }
+    result = subprocess.run([sys.executable, "-m", "triage_tui", "sync", "--once"], env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 1
+    assert "triage-tui: zendesk: 401: token rejected; run `triage-tui auth set zendesk`" in result.stderr
+    assert "wrong-token-value" not in result.stdout + result.stderr and "Traceback" not in result.stderr
