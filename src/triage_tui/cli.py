@@ -115,12 +115,30 @@ def _cache_dir(config: Config) -> Path:
     return config.cache_dir or xdg_dir("cache")
 
 
-def _open_store(config: Config):
+def _open_store(config: Config, *, read_only_ok: bool = False):
+    """The cache and the outbox. With `read_only_ok`, a cache dir that cannot be written
+    (disk full, read-only mount) opens read-only; otherwise that is a one-line error."""
     from triage_tui.store.cache import Store
+    from triage_tui.store.errors import StoreUnavailable
     from triage_tui.store.outbox import Outbox
 
     directory = _cache_dir(config)
-    return Store(directory), Outbox(directory)
+    try:
+        store = Store(directory, read_only_ok=read_only_ok)
+        outbox = Outbox(directory, read_only_ok=read_only_ok)
+    except StoreUnavailable as exc:
+        raise UserError(f"cannot use the cache: {exc}; free some space, or set cache_dir in the config to a writable directory") from None
+    return store, outbox
+
+
+def _after_app(store, outbox) -> None:
+    """What the user should know once the screen is gone: a read-only cache, queued writes."""
+    notice = store.notice if store.read_only else None
+    if notice:
+        print(f"triage-tui: {notice}", file=sys.stderr)
+    message = outbox.quit_message()
+    if message:
+        print(f"triage-tui: {message}", file=sys.stderr)
 
 
 def _engine_factory(config: Config, store, outbox, tokens: dict):
@@ -157,7 +175,9 @@ def _run(config: Config, *, offline: bool, mouse: bool) -> int:
     tokens = {} if offline else _tokens()  # before the app: a prompt never fights the UI
     if not offline:
         _check_clients(config, tokens)
-    store, outbox = _open_store(config)
+    # A full disk or a read-only cache dir: paint what is cached, sync and queue nothing.
+    store, outbox = _open_store(config, read_only_ok=True)
+    offline = offline or store.read_only or outbox.read_only
     # Start-up allocates a great deal and frees little (imports, styles, the cache): no
     # cycle collection until the queue is on screen, then what exists so far is frozen out
     # of every later collection.
@@ -171,6 +191,7 @@ def _run(config: Config, *, offline: bool, mouse: bool) -> int:
         app.run(mouse=mouse)
     finally:
         _collect_from_now_on()
+    _after_app(store, outbox)
     store.close()
     outbox.close()
     return 0
@@ -206,15 +227,40 @@ def _sync(config: Config, once: bool) -> int:
         finally:
             await engine.clients.aclose()
 
+    from triage_tui.store.errors import StoreUnavailable
+
     try:
-        return asyncio.run(go())
+        code = asyncio.run(go())
+        # The poll's own line said what failed; this says what fixes it (a rejected token).
+        fixes = [
+            f"{source}: {state['reason']}"
+            for source, state in ((source, store.sync_state(source)) for source in engine.configured())
+            if state.get("reason") and state["reason"] != state.get("last_error")
+        ]
+    except StoreUnavailable as exc:
+        # The outbox could not record a send (the disk filled up meanwhile): stop; what
+        # was persisted is intact, and an unrecorded send is checked before it is resent.
+        raise UserError(f"sync stopped: {exc}") from None
     finally:
         store.close()
         outbox.close()
+    for line in fixes:
+        print(f"triage-tui: {line}", file=sys.stderr)
+    if store.read_only:  # the cache stopped taking writes during the run
+        print(f"triage-tui: {store.notice}", file=sys.stderr)
+        return 1
+    return code
 
 
 def _auth(args: argparse.Namespace) -> int:
-    from triage_tui.secrets import SOURCES, SecretError, clear, lookup, store
+    from triage_tui.secrets import (
+        SOURCES,
+        SecretError,
+        check_keyring,
+        clear,
+        lookup,
+        store,
+    )
 
     if args.verb == "status":
         for source in [args.service] if args.service else SOURCES:
@@ -225,6 +271,8 @@ def _auth(args: argparse.Namespace) -> int:
         raise UserError(f"auth {args.verb} needs a service: zendesk, incidentio or github")
     try:
         if args.verb == "set":
+            # Before the prompt: nobody should type a token only to hear it cannot be kept.
+            check_keyring(args.service)
             value = getpass.getpass(f"{args.service} API token (input hidden): ").strip()
             store(args.service, value)
             print(f"{args.service}: token stored in the keyring (service 'triage-tui')")

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-
 DEFAULT_SDK_REPOS = [
     "PostHog/posthog-js",
     "PostHog/posthog-python",
@@ -335,7 +334,11 @@ def default_config_path() -> Path:
 
 
 def _env_overrides(environ: dict[str, str]) -> dict[str, dict[str, Any]]:
-    """TRIAGE_<SECTION>_<KEY>=value, for the keys of each section; lists are comma-separated."""
+    """TRIAGE_<SECTION>_<KEY>=value, for the keys of each section; lists are comma-separated.
+
+    Each value is checked here, so a bad one is reported against its variable: the config
+    file may not even exist, and blaming it sends the user to the wrong place.
+    """
     overrides: dict[str, dict[str, Any]] = {}
     for section in dataclasses.fields(Config):
         model = section.metadata["convert"]
@@ -348,6 +351,10 @@ def _env_overrides(environ: dict[str, str]) -> dict[str, dict[str, Any]]:
                 value: Any = environ[name]
                 if isinstance(getattr(defaults, field.name), list):
                     value = [part.strip() for part in value.split(",") if part.strip()]
+                try:
+                    field.metadata["convert"](value)
+                except _Invalid as exc:
+                    raise ConfigError(f"environment variable {name}: expected {exc} (got {environ[name]!r})") from None
                 overrides.setdefault(section.name, {})[field.name] = value
     return overrides
 
@@ -367,7 +374,8 @@ def load_config(path: Path | None = None, environ: dict[str, str] | None = None)
     file must exist; the default one may be absent.
     """
     environ = dict(os.environ if environ is None else environ)
-    explicit = path or (Path(environ["TRIAGE_CONFIG"]) if environ.get("TRIAGE_CONFIG") else None)
+    named_by_env = path is None and bool(environ.get("TRIAGE_CONFIG"))
+    explicit = path or (Path(environ["TRIAGE_CONFIG"]) if named_by_env else None)
     file = explicit or default_config_path()
     data: dict[str, Any] = {}
     if file.exists():
@@ -378,12 +386,14 @@ def load_config(path: Path | None = None, environ: dict[str, str] | None = None)
         except OSError as exc:
             raise ConfigError(f"{file}: cannot be read: {exc.strerror}") from None
     elif explicit is not None:
-        raise ConfigError(f"{file}: no such config file")
-    data = _merge(data, _env_overrides(environ))
+        raise ConfigError(f"{file}: no such config file" + (" (named by TRIAGE_CONFIG)" if named_by_env else ""))
+    # The file on its own first: its errors name the file and key. Env values are checked
+    # as they are read (naming the variable), so what is left after merging is valid.
     try:
-        return Config.from_dict(data)
+        Config.from_dict(data)
     except ConfigError as exc:
         raise ConfigError(f"{file}: {exc}") from None
+    return Config.from_dict(_merge(data, _env_overrides(environ)))
 
 
 EXAMPLE_CONFIG = """\

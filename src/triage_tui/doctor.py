@@ -6,6 +6,7 @@ import asyncio
 import os
 import shutil
 import sys
+from collections.abc import Awaitable, Callable
 
 from triage_tui.config import Config, default_config_path, xdg_dir
 from triage_tui.secrets import SOURCES, lookup
@@ -16,8 +17,14 @@ def _line(ok: bool | None, what: str, detail: str) -> str:
     return f"[{mark}] {what}: {detail}"
 
 
-async def _services(config: Config, tokens: dict) -> list[tuple[bool | None, str, str]]:
-    from triage_tui.sources.errors import SourceError
+# A 429 is the shared account's budget running low, not a broken set-up: doctor waits for
+# Retry-After once when that is short, and otherwise says when to try again (a warning).
+RATE_LIMIT_WAIT = 10.0
+
+
+async def _services(config: Config, tokens: dict, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> list[tuple[bool | None, str, str]]:
+    from triage_tui.sources.errors import AuthFailed, RateLimited, SourceError
+    from triage_tui.store.cache import failure_reason
     from triage_tui.sync.clients import build_clients
 
     results: list[tuple[bool | None, str, str]] = []
@@ -30,10 +37,22 @@ async def _services(config: Config, tokens: dict) -> list[tuple[bool | None, str
         if client is None:
             results.append((when_missing[0], label, when_missing[1]))
             return
-        try:
-            results.append((True, label, describe(await call(client))))
-        except SourceError as exc:
-            results.append((failure, label, exc.message))
+        for attempt in range(2):
+            try:
+                results.append((True, label, describe(await call(client))))
+            except RateLimited as exc:
+                wait = exc.retry_after if exc.retry_after is not None else 1.0
+                if attempt == 0 and wait <= RATE_LIMIT_WAIT:
+                    await sleep(wait)
+                    continue
+                results.append((None, label, f"rate limited, retry after {wait:.0f} s"))
+            except AuthFailed as exc:
+                reason = failure_reason(client.http.source, exc.message)
+                fix = reason.split("; ", 1)[1] if reason != exc.message and "; " in reason else ""
+                results.append((failure, label, f"{exc.message}; {fix}" if fix else exc.message))
+            except SourceError as exc:
+                results.append((failure, label, exc.message))
+            return
 
     try:
         await probe("zendesk", clients.zendesk, lambda c: c.me(), lambda me: f"{config.zendesk.base_url()} as {me.name} <{me.email}>",
@@ -65,7 +84,7 @@ async def _sync_mode(client, config: Config) -> str:
     return text
 
 
-def run_doctor(config: Config, *, check_services: bool = True) -> int:
+def run_doctor(config: Config, *, check_services: bool = True, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> int:
     checks: list[tuple[bool | None, str, str]] = []
     path = default_config_path() if not os.environ.get("TRIAGE_CONFIG") else None
     checks.append((True, "config", f"valid ({path or os.environ['TRIAGE_CONFIG']}{'' if (path is None or path.exists()) else ', not present: defaults and env'})"))
@@ -73,23 +92,29 @@ def run_doctor(config: Config, *, check_services: bool = True) -> int:
     for source, token in tokens.items():
         checks.append((True if token.value else (False if source == "zendesk" else None), f"token {source}", token.origin))
     if check_services:
-        checks += asyncio.run(_services(config, tokens))
+        checks += asyncio.run(_services(config, tokens, sleep))
     cache_dir = config.cache_dir or xdg_dir("cache")
+    from triage_tui.store.errors import StoreUnavailable
+
     try:
         from triage_tui.store.cache import Store
         from triage_tui.store.outbox import Outbox
 
-        store, outbox = Store(cache_dir), Outbox(cache_dir)
+        store, outbox = Store(cache_dir, read_only_ok=True), Outbox(cache_dir, read_only_ok=True)
         mode = oct(cache_dir.stat().st_mode & 0o777)
         counts = outbox.counts()
         checks.append((mode == "0o700", "cache", f"{cache_dir} ({mode}), {store.size_bytes() / 1e6:.1f} MB, {len(store.unsolved_rows())} unsolved tickets cached"))
-        if store.notice:
+        if store.read_only:
+            checks.append((False, "cache", f"{store.read_only_reason}: the app can only show what is cached; sync and new writes need a writable cache_dir"))
+        elif store.notice:
             checks.append((None, "cache", store.notice))
         problems = counts["conflicts"] + counts["failed"]
         checks.append((None if counts["queued"] or problems else True, "outbox", f"{counts['queued']} queued, {counts['conflicts']} conflicts, {counts['failed']} failed"))
         store.close()
         outbox.close()
-    except Exception as exc:  # doctor reports, it does not crash
+    except StoreUnavailable as exc:
+        checks.append((False, "cache", f"cannot be used: {exc}"))
+    except Exception as exc:  # noqa: BLE001 - doctor reports, it does not crash
         checks.append((False, "cache", f"{cache_dir}: {type(exc).__name__}: {exc}"))
     size = shutil.get_terminal_size((0, 0))
     term = os.environ.get("TERM", "unset")

@@ -57,15 +57,40 @@ def lookup(source: str, environ: dict[str, str] | None = None) -> Token:
     if environ.get(name):
         return Token(source, environ[name], f"env {name}")
     try:
-        keyring, errors = _keyring()
+        keyring, _errors = _keyring()
         value = keyring.get_password(SERVICE, source)
-    except Exception as exc:  # keyring backends raise many kinds; none may crash start-up
+    except Exception as exc:  # noqa: BLE001 - keyring backends raise many kinds; none may crash start-up
         if type(exc).__name__ == "NoKeyringError":
             return Token(source, None, "keyring unavailable: " + HEADLESS_HINT.format(env=name))
         return Token(source, None, f"keyring error ({type(exc).__name__}); set {name} instead")
     if value:
         return Token(source, value, "keyring")
     return Token(source, None, f"missing: run `triage-tui auth set {source}` or set {name}")
+
+
+def check_keyring(source: str) -> None:
+    """Raise SecretError (with the env-var alternative) unless a keyring can keep a token.
+
+    Asked before prompting for a token. The fail and null backends are what keyring picks
+    when nothing usable exists (over SSH, in containers); null would even drop the token
+    without a word.
+    """
+    _check(source)
+    try:
+        keyring, _errors = _keyring()
+        backend = keyring.get_keyring()
+    except Exception as exc:  # noqa: BLE001 - backend discovery raises many kinds; all mean "none"
+        raise SecretError(f"the keyring cannot be used ({type(exc).__name__}); set {env_name(source)} instead") from None
+    module = type(backend).__module__
+    chained = getattr(backend, "backends", None)
+    if module in ("keyring.backends.fail", "keyring.backends.null") or (module == "keyring.backends.chainer" and not chained):
+        raise SecretError(HEADLESS_HINT.format(env=env_name(source)))
+    try:  # a backend that is there but cannot work (a locked or absent D-Bus service)
+        backend.get_password(SERVICE, source)
+    except Exception as exc:  # noqa: BLE001 - as in lookup()
+        if type(exc).__name__ == "NoKeyringError":
+            raise SecretError(HEADLESS_HINT.format(env=env_name(source))) from None
+        raise SecretError(f"the keyring cannot be used ({type(exc).__name__}); set {env_name(source)} instead") from None
 
 
 def store(source: str, value: str) -> None:
@@ -75,7 +100,7 @@ def store(source: str, value: str) -> None:
     try:
         keyring, _ = _keyring()
         keyring.set_password(SERVICE, source, value)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - as above
         if type(exc).__name__ == "NoKeyringError":
             raise SecretError(HEADLESS_HINT.format(env=env_name(source))) from None
         raise SecretError(f"the keyring refused the token ({type(exc).__name__})") from None
@@ -85,9 +110,9 @@ def clear(source: str) -> bool:
     """Remove the stored token; False when there was none."""
     _check(source)
     try:
-        keyring, errors = _keyring()
+        keyring, _errors = _keyring()
         keyring.delete_password(SERVICE, source)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - as above: any backend failure is reported, not raised
         if type(exc).__name__ == "PasswordDeleteError":
             return False
         if type(exc).__name__ == "NoKeyringError":

@@ -176,3 +176,39 @@ def test_headless_box_without_a_keyring_gets_guidance_not_a_traceback():
 def test_token_repr_never_shows_the_value():
     token = secrets.Token("zendesk", "s3cr3t-value", "env")
     assert "s3cr3t" not in repr(token) and "s3cr3t" not in str(token)
+
+
+def test_a_bad_env_value_names_the_variable_not_a_missing_file(tmp_path):
+    environ = {"XDG_CONFIG_HOME": str(tmp_path), "TRIAGE_SYNC_ZENDESK_SECONDS": "abc"}
+    with pytest.raises(ConfigError) as error:
+        load_config(environ=environ)
+    assert str(error.value) == "environment variable TRIAGE_SYNC_ZENDESK_SECONDS: expected a number (got 'abc')"
+    assert "config.toml" not in str(error.value)
+
+
+def test_with_a_file_present_each_error_still_names_its_own_origin(tmp_path):
+    path = write(tmp_path, "[sync]\nzendesk_seconds = 30\n[ui]\nmouse = 'sometimes'\n")
+    with pytest.raises(ConfigError, match=r"config\.toml: ui\.mouse: expected true or false"):
+        load_config(path, environ={"TRIAGE_SYNC_ZENDESK_SECONDS": "15"})
+    good = write(tmp_path, "[sync]\nzendesk_seconds = 30\n")
+    with pytest.raises(ConfigError) as error:
+        load_config(good, environ={"TRIAGE_UI_BELL": "loud"})
+    assert str(error.value).startswith("environment variable TRIAGE_UI_BELL: expected true or false")
+    assert load_config(good, environ={"TRIAGE_SYNC_ZENDESK_SECONDS": "15"}).sync.zendesk_seconds == 15.0
+
+
+def test_a_missing_file_named_by_triage_config_says_so(tmp_path):
+    with pytest.raises(ConfigError, match="no such config file \\(named by TRIAGE_CONFIG\\)"):
+        load_config(environ={"TRIAGE_CONFIG": str(tmp_path / "nope.toml")})
+
+
+def test_the_keyring_is_checked_before_anyone_types_a_token(memory_keyring):
+    secrets.check_keyring("zendesk")  # a working keyring: no complaint
+    keyring.set_keyring(NoBackend())
+    with pytest.raises(secrets.SecretError, match="TRIAGE_ZENDESK_TOKEN"):
+        secrets.check_keyring("zendesk")
+    from keyring.backends import fail
+
+    keyring.set_keyring(fail.Keyring())
+    with pytest.raises(secrets.SecretError, match="keyrings.alt"):
+        secrets.check_keyring("github")

@@ -7,6 +7,11 @@ Safety, because diskcache's defaults are not safe for this data:
   can write the directory gets code execution); a schema version guards the layout, and a
   cache of another version is rebuilt, a corrupt one moved aside, never a crash.
 
+Faults of the machine are not corruption (see `errors.py`): a full disk or a read-only
+cache dir at start-up gives a read-only store that paints what is cached (`read_only_ok`),
+and a write that fails for them later stops the store's writes (`read_only`) instead of
+raising into the UI or leaving half of a sync on disk.
+
 Layout: every ticket, comment list, user and org has a key of its own; unsolved tickets
 also live together, projected to their queue fields, under one key (start-up paints from
 a single read), and so do users and orgs.
@@ -16,14 +21,20 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import os
+import re
 import shutil
 import sqlite3
-from collections.abc import Iterable, Iterator
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import diskcache
+
+from triage_tui.store.errors import StoreUnavailable, is_corruption, storage_fault
 
 SCHEMA_VERSION = 5
 UNSOLVED = frozenset({"new", "open", "pending", "hold"})
@@ -35,6 +46,21 @@ QUEUE_FIELDS = (
     "organization_id", "tags", "created_at", "updated_at", "excerpt",
 )
 EXCERPT = 240
+
+
+_AUTH_STATUS = re.compile(r"not authori[sz]ed \((401|403)\)")
+
+
+def failure_reason(source: str, error: str) -> str:
+    """A source's error as the line a user acts on: a rejected token names the command that
+    fixes it. The sources' messages are kept otherwise; they never carry a credential."""
+    match = _AUTH_STATUS.search(error)
+    if match is None:
+        return error
+    env = f"TRIAGE_{source.upper()}_TOKEN"
+    if match.group(1) == "401":
+        return f"401: token rejected; run `triage-tui auth set {source}` (or fix {env})"
+    return f"403: token lacks permission for this; check the agent's role, or run `triage-tui auth set {source}`"
 
 
 class Q:
@@ -62,7 +88,9 @@ def private_umask() -> Iterator[None]:
 def make_private_dir(path: Path) -> None:
     with private_umask():
         path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(path, 0o700)
+    # Only when it is wrong: chmod fails on a read-only mount even when it would change nothing.
+    if path.stat().st_mode & 0o777 != 0o700:
+        os.chmod(path, 0o700)
 
 
 def tighten(path: Path) -> None:
@@ -97,30 +125,190 @@ def iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class Store:
-    """Typed access to the cache. Every method is safe to call from several processes."""
+def unavailable(exc: BaseException, path: Path) -> StoreUnavailable:
+    """`exc` as a StoreUnavailable when it is a fault of the machine; otherwise re-raised."""
+    reason = storage_fault(exc, path)
+    if reason is None:
+        raise exc
+    return StoreUnavailable(reason, path)
 
-    def __init__(self, directory: Path) -> None:
+
+class ReadOnlyCache:
+    """The reading half of diskcache.Cache over a database nobody may write now.
+
+    diskcache writes its settings table on every open, so it cannot open a cache on a
+    read-only mount or a full disk. SQLite can, read-only; `immutable=1` is the fallback
+    when even the WAL index cannot be created (a read-only mount). Values are decoded by
+    diskcache's own JSONDisk, so both read the same bytes the same way.
+    """
+
+    def __init__(self, path: Path, reason: str, *, missing_ok: bool = False) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        self._lock = threading.Lock()
+        self._disk = diskcache.JSONDisk(str(self.path), compress_level=0)
+        self._con: sqlite3.Connection | None = None
+        database = self.path / "cache.db"
+        if not database.exists():
+            if missing_ok:
+                return
+            raise StoreUnavailable(f"{reason}, and nothing is cached yet", self.path.parent)
+        self._con = self._connect(database)
+
+    def _connect(self, database: Path) -> sqlite3.Connection:
+        uri = database.resolve().as_uri()
+        failure: BaseException | None = None
+        for options in ("?mode=ro", "?immutable=1"):
+            try:
+                con = sqlite3.connect(uri + options, uri=True, check_same_thread=False)
+                con.execute("SELECT count(*) FROM Cache").fetchone()
+                return con
+            except sqlite3.Error as exc:
+                failure = exc
+        raise StoreUnavailable(f"{self.reason}, and the cache cannot be read ({failure})", self.path.parent)
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        if self._con is None:
+            return default
+        db_key, raw = self._disk.put(key)
+        with self._lock:
+            row = self._con.execute(
+                "SELECT mode, filename, value FROM Cache WHERE key = ? AND raw = ? AND (expire_time IS NULL OR expire_time > ?)",
+                (db_key, raw, time.time()),
+            ).fetchone()
+        if row is None:
+            return default
+        return self._disk.fetch(row[0], row[1], row[2], False)
+
+    def iterkeys(self) -> Iterator[Any]:
+        if self._con is None:
+            return iter(())
+        with self._lock:
+            rows = self._con.execute("SELECT key, raw FROM Cache ORDER BY rowid").fetchall()
+        return iter([self._disk.get(key, raw) for key, raw in rows])
+
+    def volume(self) -> int:
+        if self._con is None:
+            return 0
+        with self._lock:
+            ((pages,),) = self._con.execute("PRAGMA page_count").fetchall()
+            ((size,),) = self._con.execute("PRAGMA page_size").fetchall()
+        return pages * size
+
+    def _refuse(self, *_: Any, **__: Any) -> Any:
+        raise StoreUnavailable(self.reason, self.path.parent)
+
+    set = delete = clear = _refuse
+
+    @contextlib.contextmanager
+    def transact(self) -> Iterator[None]:
+        self._refuse()
+        yield  # pragma: no cover - never reached
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+
+def _cache_write(default: Callable[[], Any] = lambda: None) -> Callable:
+    """A Store write that a fault of the machine turns into "writes stopped", not a raise.
+
+    The cache is only a cache: what is not stored is fetched again. What must not happen is
+    half a sync on disk (a cursor moved on past tickets that were never stored), so after
+    the first such failure the store writes nothing more until it is opened again.
+    """
+
+    def decorate(method: Callable) -> Callable:
+        @functools.wraps(method)
+        def wrapper(self: Store, *args: Any, **kwargs: Any) -> Any:
+            if self.read_only:
+                return default()
+            try:
+                return method(self, *args, **kwargs)
+            except (sqlite3.Error, OSError) as exc:
+                reason = storage_fault(exc, self.directory)
+                if reason is None:
+                    raise
+                self._stop_writing(reason)
+                return default()
+
+        return wrapper
+
+    return decorate
+
+
+class Store:
+    """Typed access to the cache. Every method is safe to call from several processes.
+
+    `read_only_ok`: when the cache dir cannot be written (disk full, read-only mount, no
+    permission), open what is cached read-only instead of raising StoreUnavailable.
+    `read_only` / `read_only_reason` say so (also when writes stop later), for the UI.
+    """
+
+    def __init__(self, directory: Path, *, read_only_ok: bool = False) -> None:
         self.directory = Path(directory)
         self.notice: str | None = None  # one line for the UI when the cache had to be rebuilt
-        make_private_dir(self.directory)
-        self.cache = self._open_checked(self.directory / "data")
+        self.read_only_reason: str | None = None  # "disk full", "cache dir is read-only"...
+        self.cache: diskcache.Cache | ReadOnlyCache
+        try:
+            try:
+                make_private_dir(self.directory)
+            except OSError as exc:
+                raise unavailable(exc, self.directory) from None
+            self.cache = self._open_checked(self.directory / "data")
+        except StoreUnavailable as exc:
+            if not read_only_ok:
+                raise
+            self.cache = ReadOnlyCache(self.directory / "data", exc.reason)
+            self.read_only_reason = exc.reason
+            self.notice = self.read_only_notice()
+
+    @property
+    def read_only(self) -> bool:
+        return self.read_only_reason is not None
+
+    def read_only_notice(self) -> str | None:
+        """One line for the status bar and stderr, or None when the store can write."""
+        if self.read_only_reason is None:
+            return None
+        return f"read-only cache: {self.read_only_reason} ({self.directory}); showing what is cached, nothing is synced or queued"
+
+    def _stop_writing(self, reason: str) -> None:
+        self.read_only_reason = reason
+        self.notice = f"cache writes stopped: {reason} ({self.directory}); restart triage-tui once that is fixed"
 
     def _open_checked(self, path: Path) -> diskcache.Cache:
         try:
-            cache = open_json_cache(path)
-            version = cache.get("meta:schema")
-        except (sqlite3.DatabaseError, ValueError, UnicodeDecodeError) as exc:
-            aside = path.with_name(f"{path.name}.corrupt-{dt.datetime.now():%Y%m%d%H%M%S}")
+            return self._open_versioned(path)
+        except Exception as exc:
+            if storage_fault(exc, path) is not None:
+                raise unavailable(exc, self.directory) from None
+            if not is_corruption(exc):
+                raise
+            corruption = exc
+        # Only bytes SQLite or the decoder call bad get here: never a full disk or a mount.
+        aside = path.with_name(f"{path.name}.corrupt-{dt.datetime.now():%Y%m%d%H%M%S}")
+        try:
             shutil.move(str(path), str(aside))
-            self.notice = f"cache at {path} was unreadable ({type(exc).__name__}); moved to {aside.name} and rebuilt"
-            cache = open_json_cache(path)
-            version = None
-        if version != SCHEMA_VERSION:
-            if version is not None:
-                self.notice = f"cache schema {version} replaced by {SCHEMA_VERSION}: it will refill from the APIs"
-            cache.clear()
-            cache.set("meta:schema", SCHEMA_VERSION)
+            cache = self._open_versioned(path)
+        except (OSError, sqlite3.Error) as exc:
+            raise unavailable(exc, self.directory) from None
+        self.notice = f"cache at {path} was unreadable ({type(corruption).__name__}); moved to {aside.name} and rebuilt"
+        return cache
+
+    def _open_versioned(self, path: Path) -> diskcache.Cache:
+        cache = open_json_cache(path)
+        try:
+            version = cache.get("meta:schema")
+            if version != SCHEMA_VERSION:
+                if version is not None:
+                    self.notice = f"cache schema {version} replaced by {SCHEMA_VERSION}: it will refill from the APIs"
+                cache.clear()
+                cache.set("meta:schema", SCHEMA_VERSION)
+        except BaseException:
+            cache.close()
+            raise
         return cache
 
     def close(self) -> None:
@@ -133,8 +321,11 @@ class Store:
         except (ValueError, UnicodeDecodeError):
             return default
 
-    def set(self, key: str, value: Any) -> None:
+    @_cache_write(lambda: False)
+    def set(self, key: str, value: Any) -> bool:
+        """Store `value`; False when the store takes no writes (see `read_only`)."""
         self.cache.set(key, value)
+        return True
 
     # -- tickets ------------------------------------------------------------------------
     def unsolved_rows(self) -> dict[str, list]:
@@ -150,6 +341,7 @@ class Store:
         """The whole ticket as last synced."""
         return self.get(f"ticket:{ticket_id}")
 
+    @_cache_write(list)
     def put_tickets(self, tickets: Iterable[dict], *, replace_unsolved: bool = False) -> list[int]:
         """Store tickets; unsolved ones join the snapshot, others leave it. Returns changed ids."""
         changed: list[int] = []
@@ -193,6 +385,7 @@ class Store:
         self.set(f"comments:{ticket_id}", {"ticket_updated_at": ticket_updated_at, "items": items})
 
     # -- people and reference data ------------------------------------------------------
+    @_cache_write()
     def put_records(self, kind: str, records: Iterable[dict]) -> None:
         """Users and orgs: a key each (one lookup), all together, and their names alone (what
         start-up reads: a fifth of the bytes of the whole records)."""
@@ -232,7 +425,10 @@ class Store:
         return self.get(f"sync:{source}", {}) or {}
 
     def mark_synced(self, source: str, now: dt.datetime, **extra: Any) -> None:
-        state = {**self.sync_state(source), **extra, "last_success": iso(now), "offline_since": None, "last_error": None, "busy": None}
+        state = {
+            **self.sync_state(source), **extra, "last_success": iso(now), "offline_since": None,
+            "last_error": None, "reason": None, "last_error_at": None, "busy": None,
+        }
         self.set(f"sync:{source}", state)
 
     def mark_busy(self, source: str, reason: str) -> None:
@@ -240,22 +436,33 @@ class Store:
         self.set(f"sync:{source}", {**self.sync_state(source), "busy": reason})
 
     def mark_failed(self, source: str, now: dt.datetime, error: str, offline: bool) -> None:
+        """Record a failed poll or send. `reason` is kept until the next success: a toast goes
+        away, the status line keeps saying why (and, for a token, what fixes it)."""
         state = self.sync_state(source)
         if offline and not state.get("offline_since"):
             state["offline_since"] = iso(now)
         state["last_error"] = error
+        state["reason"] = failure_reason(source, error)
+        state["last_error_at"] = iso(now)
         self.set(f"sync:{source}", state)
+
+    def sync_reason(self, source: str) -> str | None:
+        """Why `source` last failed, one line (None after a success)."""
+        state = self.sync_state(source)
+        return state.get("reason") or state.get("last_error")
 
     # -- drafts -------------------------------------------------------------------------
     def draft(self, ticket_id: int, kind: str) -> str:
         return self.get(f"draft:{ticket_id}:{kind}", "") or ""
 
-    def save_draft(self, ticket_id: int, kind: str, text: str) -> None:
+    @_cache_write(lambda: False)
+    def save_draft(self, ticket_id: int, kind: str, text: str) -> bool:
+        """False when it could not be kept on disk: the caller keeps it in memory."""
         key = f"draft:{ticket_id}:{kind}"
         if text.strip():
-            self.set(key, text)
-        else:
-            self.cache.delete(key)
+            return self.set(key, text)
+        self.cache.delete(key)
+        return True
 
     def size_bytes(self) -> int:
         return int(self.cache.volume())

@@ -4,22 +4,96 @@ cache never touches a pending write.
 
 Entry states: pending -> sending -> sent; a 409 makes a conflict (the user re-applies or
 drops); a request the API rejects outright is failed (shown, retried only on request).
+
+Times on disk are wall-clock UTC (`retry_at`): a monotonic clock restarts at every boot, so
+a monotonic value read by another process means nothing. Entries written by older
+versions carry a monotonic `not_before`; they are due at once.
+
+When the disk is full or the cache dir read-only, every write raises OutboxUnavailable
+(one line: why and where) and leaves nothing half-written; entries already persisted
+stay as they were (SQLite transactions are all or nothing).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import functools
 import os
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from triage_tui.store.cache import iso, open_json_cache, private_umask
+from triage_tui.store.cache import ReadOnlyCache, iso, open_json_cache, private_umask
+from triage_tui.store.errors import OutboxUnavailable, StoreUnavailable, storage_fault
 
 ACTIVE = ("pending", "sending")
 NEEDS_USER = ("conflict", "failed")
+# The longest a persisted retry time is believed: one further in the future than any
+# backoff can be means the wall clock was set back since, and the write is due now.
+MAX_RETRY_DELAY = dt.timedelta(seconds=300)
+
+
+def retry_stamp(moment: dt.datetime) -> str:
+    """A retry time as stored: UTC ISO 8601 with microseconds (backoffs can be under a second)."""
+    return moment.astimezone(dt.UTC).isoformat()
+
+
+def retry_due(entry: dict[str, Any], now: dt.datetime) -> bool:
+    """Whether a persisted entry may be sent at wall-clock `now`, by its stored `retry_at`.
+
+    No `retry_at` (new, re-applied, or written by a version that stored a monotonic
+    `not_before`, meaningless after a reboot): due now. A retry time further away than any
+    backoff (the clock went back): due now, rather than stuck.
+    """
+    stamp = entry.get("retry_at")
+    if not stamp:
+        return True
+    try:
+        when = dt.datetime.fromisoformat(str(stamp))
+    except ValueError:
+        return True
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when <= now or when - now > MAX_RETRY_DELAY
+
+
+def queued_message(counts: dict[str, int], *, blocked_by: str | None = None) -> str | None:
+    """What to say when the app quits with writes still queued; None when there are none.
+    `blocked_by`: why the cache cannot be written now (then they go once it can)."""
+    queued = counts.get("queued", 0)
+    waiting_on_user = counts.get("conflicts", 0) + counts.get("failed", 0)
+    parts = []
+    stays, goes = ("1 write stays", "it goes") if queued == 1 else (f"{queued} writes stay", "they go")
+    if queued and blocked_by:
+        parts.append(f"{stays} queued; {goes} once the cache is writable again ({blocked_by}): then start triage-tui or run `triage-tui sync --once`")
+    elif queued:
+        parts.append(f"{stays} queued; {goes} next time you start triage-tui (or run `triage-tui sync --once`)")
+    if waiting_on_user:
+        parts.append(f"{waiting_on_user} need{'s' if waiting_on_user == 1 else ''} you (conflict or failed): press C in the app")
+    return "; ".join(parts) if parts else None
+
+
+def _outbox_write(method: Callable) -> Callable:
+    """A fault of the machine while writing becomes OutboxUnavailable: one line, typed."""
+
+    @functools.wraps(method)
+    def wrapper(self: Outbox, *args: Any, **kwargs: Any) -> Any:
+        if self.read_only_reason is not None:
+            raise OutboxUnavailable(self.read_only_reason, self.directory)
+        try:
+            return method(self, *args, **kwargs)
+        except StoreUnavailable as exc:
+            raise OutboxUnavailable(exc.reason, self.directory) from None
+        except (sqlite3.Error, OSError) as exc:
+            reason = storage_fault(exc, self.directory)
+            if reason is None:
+                raise
+            raise OutboxUnavailable(reason, self.directory) from None
+
+    return wrapper
 
 
 class SenderBusy(Exception):
@@ -27,10 +101,28 @@ class SenderBusy(Exception):
 
 
 class Outbox:
-    def __init__(self, directory: Path) -> None:
+    """`read_only_ok`: when the cache dir cannot be written, open the queued entries
+    read-only (they are listed, counted, kept) and refuse new ones with OutboxUnavailable."""
+
+    def __init__(self, directory: Path, *, read_only_ok: bool = False) -> None:
         self.directory = Path(directory)
-        self.cache = open_json_cache(self.directory / "outbox")
+        self.read_only_reason: str | None = None
+        self.cache: Any
+        try:
+            self.cache = open_json_cache(self.directory / "outbox")
+        except (sqlite3.Error, OSError) as exc:
+            reason = storage_fault(exc, self.directory)
+            if reason is None:
+                raise
+            if not read_only_ok:
+                raise StoreUnavailable(reason, self.directory) from None
+            self.cache = ReadOnlyCache(self.directory / "outbox", reason, missing_ok=True)
+            self.read_only_reason = reason
         self._lock_path = self.directory / "sender.lock"
+
+    @property
+    def read_only(self) -> bool:
+        return self.read_only_reason is not None
 
     def close(self) -> None:
         self.cache.close()
@@ -45,14 +137,28 @@ class Outbox:
         now: dt.datetime,
         seen_updated_at: str | None = None,
     ) -> dict[str, Any]:
-        """Persist a write. `target` orders writes: one target's writes go out in order."""
+        """Persist a write. `target` orders writes: one target's writes go out in order.
+
+        Raises OutboxUnavailable (disk full, read-only...) with nothing persisted."""
+        spec = {"kind": kind, "target": target, "payload": payload, "summary": summary, "seen_updated_at": seen_updated_at}
+        return self.add_many([spec], now=now)[0]
+
+    @_outbox_write
+    def add_many(self, specs: Iterable[dict[str, Any]], *, now: dt.datetime) -> list[dict[str, Any]]:
+        """Persist several writes all together or none of them (one user action that makes
+        two writes must not half-happen). Each spec: kind, target, payload, summary and
+        optionally seen_updated_at."""
+        entries = []
         with self.cache.transact():
             # diskcache's incr() needs pickled ints; our values are JSON, so count by hand.
-            seq = int(self.cache.get("meta:seq", 0)) + 1
+            seq = int(self.cache.get("meta:seq", 0))
+            for spec in specs:
+                seq += 1
+                entry = self._new_entry(seq, spec["kind"], spec["target"], spec["payload"], spec["summary"], now, spec.get("seen_updated_at"))
+                self.cache.set(f"entry:{entry['id']}", entry)
+                entries.append(entry)
             self.cache.set("meta:seq", seq)
-            entry = self._new_entry(seq, kind, target, payload, summary, now, seen_updated_at)
-            self.cache.set(f"entry:{entry['id']}", entry)
-        return entry
+        return entries
 
     @staticmethod
     def _new_entry(
@@ -70,7 +176,7 @@ class Outbox:
             "status": "pending",
             "attempts": 0,
             "last_error": None,
-            "not_before": 0.0,
+            "retry_at": None,  # wall-clock UTC, see retry_due()
         }
 
     def entries(self, statuses: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
@@ -86,9 +192,11 @@ class Outbox:
     def get(self, entry_id: str) -> dict[str, Any] | None:
         return self.cache.get(f"entry:{entry_id}")
 
+    @_outbox_write
     def save(self, entry: dict[str, Any]) -> None:
         self.cache.set(f"entry:{entry['id']}", entry)
 
+    @_outbox_write
     def update(self, entry_id: str, **changes: Any) -> dict[str, Any] | None:
         with self.cache.transact():
             entry = self.get(entry_id)
@@ -110,7 +218,7 @@ class Outbox:
         payload = dict(entry["payload"])
         if "ticket" in payload and theirs:
             payload["ticket"] = {**payload["ticket"], "updated_stamp": theirs}
-        return self.update(entry_id, status="pending", payload=payload, not_before=0.0, last_error=None, seen_updated_at=theirs or entry.get("seen_updated_at"))
+        return self.update(entry_id, status="pending", payload=payload, retry_at=None, last_error=None, seen_updated_at=theirs or entry.get("seen_updated_at"))
 
     def counts(self) -> dict[str, int]:
         counts = {"queued": 0, "conflicts": 0, "failed": 0}
@@ -123,20 +231,39 @@ class Outbox:
                 counts["failed"] += 1
         return counts
 
+    def quit_message(self) -> str | None:
+        """The line to show when the app quits: how many writes stay queued (None: none)."""
+        return queued_message(self.counts(), blocked_by=self.read_only_reason)
+
     def queued_for(self, source: str) -> int:
         return sum(1 for e in self.entries(ACTIVE) if e["target"].startswith(source + ":"))
 
     def prune(self, keep_sent: int = 200) -> None:
         """Forget old sent and dropped entries; unsent ones are never pruned."""
+        if self.read_only:
+            return
         done = [e for e in self.entries(("sent", "dropped"))]
-        for entry in done[:-keep_sent] if len(done) > keep_sent else []:
-            self.cache.delete(f"entry:{entry['id']}")
+        try:
+            for entry in done[:-keep_sent] if len(done) > keep_sent else []:
+                self.cache.delete(f"entry:{entry['id']}")
+        except (sqlite3.Error, OSError) as exc:
+            # Housekeeping: on a full disk even a delete can fail; it is tried next round.
+            if storage_fault(exc, self.directory) is None:
+                raise
 
     @contextmanager
     def sender_lock(self) -> Iterator[None]:
         """One sender at a time across processes; the kernel releases it if we die."""
-        with private_umask():
-            fd = os.open(self._lock_path, os.O_CREAT | os.O_RDWR, 0o600)
+        if self.read_only_reason is not None:
+            raise OutboxUnavailable(self.read_only_reason, self.directory)
+        try:
+            with private_umask():
+                fd = os.open(self._lock_path, os.O_CREAT | os.O_RDWR, 0o600)
+        except OSError as exc:
+            reason = storage_fault(exc, self.directory)
+            if reason is None:
+                raise
+            raise OutboxUnavailable(reason, self.directory) from None
         try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

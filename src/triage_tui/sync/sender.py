@@ -18,12 +18,20 @@ from typing import Any
 
 from triage_tui.sources.errors import AmbiguousWrite, Conflict, Offline, SourceError
 from triage_tui.store.cache import Store
-from triage_tui.store.outbox import ACTIVE, NEEDS_USER, Outbox, SenderBusy
+from triage_tui.store.outbox import (
+    ACTIVE,
+    MAX_RETRY_DELAY,
+    NEEDS_USER,
+    Outbox,
+    SenderBusy,
+    retry_due,
+    retry_stamp,
+)
 from triage_tui.sync.clients import Clients
 
 # A write that the API rejected is shown to the user; one that keeps failing for network
 # reasons is retried with capped backoff for as long as it takes.
-MAX_BACKOFF = 300.0
+MAX_BACKOFF = MAX_RETRY_DELAY.total_seconds()
 CLOCK_SKEW = dt.timedelta(minutes=5)
 
 
@@ -56,9 +64,27 @@ class Sender:
         self.clients = clients
         self.now = now
         self.monotonic = monotonic
+        # Backoffs this process set: entry id -> (the retry_at it persisted, a monotonic
+        # deadline). Monotonic time lives only here; the disk holds wall-clock time.
+        self._deadlines: dict[str, tuple[str, float]] = {}
 
     def _backoff(self, attempts: int) -> float:
         return min(MAX_BACKOFF, 2.0 * 2 ** min(attempts, 8)) * (0.5 + random.random() / 2)
+
+    def _retry_at(self, entry: dict) -> str:
+        """Back `entry` off: the wall-clock time to persist, remembered monotonically too."""
+        delay = self._backoff(entry["attempts"])
+        stamp = retry_stamp(self.now() + dt.timedelta(seconds=delay))
+        self._deadlines[entry["id"]] = (stamp, self.monotonic() + delay)
+        return stamp
+
+    def _due(self, entry: dict) -> bool:
+        remembered = self._deadlines.get(entry["id"])
+        if remembered is not None and remembered[0] == entry.get("retry_at"):
+            # Our own backoff: monotonic time does not jump when someone sets the clock.
+            return remembered[1] <= self.monotonic()
+        # Set by an earlier process (maybe before a reboot), or changed since: wall clock.
+        return retry_due(entry, self.now())
 
     async def send_due(self) -> SendReport:
         report = SendReport()
@@ -78,7 +104,7 @@ class Sender:
             if entry["target"] in blocked or source in report.offline:
                 report.waiting += 1
                 continue
-            if entry.get("not_before", 0) > self.monotonic():
+            if not self._due(entry):
                 blocked.add(entry["target"])
                 report.waiting += 1
                 continue
@@ -102,7 +128,7 @@ class Sender:
                 blocked.add(entry["target"])
             except AmbiguousWrite as exc:
                 # Leave it "sending": the next round checks the service before resending.
-                self.outbox.update(entry["id"], last_error=exc.message, not_before=self.monotonic() + self._backoff(entry["attempts"]))
+                self.outbox.update(entry["id"], last_error=exc.message, retry_at=self._retry_at(entry))
                 blocked.add(entry["target"])
                 report.waiting += 1
             except SourceError as exc:
@@ -121,7 +147,7 @@ class Sender:
 
     def _retry_later(self, entry: dict, exc: SourceError, report: SendReport, blocked: set[str]) -> None:
         status = "sending" if entry["status"] == "sending" else "pending"
-        self.outbox.update(entry["id"], status=status, last_error=exc.message, not_before=self.monotonic() + self._backoff(entry["attempts"]))
+        self.outbox.update(entry["id"], status=status, last_error=exc.message, retry_at=self._retry_at(entry))
         blocked.add(entry["target"])
         report.waiting += 1
         if isinstance(exc, Offline):

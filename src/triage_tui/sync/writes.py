@@ -1,6 +1,10 @@
 """What the user does, as outbox entries: persisted now, sent by the sender later.
 
 The UI calls these; nothing here talks HTTP.
+
+Every method either persists all the entries of one user action or none of them, and
+raises OutboxUnavailable (disk full, cache dir read-only...) when it cannot: the caller
+still holds what the user typed and must keep it (composer open, draft in memory).
 """
 
 from __future__ import annotations
@@ -10,7 +14,10 @@ from collections.abc import Callable
 from typing import Any
 
 from triage_tui.store.cache import Store
-from triage_tui.store.outbox import Outbox
+from triage_tui.store.errors import OutboxUnavailable
+from triage_tui.store.outbox import Outbox, queued_message
+
+__all__ = ["OutboxUnavailable", "Writes", "queued_message"]
 from triage_tui.triage.incidents import incident_tag
 from triage_tui.triage.macros import ChangeSet
 
@@ -24,33 +31,42 @@ class Writes:
     def me_id(self) -> int | None:
         return (self.store.get("me") or {}).get("id")
 
-    def update_ticket(self, ticket: dict[str, Any], change: ChangeSet, summary: str, *, safe: bool = True) -> dict:
-        """Queue a ticket update carrying the stamp of the version the user saw."""
+    def _ticket_update(self, ticket: dict[str, Any], change: ChangeSet, summary: str, *, safe: bool = True) -> dict[str, Any]:
         stamp = ticket.get("updated_at") if safe else None
         payload = change.to_payload(updated_stamp=stamp, me=self.me_id(), current_tags=ticket.get("tags") or [])
-        return self.outbox.add(
-            "ticket_update",
-            f"zendesk:ticket:{ticket['id']}",
-            {"ticket_id": ticket["id"], "ticket": payload["ticket"]},
-            summary=summary,
-            now=self.now(),
-            seen_updated_at=stamp,
-        )
+        return {
+            "kind": "ticket_update",
+            "target": f"zendesk:ticket:{ticket['id']}",
+            "payload": {"ticket_id": ticket["id"], "ticket": payload["ticket"]},
+            "summary": summary,
+            "seen_updated_at": stamp,
+        }
+
+    def update_ticket(self, ticket: dict[str, Any], change: ChangeSet, summary: str, *, safe: bool = True) -> dict:
+        """Queue a ticket update carrying the stamp of the version the user saw."""
+        return self.outbox.add_many([self._ticket_update(ticket, change, summary, safe=safe)], now=self.now())[0]
+
+    def update_tickets(self, tickets: list[dict[str, Any]], change: ChangeSet, summary: str) -> list[dict]:
+        """One change to several tickets (a bulk action): all queued, or none."""
+        specs = [self._ticket_update(ticket, change, f"#{ticket['id']}: {summary}") for ticket in tickets]
+        return self.outbox.add_many(specs, now=self.now())
 
     def attach_to_incident(self, ticket: dict[str, Any], incident: dict[str, Any]) -> list[dict]:
-        """Tag `incident/<n>` (additive, so no stale-view risk) and attach in incident.io."""
+        """Tag `incident/<n>` (additive, so no stale-view risk) and attach in incident.io:
+        both queued, or neither."""
         tag = incident_tag(incident["reference"])
-        entries = [
-            self.update_ticket(ticket, ChangeSet(add_tags=(tag,)), f"#{ticket['id']}: tag {tag}", safe=False),
-            self.outbox.add(
-                "incident_attach",
-                f"incidentio:incident:{incident['id']}",
-                {"incident_id": incident["id"], "ticket_id": ticket["id"]},
-                summary=f"Attach #{ticket['id']} to {incident['reference']}",
-                now=self.now(),
-            ),
-        ]
-        return entries
+        return self.outbox.add_many(
+            [
+                self._ticket_update(ticket, ChangeSet(add_tags=(tag,)), f"#{ticket['id']}: tag {tag}", safe=False),
+                {
+                    "kind": "incident_attach",
+                    "target": f"incidentio:incident:{incident['id']}",
+                    "payload": {"incident_id": incident["id"], "ticket_id": ticket["id"]},
+                    "summary": f"Attach #{ticket['id']} to {incident['reference']}",
+                },
+            ],
+            now=self.now(),
+        )
 
     def assign_role(self, incident: dict[str, Any], role: dict[str, Any], email: str) -> dict:
         return self.outbox.add(
@@ -78,6 +94,10 @@ class Writes:
             summary=f"{repo}#{number}: label {', '.join(labels)}",
             now=self.now(),
         )
+
+    def quit_message(self) -> str | None:
+        """"N writes stay queued; they go next time..." for the app to show on quit, or None."""
+        return self.outbox.quit_message()
 
     def pending_targets(self) -> set[str]:
         return {entry["target"] for entry in self.outbox.entries(("pending", "sending", "conflict", "failed"))}
