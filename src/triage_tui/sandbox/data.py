@@ -436,7 +436,7 @@ def _incidents(data: dict[str, Any], now: dt.datetime, me: dict, agents: list[di
     for inc in incidents[:2]:
         for minutes, message, status in ((150, "We're investigating reports of this issue.", "Investigating"), (60, "We've identified the cause and are deploying a fix.", "Fixing"), (12, "Fix is rolling out region by region.", inc["incident_status"]["name"])):
             at = now - dt.timedelta(minutes=minutes)
-            if at < dt.datetime.fromisoformat(inc["created_at"].replace("Z", "+00:00")):
+            if at < dt.datetime.fromisoformat(inc["created_at"]):
                 continue
             updates.append({"id": f"01UPD{inc['reference']}{minutes}", "incident_id": inc["id"], "message": message, "new_incident_status": by_name[status], "new_severity": inc["severity"], "updater": {"user": user(agents[3])}, "created_at": iso(at), "next_update_in_minutes": 30})
     data["incident_updates"] = updates
@@ -456,20 +456,26 @@ def _issues(now: dt.datetime, rng: random.Random) -> tuple[dict[str, list], dict
     labels: dict[str, list] = {}
     issue_id = _Ids(2500000000)
     for repo_index, repo in enumerate(SDK_REPOS):
-        repo_labels = [{"id": 100 + i, "name": name, "color": "ededed", "description": None} for i, name in enumerate(TEAM_LABELS + ["SDK Support Hero", "bug", "enhancement"])]
+        repo_labels = [
+            {"id": 100 + i, "node_id": f"LA_kwDO{100 + i:08d}", "name": name, "color": "ededed", "description": None, "default": name in ("bug", "enhancement")}
+            for i, name in enumerate(TEAM_LABELS + ["SDK Support Hero", "bug", "enhancement"])
+        ]
         labels[repo] = repo_labels
         items = []
         for number in range(1, 7):
             kind = (number + repo_index) % 3
             names = [] if kind == 0 else (["SDK Support Hero"] if kind == 1 else [rng.choice(TEAM_LABELS), "bug"])
             created = now - dt.timedelta(hours=rng.uniform(1, 24 * 20))
+            ident = issue_id()
+            login = f"dev{number}{repo_index}"
             items.append({
-                "id": issue_id(), "number": 1200 + repo_index * 40 + number,
-                "title": rng.choice(ISSUE_TITLES), "state": "open",
+                "id": ident, "node_id": f"I_kwDO{ident}", "number": 1200 + repo_index * 40 + number,
+                "title": rng.choice(ISSUE_TITLES), "state": "open", "state_reason": None, "locked": False, "active_lock_reason": None,
                 "html_url": f"https://github.com/{repo}/issues/{1200 + repo_index * 40 + number}",
                 "body": "Steps to reproduce:\n1. Install the latest version\n2. Call capture()\n\nExpected: event sent.",
-                "user": {"login": f"dev{number}{repo_index}", "id": 1000 + number},
+                "user": {"login": login, "id": 1000 + number, "node_id": f"U_kgDO{1000 + number}", "type": "User", "site_admin": False, "html_url": f"https://github.com/{login}"},
                 "labels": [label for label in repo_labels if label["name"] in names],
+                "assignee": None, "assignees": [], "milestone": None, "closed_at": None, "author_association": "NONE",
                 "comments": rng.randint(0, 6), "created_at": iso(created), "updated_at": iso(created + dt.timedelta(hours=1)),
             })
         issues[repo] = items
