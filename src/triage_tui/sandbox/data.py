@@ -279,7 +279,8 @@ def generate(seed: int = 7, tickets: int = 300, now: dt.datetime | None = None) 
     data["views"] = _views(now)
     data["sla_policies"] = _sla_policies(now, organizations)
     data["ticket_fields"] = [
-        {"id": 360200001, "title": "Priority", "type": "priority", "key": None, "custom_field_options": None},
+        {"id": 360200001, "title": "Priority", "type": "priority", "key": None,
+         "system_field_options": [{"name": name.title(), "value": name} for name in ("low", "normal", "high", "urgent")]},
         {"id": 360200002, "title": "Severity", "type": "tagger", "key": None, "custom_field_options": [{"name": f"Sev {i}", "value": f"sev_{i}"} for i in range(1, 4)]},
     ]
     _incidents(data, now, me, agents, out_tickets, rng)
@@ -388,7 +389,7 @@ def _macros(group_ids: dict[str, int]) -> list[dict[str, Any]]:
 
 def _incidents(data: dict[str, Any], now: dt.datetime, me: dict, agents: list[dict], tickets: list[dict], rng: random.Random) -> None:
     def user(agent: dict) -> dict[str, Any]:
-        return {"id": f"01USER{agent['id']}", "name": agent["name"], "email": agent["email"], "role": "responder", "slack_user_id": f"U{agent['id']}"}
+        return {"id": f"01USER{agent['id']}", "name": agent["name"], "email": agent["email"], "role": "responder", "slack_user_id": f"U{agent['id']}", "organisation_id": "01ORG"}
 
     stamp = iso(now - dt.timedelta(days=200))
     severities = [
@@ -412,7 +413,8 @@ def _incidents(data: dict[str, Any], now: dt.datetime, me: dict, agents: list[di
 
     def incident(iid: str, ref: str, name: str, summary: str, status: str, severity: int, hours_ago: float, lead: dict, watcher: dict | None) -> dict[str, Any]:
         created = now - dt.timedelta(hours=hours_ago)
-        assignments = [{"role": roles[0], "assignee": user(lead)}, {"role": roles[1], "assignee": user(watcher) if watcher else None}]
+        # An unfilled role has no `assignee` at all (the schema's assignee is not nullable).
+        assignments = [{"role": roles[0], "assignee": user(lead)}, {"role": roles[1], **({"assignee": user(watcher)} if watcher else {})}]
         return {
             "id": iid, "reference": ref, "name": name, "summary": summary, "permalink": f"https://app.incident.io/posthog/incidents/{ref.split('-')[1]}",
             "incident_status": by_name[status], "severity": severities[severity], "incident_role_assignments": assignments,
@@ -447,7 +449,7 @@ def _incidents(data: dict[str, Any], now: dt.datetime, me: dict, agents: list[di
         inc = incidents[0] if index < 3 else incidents[1]
         number = inc["reference"].split("-")[1]
         ticket["tags"].append(f"incident/{number}")
-        attachments.append({"id": f"01ATT{ticket['id']}", "incident_id": inc["id"], "resource": {"external_id": str(ticket["id"]), "resource_type": "zendesk_ticket", "resource_type_label": "Zendesk ticket", "permalink": f"https://example.zendesk.com/agent/tickets/{ticket['id']}", "title": ticket["subject"], "created_at": inc["created_at"], "updated_at": inc["created_at"]}, "creator": {"user": user(agents[0])}, "created_at": inc["created_at"], "organisation_id": "01ORG"})
+        attachments.append({"id": f"01ATT{ticket['id']}", "incident_id": inc["id"], "resource": {"id": f"01RES{ticket['id']}", "external_id": str(ticket["id"]), "resource_type": "zendesk_ticket", "resource_type_label": "Zendesk ticket", "permalink": f"https://example.zendesk.com/agent/tickets/{ticket['id']}", "title": ticket["subject"], "created_at": inc["created_at"], "updated_at": inc["created_at"]}, "creator": {"user": user(agents[0])}, "created_at": inc["created_at"], "organisation_id": "01ORG"})
     data["incident_attachments"] = attachments
 
 
