@@ -340,7 +340,7 @@ class Sandbox:
         self.url = f"http://{host_name}:{bound_port}"
         self.app.base_url = self.url
         self._thread: threading.Thread | None = None
-        self.activity = Activity(self.state, activity_seconds, self.app.now) if activity_seconds > 0 else None
+        self.activity = Activity(self.state, activity_seconds, lambda: self.app.now()) if activity_seconds > 0 else None
 
     def start(self) -> Sandbox:
         self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, name="sandbox", daemon=True)
