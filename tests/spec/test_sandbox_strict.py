@@ -445,7 +445,8 @@ def test_search_export_results_carry_result_type_and_come_newest_created_first(m
     assert all(r["result_type"] == "ticket" for r in body["results"]) and len(body["results"]) == 80
     created = [r["created_at"] for r in body["results"]]
     assert created == sorted(created, reverse=True)
-    assert body["links"]["prev"] is None and "count" not in body
+    # recorded export: links.prev and meta.before_cursor are null (no backward paging), no count.
+    assert body["links"]["prev"] is None and body["meta"]["before_cursor"] is None and "count" not in body
 
 
 def test_search_export_pages_hold_at_most_1000(make):
