@@ -299,6 +299,8 @@ def test_view_sorting_by_updated_and_the_default_orders(make):
     rank = ["low", "normal", "high", "urgent"]
     assert [rank.index(p) for p in priorities] == sorted((rank.index(p) for p in priorities), reverse=True)
     assert get(app, f"/api/v2/views/{ALL_UNSOLVED}/tickets.json?sort_by=bogus").status == 400
+    # spec ListTicketsFromView.sort_by: "The `subject` and `submitter` columns are not supported"
+    assert get(app, f"/api/v2/views/{ALL_UNSOLVED}/tickets.json?sort_by=subject").status == 400
 
 
 def test_view_pagination_cursor_with_page_size_offset_without(make):
