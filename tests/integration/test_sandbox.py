@@ -166,7 +166,7 @@ def test_dataset_has_what_the_handbook_needs(dataset):
     assert any("please assign" in o["name"] for o in dataset["organizations"])
     titles = {m["title"] for m in dataset["macros"]}
     assert {"Incident information", "Create a lead", "2FA removal confirmation"} <= titles
-    no_watcher = [i for i in dataset["incidents"] if not any(a["role"]["name"] == "Support Watcher" and a["assignee"] for a in i["incident_role_assignments"])]
+    no_watcher = [i for i in dataset["incidents"] if not any(a["role"]["name"] == "Support Watcher" and a.get("assignee") for a in i["incident_role_assignments"])]
     assert no_watcher
     assert set(dataset["issues"]) == {"PostHog/posthog-js", "PostHog/posthog-python", "PostHog/posthog-ios", "PostHog/posthog-android", "PostHog/posthog-flutter"}
 

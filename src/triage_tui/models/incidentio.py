@@ -8,6 +8,11 @@ from pydantic import Field
 
 from triage_tui.models.base import ApiModel, NullAsEmptyList
 
+# The categories support treats as a live incident. Triage counts: an incident in triage is
+# where support hears of it first. ("active" is also read as live in `is_live`: caches written
+# against older sandboxes hold it, though the real API never sends it.)
+LIVE_CATEGORIES = ("live", "triage")
+
 
 class IncidentUser(ApiModel):
     id: str
@@ -30,7 +35,9 @@ class Severity(ApiModel):
 class IncidentStatus(ApiModel):
     id: str
     name: str
-    category: str = "active"  # triage, declined, merged, canceled, live/active, learning, closed
+    # triage, declined, merged, canceled, live, learning, closed, paused (the app shows
+    # `live` as "Active"; the API says `live`).
+    category: str = "live"
     rank: int = 0
 
 
@@ -70,7 +77,7 @@ class Incident(ApiModel):
 
     @property
     def is_live(self) -> bool:
-        return self.incident_status.category in {"triage", "active", "live"}
+        return self.incident_status.category in LIVE_CATEGORIES or self.incident_status.category == "active"
 
     def assignee_of(self, role_name: str) -> IncidentUser | None:
         for assignment in self.incident_role_assignments:

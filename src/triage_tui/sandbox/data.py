@@ -279,7 +279,8 @@ def generate(seed: int = 7, tickets: int = 300, now: dt.datetime | None = None) 
     data["views"] = _views(now)
     data["sla_policies"] = _sla_policies(now, organizations)
     data["ticket_fields"] = [
-        {"id": 360200001, "title": "Priority", "type": "priority", "key": None, "custom_field_options": None},
+        {"id": 360200001, "title": "Priority", "type": "priority", "key": None,
+         "system_field_options": [{"name": name.title(), "value": name} for name in ("low", "normal", "high", "urgent")]},
         {"id": 360200002, "title": "Severity", "type": "tagger", "key": None, "custom_field_options": [{"name": f"Sev {i}", "value": f"sev_{i}"} for i in range(1, 4)]},
     ]
     _incidents(data, now, me, agents, out_tickets, rng)
@@ -388,7 +389,7 @@ def _macros(group_ids: dict[str, int]) -> list[dict[str, Any]]:
 
 def _incidents(data: dict[str, Any], now: dt.datetime, me: dict, agents: list[dict], tickets: list[dict], rng: random.Random) -> None:
     def user(agent: dict) -> dict[str, Any]:
-        return {"id": f"01USER{agent['id']}", "name": agent["name"], "email": agent["email"], "role": "responder", "slack_user_id": f"U{agent['id']}"}
+        return {"id": f"01USER{agent['id']}", "name": agent["name"], "email": agent["email"], "role": "responder", "slack_user_id": f"U{agent['id']}", "organisation_id": "01ORG"}
 
     stamp = iso(now - dt.timedelta(days=200))
     severities = [
@@ -412,7 +413,8 @@ def _incidents(data: dict[str, Any], now: dt.datetime, me: dict, agents: list[di
 
     def incident(iid: str, ref: str, name: str, summary: str, status: str, severity: int, hours_ago: float, lead: dict, watcher: dict | None) -> dict[str, Any]:
         created = now - dt.timedelta(hours=hours_ago)
-        assignments = [{"role": roles[0], "assignee": user(lead)}, {"role": roles[1], "assignee": user(watcher) if watcher else None}]
+        # An unfilled role has no `assignee` at all (the schema's assignee is not nullable).
+        assignments = [{"role": roles[0], "assignee": user(lead)}, {"role": roles[1], **({"assignee": user(watcher)} if watcher else {})}]
         return {
             "id": iid, "reference": ref, "name": name, "summary": summary, "permalink": f"https://app.incident.io/posthog/incidents/{ref.split('-')[1]}",
             "incident_status": by_name[status], "severity": severities[severity], "incident_role_assignments": assignments,
@@ -436,7 +438,7 @@ def _incidents(data: dict[str, Any], now: dt.datetime, me: dict, agents: list[di
     for inc in incidents[:2]:
         for minutes, message, status in ((150, "We're investigating reports of this issue.", "Investigating"), (60, "We've identified the cause and are deploying a fix.", "Fixing"), (12, "Fix is rolling out region by region.", inc["incident_status"]["name"])):
             at = now - dt.timedelta(minutes=minutes)
-            if at < dt.datetime.fromisoformat(inc["created_at"].replace("Z", "+00:00")):
+            if at < dt.datetime.fromisoformat(inc["created_at"]):
                 continue
             updates.append({"id": f"01UPD{inc['reference']}{minutes}", "incident_id": inc["id"], "message": message, "new_incident_status": by_name[status], "new_severity": inc["severity"], "updater": {"user": user(agents[3])}, "created_at": iso(at), "next_update_in_minutes": 30})
     data["incident_updates"] = updates
@@ -447,7 +449,7 @@ def _incidents(data: dict[str, Any], now: dt.datetime, me: dict, agents: list[di
         inc = incidents[0] if index < 3 else incidents[1]
         number = inc["reference"].split("-")[1]
         ticket["tags"].append(f"incident/{number}")
-        attachments.append({"id": f"01ATT{ticket['id']}", "incident_id": inc["id"], "resource": {"external_id": str(ticket["id"]), "resource_type": "zendesk_ticket", "resource_type_label": "Zendesk ticket", "permalink": f"https://example.zendesk.com/agent/tickets/{ticket['id']}", "title": ticket["subject"], "created_at": inc["created_at"], "updated_at": inc["created_at"]}, "creator": {"user": user(agents[0])}, "created_at": inc["created_at"], "organisation_id": "01ORG"})
+        attachments.append({"id": f"01ATT{ticket['id']}", "incident_id": inc["id"], "resource": {"id": f"01RES{ticket['id']}", "external_id": str(ticket["id"]), "resource_type": "zendesk_ticket", "resource_type_label": "Zendesk ticket", "permalink": f"https://example.zendesk.com/agent/tickets/{ticket['id']}", "title": ticket["subject"], "created_at": inc["created_at"], "updated_at": inc["created_at"]}, "creator": {"user": user(agents[0])}, "created_at": inc["created_at"], "organisation_id": "01ORG"})
     data["incident_attachments"] = attachments
 
 
@@ -456,20 +458,26 @@ def _issues(now: dt.datetime, rng: random.Random) -> tuple[dict[str, list], dict
     labels: dict[str, list] = {}
     issue_id = _Ids(2500000000)
     for repo_index, repo in enumerate(SDK_REPOS):
-        repo_labels = [{"id": 100 + i, "name": name, "color": "ededed", "description": None} for i, name in enumerate(TEAM_LABELS + ["SDK Support Hero", "bug", "enhancement"])]
+        repo_labels = [
+            {"id": 100 + i, "node_id": f"LA_kwDO{100 + i:08d}", "name": name, "color": "ededed", "description": None, "default": name in ("bug", "enhancement")}
+            for i, name in enumerate(TEAM_LABELS + ["SDK Support Hero", "bug", "enhancement"])
+        ]
         labels[repo] = repo_labels
         items = []
         for number in range(1, 7):
             kind = (number + repo_index) % 3
             names = [] if kind == 0 else (["SDK Support Hero"] if kind == 1 else [rng.choice(TEAM_LABELS), "bug"])
             created = now - dt.timedelta(hours=rng.uniform(1, 24 * 20))
+            ident = issue_id()
+            login = f"dev{number}{repo_index}"
             items.append({
-                "id": issue_id(), "number": 1200 + repo_index * 40 + number,
-                "title": rng.choice(ISSUE_TITLES), "state": "open",
+                "id": ident, "node_id": f"I_kwDO{ident}", "number": 1200 + repo_index * 40 + number,
+                "title": rng.choice(ISSUE_TITLES), "state": "open", "state_reason": None, "locked": False, "active_lock_reason": None,
                 "html_url": f"https://github.com/{repo}/issues/{1200 + repo_index * 40 + number}",
                 "body": "Steps to reproduce:\n1. Install the latest version\n2. Call capture()\n\nExpected: event sent.",
-                "user": {"login": f"dev{number}{repo_index}", "id": 1000 + number},
+                "user": {"login": login, "id": 1000 + number, "node_id": f"U_kgDO{1000 + number}", "type": "User", "site_admin": False, "html_url": f"https://github.com/{login}"},
                 "labels": [label for label in repo_labels if label["name"] in names],
+                "assignee": None, "assignees": [], "milestone": None, "closed_at": None, "author_association": "NONE",
                 "comments": rng.randint(0, 6), "created_at": iso(created), "updated_at": iso(created + dt.timedelta(hours=1)),
             })
         issues[repo] = items

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from urllib.parse import unquote, urlencode
+from urllib.parse import quote, unquote, urlencode
 
 from triage_tui.sandbox.http import Request, Response, Router
 from triage_tui.sandbox.state import SandboxState
@@ -21,6 +21,41 @@ def build(state: SandboxState, base_url: Callable[[], str]) -> Router:
         name = f"{request.params['owner']}/{request.params['repo']}"
         return name if name in state.issues else None
 
+    def label_view(repo: str, label: dict) -> dict:
+        return {**label, "url": f"{base_url()}/repos/{repo}/labels/{quote(label['name'], safe='')}"}
+
+    def issue_view(repo: str, issue: dict) -> dict:
+        """The issue with the API links GitHub's Issue schema requires, pointing at the sandbox."""
+        api = f"{base_url()}/repos/{repo}/issues/{issue['number']}"
+        return {
+            **issue,
+            "url": api,
+            "repository_url": f"{base_url()}/repos/{repo}",
+            "labels_url": api + "/labels{/name}",
+            "comments_url": api + "/comments",
+            "events_url": api + "/events",
+            "labels": [label_view(repo, label) for label in issue["labels"]],
+        }
+
+    @router.route("GET", REPO)
+    def repository(request: Request) -> Response:
+        repo = repo_of(request)
+        if repo is None:
+            return Response(404, NOT_FOUND)
+        owner, name = repo.split("/")
+        with state.lock:
+            open_count = sum(1 for issue in state.issues[repo] if issue["state"] == "open")
+        ident = int(hashlib.sha1(repo.encode()).hexdigest()[:8], 16)
+        return Response(200, {
+            "id": ident, "node_id": f"R_kgDO{ident}", "name": name, "full_name": repo, "private": False,
+            "owner": {"login": owner, "id": 60330232, "node_id": "O_kgDOA5iL-A", "type": "Organization", "site_admin": False, "html_url": f"https://github.com/{owner}"},
+            "html_url": f"https://github.com/{repo}", "description": f"{name} SDK", "fork": False,
+            "url": f"{base_url()}/repos/{repo}", "issues_url": f"{base_url()}/repos/{repo}/issues{{/number}}",
+            "labels_url": f"{base_url()}/repos/{repo}/labels{{/name}}", "default_branch": "main", "archived": False, "disabled": False,
+            "has_issues": True, "open_issues_count": open_count, "visibility": "public",
+            "created_at": "2020-01-20T10:00:00Z", "updated_at": "2026-11-01T10:00:00Z", "pushed_at": "2026-11-01T10:00:00Z",
+        })
+
     @router.route("GET", "/user")
     def user(request: Request) -> Response:
         return Response(200, {"login": "sandbox-agent", "id": 1, "type": "User"})
@@ -35,7 +70,7 @@ def build(state: SandboxState, base_url: Callable[[], str]) -> Router:
         since = request.query.get("since")
         with state.lock:
             items = [
-                {**issue, "repository_url": f"{base_url()}/repos/{repo}"}
+                issue_view(repo, issue)
                 for issue in state.issues[repo]
                 if (state_filter == "all" or issue["state"] == state_filter)
                 and all(label in [lab["name"] for lab in issue["labels"]] for label in wanted_labels)
@@ -61,7 +96,7 @@ def build(state: SandboxState, base_url: Callable[[], str]) -> Router:
     @router.route("GET", f"{REPO}/labels")
     def labels(request: Request) -> Response:
         repo = repo_of(request)
-        return Response(200, state.labels.get(repo, [])) if repo else Response(404, NOT_FOUND)
+        return Response(200, [label_view(repo, label) for label in state.labels.get(repo, [])]) if repo else Response(404, NOT_FOUND)
 
     def find_issue(request: Request) -> dict | None:
         repo = repo_of(request)
@@ -70,10 +105,17 @@ def build(state: SandboxState, base_url: Callable[[], str]) -> Router:
         number = int(request.params["number"])
         return next((issue for issue in state.issues[repo] if issue["number"] == number), None)
 
+    @router.route("GET", rf"{REPO}/issues/(?P<number>\d+)")
+    def issue(request: Request) -> Response:
+        with state.lock:
+            found = find_issue(request)
+            return Response(200, issue_view(repo_of(request) or "", found)) if found else Response(404, NOT_FOUND)
+
     @router.route("POST", rf"{REPO}/issues/(?P<number>\d+)/labels")
     def add_labels(request: Request) -> Response:
-        body = request.body if isinstance(request.body, dict) else {}
-        names = body.get("labels")
+        # GitHub takes `{"labels": [...]}` or a bare JSON array of names.
+        body = request.body
+        names = body if isinstance(body, list) else body.get("labels") if isinstance(body, dict) else None
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
             return Response(422, {"message": "Invalid request.", "documentation_url": "https://docs.github.com/rest"})
         with state.lock:
@@ -84,12 +126,13 @@ def build(state: SandboxState, base_url: Callable[[], str]) -> Router:
             known = {label["name"]: label for label in state.labels[repo]}
             for name in names:
                 if name not in known:
-                    known[name] = {"id": state.new_id(), "name": name, "color": "ededed", "description": None}
+                    label_id = state.new_id()
+                    known[name] = {"id": label_id, "node_id": f"LA_kwDO{label_id}", "name": name, "color": "ededed", "description": None, "default": False}
                     state.labels[repo].append(known[name])
                 if name not in [label["name"] for label in issue["labels"]]:
                     issue["labels"].append(known[name])
             state.writes.append({"api": "github", "method": "POST", "path": request.path, "body": body})
-            return Response(200, issue["labels"])
+            return Response(200, [label_view(repo, label) for label in issue["labels"]])
 
     @router.route("DELETE", rf"{REPO}/issues/(?P<number>\d+)/labels/(?P<name>.+)")
     def remove_label(request: Request) -> Response:
@@ -100,6 +143,6 @@ def build(state: SandboxState, base_url: Callable[[], str]) -> Router:
                 return Response(404, {"message": "Label does not exist", "documentation_url": "https://docs.github.com/rest"})
             issue["labels"] = [label for label in issue["labels"] if label["name"] != name]
             state.writes.append({"api": "github", "method": "DELETE", "path": request.path})
-            return Response(200, issue["labels"])
+            return Response(200, [label_view(repo_of(request) or "", label) for label in issue["labels"]])
 
     return router

@@ -28,7 +28,10 @@ def _page(items: list[dict], request: Request, key: str) -> dict[str, Any]:
         start = ids.index(after) + 1 if after in ids else len(items)
     page = items[start : start + size]
     more = start + size < len(items)
-    return {key: page, "pagination_meta": {"after": page[-1]["id"] if more and page else None, "page_size": size, "total_record_count": len(items)}}
+    meta: dict[str, Any] = {"page_size": size, "total_record_count": len(items)}
+    if more and page:  # `after` is a string when there is more, and absent on the last page
+        meta["after"] = page[-1]["id"]
+    return {key: page, "pagination_meta": meta}
 
 
 def build(state: SandboxState, now: Callable[[], dt.datetime]) -> Router:
@@ -72,12 +75,12 @@ def build(state: SandboxState, now: Callable[[], dt.datetime]) -> Router:
                 if role is None:
                     return error(422, "validation_error", "unknown incident_role_id")
                 who = assignment.get("assignee") or {}
-                user = None
+                assignment_out: dict[str, Any] = {"role": role}
                 if who:
                     email = who.get("email")
-                    user = {"id": who.get("id") or "01USER" + hashlib.sha1(str(email).encode()).hexdigest()[:10], "name": who.get("name") or (email or "").split("@")[0].title(), "email": email, "role": "responder"}
+                    assignment_out["assignee"] = {"id": who.get("id") or "01USER" + hashlib.sha1(str(email).encode()).hexdigest()[:10], "name": who.get("name") or (email or "").split("@")[0].title(), "email": email, "role": "responder", "organisation_id": "01ORG"}
                 current = [a for a in found["incident_role_assignments"] if a["role"]["id"] != role["id"]]
-                current.append({"role": role, "assignee": user})
+                current.append(assignment_out)
                 found["incident_role_assignments"] = current
             for field in ("name", "summary"):
                 if field in body["incident"]:
@@ -108,7 +111,7 @@ def build(state: SandboxState, now: Callable[[], dt.datetime]) -> Router:
 
     @router.route("GET", "/v1/identity")
     def identity(request: Request) -> Response:
-        return Response(200, {"identity": {"name": "triage-tui sandbox key", "roles": ["viewer", "incident_editor"]}})
+        return Response(200, {"identity": {"name": "triage-tui sandbox key", "roles": ["viewer", "incident_editor"], "dashboard_url": "https://app.incident.io/posthog"}})
 
     @router.route("GET", "/v1/incident_attachments")
     def attachments(request: Request) -> Response:
@@ -133,7 +136,7 @@ def build(state: SandboxState, now: Callable[[], dt.datetime]) -> Router:
             attachment = {
                 "id": f"01ATT{state.new_id()}",
                 "incident_id": body["incident_id"],
-                "resource": {"external_id": str(resource["external_id"]), "resource_type": resource["resource_type"], "resource_type_label": "Zendesk ticket", "permalink": f"https://example.zendesk.com/agent/tickets/{resource['external_id']}", "title": f"Ticket {resource['external_id']}", "created_at": stamp, "updated_at": stamp},
+                "resource": {"id": f"01RES{state.new_id()}", "external_id": str(resource["external_id"]), "resource_type": resource["resource_type"], "resource_type_label": "Zendesk ticket", "permalink": f"https://example.zendesk.com/agent/tickets/{resource['external_id']}", "title": f"Ticket {resource['external_id']}", "created_at": stamp, "updated_at": stamp},
                 "creator": {"api_key": {"id": "01KEY", "name": "triage-tui"}},
                 "created_at": stamp,
                 "organisation_id": "01ORG",

@@ -42,6 +42,14 @@ def _user_groups(user: dict | None) -> set[int]:
     return groups
 
 
+def _id_value(value: Any) -> int | None | str:
+    """A condition's id value: "" or null is "none"; anything else unreadable stays text."""
+    if value in ("", None):
+        return None
+    text = str(value)
+    return int(text) if text.isdigit() else text
+
+
 def _compare(actual: Any, operator: str, expected: Any) -> bool:
     if operator == "is":
         return actual == expected
@@ -69,19 +77,13 @@ def condition_holds(ticket: dict, condition: dict, user: dict | None, now: dt.da
             return actual >= expected
         return _compare(actual, operator, expected)
     if field == "assignee_id":
-        if value == "current_user":
-            expected = (user or {}).get("id")
-        elif value in ("", None):
-            expected = None
-        else:
-            expected = int(value)
+        expected = (user or {}).get("id") if value == "current_user" else _id_value(value)
         return _compare(ticket.get("assignee_id"), operator, expected)
     if field == "group_id":
         if value == "current_groups":
             inside = ticket.get("group_id") in _user_groups(user)
             return inside if operator == "is" else not inside if operator == "is_not" else True
-        expected = None if value in ("", None) else int(value)
-        return _compare(ticket.get("group_id"), operator, expected)
+        return _compare(ticket.get("group_id"), operator, _id_value(value))
     if field in ("priority", "type", "organization_id", "requester_id", "brand_id"):
         return _compare(str(ticket.get(field) or ""), operator, str(value or ""))
     if field == "current_tags":
@@ -99,7 +101,10 @@ def condition_holds(ticket: dict, condition: dict, user: dict | None, now: dt.da
         if stamp is None:
             return False
         hours = (now - stamp).total_seconds() / 3600
-        target = float(value)
+        try:
+            target = float(value)
+        except (TypeError, ValueError):
+            return True  # an unreadable number of hours: tolerated, as a no-op
         if operator == "less_than":
             return hours < target
         if operator == "greater_than":
@@ -124,9 +129,11 @@ def view_matches(view: dict, ticket: dict, user: dict | None, now: dt.datetime, 
 # Columns of Zendesk's "View columns" table the sandbox sorts by, and the ticket value each
 # stands for. `updated_at`/`created_at` are accepted as aliases of `updated`/`created`.
 ALPHABETICAL = {"assignee", "group", "requester", "organization", "type", "brand", "ticket_form", "subject", "description"}
+# The spec (ListTicketsFromView.sort_by): "The `subject` and `submitter` columns are not
+# supported" (`description` is the Subject column's value).
 SORTABLE = {
     "updated", "updated_at", "created", "created_at", "priority", "status", "id", "nice_id", "ticket_id",
-    "solved", "updated_requester", "updated_assignee", "due_date", *ALPHABETICAL,
+    "solved", "updated_requester", "updated_assignee", "due_date", *(ALPHABETICAL - {"subject", "description"}),
 }
 
 

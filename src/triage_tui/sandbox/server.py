@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qsl, urlsplit
 
 from triage_tui.sandbox import github_api, incidentio_api, limits, zendesk_api
@@ -340,7 +340,7 @@ class Sandbox:
         self.url = f"http://{host_name}:{bound_port}"
         self.app.base_url = self.url
         self._thread: threading.Thread | None = None
-        self.activity = Activity(self.state, activity_seconds, self.app.now) if activity_seconds > 0 else None
+        self.activity = Activity(self.state, activity_seconds, lambda: self.app.now()) if activity_seconds > 0 else None
 
     def start(self) -> Sandbox:
         self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, name="sandbox", daemon=True)
@@ -361,7 +361,7 @@ class Sandbox:
             except OSError:
                 pass
 
-    def __enter__(self) -> Sandbox:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

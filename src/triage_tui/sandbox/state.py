@@ -15,7 +15,7 @@ from triage_tui.sandbox.data import iso
 
 
 def parse_time(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return dt.datetime.fromisoformat(text)
 
 
 def encode_cursor(value: Any) -> str:

@@ -101,7 +101,8 @@ def cursor_page(
         more_after = has_more
     page = ordered[start:end]
     after_cursor = encode_cursor(list(keys[end - 1])) if page else None
-    before_cursor = encode_cursor(list(keys[start])) if page and (first_prev or after_text or before_text) else None
+    # Without backward paging (search export) the real answer's before_cursor is null too.
+    before_cursor = encode_cursor(list(keys[start])) if page and backwards and (first_prev or after_text or before_text) else None
     query = {k: v for k, v in request.query.items() if k not in ("page[after]", "page[before]")}
     query.setdefault("page[size]", str(size))
 

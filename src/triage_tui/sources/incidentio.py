@@ -6,6 +6,7 @@ from typing import Any
 
 from triage_tui.models.base import SkippedRecord, parse_many
 from triage_tui.models.incidentio import (
+    LIVE_CATEGORIES,
     Incident,
     IncidentAttachment,
     IncidentRole,
@@ -38,7 +39,9 @@ class IncidentioClient:
             query = {**query, "after": after}
 
     async def live_incidents(self) -> tuple[list[Incident], list[SkippedRecord]]:
-        raw = await self._paged("/v2/incidents", "incidents", {"status_category[one_of]": "live"})
+        # Triage is a category of its own, and where support first hears of an incident: ask
+        # for both. Several values repeat the key (`status_category[one_of]=live&...=triage`).
+        raw = await self._paged("/v2/incidents", "incidents", {"status_category[one_of]": list(LIVE_CATEGORIES)})
         return parse_many(Incident, raw)
 
     async def incident(self, incident_id: str) -> Incident:
