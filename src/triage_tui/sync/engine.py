@@ -17,6 +17,7 @@ from typing import Any
 
 from triage_tui.config import Config
 from triage_tui.store.cache import Store
+from triage_tui.store.errors import StoreUnavailable
 from triage_tui.store.outbox import Outbox
 from triage_tui.sync.clients import Clients
 from triage_tui.sync.leader import ChangeLog, PollLock, Shared
@@ -29,6 +30,7 @@ from triage_tui.sync.sender import Sender, SendReport
 # another process (headless sync beside the app) or one whose backoff ended goes out.
 SEND_IDLE = 5.0
 RESTART_BACKOFF = (1.0, 2.0, 5.0, 15.0, 60.0)
+STORE_RETRY = 30.0  # a full or read-only disk is looked at again this often
 
 
 def utc_now() -> dt.datetime:
@@ -179,8 +181,19 @@ class SyncEngine:
 
     async def _send_task(self, emit: Callable[[SyncEvent], None], stop: asyncio.Event) -> None:
         assert self._wake_sender is not None
+        said: str | None = None
         while not stop.is_set():
-            sent = await self.send()
+            try:
+                sent = await self.send()
+            except StoreUnavailable as exc:
+                # The disk filled or went read-only: nothing may go out unrecorded. Say it
+                # once and look again later; what is queued stays queued.
+                if str(exc) != said:
+                    said = str(exc)
+                    emit(SyncEvent(lines=[f"outbox paused: {exc}"], outbox_changed=True))
+                await self._sleep_until(self._wake_sender, STORE_RETRY)
+                continue
+            said = None
             if sent.sent or sent.conflicts or sent.failed:
                 emit(SyncEvent(lines=[sent.line()], changed_tickets=sent.changed_tickets, outbox_changed=True))
             await self._sleep_until(self._wake_sender, SEND_IDLE)
@@ -188,6 +201,10 @@ class SyncEngine:
     async def _poll_task(self, emit: Callable[[SyncEvent], None], stop: asyncio.Event) -> None:
         assert self._wake_poller is not None
         while not stop.is_set():
+            if self.store.read_only:
+                # Polling into a cache that cannot be written would only spend the budget.
+                await self._sleep_until(self._wake_poller, STORE_RETRY)
+                continue
             if self.lock.try_acquire():
                 event = await self._poll_due()
                 if event.changed_tickets or event.incidents_changed or event.reference_changed:
