@@ -125,3 +125,16 @@ def test_changes_view_is_a_positive_view_id():
     assert Config.from_dict({"zendesk": {"changes_view": 360}}).zendesk.changes_view == 360
     with pytest.raises(ConfigError, match="zendesk.changes_view"):
         Config.from_dict({"zendesk": {"changes_view": "recent"}})
+
+
+def test_a_team_started_together_spreads_its_first_deletion_polls_over_the_interval():
+    """deleted_tickets allows 10 requests a minute for the whole account: twenty copies
+    starting in the same second must not all ask in it."""
+    firsts = []
+    for seed in range(20):
+        plan = Schedule({"zendesk": 30.0, "deletions": 300.0}, rng=random.Random(seed), spread_first=frozenset({"deletions"}))
+        plan.start(0.0)
+        assert plan.due(0.0) == ["zendesk"]  # the queue is still polled at once
+        firsts.append(plan.next_at["deletions"])
+    assert all(0 <= first <= 300 for first in firsts)
+    assert sum(first < 60 for first in firsts) <= 10

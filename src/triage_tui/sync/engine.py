@@ -91,7 +91,8 @@ class SyncEngine:
                 "incidentio": sync.incidentio_seconds,
                 "github": sync.github_seconds,
                 "reference": sync.reference_seconds,
-            }
+            },
+            spread_first=frozenset({"deletions"}),
         )
         self.jobs: dict[str, Callable[[], Awaitable[SyncReport]]] = {
             "zendesk": self.pollers.zendesk,
@@ -160,6 +161,7 @@ class SyncEngine:
         self.lock.release()
 
     async def _run_tasks(self, emit: Callable[[SyncEvent], None], stop: asyncio.Event) -> None:
+        self.schedule.start(self.monotonic())
         self._wake_sender, self._wake_poller = asyncio.Event(), asyncio.Event()
         queue = self.requests.attach()
         async with asyncio.TaskGroup() as group:

@@ -41,6 +41,13 @@ class Schedule:
     intervals: dict[str, float]
     rng: random.Random = field(default_factory=random.Random)
     next_at: dict[str, float] = field(default_factory=dict)
+    # Jobs whose first run waits a random part of their interval: a team starting together
+    # must not spend a small per-account budget (deleted_tickets: 10 a minute) in one second.
+    spread_first: frozenset[str] = frozenset()
+
+    def start(self, now: float) -> None:
+        for name in self.spread_first & self.intervals.keys():
+            self.next_at.setdefault(name, now + self.rng.uniform(0.0, self.intervals[name]))
 
     def due(self, now: float) -> list[str]:
         return [name for name in self.intervals if self.next_at.get(name, float("-inf")) <= now]
