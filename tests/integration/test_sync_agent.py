@@ -182,3 +182,14 @@ async def test_a_quiet_account_is_not_read_again_because_nothing_changed_for_a_d
     before = requests_made(strict)
     report = await engine.engine.poll("zendesk")
     assert report.error is None and requests_made(strict) - before == 1
+
+
+async def test_opening_a_ticket_deleted_since_the_last_poll_takes_it_off_the_queue(engine, strict):
+    ticket_id = int(next(iter(engine.store.unsolved())))
+    with strict.state.lock:
+        actor = next(u for u in strict.state.users.values() if u.get("role") in ("agent", "admin"))
+        strict.state.delete_ticket(ticket_id, actor, strict.app.now())
+    report = await engine.engine.pollers.comments(ticket_id)
+    assert report.error is None and report.changed == [ticket_id]
+    assert str(ticket_id) not in engine.store.unsolved()
+    assert not engine.store.sync_state("zendesk").get("last_error")

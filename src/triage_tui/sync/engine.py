@@ -243,7 +243,9 @@ class SyncEngine:
                 self._wake_sender.set()
             elif kind == "comments":
                 report = await self.pollers.comments(value)
-                emit(SyncEvent(lines=[report.line()] if report.error else [], comments_for=value))
+                gone = self.store.ticket(value) is None  # deleted since the last poll: leaves the queue
+                emit(SyncEvent(lines=[report.line()] if report.error else [], comments_for=value,
+                               changed_tickets=[value] if gone else []))
 
     # -- headless -----------------------------------------------------------------------
     async def run(self, *, once: bool, emit: Callable[[str], None], stop: asyncio.Event | None = None) -> int:

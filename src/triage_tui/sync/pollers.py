@@ -303,7 +303,13 @@ class Pollers:
             cached = self.store.comments(ticket_id)
             if cached and ticket and cached.get("ticket_updated_at") == ticket.get("updated_at"):
                 return
-            items, skipped = await self.clients.zendesk.comments(ticket_id)
+            try:
+                items, skipped = await self.clients.zendesk.comments(ticket_id)
+            except NotFound:
+                # Deleted (or merged away) since the last deletions poll: it leaves the queue
+                # now rather than at the next one, and the source is not "in error" for it.
+                report.changed += self.store.put_tickets([{"id": ticket_id, "status": "deleted"}])
+                return
             self._skipped(report, skipped)
             self.store.put_comments(ticket_id, ticket.get("updated_at") if ticket else None, [_dump(c) for c in items])
             missing = {c.author_id for c in items if c.author_id and not self.store.record("user", c.author_id)}
