@@ -203,7 +203,7 @@ class ZendeskClient:
         return parse_many(Audit, await self._all(f"/api/v2/tickets/{ticket_id}/audits.json", "audits"))[0]
 
     async def ticket(self, ticket_id: int) -> Ticket:
-        body = await self.http.get_json(f"/api/v2/tickets/{ticket_id}.json", {"include": "metric_sets"})
+        body = await self.http.get_json(f"/api/v2/tickets/{ticket_id}.json", {"include": "metric_sets,slas"})
         return Ticket.model_validate(_merge_metric_sets(body, [body["ticket"]])[0])
 
     async def update_ticket(self, ticket_id: int, payload: dict[str, Any]) -> Ticket:
@@ -254,7 +254,3 @@ class ZendeskClient:
 
     async def delete_macro(self, macro_id: int) -> None:
         await self.http.request("DELETE", f"/api/v2/macros/{macro_id}.json", accept=(404,))
-
-    async def apply_macro(self, ticket_id: int, macro_id: int) -> dict[str, Any]:
-        body = await self.http.get_json(f"/api/v2/tickets/{ticket_id}/macros/{macro_id}/apply.json")
-        return body.get("result") or {}
