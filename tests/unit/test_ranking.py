@@ -3,7 +3,10 @@
 import datetime as dt
 
 from triage_tui.models.zendesk import Organization, Ticket
-from triage_tui.triage.ranking import RankRules, TicketFacts, next_ticket, newest_first, rank, tier_of
+from hypothesis import given
+from hypothesis import strategies as st
+
+from triage_tui.triage.ranking import RankRules, TicketFacts, next_ticket, rank, tier_of
 from triage_tui.triage.sla import BusinessCalendar
 from triage_tui.triage.tickets import SlaRules, clock_for, facts_for, plan_of
 
@@ -76,10 +79,35 @@ def test_next_ticket_is_none_when_only_waiting_tickets_remain():
     assert next_ticket(rank([facts(1, status="pending")], NOW, RULES), me=5) is None
 
 
-def test_newest_first_for_incident_triage():
-    old = TicketFacts(1, "new", created_at=NOW - dt.timedelta(hours=2))
-    new = TicketFacts(2, "new", created_at=NOW)
-    assert [f.id for f in newest_first([old, new])] == [2, 1]
+STATUSES = ["new", "open", "pending", "hold", "solved", "closed", "deleted"]
+any_facts = st.builds(
+    facts,
+    id=st.integers(1, 10_000),
+    status=st.sampled_from(STATUSES),
+    priority=st.sampled_from(["low", "normal", "high", "urgent", None]),
+    tags=st.sets(st.sampled_from(["escalated", "cs_tagged", "billing"])),
+    breach_in=st.one_of(st.none(), st.floats(-50, 100)),
+    group_id=st.sampled_from([None, 10, 99]),
+)
+
+
+@given(
+    tickets=st.lists(any_facts, max_size=40, unique_by=lambda f: f.id),
+    rules=st.sampled_from([RULES, RankRules(my_group_ids=frozenset({10}))]),
+)
+def test_rank_orders_by_tier_of_then_closeness_to_breach(tickets, rules):
+    """One tier rule: the queue's tiers are `tier_of`'s, and the order within a tier is
+    the breach moment (the paused time left for tickets waiting on the customer), then id."""
+    queue = rank(tickets, NOW, rules)
+    expected = {f.id: tier_of(f, NOW, rules) for f in tickets}
+    assert {r.facts.id for r in queue} == {i for i, tier in expected.items() if tier is not None}
+    assert all(r.tier == expected[r.facts.id] for r in queue)
+
+    def key(r):
+        moment = r.facts.paused_remaining if r.tier == 7 and r.facts.paused_remaining is not None else r.facts.breach_ts
+        return (r.tier, moment, r.facts.id)
+
+    assert [key(r) for r in queue] == sorted(key(r) for r in queue)
 
 
 SLA = SlaRules(
