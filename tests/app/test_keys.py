@@ -203,7 +203,7 @@ async def test_letters_in_the_same_read_as_slash_go_to_the_filter_not_the_queue_
         for key, char in [("slash", "/"), ("b", "b"), ("i", "i"), ("l", "l"), ("l", "l")]:
             app.post_message(events.Key(key, char))
         await pilot.pause(0.2)
-        assert app.filter_text == "bill" and not isinstance(app.screen, Composer)
+        assert app.main.filter_text == "bill" and not isinstance(app.screen, Composer)
         await pilot.press("slash")  # inside the box "/" is a character, not the filter key
         assert app.main.query_one("#filter", Input).value == "bill/"
 
@@ -252,12 +252,12 @@ async def test_content_warning_hides_the_body_until_v(harness):
 async def test_views_cycle_with_V(harness):
     app = harness.app()
     async with app.run_test(size=SIZE) as pilot:
-        assert app.view == "all"
+        assert app.main.view == "all"
         await pilot.press("V", "V", "V")
-        assert app.view == "escalated"
+        assert app.main.view == "escalated"
         assert all("escalated" in r.entry.ticket.tags for r in app.queue_table.rows)
         await pilot.press("V")
-        assert app.view == "newest"
+        assert app.main.view == "newest"
         created = [r.entry.ticket.created_at for r in app.queue_table.rows]
         assert created == sorted(created, reverse=True)
 
@@ -289,9 +289,9 @@ async def test_custom_views_from_config(harness):
     async with app.run_test(size=SIZE) as pilot:
         for _ in range(6):
             await pilot.press("V")
-            if app.view == "Billing":
+            if app.main.view == "Billing":
                 break
-        assert app.view == "Billing"
+        assert app.main.view == "Billing"
         assert app.queue_table.rows and all("billing" in r.entry.haystack for r in app.queue_table.rows)
 
 

@@ -21,6 +21,12 @@ HOUR = 3600.0
 _MAX_DAYS = 3660
 
 ALERT_STAGES = ("3h", "2h", "1h")
+
+
+def parse_time(text: str | None) -> dt.datetime | None:
+    """An ISO 8601 moment as the APIs and the cache write it (a "Z" suffix included), or None."""
+    return dt.datetime.fromisoformat(text) if text else None
+
 Stage = Literal["3h", "2h", "1h", "breached"]
 
 

@@ -8,13 +8,13 @@ import re
 from rich.segment import Segment
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
 from triage_tui.triage.macros import STATUS_LABELS
 from triage_tui.triage.sla import format_duration
+from triage_tui.ui import keys
 from triage_tui.ui.safe import fit, plain
 from triage_tui.workspace import Detail
 
@@ -53,14 +53,7 @@ class DetailPane(Widget, can_focus=True):
     whole pane and the scrollbars beside it), which keeps a cursor move to a few KB over SSH.
     """
 
-    BINDINGS = [
-        Binding("j,down", "line_down", "Down", show=False, id="detail.down", tooltip="Scroll the conversation down"),
-        Binding("k,up", "line_up", "Up", show=False, id="detail.up", tooltip="Scroll the conversation up"),
-        Binding("space,pagedown", "page_down", "Page down", show=False, id="detail.page_down", tooltip="Scroll the conversation a page down"),
-        Binding("b,pageup", "page_up", "Page up", show=False, id="detail.page_up", tooltip="Scroll the conversation a page up"),
-        Binding("g,home", "top", "Top", show=False, id="detail.top", tooltip="Back to the start of the ticket"),
-        Binding("G,end", "bottom", "End", show=False, id="detail.bottom", tooltip="The latest message"),
-    ]
+    BINDINGS = keys.bindings(keys.DETAIL)
     COMPONENT_CLASSES = {"detail--more"}
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -133,7 +126,7 @@ class DetailPane(Widget, can_focus=True):
             head.append(f"{'⚠' if state in ('conflict', 'failed') else '↑'} {state}: ", style=style)
             head.append_text(plain(entry["summary"], style, limit=200))
             if state == "conflict":
-                head.append("  (press C to resolve)", style=style)
+                head.append(f"  (press {keys.label(self.app, 'outbox.conflicts')} to resolve)", style=style)
         head.append("\n")
         return head
 
@@ -182,8 +175,7 @@ class DetailPane(Widget, can_focus=True):
         if height >= 4:
             below = len(strips) - (self._top + height)
             if y == height - 1 and below > 0:
-                keys = "j/k, space, b to scroll" if self.has_focus else "enter to read on"
-                return self._marker(f"↓ {below + 1} more lines · {keys}", width)
+                return self._marker(f"↓ {below + 1} more lines · {self._scroll_hint()}", width)
             if y == 0 and self._top > 0:
                 return self._marker(f"↑ {self._top + 1} lines above", width)
         index = self._top + y
@@ -192,6 +184,13 @@ class DetailPane(Widget, can_focus=True):
         if self._blank is None or self._blank.cell_length != width:
             self._blank = Strip.blank(width, self.rich_style)
         return self._blank
+
+    def _scroll_hint(self) -> str:
+        app = self.app
+        if not self.has_focus:
+            return f"{keys.label(app, 'ticket.open')} to read on"
+        down, up = keys.label(app, "detail.down"), keys.label(app, "detail.up")
+        return f"{down}/{up}, {keys.label(app, 'detail.page_down')}, {keys.label(app, 'detail.page_up')} to scroll"
 
     def _marker(self, label: str, width: int) -> Strip:
         style = self.rich_style + self.get_component_rich_style("detail--more")

@@ -13,15 +13,16 @@ from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from triage_tui.triage.incidents import INCIDENT_TAG_PREFIX
 from triage_tui.triage.macros import STATUS_LABELS
 from triage_tui.triage.sla import format_duration
+from triage_tui.ui import keys
 from triage_tui.ui.safe import clean, fit
 from triage_tui.workspace import Row, Workspace
 
@@ -75,15 +76,7 @@ class QueueTable(ScrollView, can_focus=True):
         "queue--tier-1",
         "queue--tier-2",
     }
-    BINDINGS = [
-        Binding("j,down", "cursor_down", "Down", show=False, id="queue.down", tooltip="Next ticket"),
-        Binding("k,up", "cursor_up", "Up", show=False, id="queue.up", tooltip="Previous ticket"),
-        Binding("g,home", "cursor_first", "Top", show=False, id="queue.top", tooltip="First ticket"),
-        Binding("G,end", "cursor_last", "Bottom", show=False, id="queue.bottom", tooltip="Last ticket"),
-        Binding("pagedown,ctrl+d", "page_down", "Page down", show=False, id="queue.page_down", tooltip="Page down"),
-        Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="queue.page_up", tooltip="Page up"),
-        Binding("space", "toggle_mark", "Mark", id="queue.mark", tooltip="Mark the ticket for a bulk action"),
-    ]
+    BINDINGS = keys.bindings(keys.QUEUE)
 
     cursor = reactive(0, repaint=False)
 
@@ -220,7 +213,7 @@ class QueueTable(ScrollView, can_focus=True):
             marks += "↑"
         elif self.workspace.config.zendesk.escalation_tag in ticket.tags:
             marks += "⇡"
-        elif any(t.startswith("incident/") for t in ticket.tags):
+        elif any(t.startswith(INCIDENT_TAG_PREFIX) for t in ticket.tags):
             marks += "!"
         elif "content_warning" in ticket.tags:
             marks += "⚠"

@@ -3,21 +3,18 @@ queued writes and conflicts. A stale or offline state is shown, never hidden."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from rich.text import Text
 from textual.widgets import Static
 
+from triage_tui.triage.sla import parse_time
 from triage_tui.ui.safe import plain
 
 NAMES = {"zendesk": "Zendesk", "incidentio": "incident.io", "github": "GitHub"}
 
 
 def _hhmm(value: str | None) -> str:
-    if not value:
-        return "never"
-    moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return moment.strftime("%H:%M")
+    moment = parse_time(value)
+    return moment.strftime("%H:%M") if moment else "never"
 
 
 def status_text(
@@ -29,6 +26,7 @@ def status_text(
     queued: dict[str, int],
     counts: dict[str, int],
     offline_mode: bool,
+    conflicts_key: str = "C",
 ) -> Text:
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f" {view} ", style="bold reverse")
@@ -54,9 +52,9 @@ def status_text(
             if waiting:
                 text.append(f" ↑{waiting}", style="yellow")
     if counts.get("conflicts"):
-        text.append(f"  ⚠ {counts['conflicts']} conflict(s): C", style="bold red")
+        text.append(f"  ⚠ {counts['conflicts']} conflict(s): {conflicts_key}", style="bold red")
     if counts.get("failed"):
-        text.append(f"  ✗ {counts['failed']} failed: C", style="bold red")
+        text.append(f"  ✗ {counts['failed']} failed: {conflicts_key}", style="bold red")
     return text
 
 

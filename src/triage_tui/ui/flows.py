@@ -1,0 +1,51 @@
+"""What several owners share for their multi-step flows: the lazily imported editors, one
+way to start a flow, and the handover flow (rotation and incident handovers).
+
+A flow is one worker awaiting each screen in turn (`push_screen_wait`), not a chain of
+callbacks: the impact form, then the editor, then the write, read top to bottom.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Coroutine
+from types import ModuleType
+from typing import Any
+
+from textual.dom import DOMNode
+
+from triage_tui.config import xdg_dir
+from triage_tui.ui import keys
+
+
+# The screens built on TextArea are imported when first opened, not at start-up.
+def composer() -> ModuleType:
+    from triage_tui.ui.screens import composer
+
+    return composer
+
+
+def text_editor() -> ModuleType:
+    from triage_tui.ui.screens import text_editor
+
+    return text_editor
+
+
+def run_flow(node: DOMNode, flow: Coroutine[Any, Any, None], description: str) -> None:
+    """Run one flow as a worker of `node` (cancelled if the node goes away)."""
+    node.run_worker(flow, group="flows", description=description)
+
+
+async def save_handover(node: DOMNode, title: str, text: str, name: str, now: Callable[[], dt.datetime]) -> None:
+    """Edit a handover, then copy it (OSC 52 reaches the laptop over SSH) and save it."""
+    app = node.app
+    hint = keys.hint(app, ("editor.save", "copy (OSC 52) and save"), ("editor.cancel", "cancel"))
+    final = await app.push_screen_wait(text_editor().TextEditor(title, text, hint))
+    if final is None:
+        return
+    folder = xdg_dir("state")
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = folder / f"{name}-{now():%Y%m%d-%H%M}.md"
+    path.write_text(final, encoding="utf-8")
+    app.copy_to_clipboard(final)
+    app.notify(f"Copied to the clipboard and saved to {path}", markup=False)
