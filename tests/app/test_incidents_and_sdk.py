@@ -12,8 +12,8 @@ from triage_tui.ui.widgets.sdk import SdkPane
 SIZE = (160, 48)
 
 
-async def open_incident(app, pilot, reference: str) -> None:
-    await pilot.press("2")
+async def open_incident(app, pilot, reference: str, mode_key: str = "2") -> None:
+    await pilot.press(mode_key)
     pane = app.main.query_one(IncidentPane)
     index = next(i for i, inc in enumerate(pane.incidents) if inc.reference == reference)
     pane.query_one("#incident-list").highlighted = index

@@ -93,7 +93,7 @@ async def test_a_conflict_is_shown_and_re_applied_with_C(harness):
             harness.sandbox.state.touch(theirs, FROZEN_NOW)
         await pilot.press("s", "enter")
         await harness.send()
-        app.main.refresh_queue()
+        app.refresh_queue()
         await pilot.pause(0.1)
         assert "conflict" in app.main.query_one(DetailPane).plain_text
         await pilot.press("C")

@@ -116,6 +116,10 @@ class TriageApp(SyncBridge):
     def queue_table(self) -> QueueTable:
         return self.main.queue_table
 
+    def refresh_queue(self) -> None:
+        """Redraw the queue (after a write outside the UI's knowledge)."""
+        self.main.refresh_queue()
+
     def refresh_everything(self) -> None:
         self.main.refresh_queue()
         # The queue is the first paint; the detail (whose models import pydantic), the
