@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from triage_tui.store.cache import QUEUE_FIELDS
 from triage_tui.triage.ranking import TIER_LABELS, TicketFacts
-from triage_tui.triage.sla import SlaClock, parse_time
+from triage_tui.triage.sla import ClockState, SlaClock, Stage, parse_time
 
 if TYPE_CHECKING:
     from triage_tui.models.zendesk import Ticket
@@ -48,7 +48,7 @@ class DerivedRecord(NamedTuple):
 
     version: str  # ticket version, org plan and SLA rules: unchanged means reuse
     plan: str
-    state: str  # the SLA clock: running, paused or idle
+    state: ClockState  # the SLA clock: running, paused or idle
     breach_at: str | None
     warn_at: str | None
     remaining: float | None  # seconds left when paused
@@ -84,8 +84,18 @@ class QueueTicket:
     @classmethod
     def from_ticket(cls, ticket: Ticket) -> QueueTicket:
         return cls(
-            ticket.id, ticket.subject, ticket.raw_subject, ticket.status, ticket.priority, ticket.group_id, ticket.assignee_id,
-            ticket.requester_id, ticket.organization_id, tuple(ticket.tags), ticket.created_at, ticket.updated_at,
+            ticket.id,
+            ticket.subject,
+            ticket.raw_subject,
+            ticket.status,
+            ticket.priority,
+            ticket.group_id,
+            ticket.assignee_id,
+            ticket.requester_id,
+            ticket.organization_id,
+            tuple(ticket.tags),
+            ticket.created_at,
+            ticket.updated_at,
         )
 
 
@@ -105,11 +115,29 @@ class Entry:
     ticket fields, clock, names, filter text) is built on first use.
     """
 
-    __slots__ = ("_clock", "_derived", "_haystack", "_names", "_names_for", "_row", "_ticket", "facts", "plan", "version")
+    __slots__ = (
+        "_clock",
+        "_derived",
+        "_haystack",
+        "_names",
+        "_names_for",
+        "_row",
+        "_ticket",
+        "facts",
+        "plan",
+        "version",
+    )
 
     def __init__(
-        self, facts: TicketFacts, plan: str, version: str, row: QueueRow, names_for: NamesFor,
-        derived: DerivedRecord | None = None, ticket: QueueTicket | None = None, clock: SlaClock | None = None,
+        self,
+        facts: TicketFacts,
+        plan: str,
+        version: str,
+        row: QueueRow,
+        names_for: NamesFor,
+        derived: DerivedRecord | None = None,
+        ticket: QueueTicket | None = None,
+        clock: SlaClock | None = None,
     ) -> None:
         self.facts = facts
         self.plan = plan
@@ -131,9 +159,18 @@ class Entry:
         if self._ticket is None:
             row, facts = self._row, self.facts
             self._ticket = QueueTicket(
-                facts.id, row.subject, None, facts.status, facts.priority, facts.group_id,
-                facts.assignee_id, row.requester_id, row.organization_id, tuple(row.tags or ()),
-                facts.created_at, facts.updated_at,
+                facts.id,
+                row.subject,
+                None,
+                facts.status,
+                facts.priority,
+                facts.group_id,
+                facts.assignee_id,
+                row.requester_id,
+                row.organization_id,
+                tuple(row.tags or ()),
+                facts.created_at,
+                facts.updated_at,
             )
         return self._ticket
 
@@ -142,8 +179,11 @@ class Entry:
         if self._clock is None:
             cached = self._derived or IDLE
             self._clock = SlaClock(
-                cached.state, breach_at=parse_time(cached.breach_at), remaining_when_paused=cached.remaining,
-                started_at=parse_time(cached.started_at), from_zendesk=cached.from_zendesk,
+                cached.state,
+                breach_at=parse_time(cached.breach_at),
+                remaining_when_paused=cached.remaining,
+                started_at=parse_time(cached.started_at),
+                from_zendesk=cached.from_zendesk,
             )
         return self._clock
 
@@ -184,8 +224,14 @@ class Entry:
             return moment.isoformat() if moment else None
 
         return DerivedRecord(
-            self.version, self.plan, clock.state, stamp(clock.breach_at), stamp(self.facts.warn_at),
-            clock.remaining_when_paused, stamp(clock.started_at), clock.from_zendesk,
+            self.version,
+            self.plan,
+            clock.state,
+            stamp(clock.breach_at),
+            stamp(self.facts.warn_at),
+            clock.remaining_when_paused,
+            stamp(clock.started_at),
+            clock.from_zendesk,
         )
 
     def forget_names(self) -> None:
@@ -201,7 +247,7 @@ class Row:
     entry: Entry
     tier: int
     seconds_to_breach: float | None
-    stage: str | None
+    stage: Stage | None
 
     @property
     def tier_label(self) -> str:

@@ -102,8 +102,19 @@ class Workspace:
         # Everything the derived facts depend on besides the ticket and its org; a short
         # checksum of it, since it is repeated in every ticket's cached record.
         rules = "|".join(
-            str(part) for part in (sorted(sla.targets.items()), sla.timezone, sla.workdays, sla.day_start, sla.day_end_hour,
-                                   sla.holidays, sla.default_plan, self.sla.plan_field, self.sla.plan_tag_prefix, self.sla.warn_hours)
+            str(part)
+            for part in (
+                sorted(sla.targets.items()),
+                sla.timezone,
+                sla.workdays,
+                sla.day_start,
+                sla.day_end_hour,
+                sla.holidays,
+                sla.default_plan,
+                self.sla.plan_field,
+                self.sla.plan_tag_prefix,
+                self.sla.warn_hours,
+            )
         )
         self._fingerprint = f"{zlib.crc32(rules.encode()):08x}"
 
@@ -203,9 +214,17 @@ class Workspace:
 
     def _entry_from_cache(self, row: QueueRow, cached: DerivedRecord) -> Entry:
         facts = TicketFacts(  # positional: this runs once per unsolved ticket at start-up
-            int(row.id), row.status or "new", row.priority, row.group_id, row.assignee_id, frozenset(row.tags or ()),
-            parse_time(cached.breach_at) if cached.state == "running" else None, parse_time(cached.warn_at),
-            cached.remaining, parse_time(row.created_at), parse_time(row.updated_at),
+            int(row.id),
+            row.status or "new",
+            row.priority,
+            row.group_id,
+            row.assignee_id,
+            frozenset(row.tags or ()),
+            parse_time(cached.breach_at) if cached.state == "running" else None,
+            parse_time(cached.warn_at),
+            cached.remaining,
+            parse_time(row.created_at),
+            parse_time(row.updated_at),
         )
         return Entry(facts, cached.plan, cached.version, row, self.names_for, derived=cached)
 
@@ -263,7 +282,9 @@ class Workspace:
 
     def _rows(self, view: str, text: str) -> list[Row]:
         now = self.now()
-        chosen = [e for e in self.entries.values() if self._in_view(e, view) and (not text or fuzzy_match(text, e.haystack))]
+        chosen = [
+            e for e in self.entries.values() if self._in_view(e, view) and (not text or fuzzy_match(text, e.haystack))
+        ]
         if view == "newest":
             ranked = rank((e.facts for e in chosen), now, self.rules)
             tiers = {r.facts.id: r.tier for r in ranked}
@@ -351,7 +372,10 @@ class Workspace:
         return sorted(found.values(), key=lambda i: (not i.is_live, -(i.created_at or self.now()).timestamp()))
 
     def incident_updates(self, incident_id: str) -> list[IncidentUpdate]:
-        return [_incidentio().IncidentUpdate.model_validate(u) for u in self.store.get(f"incident_updates:{incident_id}", []) or []]
+        return [
+            _incidentio().IncidentUpdate.model_validate(u)
+            for u in self.store.get(f"incident_updates:{incident_id}", []) or []
+        ]
 
     def tagged_tickets(self, incident: Incident) -> list[dict]:
         tag = incident_tag(incident.reference)

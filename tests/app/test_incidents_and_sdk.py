@@ -57,7 +57,11 @@ async def test_t_attaches_marked_tickets_to_an_incident(harness):
     await harness.send()
     for ticket_id in ids:
         assert "incident/232" in harness.sandbox.state.tickets[ticket_id]["tags"]
-    attached = {a["resource"]["external_id"] for a in harness.sandbox.state.incident_attachments if a["incident_id"] == "01INC232"}
+    attached = {
+        a["resource"]["external_id"]
+        for a in harness.sandbox.state.incident_attachments
+        if a["incident_id"] == "01INC232"
+    }
     assert {str(i) for i in ids} <= attached
 
 

@@ -38,7 +38,14 @@ async def test_every_id_can_be_remapped_and_the_app_checks_the_same_ids():
     from triage_tui.ui.app import binding_ids
 
     assert binding_ids() == set(keys.BY_ID)
-    assert {"composer.send", "editor.save", "impact.save", "picker.choose", "confirm.yes", "help.close"} <= binding_ids()
+    assert {
+        "composer.send",
+        "editor.save",
+        "impact.save",
+        "picker.choose",
+        "confirm.yes",
+        "help.close",
+    } <= binding_ids()
 
 
 async def test_help_lists_every_id_with_its_remapped_key(harness):
@@ -72,8 +79,13 @@ async def test_no_screen_shows_a_stale_key_after_a_remap(harness):
 
         await pilot.press(REMAP["ticket.reply"])
         assert isinstance(app.screen, Composer)
-        assert_fresh(text_of(app.screen.query_one("#composer-hint", Static)),
-                     "composer.send", "composer.close", "composer.macro", "composer.toggle")
+        assert_fresh(
+            text_of(app.screen.query_one("#composer-hint", Static)),
+            "composer.send",
+            "composer.close",
+            "composer.macro",
+            "composer.toggle",
+        )
         await pilot.press(REMAP["composer.close"])
 
         await pilot.press(REMAP["ticket.solve"])
@@ -83,8 +95,12 @@ async def test_no_screen_shows_a_stale_key_after_a_remap(harness):
 
         await pilot.press(REMAP["outbox.conflicts"])
         assert isinstance(app.screen, ConflictScreen)
-        assert_fresh(text_of(app.screen.query_one("#conflict-hint", Static)),
-                     "conflict.reapply", "conflict.drop", "conflict.later")
+        assert_fresh(
+            text_of(app.screen.query_one("#conflict-hint", Static)),
+            "conflict.reapply",
+            "conflict.drop",
+            "conflict.later",
+        )
         await pilot.press(REMAP["conflict.later"])
 
         await pilot.press(REMAP["app.handover"])

@@ -2,10 +2,10 @@
 
 import datetime as dt
 
-from triage_tui.models.zendesk import Organization, Ticket
 from hypothesis import given
 from hypothesis import strategies as st
 
+from triage_tui.models.zendesk import Organization, Ticket
 from triage_tui.triage.ranking import RankRules, TicketFacts, next_ticket, rank, tier_of
 from triage_tui.triage.sla import BusinessCalendar
 from triage_tui.triage.tickets import SlaRules, clock_for, facts_for, plan_of
@@ -21,7 +21,9 @@ def facts(id, status="open", priority="normal", tags=(), breach_in=None, group_i
 
 
 def test_customer_success_tagged_tickets_come_first():
-    queue = rank([facts(1, priority="urgent", tags={"escalated"}), facts(2, tags={"cs_tagged"}, priority="low")], NOW, RULES)
+    queue = rank(
+        [facts(1, priority="urgent", tags={"escalated"}), facts(2, tags={"cs_tagged"}, priority="low")], NOW, RULES
+    )
     assert [r.facts.id for r in queue] == [2, 1]
     assert queue[0].tier == 1
 
@@ -55,12 +57,16 @@ def test_tickets_waiting_on_the_customer_come_last():
 
 
 def test_solved_closed_and_deleted_tickets_leave_the_queue():
-    queue = rank([facts(1, status="solved"), facts(2, status="closed"), facts(3, status="deleted"), facts(4)], NOW, RULES)
+    queue = rank(
+        [facts(1, status="solved"), facts(2, status="closed"), facts(3, status="deleted"), facts(4)], NOW, RULES
+    )
     assert [r.facts.id for r in queue] == [4]
 
 
 def test_within_a_tier_closest_to_breach_first_then_by_id():
-    queue = rank([facts(5, breach_in=2), facts(3, breach_in=-2), facts(4, breach_in=2), facts(1, breach_in=1)], NOW, RULES)
+    queue = rank(
+        [facts(5, breach_in=2), facts(3, breach_in=-2), facts(4, breach_in=2), facts(1, breach_in=1)], NOW, RULES
+    )
     assert [r.facts.id for r in queue] == [3, 1, 4, 5]
 
 
@@ -71,7 +77,9 @@ def test_escalated_only_counts_for_my_team_when_a_group_is_configured():
 
 
 def test_next_ticket_skips_tickets_held_by_someone_else():
-    queue = rank([facts(1, breach_in=1, assignee_id=77), facts(2, breach_in=2), facts(3, breach_in=3, assignee_id=5)], NOW, RULES)
+    queue = rank(
+        [facts(1, breach_in=1, assignee_id=77), facts(2, breach_in=2), facts(3, breach_in=3, assignee_id=5)], NOW, RULES
+    )
     assert next_ticket(queue, me=5).facts.id == 2
 
 
@@ -148,23 +156,34 @@ def test_response_targets_by_plan():
 
 
 def test_zendesk_policy_metrics_win_over_local_computation():
-    t = ticket(slas={"policy_metrics": [{"metric": "first_reply_time", "stage": "active", "breach_at": "2026-11-18T09:00:00Z"}]})
+    t = ticket(
+        slas={
+            "policy_metrics": [{"metric": "first_reply_time", "stage": "active", "breach_at": "2026-11-18T09:00:00Z"}]
+        }
+    )
     clock = clock_for(t, "pay_as_you_go", SLA)
     assert clock.from_zendesk and clock.breach_at == dt.datetime(2026, 11, 18, 9, tzinfo=dt.UTC)
 
 
 def test_clock_restarts_from_the_customers_last_reply():
-    t = ticket(metric_set={"requester_updated_at": "2026-11-18T10:00:00Z", "assignee_updated_at": "2026-11-18T09:00:00Z"})
+    t = ticket(
+        metric_set={"requester_updated_at": "2026-11-18T10:00:00Z", "assignee_updated_at": "2026-11-18T09:00:00Z"}
+    )
     assert clock_for(t, "enterprise", SLA).breach_at == dt.datetime(2026, 11, 18, 18, tzinfo=dt.UTC)
 
 
 def test_our_reply_after_the_customers_stops_the_clock():
-    t = ticket(metric_set={"requester_updated_at": "2026-11-18T09:00:00Z", "assignee_updated_at": "2026-11-18T10:00:00Z"})
+    t = ticket(
+        metric_set={"requester_updated_at": "2026-11-18T09:00:00Z", "assignee_updated_at": "2026-11-18T10:00:00Z"}
+    )
     assert clock_for(t, "enterprise", SLA).state == "idle"
 
 
 def test_pending_ticket_pauses_with_remaining_time():
-    t = ticket(status="pending", metric_set={"requester_updated_at": "2026-11-18T08:00:00Z", "status_updated_at": "2026-11-18T10:00:00Z"})
+    t = ticket(
+        status="pending",
+        metric_set={"requester_updated_at": "2026-11-18T08:00:00Z", "status_updated_at": "2026-11-18T10:00:00Z"},
+    )
     clock = clock_for(t, "enterprise", SLA)
     assert clock.state == "paused" and clock.remaining_when_paused == 6 * 3600
 

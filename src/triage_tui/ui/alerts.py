@@ -47,17 +47,25 @@ class Alerts:
         alerts += self._sla_alerts(rows, announce=self._seen_urgent is not None and self._primed)
         self._primed = zendesk_primed
         hint = pattern_hint(
-            [(r.entry.id, r.entry.ticket.created_at, f"{r.entry.ticket.title} {r.entry.excerpt}", r.entry.ticket.group_id)
-             for r in rows
-             if r.entry.ticket.created_at and not any(t.startswith(INCIDENT_TAG_PREFIX) for t in r.entry.ticket.tags)],
+            [
+                (
+                    r.entry.id,
+                    r.entry.ticket.created_at,
+                    f"{r.entry.ticket.title} {r.entry.excerpt}",
+                    r.entry.ticket.group_id,
+                )
+                for r in rows
+                if r.entry.ticket.created_at and not any(t.startswith(INCIDENT_TAG_PREFIX) for t in r.entry.ticket.tags)
+            ],
             now,
         )
         for incident in incidents.values():
             if not incident.is_live and incident.id not in self._reminded and reads.incident_macro(incident.reference):
                 self._reminded.add(incident.id)
+                key = self.follow_up_key()
                 alerts.append(
-                    f"{incident.reference} is resolved but its macro still exists: {self.follow_up_key()} in the incident"
-                    " pane follows up the tagged tickets and deletes it"
+                    f"{incident.reference} is resolved but its macro still exists: {key} in the incident pane"
+                    " follows up the tagged tickets and deletes it"
                 )
         if hint and hint.ticket_ids not in self._hinted:
             self._hinted.add(hint.ticket_ids)

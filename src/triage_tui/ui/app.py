@@ -71,8 +71,14 @@ class TriageApp(SyncBridge):
         self.offline = offline or engine_factory is None
         self.requests = SyncRequests()
         self.context = Context(
-            config=config, workspace=self.workspace, writes=Writes(outbox, store, self.now), outbox=outbox,
-            now=lambda: self.now(), kick=self.kick, fetch_comments=self.fetch_comments, offline=self.offline,
+            config=config,
+            workspace=self.workspace,
+            writes=Writes(outbox, store, self.now),
+            outbox=outbox,
+            now=lambda: self.now(),
+            kick=self.kick,
+            fetch_comments=self.fetch_comments,
+            offline=self.offline,
         )
         self.alerts = Alerts(self.workspace, lambda: keys.label(self, "incident.follow_up"))
         self.theme = config.ui.theme if config.ui.theme in self.available_themes else "textual-dark"

@@ -38,7 +38,9 @@ class CommandsProvider(Provider):
             commands.append((f"View: {label}", partial(main.show_view, view), "queue view"))
         for row in main.queue_table.rows[:2000]:
             ticket = row.entry.ticket
-            commands.append((f"#{ticket.id} {clean(ticket.title, limit=80)}", partial(main.show_ticket, ticket.id), "open ticket"))
+            commands.append(
+                (f"#{ticket.id} {clean(ticket.title, limit=80)}", partial(main.show_ticket, ticket.id), "open ticket")
+            )
         for gid, name in workspace.groups.items():
             commands.append((f"Escalate to {clean(name, limit=60)}", partial(main.escalate_to, gid), "group"))
         for macro in workspace.macros():

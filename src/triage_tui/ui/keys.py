@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,13 @@ class Key:
 
     def binding(self) -> Binding:
         return Binding(
-            self.key, self.action, self.description, show=self.show, id=self.id, tooltip=self.tooltip, priority=self.priority
+            self.key,
+            self.action,
+            self.description,
+            show=self.show,
+            id=self.id,
+            tooltip=self.tooltip,
+            priority=self.priority,
         )
 
     @property
@@ -37,7 +43,9 @@ class Key:
         return self.action.rsplit(".", 1)[-1].split("(")[0]
 
 
-def _k(binding_id: str, key: str, action: str, description: str, tooltip: str, *, show: bool = True, priority: bool = False) -> Key:
+def _k(
+    binding_id: str, key: str, action: str, description: str, tooltip: str, *, show: bool = True, priority: bool = False
+) -> Key:
     return Key(binding_id, key, action, description, tooltip, show, priority)
 
 
@@ -48,7 +56,14 @@ MAIN = [
     _k("app.cycle", "tab", "cycle_panes", "Pane", "Move to the next pane", show=False),
     # Priority: handled as the key arrives, so the letters typed right after it (in the
     # same read: a fast typist, a paste) reach the filter box, not the queue's keys.
-    _k("queue.filter", "slash", "filter", "Filter", "Filter the queue by subject, requester, org, tags, id", priority=True),
+    _k(
+        "queue.filter",
+        "slash",
+        "filter",
+        "Filter",
+        "Filter the queue by subject, requester, org, tags, id",
+        priority=True,
+    ),
     _k("queue.next", "n", "next_ticket", "Next", "Jump to the ticket to take now (closest to breach)"),
     _k("queue.view", "V", "next_view", "View", "Cycle the queue view (mine, SME, all, escalated, newest)"),
     _k("app.refresh", "R", "app.refresh", "Refresh", "Sync now", show=False),
@@ -83,7 +98,14 @@ QUEUE = [
 DETAIL = [
     _k("detail.down", "j,down", "line_down", "Down", "Scroll the conversation down", show=False),
     _k("detail.up", "k,up", "line_up", "Up", "Scroll the conversation up", show=False),
-    _k("detail.page_down", "space,pagedown", "page_down", "Page down", "Scroll the conversation a page down", show=False),
+    _k(
+        "detail.page_down",
+        "space,pagedown",
+        "page_down",
+        "Page down",
+        "Scroll the conversation a page down",
+        show=False,
+    ),
     _k("detail.page_up", "b,pageup", "page_up", "Page up", "Scroll the conversation a page up", show=False),
     _k("detail.top", "g,home", "top", "Top", "Back to the start of the ticket", show=False),
     _k("detail.bottom", "G,end", "bottom", "End", "The latest message", show=False),
@@ -131,9 +153,18 @@ HELP = [_k("help.close", "escape,question_mark,q", "close", "Close", "Close the 
 
 # The order `?` lists them in: the main screen's keys first, the dialogs' after.
 OWNERS: dict[str, list[Key]] = {
-    "main": MAIN, "queue": QUEUE, "detail": DETAIL, "incidents": INCIDENTS, "sdk": SDK,
-    "composer": COMPOSER, "editor": EDITOR, "impact": IMPACT, "picker": PICKER,
-    "confirm": CONFIRM, "conflict": CONFLICT, "help": HELP,
+    "main": MAIN,
+    "queue": QUEUE,
+    "detail": DETAIL,
+    "incidents": INCIDENTS,
+    "sdk": SDK,
+    "composer": COMPOSER,
+    "editor": EDITOR,
+    "impact": IMPACT,
+    "picker": PICKER,
+    "confirm": CONFIRM,
+    "conflict": CONFLICT,
+    "help": HELP,
 }
 BY_ID: dict[str, Key] = {key.id: key for keys in OWNERS.values() for key in keys}
 
@@ -167,7 +198,7 @@ PALETTE = [
 _SHOWN = {"question_mark": "?", "slash": "/"}
 
 
-def bindings(keys: Iterable[Key]) -> list[Binding]:
+def bindings(keys: Iterable[Key]) -> list[BindingType]:
     return [key.binding() for key in keys]
 
 
@@ -203,6 +234,8 @@ def key_rows(app: App) -> list[tuple[str, str, str]]:
     rows: list[tuple[str, str, str]] = []
     for keys in OWNERS.values():
         for key in keys:
-            shown = ", ".join(app.get_key_display(Binding(one.strip(), "")) for one in effective(app, key.id).split(","))
+            shown = ", ".join(
+                app.get_key_display(Binding(one.strip(), "")) for one in effective(app, key.id).split(",")
+            )
             rows.append((shown, key.tooltip or key.description, key.id))
     return rows

@@ -27,8 +27,14 @@ class SyncReported(Message):
     """The sync worker changed the cache (past tense: it already happened)."""
 
     def __init__(
-        self, lines: list[str], changed_tickets: list[int], incidents_changed: bool, comments_for: int | None = None,
-        *, reference_changed: bool = False, outbox_changed: bool = False,
+        self,
+        lines: list[str],
+        changed_tickets: list[int],
+        incidents_changed: bool,
+        comments_for: int | None = None,
+        *,
+        reference_changed: bool = False,
+        outbox_changed: bool = False,
     ) -> None:
         super().__init__()
         self.lines = lines
@@ -92,7 +98,13 @@ class SyncBridge(App):
                 outbox_changed = bool(sent.sent or sent.conflicts or sent.failed)
                 if lines or outbox_changed:
                     self.post_message(
-                        SyncReported(lines, changed, incidents_changed, reference_changed=reference, outbox_changed=outbox_changed)
+                        SyncReported(
+                            lines,
+                            changed,
+                            incidents_changed,
+                            reference_changed=reference,
+                            outbox_changed=outbox_changed,
+                        )
                     )
                 for _ in range(10):  # answer the UI's requests within a tenth of a second
                     if worker.is_cancelled:
@@ -104,7 +116,9 @@ class SyncBridge(App):
                         continue
                     if kind == "comments":
                         report = await engine.pollers.comments(value)
-                        self.post_message(SyncReported([report.line()] if report.error else [], [], False, comments_for=value))
+                        self.post_message(
+                            SyncReported([report.line()] if report.error else [], [], False, comments_for=value)
+                        )
                     elif kind == "refresh":
                         engine.schedule.last.clear()
                         break

@@ -93,7 +93,9 @@ class TicketScreen(Screen):
 
     def _reply_with_status(self, status: str, title: str) -> None:
         if tickets := self._need_tickets():
-            run_flow(self, self._compose_flow(tickets, public=True, change=ChangeSet(status=status), title=title), title)
+            run_flow(
+                self, self._compose_flow(tickets, public=True, change=ChangeSet(status=status), title=title), title
+            )
 
     def action_assign_me(self) -> None:
         if tickets := self._need_tickets():
@@ -129,13 +131,20 @@ class TicketScreen(Screen):
             return await self._pick_macro(first)
 
         screen = composer().Composer(
-            title=heading, public=public, text=text, change=change, describe=self._describe(first),
-            save_draft=save_draft, pick_macro=pick_macro,
+            title=heading,
+            public=public,
+            text=text,
+            change=change,
+            describe=self._describe(first),
+            save_draft=save_draft,
+            pick_macro=pick_macro,
         )
         result = await self.app.push_screen_wait(screen)
         if result is not None:
             kind = "reply" if result.public else "note"
-            self._queue_writes(tickets, result.change, kind + (f" + {result.change.status}" if result.change.status else ""))
+            self._queue_writes(
+                tickets, result.change, kind + (f" + {result.change.status}" if result.change.status else "")
+            )
 
     def _describe(self, ticket: dict) -> Callable[[ChangeSet], list[str]]:
         me = self.context.reads.me().display
@@ -177,7 +186,9 @@ class TicketScreen(Screen):
         return None if key is None else self._macro_change(ticket, macros[key])
 
     async def _compose_macro(self, tickets: list[dict], text: str, change: ChangeSet) -> None:
-        await self._compose_flow(tickets, public=change.public, change=change.with_comment(None), title="Macro", text=text)
+        await self._compose_flow(
+            tickets, public=change.public, change=change.with_comment(None), title="Macro", text=text
+        )
 
     def action_macro(self) -> None:
         if tickets := self._need_tickets():
@@ -229,7 +240,9 @@ class TicketScreen(Screen):
             self.notify("No live incidents.", markup=False)
             return
         choices = [Choice(i.id, f"{i.reference} {i.name}", i.incident_status.name) for i in incidents]
-        key = await self.app.push_screen_wait(FuzzyPicker(f"Attach {len(tickets)} ticket(s) to which incident?", choices))
+        key = await self.app.push_screen_wait(
+            FuzzyPicker(f"Attach {len(tickets)} ticket(s) to which incident?", choices)
+        )
         if key is None:
             return
         incident = next(i for i in incidents if i.id == key)

@@ -59,8 +59,11 @@ class Composer(ModalScreen[Composed | None]):
             yield TextArea(self.initial, id="composer-text", soft_wrap=True, show_line_numbers=False)
             yield Static(id="composer-changes")
             hint = keys.hint(
-                self.app, ("composer.send", "send"), ("composer.close", "close, keep draft"),
-                ("composer.macro", "macro"), ("composer.toggle", "reply/note"),
+                self.app,
+                ("composer.send", "send"),
+                ("composer.close", "close, keep draft"),
+                ("composer.macro", "macro"),
+                ("composer.toggle", "reply/note"),
             )
             yield Static(Text(hint, style="dim"), id="composer-hint")
 
@@ -105,7 +108,9 @@ class Composer(ModalScreen[Composed | None]):
     def action_send(self) -> None:
         text = self.text.strip()
         if self.require_text and not text:
-            self.notify(f"Write something first (or {keys.label(self.app, 'composer.close')} to close).", severity="warning")
+            self.notify(
+                f"Write something first (or {keys.label(self.app, 'composer.close')} to close).", severity="warning"
+            )
             return
         self.save_draft("", self.public)
         self.dismiss(Composed(text, self.public, self.change.with_comment(text or None, self.public)))
@@ -123,8 +128,16 @@ class Composer(ModalScreen[Composed | None]):
             return
         text, change = picked
         self.query_one(TextArea).insert(text)
-        self.change = self.change.merged(ChangeSet(
-            status=change.status, priority=change.priority, group_id=change.group_id, assignee_id=change.assignee_id,
-            assign_to_me=change.assign_to_me, set_tags=change.set_tags, add_tags=change.add_tags, remove_tags=change.remove_tags,
-        ))
+        self.change = self.change.merged(
+            ChangeSet(
+                status=change.status,
+                priority=change.priority,
+                group_id=change.group_id,
+                assignee_id=change.assignee_id,
+                assign_to_me=change.assign_to_me,
+                set_tags=change.set_tags,
+                add_tags=change.add_tags,
+                remove_tags=change.remove_tags,
+            )
+        )
         self._refresh()

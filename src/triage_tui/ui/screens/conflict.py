@@ -40,11 +40,18 @@ class ConflictScreen(ModalScreen[str | None]):
         theirs = self.entry.get("theirs") or {}
         with Vertical(id="confirm-box"):
             yield Static(Text(f"Conflict: {self.entry['summary']}", style="bold red"))
-            yield Static(Text("Someone changed this ticket after you looked at it. Nothing was overwritten.", style="dim"))
+            yield Static(
+                Text("Someone changed this ticket after you looked at it. Nothing was overwritten.", style="dim")
+            )
             with Horizontal(id="conflict-versions"):
                 yield Static(_version("Mine (not sent)", mine), classes="conflict-side")
                 yield Static(_version("Theirs (now in Zendesk)", theirs), classes="conflict-side")
-            hint = keys.hint(self.app, ("conflict.reapply", "re-apply mine on top"), ("conflict.drop", "drop mine"), ("conflict.later", "decide later"))
+            hint = keys.hint(
+                self.app,
+                ("conflict.reapply", "re-apply mine on top"),
+                ("conflict.drop", "drop mine"),
+                ("conflict.later", "decide later"),
+            )
             yield Static(Text(hint, style="dim"), id="conflict-hint")
 
     def action_choose(self, choice: str | None) -> None:

@@ -41,7 +41,7 @@ class MainScreen(TicketScreen):
     """Ticket actions live here, not on the App, so they never fire behind a modal."""
 
     BINDINGS = keys.bindings(keys.MAIN)
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]  # noqa: RUF012 - as Textual declares it
 
     view: reactive[str] = reactive("all", init=False)
     filter_text: reactive[str] = reactive("", init=False)
@@ -65,10 +65,9 @@ class MainScreen(TicketScreen):
     def compose(self) -> ComposeResult:
         context = self.context
         yield StatusLine(self.status_line_text(len(self._rows)), id="status")
-        with Horizontal(id="workspace"):
-            with Vertical(id="left"):
-                yield QueueTable(context.workspace, context.now, rows=self._rows, queued=self._queued, id="queue")
-                yield DetailPane(id="detail")
+        with Horizontal(id="workspace"), Vertical(id="left"):
+            yield QueueTable(context.workspace, context.now, rows=self._rows, queued=self._queued, id="queue")
+            yield DetailPane(id="detail")
 
     def on_mount(self) -> None:
         settle_cursors(self)
@@ -91,10 +90,14 @@ class MainScreen(TicketScreen):
     async def _mount_side_panes(self) -> None:
         app = self.app
         clear = keys.label(app, "queue.clear")
-        placeholder = f"filter: subject, requester, org, tag, id ({keys.label(app, 'ticket.open')} keeps it, {clear} clears)"
+        placeholder = (
+            f"filter: subject, requester, org, tag, id ({keys.label(app, 'ticket.open')} keeps it, {clear} clears)"
+        )
         await self.mount(Input(placeholder=placeholder, id="filter"), after="#status")
         settle_cursors(self)
-        await self.query_one("#workspace").mount(IncidentPane(self.context, id="incidents"), SdkPane(self.context, id="sdk"))
+        await self.query_one("#workspace").mount(
+            IncidentPane(self.context, id="incidents"), SdkPane(self.context, id="sdk")
+        )
         await self.mount(Footer())
         self.refresh_bindings()  # a footer mounted after the last focus change learns the keys
         self.side_panes_ready = True
@@ -285,5 +288,6 @@ class MainScreen(TicketScreen):
         mine = [e for e in context.workspace.entries.values() if e.ticket.assignee_id == me.id]
         tickets = [HandoverTicket(e.id, clean(e.ticket.title, limit=100), e.ticket.status) for e in mine]
         text = rotation_handover(tickets, engineer=me.name or "me", now=context.now())
-        run_flow(self, save_handover(self, "Rotation handover", text, "handover-rotation", context.now), "rotation handover")
-
+        run_flow(
+            self, save_handover(self, "Rotation handover", text, "handover-rotation", context.now), "rotation handover"
+        )

@@ -13,10 +13,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from triage_tui.ui.screens import settle_cursors
-
 from triage_tui.ui import keys
 from triage_tui.ui.safe import plain
+from triage_tui.ui.screens import settle_cursors
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,14 @@ class Choice:
 class FuzzyPicker(ModalScreen[str | None]):
     BINDINGS = keys.bindings(keys.PICKER)
 
-    def __init__(self, title: str, choices: list[Choice], preview: Callable[[str], Text] | None = None, *, placeholder: str = "Type to filter") -> None:
+    def __init__(
+        self,
+        title: str,
+        choices: list[Choice],
+        preview: Callable[[str], Text] | None = None,
+        *,
+        placeholder: str = "Type to filter",
+    ) -> None:
         super().__init__(classes="picker")
         self.title_text = title
         self.choices = choices

@@ -70,7 +70,9 @@ class ImpactForm(ModalScreen[Impact | None]):
         self.focus_next()
 
     def action_save(self) -> None:
-        broken, works, degraded = (self.query_one(f"#impact-{name}", Input).value for name in ("broken", "works", "degraded"))
+        broken, works, degraded = (
+            self.query_one(f"#impact-{name}", Input).value for name in ("broken", "works", "degraded")
+        )
         self.dismiss(Impact(broken, works, degraded))
 
     def action_cancel(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import ClassVar
 
 from rich.segment import Segment
 from rich.text import Text
@@ -54,7 +55,7 @@ class DetailPane(Widget, can_focus=True):
     """
 
     BINDINGS = keys.bindings(keys.DETAIL)
-    COMPONENT_CLASSES = {"detail--more"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"detail--more"}
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -252,7 +253,9 @@ class DetailPane(Widget, can_focus=True):
             text.append("Content hidden: this ticket carries a content warning. Press v to reveal it.", style="bold")
             return text
         if detail.comments is None:
-            waiting = "Not cached, and offline: the first message only." if self.offline else "Loading the conversation…"
+            waiting = (
+                "Not cached, and offline: the first message only." if self.offline else "Loading the conversation…"
+            )
             text.append(waiting + "\n\n", style="dim italic")
             text.append_text(plain(ticket.description, multiline=True, limit=BODY_LIMIT))
             return text
@@ -280,4 +283,3 @@ class DetailPane(Widget, can_focus=True):
                 text.append(f"\n… {len(body) - BODY_LIMIT:,} more characters not shown", style="dim")
             text.append("\n\n")
         return text
-

@@ -48,7 +48,9 @@ class IncidentPane(Vertical):
         index = self.query_one(OptionList).highlighted
         return self.incidents[index] if index is not None and index < len(self.incidents) else None
 
-    def set_incidents(self, incidents: list[Incident], watcher_role: str, now: dt.datetime, tagged: dict[str, int]) -> None:
+    def set_incidents(
+        self, incidents: list[Incident], watcher_role: str, now: dt.datetime, tagged: dict[str, int]
+    ) -> None:
         keep = self.current.id if self.current else None
         self.incidents = incidents
         options = self.query_one(OptionList)
@@ -59,9 +61,17 @@ class IncidentPane(Vertical):
             prompt.append(f"{incident.reference} ", style="bold")
             prompt.append(f"[{severity}] ", style="bold red" if severity in ("Critical", "Major") else "yellow")
             prompt.append_text(plain(incident.name, limit=120))
-            prompt.append(f"\n  {incident.incident_status.name} · {age(incident.created_at, now)} · {tagged.get(incident.id, 0)} tickets", style="dim")
+            status, since, count = (
+                incident.incident_status.name,
+                age(incident.created_at, now),
+                tagged.get(incident.id, 0),
+            )
+            prompt.append(f"\n  {status} · {since} · {count} tickets", style="dim")
             if not incident.is_live:
-                prompt.append(f"  ✓ resolved: {keys.label(self.app, 'incident.follow_up')} follows up its tickets", style="bold green")
+                prompt.append(
+                    f"  ✓ resolved: {keys.label(self.app, 'incident.follow_up')} follows up its tickets",
+                    style="bold green",
+                )
             elif incident.assignee_of(watcher_role) is None:
                 prompt.append("  ⚠ no support watcher", style="bold yellow")
             options.add_option(Option(prompt, id=incident.id))
@@ -71,14 +81,25 @@ class IncidentPane(Vertical):
         index = next((i for i, inc in enumerate(incidents) if inc.id == keep), 0)
         options.highlighted = index
 
-    def show_detail(self, incident: Incident, updates: list[IncidentUpdate], tickets: list[dict], watcher_role: str, status_page: str, now: dt.datetime) -> None:
+    def show_detail(
+        self,
+        incident: Incident,
+        updates: list[IncidentUpdate],
+        tickets: list[dict],
+        watcher_role: str,
+        status_page: str,
+        now: dt.datetime,
+    ) -> None:
         text = Text()
         text.append(f"{incident.reference} ", style="bold")
         text.append_text(plain(incident.name, "bold", limit=200))
         text.append("\n")
         lead = incident.lead()
         watcher = incident.assignee_of(watcher_role)
-        text.append(f"Status: {incident.incident_status.name}  Severity: {incident.severity.name if incident.severity else '?'}  Age: {age(incident.created_at, now)}\n")
+        severity = incident.severity.name if incident.severity else "?"
+        text.append(
+            f"Status: {incident.incident_status.name}  Severity: {severity}  Age: {age(incident.created_at, now)}\n"
+        )
         text.append("Lead: ")
         text.append_text(plain(lead.name if lead else "none"))
         text.append("  Support Watcher: ")
@@ -248,7 +269,9 @@ class IncidentPane(Vertical):
             key_facts=[u.message for u in updates[:3] if u.message],
             now=context.now(),
         )
-        flow = save_handover(self, f"Handover: {incident.reference}", text, f"handover-{incident.reference}", context.now)
+        flow = save_handover(
+            self, f"Handover: {incident.reference}", text, f"handover-{incident.reference}", context.now
+        )
         run_flow(self, flow, f"handover of {incident.reference}")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -64,7 +65,7 @@ def age(moment: dt.datetime | None, now: dt.datetime) -> str:
 class QueueTable(ScrollView, can_focus=True):
     """Ranked tickets. Posts `Highlighted` when the cursor lands on a ticket."""
 
-    COMPONENT_CLASSES = {
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         "queue--header",
         "queue--cursor",
         "queue--breached",
@@ -86,8 +87,13 @@ class QueueTable(ScrollView, can_focus=True):
             self.row = row
 
     def __init__(
-        self, workspace: Workspace, now: Callable[[], dt.datetime], *, rows: list[Row] | None = None,
-        queued: set[int] | None = None, id: str | None = None,
+        self,
+        workspace: Workspace,
+        now: Callable[[], dt.datetime],
+        *,
+        rows: list[Row] | None = None,
+        queued: set[int] | None = None,
+        id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self.workspace = workspace
@@ -208,7 +214,7 @@ class QueueTable(ScrollView, can_focus=True):
         entry = row.entry
         ticket = entry.ticket
         self.workspace.countdown(row)
-        marks = ("●" if entry.id in self.marked else " ")
+        marks = "●" if entry.id in self.marked else " "
         if entry.id in self.queued:
             marks += "↑"
         elif self.workspace.config.zendesk.escalation_tag in ticket.tags:
@@ -219,7 +225,11 @@ class QueueTable(ScrollView, can_focus=True):
             marks += "⚠"
         else:
             marks += " "
-        sla = format_duration(row.seconds_to_breach) if entry.clock.state == "running" else ("paused" if entry.clock.state == "paused" else "—")
+        sla = (
+            format_duration(row.seconds_to_breach)
+            if entry.clock.state == "running"
+            else ("paused" if entry.clock.state == "paused" else "—")
+        )
         who = entry.org or entry.requester
         return {
             "mark": marks,

@@ -53,9 +53,18 @@ class SdkPane(Vertical):
         index = self.query_one(OptionList).highlighted
         return self.issues[index] if index is not None and index < len(self.issues) else None
 
-    def set_issues(self, issues: list[dict], team_labels: list[str], hero_label: str, mobile_repos: list[str], now: dt.datetime) -> None:
+    def set_issues(
+        self, issues: list[dict], team_labels: list[str], hero_label: str, mobile_repos: list[str], now: dt.datetime
+    ) -> None:
         keep = self.current["id"] if self.current else None
-        self.issues = sorted(issues, key=lambda i: (issue_rank(i, team_labels, hero_label), i["repo"] not in mobile_repos, i.get("created_at") or ""))
+        self.issues = sorted(
+            issues,
+            key=lambda i: (
+                issue_rank(i, team_labels, hero_label),
+                i["repo"] not in mobile_repos,
+                i.get("created_at") or "",
+            ),
+        )
         options = self.query_one(OptionList)
         options.clear_options()
         for issue in self.issues:
@@ -90,10 +99,11 @@ class SdkPane(Vertical):
         text.append_text(plain(issue.get("body"), multiline=True, limit=5000))
         detail.update(text)
 
-
     def reload(self) -> None:
         gh = self.context.config.github
-        self.set_issues(self.context.workspace.issues(), gh.team_labels, gh.hero_label, gh.mobile_repos, self.context.now())
+        self.set_issues(
+            self.context.workspace.issues(), gh.team_labels, gh.hero_label, gh.mobile_repos, self.context.now()
+        )
 
     # -- the SDK rotation's keys --------------------------------------------------------
     def action_sdk_label(self) -> None:

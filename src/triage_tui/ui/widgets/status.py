@@ -48,7 +48,9 @@ def status_text(
         elif state.get("last_error"):
             text.append(f"{name} error", style="bold red")
         else:
-            text.append(f"{name} ✓{_hhmm(state.get('last_success'))}", style="green" if state.get("last_success") else "dim")
+            text.append(
+                f"{name} ✓{_hhmm(state.get('last_success'))}", style="green" if state.get("last_success") else "dim"
+            )
             if waiting:
                 text.append(f" ↑{waiting}", style="yellow")
     if counts.get("conflicts"):
