@@ -31,9 +31,23 @@ def text_editor() -> ModuleType:
     return text_editor
 
 
+FLOWS = "flows"  # the worker group of every flow
+
+
 def run_flow(node: DOMNode, flow: Coroutine[Any, Any, None], description: str) -> None:
-    """Run one flow as a worker of `node` (cancelled if the node goes away)."""
-    node.run_worker(flow, group="flows", description=description)
+    """Run one flow as a worker of `node` (cancelled if the node goes away).
+
+    The flow's error handler: a flow that raises is logged and shown, not fatal; the app,
+    its queue and its outbox stay up (what was queued before the error stays queued)."""
+
+    async def guarded() -> None:
+        try:
+            await flow
+        except Exception as error:  # noqa: BLE001 - shown, not fatal: a crash would take the screen with it
+            node.log.error(f"{description} failed: {error!r}")
+            node.app.notify(f"{description} failed: {error}", severity="error", markup=False, timeout=10)
+
+    node.run_worker(guarded(), group=FLOWS, description=description)
 
 
 async def save_handover(node: DOMNode, title: str, text: str, name: str, now: Callable[[], dt.datetime]) -> None:

@@ -6,7 +6,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
@@ -14,6 +13,7 @@ from textual.widgets import Static, TextArea
 
 from triage_tui.triage.macros import ChangeSet, unfilled_placeholders
 from triage_tui.ui import keys
+from triage_tui.ui.flows import run_flow
 from triage_tui.ui.safe import plain
 from triage_tui.ui.screens import settle_cursors
 
@@ -119,11 +119,12 @@ class Composer(ModalScreen[Composed | None]):
         self.save_draft(self.text, self.public)
         self.dismiss(None)
 
-    @work(group="composer-macro", exclusive=True, description="insert a macro into the composer")
-    async def action_insert_macro(self) -> None:
-        if self.pick_macro is None:
-            return
-        picked = await self.pick_macro()
+    def action_insert_macro(self) -> None:
+        if self.pick_macro is not None:
+            run_flow(self, self._insert_macro(self.pick_macro), "insert a macro")
+
+    async def _insert_macro(self, pick_macro: MacroPick) -> None:
+        picked = await pick_macro()
         if picked is None:
             return
         text, change = picked
