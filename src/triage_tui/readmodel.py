@@ -105,6 +105,10 @@ class Reads:
         self.store.set("alerts", fired)
 
     # -- sync and outbox state ---------------------------------------------------------
+    def notice(self) -> str | None:
+        """Why the cache was rebuilt or moved aside at start-up, if it was."""
+        return self.store.notice
+
     def sync_states(self) -> dict[str, dict[str, Any]]:
         return {name: self.store.sync_state(name) for name in SOURCES}
 

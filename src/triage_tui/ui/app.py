@@ -103,8 +103,8 @@ class TriageApp(SyncBridge):
         view = "mine" if self.config.zendesk.my_groups else "all"
         # The screen is composed with its rows and status: the first frame is the queue.
         self.push_screen(MainScreen(self.context, view))
-        if self.store.notice:
-            self.notify(self.store.notice, severity="warning", timeout=10, markup=False)
+        if notice := self.context.reads.notice():
+            self.notify(notice, severity="warning", timeout=10, markup=False)
         if not self.offline:
             # After the first paint: the worker's imports (httpx, pydantic) would hold the
             # GIL while the queue is being drawn.
