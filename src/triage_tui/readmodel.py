@@ -64,9 +64,31 @@ class Reads:
     def org_name(self, org_id: int | None) -> str:
         return (self.store.record("org", org_id) or {}).get("name") or ""
 
-    # -- macros and incidents -----------------------------------------------------------
+    def groups(self) -> dict[int, str]:
+        """Zendesk group names by id."""
+        return {g["id"]: g["name"] for g in self.store.list("groups")}
+
+    def derived_records(self) -> dict[str, list[Any]]:
+        """The workspace's per-ticket derived records (`entries.DerivedRecord`), by ticket id."""
+        value = self.store.get("derived:queue")
+        return value if isinstance(value, dict) else {}
+
+    def save_derived_records(self, records: dict[str, list[Any]]) -> None:
+        self.store.set("derived:queue", records)
+
+    # -- macros, incidents, issues: the cached API JSON, which the workspace models ------
     def raw_macros(self) -> list[dict]:
         return self.store.list("macros")
+
+    def raw_incidents(self) -> list[dict]:
+        """Recently resolved incidents (still to follow up), then the live ones."""
+        return self.store.list("incidents_resolved") + self.store.list("incidents")
+
+    def raw_incident_updates(self, incident_id: str) -> list[dict]:
+        return self.store.get(f"incident_updates:{incident_id}", []) or []
+
+    def raw_issues(self, repo: str) -> list[dict]:
+        return (self.store.get(f"issues:{repo}") or {}).get("items", [])
 
     def incident_template(self) -> dict | None:
         """The "Incident information" macro every incident macro is cloned from."""

@@ -171,7 +171,7 @@ class Workspace:
 
     def _read_people_and_groups(self, orgs: dict[str, dict] | None = None) -> None:
         self.forget_people()  # the detail's users and orgs may have been renamed too
-        self.groups = {g["id"]: g["name"] for g in self.store.list("groups")}
+        self.groups = self.reads.groups()
         by_name = {name.lower(): gid for gid, name in self.groups.items()}
         mine = frozenset(by_name[n.lower()] for n in self.config.zendesk.my_groups if n.lower() in by_name)
         self.rules = RankRules(self.config.zendesk.escalation_tag, self.config.zendesk.cs_tag, mine)
@@ -188,7 +188,7 @@ class Workspace:
     def _load(self) -> None:
         self._read_people_and_groups()
         raw = self.store.unsolved_rows()
-        derived: dict[str, list] = self.store.get("derived:queue") or {}
+        derived = self.reads.derived_records()
         fresh: dict[int, Entry] = {}
         kept: dict[str, list] = {}
         self.skipped = []
@@ -218,7 +218,7 @@ class Workspace:
             fresh[entry.id] = entry
         self.entries = fresh
         if kept != derived:
-            self.store.set("derived:queue", kept)
+            self.reads.save_derived_records(kept)
 
     def names_for(self, row: QueueRow) -> Names:
         """Requester, organization and group names of a queue row, as the cache knows them."""
@@ -376,13 +376,13 @@ class Workspace:
 
     # -- macros, incidents, issues ------------------------------------------------------
     def macros(self) -> list[Macro]:
-        return [_zendesk().Macro.model_validate(m) for m in self.store.list("macros")]
+        return [_zendesk().Macro.model_validate(m) for m in self.reads.raw_macros()]
 
     def incidents(self) -> list[Incident]:
         """Live incidents, newest first, then recently resolved ones (to follow up)."""
         model = _incidentio().Incident
         found: dict[str, Incident] = {}
-        for raw in self.store.list("incidents_resolved") + self.store.list("incidents"):
+        for raw in self.reads.raw_incidents():
             try:
                 incident = model.model_validate(raw)
             except ValueError:
@@ -391,10 +391,7 @@ class Workspace:
         return sorted(found.values(), key=lambda i: (not i.is_live, -(i.created_at or self.now()).timestamp()))
 
     def incident_updates(self, incident_id: str) -> list[IncidentUpdate]:
-        return [
-            _incidentio().IncidentUpdate.model_validate(u)
-            for u in self.store.get(f"incident_updates:{incident_id}", []) or []
-        ]
+        return [_incidentio().IncidentUpdate.model_validate(u) for u in self.reads.raw_incident_updates(incident_id)]
 
     def tagged_tickets(self, incident: Incident) -> list[dict]:
         tag = incident_tag(incident.reference)
@@ -403,5 +400,5 @@ class Workspace:
     def issues(self) -> list[dict]:
         found: list[dict] = []
         for repo in self.config.github.repos:
-            found += (self.store.get(f"issues:{repo}") or {}).get("items", [])
+            found += self.reads.raw_issues(repo)
         return found
