@@ -54,3 +54,18 @@ async def test_modes_and_the_split_are_reactive_state(harness):
         main.view = "escalated"
         await pilot.pause()
         assert all("escalated" in r.entry.ticket.tags for r in app.queue_table.rows)
+
+
+async def test_keys_in_the_same_read_as_a_dialog_key_reach_the_dialog(harness):
+    """A fast typist (or a paste) sends `s` and `enter` in one read: the enter answers the
+    dialog `s` opens, as it would have if the dialog were up already."""
+    from textual import events
+
+    app = harness.app()
+    async with app.run_test(size=SIZE) as pilot:
+        ticket_id = app.queue_table.current_id
+        for key, char in [("s", "s"), ("enter", "\r")]:
+            app.post_message(events.Key(key, char))
+        await until(pilot, lambda: harness.queued(), what="the solve is queued")
+        assert not isinstance(app.screen, Confirm)
+        assert [e["payload"]["ticket_id"] for e in harness.queued()] == [ticket_id]

@@ -7,7 +7,9 @@ callbacks: the impact form, then the editor, then the write, read top to bottom.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import time
 from collections.abc import Callable, Coroutine
 from types import ModuleType
 from typing import Any
@@ -32,10 +34,16 @@ def text_editor() -> ModuleType:
 
 
 FLOWS = "flows"  # the worker group of every flow
+FIRST_SCREEN_WAIT = 1.0  # seconds a key holds the next ones back for its flow's first screen
 
 
-def run_flow(node: DOMNode, flow: Coroutine[Any, Any, None], description: str) -> None:
-    """Run one flow as a worker of `node` (cancelled if the node goes away).
+async def run_flow(node: DOMNode, flow: Coroutine[Any, Any, None], description: str) -> None:
+    """Run one flow as a worker of `node` (cancelled if the node goes away); return once
+    the flow shows its first screen, or ends.
+
+    Waiting for the first screen keeps type-ahead working: the key that started the flow
+    holds back the keys typed after it (`s` then `enter` in one read), so they reach the
+    dialog it opens, as they would if the dialog had been pushed at once.
 
     The flow's error handler: a flow that raises is logged and shown, not fatal; the app,
     its queue and its outbox stay up (what was queued before the error stays queued)."""
@@ -47,7 +55,12 @@ def run_flow(node: DOMNode, flow: Coroutine[Any, Any, None], description: str) -
             node.log.error(f"{description} failed: {error!r}")
             node.app.notify(f"{description} failed: {error}", severity="error", markup=False, timeout=10)
 
-    node.run_worker(guarded(), group=FLOWS, description=description)
+    app = node.app
+    screens = len(app.screen_stack)
+    worker = node.run_worker(guarded(), group=FLOWS, description=description)
+    deadline = time.monotonic() + FIRST_SCREEN_WAIT
+    while not worker.is_finished and len(app.screen_stack) == screens and time.monotonic() < deadline:
+        await asyncio.sleep(0)
 
 
 async def save_handover(node: DOMNode, title: str, text: str, name: str, now: Callable[[], dt.datetime]) -> None:

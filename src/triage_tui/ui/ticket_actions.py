@@ -64,13 +64,13 @@ class TicketScreen(Screen):
         self.refresh_detail()
 
     # -- status --------------------------------------------------------------------------
-    def action_set_open(self) -> None:
+    async def action_set_open(self) -> None:
         if tickets := self._need_tickets():
-            run_flow(self, self._confirm_status(tickets, "open"), "set status Open")
+            await run_flow(self, self._confirm_status(tickets, "open"), "set status Open")
 
-    def action_solve(self) -> None:
+    async def action_solve(self) -> None:
         if tickets := self._need_tickets():
-            run_flow(self, self._confirm_status(tickets, "solved"), "set status Solved")
+            await run_flow(self, self._confirm_status(tickets, "solved"), "set status Solved")
 
     async def _confirm_status(self, tickets: list[dict], status: str) -> None:
         label = {"open": "Open", "solved": "Solved"}[status]
@@ -85,15 +85,15 @@ class TicketScreen(Screen):
         if await self.app.push_screen_wait(Confirm(f"Set status {label}?", body)):
             self._queue_writes(tickets, ChangeSet(status=status), f"status {label}")
 
-    def action_pending(self) -> None:
-        self._reply_with_status("pending", "Pending: reply and wait for the customer (auto-solves after 7 days)")
+    async def action_pending(self) -> None:
+        await self._reply_with_status("pending", "Pending: reply and wait for the customer (auto-solves after 7 days)")
 
-    def action_hold(self) -> None:
-        self._reply_with_status("hold", "On-hold: tell the customer why (use sparingly)")
+    async def action_hold(self) -> None:
+        await self._reply_with_status("hold", "On-hold: tell the customer why (use sparingly)")
 
-    def _reply_with_status(self, status: str, title: str) -> None:
+    async def _reply_with_status(self, status: str, title: str) -> None:
         if tickets := self._need_tickets():
-            run_flow(
+            await run_flow(
                 self, self._compose_flow(tickets, public=True, change=ChangeSet(status=status), title=title), title
             )
 
@@ -102,13 +102,15 @@ class TicketScreen(Screen):
             self._queue_writes(tickets, ChangeSet(assign_to_me=True), "assign to me")
 
     # -- replies, notes, macros ---------------------------------------------------------
-    def action_reply(self) -> None:
+    async def action_reply(self) -> None:
         if tickets := self._need_tickets():
-            run_flow(self, self._compose_flow(tickets, public=True, change=ChangeSet(), title="Reply"), "reply")
+            await run_flow(self, self._compose_flow(tickets, public=True, change=ChangeSet(), title="Reply"), "reply")
 
-    def action_note(self) -> None:
+    async def action_note(self) -> None:
         if tickets := self._need_tickets():
-            run_flow(self, self._compose_flow(tickets, public=False, change=ChangeSet(), title="Internal note"), "note")
+            await run_flow(
+                self, self._compose_flow(tickets, public=False, change=ChangeSet(), title="Internal note"), "note"
+            )
 
     async def _compose_flow(
         self, tickets: list[dict], *, public: bool, change: ChangeSet, title: str, text: str | None = None
@@ -190,25 +192,25 @@ class TicketScreen(Screen):
             tickets, public=change.public, change=change.with_comment(None), title="Macro", text=text
         )
 
-    def action_macro(self) -> None:
+    async def action_macro(self) -> None:
         if tickets := self._need_tickets():
-            run_flow(self, self._macro_flow(tickets), "macro")
+            await run_flow(self, self._macro_flow(tickets), "macro")
 
     async def _macro_flow(self, tickets: list[dict]) -> None:
         picked = await self._pick_macro(tickets[0])
         if picked is not None:
             await self._compose_macro(tickets, *picked)
 
-    def compose_macro(self, macro_id: int) -> None:
+    async def compose_macro(self, macro_id: int) -> None:
         """A macro chosen elsewhere (the palette): straight to the composer, actions staged."""
         if tickets := self._need_tickets():
             macro = next(m for m in self.context.workspace.macros() if m.id == macro_id)
-            run_flow(self, self._compose_macro(tickets, *self._macro_change(tickets[0], macro)), "macro")
+            await run_flow(self, self._compose_macro(tickets, *self._macro_change(tickets[0], macro)), "macro")
 
     # -- escalation ------------------------------------------------------------------------
-    def action_escalate(self) -> None:
+    async def action_escalate(self) -> None:
         if tickets := self._need_tickets():
-            run_flow(self, self._escalate(tickets), "escalate")
+            await run_flow(self, self._escalate(tickets), "escalate")
 
     async def _escalate(self, tickets: list[dict]) -> None:
         wanted = [name.lower() for name in self.context.config.zendesk.escalation_groups]
@@ -218,10 +220,10 @@ class TicketScreen(Screen):
         if key is not None:
             await self._escalation_note(tickets, int(key))
 
-    def escalate_to(self, group_id: int) -> None:
+    async def escalate_to(self, group_id: int) -> None:
         """The escalation note for the selected ticket(s): sets the group and the tag on send."""
         if tickets := self._need_tickets():
-            run_flow(self, self._escalation_note(tickets, group_id), "escalate")
+            await run_flow(self, self._escalation_note(tickets, group_id), "escalate")
 
     async def _escalation_note(self, tickets: list[dict], group_id: int) -> None:
         change = ChangeSet(group_id=group_id, add_tags=(self.context.config.zendesk.escalation_tag,))
@@ -230,9 +232,9 @@ class TicketScreen(Screen):
         await self._compose_flow(tickets, public=False, change=change, title=title, text=ESCALATION_TEMPLATE)
 
     # -- incidents ---------------------------------------------------------------------------
-    def action_attach_incident(self) -> None:
+    async def action_attach_incident(self) -> None:
         if tickets := self._need_tickets():
-            run_flow(self, self._attach_flow(tickets), "attach to an incident")
+            await run_flow(self, self._attach_flow(tickets), "attach to an incident")
 
     async def _attach_flow(self, tickets: list[dict]) -> None:
         incidents = self.context.workspace.incidents()
@@ -255,12 +257,12 @@ class TicketScreen(Screen):
         self.refresh_queue()
 
     # -- the outbox's conflicts and failures ------------------------------------------
-    def action_conflicts(self) -> None:
+    async def action_conflicts(self) -> None:
         problems = self.context.reads.problems()
         if not problems:
             self.notify("No conflicts or failed writes.", markup=False)
             return
-        run_flow(self, self._resolve(problems[0]), "resolve a conflict")
+        await run_flow(self, self._resolve(problems[0]), "resolve a conflict")
 
     async def _resolve(self, entry: dict) -> None:
         choice = await self.app.push_screen_wait(ConflictScreen(entry))

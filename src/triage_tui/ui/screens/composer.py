@@ -119,9 +119,9 @@ class Composer(ModalScreen[Composed | None]):
         self.save_draft(self.text, self.public)
         self.dismiss(None)
 
-    def action_insert_macro(self) -> None:
+    async def action_insert_macro(self) -> None:
         if self.pick_macro is not None:
-            run_flow(self, self._insert_macro(self.pick_macro), "insert a macro")
+            await run_flow(self, self._insert_macro(self.pick_macro), "insert a macro")
 
     async def _insert_macro(self, pick_macro: MacroPick) -> None:
         picked = await pick_macro()

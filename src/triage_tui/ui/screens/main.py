@@ -282,12 +282,12 @@ class MainScreen(TicketScreen):
     def action_reveal(self) -> None:
         self.query_one(DetailPane).reveal()
 
-    def action_rotation_handover(self) -> None:
+    async def action_rotation_handover(self) -> None:
         context = self.context
         me = context.reads.me()
         mine = [e for e in context.workspace.entries.values() if e.ticket.assignee_id == me.id]
         tickets = [HandoverTicket(e.id, clean(e.ticket.title, limit=100), e.ticket.status) for e in mine]
         text = rotation_handover(tickets, engineer=me.name or "me", now=context.now())
-        run_flow(
+        await run_flow(
             self, save_handover(self, "Rotation handover", text, "handover-rotation", context.now), "rotation handover"
         )

@@ -182,9 +182,9 @@ class IncidentPane(Vertical):
         self.notify(f"Queued: you are Support Watcher on {incident.reference}", markup=False)
         context.kick()
 
-    def action_incident_macro(self) -> None:
+    async def action_incident_macro(self) -> None:
         if (incident := self._chosen()) is not None:
-            run_flow(self, self._incident_macro(incident), f"incident macro for {incident.reference}")
+            await run_flow(self, self._incident_macro(incident), f"incident macro for {incident.reference}")
 
     async def _incident_macro(self, incident: Incident) -> None:
         """The impact form, then the macro text in the editor, then the macro's write."""
@@ -218,9 +218,9 @@ class IncidentPane(Vertical):
     def _editor_hint(self, save: str = "save") -> str:
         return keys.hint(self.app, ("editor.save", save), ("editor.cancel", "cancel"))
 
-    def action_incident_follow_up(self) -> None:
+    async def action_incident_follow_up(self) -> None:
         if (incident := self._chosen()) is not None:
-            run_flow(self, self._follow_up(incident), f"follow up {incident.reference}")
+            await run_flow(self, self._follow_up(incident), f"follow up {incident.reference}")
 
     async def _follow_up(self, incident: Incident) -> None:
         """One reply to every ticket tagged with the incident (solving them), and the
@@ -247,7 +247,7 @@ class IncidentPane(Vertical):
         context.kick()
         self.post_message(self.Written())
 
-    def action_incident_handover(self) -> None:
+    async def action_incident_handover(self) -> None:
         incident = self._chosen()
         if incident is None:
             return
@@ -272,7 +272,7 @@ class IncidentPane(Vertical):
         flow = save_handover(
             self, f"Handover: {incident.reference}", text, f"handover-{incident.reference}", context.now
         )
-        run_flow(self, flow, f"handover of {incident.reference}")
+        await run_flow(self, flow, f"handover of {incident.reference}")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not (getattr(self.app, "quitting", False) and action in keys.WORKSPACE_ACTIONS)

@@ -106,9 +106,9 @@ class SdkPane(Vertical):
         )
 
     # -- the SDK rotation's keys --------------------------------------------------------
-    def action_sdk_label(self) -> None:
+    async def action_sdk_label(self) -> None:
         if (issue := self.current) is not None:
-            run_flow(self, self._label(issue), f"label {issue['repo']}#{issue['number']}")
+            await run_flow(self, self._label(issue), f"label {issue['repo']}#{issue['number']}")
 
     async def _label(self, issue: dict) -> None:
         github = self.context.config.github
