@@ -14,13 +14,28 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from triage_tui.config import Config
+from triage_tui.entries import (
+    CACHED_FIELDS,
+    RANKED_FIELDS,
+    VERSION_FIELDS,
+    Entry,
+    Names,
+    QueueRow,
+    QueueTicket,
+    Row,
+    Stored,
+    fuzzy_match,
+)
 from triage_tui.gcpause import collection_paused
-from triage_tui.store.cache import UNSOLVED, Q, Store, queue_projection
+from triage_tui.readmodel import Reads
+from triage_tui.store.cache import Store, queue_projection
 from triage_tui.store.outbox import Outbox
+from triage_tui.targets import Target
 from triage_tui.triage.flags import Flag, ticket_flags
 from triage_tui.triage.incidents import incident_tag
-from triage_tui.triage.ranking import TIER_LABELS, RankRules, Ranked, TicketFacts, next_ticket, rank
-from triage_tui.triage.sla import BusinessCalendar, SlaClock, stage_for
+from triage_tui.triage.macros import placeholder_context
+from triage_tui.triage.ranking import UNSOLVED, Ranked, RankRules, TicketFacts, next_ticket, rank
+from triage_tui.triage.sla import BusinessCalendar, stage_for
 from triage_tui.triage.tickets import PLAN_LABELS, SlaRules, clock_for, facts_for, plan_of
 
 if TYPE_CHECKING:
@@ -41,6 +56,8 @@ def _incidentio():
     return incidentio
 
 
+_FROM_ISO = dt.datetime.fromisoformat  # what `triage.sla.parse_time` does, without the call
+
 # Above this many changed tickets a full reload is cheaper than reading each one's record.
 INCREMENTAL_LIMIT = 200
 
@@ -51,138 +68,6 @@ VIEWS = {
     "escalated": "Escalated",
     "newest": "Newest first",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class QueueTicket:
-    """The fields of a ticket a queue row shows: built straight from the cache's JSON,
-    which was validated on its way in (pydantic per row would dominate start-up)."""
-
-    id: int
-    subject: str | None
-    raw_subject: str | None
-    status: str
-    priority: str | None
-    group_id: int | None
-    assignee_id: int | None
-    requester_id: int | None
-    organization_id: int | None
-    tags: tuple[str, ...]
-    created_at: dt.datetime | None
-    updated_at: dt.datetime | None
-
-    @property
-    def title(self) -> str:
-        return self.subject or self.raw_subject or "(no subject)"
-
-    @classmethod
-    def from_ticket(cls, ticket: Ticket) -> QueueTicket:
-        return cls(
-            ticket.id, ticket.subject, ticket.raw_subject, ticket.status, ticket.priority, ticket.group_id, ticket.assignee_id,
-            ticket.requester_id, ticket.organization_id, tuple(ticket.tags), ticket.created_at, ticket.updated_at,
-        )
-
-
-_parse_time = dt.datetime.fromisoformat  # reads Zendesk's "Z" suffix since Python 3.11
-
-
-def _maybe_time(text: str | None) -> dt.datetime | None:
-    return _parse_time(text) if text else None
-
-
-class Entry:
-    """One unsolved ticket with everything its queue row needs.
-
-    Ranking needs `facts` of every ticket, so they are built at load; the rest (the row's
-    ticket fields, clock, names, filter text) is built on first use, since most of a queue
-    of thousands is never drawn.
-    """
-
-    __slots__ = ("facts", "plan", "version", "_data", "_workspace", "_derived", "_ticket", "_clock", "_names", "_haystack")
-
-    def __init__(
-        self, facts: TicketFacts, plan: str, version: str, data: list, workspace: Workspace,
-        derived: list | None = None, ticket: QueueTicket | None = None, clock: SlaClock | None = None,
-    ) -> None:
-        self.facts = facts
-        self.plan = plan
-        self.version = version  # ticket version, org plan and SLA rules: unchanged means reuse
-        self._data = data
-        self._workspace = workspace
-        self._derived = derived
-        self._ticket = ticket
-        self._clock = clock
-        self._names: tuple[str, str, str] | None = None
-        self._haystack: str | None = None
-
-    @property
-    def id(self) -> int:
-        return self.facts.id
-
-    @property
-    def ticket(self) -> QueueTicket:
-        if self._ticket is None:
-            data, facts = self._data, self.facts
-            self._ticket = QueueTicket(
-                facts.id, data[Q.SUBJECT], None, facts.status, facts.priority, facts.group_id,
-                facts.assignee_id, data[Q.REQUESTER], data[Q.ORG], tuple(data[Q.TAGS] or ()),
-                facts.created_at, facts.updated_at,
-            )
-        return self._ticket
-
-    @property
-    def clock(self) -> SlaClock:
-        if self._clock is None:
-            _, _, state, breach, _, remaining, started, from_zendesk = self._derived or [None, None, "idle", None, None, None, None, False]
-            self._clock = SlaClock(state, breach_at=_maybe_time(breach), remaining_when_paused=remaining, started_at=_maybe_time(started), from_zendesk=from_zendesk)
-        return self._clock
-
-    def _people(self) -> tuple[str, str, str]:
-        if self._names is None:
-            self._names = self._workspace.names_for(self._data)
-        return self._names
-
-    @property
-    def requester(self) -> str:
-        return self._people()[0]
-
-    @property
-    def org(self) -> str:
-        return self._people()[1]
-
-    @property
-    def group(self) -> str:
-        return self._people()[2]
-
-    @property
-    def haystack(self) -> str:
-        """Lower-case text the filter searches."""
-        if self._haystack is None:
-            ticket = self.ticket
-            self._haystack = " ".join([str(ticket.id), ticket.title, *self._people(), " ".join(ticket.tags)]).lower()
-        return self._haystack
-
-    @property
-    def excerpt(self) -> str:
-        """The start of the first message, for the "raise an incident" hint."""
-        return self._data[Q.EXCERPT] or ""
-
-    def forget_names(self) -> None:
-        """People or groups may have been renamed since: read them again when next needed."""
-        self._names = None
-        self._haystack = None
-
-
-@dataclass
-class Row:
-    entry: Entry
-    tier: int
-    seconds_to_breach: float | None
-    stage: str | None
-
-    @property
-    def tier_label(self) -> str:
-        return TIER_LABELS.get(self.tier, "")
 
 
 @dataclass
@@ -199,31 +84,14 @@ class Detail:
     pending_writes: list[dict] = field(default_factory=list)
 
 
-def fuzzy_match(needle: str, haystack: str) -> bool:
-    """Every term matches: as a substring, or as the letters of one word in order
-    ("rply" finds "replay"), so typos and abbreviations still land."""
-    words = haystack.split()
-    for term in needle.lower().split():
-        if term in haystack:
-            continue
-        if not any(word[0] == term[0] and _subsequence(term, word) for word in words):
-            return False
-    return True
-
-
-def _subsequence(term: str, word: str) -> bool:
-    position = 0
-    for char in term:
-        position = word.find(char, position) + 1
-        if position == 0:
-            return False
-    return True
+__all__ = ["Detail", "Entry", "QueueTicket", "Row", "Workspace", "fuzzy_match"]
 
 
 class Workspace:
     def __init__(self, store: Store, outbox: Outbox, config: Config, now: Callable[[], dt.datetime]) -> None:
         self.store = store
         self.outbox = outbox
+        self.reads = Reads(store, outbox)
         self.config = config
         self.now = now
         self.calendar = BusinessCalendar.from_settings(config.sla)
@@ -247,10 +115,22 @@ class Workspace:
         # Everything the derived facts depend on besides the ticket and its org; a short
         # checksum of it, since it is repeated in every ticket's cached record.
         rules = "|".join(
-            str(part) for part in (sorted(sla.targets.items()), sla.timezone, sla.workdays, sla.day_start, sla.day_end_hour,
-                                   sla.holidays, sla.default_plan, self.sla.plan_field, self.sla.plan_tag_prefix, self.sla.warn_hours)
+            str(part)
+            for part in (
+                sorted(sla.targets.items()),
+                sla.timezone,
+                sla.workdays,
+                sla.day_start,
+                sla.day_end_hour,
+                sla.holidays,
+                sla.default_plan,
+                self.sla.plan_field,
+                self.sla.plan_tag_prefix,
+                self.sla.warn_hours,
+            )
         )
         self._fingerprint = f"{zlib.crc32(rules.encode()):08x}"
+        self._names_for = self.names_for  # one bound method shared by every entry
 
     # -- loading ------------------------------------------------------------------------
     def load(self) -> None:
@@ -291,23 +171,24 @@ class Workspace:
 
     def _read_people_and_groups(self, orgs: dict[str, dict] | None = None) -> None:
         self.forget_people()  # the detail's users and orgs may have been renamed too
-        self.groups = {g["id"]: g["name"] for g in self.store.list("groups")}
+        self.groups = self.reads.groups()
         by_name = {name.lower(): gid for gid, name in self.groups.items()}
         mine = frozenset(by_name[n.lower()] for n in self.config.zendesk.my_groups if n.lower() in by_name)
         self.rules = RankRules(self.config.zendesk.escalation_tag, self.config.zendesk.cs_tag, mine)
         self._user_names = self.store.names("user")
         self._org_records = self.store.all_records("org") if orgs is None else orgs
 
-    def _version(self, row: list) -> str:
+    def _version(self, data: Stored) -> str:
         """What a ticket's derived facts depend on: its version, its org's plan, the rules."""
-        org = self._org_records.get(str(row[Q.ORG])) or {}
+        updated_at, org_id = VERSION_FIELDS(data)
+        org = self._org_records.get(str(org_id)) or {}
         plan_input = (org.get("organization_fields") or {}).get(self.sla.plan_field)
-        return f"{row[Q.UPDATED]}|{plan_input}|{self._fingerprint}"
+        return f"{updated_at}|{plan_input}|{self._fingerprint}"
 
     def _load(self) -> None:
         self._read_people_and_groups()
         raw = self.store.unsolved_rows()
-        derived: dict[str, list] = self.store.get("derived:queue") or {}
+        derived = self.reads.derived_records()
         fresh: dict[int, Entry] = {}
         kept: dict[str, list] = {}
         self.skipped = []
@@ -319,7 +200,7 @@ class Workspace:
                 if old is not None and old.version == version:
                     old.forget_names()
                     fresh[old.id] = old
-                    kept[key] = derived.get(key) or self._derived_record(version, old)
+                    kept[key] = derived.get(key) or list(old.derived_record())
                     continue
                 cached = derived.get(key)
                 if cached and cached[0] == version:
@@ -330,35 +211,41 @@ class Workspace:
                     if full is None:
                         raise ValueError("in the queue but not in the cache")
                     entry = self._entry(_zendesk().Ticket.model_validate(full), version, data)
-                    kept[key] = self._derived_record(version, entry)
+                    kept[key] = list(entry.derived_record())
             except (ValueError, TypeError, IndexError) as exc:  # pydantic's ValidationError is a ValueError
                 self.skipped.append(f"ticket {key}: {exc}")
                 continue
             fresh[entry.id] = entry
         self.entries = fresh
         if kept != derived:
-            self.store.set("derived:queue", kept)
+            self.reads.save_derived_records(kept)
 
-    def names_for(self, data: list) -> tuple[str, str, str]:
+    def names_for(self, row: QueueRow) -> Names:
         """Requester, organization and group names of a queue row, as the cache knows them."""
-        org = self._org_records.get(str(data[Q.ORG])) or {}
-        requester = self._user_names.get(str(data[Q.REQUESTER])) or f"user {data[Q.REQUESTER]}"
-        return requester, org.get("name") or "", self.groups.get(data[Q.GROUP] or -1, "")
+        org = self._org_records.get(str(row.organization_id)) or {}
+        requester = self._user_names.get(str(row.requester_id)) or f"user {row.requester_id}"
+        return Names(requester, org.get("name") or "", self.groups.get(row.group_id or -1, ""))
 
-    @staticmethod
-    def _derived_record(version: str, entry: Entry) -> list:
-        clock = entry.clock
-        stamp = (lambda moment: moment.isoformat() if moment else None)
-        return [version, entry.plan, clock.state, stamp(clock.breach_at), stamp(entry.facts.warn_at), clock.remaining_when_paused, stamp(clock.started_at), clock.from_zendesk]
-
-    def _entry_from_cache(self, data: list, cached: list) -> Entry:
-        version, plan, state, breach, warn, remaining, _, _ = cached
-        facts = TicketFacts(  # positional: this runs once per unsolved ticket at start-up
-            int(data[Q.ID]), data[Q.STATUS] or "new", data[Q.PRIORITY], data[Q.GROUP], data[Q.ASSIGNEE],
-            frozenset(data[Q.TAGS] or ()), _parse_time(breach) if breach and state == "running" else None,
-            _maybe_time(warn), remaining, _maybe_time(data[Q.CREATED]), _maybe_time(data[Q.UPDATED]),
+    def _entry_from_cache(self, data: Stored, cached: Stored) -> Entry:
+        # Once per unsolved ticket at start-up: fields read by name in one call each, the
+        # ISO parser inlined (a helper's call per field costs a millisecond on 5,000).
+        ticket_id, status, priority, group_id, assignee_id, tags, created, updated = RANKED_FIELDS(data)
+        version, plan, state, breach, warn, remaining = CACHED_FIELDS(cached)
+        iso = _FROM_ISO
+        facts = TicketFacts(
+            int(ticket_id),
+            status or "new",
+            priority,
+            group_id,
+            assignee_id,
+            frozenset(tags or ()),
+            iso(breach) if breach and state == "running" else None,
+            iso(warn) if warn else None,
+            remaining,
+            iso(created) if created else None,
+            iso(updated) if updated else None,
         )
-        return Entry(facts, plan, version, data, self, derived=cached)
+        return Entry(facts, plan, version, data, self._names_for, derived=cached)
 
     def _org(self, org_id: int | None) -> Organization | None:
         if org_id is None:
@@ -381,11 +268,11 @@ class Workspace:
         self._orgs.clear()
         self._users.clear()
 
-    def _entry(self, ticket: Ticket, version: str, data: list) -> Entry:
+    def _entry(self, ticket: Ticket, version: str, data: Stored) -> Entry:
         plan = plan_of(ticket, self._org(ticket.organization_id), self.sla)
         clock = clock_for(ticket, plan, self.sla)
         facts = facts_for(ticket, clock, self.sla)
-        return Entry(facts, plan, version, data, self, ticket=QueueTicket.from_ticket(ticket), clock=clock)
+        return Entry(facts, plan, version, data, self._names_for, ticket=QueueTicket.from_ticket(ticket), clock=clock)
 
     # -- queue --------------------------------------------------------------------------
     def _in_view(self, entry: Entry, view: str) -> bool:
@@ -414,7 +301,9 @@ class Workspace:
 
     def _rows(self, view: str, text: str) -> list[Row]:
         now = self.now()
-        chosen = [e for e in self.entries.values() if self._in_view(e, view) and (not text or fuzzy_match(text, e.haystack))]
+        chosen = [
+            e for e in self.entries.values() if self._in_view(e, view) and (not text or fuzzy_match(text, e.haystack))
+        ]
         if view == "newest":
             ranked = rank((e.facts for e in chosen), now, self.rules)
             tiers = {r.facts.id: r.tier for r in ranked}
@@ -432,7 +321,7 @@ class Workspace:
         return row
 
     def next_row(self, rows: list[Row]) -> Row | None:
-        me = (self.store.get("me") or {}).get("id")
+        me = self.reads.me().id
         chosen = next_ticket([Ranked(r.entry.facts, r.tier) for r in rows], me)
         if chosen is None:
             return None
@@ -467,22 +356,33 @@ class Workspace:
             cs_tag=self.config.zendesk.cs_tag,
             sla_stage=stage,
         )
-        target = f"zendesk:ticket:{ticket_id}"
-        pending = [e for e in self.outbox.entries(("pending", "sending", "conflict", "failed")) if e["target"] == target]
+        pending = self.reads.unsent_for(Target.ticket(ticket_id))
         return Detail(ticket, entry, requester, org, comments, authors, flags, seconds, stage, pending)
 
     def plan_label(self, plan: str) -> str:
         return PLAN_LABELS.get(plan, plan)
 
+    def placeholders(self, ticket: dict) -> dict[str, str]:
+        """The macro placeholders of one cached ticket (requester, org, me)."""
+        requester = self.user(ticket.get("requester_id"))
+        return placeholder_context(
+            ticket_id=ticket["id"],
+            title=ticket.get("subject") or "",
+            status=ticket.get("status") or "",
+            requester_name=(requester.name or "") if requester else "",
+            organization_name=self.reads.org_name(ticket.get("organization_id")),
+            agent_name=self.reads.me().name,
+        )
+
     # -- macros, incidents, issues ------------------------------------------------------
     def macros(self) -> list[Macro]:
-        return [_zendesk().Macro.model_validate(m) for m in self.store.list("macros")]
+        return [_zendesk().Macro.model_validate(m) for m in self.reads.raw_macros()]
 
     def incidents(self) -> list[Incident]:
         """Live incidents, newest first, then recently resolved ones (to follow up)."""
         model = _incidentio().Incident
         found: dict[str, Incident] = {}
-        for raw in self.store.list("incidents_resolved") + self.store.list("incidents"):
+        for raw in self.reads.raw_incidents():
             try:
                 incident = model.model_validate(raw)
             except ValueError:
@@ -491,7 +391,7 @@ class Workspace:
         return sorted(found.values(), key=lambda i: (not i.is_live, -(i.created_at or self.now()).timestamp()))
 
     def incident_updates(self, incident_id: str) -> list[IncidentUpdate]:
-        return [_incidentio().IncidentUpdate.model_validate(u) for u in self.store.get(f"incident_updates:{incident_id}", []) or []]
+        return [_incidentio().IncidentUpdate.model_validate(u) for u in self.reads.raw_incident_updates(incident_id)]
 
     def tagged_tickets(self, incident: Incident) -> list[dict]:
         tag = incident_tag(incident.reference)
@@ -500,5 +400,5 @@ class Workspace:
     def issues(self) -> list[dict]:
         found: list[dict] = []
         for repo in self.config.github.repos:
-            found += (self.store.get(f"issues:{repo}") or {}).get("items", [])
+            found += self.reads.raw_issues(repo)
         return found

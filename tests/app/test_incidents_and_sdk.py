@@ -12,8 +12,8 @@ from triage_tui.ui.widgets.sdk import SdkPane
 SIZE = (160, 48)
 
 
-async def open_incident(app, pilot, reference: str) -> None:
-    await pilot.press("2")
+async def open_incident(app, pilot, reference: str, mode_key: str = "2") -> None:
+    await pilot.press(mode_key)
     pane = app.main.query_one(IncidentPane)
     index = next(i for i, inc in enumerate(pane.incidents) if inc.reference == reference)
     pane.query_one("#incident-list").highlighted = index
@@ -57,7 +57,11 @@ async def test_t_attaches_marked_tickets_to_an_incident(harness):
     await harness.send()
     for ticket_id in ids:
         assert "incident/232" in harness.sandbox.state.tickets[ticket_id]["tags"]
-    attached = {a["resource"]["external_id"] for a in harness.sandbox.state.incident_attachments if a["incident_id"] == "01INC232"}
+    attached = {
+        a["resource"]["external_id"]
+        for a in harness.sandbox.state.incident_attachments
+        if a["incident_id"] == "01INC232"
+    }
     assert {str(i) for i in ids} <= attached
 
 

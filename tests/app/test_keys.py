@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Input, TextArea
 
+from tests.app.waiting import palette_top, until
 from triage_tui.ui.screens.composer import Composer
 from triage_tui.ui.screens.confirm import Confirm
 from triage_tui.ui.screens.help import HelpScreen
@@ -23,10 +24,10 @@ async def test_j_k_move_and_the_detail_follows(harness):
     async with app.run_test(size=SIZE) as pilot:
         first = current(app)
         await pilot.press("j", "j")
-        await pilot.pause(0.1)  # the detail follows once the cursor settles
         third = current(app)
         assert third == app.queue_table.rows[2].entry.id != first
-        assert app.main.query_one(DetailPane).detail.ticket.id == third
+        detail = app.main.query_one(DetailPane)
+        await until(pilot, lambda: detail.detail.ticket.id == third, what="the detail follows once the cursor settles")
         await pilot.press("k")
         assert current(app) == app.queue_table.rows[1].entry.id
 
@@ -202,8 +203,8 @@ async def test_letters_in_the_same_read_as_slash_go_to_the_filter_not_the_queue_
         # One burst, as a paste or a fast typist delivers it: no pause between the keys.
         for key, char in [("slash", "/"), ("b", "b"), ("i", "i"), ("l", "l"), ("l", "l")]:
             app.post_message(events.Key(key, char))
-        await pilot.pause(0.2)
-        assert app.filter_text == "bill" and not isinstance(app.screen, Composer)
+        await until(pilot, lambda: app.main.filter_text == "bill", what="the burst reaches the filter")
+        assert not isinstance(app.screen, Composer)
         await pilot.press("slash")  # inside the box "/" is a character, not the filter key
         assert app.main.query_one("#filter", Input).value == "bill/"
 
@@ -242,8 +243,9 @@ async def test_content_warning_hides_the_body_until_v(harness):
     assert warned is not None
     async with app.run_test(size=SIZE) as pilot:
         app.queue_table.move_to(warned["id"])
-        await pilot.pause(0.1)
-        text = app.main.query_one(DetailPane).plain_text
+        pane = app.main.query_one(DetailPane)
+        await until(pilot, lambda: pane.detail is not None and pane.detail.ticket.id == warned["id"])
+        text = pane.plain_text
         assert "Content hidden" in text and app.store.ticket(warned["id"])["description"][:20] not in text
         await pilot.press("v")
         assert "Content hidden" not in app.main.query_one(DetailPane).plain_text
@@ -252,12 +254,12 @@ async def test_content_warning_hides_the_body_until_v(harness):
 async def test_views_cycle_with_V(harness):
     app = harness.app()
     async with app.run_test(size=SIZE) as pilot:
-        assert app.view == "all"
+        assert app.main.view == "all"
         await pilot.press("V", "V", "V")
-        assert app.view == "escalated"
+        assert app.main.view == "escalated"
         assert all("escalated" in r.entry.ticket.tags for r in app.queue_table.rows)
         await pilot.press("V")
-        assert app.view == "newest"
+        assert app.main.view == "newest"
         created = [r.entry.ticket.created_at for r in app.queue_table.rows]
         assert created == sorted(created, reverse=True)
 
@@ -267,21 +269,20 @@ async def test_command_palette_finds_tickets_groups_and_macros(harness):
     async with app.run_test(size=SIZE) as pilot:
         target = app.queue_table.rows[5].entry
         await pilot.press("ctrl+p", *f"#{target.id}")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: palette_top(app).startswith(f"#{target.id}"))
         await pilot.press("enter")
-        await pilot.pause()
-        assert app.queue_table.current_id == target.id
+        await until(pilot, lambda: app.queue_table.current_id == target.id)
         await pilot.press("ctrl+p", *"Escalate to Replay")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: palette_top(app) == "Escalate to Replay")
         await pilot.press("enter")
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, Composer))
         replay = next(gid for gid, name in app.workspace.groups.items() if name == "Replay")
-        assert isinstance(app.screen, Composer) and app.screen.change.group_id == replay
+        assert app.screen.change.group_id == replay
         await pilot.press("escape", "ctrl+p", *"Macro: Create a lead")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: palette_top(app) == "Macro: Create a lead")
         await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, Composer) and "sf-lead" in app.screen.change.add_tags
+        await until(pilot, lambda: isinstance(app.screen, Composer))
+        assert "sf-lead" in app.screen.change.add_tags
 
 
 async def test_custom_views_from_config(harness):
@@ -289,9 +290,9 @@ async def test_custom_views_from_config(harness):
     async with app.run_test(size=SIZE) as pilot:
         for _ in range(6):
             await pilot.press("V")
-            if app.view == "Billing":
+            if app.main.view == "Billing":
                 break
-        assert app.view == "Billing"
+        assert app.main.view == "Billing"
         assert app.queue_table.rows and all("billing" in r.entry.haystack for r in app.queue_table.rows)
 
 

@@ -2,8 +2,11 @@
 
 import datetime as dt
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from triage_tui.models.zendesk import Organization, Ticket
-from triage_tui.triage.ranking import RankRules, TicketFacts, next_ticket, newest_first, rank, tier_of
+from triage_tui.triage.ranking import RankRules, TicketFacts, next_ticket, rank, tier_of
 from triage_tui.triage.sla import BusinessCalendar
 from triage_tui.triage.tickets import SlaRules, clock_for, facts_for, plan_of
 
@@ -18,7 +21,9 @@ def facts(id, status="open", priority="normal", tags=(), breach_in=None, group_i
 
 
 def test_customer_success_tagged_tickets_come_first():
-    queue = rank([facts(1, priority="urgent", tags={"escalated"}), facts(2, tags={"cs_tagged"}, priority="low")], NOW, RULES)
+    queue = rank(
+        [facts(1, priority="urgent", tags={"escalated"}), facts(2, tags={"cs_tagged"}, priority="low")], NOW, RULES
+    )
     assert [r.facts.id for r in queue] == [2, 1]
     assert queue[0].tier == 1
 
@@ -52,12 +57,16 @@ def test_tickets_waiting_on_the_customer_come_last():
 
 
 def test_solved_closed_and_deleted_tickets_leave_the_queue():
-    queue = rank([facts(1, status="solved"), facts(2, status="closed"), facts(3, status="deleted"), facts(4)], NOW, RULES)
+    queue = rank(
+        [facts(1, status="solved"), facts(2, status="closed"), facts(3, status="deleted"), facts(4)], NOW, RULES
+    )
     assert [r.facts.id for r in queue] == [4]
 
 
 def test_within_a_tier_closest_to_breach_first_then_by_id():
-    queue = rank([facts(5, breach_in=2), facts(3, breach_in=-2), facts(4, breach_in=2), facts(1, breach_in=1)], NOW, RULES)
+    queue = rank(
+        [facts(5, breach_in=2), facts(3, breach_in=-2), facts(4, breach_in=2), facts(1, breach_in=1)], NOW, RULES
+    )
     assert [r.facts.id for r in queue] == [3, 1, 4, 5]
 
 
@@ -68,7 +77,9 @@ def test_escalated_only_counts_for_my_team_when_a_group_is_configured():
 
 
 def test_next_ticket_skips_tickets_held_by_someone_else():
-    queue = rank([facts(1, breach_in=1, assignee_id=77), facts(2, breach_in=2), facts(3, breach_in=3, assignee_id=5)], NOW, RULES)
+    queue = rank(
+        [facts(1, breach_in=1, assignee_id=77), facts(2, breach_in=2), facts(3, breach_in=3, assignee_id=5)], NOW, RULES
+    )
     assert next_ticket(queue, me=5).facts.id == 2
 
 
@@ -76,10 +87,35 @@ def test_next_ticket_is_none_when_only_waiting_tickets_remain():
     assert next_ticket(rank([facts(1, status="pending")], NOW, RULES), me=5) is None
 
 
-def test_newest_first_for_incident_triage():
-    old = TicketFacts(1, "new", created_at=NOW - dt.timedelta(hours=2))
-    new = TicketFacts(2, "new", created_at=NOW)
-    assert [f.id for f in newest_first([old, new])] == [2, 1]
+STATUSES = ["new", "open", "pending", "hold", "solved", "closed", "deleted"]
+any_facts = st.builds(
+    facts,
+    id=st.integers(1, 10_000),
+    status=st.sampled_from(STATUSES),
+    priority=st.sampled_from(["low", "normal", "high", "urgent", None]),
+    tags=st.sets(st.sampled_from(["escalated", "cs_tagged", "billing"])),
+    breach_in=st.one_of(st.none(), st.floats(-50, 100)),
+    group_id=st.sampled_from([None, 10, 99]),
+)
+
+
+@given(
+    tickets=st.lists(any_facts, max_size=40, unique_by=lambda f: f.id),
+    rules=st.sampled_from([RULES, RankRules(my_group_ids=frozenset({10}))]),
+)
+def test_rank_orders_by_tier_of_then_closeness_to_breach(tickets, rules):
+    """One tier rule: the queue's tiers are `tier_of`'s, and the order within a tier is
+    the breach moment (the paused time left for tickets waiting on the customer), then id."""
+    queue = rank(tickets, NOW, rules)
+    expected = {f.id: tier_of(f, NOW, rules) for f in tickets}
+    assert {r.facts.id for r in queue} == {i for i, tier in expected.items() if tier is not None}
+    assert all(r.tier == expected[r.facts.id] for r in queue)
+
+    def key(r):
+        moment = r.facts.paused_remaining if r.tier == 7 and r.facts.paused_remaining is not None else r.facts.breach_ts
+        return (r.tier, moment, r.facts.id)
+
+    assert [key(r) for r in queue] == sorted(key(r) for r in queue)
 
 
 SLA = SlaRules(
@@ -120,23 +156,34 @@ def test_response_targets_by_plan():
 
 
 def test_zendesk_policy_metrics_win_over_local_computation():
-    t = ticket(slas={"policy_metrics": [{"metric": "first_reply_time", "stage": "active", "breach_at": "2026-11-18T09:00:00Z"}]})
+    t = ticket(
+        slas={
+            "policy_metrics": [{"metric": "first_reply_time", "stage": "active", "breach_at": "2026-11-18T09:00:00Z"}]
+        }
+    )
     clock = clock_for(t, "pay_as_you_go", SLA)
     assert clock.from_zendesk and clock.breach_at == dt.datetime(2026, 11, 18, 9, tzinfo=dt.UTC)
 
 
 def test_clock_restarts_from_the_customers_last_reply():
-    t = ticket(metric_set={"requester_updated_at": "2026-11-18T10:00:00Z", "assignee_updated_at": "2026-11-18T09:00:00Z"})
+    t = ticket(
+        metric_set={"requester_updated_at": "2026-11-18T10:00:00Z", "assignee_updated_at": "2026-11-18T09:00:00Z"}
+    )
     assert clock_for(t, "enterprise", SLA).breach_at == dt.datetime(2026, 11, 18, 18, tzinfo=dt.UTC)
 
 
 def test_our_reply_after_the_customers_stops_the_clock():
-    t = ticket(metric_set={"requester_updated_at": "2026-11-18T09:00:00Z", "assignee_updated_at": "2026-11-18T10:00:00Z"})
+    t = ticket(
+        metric_set={"requester_updated_at": "2026-11-18T09:00:00Z", "assignee_updated_at": "2026-11-18T10:00:00Z"}
+    )
     assert clock_for(t, "enterprise", SLA).state == "idle"
 
 
 def test_pending_ticket_pauses_with_remaining_time():
-    t = ticket(status="pending", metric_set={"requester_updated_at": "2026-11-18T08:00:00Z", "status_updated_at": "2026-11-18T10:00:00Z"})
+    t = ticket(
+        status="pending",
+        metric_set={"requester_updated_at": "2026-11-18T08:00:00Z", "status_updated_at": "2026-11-18T10:00:00Z"},
+    )
     clock = clock_for(t, "enterprise", SLA)
     assert clock.state == "paused" and clock.remaining_when_paused == 6 * 3600
 

@@ -110,35 +110,17 @@ class Ranked(NamedTuple):
 def rank(tickets: Iterable[TicketFacts], now: dt.datetime, rules: RankRules) -> list[Ranked]:
     """The queue in handbook order; solved, closed and deleted tickets drop out.
 
-    The tier rules of `_tier`, inlined: this runs on every change to a queue of thousands,
-    so it avoids a function call and an allocation per ticket beyond the result itself.
+    The tiers are `tier_of`'s, one rule for ranking and for everything else; the sort keys
+    are precomputed floats, so re-ranking thousands after one change is a sort.
     """
     now_ts = now.timestamp()
-    cs_tag, escalation_tag, mine = rules.cs_tag, rules.escalation_tag, rules.my_group_ids
-    keyed = []
+    tier_for = _tier
+    keyed: list[tuple[int, float, int, TicketFacts]] = []
     append = keyed.append
     for facts in tickets:
-        status = facts.status
-        if status not in UNSOLVED:
+        tier = tier_for(facts, now_ts, rules)
+        if tier is None:
             continue
-        tags = facts.tags
-        if cs_tag in tags:
-            tier = 1
-        elif status in WAITING_ON_CUSTOMER:
-            tier = 7
-        else:
-            escalated = escalation_tag in tags and (not mine or facts.group_id in mine)
-            priority = facts.priority or "normal"
-            if escalated and status == "open" and (priority == "high" or priority == "urgent"):
-                tier = 2
-            elif escalated and status == "open" and priority == "normal":
-                tier = 3
-            elif not escalated and now_ts >= facts.warn_ts:
-                tier = 4
-            elif status == "open" and priority == "low":
-                tier = 5
-            else:
-                tier = 6
         if tier == 7 and facts.paused_remaining is not None:
             append((tier, facts.paused_remaining, facts.id, facts))
         else:
@@ -157,9 +139,3 @@ def next_ticket(queue: Sequence[Ranked], me: int | None) -> Ranked | None:
         if assignee is None or assignee == me:
             return ranked
     return None
-
-
-def newest_first(tickets: Iterable[TicketFacts]) -> list[TicketFacts]:
-    """Incident triage view: the freshest tickets on top, to spot an incident's wave."""
-    epoch = dt.datetime.min.replace(tzinfo=dt.UTC)
-    return sorted(tickets, key=lambda f: (f.created_at or epoch, f.id), reverse=True)

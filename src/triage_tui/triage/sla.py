@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 HOUR = 3600.0
@@ -21,12 +21,20 @@ HOUR = 3600.0
 _MAX_DAYS = 3660
 
 ALERT_STAGES = ("3h", "2h", "1h")
+
+
+def parse_time(text: str | None) -> dt.datetime | None:
+    """An ISO 8601 moment as the APIs and the cache write it (a "Z" suffix included), or None."""
+    return dt.datetime.fromisoformat(text) if text else None
+
 Stage = Literal["3h", "2h", "1h", "breached"]
+ClockState = Literal["running", "paused", "idle"]
+_UTC = ZoneInfo("UTC")
 
 
 @dataclass(frozen=True)
 class BusinessCalendar:
-    tz: ZoneInfo = ZoneInfo("UTC")
+    tz: ZoneInfo = _UTC
     workdays: frozenset[int] = frozenset({0, 1, 2, 3, 4})
     day_start: dt.time = dt.time(0, 0)
     day_end_hour: float = 24.0
@@ -145,7 +153,7 @@ class ClockEvent:
 class SlaClock:
     """Where a ticket's clock stands. `breach_at` is set only while it runs."""
 
-    state: Literal["running", "paused", "idle"]
+    state: ClockState
     breach_at: dt.datetime | None = None
     remaining_when_paused: float | None = None
     started_at: dt.datetime | None = None
@@ -194,7 +202,7 @@ def run_clock(
     return SlaClock("running", breach_at=calendar.add(since, target - elapsed), started_at=started)
 
 
-def clock_from_policy(metrics: Sequence[object]) -> SlaClock | None:
+def clock_from_policy(metrics: Sequence[Any]) -> SlaClock | None:
     """Zendesk's own SLA policy metrics, when present, win over the local computation.
 
     `metrics` are objects with `metric`, `stage` and `breach_at` (the `slas.policy_metrics`

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
+from triage_tui.triage.macros import ChangeSet, unfilled_placeholders
+from triage_tui.ui import keys
+from triage_tui.ui.flows import run_flow
+from triage_tui.ui.safe import plain
 from triage_tui.ui.screens import settle_cursors
 
-from triage_tui.triage.macros import ChangeSet, unfilled_placeholders
-from triage_tui.ui.safe import plain
+# Picks a macro (a picker over the composer): its text and staged changes, or None.
+MacroPick = Callable[[], Awaitable[tuple[str, ChangeSet] | None]]
 
 
 @dataclass(frozen=True)
@@ -26,12 +29,7 @@ class Composed:
 
 
 class Composer(ModalScreen[Composed | None]):
-    BINDINGS = [
-        Binding("ctrl+s", "send", "Send", id="composer.send", tooltip="Send the reply or note with the staged changes"),
-        Binding("escape", "close", "Close (keep draft)", id="composer.close", tooltip="Close and keep the draft"),
-        Binding("ctrl+t", "insert_macro", "Insert macro", id="composer.macro", tooltip="Insert a macro at the cursor"),
-        Binding("ctrl+r", "toggle_public", "Reply/Note", id="composer.toggle", tooltip="Switch between public reply and internal note"),
-    ]
+    BINDINGS = keys.bindings(keys.COMPOSER)
 
     def __init__(
         self,
@@ -42,7 +40,7 @@ class Composer(ModalScreen[Composed | None]):
         change: ChangeSet,
         describe: Callable[[ChangeSet], list[str]],
         save_draft: Callable[[str, bool], None],
-        pick_macro: Callable[[Callable[[str, ChangeSet], None]], None] | None = None,
+        pick_macro: MacroPick | None = None,
         require_text: bool = True,
     ) -> None:
         super().__init__(classes="composer")
@@ -60,7 +58,14 @@ class Composer(ModalScreen[Composed | None]):
             yield Static(id="composer-title")
             yield TextArea(self.initial, id="composer-text", soft_wrap=True, show_line_numbers=False)
             yield Static(id="composer-changes")
-            yield Static(Text("ctrl+s send · escape close, keep draft · ctrl+t macro · ctrl+r reply/note", style="dim"), id="composer-hint")
+            hint = keys.hint(
+                self.app,
+                ("composer.send", "send"),
+                ("composer.close", "close, keep draft"),
+                ("composer.macro", "macro"),
+                ("composer.toggle", "reply/note"),
+            )
+            yield Static(Text(hint, style="dim"), id="composer-hint")
 
     def on_mount(self) -> None:
         settle_cursors(self)
@@ -103,7 +108,9 @@ class Composer(ModalScreen[Composed | None]):
     def action_send(self) -> None:
         text = self.text.strip()
         if self.require_text and not text:
-            self.notify("Write something first (or escape to close).", severity="warning")
+            self.notify(
+                f"Write something first (or {keys.label(self.app, 'composer.close')} to close).", severity="warning"
+            )
             return
         self.save_draft("", self.public)
         self.dismiss(Composed(text, self.public, self.change.with_comment(text or None, self.public)))
@@ -112,16 +119,26 @@ class Composer(ModalScreen[Composed | None]):
         self.save_draft(self.text, self.public)
         self.dismiss(None)
 
-    def action_insert_macro(self) -> None:
-        if self.pick_macro is None:
+    async def action_insert_macro(self) -> None:
+        if self.pick_macro is not None:
+            await run_flow(self, self._insert_macro(self.pick_macro), "insert a macro")
+
+    async def _insert_macro(self, pick_macro: MacroPick) -> None:
+        picked = await pick_macro()
+        if picked is None:
             return
-
-        def insert(text: str, change: ChangeSet) -> None:
-            self.query_one(TextArea).insert(text)
-            self.change = self.change.merged(ChangeSet(
-                status=change.status, priority=change.priority, group_id=change.group_id, assignee_id=change.assignee_id,
-                assign_to_me=change.assign_to_me, set_tags=change.set_tags, add_tags=change.add_tags, remove_tags=change.remove_tags,
-            ))
-            self._refresh()
-
-        self.pick_macro(insert)
+        text, change = picked
+        self.query_one(TextArea).insert(text)
+        self.change = self.change.merged(
+            ChangeSet(
+                status=change.status,
+                priority=change.priority,
+                group_id=change.group_id,
+                assignee_id=change.assignee_id,
+                assign_to_me=change.assign_to_me,
+                set_tags=change.set_tags,
+                add_tags=change.add_tags,
+                remove_tags=change.remove_tags,
+            )
+        )
+        self._refresh()

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from triage_tui.ui import keys
+
 
 class Confirm(ModalScreen[bool]):
-    BINDINGS = [
-        Binding("enter,y", "answer(True)", "Confirm", id="confirm.yes", tooltip="Go ahead"),
-        Binding("escape,n", "answer(False)", "Cancel", id="confirm.no", tooltip="Cancel"),
-    ]
+    BINDINGS = keys.bindings(keys.CONFIRM)
 
     def __init__(self, title: str, body: Text) -> None:
         super().__init__(classes="confirm")
@@ -25,7 +23,8 @@ class Confirm(ModalScreen[bool]):
         with Vertical(id="confirm-box"):
             yield Static(Text(self.title_text, style="bold"), id="confirm-title")
             yield Static(self.body, id="confirm-body")
-            yield Static(Text("enter: confirm   escape: cancel", style="dim"), id="confirm-hint")
+            hint = f"{keys.label(self.app, 'confirm.yes')}: confirm   {keys.label(self.app, 'confirm.no')}: cancel"
+            yield Static(Text(hint, style="dim"), id="confirm-hint")
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from triage_tui.ui import keys
 from triage_tui.ui.safe import plain
 
 SHOWN = ("status", "priority", "group_id", "assignee_id", "tags", "updated_at")
@@ -29,11 +29,7 @@ def _version(title: str, values: dict) -> Text:
 
 
 class ConflictScreen(ModalScreen[str | None]):
-    BINDINGS = [
-        Binding("r", "choose('reapply')", "Re-apply mine", id="conflict.reapply", tooltip="Send my change on top of theirs"),
-        Binding("d", "choose('drop')", "Drop mine", id="conflict.drop", tooltip="Keep their version, drop my change"),
-        Binding("escape", "choose(None)", "Later", id="conflict.later", tooltip="Decide later"),
-    ]
+    BINDINGS = keys.bindings(keys.CONFLICT)
 
     def __init__(self, entry: dict) -> None:
         super().__init__(classes="confirm")
@@ -44,11 +40,19 @@ class ConflictScreen(ModalScreen[str | None]):
         theirs = self.entry.get("theirs") or {}
         with Vertical(id="confirm-box"):
             yield Static(Text(f"Conflict: {self.entry['summary']}", style="bold red"))
-            yield Static(Text("Someone changed this ticket after you looked at it. Nothing was overwritten.", style="dim"))
+            yield Static(
+                Text("Someone changed this ticket after you looked at it. Nothing was overwritten.", style="dim")
+            )
             with Horizontal(id="conflict-versions"):
                 yield Static(_version("Mine (not sent)", mine), classes="conflict-side")
                 yield Static(_version("Theirs (now in Zendesk)", theirs), classes="conflict-side")
-            yield Static(Text("r re-apply mine on top · d drop mine · escape decide later", style="dim"))
+            hint = keys.hint(
+                self.app,
+                ("conflict.reapply", "re-apply mine on top"),
+                ("conflict.drop", "drop mine"),
+                ("conflict.later", "decide later"),
+            )
+            yield Static(Text(hint, style="dim"), id="conflict-hint")
 
     def action_choose(self, choice: str | None) -> None:
         self.dismiss(choice)

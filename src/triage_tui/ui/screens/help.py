@@ -5,14 +5,15 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from triage_tui.ui import keys
+
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,question_mark,q", "close", "Close", id="help.close", tooltip="Close the help")]
+    BINDINGS = keys.bindings(keys.HELP)
 
     def __init__(self, rows: list[tuple[str, str, str]]) -> None:
         super().__init__(classes="help")
@@ -23,12 +24,12 @@ class HelpScreen(ModalScreen[None]):
         table.add_column(Text("Keys"), style="bold", no_wrap=True)
         table.add_column(Text("Does"))
         table.add_column(Text("Remap id ([keys] in config)"), style="dim", no_wrap=True)
-        for keys, description, binding_id in self.rows:
-            table.add_row(Text(keys), Text(description), Text(binding_id))
+        for shown, description, binding_id in self.rows:
+            table.add_row(Text(shown), Text(description), Text(binding_id))
         with VerticalScroll(id="help-box"):
             yield Static(Text("triage-tui keys", style="bold"))
             yield Static(table)
-            yield Static(Text("escape closes", style="dim"))
+            yield Static(Text(f"{keys.label(self.app, 'help.close')} closes", style="dim"))
 
     def action_close(self) -> None:
         self.dismiss(None)

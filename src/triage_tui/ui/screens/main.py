@@ -1,4 +1,12 @@
-"""The main screen: queue, detail, incident watch and SDK panes, and every ticket key."""
+"""The main screen: the queue and the ticket, the incident watch and SDK panes beside or
+instead of them, and the keys that move between them. The ticket keys come from
+`TicketScreen`; the incident and SDK keys live on their panes.
+
+State is reactive: `view` and `filter_text` choose the queue's rows, `mode` the full-screen
+view (queue, incidents, SDK), `split` the incident pane beside the queue; their watchers
+repaint. One screen, not Textual modes: the split shows the incident pane beside the queue,
+and one pane in one screen keeps its cursor across 1, 2 and I.
+"""
 
 from __future__ import annotations
 
@@ -6,83 +14,70 @@ import asyncio
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
+from textual.reactive import reactive
+from textual.timer import Timer
 from textual.widgets import Footer, Input
 
+from triage_tui.entries import Row
+from triage_tui.triage.handover import HandoverTicket, rotation_handover
+from triage_tui.ui import keys
+from triage_tui.ui.context import Context
+from triage_tui.ui.flows import run_flow, save_handover
+from triage_tui.ui.safe import clean
 from triage_tui.ui.screens import settle_cursors
-
+from triage_tui.ui.ticket_actions import TicketScreen
 from triage_tui.ui.widgets.detail import DetailPane
 from triage_tui.ui.widgets.incidents import IncidentPane
 from triage_tui.ui.widgets.queue import QueueTable
 from triage_tui.ui.widgets.sdk import SdkPane
-from triage_tui.ui.widgets.status import StatusLine
-from triage_tui.workspace import Row
+from triage_tui.ui.widgets.status import StatusLine, status_text
 
 WIDE = 120
+MODES = ("queue", "incidents", "sdk")
 
 
-def _b(key: str, action: str, description: str, binding_id: str, tooltip: str, show: bool = True, priority: bool = False) -> Binding:
-    return Binding(key, action, description, show=show, id=binding_id, tooltip=tooltip, priority=priority)
-
-
-class MainScreen(Screen):
+class MainScreen(TicketScreen):
     """Ticket actions live here, not on the App, so they never fire behind a modal."""
 
-    BINDINGS = [
-        _b("q", "app.quit", "Quit", "app.quit", "Quit triage-tui (queued writes stay queued)"),
-        _b("question_mark", "app.help", "Help", "app.help", "Show every key and its remap id"),
-        _b("enter", "app.open_ticket", "Open", "ticket.open", "Open the ticket: focus the conversation", show=False),
-        _b("tab", "app.cycle_panes", "Pane", "app.cycle", "Move to the next pane", show=False),
-        # Priority: handled as the key arrives, so the letters typed right after it (in the
-        # same read: a fast typist, a paste) reach the filter box, not the queue's keys.
-        _b("slash", "app.filter", "Filter", "queue.filter", "Filter the queue by subject, requester, org, tags, id", priority=True),
-        _b("n", "app.next_ticket", "Next", "queue.next", "Jump to the ticket to take now (closest to breach)"),
-        _b("V", "app.next_view", "View", "queue.view", "Cycle the queue view (mine, SME, all, escalated, newest)"),
-        _b("R", "app.refresh", "Refresh", "app.refresh", "Sync now", show=False),
-        _b("r", "app.reply", "Reply", "ticket.reply", "Write a public reply"),
-        _b("i", "app.note", "Note", "ticket.note", "Write an internal note"),
-        _b("o", "app.set_open", "Open st.", "ticket.open_status", "Set status Open", show=False),
-        _b("s", "app.solve", "Solve", "ticket.solve", "Set status Solved (confirm with enter)"),
-        _b("p", "app.pending", "Pending", "ticket.pending", "Reply and set Pending (pauses the SLA)", show=False),
-        _b("h", "app.hold", "On-hold", "ticket.hold", "Reply and set On-hold (use sparingly)", show=False),
-        _b("e", "app.escalate", "Escalate", "ticket.escalate", "Escalate to a team group with an internal note"),
-        _b("a", "app.assign_me", "Assign me", "ticket.assign", "Assign the ticket to me", show=False),
-        _b("m", "app.macro", "Macro", "ticket.macro", "Pick a macro: preview, then compose"),
-        _b("t", "app.attach_incident", "Incident", "ticket.attach", "Attach the ticket(s) to an incident", show=False),
-        _b("v", "app.reveal", "Reveal", "ticket.reveal", "Reveal content behind a content warning", show=False),
-        _b("C", "app.conflicts", "Conflicts", "outbox.conflicts", "Resolve conflicts and failed writes", show=False),
-        _b("I", "app.toggle_incidents", "Incidents", "app.incidents", "Toggle the incident watch split"),
-        _b("1", "app.mode('queue')", "Queue", "app.mode_queue", "Queue and ticket", show=False),
-        _b("2", "app.mode('incidents')", "Incidents", "app.mode_incidents", "Incident watch, full screen", show=False),
-        _b("3", "app.mode('sdk')", "SDK", "app.mode_sdk", "SDK rotation view", show=False),
-        _b("H", "app.rotation_handover", "Handover", "app.handover", "Write the end-of-rotation handover", show=False),
-        _b("escape", "app.clear_filter", "Clear", "queue.clear", "Clear the filter, back to the queue", show=False),
-    ]
+    BINDINGS = keys.bindings(keys.MAIN)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]  # noqa: RUF012 - as Textual declares it
 
-    def __init__(self, rows: list[Row], queued: set[int], status: Text) -> None:
-        # Classes and content set before mount: the first layout is the first frame, with
-        # no restyle of the tree and no relayout after it.
+    view: reactive[str] = reactive("all", init=False)
+    filter_text: reactive[str] = reactive("", init=False)
+    mode: reactive[str] = reactive("queue", init=False, always_update=True)  # 1 on the queue: focus it again
+    split: reactive[bool] = reactive(False, init=False)
+
+    def __init__(self, context: Context, view: str) -> None:
+        # Classes, rows and status set before mount: the first layout is the first frame,
+        # with no restyle of the tree and no relayout after it.
         width = self.app.size.width
         super().__init__(classes=f"-mode-queue {'-wide' if width >= WIDE else '-narrow'}")
-        self._rows, self._queued, self._status = rows, queued, status
+        self.context = context
+        self.set_reactive(MainScreen.view, view)
+        self._rows = context.workspace.rows(view)
+        self._queued = context.reads.queued_ticket_ids()
         self.side_panes_ready = False
         self._side_panes_mounting: asyncio.Future | None = None
+        self._detail_timer: Timer | None = None
+        self._fetch_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        app = self.app
-        yield StatusLine(self._status, id="status")
-        with Horizontal(id="workspace"):
-            with Vertical(id="left"):
-                yield QueueTable(app.workspace, app.now, rows=self._rows, queued=self._queued, id="queue")  # type: ignore[attr-defined]
-                yield DetailPane(id="detail")
+        context = self.context
+        yield StatusLine(self.status_line_text(len(self._rows)), id="status")
+        with Horizontal(id="workspace"), Vertical(id="left"):
+            yield QueueTable(context.workspace, context.now, rows=self._rows, queued=self._queued, id="queue")
+            yield DetailPane(id="detail")
 
     def on_mount(self) -> None:
         settle_cursors(self)
-        self.query_one(QueueTable).focus()
+        self.queue_table.focus()
         # The detail, the side panes and the alerts follow the queue's first frame.
         self.app.call_after_refresh(self.app.refresh_the_rest)  # type: ignore[attr-defined]
+
+    @property
+    def queue_table(self) -> QueueTable:
+        return self.query_one(QueueTable)
 
     async def mount_side_panes(self) -> None:
         """The filter box, the incident and SDK panes and the key bar, mounted after the
@@ -93,17 +88,207 @@ class MainScreen(Screen):
         await asyncio.shield(self._side_panes_mounting)  # a second caller waits for the first
 
     async def _mount_side_panes(self) -> None:
-        filter_box = Input(placeholder="filter: subject, requester, org, tag, id (enter keeps it, escape clears)", id="filter")
-        await self.mount(filter_box, after="#status")
+        app = self.app
+        clear = keys.label(app, "queue.clear")
+        placeholder = (
+            f"filter: subject, requester, org, tag, id ({keys.label(app, 'ticket.open')} keeps it, {clear} clears)"
+        )
+        await self.mount(Input(placeholder=placeholder, id="filter"), after="#status")
         settle_cursors(self)
-        await self.query_one("#workspace").mount(IncidentPane(id="incidents"), SdkPane(id="sdk"))
+        await self.query_one("#workspace").mount(
+            IncidentPane(self.context, id="incidents"), SdkPane(self.context, id="sdk")
+        )
         await self.mount(Footer())
         self.refresh_bindings()  # a footer mounted after the last focus change learns the keys
         self.side_panes_ready = True
 
-    def on_resize(self) -> None:
-        self.apply_width(self.size.width)
+    async def ensure_side_panes(self) -> bool:
+        """A key typed in the first frames: mount the panes now rather than drop the key."""
+        await self.mount_side_panes()
+        return self.side_panes_ready
 
-    def apply_width(self, width: int) -> None:
-        self.set_class(width >= WIDE, "-wide")
-        self.set_class(width < WIDE, "-narrow")
+    # -- painting ---------------------------------------------------------------------
+    def status_line_text(self, count: int) -> Text:
+        reads = self.context.reads
+        return status_text(
+            view=self.context.workspace.view_names().get(self.view, self.view),
+            count=count,
+            filter_text=self.filter_text,
+            sources=reads.sync_states(),
+            queued=reads.queued_per_source(),
+            counts=reads.outbox_counts(),
+            offline_mode=self.context.offline,
+            conflicts_key=keys.label(self.app, "outbox.conflicts"),
+            problem=self.context.sync_problem(),
+        )
+
+    def refresh_queue(self, keep_id: int | None = None) -> None:
+        rows = self.context.workspace.rows(self.view, self.filter_text)
+        table = self.queue_table
+        table.queued = self.context.reads.queued_ticket_ids()
+        table.set_rows(rows, keep_id)
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        self.query_one(StatusLine).show(self.status_line_text(len(self.queue_table.rows)))
+
+    def refresh_detail(self) -> None:
+        pane = self.query_one(DetailPane)
+        pane.offline = self.context.offline
+        workspace = self.context.workspace
+        ticket_id = self.queue_table.current_id
+        detail = workspace.detail(ticket_id) if ticket_id is not None else None
+        if detail is None:
+            pane.show(None)
+            return
+        assignee = workspace.user(detail.ticket.assignee_id)
+        plan = workspace.plan_label(detail.entry.plan) if detail.entry else ""
+        group = workspace.groups.get(detail.ticket.group_id or -1, "")
+        pane.show(detail, plan, group, assignee.display_name if assignee else "")
+
+    def refresh_incidents(self) -> None:
+        if self.side_panes_ready:
+            self.query_one(IncidentPane).reload()
+
+    def refresh_sdk(self) -> None:
+        if self.side_panes_ready:
+            self.query_one(SdkPane).reload()
+
+    def on_queue_table_highlighted(self, message: QueueTable.Highlighted) -> None:
+        # A held-down j repaints two queue lines per row; the detail (a relayout) and the
+        # conversation fetch follow once the cursor settles.
+        for timer in (self._detail_timer, self._fetch_timer):
+            if timer is not None:
+                timer.stop()
+        self._detail_timer = self.set_timer(0.04, self.refresh_detail)
+        if message.row is not None and not self.context.offline:
+            ticket_id = message.row.entry.id
+            self._fetch_timer = self.set_timer(0.25, lambda: self.context.fetch_comments(ticket_id))
+
+    def on_incident_pane_written(self, message: IncidentPane.Written) -> None:
+        self.refresh_queue()
+
+    # -- reactive state ---------------------------------------------------------------
+    def watch_view(self) -> None:
+        self.refresh_queue()
+
+    def watch_filter_text(self) -> None:
+        self.refresh_queue()
+
+    def watch_mode(self, mode: str) -> None:
+        """Queue, incidents or SDK full screen; the last two need the side panes mounted."""
+        for name in MODES:
+            self.set_class(name == mode, f"-mode-{name}")
+        if mode == "incidents":
+            self.refresh_incidents()
+            self.query_one("#incident-list").focus()
+        elif mode == "sdk":
+            self.refresh_sdk()
+            self.query_one("#sdk-list").focus()
+        else:
+            self.queue_table.focus()
+
+    def watch_split(self, split: bool) -> None:
+        self.set_class(split, "-split")
+        if split:
+            self.refresh_incidents()
+
+    # -- navigation keys --------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "filter" and isinstance(self.app.focused, Input):
+            return False  # "/" typed into a text box is a character, not the filter key
+        return not (getattr(self.app, "quitting", False) and action in keys.WORKSPACE_ACTIONS)
+
+    def action_cycle_panes(self) -> None:
+        panes = [self.queue_table, self.query_one(DetailPane), *self.query("#incident-list, #sdk-list")]
+        candidates = [w for w in panes if w.display and w.parent is not None and w.parent.display and w.region.area]
+        if not candidates:
+            return
+        index = next((i for i, w in enumerate(candidates) if w is self.focused), -1)
+        candidates[(index + 1) % len(candidates)].focus()
+
+    def action_open_ticket(self) -> None:
+        ticket_id = self.queue_table.current_id
+        if ticket_id is None:
+            return
+        self.query_one(DetailPane).focus()
+        if not self.context.offline:
+            self.context.fetch_comments(ticket_id)
+
+    async def action_filter(self) -> None:
+        if not await self.ensure_side_panes():  # the box comes with them
+            return
+        self.add_class("-filtering")
+        box = self.query_one("#filter", Input)
+        box.value = self.filter_text
+        # At once, not on the next loop: keys typed right after / must land in the box.
+        self.set_focus(box)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            self.filter_text = event.value.strip()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter":
+            if not self.filter_text:
+                self.remove_class("-filtering")
+            self.queue_table.focus()
+
+    def action_clear_filter(self) -> None:
+        if self.filter_text or self.has_class("-filtering"):
+            for box in self.query("#filter").results(Input):
+                box.value = ""
+            self.remove_class("-filtering")
+            self.filter_text = ""
+        self.queue_table.focus()
+
+    def action_next_ticket(self) -> None:
+        row: Row | None = self.context.workspace.next_row(self.queue_table.rows)
+        if row is None:
+            self.notify("Nothing awaits you in this view.", markup=False)
+            return
+        self.mode = "queue"
+        self.queue_table.move_to(row.entry.id)
+        self.queue_table.focus()
+
+    def action_next_view(self) -> None:
+        names = list(self.context.workspace.view_names())
+        self.view = names[(names.index(self.view) + 1) % len(names)] if self.view in names else names[0]
+
+    def show_view(self, view: str) -> None:
+        self.view = view
+        self.mode = "queue"
+
+    def show_ticket(self, ticket_id: int) -> None:
+        self.mode = "queue"
+        self.queue_table.move_to(ticket_id)
+
+    async def show_incident(self, incident_id: str) -> None:
+        await self.action_mode("incidents")
+        if self.side_panes_ready:
+            self.query_one(IncidentPane).select(incident_id)
+
+    async def action_toggle_incidents(self) -> None:
+        if not await self.ensure_side_panes():
+            return
+        if self.mode != "queue":
+            self.mode = "queue"
+        self.split = not self.split
+
+    async def action_mode(self, mode: str) -> None:
+        if mode != "queue" and not await self.ensure_side_panes():
+            return
+        self.mode = mode
+
+    def action_reveal(self) -> None:
+        self.query_one(DetailPane).reveal()
+
+    async def action_rotation_handover(self) -> None:
+        context = self.context
+        me = context.reads.me()
+        mine = [e for e in context.workspace.entries.values() if e.ticket.assignee_id == me.id]
+        tickets = [HandoverTicket(e.id, clean(e.ticket.title, limit=100), e.ticket.status) for e in mine]
+        text = rotation_handover(tickets, engineer=me.name or "me", now=context.now())
+        await run_flow(
+            self, save_handover(self, "Rotation handover", text, "handover-rotation", context.now), "rotation handover"
+        )

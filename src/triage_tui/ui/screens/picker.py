@@ -7,16 +7,15 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.fuzzy import Matcher
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from triage_tui.ui.screens import settle_cursors
-
+from triage_tui.ui import keys
 from triage_tui.ui.safe import plain
+from triage_tui.ui.screens import settle_cursors
 
 
 @dataclass(frozen=True)
@@ -27,14 +26,16 @@ class Choice:
 
 
 class FuzzyPicker(ModalScreen[str | None]):
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="picker.cancel", tooltip="Close without choosing"),
-        Binding("down", "move(1)", "Down", show=False, id="picker.down", tooltip="Next choice"),
-        Binding("up", "move(-1)", "Up", show=False, id="picker.up", tooltip="Previous choice"),
-        Binding("enter", "choose", "Choose", id="picker.choose", tooltip="Take the highlighted choice"),
-    ]
+    BINDINGS = keys.bindings(keys.PICKER)
 
-    def __init__(self, title: str, choices: list[Choice], preview: Callable[[str], Text] | None = None, *, placeholder: str = "Type to filter") -> None:
+    def __init__(
+        self,
+        title: str,
+        choices: list[Choice],
+        preview: Callable[[str], Text] | None = None,
+        *,
+        placeholder: str = "Type to filter",
+    ) -> None:
         super().__init__(classes="picker")
         self.title_text = title
         self.choices = choices

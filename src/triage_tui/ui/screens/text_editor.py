@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static, TextArea
 
+from triage_tui.triage.incidents import Impact
+from triage_tui.ui import keys
 from triage_tui.ui.screens import settle_cursors
 
 
 class TextEditor(ModalScreen[str | None]):
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="editor.save", tooltip="Use this text"),
-        Binding("escape", "cancel", "Cancel", id="editor.cancel", tooltip="Close without using the text"),
-    ]
+    BINDINGS = keys.bindings(keys.EDITOR)
 
-    def __init__(self, title: str, text: str, hint: str = "ctrl+s save · escape cancel") -> None:
+    def __init__(self, title: str, text: str, hint: str | None = None) -> None:
         super().__init__(classes="composer")
         self.title_text = title
         self.initial = text
@@ -28,7 +26,8 @@ class TextEditor(ModalScreen[str | None]):
         with Vertical(id="composer-box"):
             yield Static(Text(self.title_text, style="bold"), id="composer-title")
             yield TextArea(self.initial, id="composer-text", soft_wrap=True)
-            yield Static(Text(self.hint, style="dim"), id="composer-hint")
+            hint = self.hint or keys.hint(self.app, ("editor.save", "save"), ("editor.cancel", "cancel"))
+            yield Static(Text(hint, style="dim"), id="composer-hint")
 
     def on_mount(self) -> None:
         settle_cursors(self)
@@ -41,13 +40,10 @@ class TextEditor(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ImpactForm(ModalScreen[tuple[str, str, str] | None]):
+class ImpactForm(ModalScreen[Impact | None]):
     """What is broken, what works, what is degraded: the incident macro's facts."""
 
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Next", id="impact.save", tooltip="Write the macro text from these facts"),
-        Binding("escape", "cancel", "Cancel", id="impact.cancel", tooltip="Close"),
-    ]
+    BINDINGS = keys.bindings(keys.IMPACT)
 
     def __init__(self, title: str, broken: str = "", works: str = "", degraded: str = "") -> None:
         super().__init__(classes="composer")
@@ -63,7 +59,8 @@ class ImpactForm(ModalScreen[tuple[str, str, str] | None]):
             yield Input(self.values[1], id="impact-works")
             yield Static("What is degraded")
             yield Input(self.values[2], id="impact-degraded")
-            yield Static(Text("tab next field · ctrl+s continue · escape cancel", style="dim"), id="composer-hint")
+            hint = "tab next field · " + keys.hint(self.app, ("impact.save", "continue"), ("impact.cancel", "cancel"))
+            yield Static(Text(hint, style="dim"), id="composer-hint")
 
     def on_mount(self) -> None:
         settle_cursors(self)
@@ -73,7 +70,10 @@ class ImpactForm(ModalScreen[tuple[str, str, str] | None]):
         self.focus_next()
 
     def action_save(self) -> None:
-        self.dismiss(tuple(self.query_one(f"#impact-{name}", Input).value for name in ("broken", "works", "degraded")))
+        broken, works, degraded = (
+            self.query_one(f"#impact-{name}", Input).value for name in ("broken", "works", "degraded")
+        )
+        self.dismiss(Impact(broken, works, degraded))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import ClassVar
 
 from rich.segment import Segment
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
 from triage_tui.triage.macros import STATUS_LABELS
 from triage_tui.triage.sla import format_duration
+from triage_tui.ui import keys
 from triage_tui.ui.safe import fit, plain
 from triage_tui.workspace import Detail
 
@@ -53,15 +54,8 @@ class DetailPane(Widget, can_focus=True):
     whole pane and the scrollbars beside it), which keeps a cursor move to a few KB over SSH.
     """
 
-    BINDINGS = [
-        Binding("j,down", "line_down", "Down", show=False, id="detail.down", tooltip="Scroll the conversation down"),
-        Binding("k,up", "line_up", "Up", show=False, id="detail.up", tooltip="Scroll the conversation up"),
-        Binding("space,pagedown", "page_down", "Page down", show=False, id="detail.page_down", tooltip="Scroll the conversation a page down"),
-        Binding("b,pageup", "page_up", "Page up", show=False, id="detail.page_up", tooltip="Scroll the conversation a page up"),
-        Binding("g,home", "top", "Top", show=False, id="detail.top", tooltip="Back to the start of the ticket"),
-        Binding("G,end", "bottom", "End", show=False, id="detail.bottom", tooltip="The latest message"),
-    ]
-    COMPONENT_CLASSES = {"detail--more"}
+    BINDINGS = keys.bindings(keys.DETAIL)
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"detail--more"}
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -133,7 +127,7 @@ class DetailPane(Widget, can_focus=True):
             head.append(f"{'⚠' if state in ('conflict', 'failed') else '↑'} {state}: ", style=style)
             head.append_text(plain(entry["summary"], style, limit=200))
             if state == "conflict":
-                head.append("  (press C to resolve)", style=style)
+                head.append(f"  (press {keys.label(self.app, 'outbox.conflicts')} to resolve)", style=style)
         head.append("\n")
         return head
 
@@ -182,8 +176,7 @@ class DetailPane(Widget, can_focus=True):
         if height >= 4:
             below = len(strips) - (self._top + height)
             if y == height - 1 and below > 0:
-                keys = "j/k, space, b to scroll" if self.has_focus else "enter to read on"
-                return self._marker(f"↓ {below + 1} more lines · {keys}", width)
+                return self._marker(f"↓ {below + 1} more lines · {self._scroll_hint()}", width)
             if y == 0 and self._top > 0:
                 return self._marker(f"↑ {self._top + 1} lines above", width)
         index = self._top + y
@@ -192,6 +185,13 @@ class DetailPane(Widget, can_focus=True):
         if self._blank is None or self._blank.cell_length != width:
             self._blank = Strip.blank(width, self.rich_style)
         return self._blank
+
+    def _scroll_hint(self) -> str:
+        app = self.app
+        if not self.has_focus:
+            return f"{keys.label(app, 'ticket.open')} to read on"
+        down, up = keys.label(app, "detail.down"), keys.label(app, "detail.up")
+        return f"{down}/{up}, {keys.label(app, 'detail.page_down')}, {keys.label(app, 'detail.page_up')} to scroll"
 
     def _marker(self, label: str, width: int) -> Strip:
         style = self.rich_style + self.get_component_rich_style("detail--more")
@@ -253,7 +253,9 @@ class DetailPane(Widget, can_focus=True):
             text.append("Content hidden: this ticket carries a content warning. Press v to reveal it.", style="bold")
             return text
         if detail.comments is None:
-            waiting = "Not cached, and offline: the first message only." if self.offline else "Loading the conversation…"
+            waiting = (
+                "Not cached, and offline: the first message only." if self.offline else "Loading the conversation…"
+            )
             text.append(waiting + "\n\n", style="dim italic")
             text.append_text(plain(ticket.description, multiline=True, limit=BODY_LIMIT))
             return text
@@ -281,4 +283,3 @@ class DetailPane(Widget, can_focus=True):
                 text.append(f"\n… {len(body) - BODY_LIMIT:,} more characters not shown", style="dim")
             text.append("\n\n")
         return text
-

@@ -1,41 +1,40 @@
-"""The incident watch pane: live incidents, their updates and the tickets tagged with them."""
+"""The incident watch pane: live incidents, their updates and the tickets tagged with them,
+and the Support Watcher's keys (w M F H), which act on the incident it shows."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from triage_tui.triage.handover import incident_handover
+from triage_tui.triage.incidents import follow_up_text, incident_macro, incident_tag
+from triage_tui.triage.macros import ChangeSet, render_placeholders
+from triage_tui.ui import keys
+from triage_tui.ui.flows import run_flow, save_handover, text_editor
 from triage_tui.ui.safe import plain
 from triage_tui.ui.widgets.queue import age
 
 if TYPE_CHECKING:  # models pull in pydantic, which start-up does without
     from triage_tui.models.incidentio import Incident, IncidentUpdate
+    from triage_tui.ui.context import Context
 
 
 class IncidentPane(Vertical):
-    BINDINGS = [
-        Binding("w", "app.incident_watch", "Raise hand", id="incident.watch", tooltip="Assign the Support Watcher role on this incident to me"),
-        Binding("M", "app.incident_macro", "Macro", id="incident.macro", tooltip="Create or edit this incident's macro"),
-        Binding("F", "app.incident_follow_up", "Follow up", id="incident.follow_up", tooltip="Reply to every ticket tagged with this incident"),
-        Binding("H", "app.incident_handover", "Handover", id="incident.handover", tooltip="Write the Support Watcher handover"),
-    ]
+    BINDINGS = keys.bindings(keys.INCIDENTS)
 
-    class Selected(Message):
-        def __init__(self, incident: Incident | None) -> None:
-            super().__init__()
-            self.incident = incident
+    class Written(Message):
+        """Writes to tickets were queued: the queue's marks change."""
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, context: Context, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.context = context
         self.incidents: list[Incident] = []
 
     def compose(self) -> ComposeResult:
@@ -49,7 +48,9 @@ class IncidentPane(Vertical):
         index = self.query_one(OptionList).highlighted
         return self.incidents[index] if index is not None and index < len(self.incidents) else None
 
-    def set_incidents(self, incidents: list[Incident], watcher_role: str, now: dt.datetime, tagged: dict[str, int]) -> None:
+    def set_incidents(
+        self, incidents: list[Incident], watcher_role: str, now: dt.datetime, tagged: dict[str, int]
+    ) -> None:
         keep = self.current.id if self.current else None
         self.incidents = incidents
         options = self.query_one(OptionList)
@@ -60,9 +61,17 @@ class IncidentPane(Vertical):
             prompt.append(f"{incident.reference} ", style="bold")
             prompt.append(f"[{severity}] ", style="bold red" if severity in ("Critical", "Major") else "yellow")
             prompt.append_text(plain(incident.name, limit=120))
-            prompt.append(f"\n  {incident.incident_status.name} · {age(incident.created_at, now)} · {tagged.get(incident.id, 0)} tickets", style="dim")
+            status, since, count = (
+                incident.incident_status.name,
+                age(incident.created_at, now),
+                tagged.get(incident.id, 0),
+            )
+            prompt.append(f"\n  {status} · {since} · {count} tickets", style="dim")
             if not incident.is_live:
-                prompt.append("  ✓ resolved: F follows up its tickets", style="bold green")
+                prompt.append(
+                    f"  ✓ resolved: {keys.label(self.app, 'incident.follow_up')} follows up its tickets",
+                    style="bold green",
+                )
             elif incident.assignee_of(watcher_role) is None:
                 prompt.append("  ⚠ no support watcher", style="bold yellow")
             options.add_option(Option(prompt, id=incident.id))
@@ -72,21 +81,32 @@ class IncidentPane(Vertical):
         index = next((i for i, inc in enumerate(incidents) if inc.id == keep), 0)
         options.highlighted = index
 
-    def show_detail(self, incident: Incident, updates: list[IncidentUpdate], tickets: list[dict], watcher_role: str, status_page: str, now: dt.datetime) -> None:
+    def show_detail(
+        self,
+        incident: Incident,
+        updates: list[IncidentUpdate],
+        tickets: list[dict],
+        watcher_role: str,
+        status_page: str,
+        now: dt.datetime,
+    ) -> None:
         text = Text()
         text.append(f"{incident.reference} ", style="bold")
         text.append_text(plain(incident.name, "bold", limit=200))
         text.append("\n")
         lead = incident.lead()
         watcher = incident.assignee_of(watcher_role)
-        text.append(f"Status: {incident.incident_status.name}  Severity: {incident.severity.name if incident.severity else '?'}  Age: {age(incident.created_at, now)}\n")
+        severity = incident.severity.name if incident.severity else "?"
+        text.append(
+            f"Status: {incident.incident_status.name}  Severity: {severity}  Age: {age(incident.created_at, now)}\n"
+        )
         text.append("Lead: ")
         text.append_text(plain(lead.name if lead else "none"))
         text.append("  Support Watcher: ")
         if watcher:
             text.append_text(plain(watcher.name or watcher.email))
         else:
-            text.append("none: press w to raise your hand", style="bold yellow")
+            text.append(f"none: press {keys.label(self.app, 'incident.watch')} to raise your hand", style="bold yellow")
         text.append("\n")
         if incident.summary:
             text.append_text(plain(incident.summary, "italic", multiline=True, limit=2000))
@@ -114,4 +134,145 @@ class IncidentPane(Vertical):
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
-        self.post_message(self.Selected(self.current))
+        self.show_current()
+
+    # -- reading the cache --------------------------------------------------------------
+    def reload(self) -> None:
+        """The incidents from the cache, with their tagged-ticket counts; the highlighted
+        one's detail."""
+        workspace, config = self.context.workspace, self.context.config
+        incidents = workspace.incidents()
+        tagged = {i.id: len(workspace.tagged_tickets(i)) for i in incidents}
+        self.set_incidents(incidents, config.incidentio.watcher_role, self.context.now(), tagged)
+        self.show_current()
+
+    def show_current(self) -> None:
+        incident = self.current
+        if incident is None:
+            return
+        workspace, watch = self.context.workspace, self.context.config.incidentio
+        updates = workspace.incident_updates(incident.id)
+        tickets = workspace.tagged_tickets(incident)
+        self.show_detail(incident, updates, tickets, watch.watcher_role, watch.status_page_url, self.context.now())
+
+    def select(self, incident_id: str) -> None:
+        for index, incident in enumerate(self.incidents):
+            if incident.id == incident_id:
+                self.query_one(OptionList).highlighted = index
+
+    # -- the Support Watcher's keys -----------------------------------------------------
+    def _chosen(self) -> Incident | None:
+        if self.current is None:
+            self.notify("No incident selected.", severity="warning")
+        return self.current
+
+    def action_incident_watch(self) -> None:
+        """Raise my hand: the Support Watcher role on this incident, assigned to me."""
+        incident = self._chosen()
+        if incident is None:
+            return
+        context = self.context
+        wanted = context.config.incidentio.watcher_role
+        role = context.reads.role_named(wanted)
+        if role is None:
+            self.notify(f"incident.io has no role named {wanted!r}.", severity="error", markup=False)
+            return
+        email = context.reads.me().email or context.config.zendesk.email
+        context.writes.assign_role(incident.model_dump(mode="json"), {"id": role.id, "name": role.name}, email)
+        self.notify(f"Queued: you are Support Watcher on {incident.reference}", markup=False)
+        context.kick()
+
+    async def action_incident_macro(self) -> None:
+        if (incident := self._chosen()) is not None:
+            await run_flow(self, self._incident_macro(incident), f"incident macro for {incident.reference}")
+
+    async def _incident_macro(self, incident: Incident) -> None:
+        """The impact form, then the macro text in the editor, then the macro's write."""
+        context, app = self.context, self.app
+        reads = context.reads
+        editor = text_editor()
+        saved = reads.impact(incident.id)
+        title = f"Incident macro for {incident.reference}: the impact"
+        impact = await app.push_screen_wait(editor.ImpactForm(title, saved.broken, saved.works, saved.degraded))
+        if impact is None:
+            return
+        reads.save_impact(incident.id, impact)
+        template = (reads.incident_template() or {}).get("actions", [])
+        status_page = context.config.incidentio.status_page_url
+        body = incident_macro(template, incident.reference, incident.name, impact, status_page)["macro"]
+        existing = reads.incident_macro(incident.reference)
+        heading = f"{'Edit' if existing else 'New'} macro: {body['title']}"
+        final = await app.push_screen_wait(editor.TextEditor(heading, body["actions"][0]["value"], self._editor_hint()))
+        if final is None:
+            return
+        body["actions"][0]["value"] = final
+        if existing:
+            context.writes.update_macro(existing["id"], body)
+            self.notify(f"Queued: update macro {body['title']}", markup=False)
+        else:
+            context.writes.create_macro(body)
+            tag = incident_tag(incident.reference)
+            self.notify(f"Queued: create macro {body['title']} (tag {tag})", markup=False)
+        context.kick()
+
+    def _editor_hint(self, save: str = "save") -> str:
+        return keys.hint(self.app, ("editor.save", save), ("editor.cancel", "cancel"))
+
+    async def action_incident_follow_up(self) -> None:
+        if (incident := self._chosen()) is not None:
+            await run_flow(self, self._follow_up(incident), f"follow up {incident.reference}")
+
+    async def _follow_up(self, incident: Incident) -> None:
+        """One reply to every ticket tagged with the incident (solving them), and the
+        incident macro deleted."""
+        context = self.context
+        workspace = context.workspace
+        tickets = [t for t in workspace.tagged_tickets(incident) if t.get("status") not in ("closed", "deleted")]
+        macro = context.reads.incident_macro(incident.reference)
+        text = follow_up_text(incident.reference, incident.name, context.config.incidentio.status_page_url)
+        hint = f"{len(tickets)} tagged ticket(s) get this reply (placeholders filled per ticket) and are solved; "
+        final = await self.app.push_screen_wait(
+            text_editor().TextEditor(f"Follow up {incident.reference}", text, hint + self._editor_hint("send"))
+        )
+        if final is None:
+            return
+        for ticket in tickets:
+            body = render_placeholders(final, workspace.placeholders(ticket))
+            change = ChangeSet(comment=body, public=True, status="solved")
+            context.writes.update_ticket(ticket, change, f"#{ticket['id']}: incident follow-up")
+        if macro is not None:
+            context.writes.delete_macro(macro["id"], macro["title"])
+        deleted = " and the incident macro deleted" if macro else ""
+        self.notify(f"Queued: follow-up to {len(tickets)} ticket(s){deleted}", markup=False)
+        context.kick()
+        self.post_message(self.Written())
+
+    async def action_incident_handover(self) -> None:
+        incident = self._chosen()
+        if incident is None:
+            return
+        context = self.context
+        workspace = context.workspace
+        impact = context.reads.impact(incident.id)
+        macro = context.reads.incident_macro(incident.reference)
+        told = next((a["value"] for a in macro["actions"] if a["field"] == "comment_value"), None) if macro else None
+        updates = workspace.incident_updates(incident.id)
+        text = incident_handover(
+            reference=incident.reference,
+            name=incident.name,
+            status=incident.incident_status.name,
+            severity=incident.severity.name if incident.severity else None,
+            broken=impact.broken,
+            works=impact.works,
+            tagged_tickets=len(workspace.tagged_tickets(incident)),
+            told_users=told,
+            key_facts=[u.message for u in updates[:3] if u.message],
+            now=context.now(),
+        )
+        flow = save_handover(
+            self, f"Handover: {incident.reference}", text, f"handover-{incident.reference}", context.now
+        )
+        await run_flow(self, flow, f"handover of {incident.reference}")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (getattr(self.app, "quitting", False) and action in keys.WORKSPACE_ACTIONS)

@@ -10,18 +10,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from triage_tui.triage.incidents import INCIDENT_TAG_PREFIX
 from triage_tui.triage.macros import STATUS_LABELS
 from triage_tui.triage.sla import format_duration
+from triage_tui.ui import keys
 from triage_tui.ui.safe import clean, fit
 from triage_tui.workspace import Row, Workspace
 
@@ -63,7 +65,7 @@ def age(moment: dt.datetime | None, now: dt.datetime) -> str:
 class QueueTable(ScrollView, can_focus=True):
     """Ranked tickets. Posts `Highlighted` when the cursor lands on a ticket."""
 
-    COMPONENT_CLASSES = {
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         "queue--header",
         "queue--cursor",
         "queue--breached",
@@ -75,15 +77,7 @@ class QueueTable(ScrollView, can_focus=True):
         "queue--tier-1",
         "queue--tier-2",
     }
-    BINDINGS = [
-        Binding("j,down", "cursor_down", "Down", show=False, id="queue.down", tooltip="Next ticket"),
-        Binding("k,up", "cursor_up", "Up", show=False, id="queue.up", tooltip="Previous ticket"),
-        Binding("g,home", "cursor_first", "Top", show=False, id="queue.top", tooltip="First ticket"),
-        Binding("G,end", "cursor_last", "Bottom", show=False, id="queue.bottom", tooltip="Last ticket"),
-        Binding("pagedown,ctrl+d", "page_down", "Page down", show=False, id="queue.page_down", tooltip="Page down"),
-        Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="queue.page_up", tooltip="Page up"),
-        Binding("space", "toggle_mark", "Mark", id="queue.mark", tooltip="Mark the ticket for a bulk action"),
-    ]
+    BINDINGS = keys.bindings(keys.QUEUE)
 
     cursor = reactive(0, repaint=False)
 
@@ -93,8 +87,13 @@ class QueueTable(ScrollView, can_focus=True):
             self.row = row
 
     def __init__(
-        self, workspace: Workspace, now: Callable[[], dt.datetime], *, rows: list[Row] | None = None,
-        queued: set[int] | None = None, id: str | None = None,
+        self,
+        workspace: Workspace,
+        now: Callable[[], dt.datetime],
+        *,
+        rows: list[Row] | None = None,
+        queued: set[int] | None = None,
+        id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self.workspace = workspace
@@ -215,18 +214,22 @@ class QueueTable(ScrollView, can_focus=True):
         entry = row.entry
         ticket = entry.ticket
         self.workspace.countdown(row)
-        marks = ("●" if entry.id in self.marked else " ")
+        marks = "●" if entry.id in self.marked else " "
         if entry.id in self.queued:
             marks += "↑"
         elif self.workspace.config.zendesk.escalation_tag in ticket.tags:
             marks += "⇡"
-        elif any(t.startswith("incident/") for t in ticket.tags):
+        elif any(t.startswith(INCIDENT_TAG_PREFIX) for t in ticket.tags):
             marks += "!"
         elif "content_warning" in ticket.tags:
             marks += "⚠"
         else:
             marks += " "
-        sla = format_duration(row.seconds_to_breach) if entry.clock.state == "running" else ("paused" if entry.clock.state == "paused" else "—")
+        sla = (
+            format_duration(row.seconds_to_breach)
+            if entry.clock.state == "running"
+            else ("paused" if entry.clock.state == "paused" else "—")
+        )
         who = entry.org or entry.requester
         return {
             "mark": marks,

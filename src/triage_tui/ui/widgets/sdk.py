@@ -1,18 +1,26 @@
-"""The SDK rotation view: open issues of the SDK repositories, unlabelled first."""
+"""The SDK rotation view: open issues of the SDK repositories, unlabelled first, and the
+keys that act on the issue it shows (l label, u URL)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from triage_tui.ui.safe import plain
+from triage_tui.triage.sla import parse_time
+from triage_tui.ui import keys
+from triage_tui.ui.flows import run_flow
+from triage_tui.ui.safe import clean, plain
+from triage_tui.ui.screens.picker import Choice, FuzzyPicker
 from triage_tui.ui.widgets.queue import age
+
+if TYPE_CHECKING:
+    from triage_tui.ui.context import Context
 
 
 def issue_rank(issue: dict, team_labels: list[str], hero_label: str) -> int:
@@ -27,13 +35,11 @@ def issue_rank(issue: dict, team_labels: list[str], hero_label: str) -> int:
 
 
 class SdkPane(Vertical):
-    BINDINGS = [
-        Binding("l", "app.sdk_label", "Label", id="sdk.label", tooltip="Add a team label or SDK Support Hero"),
-        Binding("u", "app.sdk_url", "URL", id="sdk.url", tooltip="Show and copy the issue URL"),
-    ]
+    BINDINGS = keys.bindings(keys.SDK)
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, context: Context, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.context = context
         self.issues: list[dict] = []
 
     def compose(self) -> ComposeResult:
@@ -47,9 +53,18 @@ class SdkPane(Vertical):
         index = self.query_one(OptionList).highlighted
         return self.issues[index] if index is not None and index < len(self.issues) else None
 
-    def set_issues(self, issues: list[dict], team_labels: list[str], hero_label: str, mobile_repos: list[str], now: dt.datetime) -> None:
+    def set_issues(
+        self, issues: list[dict], team_labels: list[str], hero_label: str, mobile_repos: list[str], now: dt.datetime
+    ) -> None:
         keep = self.current["id"] if self.current else None
-        self.issues = sorted(issues, key=lambda i: (issue_rank(i, team_labels, hero_label), i["repo"] not in mobile_repos, i.get("created_at") or ""))
+        self.issues = sorted(
+            issues,
+            key=lambda i: (
+                issue_rank(i, team_labels, hero_label),
+                i["repo"] not in mobile_repos,
+                i.get("created_at") or "",
+            ),
+        )
         options = self.query_one(OptionList)
         options.clear_options()
         for issue in self.issues:
@@ -61,7 +76,7 @@ class SdkPane(Vertical):
             prompt.append(f"{issue['repo'].split('/')[-1]}#{issue['number']} ", style="bold")
             prompt.append_text(plain(issue.get("title"), limit=160))
             labels = ", ".join(label["name"] for label in issue.get("labels", []))
-            prompt.append(f"\n   {age(_parse(issue.get('created_at')), now)}", style="dim")
+            prompt.append(f"\n   {age(parse_time(issue.get('created_at')), now)}", style="dim")
             if labels:
                 prompt.append("  ")
                 prompt.append_text(plain(labels, "dim", limit=120))
@@ -84,6 +99,35 @@ class SdkPane(Vertical):
         text.append_text(plain(issue.get("body"), multiline=True, limit=5000))
         detail.update(text)
 
+    def reload(self) -> None:
+        gh = self.context.config.github
+        self.set_issues(
+            self.context.workspace.issues(), gh.team_labels, gh.hero_label, gh.mobile_repos, self.context.now()
+        )
 
-def _parse(value: str | None) -> dt.datetime | None:
-    return dt.datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+    # -- the SDK rotation's keys --------------------------------------------------------
+    async def action_sdk_label(self) -> None:
+        if (issue := self.current) is not None:
+            await run_flow(self, self._label(issue), f"label {issue['repo']}#{issue['number']}")
+
+    async def _label(self, issue: dict) -> None:
+        github = self.context.config.github
+        choices = [Choice(label, label) for label in [github.hero_label, *github.team_labels]]
+        name = f"{issue['repo']}#{issue['number']}"
+        label = await self.app.push_screen_wait(FuzzyPicker(f"Label {name}", choices))
+        if label is None:
+            return
+        self.context.writes.label_issue(issue["repo"], issue["number"], [label])
+        self.notify(f"Queued: label {name} {label}", markup=False)
+        self.context.kick()
+
+    def action_sdk_url(self) -> None:
+        issue = self.current
+        if issue is None or not issue.get("html_url"):
+            return
+        url = clean(issue["html_url"], limit=300)
+        self.app.copy_to_clipboard(url)
+        self.notify(f"{url}\n(copied to the clipboard)", markup=False, timeout=10)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (getattr(self.app, "quitting", False) and action in keys.WORKSPACE_ACTIONS)

@@ -3,21 +3,18 @@ queued writes and conflicts. A stale or offline state is shown, never hidden."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from rich.text import Text
 from textual.widgets import Static
 
+from triage_tui.triage.sla import parse_time
 from triage_tui.ui.safe import plain
 
 NAMES = {"zendesk": "Zendesk", "incidentio": "incident.io", "github": "GitHub"}
 
 
 def _hhmm(value: str | None) -> str:
-    if not value:
-        return "never"
-    moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return moment.strftime("%H:%M")
+    moment = parse_time(value)
+    return moment.strftime("%H:%M") if moment else "never"
 
 
 def status_text(
@@ -29,6 +26,7 @@ def status_text(
     queued: dict[str, int],
     counts: dict[str, int],
     offline_mode: bool,
+    conflicts_key: str = "C",
     problem: str | None = None,
 ) -> Text:
     text = Text(no_wrap=True, overflow="ellipsis")
@@ -40,6 +38,7 @@ def status_text(
         text.append(" ")
     if offline_mode:
         text.append(" cache only ", style="bold reverse yellow")
+    reasons: list[str] = []
     for source, state in sources.items():
         text.append(" ")
         name = NAMES.get(source, source)
@@ -50,20 +49,27 @@ def status_text(
                 text.append(f", {waiting} queued", style="bold red")
         elif state.get("last_error"):
             text.append(f"{name} error", style="bold red")
+            # The toast goes away; the reason (and for a token, the command that fixes it) stays.
+            reasons.append(f"{name}: {state.get('reason') or state['last_error']}")
         elif state.get("busy"):
-            # The team's shared budget is spent for this minute: the cache is still current
-            # as of the time shown, and the next try is already scheduled.
+            # The team's shared budget is spent for this minute: the cache is as fresh as the
+            # time shown and the next try is already scheduled. Not offline, not an error.
             text.append(f"{name} ✓{_hhmm(state.get('last_success'))} busy", style="yellow")
         else:
-            text.append(f"{name} ✓{_hhmm(state.get('last_success'))}", style="green" if state.get("last_success") else "dim")
+            text.append(
+                f"{name} ✓{_hhmm(state.get('last_success'))}", style="green" if state.get("last_success") else "dim"
+            )
             if waiting:
                 text.append(f" ↑{waiting}", style="yellow")
     if problem:
         text.append(f"  {problem}", style="bold red")
     if counts.get("conflicts"):
-        text.append(f"  ⚠ {counts['conflicts']} conflict(s): C", style="bold red")
+        text.append(f"  ⚠ {counts['conflicts']} conflict(s): {conflicts_key}", style="bold red")
     if counts.get("failed"):
-        text.append(f"  ✗ {counts['failed']} failed: C", style="bold red")
+        text.append(f"  ✗ {counts['failed']} failed: {conflicts_key}", style="bold red")
+    for reason in reasons:
+        text.append("  ")
+        text.append_text(plain(reason, "bold red", limit=160))
     return text
 
 

@@ -1,0 +1,96 @@
+"""What deserves a toast and the bell: a new tier 1/2 ticket, a new live incident, an SLA
+stage (3h, 2h, 1h before a breach), a resolved incident whose macro remains, and a wave
+of similar tickets that may be an incident. No widgets here: the App shows them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from triage_tui.entries import Row
+from triage_tui.triage.incidents import INCIDENT_TAG_PREFIX, pattern_hint
+from triage_tui.triage.sla import alert_due
+from triage_tui.ui.safe import clean
+from triage_tui.workspace import Workspace
+
+
+class Alerts:
+    """What is already there when a source first fills the cache is the starting point,
+    not news: alerts begin once each source has synced successfully before."""
+
+    def __init__(self, workspace: Workspace, follow_up_key: Callable[[], str]) -> None:
+        self.workspace = workspace
+        self.follow_up_key = follow_up_key  # the incident pane's follow-up key, remaps included
+        self._seen_urgent: set[int] | None = None
+        self._seen_incidents: set[str] | None = None
+        self._hinted: set[tuple[int, ...]] = set()
+        self._primed = False
+        self._reminded: set[str] = set()
+
+    def due(self) -> list[str]:
+        workspace, reads = self.workspace, self.workspace.reads
+        now = workspace.now()
+        rows = workspace.rows("mine")
+        alerts: list[str] = []
+        zendesk_primed = reads.has_synced("zendesk")
+        if zendesk_primed:
+            urgent = {r.entry.id for r in rows if r.tier in (1, 2)}
+            if self._seen_urgent is not None:
+                alerts += [f"New urgent ticket #{ticket_id}" for ticket_id in sorted(urgent - self._seen_urgent)]
+            self._seen_urgent = urgent
+        incidents = {i.id: i for i in workspace.incidents()}
+        if reads.has_synced("incidentio"):
+            if self._seen_incidents is not None:
+                for incident_id in sorted(set(incidents) - self._seen_incidents):
+                    incident = incidents[incident_id]
+                    alerts.append(f"New live incident {incident.reference}: {clean(incident.name, limit=80)}")
+            self._seen_incidents = set(incidents)
+        alerts += self._sla_alerts(rows, announce=self._seen_urgent is not None and self._primed)
+        self._primed = zendesk_primed
+        hint = pattern_hint(
+            [
+                (
+                    r.entry.id,
+                    r.entry.ticket.created_at,
+                    f"{r.entry.ticket.title} {r.entry.excerpt}",
+                    r.entry.ticket.group_id,
+                )
+                for r in rows
+                if r.entry.ticket.created_at and not any(t.startswith(INCIDENT_TAG_PREFIX) for t in r.entry.ticket.tags)
+            ],
+            now,
+        )
+        for incident in incidents.values():
+            if not incident.is_live and incident.id not in self._reminded and reads.incident_macro(incident.reference):
+                self._reminded.add(incident.id)
+                key = self.follow_up_key()
+                alerts.append(
+                    f"{incident.reference} is resolved but its macro still exists: {key} in the incident pane"
+                    " follows up the tagged tickets and deletes it"
+                )
+        if hint and hint.ticket_ids not in self._hinted:
+            self._hinted.add(hint.ticket_ids)
+            alerts.append(hint.message())
+        return alerts
+
+    def _sla_alerts(self, rows: list[Row], *, announce: bool) -> list[str]:
+        """One alert per stage (3h, 2h, 1h) per SLA clock, remembered across restarts."""
+        reads = self.workspace.reads
+        fired = reads.fired_alerts()
+        alerts: list[str] = []
+        changed = False
+        now_ts = self.workspace.now().timestamp()
+        for row in rows:
+            if row.entry.facts.warn_ts > now_ts:
+                continue  # more than 3h from breach: no stage yet, no countdown needed
+            self.workspace.countdown(row)
+            started = row.entry.clock.started_at.isoformat() if row.entry.clock.started_at else "?"
+            key = f"{row.entry.id}@{started}"
+            stage = alert_due(row.stage, frozenset(fired.get(key, [])))
+            if stage:
+                fired.setdefault(key, []).append(stage)
+                changed = True
+                if announce:
+                    alerts.append(f"#{row.entry.id} breaches its SLA in under {stage}")
+        if changed:
+            reads.save_fired_alerts(fired)
+        return alerts

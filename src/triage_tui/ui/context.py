@@ -1,0 +1,33 @@
+"""What the screens and panes work with: the read path, the write path, the clock and the
+sync bridge's two requests. The App builds one and hands it down; nothing reaches for
+`self.app.<attribute>` to find these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from triage_tui.config import Config
+from triage_tui.readmodel import Reads
+from triage_tui.store.outbox import Outbox
+from triage_tui.sync.writes import Writes
+from triage_tui.workspace import Workspace
+
+
+@dataclass
+class Context:
+    config: Config
+    workspace: Workspace  # the queue, the detail, incidents and issues, read from the cache
+    writes: Writes  # every write: an outbox entry first
+    outbox: Outbox  # conflicts and failures are resolved on it
+    now: Callable[[], dt.datetime]
+    kick: Callable[[], None]  # a write is waiting: wake the sync worker now
+    fetch_comments: Callable[[int], None]  # ask the sync worker for a ticket's conversation
+    offline: bool
+    # Why sync is not running, when it is not (crashed and restarting, or never started).
+    sync_problem: Callable[[], str | None] = lambda: None
+
+    @property
+    def reads(self) -> Reads:
+        return self.workspace.reads

@@ -1,0 +1,241 @@
+"""Every key of the app, in one registry: the bindings, `?`, the key bar, the palette and
+every "press X" hint read it, after the user's `[keys]` remaps.
+
+Each screen or widget takes its `BINDINGS` from here, by owner; a binding's id is what
+`[keys]` in the config remaps. Hints are written with `label(app, id)`, never as a
+literal key, so a remap changes them too. Importing this module is cheap (no screens):
+`triage-tui` checks a config's `[keys]` against it before the app starts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+
+@dataclass(frozen=True)
+class Key:
+    id: str  # the remap id: `[keys] ticket.solve = "S"`
+    key: str  # the default keys, comma-separated
+    action: str  # in the owner's namespace (`app.` for the App's)
+    description: str  # the key bar's word
+    tooltip: str  # what `?` says it does
+    show: bool = True
+    priority: bool = False
+
+    def binding(self) -> Binding:
+        return Binding(
+            self.key,
+            self.action,
+            self.description,
+            show=self.show,
+            id=self.id,
+            tooltip=self.tooltip,
+            priority=self.priority,
+        )
+
+    @property
+    def action_name(self) -> str:
+        """The action without its namespace or arguments: `app.mode('sdk')` -> `mode`."""
+        return self.action.rsplit(".", 1)[-1].split("(")[0]
+
+
+def _k(
+    binding_id: str, key: str, action: str, description: str, tooltip: str, *, show: bool = True, priority: bool = False
+) -> Key:
+    return Key(binding_id, key, action, description, tooltip, show, priority)
+
+
+MAIN = [
+    _k("app.quit", "q", "app.quit", "Quit", "Quit triage-tui (queued writes stay queued)"),
+    _k("app.help", "question_mark", "app.help", "Help", "Show every key and its remap id"),
+    _k("ticket.open", "enter", "open_ticket", "Open", "Open the ticket: focus the conversation", show=False),
+    _k("app.cycle", "tab", "cycle_panes", "Pane", "Move to the next pane", show=False),
+    # Priority: handled as the key arrives, so the letters typed right after it (in the
+    # same read: a fast typist, a paste) reach the filter box, not the queue's keys.
+    _k(
+        "queue.filter",
+        "slash",
+        "filter",
+        "Filter",
+        "Filter the queue by subject, requester, org, tags, id",
+        priority=True,
+    ),
+    _k("queue.next", "n", "next_ticket", "Next", "Jump to the ticket to take now (closest to breach)"),
+    _k("queue.view", "V", "next_view", "View", "Cycle the queue view (mine, SME, all, escalated, newest)"),
+    _k("app.refresh", "R", "app.refresh", "Refresh", "Sync now", show=False),
+    _k("ticket.reply", "r", "reply", "Reply", "Write a public reply"),
+    _k("ticket.note", "i", "note", "Note", "Write an internal note"),
+    _k("ticket.open_status", "o", "set_open", "Open st.", "Set status Open", show=False),
+    _k("ticket.solve", "s", "solve", "Solve", "Set status Solved (confirm with enter)"),
+    _k("ticket.pending", "p", "pending", "Pending", "Reply and set Pending (pauses the SLA)", show=False),
+    _k("ticket.hold", "h", "hold", "On-hold", "Reply and set On-hold (use sparingly)", show=False),
+    _k("ticket.escalate", "e", "escalate", "Escalate", "Escalate to a team group with an internal note"),
+    _k("ticket.assign", "a", "assign_me", "Assign me", "Assign the ticket to me", show=False),
+    _k("ticket.macro", "m", "macro", "Macro", "Pick a macro: preview, then compose"),
+    _k("ticket.attach", "t", "attach_incident", "Incident", "Attach the ticket(s) to an incident", show=False),
+    _k("ticket.reveal", "v", "reveal", "Reveal", "Reveal content behind a content warning", show=False),
+    _k("outbox.conflicts", "C", "conflicts", "Conflicts", "Resolve conflicts and failed writes", show=False),
+    _k("app.incidents", "I", "toggle_incidents", "Incidents", "Toggle the incident watch split"),
+    _k("app.mode_queue", "1", "mode('queue')", "Queue", "Queue and ticket", show=False),
+    _k("app.mode_incidents", "2", "mode('incidents')", "Incidents", "Incident watch, full screen", show=False),
+    _k("app.mode_sdk", "3", "mode('sdk')", "SDK", "SDK rotation view", show=False),
+    _k("app.handover", "H", "rotation_handover", "Handover", "Write the end-of-rotation handover", show=False),
+    _k("queue.clear", "escape", "clear_filter", "Clear", "Clear the filter, back to the queue", show=False),
+]
+QUEUE = [
+    _k("queue.down", "j,down", "cursor_down", "Down", "Next ticket", show=False),
+    _k("queue.up", "k,up", "cursor_up", "Up", "Previous ticket", show=False),
+    _k("queue.top", "g,home", "cursor_first", "Top", "First ticket", show=False),
+    _k("queue.bottom", "G,end", "cursor_last", "Bottom", "Last ticket", show=False),
+    _k("queue.page_down", "pagedown,ctrl+d", "page_down", "Page down", "Page down", show=False),
+    _k("queue.page_up", "pageup,ctrl+u", "page_up", "Page up", "Page up", show=False),
+    _k("queue.mark", "space", "toggle_mark", "Mark", "Mark the ticket for a bulk action"),
+]
+DETAIL = [
+    _k("detail.down", "j,down", "line_down", "Down", "Scroll the conversation down", show=False),
+    _k("detail.up", "k,up", "line_up", "Up", "Scroll the conversation up", show=False),
+    _k(
+        "detail.page_down",
+        "space,pagedown",
+        "page_down",
+        "Page down",
+        "Scroll the conversation a page down",
+        show=False,
+    ),
+    _k("detail.page_up", "b,pageup", "page_up", "Page up", "Scroll the conversation a page up", show=False),
+    _k("detail.top", "g,home", "top", "Top", "Back to the start of the ticket", show=False),
+    _k("detail.bottom", "G,end", "bottom", "End", "The latest message", show=False),
+]
+INCIDENTS = [
+    _k("incident.watch", "w", "incident_watch", "Raise hand", "Assign the Support Watcher role on this incident to me"),
+    _k("incident.macro", "M", "incident_macro", "Macro", "Create or edit this incident's macro"),
+    _k("incident.follow_up", "F", "incident_follow_up", "Follow up", "Reply to every ticket tagged with this incident"),
+    _k("incident.handover", "H", "incident_handover", "Handover", "Write the Support Watcher handover"),
+]
+SDK = [
+    _k("sdk.label", "l", "sdk_label", "Label", "Add a team label or SDK Support Hero"),
+    _k("sdk.url", "u", "sdk_url", "URL", "Show and copy the issue URL"),
+]
+COMPOSER = [
+    _k("composer.send", "ctrl+s", "send", "Send", "Send the reply or note with the staged changes"),
+    _k("composer.close", "escape", "close", "Close (keep draft)", "Close and keep the draft"),
+    _k("composer.macro", "ctrl+t", "insert_macro", "Insert macro", "Insert a macro at the cursor"),
+    _k("composer.toggle", "ctrl+r", "toggle_public", "Reply/Note", "Switch between public reply and internal note"),
+]
+EDITOR = [
+    _k("editor.save", "ctrl+s", "save", "Save", "Use this text"),
+    _k("editor.cancel", "escape", "cancel", "Cancel", "Close without using the text"),
+]
+IMPACT = [
+    _k("impact.save", "ctrl+s", "save", "Next", "Write the macro text from these facts"),
+    _k("impact.cancel", "escape", "cancel", "Cancel", "Close"),
+]
+PICKER = [
+    _k("picker.cancel", "escape", "cancel", "Cancel", "Close without choosing"),
+    _k("picker.down", "down", "move(1)", "Down", "Next choice", show=False),
+    _k("picker.up", "up", "move(-1)", "Up", "Previous choice", show=False),
+    _k("picker.choose", "enter", "choose", "Choose", "Take the highlighted choice"),
+]
+CONFIRM = [
+    _k("confirm.yes", "enter,y", "answer(True)", "Confirm", "Go ahead"),
+    _k("confirm.no", "escape,n", "answer(False)", "Cancel", "Cancel"),
+]
+CONFLICT = [
+    _k("conflict.reapply", "r", "choose('reapply')", "Re-apply mine", "Send my change on top of theirs"),
+    _k("conflict.drop", "d", "choose('drop')", "Drop mine", "Keep their version, drop my change"),
+    _k("conflict.later", "escape", "choose(None)", "Later", "Decide later"),
+]
+HELP = [_k("help.close", "escape,question_mark,q", "close", "Close", "Close the help")]
+
+# The order `?` lists them in: the main screen's keys first, the dialogs' after.
+OWNERS: dict[str, list[Key]] = {
+    "main": MAIN,
+    "queue": QUEUE,
+    "detail": DETAIL,
+    "incidents": INCIDENTS,
+    "sdk": SDK,
+    "composer": COMPOSER,
+    "editor": EDITOR,
+    "impact": IMPACT,
+    "picker": PICKER,
+    "confirm": CONFIRM,
+    "conflict": CONFLICT,
+    "help": HELP,
+}
+BY_ID: dict[str, Key] = {key.id: key for keys in OWNERS.values() for key in keys}
+
+# Our own keys on the main screen and its panes: once quitting, none of them acts (keys
+# typed after q arrive in the same read). Textual's own actions are left alone.
+WORKSPACE_ACTIONS = frozenset(key.action_name for key in MAIN + INCIDENTS + SDK if key.id != "app.quit")
+
+# The command palette's actions, in the order it offers them, by binding id.
+PALETTE = [
+    ("queue.next", "Next ticket to take"),
+    ("ticket.reply", "Reply to the ticket"),
+    ("ticket.note", "Internal note"),
+    ("ticket.solve", "Solve the ticket"),
+    ("ticket.pending", "Set Pending (with a reply)"),
+    ("ticket.hold", "Set On-hold (with a reply)"),
+    ("ticket.escalate", "Escalate to a team"),
+    ("ticket.assign", "Assign to me"),
+    ("ticket.macro", "Insert a macro"),
+    ("ticket.attach", "Attach to an incident"),
+    ("app.incidents", "Toggle the incident watch split"),
+    ("app.mode_incidents", "Incident watch, full screen"),
+    ("app.mode_sdk", "SDK rotation view"),
+    ("app.mode_queue", "Back to the queue"),
+    ("outbox.conflicts", "Resolve conflicts and failed writes"),
+    ("app.handover", "Rotation handover note"),
+    ("app.refresh", "Sync now"),
+    ("app.help", "Show the keys"),
+]
+
+# How a hint writes a key: as the user would type it in `[keys]`.
+_SHOWN = {"question_mark": "?", "slash": "/"}
+
+
+def bindings(keys: Iterable[Key]) -> list[BindingType]:
+    return [key.binding() for key in keys]
+
+
+def binding_ids() -> set[str]:
+    """Every remappable binding id, for validating `[keys]` before the app starts."""
+    return set(BY_ID)
+
+
+def keymap_of(app: App) -> Mapping[str, str]:
+    """The remaps in effect (`TriageApp.keymap`); none for any other app."""
+    keymap = getattr(app, "keymap", None)
+    return keymap if isinstance(keymap, Mapping) else {}
+
+
+def effective(app: App, binding_id: str) -> str:
+    """The keys bound to this id now, comma-separated, remaps included."""
+    return keymap_of(app).get(binding_id, BY_ID[binding_id].key)
+
+
+def label(app: App, binding_id: str) -> str:
+    """The key a hint names for this id: the first one bound, as typed (`ctrl+s`, `?`)."""
+    first = effective(app, binding_id).split(",")[0].strip()
+    return _SHOWN.get(first, first)
+
+
+def hint(app: App, *parts: tuple[str, str], separator: str = " · ") -> str:
+    """A hint line such as `ctrl+s send · escape cancel`, from (binding id, words) pairs."""
+    return separator.join(f"{label(app, binding_id)} {words}" for binding_id, words in parts)
+
+
+def key_rows(app: App) -> list[tuple[str, str, str]]:
+    """Every binding: its keys after the user's remaps, what it does, its remap id."""
+    rows: list[tuple[str, str, str]] = []
+    for keys in OWNERS.values():
+        for key in keys:
+            shown = ", ".join(
+                app.get_key_display(Binding(one.strip(), "")) for one in effective(app, key.id).split(",")
+            )
+            rows.append((shown, key.tooltip or key.description, key.id))
+    return rows
