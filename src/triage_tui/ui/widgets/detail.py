@@ -101,7 +101,9 @@ class DetailPane(Widget, can_focus=True):
             ("Status", STATUS_LABELS.get(ticket.status, ticket.status)),
             ("Priority", ticket.priority or "—"),
             ("Plan", plan_label),
-            ("SLA", sla + (f" ({detail.stage})" if detail.stage else "")),
+            # Where the number comes from: Zendesk's own SLA policy (its breach_at) when the
+            # account has one for this ticket, else the handbook's business-hours clock.
+            (f"SLA ({_sla_source(detail)})", sla + (f" ({detail.stage})" if detail.stage else "")),
         ]
         head.append("  ".join(f"{k}: {v}" for k, v in facts))
         head.append("\n")
@@ -283,3 +285,7 @@ class DetailPane(Widget, can_focus=True):
                 text.append(f"\n… {len(body) - BODY_LIMIT:,} more characters not shown", style="dim")
             text.append("\n\n")
         return text
+
+
+def _sla_source(detail: Detail) -> str:
+    return "Zendesk" if detail.entry is not None and detail.entry.clock.from_zendesk else "handbook"
