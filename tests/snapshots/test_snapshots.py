@@ -30,7 +30,8 @@ def make_app(filled_cache, tmp_path):
         directory = tmp_path / "cache"
         shutil.copytree(filled_cache, directory)
         config = sandbox_config("http://127.0.0.1:9").replace(cache_dir=directory)
-        return TriageApp(config, Store(directory), Outbox(directory), now=lambda: FROZEN_NOW, offline=True, cursor_blink=False)
+        store, outbox = Store(directory), Outbox(directory)
+        return TriageApp(config, store, outbox, now=lambda: FROZEN_NOW, offline=True, cursor_blink=False)
 
     return build
 
@@ -57,7 +58,8 @@ def test_macro_picker_with_preview(snap_compare, make_app, size):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_composer(snap_compare, make_app, size):
-    assert snap_compare(make_app(), terminal_size=size, press=["p", *"Could you share the project id?"], run_before=settled)
+    typed = ["p", *"Could you share the project id?"]
+    assert snap_compare(make_app(), terminal_size=size, press=typed, run_before=settled)
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -22,14 +22,14 @@ _MAX_DAYS = 3660
 
 ALERT_STAGES = ("3h", "2h", "1h")
 
+Stage = Literal["3h", "2h", "1h", "breached"]
+ClockState = Literal["running", "paused", "idle"]
+_UTC = ZoneInfo("UTC")
+
 
 def parse_time(text: str | None) -> dt.datetime | None:
     """An ISO 8601 moment as the APIs and the cache write it (a "Z" suffix included), or None."""
     return dt.datetime.fromisoformat(text) if text else None
-
-Stage = Literal["3h", "2h", "1h", "breached"]
-ClockState = Literal["running", "paused", "idle"]
-_UTC = ZoneInfo("UTC")
 
 
 @dataclass(frozen=True)
@@ -171,9 +171,7 @@ class SlaClock:
 IDLE = SlaClock("idle")
 
 
-def run_clock(
-    events: Iterable[ClockEvent], target_hours: float | None, calendar: BusinessCalendar
-) -> SlaClock:
+def run_clock(events: Iterable[ClockEvent], target_hours: float | None, calendar: BusinessCalendar) -> SlaClock:
     """Replay `events` (in time order) against a target of `target_hours` business hours."""
     if target_hours is None:
         return IDLE
