@@ -37,7 +37,6 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import tmux_timing
-
 from triage_tui.sandbox.data import generate
 from triage_tui.sandbox.server import Sandbox
 from triage_tui.store.cache import Store
@@ -171,8 +170,13 @@ def run(copies: int, minutes: float, tickets: int) -> dict:
     with Sandbox(copy.deepcopy(data)) as sandbox:
         statuses = count_statuses(sandbox)
         caches, processes, logs = [], [], []
-        env = {**os.environ, "TRIAGE_ZENDESK_TOKEN": "sandbox", "TRIAGE_INCIDENTIO_TOKEN": "sandbox", "TRIAGE_GITHUB_TOKEN": "sandbox",
-               "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+        env = {
+            **os.environ,
+            "TRIAGE_ZENDESK_TOKEN": "sandbox",
+            "TRIAGE_INCIDENTIO_TOKEN": "sandbox",
+            "TRIAGE_GITHUB_TOKEN": "sandbox",
+            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        }
         for n in range(copies):
             cache = work / f"copy{n}" / "cache"
             cache.parent.mkdir(parents=True)
@@ -183,7 +187,11 @@ def run(copies: int, minutes: float, tickets: int) -> dict:
                 continue  # the TUI, started in tmux below
             log = open(work / f"copy{n}" / "sync.log", "w")  # noqa: SIM115 - closed below
             logs.append(log)
-            processes.append(subprocess.Popen([str(BIN), "--config", str(config), "sync"], env=env, stdout=log, stderr=subprocess.STDOUT))
+            processes.append(
+                subprocess.Popen(
+                    [str(BIN), "--config", str(config), "sync"], env=env, stdout=log, stderr=subprocess.STDOUT
+                )
+            )
         exports = " ".join(f"{k}={v}" for k, v in env.items() if k.startswith(("TRIAGE_", "PYTHON_KEYRING")))
         tmux_timing.start(f"env {exports} {BIN} --config {work / 'copy0' / 'config.toml'}", (80, 24))
         colleagues = Colleagues(sandbox, every=3.0)
@@ -270,18 +278,23 @@ def table(results: list[dict]) -> str:
     lines = [
         SECTION,
         "",
-        f"Measured {dt.date.today().isoformat()} on {machine} by `bench/team.py`: one sandbox account (Enterprise budget,",
+        (f"Measured {dt.date.today().isoformat()} on {machine} by `bench/team.py`: "
+        "one sandbox account (Enterprise budget,"),
         "agent tokens), every copy with its own cache, colleagues changing a ticket every 3 s (5% deletions).",
         "",
-        "| copies | minutes | Zendesk req/min (account) | 429s | 403s | longest gap between a copy's polls | change seen: median / worst | deletion seen: median / worst (not yet seen at the end) | changes missed | TUI note landed in |",
+        ("| copies | minutes | Zendesk req/min (account) | 429s | 403s | longest gap between a copy's polls "
+        "| change seen: median / worst | deletion seen: median / worst (not yet seen at the end) | changes missed "
+        "| TUI note landed in |"),
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in results:
         notes = ", ".join("never" if s is None else f"{s:.1f} s" for s in r["note_seconds"]) or "-"
         lines.append(
-            f"| {r['copies']} | {r['minutes']:g} | {r['zendesk_per_minute']:.0f} | {r['answers_429']} | {r['answers_403']} | "
+            f"| {r['copies']} | {r['minutes']:g} | {r['zendesk_per_minute']:.0f} | "
+            f"{r['answers_429']} | {r['answers_403']} | "
             f"{r['max_gap']:.0f} s | {r['latency_median']:.0f} s / {r['latency_max']:.0f} s | "
-            f"{r['deleted_median']:.0f} s / {r['deleted_max']:.0f} s ({r['deletions_unseen']} of {r['deletions'] * r['copies']}) | "
+            f"{r['deleted_median']:.0f} s / {r['deleted_max']:.0f} s "
+            f"({r['deletions_unseen']} of {r['deletions'] * r['copies']}) | "
             f"{r['missed']} of {r['changes'] * r['copies']} | {notes} |"
         )
     return "\n".join(lines) + "\n"

@@ -22,7 +22,9 @@ def _line(ok: bool | None, what: str, detail: str) -> str:
 RATE_LIMIT_WAIT = 10.0
 
 
-async def _services(config: Config, tokens: dict, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> list[tuple[bool | None, str, str]]:
+async def _services(
+    config: Config, tokens: dict, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+) -> list[tuple[bool | None, str, str]]:
     from triage_tui.sources.errors import AuthFailed, RateLimited, SourceError
     from triage_tui.store.cache import failure_reason
     from triage_tui.sync.clients import build_clients
@@ -33,7 +35,9 @@ async def _services(config: Config, tokens: dict, sleep: Callable[[float], Await
     except SourceError as exc:
         return [(False, "services", exc.message)]
 
-    async def probe(label: str, client, call, describe, when_missing: tuple[bool | None, str], failure: bool | None = False) -> None:
+    async def probe(
+        label: str, client, call, describe, when_missing: tuple[bool | None, str], failure: bool | None = False
+    ) -> None:
         if client is None:
             results.append((when_missing[0], label, when_missing[1]))
             return
@@ -55,16 +59,38 @@ async def _services(config: Config, tokens: dict, sleep: Callable[[float], Await
             return
 
     try:
-        await probe("zendesk", clients.zendesk, lambda c: c.me(), lambda me: f"{config.zendesk.base_url()} as {me.name} <{me.email}>",
-                    (False, "not configured (url/subdomain, email and token needed)"))
+        await probe(
+            "zendesk",
+            clients.zendesk,
+            lambda c: c.me(),
+            lambda me: f"{config.zendesk.base_url()} as {me.name} <{me.email}>",
+            (False, "not configured (url/subdomain, email and token needed)"),
+        )
         if clients.zendesk is not None and results[-1][0]:
-            await probe("zendesk sync", clients.zendesk, lambda c: _sync_mode(c, config), lambda text: text, (None, ""), failure=None)
-        await probe("incident.io", clients.incidentio, lambda c: c.http.get_json("/v1/identity"),
-                    lambda body: f"{config.incidentio.url} key {body.get('identity', {}).get('name', '?')!r}",
-                    (None, "no token: incident watch stays empty"))
+            await probe(
+                "zendesk sync",
+                clients.zendesk,
+                lambda c: _sync_mode(c, config),
+                lambda text: text,
+                (None, ""),
+                failure=None,
+            )
+        await probe(
+            "incident.io",
+            clients.incidentio,
+            lambda c: c.http.get_json("/v1/identity"),
+            lambda body: f"{config.incidentio.url} key {body.get('identity', {}).get('name', '?')!r}",
+            (None, "no token: incident watch stays empty"),
+        )
         # GitHub works without a token (public repos, a lower rate limit): only a set token can be wrong.
-        await probe("github", clients.github, lambda c: c.http.get_json("/user"), lambda user: f"{config.github.url} as {user.get('login', '?')}",
-                    (None, "not configured"), failure=False if tokens["github"].value else None)
+        await probe(
+            "github",
+            clients.github,
+            lambda c: c.http.get_json("/user"),
+            lambda user: f"{config.github.url} as {user.get('login', '?')}",
+            (None, "not configured"),
+            failure=False if tokens["github"].value else None,
+        )
     finally:
         await clients.aclose()
     return results
@@ -84,13 +110,26 @@ async def _sync_mode(client, config: Config) -> str:
     return text
 
 
-def run_doctor(config: Config, *, check_services: bool = True, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> int:
+def run_doctor(
+    config: Config, *, check_services: bool = True, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+) -> int:
     checks: list[tuple[bool | None, str, str]] = []
     path = default_config_path() if not os.environ.get("TRIAGE_CONFIG") else None
-    checks.append((True, "config", f"valid ({path or os.environ['TRIAGE_CONFIG']}{'' if (path is None or path.exists()) else ', not present: defaults and env'})"))
+    checks.append(
+        (
+            True,
+            "config",
+            (
+                f"valid ({path or os.environ['TRIAGE_CONFIG']}"
+                f"{'' if (path is None or path.exists()) else ', not present: defaults and env'})"
+            ),
+        )
+    )
     tokens = {source: lookup(source) for source in SOURCES}
     for source, token in tokens.items():
-        checks.append((True if token.value else (False if source == "zendesk" else None), f"token {source}", token.origin))
+        checks.append(
+            (True if token.value else (False if source == "zendesk" else None), f"token {source}", token.origin)
+        )
     if check_services:
         checks += asyncio.run(_services(config, tokens, sleep))
     cache_dir = config.cache_dir or xdg_dir("cache")
@@ -103,13 +142,37 @@ def run_doctor(config: Config, *, check_services: bool = True, sleep: Callable[[
         store, outbox = Store(cache_dir, read_only_ok=True), Outbox(cache_dir, read_only_ok=True)
         mode = oct(cache_dir.stat().st_mode & 0o777)
         counts = outbox.counts()
-        checks.append((mode == "0o700", "cache", f"{cache_dir} ({mode}), {store.size_bytes() / 1e6:.1f} MB, {len(store.unsolved_rows())} unsolved tickets cached"))
+        checks.append(
+            (
+                mode == "0o700",
+                "cache",
+                (
+                    f"{cache_dir} ({mode}), {store.size_bytes() / 1e6:.1f} MB, "
+                    f"{len(store.unsolved_rows())} unsolved tickets cached"
+                ),
+            )
+        )
         if store.read_only:
-            checks.append((False, "cache", f"{store.read_only_reason}: the app can only show what is cached; sync and new writes need a writable cache_dir"))
+            checks.append(
+                (
+                    False,
+                    "cache",
+                    (
+                        f"{store.read_only_reason}: the app can only show what is cached; "
+                        "sync and new writes need a writable cache_dir"
+                    ),
+                )
+            )
         elif store.notice:
             checks.append((None, "cache", store.notice))
         problems = counts["conflicts"] + counts["failed"]
-        checks.append((None if counts["queued"] or problems else True, "outbox", f"{counts['queued']} queued, {counts['conflicts']} conflicts, {counts['failed']} failed"))
+        checks.append(
+            (
+                None if counts["queued"] or problems else True,
+                "outbox",
+                f"{counts['queued']} queued, {counts['conflicts']} conflicts, {counts['failed']} failed",
+            )
+        )
         store.close()
         outbox.close()
     except StoreUnavailable as exc:
@@ -118,9 +181,23 @@ def run_doctor(config: Config, *, check_services: bool = True, sleep: Callable[[
         checks.append((False, "cache", f"{cache_dir}: {type(exc).__name__}: {exc}"))
     size = shutil.get_terminal_size((0, 0))
     term = os.environ.get("TERM", "unset")
-    colours = "no colour (NO_COLOR)" if "NO_COLOR" in os.environ else ("truecolor" if os.environ.get("COLORTERM") in ("truecolor", "24bit") else ("256 colours" if "256" in term else "16 colours"))
+    colours = (
+        "no colour (NO_COLOR)"
+        if "NO_COLOR" in os.environ
+        else (
+            "truecolor"
+            if os.environ.get("COLORTERM") in ("truecolor", "24bit")
+            else ("256 colours" if "256" in term else "16 colours")
+        )
+    )
     fits = size.columns >= 80 and size.lines >= 24
-    checks.append((True if fits else None, "terminal", f"{size.columns}x{size.lines}, TERM={term}, {colours}" + ("" if fits else ": 80x24 or larger recommended")))
+    checks.append(
+        (
+            True if fits else None,
+            "terminal",
+            f"{size.columns}x{size.lines}, TERM={term}, {colours}" + ("" if fits else ": 80x24 or larger recommended"),
+        )
+    )
     for ok, what, detail in checks:
         print(_line(ok, what, detail))
     failed = any(ok is False for ok, _, _ in checks)

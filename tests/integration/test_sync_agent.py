@@ -100,7 +100,12 @@ async def test_a_new_ticket_appears_on_the_next_poll(engine, strict):
     with strict.state.lock:
         template = next(t for t in strict.state.tickets.values() if t["status"] == "new")
         new_id = strict.state.new_id()
-        ticket = {**copy.deepcopy(template), "id": new_id, "subject": "Brand new", "url": f"{strict.url}/api/v2/tickets/{new_id}.json"}
+        ticket = {
+            **copy.deepcopy(template),
+            "id": new_id,
+            "subject": "Brand new",
+            "url": f"{strict.url}/api/v2/tickets/{new_id}.json",
+        }
         strict.state.tickets[new_id] = ticket
         strict.state.touch(ticket, strict.app.now())
     report = await engine.engine.poll("zendesk")

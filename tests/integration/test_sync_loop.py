@@ -46,7 +46,9 @@ async def test_a_write_goes_out_at_once_while_a_poll_is_stuck(sandbox, tmp_path)
     await asyncio.sleep(0.3)  # the poll task is now parked inside the stuck poll
     engine.writes.update_ticket(ticket, ChangeSet(comment="lands while polling is stuck", public=False), "note")
     engine.engine.kick()
-    took = await wait_for(lambda: any(c["body"] == "lands while polling is stuck" for c in sandbox.state.comments.get(ticket["id"], [])))
+    took = await wait_for(
+        lambda: any(c["body"] == "lands while polling is stuck" for c in sandbox.state.comments.get(ticket["id"], []))
+    )
     assert took < 2.0
     stop.set()
     released.set()
@@ -74,7 +76,9 @@ async def test_a_crashed_loop_says_so_and_comes_back(sandbox, tmp_path):
     await wait_for(lambda: any(e.crashed for e in events))
     crash = next(e for e in events if e.crashed)
     assert "RuntimeError: disk hiccup" in crash.crashed and "restarting" in crash.lines[0]
-    await wait_for(lambda: any(c["body"] == "sent after the restart" for c in sandbox.state.comments.get(ticket["id"], [])))
+    await wait_for(
+        lambda: any(c["body"] == "sent after the restart" for c in sandbox.state.comments.get(ticket["id"], []))
+    )
     stop.set()
     await asyncio.wait_for(task, 5)
     await engine.clients.aclose()

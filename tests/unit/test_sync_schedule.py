@@ -34,9 +34,7 @@ def test_a_job_is_not_due_again_before_its_interval():
     assert "zendesk" in plan.due(100.0 + wait)
 
 
-@pytest.mark.parametrize(
-    ("remaining", "stretch"), [(700, 1.0), (350, 1.0), (300, 1.5), (100, 2.0), (20, 3.0)]
-)
+@pytest.mark.parametrize(("remaining", "stretch"), [(700, 1.0), (350, 1.0), (300, 1.5), (100, 2.0), (20, 3.0)])
 def test_polls_slow_down_as_the_accounts_budget_runs_low(remaining, stretch):
     assert budget_stretch(Budget(limit=700, remaining=remaining)) == stretch
 
@@ -66,10 +64,18 @@ def test_refresh_makes_everything_due_now():
 
 
 # -- which view tells what changed ------------------------------------------------------
-RECENT = {"id": 7, "title": "Recently updated tickets", "active": True,
-          "conditions": {"all": [{"field": "status", "operator": "less_than", "value": "closed"}]}}
-UNSOLVED = {"id": 8, "title": "All unsolved tickets", "active": True,
-            "conditions": {"all": [{"field": "status", "operator": "less_than", "value": "solved"}]}}
+RECENT = {
+    "id": 7,
+    "title": "Recently updated tickets",
+    "active": True,
+    "conditions": {"all": [{"field": "status", "operator": "less_than", "value": "closed"}]},
+}
+UNSOLVED = {
+    "id": 8,
+    "title": "All unsolved tickets",
+    "active": True,
+    "conditions": {"all": [{"field": "status", "operator": "less_than", "value": "solved"}]},
+}
 
 
 def test_the_feed_is_zendesks_recently_updated_view():
@@ -83,7 +89,11 @@ def test_a_view_of_unsolved_tickets_alone_cannot_show_a_colleagues_solve():
 
 
 def test_any_view_that_shows_solved_tickets_will_do():
-    custom = {"id": 9, "title": "Touched lately", "conditions": {"all": [{"field": "status", "operator": "less_than", "value": "closed"}]}}
+    custom = {
+        "id": 9,
+        "title": "Touched lately",
+        "conditions": {"all": [{"field": "status", "operator": "less_than", "value": "closed"}]},
+    }
     assert choose_feed([UNSOLVED, custom]).view_id == 9
 
 
@@ -107,8 +117,14 @@ def test_a_listed_ticket_is_fetched_only_when_newer_than_the_cached_copy():
 # -- floors -------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("key", "value", "floor"),
-    [("zendesk_seconds", 0, 15), ("zendesk_seconds", -5, 15), ("deletions_seconds", 60, 120),
-     ("incidentio_seconds", 1, 10), ("github_seconds", 10, 60), ("reference_seconds", 60, 600)],
+    [
+        ("zendesk_seconds", 0, 15),
+        ("zendesk_seconds", -5, 15),
+        ("deletions_seconds", 60, 120),
+        ("incidentio_seconds", 1, 10),
+        ("github_seconds", 10, 60),
+        ("reference_seconds", 60, 600),
+    ],
 )
 def test_a_poll_interval_below_its_floor_is_a_one_line_error_naming_the_key(key, value, floor):
     with pytest.raises(ConfigError) as caught:
@@ -132,7 +148,9 @@ def test_a_team_started_together_spreads_its_first_deletion_polls_over_the_inter
     starting in the same second must not all ask in it."""
     firsts = []
     for seed in range(20):
-        plan = Schedule({"zendesk": 30.0, "deletions": 300.0}, rng=random.Random(seed), spread_first=frozenset({"deletions"}))
+        plan = Schedule(
+            {"zendesk": 30.0, "deletions": 300.0}, rng=random.Random(seed), spread_first=frozenset({"deletions"})
+        )
         plan.start(0.0)
         assert plan.due(0.0) == ["zendesk"]  # the queue is still polled at once
         firsts.append(plan.next_at["deletions"])

@@ -37,7 +37,6 @@ class Issue(ApiModel):
     pull_request: dict[str, Any] | None = None
     repo: str = ""  # "owner/name": not in GitHub's issue object, added by our client
 
-
     @property
     def label_names(self) -> list[str]:
         return [label.name for label in self.labels]

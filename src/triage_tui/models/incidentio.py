@@ -69,7 +69,6 @@ class Incident(ApiModel):
     visibility: str | None = None
     slack_channel_name: str | None = None
 
-
     @property
     def number(self) -> str:
         """INC-123 -> "123": the suffix of the `incident/<number>` ticket tag."""

@@ -67,8 +67,6 @@ class Ticket(ApiModel):
     # Not part of Zendesk's ticket object: the client merges the metric_sets sideload in.
     metric_set: TicketMetricSet | None = None
 
-
-
     @property
     def title(self) -> str:
         return self.subject or self.raw_subject or "(no subject)"
@@ -110,8 +108,6 @@ class User(ApiModel):
     tags: NullAsEmptyList[str] = Field(default_factory=list)
     user_fields: NullAsEmptyDict = Field(default_factory=dict)
 
-
-
     @property
     def display_name(self) -> str:
         return self.name or self.email or f"user {self.id}"
@@ -128,8 +124,6 @@ class Organization(ApiModel):
     tags: NullAsEmptyList[str] = Field(default_factory=list)
     organization_fields: NullAsEmptyDict = Field(default_factory=dict)
     notes: str | None = None
-
-
 
 
 class Group(ApiModel):

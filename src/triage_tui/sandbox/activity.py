@@ -44,7 +44,11 @@ class Activity:
 
     def _colleague(self) -> dict:
         # Never the demo's own agent: these are other people's changes.
-        agents = [u for u in self.state.users.values() if u.get("role") in ("agent", "admin") and u.get("email") != AGENT_EMAIL]
+        agents = [
+            u
+            for u in self.state.users.values()
+            if u.get("role") in ("agent", "admin") and u.get("email") != AGENT_EMAIL
+        ]
         return self.state.rng.choice(agents)
 
     def _colleague_solves(self) -> str:
@@ -55,11 +59,19 @@ class Activity:
         moment = self.now()
         ticket = self.state.rng.choice(sorted(candidates, key=lambda t: t["id"]))
         colleague = self._colleague()
-        self.state.add_comment(ticket["id"], colleague["id"], "This should be sorted now; let us know if anything is still off.", True, moment)
+        self.state.add_comment(
+            ticket["id"],
+            colleague["id"],
+            "This should be sorted now; let us know if anything is still off.",
+            True,
+            moment,
+        )
         ticket["status"] = "solved"
         ticket["assignee_id"] = ticket.get("assignee_id") or colleague["id"]
         metrics = self.state.metric_sets.setdefault(ticket["id"], {"ticket_id": ticket["id"]})
-        metrics.update({"status_updated_at": iso(moment), "solved_at": iso(moment), "latest_comment_added_at": iso(moment)})
+        metrics.update(
+            {"status_updated_at": iso(moment), "solved_at": iso(moment), "latest_comment_added_at": iso(moment)}
+        )
         self.state.touch(ticket, moment)
         return f"colleague solved {ticket['id']}"
 
@@ -83,14 +95,30 @@ class Activity:
         ticket_id = self.state.new_id()
         support = next((g["id"] for g in self.state.groups.values() if g["name"] == "Support"), None)
         ticket = {
-            "url": f"https://example.zendesk.com/api/v2/tickets/{ticket_id}.json", "id": ticket_id, "subject": subject,
-            "raw_subject": subject, "description": body, "status": "new", "priority": "normal", "type": "question",
-            "requester_id": requester["id"], "submitter_id": requester["id"], "assignee_id": None,
-            "organization_id": requester.get("organization_id"), "group_id": support, "tags": [group.lower().split(" ")[0]],
-            "custom_fields": [], "created_at": iso(moment), "updated_at": iso(moment),
+            "url": f"https://example.zendesk.com/api/v2/tickets/{ticket_id}.json",
+            "id": ticket_id,
+            "subject": subject,
+            "raw_subject": subject,
+            "description": body,
+            "status": "new",
+            "priority": "normal",
+            "type": "question",
+            "requester_id": requester["id"],
+            "submitter_id": requester["id"],
+            "assignee_id": None,
+            "organization_id": requester.get("organization_id"),
+            "group_id": support,
+            "tags": [group.lower().split(" ")[0]],
+            "custom_fields": [],
+            "created_at": iso(moment),
+            "updated_at": iso(moment),
         }
         self.state.tickets[ticket_id] = ticket
-        self.state.metric_sets[ticket_id] = {"ticket_id": ticket_id, "requester_updated_at": iso(moment), "status_updated_at": iso(moment)}
+        self.state.metric_sets[ticket_id] = {
+            "ticket_id": ticket_id,
+            "requester_updated_at": iso(moment),
+            "status_updated_at": iso(moment),
+        }
         self.state.add_comment(ticket_id, requester["id"], body, True, moment)
         self.state.touch(ticket, moment)
         return f"new ticket {ticket_id}"
@@ -101,10 +129,18 @@ class Activity:
         if not candidates:
             return self._new_ticket()
         ticket = self.state.rng.choice(candidates)
-        self.state.add_comment(ticket["id"], ticket["requester_id"], "Any update on this? It's still happening for us.", True, moment)
+        self.state.add_comment(
+            ticket["id"], ticket["requester_id"], "Any update on this? It's still happening for us.", True, moment
+        )
         ticket["status"] = "open"
         metrics = self.state.metric_sets.setdefault(ticket["id"], {"ticket_id": ticket["id"]})
-        metrics.update({"requester_updated_at": iso(moment), "status_updated_at": iso(moment), "latest_comment_added_at": iso(moment)})
+        metrics.update(
+            {
+                "requester_updated_at": iso(moment),
+                "status_updated_at": iso(moment),
+                "latest_comment_added_at": iso(moment),
+            }
+        )
         self.state.touch(ticket, moment)
         return f"customer replied on {ticket['id']}"
 
@@ -114,10 +150,17 @@ class Activity:
             return self._new_ticket()
         incident = self.state.rng.choice(live)
         moment = self.now()
-        self.state.incident_updates.append({
-            "id": f"01UPD{self.state.new_id()}", "incident_id": incident["id"], "message": "Still working on it; next update in 30 minutes.",
-            "new_incident_status": incident["incident_status"], "new_severity": incident.get("severity"), "updater": None,
-            "created_at": iso(moment), "next_update_in_minutes": 30,
-        })
+        self.state.incident_updates.append(
+            {
+                "id": f"01UPD{self.state.new_id()}",
+                "incident_id": incident["id"],
+                "message": "Still working on it; next update in 30 minutes.",
+                "new_incident_status": incident["incident_status"],
+                "new_severity": incident.get("severity"),
+                "updater": None,
+                "created_at": iso(moment),
+                "next_update_in_minutes": 30,
+            }
+        )
         incident["updated_at"] = iso(moment)
         return f"incident update on {incident['reference']}"

@@ -26,36 +26,174 @@ PLAN_TARGET_HOURS = {"free": None, "pay_as_you_go": 72.0, "boost": 48.0, "scale"
 
 # (product group, subject, first message)
 TOPICS = [
-    ("Product Analytics", "Funnel conversion drops to zero after step 3", "Our signup funnel shows 0% after the third step since yesterday, but we can see the events in the activity tab."),
-    ("Product Analytics", "Trends insight shows duplicated events", "Every pageview appears twice in trends since we upgraded posthog-js."),
-    ("Product Analytics", "Cohort not updating for 2 days", "A dynamic cohort of active users has not recalculated since Monday."),
+    (
+        "Product Analytics",
+        "Funnel conversion drops to zero after step 3",
+        "Our signup funnel shows 0% after the third step since yesterday, but we can see the events in the activity tab.",
+    ),
+    (
+        "Product Analytics",
+        "Trends insight shows duplicated events",
+        "Every pageview appears twice in trends since we upgraded posthog-js.",
+    ),
+    (
+        "Product Analytics",
+        "Cohort not updating for 2 days",
+        "A dynamic cohort of active users has not recalculated since Monday.",
+    ),
     ("Web Analytics", "Web analytics bounce rate looks wrong", "Bounce rate shows 98% while our other tool says 40%."),
     ("Web Analytics", "UTM parameters missing from sessions", "Sessions from our campaign links have no utm_source."),
-    ("Replay", "Session replay recordings not loading", "Recordings show a spinner forever and never load in the player."),
-    ("Replay", "Replay masks inputs we want to see", "We disabled maskAllInputs but inputs are still masked in replays."),
-    ("Flags", "Feature flag evaluates differently on server and client", "The flag is true in posthog-node and false in posthog-js for the same distinct id."),
+    (
+        "Replay",
+        "Session replay recordings not loading",
+        "Recordings show a spinner forever and never load in the player.",
+    ),
+    (
+        "Replay",
+        "Replay masks inputs we want to see",
+        "We disabled maskAllInputs but inputs are still masked in replays.",
+    ),
+    (
+        "Flags",
+        "Feature flag evaluates differently on server and client",
+        "The flag is true in posthog-node and false in posthog-js for the same distinct id.",
+    ),
     ("Flags", "Flag rollout percentage ignored", "We set 10% rollout but everyone gets the flag."),
-    ("Feature Success", "Survey not showing on our site", "The popover survey never appears although targeting matches."),
-    ("Feature Success", "Experiment results stuck at 0 exposures", "Our A/B test started 3 days ago and still shows 0 exposures."),
-    ("CDP", "Destination to HubSpot failing", "The HubSpot destination shows errors for every event since this morning."),
-    ("CDP", "Webhook destination timing out", "Our webhook destination logs timeouts although our endpoint answers fast."),
+    (
+        "Feature Success",
+        "Survey not showing on our site",
+        "The popover survey never appears although targeting matches.",
+    ),
+    (
+        "Feature Success",
+        "Experiment results stuck at 0 exposures",
+        "Our A/B test started 3 days ago and still shows 0 exposures.",
+    ),
+    (
+        "CDP",
+        "Destination to HubSpot failing",
+        "The HubSpot destination shows errors for every event since this morning.",
+    ),
+    (
+        "CDP",
+        "Webhook destination timing out",
+        "Our webhook destination logs timeouts although our endpoint answers fast.",
+    ),
     ("Data", "Events delayed by several hours", "Events we send now show up in the app 3-4 hours later."),
     ("Data", "Batch export to S3 failing", "The S3 batch export fails with an access denied error since the weekend."),
-    ("Infrastructure", "Ingestion API returning 503", "Our backend gets intermittent 503 responses from the capture endpoint."),
-    ("Growth", "Cannot log in: 2FA device lost", "I lost my phone and cannot log in; please remove 2FA from my account."),
-    ("Billing", "Charged twice on this month's invoice", "We were charged twice for November, please refund one charge."),
+    (
+        "Infrastructure",
+        "Ingestion API returning 503",
+        "Our backend gets intermittent 503 responses from the capture endpoint.",
+    ),
+    (
+        "Growth",
+        "Cannot log in: 2FA device lost",
+        "I lost my phone and cannot log in; please remove 2FA from my account.",
+    ),
+    (
+        "Billing",
+        "Charged twice on this month's invoice",
+        "We were charged twice for November, please refund one charge.",
+    ),
     ("Billing", "How to reduce our bill", "Our bill jumped this month; how can we set billing limits?"),
     ("Observability", "Error tracking not grouping exceptions", "Identical exceptions show up as separate issues."),
-    ("AI & client libraries", "posthog-python capture blocks our worker", "Calls to capture() block for seconds when the network is slow."),
-    ("AI & client libraries", "iOS SDK crashes on launch after update", "Since posthog-ios 3.x our app crashes at launch on iOS 15."),
-    ("Support", "Self-hosted instance: upgrade failing", "We run a self-hosted instance with docker compose and the upgrade fails on migrations."),
-    ("Support", "Pricing for enterprise plan", "We'd like pricing for the enterprise plan for 40 seats, can we talk to sales?"),
+    (
+        "AI & client libraries",
+        "posthog-python capture blocks our worker",
+        "Calls to capture() block for seconds when the network is slow.",
+    ),
+    (
+        "AI & client libraries",
+        "iOS SDK crashes on launch after update",
+        "Since posthog-ios 3.x our app crashes at launch on iOS 15.",
+    ),
+    (
+        "Support",
+        "Self-hosted instance: upgrade failing",
+        "We run a self-hosted instance with docker compose and the upgrade fails on migrations.",
+    ),
+    (
+        "Support",
+        "Pricing for enterprise plan",
+        "We'd like pricing for the enterprise plan for 40 seats, can we talk to sales?",
+    ),
     ("Support", "Request to delete all our data", "Under GDPR we request deletion of all data for our organization."),
 ]
-FIRST_NAMES = ["Ada", "Linus", "Grace", "Alan", "Margaret", "Ken", "Barbara", "Dennis", "Frances", "Edsger", "Radia", "Tim", "Hedy", "Guido", "Katherine", "Donald", "Sophie", "Yukihiro", "Anita", "Bjarne"]
-LAST_NAMES = ["Lovelace", "Torvalds", "Hopper", "Turing", "Hamilton", "Thompson", "Liskov", "Ritchie", "Allen", "Dijkstra", "Perlman", "Berners-Lee", "Lamarr", "van Rossum", "Johnson", "Knuth", "Wilson", "Matsumoto", "Borg", "Stroustrup"]
-COMPANIES = ["Acme Analytics", "Globex", "Initech", "Umbrella Health", "Hooli", "Stark Logistics", "Wayne Retail", "Tyrell Labs", "Cyberdyne", "Soylent Foods", "Wonka Sweets", "Pied Piper", "Vandelay Imports", "Massive Dynamic", "Oscorp", "Aperture Science", "Black Mesa", "Dunder Mifflin", "Prestige Worldwide", "Monsters Inc"]
-AGENTS = [("Sam Support", AGENT_EMAIL), ("Rosa Replay", "rosa@example.com"), ("Felix Flags", "felix@example.com"), ("Dana Data", "dana@example.com"), ("Cleo CDP", "cleo@example.com"), ("Cass CS", "cass@example.com")]
+FIRST_NAMES = [
+    "Ada",
+    "Linus",
+    "Grace",
+    "Alan",
+    "Margaret",
+    "Ken",
+    "Barbara",
+    "Dennis",
+    "Frances",
+    "Edsger",
+    "Radia",
+    "Tim",
+    "Hedy",
+    "Guido",
+    "Katherine",
+    "Donald",
+    "Sophie",
+    "Yukihiro",
+    "Anita",
+    "Bjarne",
+]
+LAST_NAMES = [
+    "Lovelace",
+    "Torvalds",
+    "Hopper",
+    "Turing",
+    "Hamilton",
+    "Thompson",
+    "Liskov",
+    "Ritchie",
+    "Allen",
+    "Dijkstra",
+    "Perlman",
+    "Berners-Lee",
+    "Lamarr",
+    "van Rossum",
+    "Johnson",
+    "Knuth",
+    "Wilson",
+    "Matsumoto",
+    "Borg",
+    "Stroustrup",
+]
+COMPANIES = [
+    "Acme Analytics",
+    "Globex",
+    "Initech",
+    "Umbrella Health",
+    "Hooli",
+    "Stark Logistics",
+    "Wayne Retail",
+    "Tyrell Labs",
+    "Cyberdyne",
+    "Soylent Foods",
+    "Wonka Sweets",
+    "Pied Piper",
+    "Vandelay Imports",
+    "Massive Dynamic",
+    "Oscorp",
+    "Aperture Science",
+    "Black Mesa",
+    "Dunder Mifflin",
+    "Prestige Worldwide",
+    "Monsters Inc",
+]
+AGENTS = [
+    ("Sam Support", AGENT_EMAIL),
+    ("Rosa Replay", "rosa@example.com"),
+    ("Felix Flags", "felix@example.com"),
+    ("Dana Data", "dana@example.com"),
+    ("Cleo CDP", "cleo@example.com"),
+    ("Cass CS", "cass@example.com"),
+]
 TEAM_LABELS = ["team/product-analytics", "team/replay", "team/feature-flags", "team/mobile", "team/cdp"]
 ISSUE_TITLES = [
     "Events not sent when app goes to background",
@@ -112,7 +250,14 @@ def generate(seed: int = 7, tickets: int = 300, now: dt.datetime | None = None) 
 
     group_ids = {name: 360000000 + i * 101 for i, name in enumerate(GROUPS, start=1)}
     data["groups"] = [
-        {"id": gid, "name": name, "description": f"{name} team", "deleted": False, "created_at": iso(now - dt.timedelta(days=900)), "updated_at": iso(now - dt.timedelta(days=30))}
+        {
+            "id": gid,
+            "name": name,
+            "description": f"{name} team",
+            "deleted": False,
+            "created_at": iso(now - dt.timedelta(days=900)),
+            "updated_at": iso(now - dt.timedelta(days=30)),
+        }
         for name, gid in group_ids.items()
     ]
 
@@ -131,14 +276,36 @@ def generate(seed: int = 7, tickets: int = 300, now: dt.datetime | None = None) 
                 "updated_at": iso(now - dt.timedelta(days=3)),
             }
         )
-    temp_org = {"id": org_ids(), "name": "Gmail user - please assign to correct org", "domain_names": ["gmail.com"], "tags": ["temp_org"], "organization_fields": {"plan": "free"}}
-    warned_org = {"id": org_ids(), "name": "Nightshade Forums", "domain_names": ["nightshade.example.com"], "tags": ["content_warning"], "organization_fields": {"plan": "scale"}}
+    temp_org = {
+        "id": org_ids(),
+        "name": "Gmail user - please assign to correct org",
+        "domain_names": ["gmail.com"],
+        "tags": ["temp_org"],
+        "organization_fields": {"plan": "free"},
+    }
+    warned_org = {
+        "id": org_ids(),
+        "name": "Nightshade Forums",
+        "domain_names": ["nightshade.example.com"],
+        "tags": ["content_warning"],
+        "organization_fields": {"plan": "scale"},
+    }
     organizations += [temp_org, warned_org]
     data["organizations"] = organizations
 
     user_ids = _Ids(7000000000)
     agents = [
-        {"id": user_ids(), "name": name, "email": email, "role": "agent", "organization_id": None, "default_group_id": group_ids["Support"], "time_zone": "UTC", "tags": [], "user_fields": {}}
+        {
+            "id": user_ids(),
+            "name": name,
+            "email": email,
+            "role": "agent",
+            "organization_id": None,
+            "default_group_id": group_ids["Support"],
+            "time_zone": "UTC",
+            "tags": [],
+            "user_fields": {},
+        }
         for name, email in AGENTS
     ]
     customers: list[dict[str, Any]] = []
@@ -147,10 +314,30 @@ def generate(seed: int = 7, tickets: int = 300, now: dt.datetime | None = None) 
         org = rng.choice(organizations)
         domain = "gmail.com" if org is temp_org else org["domain_names"][0]
         customers.append(
-            {"id": user_ids(), "name": f"{first} {last}", "email": f"{first.lower()}.{last.lower().replace(' ', '')}{i}@{domain}", "role": "end-user", "organization_id": org["id"], "default_group_id": None, "time_zone": "Europe/London", "tags": [], "user_fields": {}}
+            {
+                "id": user_ids(),
+                "name": f"{first} {last}",
+                "email": f"{first.lower()}.{last.lower().replace(' ', '')}{i}@{domain}",
+                "role": "end-user",
+                "organization_id": org["id"],
+                "default_group_id": None,
+                "time_zone": "Europe/London",
+                "tags": [],
+                "user_fields": {},
+            }
         )
     # The admin comes last so that adding it moved no other user's id.
-    admin = {"id": user_ids(), "name": "Alex Admin", "email": ADMIN_EMAIL, "role": "admin", "organization_id": None, "default_group_id": group_ids["Support"], "time_zone": "UTC", "tags": [], "user_fields": {}}
+    admin = {
+        "id": user_ids(),
+        "name": "Alex Admin",
+        "email": ADMIN_EMAIL,
+        "role": "admin",
+        "organization_id": None,
+        "default_group_id": group_ids["Support"],
+        "time_zone": "UTC",
+        "tags": [],
+        "user_fields": {},
+    }
     data["users"] = agents + customers + [admin]
     me = agents[0]
     cs_agent = agents[-1]
@@ -164,7 +351,17 @@ def generate(seed: int = 7, tickets: int = 300, now: dt.datetime | None = None) 
 
     def add_comment(ticket_id: int, author: int, body: str, public: bool, at: dt.datetime) -> None:
         comments.setdefault(str(ticket_id), []).append(
-            {"id": comment_ids(), "type": "Comment", "author_id": author, "body": body, "plain_body": body, "html_body": f"<p>{body}</p>", "public": public, "attachments": [], "created_at": iso(at)}
+            {
+                "id": comment_ids(),
+                "type": "Comment",
+                "author_id": author,
+                "body": body,
+                "plain_body": body,
+                "html_body": f"<p>{body}</p>",
+                "public": public,
+                "attachments": [],
+                "created_at": iso(at),
+            }
         )
 
     # Stages to seed among the unsolved tickets so the SLA colours all show up.
@@ -256,22 +453,64 @@ def generate(seed: int = 7, tickets: int = 300, now: dt.datetime | None = None) 
         }
         out_tickets.append(ticket)
         if is_unsolved:
-            add_comment(tid, requester["id"], f"Hi there,\n\n{body}\n\nThanks,\n{requester['name'].split(' ')[0]}", True, created)
+            add_comment(
+                tid,
+                requester["id"],
+                f"Hi there,\n\n{body}\n\nThanks,\n{requester['name'].split(' ')[0]}",
+                True,
+                created,
+            )
             if created < customer_at:
-                agent_id = (assignee or me["id"])
-                add_comment(tid, agent_id, "Checked the project: ingestion looks healthy, events arrive with correct timestamps. Asking for their snippet.", False, created + dt.timedelta(hours=1))
-                add_comment(tid, agent_id, f"Hey {requester['name'].split(' ')[0]}, thanks for the details! Could you share the snippet you use to initialise PostHog? See https://github.com/PostHog/posthog-js/issues/1234 for a similar report.", True, customer_at - dt.timedelta(hours=2))
-                add_comment(tid, requester["id"], "Here is our init code. Still seeing the problem today. Slack thread: https://posthog.slack.com/archives/C01/p123", True, customer_at)
+                agent_id = assignee or me["id"]
+                add_comment(
+                    tid,
+                    agent_id,
+                    "Checked the project: ingestion looks healthy, events arrive with correct timestamps. Asking for their snippet.",
+                    False,
+                    created + dt.timedelta(hours=1),
+                )
+                add_comment(
+                    tid,
+                    agent_id,
+                    f"Hey {requester['name'].split(' ')[0]}, thanks for the details! Could you share the snippet you use to initialise PostHog? See https://github.com/PostHog/posthog-js/issues/1234 for a similar report.",
+                    True,
+                    customer_at - dt.timedelta(hours=2),
+                )
+                add_comment(
+                    tid,
+                    requester["id"],
+                    "Here is our init code. Still seeing the problem today. Slack thread: https://posthog.slack.com/archives/C01/p123",
+                    True,
+                    customer_at,
+                )
         else:
             # Closed conversations keep their history too, internal notes included: served
             # oldest first, these are the first tickets a client pages through.
             agent_id = assignee or me["id"]
             first = requester["name"].split(" ")[0]
             add_comment(tid, requester["id"], f"Hi there,\n\n{body}\n\nThanks,\n{first}", True, created)
-            add_comment(tid, agent_id, "Internal: reproduced on our side; the fix shipped in the latest release.", False, created + dt.timedelta(minutes=40))
-            add_comment(tid, agent_id, f"Hey {first}, this is fixed now: please update to the latest version and let us know.", True, created + dt.timedelta(hours=1))
+            add_comment(
+                tid,
+                agent_id,
+                "Internal: reproduced on our side; the fix shipped in the latest release.",
+                False,
+                created + dt.timedelta(minutes=40),
+            )
+            add_comment(
+                tid,
+                agent_id,
+                f"Hey {first}, this is fixed now: please update to the latest version and let us know.",
+                True,
+                created + dt.timedelta(hours=1),
+            )
         if is_unsolved and "cs_tagged" in tags:
-            add_comment(tid, cs_agent["id"], "CS here: this is a top-10 account up for renewal next week, please prioritise.", False, customer_at)
+            add_comment(
+                tid,
+                cs_agent["id"],
+                "CS here: this is a top-10 account up for renewal next week, please prioritise.",
+                False,
+                customer_at,
+            )
     data["tickets"] = out_tickets
     data["comments"] = comments
 
@@ -279,9 +518,22 @@ def generate(seed: int = 7, tickets: int = 300, now: dt.datetime | None = None) 
     data["views"] = _views(now)
     data["sla_policies"] = _sla_policies(now, organizations)
     data["ticket_fields"] = [
-        {"id": 360200001, "title": "Priority", "type": "priority", "key": None,
-         "system_field_options": [{"name": name.title(), "value": name} for name in ("low", "normal", "high", "urgent")]},
-        {"id": 360200002, "title": "Severity", "type": "tagger", "key": None, "custom_field_options": [{"name": f"Sev {i}", "value": f"sev_{i}"} for i in range(1, 4)]},
+        {
+            "id": 360200001,
+            "title": "Priority",
+            "type": "priority",
+            "key": None,
+            "system_field_options": [
+                {"name": name.title(), "value": name} for name in ("low", "normal", "high", "urgent")
+            ],
+        },
+        {
+            "id": 360200002,
+            "title": "Severity",
+            "type": "tagger",
+            "key": None,
+            "custom_field_options": [{"name": f"Sev {i}", "value": f"sev_{i}"} for i in range(1, 4)],
+        },
     ]
     _incidents(data, now, me, agents, out_tickets, rng)
     data["issues"], data["labels"] = _issues(now, rng)
@@ -292,25 +544,91 @@ def _views(now: dt.datetime) -> list[dict[str, Any]]:
     """Zendesk's default views, with the conditions and sort a new account ships with."""
     stamp = iso(now - dt.timedelta(days=900))
 
-    def view(vid: int, title: str, position: int, conditions: list[dict[str, str]], sort_by: str, sort_order: str = "desc") -> dict[str, Any]:
-        columns = [{"id": c, "title": t} for c, t in (("subject", "Subject"), ("requester", "Requester"), ("created", "Requested"), ("updated", "Updated"), ("group", "Group"), ("assignee", "Assignee"))]
+    def view(
+        vid: int, title: str, position: int, conditions: list[dict[str, str]], sort_by: str, sort_order: str = "desc"
+    ) -> dict[str, Any]:
+        columns = [
+            {"id": c, "title": t}
+            for c, t in (
+                ("subject", "Subject"),
+                ("requester", "Requester"),
+                ("created", "Requested"),
+                ("updated", "Updated"),
+                ("group", "Group"),
+                ("assignee", "Assignee"),
+            )
+        ]
         return {
-            "url": f"https://example.zendesk.com/api/v2/views/{vid}.json", "id": vid, "title": title, "raw_title": title,
-            "active": True, "default": True, "position": position, "description": None, "restriction": None,
-            "created_at": stamp, "updated_at": stamp,
-            "execution": {"group_by": None, "group_order": "asc", "sort_by": sort_by, "sort_order": sort_order, "group": None, "sort": None, "columns": columns, "fields": columns, "custom_fields": []},
+            "url": f"https://example.zendesk.com/api/v2/views/{vid}.json",
+            "id": vid,
+            "title": title,
+            "raw_title": title,
+            "active": True,
+            "default": True,
+            "position": position,
+            "description": None,
+            "restriction": None,
+            "created_at": stamp,
+            "updated_at": stamp,
+            "execution": {
+                "group_by": None,
+                "group_order": "asc",
+                "sort_by": sort_by,
+                "sort_order": sort_order,
+                "group": None,
+                "sort": None,
+                "columns": columns,
+                "fields": columns,
+                "custom_fields": [],
+            },
             "conditions": {"all": conditions, "any": []},
         }
 
     unsolved = {"field": "status", "operator": "less_than", "value": "solved"}
     return [
-        view(360100001, "Your unsolved tickets", 1, [unsolved, {"field": "assignee_id", "operator": "is", "value": "current_user"}], "nice_id"),
-        view(360100002, "Unassigned tickets", 2, [{"field": "assignee_id", "operator": "is", "value": ""}, unsolved], "created"),
+        view(
+            360100001,
+            "Your unsolved tickets",
+            1,
+            [unsolved, {"field": "assignee_id", "operator": "is", "value": "current_user"}],
+            "nice_id",
+        ),
+        view(
+            360100002,
+            "Unassigned tickets",
+            2,
+            [{"field": "assignee_id", "operator": "is", "value": ""}, unsolved],
+            "created",
+        ),
         view(360100003, "All unsolved tickets", 3, [unsolved], "nice_id"),
-        view(360100004, "Recently updated tickets", 4, [{"field": "updated_at", "operator": "less_than", "value": "24"}, {"field": "status", "operator": "less_than", "value": "closed"}], "updated"),
-        view(360100005, "New tickets in your groups", 5, [{"field": "status", "operator": "is", "value": "new"}, {"field": "group_id", "operator": "is", "value": "current_groups"}], "created"),
+        view(
+            360100004,
+            "Recently updated tickets",
+            4,
+            [
+                {"field": "updated_at", "operator": "less_than", "value": "24"},
+                {"field": "status", "operator": "less_than", "value": "closed"},
+            ],
+            "updated",
+        ),
+        view(
+            360100005,
+            "New tickets in your groups",
+            5,
+            [
+                {"field": "status", "operator": "is", "value": "new"},
+                {"field": "group_id", "operator": "is", "value": "current_groups"},
+            ],
+            "created",
+        ),
         view(360100006, "Pending tickets", 6, [{"field": "status", "operator": "is", "value": "pending"}], "nice_id"),
-        view(360100007, "Recently solved tickets", 7, [{"field": "status", "operator": "is", "value": "solved"}], "solved"),
+        view(
+            360100007,
+            "Recently solved tickets",
+            7,
+            [{"field": "status", "operator": "is", "value": "solved"}],
+            "solved",
+        ),
     ]
 
 
@@ -322,7 +640,13 @@ def _sla_policies(now: dt.datetime, organizations: list[dict[str, Any]]) -> list
     def targets(hours: float) -> list[dict[str, Any]]:
         minutes = int(hours * 60)
         return [
-            {"priority": priority, "metric": metric, "target": minutes, "target_in_seconds": minutes * 60, "business_hours": True}
+            {
+                "priority": priority,
+                "metric": metric,
+                "target": minutes,
+                "target_in_seconds": minutes * 60,
+                "business_hours": True,
+            }
             for priority in ("low", "normal", "high", "urgent")
             for metric in ("first_reply_time", "next_reply_time")
         ]
@@ -330,105 +654,354 @@ def _sla_policies(now: dt.datetime, organizations: list[dict[str, Any]]) -> list
     policies = []
     for position, (plan, hours) in enumerate((("enterprise", 8.0), ("scale", 24.0)), start=1):
         org_ids = [o["id"] for o in organizations if (o.get("organization_fields") or {}).get("plan") == plan]
-        policies.append({
-            "url": f"https://example.zendesk.com/api/v2/slas/policies/{360400000 + position}.json", "id": 360400000 + position,
-            "title": f"{plan.title()} plan", "description": f"Organizations on the {plan} plan", "position": position,
-            "filter": {"all": [], "any": [{"field": "organization_id", "operator": "is", "value": oid} for oid in org_ids]},
-            "policy_metrics": targets(hours), "created_at": stamp, "updated_at": stamp,
-        })
+        policies.append(
+            {
+                "url": f"https://example.zendesk.com/api/v2/slas/policies/{360400000 + position}.json",
+                "id": 360400000 + position,
+                "title": f"{plan.title()} plan",
+                "description": f"Organizations on the {plan} plan",
+                "position": position,
+                "filter": {
+                    "all": [],
+                    "any": [{"field": "organization_id", "operator": "is", "value": oid} for oid in org_ids],
+                },
+                "policy_metrics": targets(hours),
+                "created_at": stamp,
+                "updated_at": stamp,
+            }
+        )
     return policies
 
 
 def _macros(group_ids: dict[str, int]) -> list[dict[str, Any]]:
     def macro(mid: int, title: str, actions: list[dict[str, Any]]) -> dict[str, Any]:
-        return {"id": mid, "title": title, "raw_title": title, "active": True, "description": None, "actions": actions, "position": mid % 100, "restriction": None}
+        return {
+            "id": mid,
+            "title": title,
+            "raw_title": title,
+            "active": True,
+            "description": None,
+            "actions": actions,
+            "position": mid % 100,
+            "restriction": None,
+        }
 
     hey = "Hey {{ticket.requester.first_name | default: 'there'}},\n\n"
     sign = "\n\n{{current_user.first_name}}"
     return [
-        macro(360300001, "Incident information", [
-            {"field": "comment_value", "value": hey + "We're currently dealing with an incident affecting <AREA>. What is broken: <BROKEN>. What works: <WORKS>. Follow along on our status page." + sign},
-            {"field": "status", "value": "pending"},
-            {"field": "current_tags", "value": "incident"},
-        ]),
-        macro(360300002, "Create a lead", [
-            {"field": "comment_value", "value": hey + "Thanks for your interest in {{ticket.organization.name}} moving to Enterprise! I've passed this to our sales team, who will reach out within a day." + sign},
-            {"field": "current_tags", "value": "sf-lead"},
-            {"field": "status", "value": "solved"},
-        ]),
-        macro(360300003, "Self-hosted: open-source support", [
-            {"field": "comment_value", "value": hey + "Self-hosted deployments are community supported. The open-source support docs cover upgrades and troubleshooting, and the community forum is the best place for questions." + sign},
-            {"field": "status", "value": "solved"},
-            {"field": "current_tags", "value": "self_hosted"},
-        ]),
-        macro(360300004, "Feature request logged", [
-            {"field": "comment_value", "value": hey + "Thanks for the suggestion! I've logged it as a feature request with the team; you can follow it on GitHub." + sign},
-            {"field": "status", "value": "pending"},
-            {"field": "current_tags", "value": "feature_request"},
-        ]),
-        macro(360300005, "Bug report opened", [
-            {"field": "comment_value", "value": hey + "I could reproduce this and opened a bug report for the team (ticket {{ticket.id}}). We'll update you here as soon as there's a fix." + sign},
-            {"field": "status", "value": "hold"},
-            {"field": "current_tags", "value": "bug_reported"},
-        ]),
-        macro(360300006, "2FA removal confirmation", [
-            {"field": "comment_value", "value": hey + "I've removed two-factor authentication from your account. Please log in and set it up again on your new device." + sign},
-            {"field": "status", "value": "solved"},
-            {"field": "group_id", "value": str(group_ids["Growth"])},
-        ]),
-        macro(360300007, "Pending: need more information", [
-            {"field": "comment_value", "value": hey + "Could you share the project ID and an example event or URL where you see this?" + sign},
-            {"field": "status", "value": "pending"},
-        ]),
-        macro(360300008, "Escalate: internal note template", [
-            {"field": "comment_value", "value": "Found: <what you checked>\nNeeded: <what the team should do>\nCustomer plan: {{ticket.organization.name}}"},
-            {"field": "comment_mode_is_public", "value": "false"},
-        ]),
+        macro(
+            360300001,
+            "Incident information",
+            [
+                {
+                    "field": "comment_value",
+                    "value": hey
+                    + "We're currently dealing with an incident affecting <AREA>. What is broken: <BROKEN>. What works: <WORKS>. Follow along on our status page."
+                    + sign,
+                },
+                {"field": "status", "value": "pending"},
+                {"field": "current_tags", "value": "incident"},
+            ],
+        ),
+        macro(
+            360300002,
+            "Create a lead",
+            [
+                {
+                    "field": "comment_value",
+                    "value": hey
+                    + "Thanks for your interest in {{ticket.organization.name}} moving to Enterprise! I've passed this to our sales team, who will reach out within a day."
+                    + sign,
+                },
+                {"field": "current_tags", "value": "sf-lead"},
+                {"field": "status", "value": "solved"},
+            ],
+        ),
+        macro(
+            360300003,
+            "Self-hosted: open-source support",
+            [
+                {
+                    "field": "comment_value",
+                    "value": hey
+                    + "Self-hosted deployments are community supported. The open-source support docs cover upgrades and troubleshooting, and the community forum is the best place for questions."
+                    + sign,
+                },
+                {"field": "status", "value": "solved"},
+                {"field": "current_tags", "value": "self_hosted"},
+            ],
+        ),
+        macro(
+            360300004,
+            "Feature request logged",
+            [
+                {
+                    "field": "comment_value",
+                    "value": hey
+                    + "Thanks for the suggestion! I've logged it as a feature request with the team; you can follow it on GitHub."
+                    + sign,
+                },
+                {"field": "status", "value": "pending"},
+                {"field": "current_tags", "value": "feature_request"},
+            ],
+        ),
+        macro(
+            360300005,
+            "Bug report opened",
+            [
+                {
+                    "field": "comment_value",
+                    "value": hey
+                    + "I could reproduce this and opened a bug report for the team (ticket {{ticket.id}}). We'll update you here as soon as there's a fix."
+                    + sign,
+                },
+                {"field": "status", "value": "hold"},
+                {"field": "current_tags", "value": "bug_reported"},
+            ],
+        ),
+        macro(
+            360300006,
+            "2FA removal confirmation",
+            [
+                {
+                    "field": "comment_value",
+                    "value": hey
+                    + "I've removed two-factor authentication from your account. Please log in and set it up again on your new device."
+                    + sign,
+                },
+                {"field": "status", "value": "solved"},
+                {"field": "group_id", "value": str(group_ids["Growth"])},
+            ],
+        ),
+        macro(
+            360300007,
+            "Pending: need more information",
+            [
+                {
+                    "field": "comment_value",
+                    "value": hey
+                    + "Could you share the project ID and an example event or URL where you see this?"
+                    + sign,
+                },
+                {"field": "status", "value": "pending"},
+            ],
+        ),
+        macro(
+            360300008,
+            "Escalate: internal note template",
+            [
+                {
+                    "field": "comment_value",
+                    "value": "Found: <what you checked>\nNeeded: <what the team should do>\nCustomer plan: {{ticket.organization.name}}",
+                },
+                {"field": "comment_mode_is_public", "value": "false"},
+            ],
+        ),
     ]
 
 
-def _incidents(data: dict[str, Any], now: dt.datetime, me: dict, agents: list[dict], tickets: list[dict], rng: random.Random) -> None:
+def _incidents(
+    data: dict[str, Any], now: dt.datetime, me: dict, agents: list[dict], tickets: list[dict], rng: random.Random
+) -> None:
     def user(agent: dict) -> dict[str, Any]:
-        return {"id": f"01USER{agent['id']}", "name": agent["name"], "email": agent["email"], "role": "responder", "slack_user_id": f"U{agent['id']}", "organisation_id": "01ORG"}
+        return {
+            "id": f"01USER{agent['id']}",
+            "name": agent["name"],
+            "email": agent["email"],
+            "role": "responder",
+            "slack_user_id": f"U{agent['id']}",
+            "organisation_id": "01ORG",
+        }
 
     stamp = iso(now - dt.timedelta(days=200))
     severities = [
-        {"id": "01SEVMINOR", "name": "Minor", "rank": 1, "description": "Issues with low impact.", "created_at": stamp, "updated_at": stamp},
-        {"id": "01SEVMAJOR", "name": "Major", "rank": 2, "description": "Issues causing significant impact.", "created_at": stamp, "updated_at": stamp},
-        {"id": "01SEVCRIT", "name": "Critical", "rank": 3, "description": "Issues causing very high impact.", "created_at": stamp, "updated_at": stamp},
+        {
+            "id": "01SEVMINOR",
+            "name": "Minor",
+            "rank": 1,
+            "description": "Issues with low impact.",
+            "created_at": stamp,
+            "updated_at": stamp,
+        },
+        {
+            "id": "01SEVMAJOR",
+            "name": "Major",
+            "rank": 2,
+            "description": "Issues causing significant impact.",
+            "created_at": stamp,
+            "updated_at": stamp,
+        },
+        {
+            "id": "01SEVCRIT",
+            "name": "Critical",
+            "rank": 3,
+            "description": "Issues causing very high impact.",
+            "created_at": stamp,
+            "updated_at": stamp,
+        },
     ]
     statuses = [
-        {"id": "01STTRIAGE", "name": "Triage", "description": "Is this an incident?", "rank": 1, "category": "triage", "created_at": stamp, "updated_at": stamp},
-        {"id": "01STINVEST", "name": "Investigating", "description": "Working out what is wrong.", "rank": 2, "category": "live", "created_at": stamp, "updated_at": stamp},
-        {"id": "01STFIXING", "name": "Fixing", "description": "Fix in progress.", "rank": 3, "category": "live", "created_at": stamp, "updated_at": stamp},
-        {"id": "01STMONITOR", "name": "Monitoring", "description": "Fix deployed, watching.", "rank": 4, "category": "live", "created_at": stamp, "updated_at": stamp},
-        {"id": "01STCLOSED", "name": "Closed", "description": "Impact fully mitigated.", "rank": 5, "category": "closed", "created_at": stamp, "updated_at": stamp},
+        {
+            "id": "01STTRIAGE",
+            "name": "Triage",
+            "description": "Is this an incident?",
+            "rank": 1,
+            "category": "triage",
+            "created_at": stamp,
+            "updated_at": stamp,
+        },
+        {
+            "id": "01STINVEST",
+            "name": "Investigating",
+            "description": "Working out what is wrong.",
+            "rank": 2,
+            "category": "live",
+            "created_at": stamp,
+            "updated_at": stamp,
+        },
+        {
+            "id": "01STFIXING",
+            "name": "Fixing",
+            "description": "Fix in progress.",
+            "rank": 3,
+            "category": "live",
+            "created_at": stamp,
+            "updated_at": stamp,
+        },
+        {
+            "id": "01STMONITOR",
+            "name": "Monitoring",
+            "description": "Fix deployed, watching.",
+            "rank": 4,
+            "category": "live",
+            "created_at": stamp,
+            "updated_at": stamp,
+        },
+        {
+            "id": "01STCLOSED",
+            "name": "Closed",
+            "description": "Impact fully mitigated.",
+            "rank": 5,
+            "category": "closed",
+            "created_at": stamp,
+            "updated_at": stamp,
+        },
     ]
     roles = [
-        {"id": "01ROLELEAD", "name": "Incident Lead", "shortform": "lead", "role_type": "lead", "description": "Coordinates the incident", "instructions": "Take point", "condition_groups": [], "created_at": stamp, "updated_at": stamp},
-        {"id": "01ROLEWATCH", "name": "Support Watcher", "shortform": "watcher", "role_type": "custom", "description": "Keeps support and customers informed", "instructions": "Watch the queue, tag tickets, post handovers", "condition_groups": [], "created_at": stamp, "updated_at": stamp},
-        {"id": "01ROLECOMMS", "name": "Communications Lead", "shortform": "comms", "role_type": "custom", "description": "Status page wording", "instructions": "", "condition_groups": [], "created_at": stamp, "updated_at": stamp},
+        {
+            "id": "01ROLELEAD",
+            "name": "Incident Lead",
+            "shortform": "lead",
+            "role_type": "lead",
+            "description": "Coordinates the incident",
+            "instructions": "Take point",
+            "condition_groups": [],
+            "created_at": stamp,
+            "updated_at": stamp,
+        },
+        {
+            "id": "01ROLEWATCH",
+            "name": "Support Watcher",
+            "shortform": "watcher",
+            "role_type": "custom",
+            "description": "Keeps support and customers informed",
+            "instructions": "Watch the queue, tag tickets, post handovers",
+            "condition_groups": [],
+            "created_at": stamp,
+            "updated_at": stamp,
+        },
+        {
+            "id": "01ROLECOMMS",
+            "name": "Communications Lead",
+            "shortform": "comms",
+            "role_type": "custom",
+            "description": "Status page wording",
+            "instructions": "",
+            "condition_groups": [],
+            "created_at": stamp,
+            "updated_at": stamp,
+        },
     ]
     by_name = {status["name"]: status for status in statuses}
 
-    def incident(iid: str, ref: str, name: str, summary: str, status: str, severity: int, hours_ago: float, lead: dict, watcher: dict | None) -> dict[str, Any]:
+    def incident(
+        iid: str,
+        ref: str,
+        name: str,
+        summary: str,
+        status: str,
+        severity: int,
+        hours_ago: float,
+        lead: dict,
+        watcher: dict | None,
+    ) -> dict[str, Any]:
         created = now - dt.timedelta(hours=hours_ago)
         # An unfilled role has no `assignee` at all (the schema's assignee is not nullable).
-        assignments = [{"role": roles[0], "assignee": user(lead)}, {"role": roles[1], **({"assignee": user(watcher)} if watcher else {})}]
+        assignments = [
+            {"role": roles[0], "assignee": user(lead)},
+            {"role": roles[1], **({"assignee": user(watcher)} if watcher else {})},
+        ]
         return {
-            "id": iid, "reference": ref, "name": name, "summary": summary, "permalink": f"https://app.incident.io/posthog/incidents/{ref.split('-')[1]}",
-            "incident_status": by_name[status], "severity": severities[severity], "incident_role_assignments": assignments,
-            "created_at": iso(created), "updated_at": iso(now - dt.timedelta(minutes=12)), "reported_at": iso(created),
-            "mode": "standard", "visibility": "public", "slack_channel_name": f"inc-{ref.split('-')[1]}-{name.lower().split(' ')[0]}",
-            "external_id": None, "idempotency_key": iid, "did_opt_out_of_post_incident_flow": False, "organisation_id": "01ORG",
-            "creator": {"user": user(lead)}, "last_activity_at": iso(now - dt.timedelta(minutes=12)), "custom_field_entries": [],
-            "slack_team_id": "T01", "slack_channel_id": "C0" + ref.split("-")[1], "postmortem_status": "not_started",
+            "id": iid,
+            "reference": ref,
+            "name": name,
+            "summary": summary,
+            "permalink": f"https://app.incident.io/posthog/incidents/{ref.split('-')[1]}",
+            "incident_status": by_name[status],
+            "severity": severities[severity],
+            "incident_role_assignments": assignments,
+            "created_at": iso(created),
+            "updated_at": iso(now - dt.timedelta(minutes=12)),
+            "reported_at": iso(created),
+            "mode": "standard",
+            "visibility": "public",
+            "slack_channel_name": f"inc-{ref.split('-')[1]}-{name.lower().split(' ')[0]}",
+            "external_id": None,
+            "idempotency_key": iid,
+            "did_opt_out_of_post_incident_flow": False,
+            "organisation_id": "01ORG",
+            "creator": {"user": user(lead)},
+            "last_activity_at": iso(now - dt.timedelta(minutes=12)),
+            "custom_field_entries": [],
+            "slack_team_id": "T01",
+            "slack_channel_id": "C0" + ref.split("-")[1],
+            "postmortem_status": "not_started",
         }
 
     incidents = [
-        incident("01INC231", "INC-231", "Event ingestion delayed in EU", "Events sent to the EU region are arriving 30-90 minutes late. Capture is accepting events; nothing is lost.", "Fixing", 1, 2.5, agents[3], agents[1]),
-        incident("01INC232", "INC-232", "Session replay recordings failing to load", "The replay player fails to load recordings for some projects.", "Investigating", 2, 0.75, agents[1], None),
-        incident("01INC228", "INC-228", "Feature flags API latency", "Flag evaluation latency was elevated.", "Closed", 0, 50, agents[2], agents[0]),
+        incident(
+            "01INC231",
+            "INC-231",
+            "Event ingestion delayed in EU",
+            "Events sent to the EU region are arriving 30-90 minutes late. Capture is accepting events; nothing is lost.",
+            "Fixing",
+            1,
+            2.5,
+            agents[3],
+            agents[1],
+        ),
+        incident(
+            "01INC232",
+            "INC-232",
+            "Session replay recordings failing to load",
+            "The replay player fails to load recordings for some projects.",
+            "Investigating",
+            2,
+            0.75,
+            agents[1],
+            None,
+        ),
+        incident(
+            "01INC228",
+            "INC-228",
+            "Feature flags API latency",
+            "Flag evaluation latency was elevated.",
+            "Closed",
+            0,
+            50,
+            agents[2],
+            agents[0],
+        ),
     ]
     data["incidents"] = incidents
     data["severities"] = severities
@@ -436,11 +1009,26 @@ def _incidents(data: dict[str, Any], now: dt.datetime, me: dict, agents: list[di
     data["incident_roles"] = roles
     updates = []
     for inc in incidents[:2]:
-        for minutes, message, status in ((150, "We're investigating reports of this issue.", "Investigating"), (60, "We've identified the cause and are deploying a fix.", "Fixing"), (12, "Fix is rolling out region by region.", inc["incident_status"]["name"])):
+        for minutes, message, status in (
+            (150, "We're investigating reports of this issue.", "Investigating"),
+            (60, "We've identified the cause and are deploying a fix.", "Fixing"),
+            (12, "Fix is rolling out region by region.", inc["incident_status"]["name"]),
+        ):
             at = now - dt.timedelta(minutes=minutes)
             if at < dt.datetime.fromisoformat(inc["created_at"]):
                 continue
-            updates.append({"id": f"01UPD{inc['reference']}{minutes}", "incident_id": inc["id"], "message": message, "new_incident_status": by_name[status], "new_severity": inc["severity"], "updater": {"user": user(agents[3])}, "created_at": iso(at), "next_update_in_minutes": 30})
+            updates.append(
+                {
+                    "id": f"01UPD{inc['reference']}{minutes}",
+                    "incident_id": inc["id"],
+                    "message": message,
+                    "new_incident_status": by_name[status],
+                    "new_severity": inc["severity"],
+                    "updater": {"user": user(agents[3])},
+                    "created_at": iso(at),
+                    "next_update_in_minutes": 30,
+                }
+            )
     data["incident_updates"] = updates
     # Tickets already linked to the live incidents, and their incident.io attachments.
     attachments = []
@@ -449,7 +1037,25 @@ def _incidents(data: dict[str, Any], now: dt.datetime, me: dict, agents: list[di
         inc = incidents[0] if index < 3 else incidents[1]
         number = inc["reference"].split("-")[1]
         ticket["tags"].append(f"incident/{number}")
-        attachments.append({"id": f"01ATT{ticket['id']}", "incident_id": inc["id"], "resource": {"id": f"01RES{ticket['id']}", "external_id": str(ticket["id"]), "resource_type": "zendesk_ticket", "resource_type_label": "Zendesk ticket", "permalink": f"https://example.zendesk.com/agent/tickets/{ticket['id']}", "title": ticket["subject"], "created_at": inc["created_at"], "updated_at": inc["created_at"]}, "creator": {"user": user(agents[0])}, "created_at": inc["created_at"], "organisation_id": "01ORG"})
+        attachments.append(
+            {
+                "id": f"01ATT{ticket['id']}",
+                "incident_id": inc["id"],
+                "resource": {
+                    "id": f"01RES{ticket['id']}",
+                    "external_id": str(ticket["id"]),
+                    "resource_type": "zendesk_ticket",
+                    "resource_type_label": "Zendesk ticket",
+                    "permalink": f"https://example.zendesk.com/agent/tickets/{ticket['id']}",
+                    "title": ticket["subject"],
+                    "created_at": inc["created_at"],
+                    "updated_at": inc["created_at"],
+                },
+                "creator": {"user": user(agents[0])},
+                "created_at": inc["created_at"],
+                "organisation_id": "01ORG",
+            }
+        )
     data["incident_attachments"] = attachments
 
 
@@ -459,7 +1065,14 @@ def _issues(now: dt.datetime, rng: random.Random) -> tuple[dict[str, list], dict
     issue_id = _Ids(2500000000)
     for repo_index, repo in enumerate(SDK_REPOS):
         repo_labels = [
-            {"id": 100 + i, "node_id": f"LA_kwDO{100 + i:08d}", "name": name, "color": "ededed", "description": None, "default": name in ("bug", "enhancement")}
+            {
+                "id": 100 + i,
+                "node_id": f"LA_kwDO{100 + i:08d}",
+                "name": name,
+                "color": "ededed",
+                "description": None,
+                "default": name in ("bug", "enhancement"),
+            }
             for i, name in enumerate(TEAM_LABELS + ["SDK Support Hero", "bug", "enhancement"])
         ]
         labels[repo] = repo_labels
@@ -470,15 +1083,36 @@ def _issues(now: dt.datetime, rng: random.Random) -> tuple[dict[str, list], dict
             created = now - dt.timedelta(hours=rng.uniform(1, 24 * 20))
             ident = issue_id()
             login = f"dev{number}{repo_index}"
-            items.append({
-                "id": ident, "node_id": f"I_kwDO{ident}", "number": 1200 + repo_index * 40 + number,
-                "title": rng.choice(ISSUE_TITLES), "state": "open", "state_reason": None, "locked": False, "active_lock_reason": None,
-                "html_url": f"https://github.com/{repo}/issues/{1200 + repo_index * 40 + number}",
-                "body": "Steps to reproduce:\n1. Install the latest version\n2. Call capture()\n\nExpected: event sent.",
-                "user": {"login": login, "id": 1000 + number, "node_id": f"U_kgDO{1000 + number}", "type": "User", "site_admin": False, "html_url": f"https://github.com/{login}"},
-                "labels": [label for label in repo_labels if label["name"] in names],
-                "assignee": None, "assignees": [], "milestone": None, "closed_at": None, "author_association": "NONE",
-                "comments": rng.randint(0, 6), "created_at": iso(created), "updated_at": iso(created + dt.timedelta(hours=1)),
-            })
+            items.append(
+                {
+                    "id": ident,
+                    "node_id": f"I_kwDO{ident}",
+                    "number": 1200 + repo_index * 40 + number,
+                    "title": rng.choice(ISSUE_TITLES),
+                    "state": "open",
+                    "state_reason": None,
+                    "locked": False,
+                    "active_lock_reason": None,
+                    "html_url": f"https://github.com/{repo}/issues/{1200 + repo_index * 40 + number}",
+                    "body": "Steps to reproduce:\n1. Install the latest version\n2. Call capture()\n\nExpected: event sent.",
+                    "user": {
+                        "login": login,
+                        "id": 1000 + number,
+                        "node_id": f"U_kgDO{1000 + number}",
+                        "type": "User",
+                        "site_admin": False,
+                        "html_url": f"https://github.com/{login}",
+                    },
+                    "labels": [label for label in repo_labels if label["name"] in names],
+                    "assignee": None,
+                    "assignees": [],
+                    "milestone": None,
+                    "closed_at": None,
+                    "author_association": "NONE",
+                    "comments": rng.randint(0, 6),
+                    "created_at": iso(created),
+                    "updated_at": iso(created + dt.timedelta(hours=1)),
+                }
+            )
         issues[repo] = items
     return issues, labels

@@ -38,7 +38,9 @@ def parse_faults(spec: str) -> list[Fault]:
             probability = float(bits[1])
             seconds = _seconds(bits[2]) if len(bits) > 2 else (2.0 if kind == "stall" else 0.0)
         except (IndexError, ValueError):
-            raise FaultSpecError(f"bad fault {part!r}: expected KIND:PROBABILITY[:SECONDS], e.g. stall:0.05:2s") from None
+            raise FaultSpecError(
+                f"bad fault {part!r}: expected KIND:PROBABILITY[:SECONDS], e.g. stall:0.05:2s"
+            ) from None
         if kind not in ("429", "500", "502", "503", "stall", "reset"):
             raise FaultSpecError(f"unknown fault kind {kind!r}: expected 429, 500, 502, 503, stall or reset")
         if not 0 <= probability <= 1:

@@ -46,15 +46,39 @@ def build(state: SandboxState, base_url: Callable[[], str]) -> Router:
         with state.lock:
             open_count = sum(1 for issue in state.issues[repo] if issue["state"] == "open")
         ident = int(hashlib.sha1(repo.encode()).hexdigest()[:8], 16)
-        return Response(200, {
-            "id": ident, "node_id": f"R_kgDO{ident}", "name": name, "full_name": repo, "private": False,
-            "owner": {"login": owner, "id": 60330232, "node_id": "O_kgDOA5iL-A", "type": "Organization", "site_admin": False, "html_url": f"https://github.com/{owner}"},
-            "html_url": f"https://github.com/{repo}", "description": f"{name} SDK", "fork": False,
-            "url": f"{base_url()}/repos/{repo}", "issues_url": f"{base_url()}/repos/{repo}/issues{{/number}}",
-            "labels_url": f"{base_url()}/repos/{repo}/labels{{/name}}", "default_branch": "main", "archived": False, "disabled": False,
-            "has_issues": True, "open_issues_count": open_count, "visibility": "public",
-            "created_at": "2020-01-20T10:00:00Z", "updated_at": "2026-11-01T10:00:00Z", "pushed_at": "2026-11-01T10:00:00Z",
-        })
+        return Response(
+            200,
+            {
+                "id": ident,
+                "node_id": f"R_kgDO{ident}",
+                "name": name,
+                "full_name": repo,
+                "private": False,
+                "owner": {
+                    "login": owner,
+                    "id": 60330232,
+                    "node_id": "O_kgDOA5iL-A",
+                    "type": "Organization",
+                    "site_admin": False,
+                    "html_url": f"https://github.com/{owner}",
+                },
+                "html_url": f"https://github.com/{repo}",
+                "description": f"{name} SDK",
+                "fork": False,
+                "url": f"{base_url()}/repos/{repo}",
+                "issues_url": f"{base_url()}/repos/{repo}/issues{{/number}}",
+                "labels_url": f"{base_url()}/repos/{repo}/labels{{/name}}",
+                "default_branch": "main",
+                "archived": False,
+                "disabled": False,
+                "has_issues": True,
+                "open_issues_count": open_count,
+                "visibility": "public",
+                "created_at": "2020-01-20T10:00:00Z",
+                "updated_at": "2026-11-01T10:00:00Z",
+                "pushed_at": "2026-11-01T10:00:00Z",
+            },
+        )
 
     @router.route("GET", "/user")
     def user(request: Request) -> Response:
@@ -96,7 +120,11 @@ def build(state: SandboxState, base_url: Callable[[], str]) -> Router:
     @router.route("GET", f"{REPO}/labels")
     def labels(request: Request) -> Response:
         repo = repo_of(request)
-        return Response(200, [label_view(repo, label) for label in state.labels.get(repo, [])]) if repo else Response(404, NOT_FOUND)
+        return (
+            Response(200, [label_view(repo, label) for label in state.labels.get(repo, [])])
+            if repo
+            else Response(404, NOT_FOUND)
+        )
 
     def find_issue(request: Request) -> dict | None:
         repo = repo_of(request)
@@ -127,7 +155,14 @@ def build(state: SandboxState, base_url: Callable[[], str]) -> Router:
             for name in names:
                 if name not in known:
                     label_id = state.new_id()
-                    known[name] = {"id": label_id, "node_id": f"LA_kwDO{label_id}", "name": name, "color": "ededed", "description": None, "default": False}
+                    known[name] = {
+                        "id": label_id,
+                        "node_id": f"LA_kwDO{label_id}",
+                        "name": name,
+                        "color": "ededed",
+                        "description": None,
+                        "default": False,
+                    }
                     state.labels[repo].append(known[name])
                 if name not in [label["name"] for label in issue["labels"]]:
                     issue["labels"].append(known[name])
@@ -140,7 +175,9 @@ def build(state: SandboxState, base_url: Callable[[], str]) -> Router:
         with state.lock:
             issue = find_issue(request)
             if issue is None or name not in [label["name"] for label in issue["labels"]]:
-                return Response(404, {"message": "Label does not exist", "documentation_url": "https://docs.github.com/rest"})
+                return Response(
+                    404, {"message": "Label does not exist", "documentation_url": "https://docs.github.com/rest"}
+                )
             issue["labels"] = [label for label in issue["labels"] if label["name"] != name]
             state.writes.append({"api": "github", "method": "DELETE", "path": request.path})
             return Response(200, [label_view(repo_of(request) or "", label) for label in issue["labels"]])

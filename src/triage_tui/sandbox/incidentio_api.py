@@ -16,7 +16,10 @@ CATEGORIES = ("triage", "declined", "merged", "canceled", "live", "learning", "c
 
 
 def error(status: int, code: str, message: str) -> Response:
-    return Response(status, {"type": code, "status": status, "request_id": "sandbox", "errors": [{"code": code, "message": message}]})
+    return Response(
+        status,
+        {"type": code, "status": status, "request_id": "sandbox", "errors": [{"code": code, "message": message}]},
+    )
 
 
 def _page(items: list[dict], request: Request, key: str) -> dict[str, Any]:
@@ -78,7 +81,13 @@ def build(state: SandboxState, now: Callable[[], dt.datetime]) -> Router:
                 assignment_out: dict[str, Any] = {"role": role}
                 if who:
                     email = who.get("email")
-                    assignment_out["assignee"] = {"id": who.get("id") or "01USER" + hashlib.sha1(str(email).encode()).hexdigest()[:10], "name": who.get("name") or (email or "").split("@")[0].title(), "email": email, "role": "responder", "organisation_id": "01ORG"}
+                    assignment_out["assignee"] = {
+                        "id": who.get("id") or "01USER" + hashlib.sha1(str(email).encode()).hexdigest()[:10],
+                        "name": who.get("name") or (email or "").split("@")[0].title(),
+                        "email": email,
+                        "role": "responder",
+                        "organisation_id": "01ORG",
+                    }
                 current = [a for a in found["incident_role_assignments"] if a["role"]["id"] != role["id"]]
                 current.append(assignment_out)
                 found["incident_role_assignments"] = current
@@ -111,7 +120,16 @@ def build(state: SandboxState, now: Callable[[], dt.datetime]) -> Router:
 
     @router.route("GET", "/v1/identity")
     def identity(request: Request) -> Response:
-        return Response(200, {"identity": {"name": "triage-tui sandbox key", "roles": ["viewer", "incident_editor"], "dashboard_url": "https://app.incident.io/posthog"}})
+        return Response(
+            200,
+            {
+                "identity": {
+                    "name": "triage-tui sandbox key",
+                    "roles": ["viewer", "incident_editor"],
+                    "dashboard_url": "https://app.incident.io/posthog",
+                }
+            },
+        )
 
     @router.route("GET", "/v1/incident_attachments")
     def attachments(request: Request) -> Response:
@@ -124,19 +142,35 @@ def build(state: SandboxState, now: Callable[[], dt.datetime]) -> Router:
     def attach(request: Request) -> Response:
         body = request.body if isinstance(request.body, dict) else {}
         resource = body.get("resource") if isinstance(body.get("resource"), dict) else None
-        if not body.get("incident_id") or not resource or not resource.get("external_id") or not resource.get("resource_type"):
+        if (
+            not body.get("incident_id")
+            or not resource
+            or not resource.get("external_id")
+            or not resource.get("resource_type")
+        ):
             return error(422, "validation_error", "incident_id and resource are required")
         with state.lock:
             if body["incident_id"] not in state.incidents:
                 return error(404, "not_found", "Incident not found")
             for existing in state.incident_attachments:
-                if existing["incident_id"] == body["incident_id"] and existing["resource"]["external_id"] == str(resource["external_id"]):
+                if existing["incident_id"] == body["incident_id"] and existing["resource"]["external_id"] == str(
+                    resource["external_id"]
+                ):
                     return error(422, "validation_error", "this resource is already attached")
             stamp = iso(now())
             attachment = {
                 "id": f"01ATT{state.new_id()}",
                 "incident_id": body["incident_id"],
-                "resource": {"id": f"01RES{state.new_id()}", "external_id": str(resource["external_id"]), "resource_type": resource["resource_type"], "resource_type_label": "Zendesk ticket", "permalink": f"https://example.zendesk.com/agent/tickets/{resource['external_id']}", "title": f"Ticket {resource['external_id']}", "created_at": stamp, "updated_at": stamp},
+                "resource": {
+                    "id": f"01RES{state.new_id()}",
+                    "external_id": str(resource["external_id"]),
+                    "resource_type": resource["resource_type"],
+                    "resource_type_label": "Zendesk ticket",
+                    "permalink": f"https://example.zendesk.com/agent/tickets/{resource['external_id']}",
+                    "title": f"Ticket {resource['external_id']}",
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                },
                 "creator": {"api_key": {"id": "01KEY", "name": "triage-tui"}},
                 "created_at": stamp,
                 "organisation_id": "01ORG",

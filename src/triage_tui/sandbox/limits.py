@@ -23,7 +23,8 @@ from dataclasses import dataclass
 
 FORBIDDEN = {
     "error": "Forbidden",
-    "description": "You do not have access to this page. Please contact the account owner of this help desk for further help.",
+    "description": "You do not have access to this page. "
+    "Please contact the account owner of this help desk for further help.",
 }
 
 PLAN_PER_MINUTE = {"team": 200, "professional": 400, "enterprise": 700}

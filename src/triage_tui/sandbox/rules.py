@@ -58,7 +58,9 @@ def _compare(actual: Any, operator: str, expected: Any) -> bool:
     return True  # an operator the sandbox does not know: tolerated, as a no-op
 
 
-def condition_holds(ticket: dict, condition: dict, user: dict | None, now: dt.datetime, metrics: dict | None = None) -> bool:
+def condition_holds(
+    ticket: dict, condition: dict, user: dict | None, now: dt.datetime, metrics: dict | None = None
+) -> bool:
     """One view condition (`{"field", "operator", "value"}`) against one ticket."""
     field = condition.get("field")
     operator = condition.get("operator") or "is"
@@ -128,12 +130,34 @@ def view_matches(view: dict, ticket: dict, user: dict | None, now: dt.datetime, 
 
 # Columns of Zendesk's "View columns" table the sandbox sorts by, and the ticket value each
 # stands for. `updated_at`/`created_at` are accepted as aliases of `updated`/`created`.
-ALPHABETICAL = {"assignee", "group", "requester", "organization", "type", "brand", "ticket_form", "subject", "description"}
+ALPHABETICAL = {
+    "assignee",
+    "group",
+    "requester",
+    "organization",
+    "type",
+    "brand",
+    "ticket_form",
+    "subject",
+    "description",
+}
 # The spec (ListTicketsFromView.sort_by): "The `subject` and `submitter` columns are not
 # supported" (`description` is the Subject column's value).
 SORTABLE = {
-    "updated", "updated_at", "created", "created_at", "priority", "status", "id", "nice_id", "ticket_id",
-    "solved", "updated_requester", "updated_assignee", "due_date", *(ALPHABETICAL - {"subject", "description"}),
+    "updated",
+    "updated_at",
+    "created",
+    "created_at",
+    "priority",
+    "status",
+    "id",
+    "nice_id",
+    "ticket_id",
+    "solved",
+    "updated_requester",
+    "updated_assignee",
+    "due_date",
+    *(ALPHABETICAL - {"subject", "description"}),
 }
 
 
@@ -157,7 +181,11 @@ def sort_value(column: str, ticket: dict, names: Callable[[str, Any], str], metr
     if column in ("id", "nice_id", "ticket_id"):
         return ticket["id"]
     if column == "solved":
-        return metrics.get("solved_at") or (ticket.get("updated_at") if ticket.get("status") in ("solved", "closed") else "") or ""
+        return (
+            metrics.get("solved_at")
+            or (ticket.get("updated_at") if ticket.get("status") in ("solved", "closed") else "")
+            or ""
+        )
     if column == "updated_requester":
         return metrics.get("requester_updated_at") or ""
     if column == "updated_assignee":
@@ -245,7 +273,16 @@ def _term_holds(ticket: dict, key: str, op: str, value: str, now: dt.datetime) -
         if stamp is None:
             return False
         return _ordered(stamp, op, search_time(value, now))
-    if key in ("group", "group_id", "assignee", "assignee_id", "requester", "requester_id", "organization", "organization_id"):
+    if key in (
+        "group",
+        "group_id",
+        "assignee",
+        "assignee_id",
+        "requester",
+        "requester_id",
+        "organization",
+        "organization_id",
+    ):
         field = key if key.endswith("_id") else f"{key}_id"
         actual = ticket.get(field)
         if value.lower() == "none":
@@ -336,7 +373,12 @@ def apply_macro_actions(ticket: dict, actions: list[dict], values: dict[str, str
     if body is not None or html_body is not None:
         text = body if body is not None else re.sub(r"<[^>]+>", "", html_body or "")
         rendered_html = html_body if html_body is not None else "<p>" + html.escape(text).replace("\n", "<br>") + "</p>"
-        result["comment"] = {"body": text, "html_body": rendered_html, "public": public, "scoped_body": [["channel:all", text]]}
+        result["comment"] = {
+            "body": text,
+            "html_body": rendered_html,
+            "public": public,
+            "scoped_body": [["channel:all", text]],
+        }
     return result
 
 
@@ -361,7 +403,9 @@ def sla_policy_for(ticket: dict, policies: list[dict]) -> dict | None:
         conditions = policy.get("filter") or {}
         every = conditions.get("all") or []
         some = conditions.get("any") or []
-        if all(_policy_condition(ticket, c) for c in every) and (not some or any(_policy_condition(ticket, c) for c in some)):
+        if all(_policy_condition(ticket, c) for c in every) and (
+            not some or any(_policy_condition(ticket, c) for c in some)
+        ):
             return policy
     return None
 
@@ -375,14 +419,20 @@ def _policy_condition(ticket: dict, condition: dict) -> bool:
     return str(actual) == str(expected)
 
 
-def ticket_slas(ticket: dict, policies: list[dict], metrics: dict | None, agent_replied: bool, now: dt.datetime) -> dict[str, Any]:
+def ticket_slas(
+    ticket: dict, policies: list[dict], metrics: dict | None, agent_replied: bool, now: dt.datetime
+) -> dict[str, Any]:
     """Zendesk's `slas` sideload of one ticket: `{"policy_metrics": [...]}`, empty without a policy."""
     policy = sla_policy_for(ticket, policies)
     if policy is None:
         return {"policy_metrics": []}
     metric = "next_reply_time" if agent_replied else "first_reply_time"
     target = next(
-        (m for m in policy.get("policy_metrics") or [] if m.get("metric") == metric and m.get("priority") == (ticket.get("priority") or "normal")),
+        (
+            m
+            for m in policy.get("policy_metrics") or []
+            if m.get("metric") == metric and m.get("priority") == (ticket.get("priority") or "normal")
+        ),
         None,
     )
     if target is None:

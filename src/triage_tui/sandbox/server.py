@@ -90,8 +90,13 @@ class SandboxApp:
     replaced at any time; everything reads them through the app.
     """
 
-    def __init__(self, state: SandboxState, settings: SandboxSettings | None = None, faults: FaultPlan | None = None,
-                 now: Callable[[], dt.datetime] | None = None) -> None:
+    def __init__(
+        self,
+        state: SandboxState,
+        settings: SandboxSettings | None = None,
+        faults: FaultPlan | None = None,
+        now: Callable[[], dt.datetime] | None = None,
+    ) -> None:
         self.state = state
         self.settings = settings or SandboxSettings()
         self.faults = faults or FaultPlan([])
@@ -132,12 +137,18 @@ class SandboxApp:
         limited = self.rate_limit(service, request)
         if limited.status == 429:
             return limited
-        if service == "zendesk" and not self.is_admin(request) and limits.admin_only(request.method, request.path.removesuffix(".json")):
+        if (
+            service == "zendesk"
+            and not self.is_admin(request)
+            and limits.admin_only(request.method, request.path.removesuffix(".json"))
+        ):
             return Response(403, dict(limits.FORBIDDEN), dict(limited.headers))
         router: Router = getattr(self, service)
         found = router.match(request.method, request.path)
         if found is None:
-            return Response(404, zendesk_api.NOT_FOUND if service == "zendesk" else {"message": "Not Found"}, dict(limited.headers))
+            return Response(
+                404, zendesk_api.NOT_FOUND if service == "zendesk" else {"message": "Not Found"}, dict(limited.headers)
+            )
         handler, params = found
         request.params = params
         try:
@@ -167,7 +178,14 @@ class SandboxApp:
                 return False
             email_address = user_part.removesuffix("/token").lower()
             with self.state.lock:
-                agent = next((u for u in self.state.users.values() if (u.get("email") or "").lower() == email_address and u.get("role") in ("agent", "admin")), None)
+                agent = next(
+                    (
+                        u
+                        for u in self.state.users.values()
+                        if (u.get("email") or "").lower() == email_address and u.get("role") in ("agent", "admin")
+                    ),
+                    None,
+                )
             request.user = agent
             return agent is not None
         if service == "incidentio":
@@ -184,11 +202,22 @@ class SandboxApp:
     # -- limits and faults ----------------------------------------------------------------
     def too_many(self, service: str, retry_after: int) -> Response:
         if service == "zendesk":
-            return Response(429, "Number of allowed API requests per minute exceeded", {"Retry-After": str(retry_after)})
+            return Response(
+                429, "Number of allowed API requests per minute exceeded", {"Retry-After": str(retry_after)}
+            )
         if service == "incidentio":
             when = email.utils.format_datetime(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=retry_after), usegmt=True)
-            return Response(429, {"type": "rate_limited", "status": 429, "rate_limit": {"name": "api_key", "limit": 1200, "remaining": 0, "retry_after": when}})
-        return Response(429, {"message": "API rate limit exceeded"}, {"Retry-After": str(retry_after), "x-ratelimit-remaining": "0"})
+            return Response(
+                429,
+                {
+                    "type": "rate_limited",
+                    "status": 429,
+                    "rate_limit": {"name": "api_key", "limit": 1200, "remaining": 0, "retry_after": when},
+                },
+            )
+        return Response(
+            429, {"message": "API rate limit exceeded"}, {"Retry-After": str(retry_after), "x-ratelimit-remaining": "0"}
+        )
 
     def zendesk_budgets(self, request: Request) -> list[tuple[tuple, int, float]]:
         """Every budget one Zendesk request counts in: the account's, and its endpoint's."""
@@ -210,7 +239,13 @@ class SandboxApp:
         elif request.method == "PUT" and path.startswith("/api/v2/tickets/") and path.count("/") == 4:
             ticket_id = path.rsplit("/", 1)[1]
             wanted.append((("ticket_updates",), settings.ticket_updates_per_minute, 60.0))
-            wanted.append((("ticket_update", user_id, ticket_id), settings.ticket_updates_per_ticket, settings.ticket_updates_per_ticket_seconds))
+            wanted.append(
+                (
+                    ("ticket_update", user_id, ticket_id),
+                    settings.ticket_updates_per_ticket,
+                    settings.ticket_updates_per_ticket_seconds,
+                )
+            )
         return wanted
 
     def account_headers(self) -> dict[str, str]:
@@ -240,14 +275,19 @@ class SandboxApp:
         conditional = "if-none-match" in request.headers
         if not conditional:  # GitHub: a conditional request answered 304 costs nothing; approximated
             self.github_remaining = max(0, self.github_remaining - 1)
-        headers = {"x-ratelimit-limit": str(self.settings.github_per_hour), "x-ratelimit-remaining": str(self.github_remaining)}
+        headers = {
+            "x-ratelimit-limit": str(self.settings.github_per_hour),
+            "x-ratelimit-remaining": str(self.github_remaining),
+        }
         return Response(200, headers=headers) if self.github_remaining > 0 else self.too_many(service, 60)
 
     def inject(self, service: str, fault: Fault) -> Response | None:
         if fault.kind == "429":
             return self.too_many(service, 1)
         if fault.kind in ("500", "502", "503"):
-            return Response(int(fault.kind), "<html><body><h1>Service Unavailable</h1></body></html>", {"Content-Type": "text/html"})
+            return Response(
+                int(fault.kind), "<html><body><h1>Service Unavailable</h1></body></html>", {"Content-Type": "text/html"}
+            )
         if fault.kind == "stall":
             time.sleep(fault.seconds)
             return None
@@ -329,8 +369,16 @@ class _Handler(BaseHTTPRequestHandler):
 class Sandbox:
     """Runs the server in a background thread: `with Sandbox(data) as sandbox: sandbox.url`."""
 
-    def __init__(self, data: dict[str, Any], *, host: str = "127.0.0.1", port: int = 0, settings: SandboxSettings | None = None,
-                 faults: FaultPlan | None = None, activity_seconds: float = 0.0) -> None:
+    def __init__(
+        self,
+        data: dict[str, Any],
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        settings: SandboxSettings | None = None,
+        faults: FaultPlan | None = None,
+        activity_seconds: float = 0.0,
+    ) -> None:
         self.state = SandboxState(data)
         self.app = SandboxApp(self.state, settings, faults)
         handler = type("SandboxHandler", (_Handler,), {"app": self.app})
@@ -343,7 +391,9 @@ class Sandbox:
         self.activity = Activity(self.state, activity_seconds, lambda: self.app.now()) if activity_seconds > 0 else None
 
     def start(self) -> Sandbox:
-        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, name="sandbox", daemon=True)
+        self._thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, name="sandbox", daemon=True
+        )
         self._thread.start()
         if self.activity:
             self.activity.start()

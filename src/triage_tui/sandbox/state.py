@@ -128,8 +128,12 @@ class SandboxState:
         ticket["status"] = "deleted"
         self.touch(ticket, now)
         record = {
-            "id": ticket_id, "subject": ticket.get("subject") or "", "description": ticket.get("description") or "",
-            "actor": {"id": actor.get("id"), "name": actor.get("name")}, "deleted_at": iso(now), "previous_state": previous,
+            "id": ticket_id,
+            "subject": ticket.get("subject") or "",
+            "description": ticket.get("description") or "",
+            "actor": {"id": actor.get("id"), "name": actor.get("name")},
+            "deleted_at": iso(now),
+            "previous_state": previous,
         }
         self.deleted_tickets[ticket_id] = record
         return record

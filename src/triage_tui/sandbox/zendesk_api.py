@@ -64,8 +64,16 @@ def offset_page(request: Request, base_url: str, key: str, items: list[Any], max
 
 
 def cursor_page(
-    request: Request, base_url: str, key: str, items: list[Any], sort_key: Callable[[Any], tuple] = lambda item: (item["id"],),
-    *, descending: bool = False, maximum: int = 100, first_prev: bool = True, backwards: bool = True,
+    request: Request,
+    base_url: str,
+    key: str,
+    items: list[Any],
+    sort_key: Callable[[Any], tuple] = lambda item: (item["id"],),
+    *,
+    descending: bool = False,
+    maximum: int = 100,
+    first_prev: bool = True,
+    backwards: bool = True,
 ) -> dict[str, Any]:
     """Zendesk cursor pagination, keyed on the sort order (not on offsets), so a list that
     changes between pages neither repeats nor skips what stayed in place.
@@ -102,7 +110,9 @@ def cursor_page(
     page = ordered[start:end]
     after_cursor = encode_cursor(list(keys[end - 1])) if page else None
     # Without backward paging (search export) the real answer's before_cursor is null too.
-    before_cursor = encode_cursor(list(keys[start])) if page and backwards and (first_prev or after_text or before_text) else None
+    before_cursor = (
+        encode_cursor(list(keys[start])) if page and backwards and (first_prev or after_text or before_text) else None
+    )
     query = {k: v for k, v in request.query.items() if k not in ("page[after]", "page[before]")}
     query.setdefault("page[size]", str(size))
 
@@ -127,12 +137,19 @@ def listing_page(request: Request, base_url: str, key: str, items: list[Any], **
     return offset_page(request, base_url, key, ordered)
 
 
-def build(state: SandboxState, base_url: Callable[[], str], now: Callable[[], dt.datetime], settings: SandboxSettings) -> Router:
+def build(
+    state: SandboxState, base_url: Callable[[], str], now: Callable[[], dt.datetime], settings: SandboxSettings
+) -> Router:
     router = Router(suffix=".json")
     api = "/api/v2"
 
     def names(column: str, record_id: Any) -> str:
-        table = {"assignee": state.users, "requester": state.users, "group": state.groups, "organization": state.organizations}[column]
+        table = {
+            "assignee": state.users,
+            "requester": state.users,
+            "group": state.groups,
+            "organization": state.organizations,
+        }[column]
         return str((table.get(record_id) or {}).get("name") or "")
 
     def agent_replied(ticket: dict) -> bool:
@@ -140,7 +157,9 @@ def build(state: SandboxState, base_url: Callable[[], str], now: Callable[[], dt
         return any(c.get("public") and c.get("author_id") != requester for c in state.comments.get(ticket["id"], []))
 
     def with_slas(ticket: dict) -> dict:
-        slas = rules.ticket_slas(ticket, state.sla_policies, state.metric_sets.get(ticket["id"]), agent_replied(ticket), now())
+        slas = rules.ticket_slas(
+            ticket, state.sla_policies, state.metric_sets.get(ticket["id"]), agent_replied(ticket), now()
+        )
         return {**ticket, "slas": slas}
 
     def sideload(wanted: set[str], tickets: list[dict]) -> dict[str, Any]:
@@ -150,7 +169,9 @@ def build(state: SandboxState, base_url: Callable[[], str], now: Callable[[], dt
             extra["users"] = [state.users[i] for i in sorted(i for i in ids if i in state.users)]
         if "organizations" in wanted:
             ids = {t.get("organization_id") for t in tickets}
-            extra["organizations"] = [state.organizations[i] for i in sorted(i for i in ids if i in state.organizations)]
+            extra["organizations"] = [
+                state.organizations[i] for i in sorted(i for i in ids if i in state.organizations)
+            ]
         if "groups" in wanted:
             ids = {t.get("group_id") for t in tickets}
             extra["groups"] = [state.groups[i] for i in sorted(i for i in ids if i in state.groups)]
@@ -160,7 +181,9 @@ def build(state: SandboxState, base_url: Callable[[], str], now: Callable[[], dt
 
     def flat_includes(request: Request) -> set[str]:
         # A type-scoped `tickets(users)` is search's form: ticket endpoints ignore it.
-        return {part.strip() for part in request.query.get("include", "").split(",") if part.strip() and "(" not in part} & TICKET_SIDELOADS
+        return {
+            part.strip() for part in request.query.get("include", "").split(",") if part.strip() and "(" not in part
+        } & TICKET_SIDELOADS
 
     def tickets_answer(request: Request, tickets: list[dict]) -> tuple[list[dict], dict[str, Any]]:
         wanted = flat_includes(request)
@@ -264,10 +287,22 @@ def build(state: SandboxState, base_url: Callable[[], str], now: Callable[[], dt
                 return Response(404, NOT_FOUND)
             # The spec (TicketObject.safe_update): "A value of false has the same effect as
             # true. Omit the property to force the updates to not be safe."
-            if "safe_update" in changes and "updated_stamp" in changes and changes.get("updated_stamp") != ticket.get("updated_at"):
+            if (
+                "safe_update" in changes
+                and "updated_stamp" in changes
+                and changes.get("updated_stamp") != ticket.get("updated_at")
+            ):
                 return Response(409, CONFLICT)
             events = apply_update(ticket, changes, request.user or {}, now())
-            audit = {"id": state.new_id(), "ticket_id": ticket_id, "created_at": ticket["updated_at"], "author_id": (request.user or {}).get("id"), "metadata": {"system": {}, "custom": {}}, "events": events, "via": {"channel": "api", "source": {"from": {}, "to": {}, "rel": None}}}
+            audit = {
+                "id": state.new_id(),
+                "ticket_id": ticket_id,
+                "created_at": ticket["updated_at"],
+                "author_id": (request.user or {}).get("id"),
+                "metadata": {"system": {}, "custom": {}},
+                "events": events,
+                "via": {"channel": "api", "source": {"from": {}, "to": {}, "rel": None}},
+            }
             state.audits.setdefault(ticket_id, []).append(audit)
             state.writes.append({"api": "zendesk", "method": "PUT", "ticket_id": ticket_id, "body": changes})
             return Response(200, {"ticket": ticket, "audit": audit})
@@ -285,7 +320,15 @@ def build(state: SandboxState, base_url: Callable[[], str], now: Callable[[], dt
         metrics = state.metric_sets.setdefault(ticket["id"], {"ticket_id": ticket["id"]})
         for field in ("status", "priority", "group_id", "assignee_id", "subject", "type"):
             if field in changes and changes[field] != ticket.get(field):
-                events.append({"id": state.new_id(), "type": "Change", "field_name": field, "value": changes[field], "previous_value": ticket.get(field)})
+                events.append(
+                    {
+                        "id": state.new_id(),
+                        "type": "Change",
+                        "field_name": field,
+                        "value": changes[field],
+                        "previous_value": ticket.get(field),
+                    }
+                )
                 ticket[field] = changes[field]
                 if field == "status":
                     metrics["status_updated_at"] = iso(moment)
@@ -300,13 +343,23 @@ def build(state: SandboxState, base_url: Callable[[], str], now: Callable[[], dt
         remove = set(changes.get("remove_tags") or [])
         tags = [tag for tag in tags if tag not in remove]
         if tags != ticket.get("tags"):
-            events.append({"id": state.new_id(), "type": "Change", "field_name": "tags", "value": tags, "previous_value": ticket.get("tags")})
+            events.append(
+                {
+                    "id": state.new_id(),
+                    "type": "Change",
+                    "field_name": "tags",
+                    "value": tags,
+                    "previous_value": ticket.get("tags"),
+                }
+            )
             ticket["tags"] = tags
         comment = changes.get("comment")
         if isinstance(comment, dict) and (comment.get("body") or comment.get("html_body")):
             public = comment.get("public", True) is not False
             author = comment.get("author_id") or user.get("id")
-            created = state.add_comment(ticket["id"], author, str(comment.get("body") or comment.get("html_body")), public, moment)
+            created = state.add_comment(
+                ticket["id"], author, str(comment.get("body") or comment.get("html_body")), public, moment
+            )
             events.append({**created, "audit_id": None})
             metrics["latest_comment_added_at"] = iso(moment)
             if public and author != ticket.get("requester_id"):
@@ -324,9 +377,31 @@ def build(state: SandboxState, base_url: Callable[[], str], now: Callable[[], dt
             items = list(state.comments.get(ticket_id, []))
             if not items:
                 description = ticket.get("description") or ""
-                items = [{"id": ticket_id * 10, "type": "Comment", "author_id": ticket.get("requester_id"), "body": description, "plain_body": description, "html_body": f"<p>{description}</p>", "public": True, "attachments": [], "created_at": ticket.get("created_at")}]
+                items = [
+                    {
+                        "id": ticket_id * 10,
+                        "type": "Comment",
+                        "author_id": ticket.get("requester_id"),
+                        "body": description,
+                        "plain_body": description,
+                        "html_body": f"<p>{description}</p>",
+                        "public": True,
+                        "attachments": [],
+                        "created_at": ticket.get("created_at"),
+                    }
+                ]
             order = request.query.get("sort_order", "asc")
-            return Response(200, listing_page(request, base_url(), "comments", items, sort_key=lambda c: (c.get("created_at") or "", c["id"]), descending=order == "desc"))
+            return Response(
+                200,
+                listing_page(
+                    request,
+                    base_url(),
+                    "comments",
+                    items,
+                    sort_key=lambda c: (c.get("created_at") or "", c["id"]),
+                    descending=order == "desc",
+                ),
+            )
 
     @router.route("GET", rf"{api}/tickets/(?P<id>\d+)/audits")
     def audits(request: Request) -> Response:
@@ -335,7 +410,12 @@ def build(state: SandboxState, base_url: Callable[[], str], now: Callable[[], dt
             if not live(state.tickets.get(ticket_id)):
                 return Response(404, NOT_FOUND)
             items = list(state.audits.get(ticket_id, []))
-            return Response(200, listing_page(request, base_url(), "audits", items, sort_key=lambda a: (a.get("created_at") or "", a["id"])))
+            return Response(
+                200,
+                listing_page(
+                    request, base_url(), "audits", items, sort_key=lambda a: (a.get("created_at") or "", a["id"])
+                ),
+            )
 
     @router.route("GET", rf"{api}/tickets/(?P<id>\d+)/macros/(?P<macro>\d+)/apply")
     def apply_macro(request: Request) -> Response:
@@ -348,17 +428,39 @@ def build(state: SandboxState, base_url: Callable[[], str], now: Callable[[], dt
             org = state.organizations.get(ticket.get("organization_id"), {})
             values = rules.placeholder_values(ticket, requester, org, request.user or {})
             # The spec's MacroApplyTicketResponse: the comment is inside result.ticket.
-            return Response(200, {"result": {"ticket": rules.apply_macro_actions(ticket, macro.get("actions", []), values)}})
+            return Response(
+                200, {"result": {"ticket": rules.apply_macro_actions(ticket, macro.get("actions", []), values)}}
+            )
 
     @router.route("POST", f"{api}/macros")
     def create_macro(request: Request) -> Response:
         body = (request.body or {}).get("macro") if isinstance(request.body, dict) else None
         if not isinstance(body, dict) or not body.get("title") or not isinstance(body.get("actions"), list):
-            return Response(400, {"error": "RecordInvalid", "description": "Record validation errors", "details": {"title": [{"description": "Title: cannot be blank"}]}})
+            return Response(
+                400,
+                {
+                    "error": "RecordInvalid",
+                    "description": "Record validation errors",
+                    "details": {"title": [{"description": "Title: cannot be blank"}]},
+                },
+            )
         with state.lock:
             macro_id = state.new_id()
             stamp = iso(now())
-            macro = {"url": f"{base_url()}{api}/macros/{macro_id}.json", "id": macro_id, "title": body["title"], "raw_title": body["title"], "active": body.get("active", True), "actions": body["actions"], "description": body.get("description"), "created_at": stamp, "updated_at": stamp, "default": False, "position": 10000, "restriction": None}
+            macro = {
+                "url": f"{base_url()}{api}/macros/{macro_id}.json",
+                "id": macro_id,
+                "title": body["title"],
+                "raw_title": body["title"],
+                "active": body.get("active", True),
+                "actions": body["actions"],
+                "description": body.get("description"),
+                "created_at": stamp,
+                "updated_at": stamp,
+                "default": False,
+                "position": 10000,
+                "restriction": None,
+            }
             state.macros[macro_id] = macro
             state.writes.append({"api": "zendesk", "method": "POST", "path": request.path, "body": body})
             return Response(201, {"macro": macro})
@@ -387,7 +489,11 @@ def build(state: SandboxState, base_url: Callable[[], str], now: Callable[[], dt
     # -- views ----------------------------------------------------------------------------
     def view_tickets_of(view: dict, user: dict | None) -> list[dict]:
         moment = now()
-        return [t for t in state.tickets.values() if rules.view_matches(view, t, user, moment, state.metric_sets.get(t["id"]))]
+        return [
+            t
+            for t in state.tickets.values()
+            if rules.view_matches(view, t, user, moment, state.metric_sets.get(t["id"]))
+        ]
 
     @router.route("GET", rf"{api}/views/(?P<id>\d+)/tickets")
     def view_tickets(request: Request) -> Response:
@@ -399,7 +505,11 @@ def build(state: SandboxState, base_url: Callable[[], str], now: Callable[[], dt
             column = request.query.get("sort_by") or execution.get("sort_by") or "nice_id"
             if column not in rules.SORTABLE:
                 return invalid(f"sort_by {column!r} is not a sortable view column")
-            order = request.query.get("sort_order") or (execution.get("sort_order") if not request.query.get("sort_by") else None) or rules.default_sort_order(column)
+            order = (
+                request.query.get("sort_order")
+                or (execution.get("sort_order") if not request.query.get("sort_by") else None)
+                or rules.default_sort_order(column)
+            )
             if order not in ("asc", "desc"):
                 return invalid("sort_order must be asc or desc")
 
@@ -408,7 +518,9 @@ def build(state: SandboxState, base_url: Callable[[], str], now: Callable[[], dt
 
             items = view_tickets_of(view, request.user)
             if wants_cursor(request):
-                body = cursor_page(request, base_url(), "tickets", items, sort_key, descending=order == "desc", first_prev=False)
+                body = cursor_page(
+                    request, base_url(), "tickets", items, sort_key, descending=order == "desc", first_prev=False
+                )
             else:
                 body = offset_page(request, base_url(), "tickets", sorted(items, key=sort_key, reverse=order == "desc"))
             shown, extra = tickets_answer(request, body["tickets"])
@@ -418,7 +530,13 @@ def build(state: SandboxState, base_url: Callable[[], str], now: Callable[[], dt
 
     def view_count(view: dict, user: dict | None) -> dict[str, Any]:
         value = len(view_tickets_of(view, user))
-        return {"url": f"{base_url()}{api}/views/{view['id']}/count.json", "view_id": view["id"], "value": value, "pretty": str(value) if value < 1000 else "~1k", "fresh": True}
+        return {
+            "url": f"{base_url()}{api}/views/{view['id']}/count.json",
+            "view_id": view["id"],
+            "value": value,
+            "pretty": str(value) if value < 1000 else "~1k",
+            "fresh": True,
+        }
 
     @router.route("GET", rf"{api}/views/(?P<id>\d+)/count")
     def count_view(request: Request) -> Response:
@@ -440,9 +558,27 @@ def build(state: SandboxState, base_url: Callable[[], str], now: Callable[[], dt
                 return Response(404, NOT_FOUND)
             items = sorted(view_tickets_of(view, request.user), key=lambda t: t["id"], reverse=True)
             page = offset_page(request, base_url(), "rows", items)
-            page["rows"] = [{"ticket": {"id": t["id"], "subject": t.get("subject"), "status": t.get("status")}, "ticket_id": t["id"], "updated": t.get("updated_at"), "created": t.get("created_at"), "priority": t.get("priority"), "group_id": t.get("group_id"), "assignee_id": t.get("assignee_id"), "requester_id": t.get("requester_id")} for t in page["rows"]]
+            page["rows"] = [
+                {
+                    "ticket": {"id": t["id"], "subject": t.get("subject"), "status": t.get("status")},
+                    "ticket_id": t["id"],
+                    "updated": t.get("updated_at"),
+                    "created": t.get("created_at"),
+                    "priority": t.get("priority"),
+                    "group_id": t.get("group_id"),
+                    "assignee_id": t.get("assignee_id"),
+                    "requester_id": t.get("requester_id"),
+                }
+                for t in page["rows"]
+            ]
             execution = view.get("execution") or {}
-            page.update({"columns": execution.get("columns", []), "view": {"id": view["id"], "url": view.get("url")}, "groups": []})
+            page.update(
+                {
+                    "columns": execution.get("columns", []),
+                    "view": {"id": view["id"], "url": view.get("url")},
+                    "groups": [],
+                }
+            )
             return Response(200, page)
 
     # -- deleted tickets --------------------------------------------------------------------
@@ -455,12 +591,17 @@ def build(state: SandboxState, base_url: Callable[[], str], now: Callable[[], dt
         if order not in ("asc", "desc"):
             return invalid("sort_order must be asc or desc")
         with state.lock:
-            items = [{k: v for k, v in record.items() if k != "description"} for record in state.deleted_tickets.values()]
+            items = [
+                {k: v for k, v in record.items() if k != "description"} for record in state.deleted_tickets.values()
+            ]
 
         def sort_key(record: dict) -> tuple:
             return (record.get(column) or "", record["id"]) if column != "id" else (record["id"],)
 
-        return Response(200, listing_page(request, base_url(), "deleted_tickets", items, sort_key=sort_key, descending=order == "desc"))
+        return Response(
+            200,
+            listing_page(request, base_url(), "deleted_tickets", items, sort_key=sort_key, descending=order == "desc"),
+        )
 
     # -- search ---------------------------------------------------------------------------
     def indexed_tickets() -> list[dict]:
@@ -492,7 +633,16 @@ def build(state: SandboxState, base_url: Callable[[], str], now: Callable[[], dt
                 return invalid(str(exc))
             # Ordered by created_at, newest first, ties by id (the recorded export's cursor
             # says {"field": "created_at", "desc": true, "tieBreakField": "id"}).
-            body = cursor_page(request, base_url(), "results", items, lambda t: (t.get("created_at") or "", -t["id"]), descending=True, maximum=1000, backwards=False)
+            body = cursor_page(
+                request,
+                base_url(),
+                "results",
+                items,
+                lambda t: (t.get("created_at") or "", -t["id"]),
+                descending=True,
+                maximum=1000,
+                backwards=False,
+            )
             tickets = body["results"]
             body["results"] = [{**t, "result_type": "ticket"} for t in tickets]
             body["facets"] = None
@@ -505,7 +655,13 @@ def build(state: SandboxState, base_url: Callable[[], str], now: Callable[[], dt
         per_page = max(1, min(100, _int(request.query.get("per_page"), 100)))
         page_number = max(1, _int(request.query.get("page"), 1))
         if page_number * per_page > 1000 and (page_number - 1) * per_page >= 1000:
-            return Response(422, {"error": "InvalidPaginationParameter", "description": "Search results are limited to 1000: narrow the query"})
+            return Response(
+                422,
+                {
+                    "error": "InvalidPaginationParameter",
+                    "description": "Search results are limited to 1000: narrow the query",
+                },
+            )
         terms = rules.search_terms(query)
         if any(term.startswith("type:") and term != "type:ticket" for term in terms):
             return Response(200, {"results": [], "count": 0, "next_page": None, "previous_page": None, "facets": None})
@@ -517,7 +673,10 @@ def build(state: SandboxState, base_url: Callable[[], str], now: Callable[[], dt
         column = request.query.get("sort_by")
         if column in ("updated_at", "created_at", "priority", "status", "ticket_type"):
             name = "type" if column == "ticket_type" else column
-            items.sort(key=lambda t: (rules.sort_value(name, t, names, None), t["id"]), reverse=request.query.get("sort_order", "desc") == "desc")
+            items.sort(
+                key=lambda t: (rules.sort_value(name, t, names, None), t["id"]),
+                reverse=request.query.get("sort_order", "desc") == "desc",
+            )
         else:
             items.sort(key=lambda t: t["id"])
         count = len(items)
@@ -529,7 +688,9 @@ def build(state: SandboxState, base_url: Callable[[], str], now: Callable[[], dt
             return f"{base_url()}{request.path}?{urlencode({**request.query, 'page': number})}"
 
         body = {
-            "results": [{**t, "result_type": "ticket"} for t in chunk], "count": count, "facets": None,
+            "results": [{**t, "result_type": "ticket"} for t in chunk],
+            "count": count,
+            "facets": None,
             "next_page": link(page_number + 1) if start + per_page < len(items) else None,
             "previous_page": link(page_number - 1) if page_number > 1 else None,
         }
@@ -557,7 +718,9 @@ def build(state: SandboxState, base_url: Callable[[], str], now: Callable[[], dt
             else:
                 return invalid("start_time or cursor is required")
             # Since 2024-10-28 the export leaves out changes of the last minute.
-            ids, last, end = state.changes_after(sequence, limit, before=moment.timestamp() - settings.export_holdback_seconds)
+            ids, last, end = state.changes_after(
+                sequence, limit, before=moment.timestamp() - settings.export_holdback_seconds
+            )
             tickets = [state.tickets[i] for i in ids]
             cursor = encode_cursor(last)
             body = {

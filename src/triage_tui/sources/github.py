@@ -51,15 +51,21 @@ class GithubClient:
             raw.extend(body)
             found = _NEXT.search(response.headers.get("link", ""))
             url, params, headers = (found.group(1) if found else None), None, None
-        issues, skipped = parse_many(Issue, [{**item, "repo": repo} for item in raw if isinstance(item, dict) and not item.get("pull_request")])
+        issues, skipped = parse_many(
+            Issue, [{**item, "repo": repo} for item in raw if isinstance(item, dict) and not item.get("pull_request")]
+        )
         return IssuesResult(issues, skipped, first_etag)
 
     async def labels(self, repo: str) -> list[Label]:
         return parse_many(Label, await self.http.get_json(f"/repos/{repo}/labels", {"per_page": 100}))[0]
 
     async def add_labels(self, repo: str, number: int, labels: list[str]) -> list[Label]:
-        response = await self.http.request("POST", f"/repos/{repo}/issues/{number}/labels", json_body={"labels": labels})
+        response = await self.http.request(
+            "POST", f"/repos/{repo}/issues/{number}/labels", json_body={"labels": labels}
+        )
         return parse_many(Label, decode_json("github", response))[0]
 
     async def remove_label(self, repo: str, number: int, label: str) -> None:
-        await self.http.request("DELETE", f"/repos/{repo}/issues/{number}/labels/{quote(label, safe='')}", accept=(404,))
+        await self.http.request(
+            "DELETE", f"/repos/{repo}/issues/{number}/labels/{quote(label, safe='')}", accept=(404,)
+        )

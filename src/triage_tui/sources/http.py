@@ -139,7 +139,11 @@ class ServiceClient:
         """Slow down before the limit, not after: spread what is left over the window."""
         headers = response.headers
         limit = headers.get("x-rate-limit") or headers.get("ratelimit-limit") or headers.get("x-ratelimit-limit")
-        remaining = headers.get("x-rate-limit-remaining") or headers.get("ratelimit-remaining") or headers.get("x-ratelimit-remaining")
+        remaining = (
+            headers.get("x-rate-limit-remaining")
+            or headers.get("ratelimit-remaining")
+            or headers.get("x-ratelimit-remaining")
+        )
         try:
             limit_n, remaining_n = int(limit or 0), int(remaining or 0)
         except ValueError:
@@ -188,7 +192,9 @@ class ServiceClient:
             except (httpx.TimeoutException, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
                 if method not in IDEMPOTENT:
                     # The server may have acted: the caller must check before resending.
-                    raise AmbiguousWrite(self.source, f"{where}: no answer after sending ({type(exc).__name__})") from None
+                    raise AmbiguousWrite(
+                        self.source, f"{where}: no answer after sending ({type(exc).__name__})"
+                    ) from None
                 if attempt == self.max_retries:
                     raise Offline(self.source, f"{where}: no answer ({type(exc).__name__})") from None
                 await self._sleep(self._backoff(attempt))
@@ -203,7 +209,11 @@ class ServiceClient:
                 delay = retry_after_seconds(response)
                 delay = self._backoff(attempt) if delay is None else delay
                 self.rate_limited_until = self._clock() + delay
-                if attempt == self.max_retries or delay > self.max_wait or (method in READS and not retry_reads_when_limited):
+                if (
+                    attempt == self.max_retries
+                    or delay > self.max_wait
+                    or (method in READS and not retry_reads_when_limited)
+                ):
                     raise RateLimited(self.source, f"{where}: rate limited", retry_after=delay)
                 # Spread the retries: every copy of a team told "wait 12 s" must not come
                 # back in the same second and empty the next window at once.

@@ -59,14 +59,19 @@ class IncidentioClient:
         return parse_many(Severity, (await self.http.get_json("/v1/severities")).get("severities") or [])
 
     async def statuses(self) -> tuple[list[IncidentStatus], list[SkippedRecord]]:
-        return parse_many(IncidentStatus, (await self.http.get_json("/v1/incident_statuses")).get("incident_statuses") or [])
+        return parse_many(
+            IncidentStatus, (await self.http.get_json("/v1/incident_statuses")).get("incident_statuses") or []
+        )
 
     async def attachments(self, incident_id: str) -> tuple[list[IncidentAttachment], list[SkippedRecord]]:
         body = await self.http.get_json("/v1/incident_attachments", {"incident_id": incident_id})
         return parse_many(IncidentAttachment, body.get("incident_attachments") or [])
 
     async def attach_ticket(self, incident_id: str, ticket_id: int) -> IncidentAttachment:
-        payload = {"incident_id": incident_id, "resource": {"external_id": str(ticket_id), "resource_type": "zendesk_ticket"}}
+        payload = {
+            "incident_id": incident_id,
+            "resource": {"external_id": str(ticket_id), "resource_type": "zendesk_ticket"},
+        }
         response = await self.http.request("POST", "/v1/incident_attachments", json_body=payload)
         return IncidentAttachment.model_validate(decode_json("incidentio", response)["incident_attachment"])
 

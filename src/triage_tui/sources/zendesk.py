@@ -68,7 +68,9 @@ def _merge_metric_sets(body: dict[str, Any], tickets: list[Any]) -> list[Any]:
     metrics = {m.get("ticket_id"): m for m in body.get("metric_sets") or [] if isinstance(m, dict)}
     if not metrics:
         return tickets
-    return [{**t, "metric_set": metrics[t["id"]]} if isinstance(t, dict) and t.get("id") in metrics else t for t in tickets]
+    return [
+        {**t, "metric_set": metrics[t["id"]]} if isinstance(t, dict) and t.get("id") in metrics else t for t in tickets
+    ]
 
 
 def _page(body: Any, key: str) -> TicketPage:
@@ -95,7 +97,12 @@ class ZendeskClient:
 
     async def unsolved_tickets(self, page_size: int = 1000, query: str = UNSOLVED_QUERY) -> AsyncIterator[TicketPage]:
         """Every unsolved ticket, a page at a time: the first page is a useful queue."""
-        params: dict[str, Any] = {"query": query, "filter[type]": "ticket", "page[size]": page_size, "include": SEARCH_SIDELOADS}
+        params: dict[str, Any] = {
+            "query": query,
+            "filter[type]": "ticket",
+            "page[size]": page_size,
+            "include": SEARCH_SIDELOADS,
+        }
         while True:
             body = await self.http.get_json("/api/v2/search/export.json", params, poll=True)
             page = _page(body, "results")
@@ -134,7 +141,9 @@ class ZendeskClient:
         pages = []
         for start in range(0, len(ids), VIEW_PAGE):
             chunk = ",".join(str(i) for i in ids[start : start + VIEW_PAGE])
-            body = await self.http.get_json("/api/v2/tickets/show_many.json", {"ids": chunk, "include": TICKET_SIDELOADS}, poll=True)
+            body = await self.http.get_json(
+                "/api/v2/tickets/show_many.json", {"ids": chunk, "include": TICKET_SIDELOADS}, poll=True
+            )
             pages.append(_page(body, "tickets"))
         merged = TicketPage([])
         for page in pages:

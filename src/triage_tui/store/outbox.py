@@ -68,11 +68,16 @@ def queued_message(counts: dict[str, int], *, blocked_by: str | None = None) -> 
     parts = []
     stays, goes = ("1 write stays", "it goes") if queued == 1 else (f"{queued} writes stay", "they go")
     if queued and blocked_by:
-        parts.append(f"{stays} queued; {goes} once the cache is writable again ({blocked_by}): then start triage-tui or run `triage-tui sync --once`")
+        parts.append(
+            f"{stays} queued; {goes} once the cache is writable again ({blocked_by}): "
+            "then start triage-tui or run `triage-tui sync --once`"
+        )
     elif queued:
         parts.append(f"{stays} queued; {goes} next time you start triage-tui (or run `triage-tui sync --once`)")
     if waiting_on_user:
-        parts.append(f"{waiting_on_user} need{'s' if waiting_on_user == 1 else ''} you (conflict or failed): press C in the app")
+        parts.append(
+            f"{waiting_on_user} need{'s' if waiting_on_user == 1 else ''} you (conflict or failed): press C in the app"
+        )
     return "; ".join(parts) if parts else None
 
 
@@ -140,7 +145,13 @@ class Outbox:
         """Persist a write. `target` orders writes: one target's writes go out in order.
 
         Raises OutboxUnavailable (disk full, read-only...) with nothing persisted."""
-        spec = {"kind": kind, "target": target, "payload": payload, "summary": summary, "seen_updated_at": seen_updated_at}
+        spec = {
+            "kind": kind,
+            "target": target,
+            "payload": payload,
+            "summary": summary,
+            "seen_updated_at": seen_updated_at,
+        }
         return self.add_many([spec], now=now)[0]
 
     @_outbox_write
@@ -154,7 +165,15 @@ class Outbox:
             seq = int(self.cache.get("meta:seq", 0))
             for spec in specs:
                 seq += 1
-                entry = self._new_entry(seq, spec["kind"], spec["target"], spec["payload"], spec["summary"], now, spec.get("seen_updated_at"))
+                entry = self._new_entry(
+                    seq,
+                    spec["kind"],
+                    spec["target"],
+                    spec["payload"],
+                    spec["summary"],
+                    now,
+                    spec.get("seen_updated_at"),
+                )
                 self.cache.set(f"entry:{entry['id']}", entry)
                 entries.append(entry)
             self.cache.set("meta:seq", seq)
@@ -162,7 +181,13 @@ class Outbox:
 
     @staticmethod
     def _new_entry(
-        seq: int, kind: str, target: str, payload: dict[str, Any], summary: str, now: dt.datetime, seen_updated_at: str | None
+        seq: int,
+        kind: str,
+        target: str,
+        payload: dict[str, Any],
+        summary: str,
+        now: dt.datetime,
+        seen_updated_at: str | None,
     ) -> dict[str, Any]:
         return {
             "id": f"{seq:012d}",
@@ -218,7 +243,14 @@ class Outbox:
         payload = dict(entry["payload"])
         if "ticket" in payload and theirs:
             payload["ticket"] = {**payload["ticket"], "updated_stamp": theirs}
-        return self.update(entry_id, status="pending", payload=payload, retry_at=None, last_error=None, seen_updated_at=theirs or entry.get("seen_updated_at"))
+        return self.update(
+            entry_id,
+            status="pending",
+            payload=payload,
+            retry_at=None,
+            last_error=None,
+            seen_updated_at=theirs or entry.get("seen_updated_at"),
+        )
 
     def counts(self) -> dict[str, int]:
         counts = {"queued": 0, "conflicts": 0, "failed": 0}

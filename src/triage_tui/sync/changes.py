@@ -36,7 +36,7 @@ def parse_stamp(text: str | None) -> dt.datetime | None:
     if not text:
         return None
     try:
-        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        moment = dt.datetime.fromisoformat(text)
     except ValueError:
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
@@ -72,7 +72,9 @@ def choose_feed(views: list[dict[str, Any]], configured: int | None = None) -> C
     if configured is not None:
         if any(v["id"] == configured for v in active):
             return ChangeFeed(configured, f"view {configured} from [zendesk] changes_view")
-        return ChangeFeed(None, f"[zendesk] changes_view = {configured} is not an active view you can see; using search")
+        return ChangeFeed(
+            None, f"[zendesk] changes_view = {configured} is not an active view you can see; using search"
+        )
     for view in active:
         if str(view.get("title") or "").strip().lower() == RECENTLY_UPDATED:
             return ChangeFeed(view["id"], f"view {view['id']} {view.get('title')!r}")

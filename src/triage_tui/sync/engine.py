@@ -51,8 +51,13 @@ class SyncEvent:
 
     def __bool__(self) -> bool:
         return bool(
-            self.lines or self.changed_tickets or self.incidents_changed or self.reference_changed
-            or self.outbox_changed or self.comments_for is not None or self.crashed
+            self.lines
+            or self.changed_tickets
+            or self.incidents_changed
+            or self.reference_changed
+            or self.outbox_changed
+            or self.comments_for is not None
+            or self.crashed
         )
 
 
@@ -150,8 +155,12 @@ class SyncEngine:
                     failures = 0  # it ran well for a while: start the backoff over
                 delay = RESTART_BACKOFF[min(failures, len(RESTART_BACKOFF) - 1)]
                 failures += 1
-                emit(SyncEvent(lines=[f"sync stopped: {type(exc).__name__}: {exc}; restarting in {delay:.0f}s"],
-                               crashed=f"{type(exc).__name__}: {exc}"))
+                emit(
+                    SyncEvent(
+                        lines=[f"sync stopped: {type(exc).__name__}: {exc}; restarting in {delay:.0f}s"],
+                        crashed=f"{type(exc).__name__}: {exc}",
+                    )
+                )
                 try:
                     await asyncio.wait_for(stop.wait(), timeout=delay)
                 except TimeoutError:
@@ -214,7 +223,11 @@ class SyncEngine:
             else:
                 # Another copy on this machine polls into this cache: repaint from what it found.
                 shared = self.changes.read_new()
-                event = SyncEvent(changed_tickets=shared.tickets, incidents_changed=shared.incidents, reference_changed=shared.reference)
+                event = SyncEvent(
+                    changed_tickets=shared.tickets,
+                    incidents_changed=shared.incidents,
+                    reference_changed=shared.reference,
+                )
             if event:
                 emit(event)
             await self._sleep_until(self._wake_poller, min(1.0, self.schedule.seconds_to_next(self.monotonic())))
@@ -244,8 +257,13 @@ class SyncEngine:
             elif kind == "comments":
                 report = await self.pollers.comments(value)
                 gone = self.store.ticket(value) is None  # deleted since the last poll: leaves the queue
-                emit(SyncEvent(lines=[report.line()] if report.error else [], comments_for=value,
-                               changed_tickets=[value] if gone else []))
+                emit(
+                    SyncEvent(
+                        lines=[report.line()] if report.error else [],
+                        comments_for=value,
+                        changed_tickets=[value] if gone else [],
+                    )
+                )
 
     # -- headless -----------------------------------------------------------------------
     async def run(self, *, once: bool, emit: Callable[[str], None], stop: asyncio.Event | None = None) -> int:
@@ -253,7 +271,12 @@ class SyncEngine:
         or only waits on backoff; the exit code says whether everything succeeded."""
         stop = stop or asyncio.Event()
         if not once:
-            await self.run_forever(lambda event: [emit(line) for line in event.lines], stop)
+
+            def print_lines(event: SyncEvent) -> None:
+                for line in event.lines:
+                    emit(line)
+
+            await self.run_forever(print_lines, stop)
             return 0
         failures = 0
         total = await self.send()

@@ -81,7 +81,9 @@ class ChangeLog:
     def append(self, shared: Shared) -> None:
         entries = self._entries()
         seq = (int(entries[-1]["seq"]) if entries else 0) + 1
-        entries.append({"seq": seq, "tickets": shared.tickets, "incidents": shared.incidents, "reference": shared.reference})
+        entries.append(
+            {"seq": seq, "tickets": shared.tickets, "incidents": shared.incidents, "reference": shared.reference}
+        )
         self.store.set(LOG_KEY, entries[-LOG_LENGTH:])
         self.seen = seq
 

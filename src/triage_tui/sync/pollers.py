@@ -131,7 +131,12 @@ class Pollers:
         newest = max([m for m in (parse_stamp(t.updated_at) for t in listed) if m is not None], default=high_water)
         # high_water is Zendesk's clock (what the next poll lists down to); checked_at is ours
         # (how long since we last looked, which a quiet weekend does not advance the other).
-        cursor = {**cursor, "high_water": stamp(max(newest, high_water)), "checked_at": stamp(self.now()), "feed": feed.why}
+        cursor = {
+            **cursor,
+            "high_water": stamp(max(newest, high_water)),
+            "checked_at": stamp(self.now()),
+            "feed": feed.why,
+        }
         self.store.set("cursor:zendesk", cursor)
 
     async def _first_sync(self, report: SyncReport) -> dict:
@@ -143,7 +148,9 @@ class Pollers:
         replace = True
         async for page in client.unsolved_tickets():
             self._save_people(page)
-            changed = self.store.put_tickets([self._known_metrics(_dump(t)) for t in page.tickets], replace_unsolved=replace)
+            changed = self.store.put_tickets(
+                [self._known_metrics(_dump(t)) for t in page.tickets], replace_unsolved=replace
+            )
             report.changed += changed
             self._skipped(report, page.skipped)
             replace = False
@@ -188,7 +195,9 @@ class Pollers:
         show_many, 100 tickets a request, the screen told after each (once per cache)."""
         client = self.clients.zendesk
         assert client is not None
-        missing = [int(key) for key in self.store.unsolved_rows() if not (self.store.ticket(int(key)) or {}).get("metric_set")]
+        missing = [
+            int(key) for key in self.store.unsolved_rows() if not (self.store.ticket(int(key)) or {}).get("metric_set")
+        ]
         for start in range(0, len(missing), 100):
             page = await client.tickets_many(missing[start : start + 100])
             self._save_people(page)
@@ -204,11 +213,15 @@ class Pollers:
         the queue must never show a ticket without its requester and plan."""
         client = self.clients.zendesk
         assert client is not None
-        rows = self.store.unsolved_rows().values() if ticket_ids is None else [
-            r for r in (self.store.unsolved_rows().get(str(i)) for i in ticket_ids) if r is not None
-        ]
+        rows = (
+            self.store.unsolved_rows().values()
+            if ticket_ids is None
+            else [r for r in (self.store.unsolved_rows().get(str(i)) for i in ticket_ids) if r is not None]
+        )
         users, orgs = self.store.names("user"), self.store.names("org")
-        want_users = sorted({i for r in rows for i in (r[Q.REQUESTER], r[Q.ASSIGNEE]) if isinstance(i, int) and str(i) not in users})
+        want_users = sorted(
+            {i for r in rows for i in (r[Q.REQUESTER], r[Q.ASSIGNEE]) if isinstance(i, int) and str(i) not in users}
+        )
         want_orgs = sorted({r[Q.ORG] for r in rows if isinstance(r[Q.ORG], int) and str(r[Q.ORG]) not in orgs})
         if want_users:
             found, bad = await client.users_many(want_users)
@@ -247,7 +260,11 @@ class Pollers:
         known = [t for t in gone if self.store.ticket(t.id) is not None]
         if known:
             report.changed += self.store.put_tickets([{"id": t.id, "status": "deleted"} for t in known])
-        newest = max((parse_stamp(t.updated_at) for t in gone), default=None, key=lambda m: m or dt.datetime.min.replace(tzinfo=dt.UTC))
+        newest = max(
+            (parse_stamp(t.updated_at) for t in gone),
+            default=None,
+            key=lambda m: m or dt.datetime.min.replace(tzinfo=dt.UTC),
+        )
         if newest is not None:
             cursor = {**cursor, "deleted_since": stamp(newest - VIEW_OVERLAP)}
             self.store.set("cursor:zendesk", cursor)
@@ -289,7 +306,12 @@ class Pollers:
     async def _reference(self, report: SyncReport) -> None:
         client = self.clients.zendesk
         assert client is not None
-        for name, fetch in (("groups", client.groups), ("macros", client.macros), ("views", client.views), ("ticket_fields", client.ticket_fields)):
+        for name, fetch in (
+            ("groups", client.groups),
+            ("macros", client.macros),
+            ("views", client.views),
+            ("ticket_fields", client.ticket_fields),
+        ):
             items, skipped = await fetch()
             self.store.put_list(name, [_dump(i) for i in items])
             self._skipped(report, skipped)
@@ -299,12 +321,14 @@ class Pollers:
         """Fetch a ticket's conversation when it is opened, unless the cached one is current."""
 
         async def work(report: SyncReport) -> None:
+            client = self.clients.zendesk
+            assert client is not None  # _guard reports an unconfigured source
             ticket = self.store.ticket(ticket_id)
             cached = self.store.comments(ticket_id)
             if cached and ticket and cached.get("ticket_updated_at") == ticket.get("updated_at"):
                 return
             try:
-                items, skipped = await self.clients.zendesk.comments(ticket_id)
+                items, skipped = await client.comments(ticket_id)
             except NotFound:
                 # Deleted (or merged away) since the last deletions poll: it leaves the queue
                 # now rather than at the next one, and the source is not "in error" for it.
@@ -314,7 +338,7 @@ class Pollers:
             self.store.put_comments(ticket_id, ticket.get("updated_at") if ticket else None, [_dump(c) for c in items])
             missing = {c.author_id for c in items if c.author_id and not self.store.record("user", c.author_id)}
             if missing:
-                users, bad = await self.clients.zendesk.users_many(sorted(missing))
+                users, bad = await client.users_many(sorted(missing))
                 self.store.put_records("user", [_dump(u) for u in users])
                 self._skipped(report, bad)
             report.changed.append(ticket_id)
@@ -341,7 +365,11 @@ class Pollers:
             old = previous.get(incident["id"])
             if old != incident:
                 report.changed.append(incident["id"])
-            if old is None or old.get("updated_at") != incident.get("updated_at") or not self.store.get(f"incident_updates:{incident['id']}"):
+            if (
+                old is None
+                or old.get("updated_at") != incident.get("updated_at")
+                or not self.store.get(f"incident_updates:{incident['id']}")
+            ):
                 updates, bad = await client.updates(incident["id"])
                 self.store.set(f"incident_updates:{incident['id']}", [_dump(u) for u in updates])
                 self._skipped(report, bad)

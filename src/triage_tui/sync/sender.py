@@ -48,17 +48,27 @@ class SendReport:
     def line(self) -> str:
         if self.busy:
             return "outbox: another process is sending"
-        return f"outbox: {len(self.sent)} sent, {self.waiting} waiting, {len(self.conflicts)} conflicts, {len(self.failed)} failed"
+        return (
+            f"outbox: {len(self.sent)} sent, {self.waiting} waiting, "
+            f"{len(self.conflicts)} conflicts, {len(self.failed)} failed"
+        )
 
 
 def _parse(stamp: str | None) -> dt.datetime | None:
     if not stamp:
         return None
-    return dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    return dt.datetime.fromisoformat(stamp)
 
 
 class Sender:
-    def __init__(self, outbox: Outbox, store: Store, clients: Clients, now: Callable[[], dt.datetime], monotonic: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        outbox: Outbox,
+        store: Store,
+        clients: Clients,
+        now: Callable[[], dt.datetime],
+        monotonic: Callable[[], float],
+    ) -> None:
         self.outbox = outbox
         self.store = store
         self.clients = clients
@@ -115,7 +125,12 @@ class Sender:
                     self._retry_later(entry, exc, report, blocked)
                     continue
                 if applied:
-                    self.outbox.update(entry["id"], status="sent", sent_at=self.now().isoformat(), note="found applied after an interrupted send")
+                    self.outbox.update(
+                        entry["id"],
+                        status="sent",
+                        sent_at=self.now().isoformat(),
+                        note="found applied after an interrupted send",
+                    )
                     report.sent.append(entry["id"])
                     if new_stamp:
                         self._advance_stamps(entry, new_stamp)
@@ -178,7 +193,9 @@ class Sender:
         if kind == "incident_role" and incidentio:
             incident = await incidentio.assign_role(payload["incident_id"], payload["role_id"], payload["email"])
             dumped = incident.model_dump(mode="json")
-            self.store.put_list("incidents", [dumped if i["id"] == dumped["id"] else i for i in self.store.list("incidents")])
+            self.store.put_list(
+                "incidents", [dumped if i["id"] == dumped["id"] else i for i in self.store.list("incidents")]
+            )
             return incident
         if kind == "github_labels" and github:
             return await github.add_labels(payload["repo"], payload["number"], payload["labels"])
@@ -209,7 +226,12 @@ class Sender:
             return
         for later in self.outbox.entries(("pending", "sending")):
             body = later["payload"].get("ticket")
-            if later["id"] != entry["id"] and later["target"] == entry["target"] and body and body.get("updated_stamp") == old_stamp:
+            if (
+                later["id"] != entry["id"]
+                and later["target"] == entry["target"]
+                and body
+                and body.get("updated_stamp") == old_stamp
+            ):
                 payload = {**later["payload"], "ticket": {**body, "updated_stamp": new_stamp}}
                 self.outbox.update(later["id"], payload=payload)
 
@@ -226,13 +248,17 @@ class Sender:
                 report.changed_tickets.append(fresh.id)
                 if await self._only_ours_since(ticket_id, entry["payload"]["ticket"].get("updated_stamp")):
                     body = {**entry["payload"]["ticket"], "updated_stamp": theirs["updated_at"]}
-                    self.outbox.update(entry["id"], status="pending", payload={**entry["payload"], "ticket": body}, last_error=None)
+                    self.outbox.update(
+                        entry["id"], status="pending", payload={**entry["payload"], "ticket": body}, last_error=None
+                    )
                     report.waiting += 1
                     return
             except SourceError:
                 theirs = None
         mine = self.store.ticket(entry["payload"].get("ticket_id", 0)) if theirs is None else None
-        self.outbox.update(entry["id"], status="conflict", theirs=theirs or mine, last_error="someone else changed this ticket first")
+        self.outbox.update(
+            entry["id"], status="conflict", theirs=theirs or mine, last_error="someone else changed this ticket first"
+        )
         report.conflicts.append(entry["id"])
 
     async def _only_ours_since(self, ticket_id: int, stamp: str | None) -> bool:
@@ -262,7 +288,12 @@ class Sender:
                 for event in audit.events:
                     if comment is not None and event.get("type") == "Comment" and event.get("body") == comment:
                         return True, stamp
-                    if comment is None and event.get("type") == "Change" and event.get("field_name") in body and event.get("value") == body[event["field_name"]]:
+                    if (
+                        comment is None
+                        and event.get("type") == "Change"
+                        and event.get("field_name") in body
+                        and event.get("value") == body[event["field_name"]]
+                    ):
                         return True, stamp
             return False, None
         if kind == "macro_create" and self.clients.zendesk:

@@ -17,6 +17,7 @@ from textual.app import App
 from triage_tui.config import Config
 from triage_tui.store.cache import Store
 from triage_tui.store.outbox import Outbox
+from triage_tui.sync.requests import Requests
 from triage_tui.sync.writes import Writes
 from triage_tui.ui import keys
 from triage_tui.ui.alerts import Alerts
@@ -24,7 +25,6 @@ from triage_tui.ui.commands import CommandsProvider
 from triage_tui.ui.context import Context
 from triage_tui.ui.screens.help import HelpScreen
 from triage_tui.ui.screens.main import MainScreen
-from triage_tui.sync.requests import Requests
 from triage_tui.ui.sync_bridge import SyncBridge, SyncReported
 from triage_tui.ui.widgets.queue import QueueTable
 from triage_tui.workspace import Workspace
