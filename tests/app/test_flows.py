@@ -28,19 +28,6 @@ async def test_a_flow_that_fails_is_shown_and_the_app_stays_up(harness):
         assert app.is_running and app.queue_table.cursor == 1
 
 
-async def test_the_palette_opens_an_incident_in_the_incident_view(harness):
-    app = harness.app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("ctrl+p", *"INC-231")
-        await until(pilot, lambda: palette_top(app).startswith("INC-231"))
-        await pilot.press("enter")
-        pane = app.main.query_one(IncidentPane)
-        await until(
-            pilot, lambda: app.main.mode == "incidents" and pane.current and pane.current.reference == "INC-231"
-        )
-        assert app.main.has_class("-mode-incidents")
-
-
 async def test_modes_and_the_split_are_reactive_state(harness):
     app = harness.app()
     async with app.run_test(size=SIZE) as pilot:
@@ -54,6 +41,13 @@ async def test_modes_and_the_split_are_reactive_state(harness):
         main.view = "escalated"
         await pilot.pause()
         assert all("escalated" in r.entry.ticket.tags for r in app.queue_table.rows)
+        # The palette opens an incident in the incident view.
+        await pilot.press("ctrl+p", *"INC-231")
+        await until(pilot, lambda: palette_top(app).startswith("INC-231"))
+        await pilot.press("enter")
+        pane = main.query_one(IncidentPane)
+        await until(pilot, lambda: main.mode == "incidents" and pane.current and pane.current.reference == "INC-231")
+        assert main.has_class("-mode-incidents")
 
 
 async def test_keys_in_the_same_read_as_a_dialog_key_reach_the_dialog(harness):
