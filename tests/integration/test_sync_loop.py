@@ -107,3 +107,46 @@ async def test_two_copies_on_one_cache_poll_once_and_both_see_the_change(sandbox
     await asyncio.wait_for(task_b, 5)
     for engine in (leader, follower):
         await engine.clients.aclose()
+
+
+async def test_a_refresh_of_groups_and_macros_tells_the_screen_to_reload_them(sandbox, tmp_path):
+    """Reference data reports as the Zendesk source; the screen must still learn that new
+    macros or groups arrived (before, it never did until a restart)."""
+    engine = Engine(sandbox.url, tmp_path / "cache")
+    await engine.engine.poll("zendesk")
+    with sandbox.state.lock:
+        macro = next(iter(sandbox.state.macros.values()))
+        macro["title"] = "Renamed by an admin"
+    stop, task, events = await start(engine)  # every job is due on the first round
+    await wait_for(lambda: any(e.reference_changed for e in events))
+    assert any(m["title"] == "Renamed by an admin" for m in engine.store.list("macros"))
+    stop.set()
+    await asyncio.wait_for(task, 5)
+    await engine.clients.aclose()
+
+
+async def test_a_slow_conversation_does_not_hold_back_a_send_now(sandbox, tmp_path):
+    engine = Engine(sandbox.url, tmp_path / "cache")
+    await engine.engine.poll("zendesk")
+    ticket = next(t for t in engine.store.unsolved().values() if t["status"] == "open")
+    released = asyncio.Event()
+
+    async def slow_comments(ticket_id):
+        await released.wait()
+        raise AssertionError("unreachable in this test")
+
+    engine.engine.pollers.comments = slow_comments
+    engine.engine.schedule.next_at.update({name: 1e18 for name in engine.engine.schedule.intervals})
+    stop, task, _ = await start(engine)
+    await asyncio.sleep(0.3)
+    engine.engine.requests.ask("comments", ticket["id"])
+    await asyncio.sleep(0.1)
+    engine.writes.update_ticket(ticket, ChangeSet(comment="not behind the conversation", public=False), "note")
+    engine.engine.kick()
+    body = "not behind the conversation"
+    took = await wait_for(lambda: any(c["body"] == body for c in sandbox.state.comments.get(ticket["id"], [])))
+    assert took < 2.0
+    stop.set()
+    released.set()
+    await asyncio.wait_for(task, 5)
+    await engine.clients.aclose()

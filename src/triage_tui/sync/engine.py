@@ -124,12 +124,17 @@ class SyncEngine:
 
     async def due_reports(self) -> list[SyncReport]:
         """Run whichever pollers are due (the first call runs them all)."""
+        return [report for _, report in await self.due_jobs()]
+
+    async def due_jobs(self) -> list[tuple[str, SyncReport]]:
+        """The same, each report with the job that made it (reference data reports as
+        "zendesk", yet means a reload of groups, macros and views)."""
         reports = []
         if not self.pollers.has_reference():
             self.schedule.ran("reference", self.monotonic())  # the first Zendesk poll fetches it
         for name in self.schedule.due(self.monotonic()):
             if self._client_of(name) is not None:
-                reports.append(await self.poll(name))
+                reports.append((name, await self.poll(name)))
             else:
                 self.schedule.ran(name, self.monotonic())
         return reports
@@ -177,7 +182,7 @@ class SyncEngine:
             tasks = [
                 group.create_task(self._send_task(emit, stop)),
                 group.create_task(self._poll_task(emit, stop)),
-                group.create_task(self._request_task(emit, queue)),
+                group.create_task(self._request_task(emit, queue, group)),
             ]
             await stop.wait()
             for task in tasks:
@@ -234,17 +239,19 @@ class SyncEngine:
 
     async def _poll_due(self) -> SyncEvent:
         event = SyncEvent()
-        for report in await self.due_reports():
+        for job, report in await self.due_jobs():
             event.lines.append(report.line())
-            if report.source == "zendesk":
+            if job == "reference":
+                event.reference_changed = report.error is None
+            elif job in ("zendesk", "deletions"):
                 event.changed_tickets += [c for c in report.changed if isinstance(c, int)]
-            elif report.source == "reference":
-                event.reference_changed = True
             else:
                 event.incidents_changed = event.incidents_changed or bool(report.changed)
         return event
 
-    async def _request_task(self, emit: Callable[[SyncEvent], None], queue: asyncio.Queue[tuple[str, Any]]) -> None:
+    async def _request_task(
+        self, emit: Callable[[SyncEvent], None], queue: asyncio.Queue[tuple[str, Any]], group: asyncio.TaskGroup
+    ) -> None:
         assert self._wake_sender is not None and self._wake_poller is not None
         while True:
             kind, value = await queue.get()
@@ -255,15 +262,19 @@ class SyncEngine:
                 self._wake_poller.set()
                 self._wake_sender.set()
             elif kind == "comments":
-                report = await self.pollers.comments(value)
-                gone = self.store.ticket(value) is None  # deleted since the last poll: leaves the queue
-                emit(
-                    SyncEvent(
-                        lines=[report.line()] if report.error else [],
-                        comments_for=value,
-                        changed_tickets=[value] if gone else [],
-                    )
-                )
+                # Its own task: a slow conversation must not hold back a "send now".
+                group.create_task(self._comments(emit, value))
+
+    async def _comments(self, emit: Callable[[SyncEvent], None], ticket_id: int) -> None:
+        report = await self.pollers.comments(ticket_id)
+        gone = self.store.ticket(ticket_id) is None  # deleted since the last poll: leaves the queue
+        emit(
+            SyncEvent(
+                lines=[report.line()] if report.error else [],
+                comments_for=ticket_id,
+                changed_tickets=[ticket_id] if gone else [],
+            )
+        )
 
     # -- headless -----------------------------------------------------------------------
     async def run(self, *, once: bool, emit: Callable[[str], None], stop: asyncio.Event | None = None) -> int:
