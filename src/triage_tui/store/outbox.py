@@ -28,6 +28,7 @@ from typing import Any
 
 from triage_tui.store.cache import ReadOnlyCache, iso, open_json_cache, private_umask
 from triage_tui.store.errors import OutboxUnavailable, StoreUnavailable, storage_fault
+from triage_tui.targets import Target
 
 ACTIVE = ("pending", "sending")
 NEEDS_USER = ("conflict", "failed")
@@ -268,7 +269,7 @@ class Outbox:
         return queued_message(self.counts(), blocked_by=self.read_only_reason)
 
     def queued_for(self, source: str) -> int:
-        return sum(1 for e in self.entries(ACTIVE) if e["target"].startswith(source + ":"))
+        return sum(1 for e in self.entries(ACTIVE) if Target.parse(e["target"]).source == source)
 
     def prune(self, keep_sent: int = 200) -> None:
         """Forget old sent and dropped entries; unsent ones are never pruned."""

@@ -28,6 +28,7 @@ from triage_tui.store.outbox import (
     retry_stamp,
 )
 from triage_tui.sync.clients import Clients
+from triage_tui.targets import Target
 
 # A write that the API rejected is shown to the user; one that keeps failing for network
 # reasons is retried with capped backoff for as long as it takes.
@@ -110,7 +111,7 @@ class Sender:
         for listed in self.outbox.entries(ACTIVE):
             # Re-read: an earlier send in this round may have moved this entry's stamp on.
             entry = self.outbox.get(listed["id"]) or listed
-            source = entry["target"].split(":", 1)[0]
+            source = Target.parse(entry["target"]).source
             if entry["target"] in blocked or source in report.offline:
                 report.waiting += 1
                 continue
@@ -166,7 +167,7 @@ class Sender:
         blocked.add(entry["target"])
         report.waiting += 1
         if isinstance(exc, Offline):
-            source = entry["target"].split(":", 1)[0]
+            source = Target.parse(entry["target"]).source
             report.offline.add(source)
             self.store.mark_failed(source, self.now(), exc.message, offline=True)
 
@@ -201,7 +202,7 @@ class Sender:
             return await github.add_labels(payload["repo"], payload["number"], payload["labels"])
         if kind == "github_unlabel" and github:
             return await github.remove_label(payload["repo"], payload["number"], payload["label"])
-        raise Offline(entry["target"].split(":", 1)[0], f"no client for {kind}: service not configured")
+        raise Offline(Target.parse(entry["target"]).source, f"no client for {kind}: service not configured")
 
     def _refresh_macro(self, macro: dict) -> None:
         macros = [m for m in self.store.list("macros") if m["id"] != macro["id"]]
