@@ -173,10 +173,26 @@ async def test_a_copy_away_longer_than_the_view_reaches_back_reads_the_queue_aga
     away = {"high_water": "2026-11-01T00:00:00Z", "checked_at": "2026-11-01T00:00:00Z"}
     engine.store.set("cursor:zendesk", {**engine.store.get("cursor:zendesk"), **away})
     strict.app.settings.search_lag_seconds = 0
+    still_open = {k for k in engine.store.unsolved() if k != str(ticket_id)}
     report = await engine.engine.poll("zendesk")
     assert report.error is None, report.error
     assert str(ticket_id) not in engine.store.unsolved()
+    assert set(engine.store.unsolved()) == still_open  # the rest of the queue survives the re-read
     assert engine.store.get("cursor:zendesk")["high_water"] > "2026-11-01T00:00:00Z"
+
+
+async def test_a_re_read_keeps_a_ticket_search_has_not_indexed_yet(engine, strict):
+    """Search lags: a ticket changed a moment ago is missing from it, not gone from Zendesk."""
+    ticket_id = int(next(k for k, t in engine.store.unsolved().items() if t["status"] == "open"))
+    colleague(strict, ticket_id, subject="Changed a second ago")  # search sees it only in a minute
+    away = {"high_water": "2026-11-01T00:00:00Z", "checked_at": "2026-11-01T00:00:00Z"}
+    engine.store.set("cursor:zendesk", {**engine.store.get("cursor:zendesk"), **away})
+    with strict.state.lock:  # a search index that has not caught up with this ticket at all
+        strict.state.versions[ticket_id] = []
+    report = await engine.engine.poll("zendesk")
+    assert report.error is None, report.error
+    assert str(ticket_id) in engine.store.unsolved()
+    assert engine.store.ticket(ticket_id)["subject"] == "Changed a second ago"
 
 
 async def test_a_quiet_account_is_not_read_again_because_nothing_changed_for_a_day(engine, strict):

@@ -73,6 +73,16 @@ def failure_reason(source: str, error: str) -> str:
     return f"403: token lacks permission for this; check the agent's role, or run `triage-tui auth set {source}`"
 
 
+def _older(candidate: str | None, cached: str | None) -> bool:
+    """Whether `candidate` is an older version than `cached` (ISO stamps from Zendesk)."""
+    if not candidate or not cached:
+        return False
+    try:
+        return dt.datetime.fromisoformat(candidate) < dt.datetime.fromisoformat(cached)
+    except ValueError:
+        return False
+
+
 class Q:
     """Positions of QUEUE_FIELDS in a stored queue row."""
 
@@ -356,15 +366,26 @@ class Store:
         return self.get(f"ticket:{ticket_id}")
 
     @_cache_write(list)
-    def put_tickets(self, tickets: Iterable[dict], *, replace_unsolved: bool = False) -> list[int]:
-        """Store tickets; unsolved ones join the snapshot, others leave it. Returns changed ids."""
+    def put_tickets(
+        self, tickets: Iterable[dict], *, replace_unsolved: bool = False, only_if_newer: bool = False
+    ) -> list[int]:
+        """Store tickets; unsolved ones join the snapshot, others leave it. Returns changed ids.
+
+        `only_if_newer`: a ticket older than the cached copy is left out (a poll's answer or a
+        write's echo that arrived after a newer version was stored), decided inside the
+        transaction so another process's write in between counts too."""
         changed: list[int] = []
         with self.cache.transact():
             snapshot = {} if replace_unsolved else self.unsolved_rows()
             tags_index: dict[str, list[int]] = self.get("index:incident_tags", {}) or {}
             for ticket in tickets:
                 key = str(ticket["id"])
-                if self.get(f"ticket:{key}") == ticket:
+                cached = self.get(f"ticket:{key}")
+                if cached == ticket:
+                    if replace_unsolved and ticket.get("status") in UNSOLVED:
+                        snapshot[key] = queue_projection(ticket)  # unchanged, still in the queue
+                    continue
+                if only_if_newer and cached and _older(ticket.get("updated_at"), cached.get("updated_at")):
                     continue
                 changed.append(ticket["id"])
                 if ticket.get("status") == "deleted":

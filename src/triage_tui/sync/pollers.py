@@ -145,20 +145,27 @@ class Pollers:
         client = self.clients.zendesk
         assert client is not None
         newest: dt.datetime | None = None
-        replace = True
+        before = {int(key) for key in self.store.unsolved_rows()}
+        found: set[int] = set()
+        # An empty cache is filled page by page. A cache read again (after a long absence)
+        # keeps its queue while search is walked: nothing disappears from the screen, and a
+        # ticket search has not indexed yet is not lost.
+        replace = not before
         async for page in client.unsolved_tickets():
             self._save_people(page)
             changed = self.store.put_tickets(
-                [self._known_metrics(_dump(t)) for t in page.tickets], replace_unsolved=replace
+                [self._known_metrics(_dump(t)) for t in page.tickets], replace_unsolved=replace, only_if_newer=True
             )
             report.changed += changed
             self._skipped(report, page.skipped)
             replace = False
+            found.update(t.id for t in page.tickets)
             for ticket in page.tickets:
                 if ticket.updated_at and (newest is None or ticket.updated_at > newest):
                     newest = ticket.updated_at
             if self.progress is not None:
                 self.progress(changed)
+        await self._settle_missing(report, sorted(before - found))
         await self._fill_people(report)
         await self._fill_sla_metrics(report)
         # Search indexes late: re-read from a view whatever changed while it was catching up.
@@ -166,6 +173,21 @@ class Pollers:
         cursor = {"high_water": stamp(start), "deleted_since": stamp(start), "checked_at": stamp(self.now())}
         self.store.set("cursor:zendesk", cursor)
         return cursor
+
+    async def _settle_missing(self, report: SyncReport, ids: list[int]) -> None:
+        """Tickets we held as unsolved that search no longer lists: solved, deleted, or not
+        indexed yet. Ask for each (show_many leaves deleted ones out) instead of guessing."""
+        client = self.clients.zendesk
+        assert client is not None
+        if not ids:
+            return
+        page = await client.tickets_many(ids)
+        self._save_people(page)
+        returned = {t.id for t in page.tickets}
+        gone = [{"id": ticket_id, "status": "deleted"} for ticket_id in ids if ticket_id not in returned]
+        report.changed += self.store.put_tickets([_dump(t) for t in page.tickets], only_if_newer=True)
+        report.changed += self.store.put_tickets(gone)
+        self._skipped(report, page.skipped)
 
     async def _fetch_changed(self, report: SyncReport, listed: list[ChangedTicket]) -> None:
         client = self.clients.zendesk
@@ -179,14 +201,9 @@ class Pollers:
             return
         page = await client.tickets_many(stale)
         self._save_people(page)
-        fresh = []
-        for ticket in page.tickets:
-            dumped = self._keep_local_metrics(_dump(ticket))
-            cached = self.store.ticket(ticket.id)
-            # A write sent while this poll waited may already have stored a newer version.
-            if cached is None or not is_newer(cached.get("updated_at"), dumped.get("updated_at")):
-                fresh.append(dumped)
-        report.changed += self.store.put_tickets(fresh)
+        fresh = [self._keep_local_metrics(_dump(ticket)) for ticket in page.tickets]
+        # A write sent while this poll waited may already have stored a newer version.
+        report.changed += self.store.put_tickets(fresh, only_if_newer=True)
         self._skipped(report, page.skipped)
         await self._fill_people(report, [t["id"] for t in fresh])
 
@@ -201,7 +218,7 @@ class Pollers:
         for start in range(0, len(missing), 100):
             page = await client.tickets_many(missing[start : start + 100])
             self._save_people(page)
-            changed = self.store.put_tickets([_dump(t) for t in page.tickets])
+            changed = self.store.put_tickets([_dump(t) for t in page.tickets], only_if_newer=True)
             known = set(report.changed)
             report.changed += [c for c in changed if c not in known]
             self._skipped(report, page.skipped)

@@ -216,7 +216,7 @@ class Sender:
             if comment and comment.get("public", True):
                 metrics["assignee_updated_at"] = ticket.get("updated_at")
             ticket["metric_set"] = metrics
-        self.store.put_tickets([ticket])
+        self.store.put_tickets([ticket], only_if_newer=True)
         report.changed_tickets.append(ticket["id"])
         self._advance_stamps(entry, ticket.get("updated_at"))
 
