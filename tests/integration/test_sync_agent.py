@@ -214,3 +214,12 @@ async def test_opening_a_ticket_deleted_since_the_last_poll_takes_it_off_the_que
     assert report.error is None and report.changed == [ticket_id]
     assert str(ticket_id) not in engine.store.unsolved()
     assert not engine.store.sync_state("zendesk").get("last_error")
+
+
+async def test_a_deletions_poll_says_nothing_of_whether_the_queue_is_current(engine, strict):
+    """Only the change poll may mark Zendesk synced: deletions succeeding while the queue's
+    own poll fails must not hide that failure."""
+    engine.store.mark_failed("zendesk", FROZEN_NOW, "views: not found", offline=False)
+    report = await engine.engine.poll("deletions")
+    assert report.error is None
+    assert engine.store.sync_state("zendesk")["last_error"] == "views: not found"

@@ -137,7 +137,7 @@ async def test_a_slow_conversation_does_not_hold_back_a_send_now(sandbox, tmp_pa
 
     engine.engine.pollers.comments = slow_comments
     engine.engine.schedule.next_at.update({name: 1e18 for name in engine.engine.schedule.intervals})
-    stop, task, _ = await start(engine)
+    stop, task, events = await start(engine)
     await asyncio.sleep(0.3)
     engine.engine.requests.ask("comments", ticket["id"])
     await asyncio.sleep(0.1)
@@ -146,7 +146,36 @@ async def test_a_slow_conversation_does_not_hold_back_a_send_now(sandbox, tmp_pa
     body = "not behind the conversation"
     took = await wait_for(lambda: any(c["body"] == body for c in sandbox.state.comments.get(ticket["id"], [])))
     assert took < 2.0
+    stop.set()  # quitting cancels the conversation still in flight, at once
+    await asyncio.wait_for(task, 2)
+    assert not [e for e in events if e.crashed]
+    await engine.clients.aclose()
+
+
+async def test_what_the_screen_asks_while_the_loop_restarts_is_done_after_it(sandbox, tmp_path):
+    engine = Engine(sandbox.url, tmp_path / "cache")
+    await engine.engine.poll("zendesk")
+    ticket_id = int(next(iter(engine.store.unsolved())))
+    real_send, calls, fetched = engine.engine.send, {"n": 0}, []
+
+    async def send_that_breaks_once():
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("boom")
+        return await real_send()
+
+    real_comments = engine.engine.pollers.comments
+
+    async def comments(ticket):
+        fetched.append(ticket)
+        return await real_comments(ticket)
+
+    engine.engine.send = send_that_breaks_once
+    engine.engine.pollers.comments = comments
+    stop, task, events = await start(engine)
+    await wait_for(lambda: any(e.crashed for e in events))
+    engine.engine.requests.ask("comments", ticket_id)  # during the restart's backoff
+    await wait_for(lambda: ticket_id in fetched)
     stop.set()
-    released.set()
     await asyncio.wait_for(task, 5)
     await engine.clients.aclose()

@@ -106,6 +106,7 @@ class SyncEngine:
             "github": self.pollers.github,
             "reference": self.pollers.reference,
         }
+        self._fetches: set[asyncio.Task[None]] = set()
         self._wake_sender: asyncio.Event | None = None
         self._wake_poller: asyncio.Event | None = None
 
@@ -150,29 +151,33 @@ class SyncEngine:
     async def run_forever(self, emit: Callable[[SyncEvent], None], stop: asyncio.Event) -> None:
         """Poll and send until `stop`; a crash is reported and the loop restarted."""
         failures = 0
-        while not stop.is_set():
-            started = self.monotonic()
-            try:
-                await self._run_tasks(emit, stop)
-            except Exception as caught:  # noqa: BLE001 - any bug must not leave sync dead
-                exc = _first_leaf(caught)
-                if self.monotonic() - started > 300:
-                    failures = 0  # it ran well for a while: start the backoff over
-                delay = RESTART_BACKOFF[min(failures, len(RESTART_BACKOFF) - 1)]
-                failures += 1
-                emit(
-                    SyncEvent(
-                        lines=[f"sync stopped: {type(exc).__name__}: {exc}; restarting in {delay:.0f}s"],
-                        crashed=f"{type(exc).__name__}: {exc}",
-                    )
-                )
+        try:
+            while not stop.is_set():
+                started = self.monotonic()
                 try:
-                    await asyncio.wait_for(stop.wait(), timeout=delay)
-                except TimeoutError:
-                    pass
-            finally:
-                self.requests.detach()
-        self.lock.release()
+                    await self._run_tasks(emit, stop)
+                except Exception as caught:  # noqa: BLE001 - any bug must not leave sync dead
+                    self.requests.detach()  # asks made during the backoff wait for the restart
+                    exc = _first_leaf(caught)
+                    if self.monotonic() - started > 300:
+                        failures = 0  # it ran well for a while: start the backoff over
+                    delay = RESTART_BACKOFF[min(failures, len(RESTART_BACKOFF) - 1)]
+                    failures += 1
+                    emit(
+                        SyncEvent(
+                            lines=[f"sync stopped: {type(exc).__name__}: {exc}; restarting in {delay:.0f}s"],
+                            crashed=f"{type(exc).__name__}: {exc}",
+                        )
+                    )
+                    try:
+                        await asyncio.wait_for(stop.wait(), timeout=delay)
+                    except TimeoutError:
+                        pass
+                finally:
+                    self.requests.detach()
+        finally:
+            # A restart inside this process must be able to take the poll lock again.
+            self.lock.release()
 
     async def _run_tasks(self, emit: Callable[[SyncEvent], None], stop: asyncio.Event) -> None:
         self.schedule.start(self.monotonic())
@@ -185,7 +190,7 @@ class SyncEngine:
                 group.create_task(self._request_task(emit, queue, group)),
             ]
             await stop.wait()
-            for task in tasks:
+            for task in [*tasks, *self._fetches]:  # a conversation in flight must not hold up quitting
                 task.cancel()
 
     async def _sleep_until(self, event: asyncio.Event, seconds: float) -> None:
@@ -258,15 +263,24 @@ class SyncEngine:
             if kind == "send":
                 self._wake_sender.set()
             elif kind == "refresh":
-                self.schedule.all_due_now()
+                # What changed, now; not the hourly reference lists nor the deletions poll,
+                # whose budget (10 a minute) the whole account shares.
+                for name in ("zendesk", "incidentio", "github"):
+                    self.schedule.postpone(name, self.monotonic())
                 self._wake_poller.set()
                 self._wake_sender.set()
             elif kind == "comments":
                 # Its own task: a slow conversation must not hold back a "send now".
-                group.create_task(self._comments(emit, value))
+                self._fetches.add(group.create_task(self._comments(emit, value)))
 
     async def _comments(self, emit: Callable[[SyncEvent], None], ticket_id: int) -> None:
-        report = await self.pollers.comments(ticket_id)
+        try:
+            report = await self.pollers.comments(ticket_id)
+        except Exception as exc:  # noqa: BLE001 - one conversation must not restart the loop
+            emit(SyncEvent(lines=[f"zendesk: conversation of #{ticket_id} not fetched: {type(exc).__name__}: {exc}"]))
+            return
+        finally:
+            self._fetches.discard(asyncio.current_task())
         gone = self.store.ticket(ticket_id) is None  # deleted since the last poll: leaves the queue
         emit(
             SyncEvent(
@@ -291,9 +305,11 @@ class SyncEngine:
             return 0
         failures = 0
         total = await self.send()
-        for name in self.configured():
+        jobs = self.configured() + (["deletions"] if self.clients.zendesk is not None else [])
+        for name in jobs:
             report = await self.poll(name)
-            emit(report.line())
+            if name != "deletions" or report.changed or report.error:
+                emit(report.line())
             failures += bool(report.error)
         for _ in range(20):
             if not self.outbox.entries(("pending", "sending")):

@@ -62,8 +62,13 @@ class Pollers:
         # Called with the changed ticket ids after each page of a long first sync.
         self.progress: Callable[[list[int]], None] | None = None
 
-    async def _guard(self, source: str, work: Callable[[SyncReport], Any]) -> SyncReport:
-        """Run one poll: its errors become the report (and the source's offline state)."""
+    async def _guard(self, source: str, work: Callable[[SyncReport], Any], *, status: str = "all") -> SyncReport:
+        """Run one poll: its errors become the report (and the source's offline state).
+
+        `status`: what the run may say of the source on screen. "all" (the queue, incidents,
+        issues): success and failure. "errors" (a conversation, reference lists): failure only,
+        since their success says nothing of whether the queue is current. "none" (deletions):
+        neither; its own budget running out is not the queue's state."""
         report = SyncReport(source)
         client = getattr(self.clients, source)
         if client is None:
@@ -77,15 +82,18 @@ class Pollers:
             # schedule comes back after Retry-After (with jitter); the cache keeps serving.
             report.error = exc.message
             report.retry_after = exc.retry_after if exc.retry_after is not None else 30.0
-            self.store.mark_busy(report.source, f"rate limited; next try in {report.retry_after:.0f}s")
+            if status != "none":
+                self.store.mark_busy(report.source, f"rate limited; next try in {report.retry_after:.0f}s")
         except SourceError as exc:
             report.error = exc.message
             # Unreachable or failing: "offline since", and the cache keeps serving.
             # Refused (a bad token, a bad request): an error the status line names.
             report.offline = exc.retryable
-            self.store.mark_failed(report.source, self.now(), exc.message, offline=report.offline)
+            if status != "none":
+                self.store.mark_failed(report.source, self.now(), exc.message, offline=report.offline)
         else:
-            self.store.mark_synced(report.source, self.now())
+            if status == "all":
+                self.store.mark_synced(report.source, self.now())
         finally:
             report.requests = client.http.requests_made - before
         return report
@@ -253,7 +261,7 @@ class Pollers:
         return choose_feed(self.store.list("views"), self.config.zendesk.changes_view)
 
     async def deletions(self) -> SyncReport:
-        return await self._guard("zendesk", self._deletions)
+        return await self._guard("zendesk", self._deletions, status="none")
 
     async def _deletions(self, report: SyncReport) -> None:
         """Deleted tickets leave the queue. deleted_tickets allows 10 requests a minute for
@@ -318,7 +326,7 @@ class Pollers:
         return bool(self.store.get("reference:refreshed_at"))
 
     async def reference(self) -> SyncReport:
-        return await self._guard("zendesk", self._reference)
+        return await self._guard("zendesk", self._reference, status="errors")
 
     async def _reference(self, report: SyncReport) -> None:
         client = self.clients.zendesk
@@ -360,7 +368,7 @@ class Pollers:
                 self._skipped(report, bad)
             report.changed.append(ticket_id)
 
-        return await self._guard("zendesk", work)
+        return await self._guard("zendesk", work, status="errors")
 
     # -- incident.io ----------------------------------------------------------------------
     async def incidents(self) -> SyncReport:

@@ -31,10 +31,18 @@ class Requests:
                 return
             loop, queue = self._loop, self._queue
         try:
-            loop.call_soon_threadsafe(queue.put_nowait, (kind, value))
+            loop.call_soon_threadsafe(self._deliver, queue, (kind, value))
         except RuntimeError:  # the loop closed in between: the next one picks it up
             with self._lock:
                 self._pending.append((kind, value))
+
+    def _deliver(self, queue: asyncio.Queue[tuple[str, Any]], item: tuple[str, Any]) -> None:
+        """On the loop's thread: into the queue if it is still the live one, else kept."""
+        with self._lock:
+            if queue is self._queue:
+                queue.put_nowait(item)
+            else:
+                self._pending.append(item)
 
     def attach(self) -> asyncio.Queue[tuple[str, Any]]:
         queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
@@ -46,5 +54,9 @@ class Requests:
         return queue
 
     def detach(self) -> None:
+        """The loop stops (or restarts): what it had not handled yet waits for the next one."""
         with self._lock:
+            queue = self._queue
             self._loop = self._queue = None
+            while queue is not None and not queue.empty():
+                self._pending.append(queue.get_nowait())
