@@ -223,3 +223,15 @@ async def test_a_deletions_poll_says_nothing_of_whether_the_queue_is_current(eng
     report = await engine.engine.poll("deletions")
     assert report.error is None
     assert engine.store.sync_state("zendesk")["last_error"] == "views: not found"
+
+
+async def test_a_second_change_within_the_same_second_is_not_missed(engine, strict):
+    """updated_at has one-second resolution: two changes in one second share it."""
+    ticket_id = int(next(k for k, t in engine.store.unsolved().items() if t["status"] == "open"))
+    colleague(strict, ticket_id, subject="First change")
+    await engine.engine.poll("zendesk")
+    with strict.state.lock:  # a second change, stamped with the same second
+        strict.state.tickets[ticket_id]["priority"] = "urgent"
+    report = await engine.engine.poll("zendesk")
+    assert report.changed == [ticket_id]
+    assert engine.store.unsolved()[str(ticket_id)]["priority"] == "urgent"

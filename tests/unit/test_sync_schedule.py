@@ -156,3 +156,29 @@ def test_a_team_started_together_spreads_its_first_deletion_polls_over_the_inter
         firsts.append(plan.next_at["deletions"])
     assert all(0 <= first <= 300 for first in firsts)
     assert sum(first < 60 for first in firsts) <= 10
+
+
+# -- one 429 for the account holds every Zendesk job, an endpoint's own 429 does not ---
+async def _refused(headers: dict[str, str]) -> float:
+    import httpx
+
+    from triage_tui.sources.errors import RateLimited
+    from triage_tui.sources.zendesk import ZendeskClient
+
+    answer = httpx.Response(429, text="Number of allowed API requests per minute exceeded", headers=headers)
+    client = ZendeskClient(
+        "https://acme.zendesk.com", "a@example.com", "t", transport=httpx.MockTransport(lambda r: answer)
+    )
+    with pytest.raises(RateLimited):
+        await client.deleted_since("2026-11-18T00:00:00Z")
+    await client.aclose()
+    return client.http.limited_for()
+
+
+async def test_a_429_with_the_account_spent_holds_every_zendesk_call():
+    assert await _refused({"Retry-After": "20", "x-rate-limit": "700", "x-rate-limit-remaining": "0"}) > 15
+
+
+async def test_an_endpoints_own_429_leaves_the_account_free():
+    """deleted_tickets has its own 10 a minute: its 429 must not stop the queue's polls."""
+    assert await _refused({"Retry-After": "20", "x-rate-limit": "700", "x-rate-limit-remaining": "650"}) == 0

@@ -132,11 +132,16 @@ class ServiceClient:
     async def aclose(self) -> None:
         await self._client.aclose()
 
+    def limited_for(self) -> float:
+        """Seconds until the last 429's Retry-After runs out (0 when not limited)."""
+        return max(0.0, self.rate_limited_until - self._clock())
+
     def _backoff(self, attempt: int) -> float:
         return min(30.0, 0.5 * 2**attempt) * (0.5 + random.random() / 2)
 
-    def _pace(self, response: httpx.Response) -> None:
-        """Slow down before the limit, not after: spread what is left over the window."""
+    def _pace(self, response: httpx.Response) -> bool:
+        """Slow down before the limit, not after: spread what is left over the window.
+        Returns whether the response reported the budget."""
         headers = response.headers
         limit = headers.get("x-rate-limit") or headers.get("ratelimit-limit") or headers.get("x-ratelimit-limit")
         remaining = (
@@ -147,9 +152,9 @@ class ServiceClient:
         try:
             limit_n, remaining_n = int(limit or 0), int(remaining or 0)
         except ValueError:
-            return
+            return False
         if limit_n <= 0 or remaining is None:
-            return
+            return False
         try:
             reset = float(headers.get("ratelimit-reset") or 60)
         except ValueError:
@@ -157,6 +162,7 @@ class ServiceClient:
         self.budget = Budget(limit_n, remaining_n, reset, self._clock())
         if remaining_n < max(2, limit_n // 10):
             self._pace_until = self._clock() + reset / max(1, remaining_n + 1)
+        return True
 
     async def request(
         self,
@@ -201,14 +207,18 @@ class ServiceClient:
                 continue
             except httpx.HTTPError as exc:
                 raise Offline(self.source, f"{where}: {type(exc).__name__}") from None
-            self._pace(response)
+            budget_seen = self._pace(response)
             status = response.status_code
             if status < 300 or status in accept:
                 return response
             if status == 429:
                 delay = retry_after_seconds(response)
                 delay = self._backoff(attempt) if delay is None else delay
-                self.rate_limited_until = self._clock() + delay
+                if not (budget_seen and self.budget.remaining > 0):
+                    # The account's budget is spent. (A 429 whose headers show the account
+                    # still has requests left is one endpoint's own limit, such as deleted
+                    # tickets' 10 a minute: the other endpoints may go on.)
+                    self.rate_limited_until = self._clock() + delay
                 if (
                     attempt == self.max_retries
                     or delay > self.max_wait

@@ -51,6 +51,16 @@ class ChangedTicket:
 
     id: int
     updated_at: str
+    # What a queue row shows, as listed: two changes within one second share an updated_at,
+    # so a poll also compares these with the cached copy.
+    fields: tuple[Any, ...] | None = None
+
+
+QUEUE_VISIBLE = ("status", "priority", "subject", "group_id", "assignee_id", "tags", "type")
+
+
+def visible_fields(ticket: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(tuple(v) if isinstance(v, list) else v for v in (ticket.get(k) for k in QUEUE_VISIBLE))
 
 
 @dataclass
@@ -126,7 +136,7 @@ class ZendeskClient:
             if not isinstance(body, dict) or not isinstance(body.get("tickets"), list):
                 raise BadResponse("zendesk", f"{path}: expected a 'tickets' list")
             page = [
-                ChangedTicket(t["id"], str(t.get("updated_at") or ""))
+                ChangedTicket(t["id"], str(t.get("updated_at") or ""), visible_fields(t))
                 for t in body["tickets"]
                 if isinstance(t, dict) and isinstance(t.get("id"), int)
             ]

@@ -30,7 +30,10 @@ from triage_tui.sync.sender import Sender, SendReport
 # another process (headless sync beside the app) or one whose backoff ended goes out.
 SEND_IDLE = 5.0
 RESTART_BACKOFF = (1.0, 2.0, 5.0, 15.0, 60.0)
-STORE_RETRY = 30.0  # a full or read-only disk is looked at again this often
+STORE_RETRY = 30.0
+ZENDESK_JOBS = frozenset(
+    {"zendesk", "deletions", "reference"}
+)  # a full or read-only disk is looked at again this often
 
 
 def utc_now() -> dt.datetime:
@@ -133,7 +136,14 @@ class SyncEngine:
         reports = []
         if not self.pollers.has_reference():
             self.schedule.ran("reference", self.monotonic())  # the first Zendesk poll fetches it
+        zendesk = self.clients.zendesk
+        limited = zendesk.http.limited_for() if zendesk is not None else 0.0
         for name in self.schedule.due(self.monotonic()):
+            if limited > 0 and name in ZENDESK_JOBS:
+                # The account's budget is spent for now (a 429 said so): every Zendesk job
+                # waits with the one that was refused, rather than collect 429s of its own.
+                self.schedule.postpone(name, self.monotonic() + limited)
+                continue
             if self._client_of(name) is not None:
                 reports.append((name, await self.poll(name)))
             else:

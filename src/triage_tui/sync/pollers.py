@@ -14,7 +14,7 @@ from typing import Any
 from triage_tui.config import Config
 from triage_tui.models.base import SkippedRecord
 from triage_tui.sources.errors import AuthFailed, NotFound, RateLimited, SourceError
-from triage_tui.sources.zendesk import ChangedTicket
+from triage_tui.sources.zendesk import ChangedTicket, visible_fields
 from triage_tui.store.cache import Q, Store
 from triage_tui.sync.changes import (
     SEARCH_LAG,
@@ -203,7 +203,11 @@ class Pollers:
         stale: list[int] = []
         for item in listed:
             cached = self.store.ticket(item.id)
-            if item.id not in stale and is_newer(item.updated_at, cached.get("updated_at") if cached else None):
+            if item.id in stale:
+                continue
+            if is_newer(item.updated_at, cached.get("updated_at") if cached else None) or (
+                cached is not None and item.fields is not None and item.fields != visible_fields(cached)
+            ):
                 stale.append(item.id)
         if not stale:
             return

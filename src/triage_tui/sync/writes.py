@@ -31,7 +31,9 @@ class Writes:
     def me_id(self) -> int | None:
         return (self.store.get("me") or {}).get("id")
 
-    def _ticket_update(self, ticket: dict[str, Any], change: ChangeSet, summary: str, *, safe: bool = True) -> dict[str, Any]:
+    def _ticket_update(
+        self, ticket: dict[str, Any], change: ChangeSet, summary: str, *, safe: bool = True
+    ) -> dict[str, Any]:
         stamp = ticket.get("updated_at") if safe else None
         payload = change.to_payload(updated_stamp=stamp, me=self.me_id(), current_tags=ticket.get("tags") or [])
         return {
@@ -78,13 +80,27 @@ class Writes:
         )
 
     def create_macro(self, macro: dict[str, Any]) -> dict:
-        return self.outbox.add("macro_create", "zendesk:macros", {"macro": macro}, summary=f"Create macro {macro['title']!r}", now=self.now())
+        return self.outbox.add(
+            "macro_create",
+            "zendesk:macros",
+            {"macro": macro},
+            summary=f"Create macro {macro['title']!r}",
+            now=self.now(),
+        )
 
     def update_macro(self, macro_id: int, macro: dict[str, Any]) -> dict:
-        return self.outbox.add("macro_update", "zendesk:macros", {"macro_id": macro_id, "macro": macro}, summary=f"Update macro {macro.get('title', macro_id)!r}", now=self.now())
+        return self.outbox.add(
+            "macro_update",
+            "zendesk:macros",
+            {"macro_id": macro_id, "macro": macro},
+            summary=f"Update macro {macro.get('title', macro_id)!r}",
+            now=self.now(),
+        )
 
     def delete_macro(self, macro_id: int, title: str) -> dict:
-        return self.outbox.add("macro_delete", "zendesk:macros", {"macro_id": macro_id}, summary=f"Delete macro {title!r}", now=self.now())
+        return self.outbox.add(
+            "macro_delete", "zendesk:macros", {"macro_id": macro_id}, summary=f"Delete macro {title!r}", now=self.now()
+        )
 
     def label_issue(self, repo: str, number: int, labels: list[str]) -> dict:
         return self.outbox.add(
@@ -96,7 +112,7 @@ class Writes:
         )
 
     def quit_message(self) -> str | None:
-        """"N writes stay queued; they go next time..." for the app to show on quit, or None."""
+        """ "N writes stay queued; they go next time..." for the app to show on quit, or None."""
         return self.outbox.quit_message()
 
     def pending_targets(self) -> set[str]:
