@@ -217,7 +217,8 @@ class Pollers:
         # A write sent while this poll waited may already have stored a newer version.
         report.changed += self.store.put_tickets(fresh, only_if_newer=True)
         self._skipped(report, page.skipped)
-        await self._fill_people(report, [t["id"] for t in fresh])
+        # Every queue row, not only these: people a failed lookup missed last time come now.
+        await self._fill_people(report)
 
     async def _fill_sla_metrics(self, report: SyncReport) -> None:
         """Search sideloads people but not `metric_sets` or `slas`: fetch those through
@@ -237,16 +238,12 @@ class Pollers:
             if self.progress is not None and changed:
                 self.progress(changed)
 
-    async def _fill_people(self, report: SyncReport, ticket_ids: list[int] | None = None) -> None:
+    async def _fill_people(self, report: SyncReport) -> None:
         """Requesters, assignees and orgs the sideloads did not bring, fetched 100 a request:
         the queue must never show a ticket without its requester and plan."""
         client = self.clients.zendesk
         assert client is not None
-        rows = (
-            self.store.unsolved_rows().values()
-            if ticket_ids is None
-            else [r for r in (self.store.unsolved_rows().get(str(i)) for i in ticket_ids) if r is not None]
-        )
+        rows = self.store.unsolved_rows().values()
         users, orgs = self.store.names("user"), self.store.names("org")
         want_users = sorted(
             {i for r in rows for i in (r[Q.REQUESTER], r[Q.ASSIGNEE]) if isinstance(i, int) and str(i) not in users}
