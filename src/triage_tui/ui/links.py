@@ -43,7 +43,7 @@ def open_or_copy(node: Widget | Screen, url: str | None, what: str = "link") -> 
     url = clean(url, limit=500)  # untrusted: no escape sequence reaches the terminal
     app = node.app
     app.copy_to_clipboard(url)
-    if has_local_display():
+    if has_local_display() and not app.is_headless:
         app.open_url(url)
         node.notify(f"Opened in the browser (and copied):\n{url}", markup=False, timeout=8)
     else:
