@@ -190,3 +190,34 @@ def test_a_local_display_is_one_without_ssh():
     assert not has_local_display({}, "linux")
     assert has_local_display({}, "darwin")
     assert not has_local_display({"SSH_CONNECTION": "x"}, "darwin")
+
+
+def test_global_flags_work_after_the_command():
+    from triage_tui.cli import _parser
+
+    parser = _parser()
+    for argv in (["demo", "--no-mouse"], ["--no-mouse", "demo"]):
+        args = parser.parse_args(argv)
+        assert args.command == "demo" and args.no_mouse and not args.offline
+    args = parser.parse_args(["run", "--offline", "--config", "x.toml"])
+    assert args.offline and str(args.config) == "x.toml" and not args.no_mouse
+    assert not parser.parse_args(["demo"]).no_mouse
+
+
+def test_the_example_config_remaps_nothing(tmp_path):
+    from triage_tui.config import EXAMPLE_CONFIG, load_config
+
+    path = tmp_path / "config.toml"
+    path.write_text(EXAMPLE_CONFIG, encoding="utf-8")
+    assert not load_config(path, environ={}).keys  # copying it keeps every default key (n Next too)
+
+
+def test_readme_commands_work_on_a_fresh_machine():
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    assert "mkdir -p ~/.config/triage-tui\ntriage-tui config --example > ~/.config/triage-tui/config.toml" in readme
+    ports = set(re.findall(r"sandbox --port (\d+)", readme))
+    used = set(re.findall(r"http://127\.0\.0\.1:(\d+)", readme))
+    assert ports and ports == used, (ports, used)
