@@ -77,7 +77,7 @@ MAIN = [
     _k("ticket.reply", "r", "reply", "Reply", "Write a public reply"),
     _k("ticket.note", "i", "note", "Note", "Write an internal note"),
     _k("ticket.open_status", "o", "set_open", "Open st.", "Set status Open", show=False),
-    _k("ticket.solve", "s", "solve", "Solve", "Set status Solved (confirm with enter)"),
+    _k("ticket.solve", "s", "solve", "Solve", "Set status Solved (asks first)"),
     _k("ticket.pending", "p", "pending", "Pending", "Reply and set Pending (pauses the SLA)"),
     _k("ticket.hold", "h", "hold", "On-hold", "Reply and set On-hold (use sparingly)", show=False),
     _k("ticket.escalate", "e", "escalate", "Escalate", "Escalate to a team group with an internal note"),

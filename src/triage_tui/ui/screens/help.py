@@ -17,11 +17,12 @@ from triage_tui.ui import keys
 from triage_tui.ui.widgets.queue import LEGEND
 
 
-def _table() -> Table:
+def _table(keys_width: int, id_width: int) -> Table:
+    """One section's table; every section has the same column widths, so they line up."""
     table = Table(box=None, expand=True, show_edge=False, pad_edge=False, show_header=False)
-    table.add_column("Keys", style="bold", no_wrap=True, min_width=8)
+    table.add_column("Keys", style="bold", no_wrap=True, width=keys_width)
     table.add_column("Does", ratio=1)
-    table.add_column("Remap id", style="dim", no_wrap=True)
+    table.add_column("Remap id", style="dim", no_wrap=True, width=id_width)
     return table
 
 
@@ -55,13 +56,17 @@ class HelpScreen(ModalScreen[None]):
             self.rows = keys.key_rows(self.app)
         with VerticalScroll(id="help-box"):
             yield Static(Text("triage-tui keys  (remap with [keys] <id> = \"key\" in the config)", style="bold"))
-            for title, rows in self._sections():
-                table = _table()
+            sections = self._sections()
+            every = [row for _, rows in sections for row in rows]
+            keys_width = min(14, max(len(row[0]) for row in every))
+            id_width = max(len(row[2]) for row in every)
+            for title, rows in sections:
+                table = _table(keys_width, id_width)
                 for shown, does, binding_id in rows:
                     table.add_row(Text(shown), Text(does), Text(binding_id))
                 yield Static(Text(title, style="bold underline"), classes="help-section")
                 yield Static(table)
-            legend = _table()
+            legend = _table(keys_width, id_width)
             for marker, style, meaning in LEGEND:
                 legend.add_row(Text(marker, style=style), Text(meaning), Text(""))
             yield Static(Text("Queue rows: markers and colours", style="bold underline"), classes="help-section")

@@ -53,7 +53,7 @@ TIER_WORDS = {1: "CS", 2: "Esc High", 3: "Escalated", 5: "Low pri", 6: "Queue", 
 
 # Every marker and colour a queue row can carry, for `?`: (marker, a style like it, meaning).
 LEGEND = [
-    ("●", "bold", "marked for a bulk action (space)"),
+    ("●", "bold", "marked for a bulk action"),
     ("↑", "yellow", "a write of yours is queued, not yet sent"),
     ("⇡", "", "escalated to a team"),
     ("!", "", "tagged with an incident"),
