@@ -90,6 +90,10 @@ class KeyBar(Static):
                 continue
             seen.add(binding_id)
             items.append((keys.label(app, binding_id), keys.BY_ID[binding_id].description))
+        for binding in screen.active_bindings.values():  # Textual's palette, when there is room
+            if binding.binding.action in ("command_palette", "app.command_palette") and binding.enabled:
+                items.insert(len(items) - 1, (app.get_key_display(binding.binding), "palette"))
+                break
         more = (keys.label(app, keys.KEYBAR_MORE), "more") if keys.KEYBAR_MORE in active else None
         return items, more
 
