@@ -145,7 +145,7 @@ async def test_marks_survive_a_filter_and_are_counted(harness):
         other = next(r for r in table.rows if r.entry.id not in marked)
         await pilot.press("slash", *str(other.entry.id), "enter")
         await until(pilot, lambda: [r.entry.id for r in table.rows] == [other.entry.id], what="the filter applies")
-        assert table.marked == marked and "(+2 hidden)" in status(app)
+        assert table.marked == marked and "●2 hidden" in status(app)
         assert table.selected_ids() == [other.entry.id]  # keys act on what is seen
         await pilot.press("escape")
         await until(pilot, lambda: len(table.rows) > 1, what="the filter clears")

@@ -90,3 +90,15 @@ def test_incidents_full_screen(snap_compare, make_app, size):
 @pytest.mark.parametrize("size", SIZES)
 def test_sdk_view(snap_compare, make_app, size):
     assert snap_compare(make_app(), terminal_size=size, press=["3"])
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_help_legend(snap_compare, make_app, size):
+    """The end of `?`: Textual's own keys and the legend of the row markers and colours."""
+    assert snap_compare(make_app(), terminal_size=size, press=["question_mark", "end"])
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_marked_tickets_through_a_filter(snap_compare, make_app, size):
+    """Two marks hidden by a filter: the status line counts them."""
+    assert snap_compare(make_app(), terminal_size=size, press=["space", "space", "slash", *"Hooli", "enter"], run_before=settled)

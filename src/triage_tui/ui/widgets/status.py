@@ -40,9 +40,10 @@ def status_text(
     shown, hidden = marked
     if shown or hidden:
         # Marks outlive a filter; the keys act on the shown ones only.
-        text.append(f"●{shown} marked", style="bold")
+        if shown:
+            text.append(f"●{shown} marked", style="bold")
         if hidden:
-            text.append(f" (+{hidden} hidden)", style="dim")
+            text.append(f"{' +' if shown else '●'}{hidden} hidden", style="dim")
         text.append(" ")
     if offline_mode:
         text.append(" cache only ", style="bold reverse yellow")
