@@ -30,7 +30,8 @@ def make_app(filled_cache, tmp_path):
         directory = tmp_path / "cache"
         shutil.copytree(filled_cache, directory)
         config = sandbox_config("http://127.0.0.1:9").replace(cache_dir=directory)
-        return TriageApp(config, Store(directory), Outbox(directory), now=lambda: FROZEN_NOW, offline=True, cursor_blink=False)
+        store, outbox = Store(directory), Outbox(directory)
+        return TriageApp(config, store, outbox, now=lambda: FROZEN_NOW, offline=True, cursor_blink=False)
 
     return build
 
@@ -57,7 +58,8 @@ def test_macro_picker_with_preview(snap_compare, make_app, size):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_composer(snap_compare, make_app, size):
-    assert snap_compare(make_app(), terminal_size=size, press=["p", *"Could you share the project id?"], run_before=settled)
+    press = ["p", *"Could you share the project id?"]
+    assert snap_compare(make_app(), terminal_size=size, press=press, run_before=settled)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -101,4 +103,5 @@ def test_help_legend(snap_compare, make_app, size):
 @pytest.mark.parametrize("size", SIZES)
 def test_marked_tickets_through_a_filter(snap_compare, make_app, size):
     """Two marks hidden by a filter: the status line counts them."""
-    assert snap_compare(make_app(), terminal_size=size, press=["space", "space", "slash", *"Hooli", "enter"], run_before=settled)
+    press = ["space", "space", "slash", *"Hooli", "enter"]
+    assert snap_compare(make_app(), terminal_size=size, press=press, run_before=settled)
