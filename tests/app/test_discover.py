@@ -221,3 +221,18 @@ def test_readme_commands_work_on_a_fresh_machine():
     ports = set(re.findall(r"sandbox --port (\d+)", readme))
     used = set(re.findall(r"http://127\.0\.0\.1:(\d+)", readme))
     assert ports and ports == used, (ports, used)
+
+
+async def test_the_cursor_row_is_not_the_colour_of_a_breach_on_16_and_256_colours(harness):
+    from rich.color import ColorSystem
+
+    app = harness.app()
+    async with app.run_test(size=SMALL):
+        table = app.queue_table
+        cursor = table.get_component_rich_style("queue--cursor").bgcolor
+        breach = table.get_component_rich_style("queue--breached")
+        breach_colour = breach.color if breach.color else breach.bgcolor
+        assert cursor is not None and breach_colour is not None
+        for system in (ColorSystem.STANDARD, ColorSystem.EIGHT_BIT):
+            assert cursor.downgrade(system) != breach_colour.downgrade(system), system
+        assert cursor.downgrade(ColorSystem.STANDARD).number not in (1, 9)  # red, bright red

@@ -15,6 +15,7 @@ import asyncio
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Input
@@ -128,7 +129,7 @@ class MainScreen(TicketScreen):
         """Marked tickets: on screen, and hidden by the filter or the view."""
         try:
             table = self.queue_table
-        except Exception:  # noqa: BLE001 - composing: nothing marked yet
+        except NoMatches:  # composing: nothing marked yet
             return (0, 0)
         shown = table.visible_marks()
         return (shown, len(table.marked) - shown)

@@ -70,7 +70,8 @@ class KeyBar(Static):
     def items(self) -> tuple[list[tuple[str, str]], tuple[str, str] | None]:
         """The (key, word) pairs in the order they matter, and the `?` pair."""
         screen, app = self.screen, self.app
-        active = {b.binding.id: b for b in screen.active_bindings.values() if b.enabled and b.binding.id}
+        bindings = screen.active_bindings  # asks each binding's check_action once
+        active = {b.binding.id: b for b in bindings.values() if b.enabled and b.binding.id}
         focused_nodes: list[Widget] = []
         node = screen.focused
         while node is not None and node is not screen:
@@ -90,7 +91,7 @@ class KeyBar(Static):
                 continue
             seen.add(binding_id)
             items.append((keys.label(app, binding_id), keys.BY_ID[binding_id].description))
-        for binding in screen.active_bindings.values():  # Textual's palette, when there is room
+        for binding in bindings.values():  # Textual's palette, when there is room
             if binding.binding.action in ("command_palette", "app.command_palette") and binding.enabled:
                 items.insert(len(items) - 1, (app.get_key_display(binding.binding), "palette"))
                 break
