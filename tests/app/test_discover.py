@@ -236,3 +236,31 @@ async def test_the_cursor_row_is_not_the_colour_of_a_breach_on_16_and_256_colour
         for system in (ColorSystem.STANDARD, ColorSystem.EIGHT_BIT):
             assert cursor.downgrade(system) != breach_colour.downgrade(system), system
         assert cursor.downgrade(ColorSystem.STANDARD).number not in (1, 9)  # red, bright red
+
+
+async def test_z_zooms_the_focused_pane_and_back(harness):
+    from triage_tui.ui.widgets.detail import DetailPane
+
+    app = harness.app()
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("enter", "z")
+        assert isinstance(app.main.maximized, DetailPane)
+        await pilot.press("z")
+        assert app.main.maximized is None
+        await pilot.press("2", "z")
+        assert isinstance(app.main.maximized, IncidentPane)  # the list and its detail together
+        await pilot.press("z")
+        assert app.main.maximized is None
+
+
+async def test_palette_entries_show_the_org_and_the_key(harness):
+    from tests.app.waiting import palette_top
+
+    app = harness.app(keys={"ticket.solve": "S"})
+    async with app.run_test(size=SMALL) as pilot:
+        entry = app.queue_table.rows[3].entry
+        await pilot.press("ctrl+p", *f"#{entry.id}")
+        await until(pilot, lambda: palette_top(app).startswith(f"#{entry.id}"))
+        assert palette_top(app).endswith(f"· {entry.org or entry.requester}")
+        await pilot.press("escape", "ctrl+p", *"Solve the ticket")
+        await until(pilot, lambda: palette_top(app) == "Solve the ticket  (S)")

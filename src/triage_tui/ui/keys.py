@@ -54,6 +54,7 @@ MAIN = [
     _k("app.help", "question_mark", "app.help", "Help", "Show every key and its remap id"),
     _k("ticket.open", "enter", "open_ticket", "Open", "Open the ticket: focus the conversation", show=False),
     _k("app.cycle", "tab", "cycle_panes", "Pane", "Move to the next pane", show=False),
+    _k("app.zoom", "z", "zoom", "Zoom", "Zoom the focused pane to the full screen, or back", show=False),
     # Priority: handled as the key arrives, so the letters typed right after it (in the
     # same read: a fast typist, a paste) reach the filter box, not the queue's keys.
     _k(
@@ -212,6 +213,7 @@ _GLOBAL_IDS = {
     "app.quit",
     "app.help",
     "app.cycle",
+    "app.zoom",
     "app.refresh",
     "app.mode_queue",
     "app.handover",

@@ -231,6 +231,13 @@ class MainScreen(TicketScreen):
         index = next((i for i, w in enumerate(candidates) if w is self.focused), -1)
         candidates[(index + 1) % len(candidates)].focus()
 
+    def action_zoom(self) -> None:
+        """The focused pane full screen (the conversation at 80x24), or back."""
+        if self.maximized is not None:
+            self.minimize()
+        elif self.focused is not None:
+            self.maximize(self.focused)  # an incident or SDK list: its whole pane
+
     def action_open_ticket(self) -> None:
         ticket_id = self.queue_table.current_id
         if ticket_id is None:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # models pull in pydantic, which start-up does without
 
 
 class IncidentPane(Vertical):
+    ALLOW_MAXIMIZE = True  # z zooms the pane, list and detail together
     BINDINGS = keys.bindings(keys.INCIDENTS)
 
     class Written(Message):

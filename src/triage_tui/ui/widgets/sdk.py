@@ -36,6 +36,7 @@ def issue_rank(issue: dict, team_labels: list[str], hero_label: str) -> int:
 
 
 class SdkPane(Vertical):
+    ALLOW_MAXIMIZE = True  # z zooms the pane, list and detail together
     BINDINGS = keys.bindings(keys.SDK)
 
     def __init__(self, context: Context, *, id: str | None = None) -> None:
