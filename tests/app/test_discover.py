@@ -264,3 +264,16 @@ async def test_palette_entries_show_the_org_and_the_key(harness):
         assert palette_top(app).endswith(f"· {entry.org or entry.requester}")
         await pilot.press("escape", "ctrl+p", *"Solve the ticket")
         await until(pilot, lambda: palette_top(app) == "Solve the ticket  (S)")
+
+
+async def test_the_queue_fits_its_column_in_the_wide_incident_split(harness):
+    app = harness.app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await app.main.mount_side_panes()
+        await pilot.press("I")
+        await pilot.pause()
+        table = app.queue_table
+        left = app.main.query_one("#left")
+        assert table.size.width == left.size.width < 160
+        subject = dict((c.key, w) for c, w in table._columns())["subject"]
+        assert subject >= 30, subject
