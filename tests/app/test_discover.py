@@ -275,5 +275,5 @@ async def test_the_queue_fits_its_column_in_the_wide_incident_split(harness):
         table = app.queue_table
         left = app.main.query_one("#left")
         assert table.size.width == left.size.width < 160
-        subject = dict((c.key, w) for c, w in table._columns())["subject"]
+        subject = {c.key: w for c, w in table._columns()}["subject"]
         assert subject >= 30, subject
