@@ -24,13 +24,34 @@ class UserError(Exception):
     """Printed as one line, exit code 2."""
 
 
+def _global_flags(parser: argparse.ArgumentParser, default: object) -> None:
+    """--config, --offline, --no-mouse: before or after the command."""
+    config_help = "config file (default: $XDG_CONFIG_HOME/triage-tui/config.toml, or $TRIAGE_CONFIG)"
+    parser.add_argument("--config", type=Path, default=default, help=config_help)
+    offline_help = "paint from the cache only; send nothing"
+    parser.add_argument("--offline", action="store_true", default=default or False, help=offline_help)
+    mouse_help = "turn mouse tracking off (saves bytes over SSH)"
+    parser.add_argument("--no-mouse", action="store_true", default=default or False, help=mouse_help)
+
+
+def _with_parents(parents: list[argparse.ArgumentParser]) -> type[argparse.ArgumentParser]:
+    class Command(argparse.ArgumentParser):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            kwargs.setdefault("parents", parents)
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    return Command
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="triage-tui", description="A keyboard-driven terminal workstation for support engineers.")
     parser.add_argument("--version", action="version", version=f"triage-tui {__version__}")
-    parser.add_argument("--config", type=Path, help="config file (default: $XDG_CONFIG_HOME/triage-tui/config.toml, or $TRIAGE_CONFIG)")
-    parser.add_argument("--offline", action="store_true", help="paint from the cache only; send nothing")
-    parser.add_argument("--no-mouse", action="store_true", help="turn mouse tracking off (saves bytes over SSH)")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _global_flags(parser, None)
+    # The same flags are accepted after the command (`triage-tui demo --no-mouse`); there
+    # they default to "not given", so they never undo one given before the command.
+    after = argparse.ArgumentParser(add_help=False)
+    _global_flags(after, argparse.SUPPRESS)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_with_parents([after]))
 
     commands.add_parser("run", help="run the app (the default)")
 

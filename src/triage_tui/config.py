@@ -445,7 +445,6 @@ notifications = true
 bell = true
 mouse = true                       # false (or --no-mouse) saves bytes over SSH
 
-[keys]                             # binding id = keys; `?` in the app lists the ids
-"queue.next" = "n"
-"ticket.solve" = "s"
+[keys]                             # binding id = keys, to change a default; `?` lists the ids
+# "ticket.solve" = "S"             # e.g. solve with S; several keys: "S,ctrl+o"
 """

@@ -58,8 +58,8 @@ def test_macro_picker_with_preview(snap_compare, make_app, size):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_composer(snap_compare, make_app, size):
-    typed = ["p", *"Could you share the project id?"]
-    assert snap_compare(make_app(), terminal_size=size, press=typed, run_before=settled)
+    press = ["p", *"Could you share the project id?"]
+    assert snap_compare(make_app(), terminal_size=size, press=press, run_before=settled)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -92,3 +92,16 @@ def test_incidents_full_screen(snap_compare, make_app, size):
 @pytest.mark.parametrize("size", SIZES)
 def test_sdk_view(snap_compare, make_app, size):
     assert snap_compare(make_app(), terminal_size=size, press=["3"])
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_help_legend(snap_compare, make_app, size):
+    """The end of `?`: Textual's own keys and the legend of the row markers and colours."""
+    assert snap_compare(make_app(), terminal_size=size, press=["question_mark", "end"])
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_marked_tickets_through_a_filter(snap_compare, make_app, size):
+    """Two marks hidden by a filter: the status line counts them."""
+    press = ["space", "space", "slash", *"Hooli", "enter"]
+    assert snap_compare(make_app(), terminal_size=size, press=press, run_before=settled)

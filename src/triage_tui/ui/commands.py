@@ -1,7 +1,8 @@
 """Command palette providers: tickets, groups (escalate), macros, incidents, views, actions.
 
 The actions are the key registry's (`keys.PALETTE`): each runs the binding's own action on
-the main screen, and shows the key it is bound to now.
+the main screen, and shows the key it is bound to now. One line per entry: the key and
+the ticket's org are in the title, which is what the matcher searches.
 """
 
 from __future__ import annotations
@@ -22,32 +23,32 @@ class CommandsProvider(Provider):
     def _main(self) -> Any:
         return self.app.main  # type: ignore[attr-defined]
 
-    def _actions(self) -> list[tuple[str, Callable[[], Any], str]]:
+    def _actions(self) -> list[tuple[str, Callable[[], Any], str | None]]:
         main = self._main()
-        found: list[tuple[str, Callable[[], Any], str]] = []
+        found: list[tuple[str, Callable[[], Any], str | None]] = []
         for binding_id, title in keys.PALETTE:
             action = keys.BY_ID[binding_id].action
-            found.append((title, partial(main.run_action, action), f"action · {keys.label(self.app, binding_id)}"))
+            found.append((f"{title}  ({keys.label(self.app, binding_id)})", partial(main.run_action, action), None))
         return found
 
-    def _commands(self) -> list[tuple[str, Callable[[], Any], str]]:
+    def _commands(self) -> list[tuple[str, Callable[[], Any], str | None]]:
         main = self._main()
         workspace = main.context.workspace
         commands = self._actions()
         for view, label in workspace.view_names().items():
-            commands.append((f"View: {label}", partial(main.show_view, view), "queue view"))
+            commands.append((f"View: {label}", partial(main.show_view, view), None))
         for row in main.queue_table.rows[:2000]:
-            ticket = row.entry.ticket
-            commands.append(
-                (f"#{ticket.id} {clean(ticket.title, limit=80)}", partial(main.show_ticket, ticket.id), "open ticket")
-            )
+            entry = row.entry
+            who = clean(entry.org or entry.requester, limit=40)  # five equal subjects: whose is whose
+            title = f"#{entry.id} {clean(entry.ticket.title, limit=80)} · {who}"
+            commands.append((title, partial(main.show_ticket, entry.id), None))
         for gid, name in workspace.groups.items():
-            commands.append((f"Escalate to {clean(name, limit=60)}", partial(main.escalate_to, gid), "group"))
+            commands.append((f"Escalate to {clean(name, limit=60)}", partial(main.escalate_to, gid), None))
         for macro in workspace.macros():
-            commands.append((f"Macro: {clean(macro.title, limit=80)}", partial(main.compose_macro, macro.id), "macro"))
+            commands.append((f"Macro: {clean(macro.title, limit=80)}", partial(main.compose_macro, macro.id), None))
         for incident in workspace.incidents():
             title = f"{incident.reference} {clean(incident.name, limit=80)}"
-            commands.append((title, partial(main.show_incident, incident.id), "incident"))
+            commands.append((title, partial(main.show_incident, incident.id), None))
         return commands
 
     async def discover(self) -> Hits:

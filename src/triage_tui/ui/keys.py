@@ -54,6 +54,7 @@ MAIN = [
     _k("app.help", "question_mark", "app.help", "Help", "Show every key and its remap id"),
     _k("ticket.open", "enter", "open_ticket", "Open", "Open the ticket: focus the conversation", show=False),
     _k("app.cycle", "tab", "cycle_panes", "Pane", "Move to the next pane", show=False),
+    _k("app.zoom", "z", "zoom", "Zoom", "Zoom the focused pane to the full screen, or back", show=False),
     # Priority: handled as the key arrives, so the letters typed right after it (in the
     # same read: a fast typist, a paste) reach the filter box, not the queue's keys.
     _k(
@@ -66,12 +67,19 @@ MAIN = [
     ),
     _k("queue.next", "n", "next_ticket", "Next", "Jump to the ticket to take now (closest to breach)"),
     _k("queue.view", "V", "next_view", "View", "Cycle the queue view (mine, SME, all, escalated, newest)"),
+    _k(
+        "ticket.url",
+        "u",
+        "ticket_url",
+        "URL",
+        "Open the ticket in Zendesk (a local browser), or copy its link (over SSH)",
+    ),
     _k("app.refresh", "R", "app.refresh", "Refresh", "Sync now", show=False),
     _k("ticket.reply", "r", "reply", "Reply", "Write a public reply"),
     _k("ticket.note", "i", "note", "Note", "Write an internal note"),
     _k("ticket.open_status", "o", "set_open", "Open st.", "Set status Open", show=False),
-    _k("ticket.solve", "s", "solve", "Solve", "Set status Solved (confirm with enter)"),
-    _k("ticket.pending", "p", "pending", "Pending", "Reply and set Pending (pauses the SLA)", show=False),
+    _k("ticket.solve", "s", "solve", "Solve", "Set status Solved (asks first)"),
+    _k("ticket.pending", "p", "pending", "Pending", "Reply and set Pending (pauses the SLA)"),
     _k("ticket.hold", "h", "hold", "On-hold", "Reply and set On-hold (use sparingly)", show=False),
     _k("ticket.escalate", "e", "escalate", "Escalate", "Escalate to a team group with an internal note"),
     _k("ticket.assign", "a", "assign_me", "Assign me", "Assign the ticket to me", show=False),
@@ -80,7 +88,7 @@ MAIN = [
     _k("ticket.reveal", "v", "reveal", "Reveal", "Reveal content behind a content warning", show=False),
     _k("outbox.conflicts", "C", "conflicts", "Conflicts", "Resolve conflicts and failed writes", show=False),
     _k("app.incidents", "I", "toggle_incidents", "Incidents", "Toggle the incident watch split"),
-    _k("app.mode_queue", "1", "mode('queue')", "Queue", "Queue and ticket", show=False),
+    _k("app.mode_queue", "1", "mode('queue')", "Queue", "Queue and ticket"),
     _k("app.mode_incidents", "2", "mode('incidents')", "Incidents", "Incident watch, full screen", show=False),
     _k("app.mode_sdk", "3", "mode('sdk')", "SDK", "SDK rotation view", show=False),
     _k("app.handover", "H", "rotation_handover", "Handover", "Write the end-of-rotation handover", show=False),
@@ -111,14 +119,19 @@ DETAIL = [
     _k("detail.bottom", "G,end", "bottom", "End", "The latest message", show=False),
 ]
 INCIDENTS = [
+    _k("incident.down", "j", "list_down", "Down", "Next incident", show=False),
+    _k("incident.up", "k", "list_up", "Up", "Previous incident", show=False),
     _k("incident.watch", "w", "incident_watch", "Raise hand", "Assign the Support Watcher role on this incident to me"),
     _k("incident.macro", "M", "incident_macro", "Macro", "Create or edit this incident's macro"),
     _k("incident.follow_up", "F", "incident_follow_up", "Follow up", "Reply to every ticket tagged with this incident"),
     _k("incident.handover", "H", "incident_handover", "Handover", "Write the Support Watcher handover"),
+    _k("incident.url", "u", "incident_url", "URL", "Open the incident in incident.io, or copy its link (over SSH)"),
 ]
 SDK = [
+    _k("sdk.down", "j", "list_down", "Down", "Next issue", show=False),
+    _k("sdk.up", "k", "list_up", "Up", "Previous issue", show=False),
     _k("sdk.label", "l", "sdk_label", "Label", "Add a team label or SDK Support Hero"),
-    _k("sdk.url", "u", "sdk_url", "URL", "Show and copy the issue URL"),
+    _k("sdk.url", "u", "sdk_url", "URL", "Open the issue in the browser, or copy its link (over SSH)"),
 ]
 COMPOSER = [
     _k("composer.send", "ctrl+s", "send", "Send", "Send the reply or note with the staged changes"),
@@ -171,6 +184,53 @@ BY_ID: dict[str, Key] = {key.id: key for keys in OWNERS.values() for key in keys
 # Our own keys on the main screen and its panes: once quitting, none of them acts (keys
 # typed after q arrive in the same read). Textual's own actions are left alone.
 WORKSPACE_ACTIONS = frozenset(key.action_name for key in MAIN + INCIDENTS + SDK if key.id != "app.quit")
+
+# The ticket keys act on the queue's selection: only while the queue is on screen (not
+# behind the incident or SDK view), so a key never acts on a ticket the user cannot see.
+TICKET_ACTIONS = frozenset(
+    key.action_name
+    for key in MAIN
+    if (key.id.startswith("ticket.") and key.id != "ticket.open") or key.id in ("queue.filter", "queue.view")
+)
+
+# The key bar: the focused pane's own keys first, then these (the most used, always shown
+# while they can act), then the rest of the screen's shown keys while they fit, and the
+# way to everything else at the end.
+KEYBAR_ALWAYS = [
+    "ticket.escalate",
+    "ticket.macro",
+    "ticket.reply",
+    "ticket.note",
+    "ticket.pending",
+    "ticket.solve",
+    "queue.next",
+]
+KEYBAR_MORE = "app.help"
+KEYBAR_LAST = "app.quit"  # shown when there is room to spare
+
+# `?` lists the keys by where they act, in this order.
+_GLOBAL_IDS = {
+    "app.quit",
+    "app.help",
+    "app.cycle",
+    "app.zoom",
+    "app.refresh",
+    "app.mode_queue",
+    "app.handover",
+    "outbox.conflicts",
+}
+_QUEUE_IDS = {"queue.filter", "queue.next", "queue.view", "queue.clear", "ticket.open"}
+_INCIDENT_IDS = {"app.incidents", "app.mode_incidents"}
+SECTIONS: list[tuple[str, list[Key]]] = [
+    ("Queue", [k for k in MAIN if k.id in _QUEUE_IDS] + QUEUE),
+    ("Ticket", [k for k in MAIN if k.id.startswith("ticket.") and k.id not in _QUEUE_IDS] + DETAIL),
+    ("Composer and editors", COMPOSER + EDITOR + IMPACT),
+    ("Incidents", [k for k in MAIN if k.id in _INCIDENT_IDS] + INCIDENTS),
+    ("SDK rotation", [k for k in MAIN if k.id == "app.mode_sdk"] + SDK),
+    ("Global", [k for k in MAIN if k.id in _GLOBAL_IDS]),
+    ("Pickers and dialogs", PICKER + CONFIRM + CONFLICT + HELP),
+]
+assert {k.id for _, ks in SECTIONS for k in ks} == set(BY_ID), "every key is in one section of ?"
 
 # The command palette's actions, in the order it offers them, by binding id.
 PALETTE = [

@@ -15,20 +15,23 @@ import asyncio
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.reactive import reactive
 from textual.timer import Timer
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from triage_tui.entries import Row
 from triage_tui.triage.handover import HandoverTicket, rotation_handover
 from triage_tui.ui import keys
 from triage_tui.ui.context import Context
 from triage_tui.ui.flows import run_flow, save_handover
+from triage_tui.ui.links import open_or_copy, ticket_url
 from triage_tui.ui.safe import clean
 from triage_tui.ui.screens import settle_cursors
 from triage_tui.ui.ticket_actions import TicketScreen
 from triage_tui.ui.widgets.detail import DetailPane
 from triage_tui.ui.widgets.incidents import IncidentPane
+from triage_tui.ui.widgets.keybar import KeyBar
 from triage_tui.ui.widgets.queue import QueueTable
 from triage_tui.ui.widgets.sdk import SdkPane
 from triage_tui.ui.widgets.status import StatusLine, status_text
@@ -98,8 +101,7 @@ class MainScreen(TicketScreen):
         await self.query_one("#workspace").mount(
             IncidentPane(self.context, id="incidents"), SdkPane(self.context, id="sdk")
         )
-        await self.mount(Footer())
-        self.refresh_bindings()  # a footer mounted after the last focus change learns the keys
+        await self.mount(KeyBar(id="keybar"))
         self.side_panes_ready = True
 
     async def ensure_side_panes(self) -> bool:
@@ -120,12 +122,28 @@ class MainScreen(TicketScreen):
             offline_mode=self.context.offline,
             conflicts_key=keys.label(self.app, "outbox.conflicts"),
             problem=self.context.sync_problem(),
+            marked=self._marks(),
         )
 
+    def _marks(self) -> tuple[int, int]:
+        """Marked tickets: on screen, and hidden by the filter or the view."""
+        try:
+            table = self.queue_table
+        except NoMatches:  # composing: nothing marked yet
+            return (0, 0)
+        shown = table.visible_marks()
+        return (shown, len(table.marked) - shown)
+
     def refresh_queue(self, keep_id: int | None = None) -> None:
-        rows = self.context.workspace.rows(self.view, self.filter_text)
+        workspace = self.context.workspace
+        rows = workspace.rows(self.view, self.filter_text)
         table = self.queue_table
-        table.queued = self.context.reads.queued_ticket_ids()
+        queued = self.context.reads.queued_ticket_ids()
+        # A write just queued here: the cursor keeps its place when that ticket moves.
+        if (current := table.current_id) is not None and current in queued - table.queued:
+            table.acted.add(current)
+        table.queued = queued
+        table.marked &= set(workspace.entries)  # a solved ticket is no longer marked
         table.set_rows(rows, keep_id)
         self.refresh_status()
 
@@ -165,6 +183,9 @@ class MainScreen(TicketScreen):
             ticket_id = message.row.entry.id
             self._fetch_timer = self.set_timer(0.25, lambda: self.context.fetch_comments(ticket_id))
 
+    def on_queue_table_marks_changed(self, message: QueueTable.MarksChanged) -> None:
+        self.refresh_status()
+
     def on_incident_pane_written(self, message: IncidentPane.Written) -> None:
         self.refresh_queue()
 
@@ -179,6 +200,7 @@ class MainScreen(TicketScreen):
         """Queue, incidents or SDK full screen; the last two need the side panes mounted."""
         for name in MODES:
             self.set_class(name == mode, f"-mode-{name}")
+        self.refresh_bindings()  # the ticket keys act (and show) only with the queue on screen
         if mode == "incidents":
             self.refresh_incidents()
             self.query_one("#incident-list").focus()
@@ -197,6 +219,8 @@ class MainScreen(TicketScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "filter" and isinstance(self.app.focused, Input):
             return False  # "/" typed into a text box is a character, not the filter key
+        if action in keys.TICKET_ACTIONS and self.mode != "queue":
+            return False  # the queue is hidden: its ticket is not what the user sees
         return not (getattr(self.app, "quitting", False) and action in keys.WORKSPACE_ACTIONS)
 
     def action_cycle_panes(self) -> None:
@@ -206,6 +230,13 @@ class MainScreen(TicketScreen):
             return
         index = next((i for i, w in enumerate(candidates) if w is self.focused), -1)
         candidates[(index + 1) % len(candidates)].focus()
+
+    def action_zoom(self) -> None:
+        """The focused pane full screen (the conversation at 80x24), or back."""
+        if self.maximized is not None:
+            self.minimize()
+        elif self.focused is not None:
+            self.maximize(self.focused)  # an incident or SDK list: its whole pane
 
     def action_open_ticket(self) -> None:
         ticket_id = self.queue_table.current_id
@@ -279,6 +310,11 @@ class MainScreen(TicketScreen):
         if mode != "queue" and not await self.ensure_side_panes():
             return
         self.mode = mode
+
+    def action_ticket_url(self) -> None:
+        ticket_id = self.queue_table.current_id
+        if ticket_id is not None:
+            open_or_copy(self, ticket_url(self.context.config.zendesk, ticket_id))
 
     def action_reveal(self) -> None:
         self.query_one(DetailPane).reveal()

@@ -18,6 +18,7 @@ from triage_tui.triage.incidents import follow_up_text, incident_macro, incident
 from triage_tui.triage.macros import ChangeSet, render_placeholders
 from triage_tui.ui import keys
 from triage_tui.ui.flows import run_flow, save_handover, text_editor
+from triage_tui.ui.links import open_or_copy
 from triage_tui.ui.safe import plain
 from triage_tui.ui.widgets.queue import age
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:  # models pull in pydantic, which start-up does without
 
 
 class IncidentPane(Vertical):
+    ALLOW_MAXIMIZE = True  # z zooms the pane, list and detail together
     BINDINGS = keys.bindings(keys.INCIDENTS)
 
     class Written(Message):
@@ -182,6 +184,10 @@ class IncidentPane(Vertical):
         self.notify(f"Queued: you are Support Watcher on {incident.reference}", markup=False)
         context.kick()
 
+    def action_incident_url(self) -> None:
+        if (incident := self._chosen()) is not None:
+            open_or_copy(self, incident.permalink, "incident.io link")
+
     async def action_incident_macro(self) -> None:
         if (incident := self._chosen()) is not None:
             await run_flow(self, self._incident_macro(incident), f"incident macro for {incident.reference}")
@@ -273,6 +279,12 @@ class IncidentPane(Vertical):
             self, f"Handover: {incident.reference}", text, f"handover-{incident.reference}", context.now
         )
         await run_flow(self, flow, f"handover of {incident.reference}")
+
+    def action_list_down(self) -> None:
+        self.query_one(OptionList).action_cursor_down()
+
+    def action_list_up(self) -> None:
+        self.query_one(OptionList).action_cursor_up()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not (getattr(self.app, "quitting", False) and action in keys.WORKSPACE_ACTIONS)

@@ -37,9 +37,9 @@ class Column:
 
 
 COLUMNS = [
-    Column("mark", "", 3),
+    Column("mark", "", 4),
     Column("sla", "SLA", 7),
-    Column("tier", "Tier", 8),
+    Column("tier", "Tier", 9),
     Column("priority", "Pri", 4),
     Column("plan", "Plan", 6, 90),
     Column("status", "Status", 8),
@@ -47,6 +47,31 @@ COLUMNS = [
     Column("who", "Org / requester", 18, 70),
     Column("subject", "Subject", 0),
     Column("updated", "Updated", 8, 110),
+]
+# The tier column in words that say what it means (the handbook's order is the row order).
+TIER_WORDS = {1: "CS", 2: "Esc High", 3: "Escalated", 5: "Low pri", 6: "Queue", 7: "Waiting"}
+
+# Every marker and colour a queue row can carry, for `?`: (marker, a style like it, meaning).
+LEGEND = [
+    ("●", "bold", "marked for a bulk action"),
+    ("↑", "yellow", "a write of yours is queued, not yet sent"),
+    ("⇡", "", "escalated to a team"),
+    ("!", "", "tagged with an incident"),
+    ("⚠", "", "content warning: the body is hidden until revealed"),
+    ("-1h05m", "bold reverse red", "SLA breached (time past the target)"),
+    ("0h40m", "bold red", "less than 1h to breach"),
+    ("1h40m", "bold yellow", "less than 2h to breach"),
+    ("2h40m", "yellow", "less than 3h to breach"),
+    ("paused", "", "Pending or On-hold: the SLA clock is paused"),
+    ("—", "", "no SLA clock (Free plan, or no target)"),
+    ("CS", "bold red", "tier 1: Customer Success tagged the team (urgent)"),
+    ("Esc High", "bold yellow", "tier 2: escalated, High or Urgent priority"),
+    ("Escalated", "", "tier 3: escalated, Normal priority"),
+    ("Breached", "", "tier 4: New or Open, SLA breached"),
+    ("SLA <3h", "", "tier 4: New or Open, less than 3h to breach"),
+    ("Low pri", "", "tier 5: Open, Low priority"),
+    ("Queue", "", "tier 6: the rest that awaits us"),
+    ("Waiting", "dim", "tier 7: waiting on the customer (dimmed row)"),
 ]
 PRIORITY = {"urgent": "Urg", "high": "High", "normal": "Norm", "low": "Low", None: "—"}
 
@@ -81,6 +106,9 @@ class QueueTable(ScrollView, can_focus=True):
 
     cursor = reactive(0, repaint=False)
 
+    class MarksChanged(Message):
+        """The marked set changed: the status line counts it."""
+
     class Highlighted(Message):
         def __init__(self, row: Row | None) -> None:
             super().__init__()
@@ -102,17 +130,23 @@ class QueueTable(ScrollView, can_focus=True):
         self.rows: list[Row] = rows or []
         self.virtual_size = Size(0, len(self.rows) + 1)
         self._drawn_width = 0
+        # Marks outlive a filter or a view change; the keys act on the visible ones only.
         self.marked: set[int] = set()
+        # Tickets acted on here: when one under the cursor moves (a new tier, solved), the
+        # cursor stays at its place in the list and the next ticket moves up to it.
+        self.acted: set[int] = set()
         self.queued: set[int] = queued or set()  # tickets with writes waiting in the outbox
 
     # -- data ---------------------------------------------------------------------------
     def set_rows(self, rows: list[Row], keep_id: int | None = None) -> None:
-        """Replace the rows, keeping the cursor on the same ticket when it is still there."""
+        """Replace the rows, keeping the cursor on the same ticket when it is still there,
+        unless that ticket was just acted on: then the cursor keeps its place."""
         current = keep_id if keep_id is not None else self.current_id
         self.rows = rows
-        self.marked &= {r.entry.id for r in rows}
         self._fit_rows()
         index = next((i for i, r in enumerate(rows) if r.entry.id == current), None)
+        if keep_id is None and current in self.acted:
+            index = None
         self.cursor = min(index if index is not None else self.cursor, max(0, len(rows) - 1))
         self.refresh()
         self._announce()
@@ -127,10 +161,16 @@ class QueueTable(ScrollView, can_focus=True):
         return row.entry.id if row else None
 
     def selected_ids(self) -> list[int]:
-        """Marked tickets, in queue order; or the current one when none is marked."""
+        """Marked tickets on screen (not hidden by a filter), in queue order; or the
+        current one when none is marked."""
         if self.marked:
-            return [r.entry.id for r in self.rows if r.entry.id in self.marked]
+            shown = [r.entry.id for r in self.rows if r.entry.id in self.marked]
+            if shown:
+                return shown
         return [self.current_id] if self.current_id is not None else []
+
+    def visible_marks(self) -> int:
+        return sum(1 for r in self.rows if r.entry.id in self.marked) if self.marked else 0
 
     def move_to(self, ticket_id: int) -> bool:
         for index, row in enumerate(self.rows):
@@ -140,6 +180,9 @@ class QueueTable(ScrollView, can_focus=True):
         return False
 
     # -- cursor -------------------------------------------------------------------------
+    def _moved_by_user(self) -> None:
+        self.acted.clear()  # the user chose where the cursor is: it follows that ticket again
+
     def watch_cursor(self, old: int, new: int) -> None:
         self._refresh_row(old)
         self._refresh_row(new)
@@ -163,23 +206,29 @@ class QueueTable(ScrollView, can_focus=True):
             self.scroll_to(y=self.cursor - body + 1, animate=False)
 
     def action_cursor_down(self) -> None:
+        self._moved_by_user()
         if self.cursor < len(self.rows) - 1:
             self.cursor += 1
 
     def action_cursor_up(self) -> None:
+        self._moved_by_user()
         if self.cursor > 0:
             self.cursor -= 1
 
     def action_cursor_first(self) -> None:
+        self._moved_by_user()
         self.cursor = 0
 
     def action_cursor_last(self) -> None:
+        self._moved_by_user()
         self.cursor = max(0, len(self.rows) - 1)
 
     def action_page_down(self) -> None:
+        self._moved_by_user()
         self.cursor = min(max(0, len(self.rows) - 1), self.cursor + max(1, self.size.height - 2))
 
     def action_page_up(self) -> None:
+        self._moved_by_user()
         self.cursor = max(0, self.cursor - max(1, self.size.height - 2))
 
     def action_toggle_mark(self) -> None:
@@ -187,6 +236,7 @@ class QueueTable(ScrollView, can_focus=True):
         if ticket_id is None:
             return
         self.marked ^= {ticket_id}
+        self.post_message(self.MarksChanged())
         self._refresh_row(self.cursor)
         self.action_cursor_down()
 
@@ -214,27 +264,29 @@ class QueueTable(ScrollView, can_focus=True):
         entry = row.entry
         ticket = entry.ticket
         self.workspace.countdown(row)
+        # Markers combine: a queued write, escalated, an incident, a content warning.
         marks = "●" if entry.id in self.marked else " "
         if entry.id in self.queued:
             marks += "↑"
-        elif self.workspace.config.zendesk.escalation_tag in ticket.tags:
+        if self.workspace.config.zendesk.escalation_tag in ticket.tags:
             marks += "⇡"
-        elif any(t.startswith(INCIDENT_TAG_PREFIX) for t in ticket.tags):
+        if any(t.startswith(INCIDENT_TAG_PREFIX) for t in ticket.tags):
             marks += "!"
-        elif "content_warning" in ticket.tags:
+        if "content_warning" in ticket.tags:
             marks += "⚠"
+        running = entry.clock.state == "running"
+        paused = entry.clock.state == "paused"
+        sla = format_duration(row.seconds_to_breach) if running else ("paused" if paused else "—")
+        if row.tier == 4:
+            late = running and row.seconds_to_breach is not None and row.seconds_to_breach < 0
+            tier = "Breached" if late else "SLA <3h"
         else:
-            marks += " "
-        sla = (
-            format_duration(row.seconds_to_breach)
-            if entry.clock.state == "running"
-            else ("paused" if entry.clock.state == "paused" else "—")
-        )
+            tier = TIER_WORDS.get(row.tier, row.tier_label)
         who = entry.org or entry.requester
         return {
             "mark": marks,
             "sla": sla,
-            "tier": f"{row.tier} {row.tier_label}",
+            "tier": tier,
             "priority": PRIORITY.get(ticket.priority, ticket.priority or "—"),
             "plan": self.workspace.plan_label(entry.plan),
             "status": STATUS_LABELS.get(ticket.status, ticket.status),

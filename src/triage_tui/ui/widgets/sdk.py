@@ -15,7 +15,8 @@ from textual.widgets.option_list import Option
 from triage_tui.triage.sla import parse_time
 from triage_tui.ui import keys
 from triage_tui.ui.flows import run_flow
-from triage_tui.ui.safe import clean, plain
+from triage_tui.ui.links import open_or_copy
+from triage_tui.ui.safe import plain
 from triage_tui.ui.screens.picker import Choice, FuzzyPicker
 from triage_tui.ui.widgets.queue import age
 
@@ -35,6 +36,7 @@ def issue_rank(issue: dict, team_labels: list[str], hero_label: str) -> int:
 
 
 class SdkPane(Vertical):
+    ALLOW_MAXIMIZE = True  # z zooms the pane, list and detail together
     BINDINGS = keys.bindings(keys.SDK)
 
     def __init__(self, context: Context, *, id: str | None = None) -> None:
@@ -125,9 +127,13 @@ class SdkPane(Vertical):
         issue = self.current
         if issue is None or not issue.get("html_url"):
             return
-        url = clean(issue["html_url"], limit=300)
-        self.app.copy_to_clipboard(url)
-        self.notify(f"{url}\n(copied to the clipboard)", markup=False, timeout=10)
+        open_or_copy(self, issue["html_url"], "issue link")
+
+    def action_list_down(self) -> None:
+        self.query_one(OptionList).action_cursor_down()
+
+    def action_list_up(self) -> None:
+        self.query_one(OptionList).action_cursor_up()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not (getattr(self.app, "quitting", False) and action in keys.WORKSPACE_ACTIONS)

@@ -28,6 +28,7 @@ def status_text(
     offline_mode: bool,
     conflicts_key: str = "C",
     problem: str | None = None,
+    marked: tuple[int, int] = (0, 0),
 ) -> Text:
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f" {view} ", style="bold reverse")
@@ -35,6 +36,14 @@ def status_text(
     if filter_text:
         text.append("/")
         text.append_text(plain(filter_text, "bold", limit=40))
+        text.append(" ")
+    shown, hidden = marked
+    if shown or hidden:
+        # Marks outlive a filter; the keys act on the shown ones only.
+        if shown:
+            text.append(f"●{shown} marked", style="bold")
+        if hidden:
+            text.append(f"{' +' if shown else '●'}{hidden} hidden", style="dim")
         text.append(" ")
     if offline_mode:
         text.append(" cache only ", style="bold reverse yellow")
