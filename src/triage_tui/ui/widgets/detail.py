@@ -96,14 +96,11 @@ class DetailPane(Widget, can_focus=True):
         head.append(f"#{ticket.id} ", style="bold")
         head.append_text(plain(ticket.title, "bold", limit=300))
         head.append("\n")
-        sla = format_duration(detail.seconds_to_breach) if detail.seconds_to_breach is not None else "no clock"
         facts = [
             ("Status", STATUS_LABELS.get(ticket.status, ticket.status)),
             ("Priority", ticket.priority or "—"),
             ("Plan", plan_label),
-            # Where the number comes from: Zendesk's own SLA policy (its breach_at) when the
-            # account has one for this ticket, else the handbook's business-hours clock.
-            (f"SLA ({_sla_source(detail)})", sla + (f" ({detail.stage})" if detail.stage else "")),
+            ("SLA", _sla_text(detail)),
         ]
         head.append("  ".join(f"{k}: {v}" for k, v in facts))
         head.append("\n")
@@ -112,10 +109,11 @@ class DetailPane(Widget, can_focus=True):
         email = f" <{detail.requester.email}>" if detail.requester and detail.requester.email else ""
         head.append("Requester: ")
         head.append_text(plain(requester + email, limit=200))
-        head.append("  Org: ")
-        head.append_text(plain(org_name, limit=200))
         head.append("\n")
-        head.append("Group: ")
+        # The org on the group's line: beside a long email it wrapped mid-label at 80 columns.
+        head.append("Org: ")
+        head.append_text(plain(org_name, limit=200))
+        head.append("  Group: ")
         head.append_text(plain(group or "—"))
         head.append("  Assignee: ")
         head.append_text(plain(assignee or "unassigned"))
@@ -287,5 +285,18 @@ class DetailPane(Widget, can_focus=True):
         return text
 
 
-def _sla_source(detail: Detail) -> str:
-    return "Zendesk" if detail.entry is not None and detail.entry.clock.from_zendesk else "handbook"
+def _sla_text(detail: Detail) -> str:
+    """The clock as the queue shows it (a paused clock says so), and where the number comes
+    from: Zendesk's own SLA policy (its breach_at) when the account has one for this ticket,
+    else the handbook's business-hours clock."""
+    clock = detail.entry.clock if detail.entry is not None else None
+    source = "Zendesk" if clock is not None and clock.from_zendesk else "handbook"
+    # Pending and On-hold pause the clock (the handbook), as the queue shows them.
+    if detail.ticket.status in ("pending", "hold") or (clock is not None and clock.state == "paused"):
+        remaining = clock.remaining_when_paused if clock is not None and clock.state == "paused" else None
+        left = f", {format_duration(remaining)} left" if remaining is not None else ""
+        return f"paused ({STATUS_LABELS.get(detail.ticket.status, detail.ticket.status)}{left}) · {source}"
+    if detail.seconds_to_breach is None:
+        return "no clock"
+    stage = f" ({detail.stage})" if detail.stage else ""
+    return f"{format_duration(detail.seconds_to_breach)}{stage} · {source}"

@@ -1,0 +1,21 @@
+"""The detail's SLA line agrees with the queue and says where its number comes from."""
+
+from __future__ import annotations
+
+from triage_tui.ui.widgets.detail import _sla_text
+
+
+async def test_the_sla_line_names_its_source_and_a_paused_clock_says_so(harness):
+    app = harness.app()
+    async with app.run_test(size=(80, 24)):
+        workspace = app.workspace
+        lines = {}
+        for key, row in harness.engine.store.unsolved().items():
+            detail = workspace.detail(int(key))
+            if detail is None or detail.entry is None:
+                continue
+            lines[(row["status"], detail.entry.clock.from_zendesk)] = _sla_text(detail)
+    paused = [text for (status, _), text in lines.items() if status in ("pending", "hold")]
+    assert paused and all(text.startswith("paused (") for text in paused)
+    assert any(text.endswith("· Zendesk") for (_, zendesk), text in lines.items() if zendesk)
+    assert any(text.endswith("· handbook") for (_, zendesk), text in lines.items() if not zendesk)
