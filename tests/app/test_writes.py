@@ -279,3 +279,55 @@ async def test_ctrl_t_does_not_greet_twice_and_the_title_follows_the_macro_statu
     body = harness.sandbox.state.comments[ticket_id][-1]["body"]
     assert body.count("Hey ") == 1 and "opened a bug report" in body
     assert harness.sandbox.state.tickets[ticket_id]["status"] == "hold"
+
+
+# -- 6. the conflict screen names the person and the fields, with names, not ids ----------
+async def test_the_conflict_screen_names_who_changed_which_fields(harness):
+    import datetime as dt
+
+    from tests.conftest import FROZEN_NOW
+    from triage_tui.ui.screens.conflict import ConflictScreen
+
+    state = harness.sandbox.state
+    me = harness.engine.store.get("me")["id"]
+    app = harness.app()
+    async with app.run_test(size=SIZE) as pilot:
+        ticket_id = app.queue_table.current_id
+        colleague = next(u for u in state.users.values() if u["role"] == "agent" and u["id"] != me)
+        groups = {g["id"]: g["name"] for g in state.groups.values()}
+        with state.lock:  # a colleague moves it to another group first, through Zendesk
+            theirs = state.tickets[ticket_id]
+            before = theirs.get("group_id")
+            after = next(gid for gid in groups if gid != before)
+            theirs["group_id"] = after
+            moment = FROZEN_NOW + dt.timedelta(minutes=5)
+            state.touch(theirs, moment)
+            state.audits.setdefault(ticket_id, []).append(
+                {
+                    "id": state.new_id(),
+                    "ticket_id": ticket_id,
+                    "author_id": colleague["id"],
+                    "created_at": theirs["updated_at"],
+                    "events": [
+                        {
+                            "id": state.new_id(),
+                            "type": "Change",
+                            "field_name": "group_id",
+                            "value": after,
+                            "previous_value": before,
+                        }
+                    ],
+                }
+            )
+        burst(app, "s", "enter")
+        await until(pilot, lambda: harness.queued(), what="the solve is queued")
+        await harness.send()
+        await pilot.press("C")
+        await up(pilot, app, ConflictScreen)
+        who = str(app.screen.query_one("#conflict-who").render())
+        assert colleague["name"] in who and f"group {groups.get(before, 'none')} -> {groups[after]}" in who
+        sides = "\n".join(str(w.render()) for w in app.screen.query(".conflict-side"))
+        assert f"group: {groups[after]}" in sides and str(after) not in sides.replace(theirs["updated_at"], "")
+        await pilot.press("r")
+    await harness.send()
+    assert state.tickets[ticket_id]["status"] == "solved" and state.tickets[ticket_id]["group_id"] == after

@@ -23,7 +23,7 @@ from triage_tui.triage.sla import format_duration
 from triage_tui.ui.flows import composer, not_queued, queue_write, run_flow
 from triage_tui.ui.safe import clean, plain
 from triage_tui.ui.screens.confirm import Confirm
-from triage_tui.ui.screens.conflict import ConflictScreen
+from triage_tui.ui.screens.conflict import ConflictScreen, Names
 from triage_tui.ui.screens.picker import Choice, FuzzyPicker
 from triage_tui.ui.widgets.queue import QueueTable
 
@@ -442,7 +442,14 @@ class TicketScreen(Screen):
         await run_flow(self, self._resolve(problems[0]), "resolve a conflict")
 
     async def _resolve(self, entry: dict) -> None:
-        choice = await self.app.push_screen_wait(ConflictScreen(entry))
+        workspace = self.context.workspace
+
+        def user_name(user_id: int) -> str | None:
+            user = workspace.user(user_id)
+            return user.display_name if user else None
+
+        names = Names(workspace.groups, user_name)
+        choice = await self.app.push_screen_wait(ConflictScreen(entry, names))
         if choice == "reapply":
             if queue_write(self, "Not re-applied", lambda: self.context.outbox.reapply(entry["id"]) or True) is None:
                 return
