@@ -331,3 +331,19 @@ async def test_the_conflict_screen_names_who_changed_which_fields(harness):
         await pilot.press("r")
     await harness.send()
     assert state.tickets[ticket_id]["status"] == "solved" and state.tickets[ticket_id]["group_id"] == after
+
+
+# -- 7. n: the handbook's next ticket, and why ------------------------------------------------
+async def test_n_picks_by_tier_then_time_to_breach_and_says_why(harness):
+    app = harness.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("G", "n")
+        row = app.queue_table.current
+        me = harness.engine.store.get("me")["id"]
+        free = [r for r in app.queue_table.rows if r.entry.ticket.assignee_id in (None, me) and r.tier < 7]
+        assert row.entry.id == free[0].entry.id  # tiers first, closest to breach first within one
+        same_tier = [app.context.workspace.countdown(r).seconds_to_breach for r in free if r.tier == row.tier]
+        known = [s for s in same_tier if s is not None]
+        assert known == sorted(known)
+        why = app.main.why_this_ticket(row)
+        assert why.startswith(f"#{row.entry.id}: tier {row.tier}, ") and ("to breach" in why or "SLA" in why)

@@ -56,3 +56,12 @@ def test_an_unresolved_incident_update_never_says_resolved(status, category):
 def test_only_closed_incidents_are_resolved_and_their_follow_up_says_so():
     assert is_resolved("closed") and not is_resolved("live") and not is_resolved("declined")
     assert says_resolved(follow_up_text("INC-9", "Ingestion delays", "https://status.example.com"))
+
+
+def test_why_next_says_the_tier_and_the_clock():
+    from triage_tui.ui.ticket_actions import why_next
+
+    text = why_next(123, 2, 40 * 60)
+    assert text.startswith("#123: tier 2, escalated, High priority; 40m to breach")
+    assert "breached 10h00m ago" in why_next(5, 4, -10 * 3600)
+    assert "no SLA clock (Free plan)" in why_next(5, 3, None, "Free")

@@ -28,6 +28,7 @@ from triage_tui.ui.screens.picker import Choice, FuzzyPicker
 from triage_tui.ui.widgets.queue import QueueTable
 
 if TYPE_CHECKING:
+    from triage_tui.entries import Row
     from triage_tui.models.zendesk import Macro
     from triage_tui.ui.context import Context
     from triage_tui.ui.screens.composer import Composed
@@ -51,6 +52,34 @@ STATUS_TITLES = {
     "solved": "Reply and solve (the customer can reopen within 20 days)",
     "open": "Reply and set Open",
 }
+
+
+# Why `n` chose a ticket: the handbook tier, in words.
+TIER_REASONS = {
+    1: "Customer Success tagged the team",
+    2: "escalated, High priority",
+    3: "escalated, Normal priority",
+    4: "nearing or past its SLA breach",
+    5: "open, Low priority",
+    6: "in the queue",
+    7: "waiting on the customer",
+}
+
+
+def why_next(ticket_id: int, tier: int, seconds_to_breach: float | None, plan: str = "") -> str:
+    """The toast for `n`: "#123: tier 2, escalated, High priority; 40m to breach (first in
+    its tier by time to breach; nothing unassigned ranks above it)"."""
+    if seconds_to_breach is None:
+        clock = f"no SLA clock ({plan} plan)" if plan else "no SLA clock"
+    elif seconds_to_breach < 0:
+        clock = f"breached {format_duration(-seconds_to_breach)} ago"
+    else:
+        clock = f"{format_duration(seconds_to_breach)} to breach"
+    reason = TIER_REASONS.get(tier, f"tier {tier}")
+    return (
+        f"#{ticket_id}: tier {tier}, {reason}; {clock} "
+        "(tiers first, then closest to breach; nothing unassigned or yours ranks above it)"
+    )
 
 
 def escalation_gaps(text: str) -> list[str]:
@@ -86,6 +115,13 @@ class TicketScreen(Screen):
 
     def refresh_detail(self) -> None:
         """Redraw the selected ticket's detail: the subclass draws."""
+
+    def why_this_ticket(self, row: Row) -> str:
+        """What `n` says of the ticket it chose (the hook for MainScreen.action_next_ticket)."""
+        workspace = self.context.workspace
+        counted = workspace.countdown(row)
+        plan = workspace.plan_label(row.entry.plan) if row.entry.plan else ""
+        return why_next(row.entry.id, row.tier, counted.seconds_to_breach, plan)
 
     # -- the selection -----------------------------------------------------------------
     def _need_tickets(self) -> list[dict] | None:
