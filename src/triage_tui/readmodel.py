@@ -115,8 +115,9 @@ class Reads:
     def draft(self, ticket_id: int, kind: str) -> str:
         return self.store.draft(ticket_id, kind)
 
-    def save_draft(self, ticket_id: int, kind: str, text: str) -> None:
-        self.store.save_draft(ticket_id, kind, text)
+    def save_draft(self, ticket_id: int, kind: str, text: str) -> bool:
+        """False when the cache could not keep it (disk full, read-only)."""
+        return self.store.save_draft(ticket_id, kind, text)
 
     def fired_alerts(self) -> dict[str, list[str]]:
         """The SLA alert stages already announced, per clock (remembered across restarts)."""

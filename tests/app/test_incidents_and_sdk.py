@@ -94,6 +94,10 @@ async def test_F_follows_up_every_tagged_ticket_and_deletes_the_macro(harness):
         await pilot.press("ctrl+s", "ctrl+s")
     await harness.send()  # the macro exists now
     await harness.engine.engine.poll("reference")
+    # F says "resolved" only of a resolved incident (a live one gets an update, test_writes).
+    closed = next(s for s in harness.sandbox.state.incident_statuses if s["category"] == "closed")
+    harness.sandbox.state.incidents["01INC231"]["incident_status"] = closed
+    await harness.engine.engine.poll("incidentio")
     again = harness.app()
     async with again.run_test(size=SIZE) as pilot:
         await open_incident(again, pilot, "INC-231")

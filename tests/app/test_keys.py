@@ -126,7 +126,7 @@ async def test_e_escalates_to_a_team_group_with_an_internal_note(harness):
         assert isinstance(app.screen, FuzzyPicker)
         await pilot.press(*"replay", "enter")
         assert isinstance(app.screen, Composer) and app.screen.public is False
-        await pilot.press(*"needs the replay team", "ctrl+s")
+        await pilot.press(*"crash on load", "down", "end", *"needs the replay team", "ctrl+s")
     await harness.send()
     ticket = harness.sandbox.state.tickets[ticket_id]
     assert ticket["group_id"] == replay and "escalated" in ticket["tags"]

@@ -14,7 +14,7 @@ import datetime as dt
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from triage_tui.sources.errors import AmbiguousWrite, Conflict, Offline, SourceError
 from triage_tui.store.cache import Store
@@ -29,6 +29,9 @@ from triage_tui.store.outbox import (
 )
 from triage_tui.sync.clients import Clients
 from triage_tui.targets import Target
+
+if TYPE_CHECKING:
+    from triage_tui.models.zendesk import Audit
 
 # A write that the API rejected is shown to the user; one that keeps failing for network
 # reasons is retried with capped backoff for as long as it takes.
@@ -53,6 +56,23 @@ class SendReport:
             f"outbox: {len(self.sent)} sent, {self.waiting} waiting, "
             f"{len(self.conflicts)} conflicts, {len(self.failed)} failed"
         )
+
+
+def _their_changes(audits: list[Audit], me: int | None) -> list[dict]:
+    """Each colleague's audit since our view: who, when, and field -> [before, after]."""
+    found = []
+    for audit in audits:
+        if me is not None and audit.author_id == me:
+            continue
+        fields = {
+            str(event["field_name"]): [event.get("previous_value"), event.get("value")]
+            for event in audit.events
+            if event.get("type") == "Change" and event.get("field_name")
+        }
+        commented = any(event.get("type") == "Comment" for event in audit.events)
+        stamp = audit.created_at.isoformat() if audit.created_at else None
+        found.append({"author_id": audit.author_id, "created_at": stamp, "fields": fields, "commented": commented})
+    return found
 
 
 def _parse(stamp: str | None) -> dt.datetime | None:
@@ -240,6 +260,7 @@ class Sender:
         """A 409. If every change since the stamp is ours (an earlier write of this queue,
         sent before the view refreshed), build on it; otherwise it is a real conflict."""
         theirs = None
+        their_changes: list[dict] = []
         if self.clients.zendesk and entry["kind"] == "ticket_update":
             ticket_id = entry["payload"]["ticket_id"]
             try:
@@ -247,28 +268,37 @@ class Sender:
                 theirs = fresh.model_dump(mode="json")
                 self.store.put_tickets([theirs])
                 report.changed_tickets.append(fresh.id)
-                if await self._only_ours_since(ticket_id, entry["payload"]["ticket"].get("updated_stamp")):
+                later = await self._audits_since(ticket_id, entry["payload"]["ticket"].get("updated_stamp"))
+                if self._only_ours(later):
                     body = {**entry["payload"]["ticket"], "updated_stamp": theirs["updated_at"]}
                     self.outbox.update(
                         entry["id"], status="pending", payload={**entry["payload"], "ticket": body}, last_error=None
                     )
                     report.waiting += 1
                     return
+                their_changes = _their_changes(later, (self.store.get("me") or {}).get("id"))
             except SourceError:
                 theirs = None
         mine = self.store.ticket(entry["payload"].get("ticket_id", 0)) if theirs is None else None
+        # Who changed what since the view the write was based on, for the conflict screen.
         self.outbox.update(
-            entry["id"], status="conflict", theirs=theirs or mine, last_error="someone else changed this ticket first"
+            entry["id"],
+            status="conflict",
+            theirs=theirs or mine,
+            their_changes=their_changes,
+            last_error="someone else changed this ticket first",
         )
         report.conflicts.append(entry["id"])
 
-    async def _only_ours_since(self, ticket_id: int, stamp: str | None) -> bool:
-        me = (self.store.get("me") or {}).get("id")
+    async def _audits_since(self, ticket_id: int, stamp: str | None) -> list[Audit]:
         since = _parse(stamp)
-        if me is None or since is None or self.clients.zendesk is None:
-            return False
-        later = [a for a in await self.clients.zendesk.audits(ticket_id) if a.created_at and a.created_at > since]
-        return bool(later) and all(a.author_id == me for a in later)
+        if since is None or self.clients.zendesk is None:
+            return []
+        return [a for a in await self.clients.zendesk.audits(ticket_id) if a.created_at and a.created_at > since]
+
+    def _only_ours(self, later: list[Audit]) -> bool:
+        me = (self.store.get("me") or {}).get("id")
+        return me is not None and bool(later) and all(a.author_id == me for a in later)
 
     async def _already_applied(self, entry: dict) -> tuple[bool, str | None]:
         """After an interrupted send: did the service act on it? Only non-idempotent writes ask.

@@ -53,22 +53,35 @@ class Writes:
         specs = [self._ticket_update(ticket, change, f"#{ticket['id']}: {summary}") for ticket in tickets]
         return self.outbox.add_many(specs, now=self.now())
 
+    def update_each(self, changes: list[tuple[dict[str, Any], ChangeSet]], summary: str) -> list[dict]:
+        """Each ticket its own change (a bulk reply, its placeholders rendered per ticket):
+        all queued, or none."""
+        specs = [self._ticket_update(ticket, change, f"#{ticket['id']}: {summary}") for ticket, change in changes]
+        return self.outbox.add_many(specs, now=self.now())
+
+    def attach_many(self, tickets: list[dict[str, Any]], incident: dict[str, Any]) -> list[dict]:
+        """Several tickets tagged and attached to one incident: all queued, or none."""
+        specs: list[dict] = []
+        for ticket in tickets:
+            specs += self._attach_specs(ticket, incident)
+        return self.outbox.add_many(specs, now=self.now())
+
+    def _attach_specs(self, ticket: dict[str, Any], incident: dict[str, Any]) -> list[dict]:
+        tag = incident_tag(incident["reference"])
+        return [
+            self._ticket_update(ticket, ChangeSet(add_tags=(tag,)), f"#{ticket['id']}: tag {tag}", safe=False),
+            {
+                "kind": "incident_attach",
+                "target": f"incidentio:incident:{incident['id']}",
+                "payload": {"incident_id": incident["id"], "ticket_id": ticket["id"]},
+                "summary": f"Attach #{ticket['id']} to {incident['reference']}",
+            },
+        ]
+
     def attach_to_incident(self, ticket: dict[str, Any], incident: dict[str, Any]) -> list[dict]:
         """Tag `incident/<n>` (additive, so no stale-view risk) and attach in incident.io:
         both queued, or neither."""
-        tag = incident_tag(incident["reference"])
-        return self.outbox.add_many(
-            [
-                self._ticket_update(ticket, ChangeSet(add_tags=(tag,)), f"#{ticket['id']}: tag {tag}", safe=False),
-                {
-                    "kind": "incident_attach",
-                    "target": f"incidentio:incident:{incident['id']}",
-                    "payload": {"incident_id": incident["id"], "ticket_id": ticket["id"]},
-                    "summary": f"Attach #{ticket['id']} to {incident['reference']}",
-                },
-            ],
-            now=self.now(),
-        )
+        return self.outbox.add_many(self._attach_specs(ticket, incident), now=self.now())
 
     def assign_role(self, incident: dict[str, Any], role: dict[str, Any], email: str) -> dict:
         return self.outbox.add(
@@ -78,6 +91,25 @@ class Writes:
             summary=f"{role['name']} on {incident['reference']}: {email}",
             now=self.now(),
         )
+
+    def incident_follow_up(
+        self, changes: list[tuple[dict[str, Any], ChangeSet]], summary: str, macro: dict[str, Any] | None
+    ) -> list[dict]:
+        """One reply per ticket tagged with an incident, and (once it is resolved) its macro
+        deleted: all queued, or none."""
+        specs = [self._ticket_update(ticket, change, f"#{ticket['id']}: {summary}") for ticket, change in changes]
+        if macro is not None:
+            specs.append(self._macro_delete_spec(macro["id"], macro["title"]))
+        return self.outbox.add_many(specs, now=self.now())
+
+    @staticmethod
+    def _macro_delete_spec(macro_id: int, title: str) -> dict[str, Any]:
+        return {
+            "kind": "macro_delete",
+            "target": "zendesk:macros",
+            "payload": {"macro_id": macro_id},
+            "summary": f"Delete macro {title!r}",
+        }
 
     def create_macro(self, macro: dict[str, Any]) -> dict:
         return self.outbox.add(
@@ -98,9 +130,7 @@ class Writes:
         )
 
     def delete_macro(self, macro_id: int, title: str) -> dict:
-        return self.outbox.add(
-            "macro_delete", "zendesk:macros", {"macro_id": macro_id}, summary=f"Delete macro {title!r}", now=self.now()
-        )
+        return self.outbox.add_many([self._macro_delete_spec(macro_id, title)], now=self.now())[0]
 
     def label_issue(self, repo: str, number: int, labels: list[str]) -> dict:
         return self.outbox.add(

@@ -90,6 +90,51 @@ def is_incident_macro(title: str, reference: str) -> bool:
     return title.startswith(f"Incident {reference}:")
 
 
+# incident.io status categories: only these mean the impact is over and customers may be
+# told it is resolved. Live, triage, paused, declined, merged, canceled: never.
+RESOLVED_CATEGORIES = frozenset({"closed", "learning", "post-incident"})
+
+_STAGE_WORDING = {
+    "triage": "We're looking into reports of a problem and will confirm what is affected shortly.",
+    "investigating": "Our team is investigating the cause right now.",
+    "identified": "We have identified the cause and are working on a fix.",
+    "fixing": "We have identified the cause and a fix is in progress.",
+    "monitoring": "A fix has been deployed and we are monitoring to make sure it holds.",
+    "paused": "Work on this is paused for now; we'll update you as soon as it resumes.",
+}
+
+
+_RESOLVED_WORDS = re.compile(r"\b(?:resolved|has been fixed|all clear)\b", re.IGNORECASE)
+
+
+def is_resolved(category: str) -> bool:
+    return category in RESOLVED_CATEGORIES
+
+
+def says_resolved(text: str) -> bool:
+    """The text tells the customer the incident is over (not for an incident still live)."""
+    return _RESOLVED_WORDS.search(text) is not None
+
+
+def update_text(reference: str, name: str, status_name: str, category: str, status_page_url: str) -> str:
+    """A progress update for an incident that is not resolved: its real stage, never
+    "resolved"."""
+    stage = _STAGE_WORDING.get(status_name.strip().lower()) or _STAGE_WORDING.get(
+        category.strip().lower(), "Our team is still working on it."
+    )
+    return "\n".join(
+        [
+            "Hey {{ticket.requester.first_name | default: 'there'}},",
+            "",
+            f"A quick update on the incident affecting {name.strip()}: it is not fixed yet. {stage}",
+            f"You can follow progress on our status page: {status_page_url}",
+            "We'll update this ticket again as soon as it is fixed.",
+            "",
+            "{{current_user.first_name}}",
+        ]
+    )
+
+
 def follow_up_text(reference: str, name: str, status_page_url: str) -> str:
     return "\n".join(
         [

@@ -73,6 +73,25 @@ def unfilled_placeholders(text: str) -> list[str]:
     return [match.group("name") for match in _PLACEHOLDER.finditer(text)]
 
 
+# "Hey Ada," / "Hi {{ticket.requester.first_name}}," / "Hello there," on a line of its own.
+_GREETING = re.compile(r"\A\s*(?:hey|hi|hello|dear)\b[^\n]{0,80}?,[ \t]*(?:\n|\Z)\s*", re.IGNORECASE)
+
+
+def has_greeting(text: str) -> bool:
+    return _GREETING.match(text) is not None
+
+
+def without_greeting(text: str) -> str:
+    """The text without its opening "Hey {first name}," line (and the blank lines after it)."""
+    return _GREETING.sub("", text, count=1)
+
+
+def insertion_text(current: str, macro_text: str) -> str:
+    """A macro's text as inserted into a reply that may already greet the customer: the
+    macro's own greeting is dropped when the reply has one, so nobody is greeted twice."""
+    return without_greeting(macro_text) if has_greeting(current) and has_greeting(macro_text) else macro_text
+
+
 def _split_tags(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -196,8 +215,9 @@ class ChangeSet:
         return {"ticket": ticket}
 
 
-def changes_from_actions(actions: Iterable[Mapping[str, Any]], context: Mapping[str, str]) -> ChangeSet:
-    """A macro's actions (`{"field": ..., "value": ...}`) as a change set, text rendered."""
+def changes_from_actions(actions: Iterable[Mapping[str, Any]], context: Mapping[str, str] | None) -> ChangeSet:
+    """A macro's actions (`{"field": ..., "value": ...}`) as a change set, text rendered
+    for `context` (None: the text as written, placeholders kept, to render per ticket)."""
     change = ChangeSet()
     unknown: list[str] = []
     for action in actions:
@@ -205,7 +225,8 @@ def changes_from_actions(actions: Iterable[Mapping[str, Any]], context: Mapping[
         if name in ("comment_value", "comment_value_html"):
             # The API sends either the text or ["channel:all", text].
             text = value[-1] if isinstance(value, list) and value else value
-            change = replace(change, comment=render_placeholders(str(text or ""), context))
+            raw = str(text or "")
+            change = replace(change, comment=raw if context is None else render_placeholders(raw, context))
         elif name == "comment_mode_is_public":
             change = replace(change, public=_truthy(value))
         elif name == "status":

@@ -12,12 +12,15 @@ import datetime as dt
 import time
 from collections.abc import Callable, Coroutine
 from types import ModuleType
-from typing import Any
+from typing import Any, TypeVar
 
 from textual.dom import DOMNode
 
 from triage_tui.config import xdg_dir
+from triage_tui.sync.writes import OutboxUnavailable
 from triage_tui.ui import keys
+
+T = TypeVar("T")
 
 
 # The screens built on TextArea are imported when first opened, not at start-up.
@@ -61,6 +64,21 @@ async def run_flow(node: DOMNode, flow: Coroutine[Any, Any, None], description: 
     deadline = time.monotonic() + FIRST_SCREEN_WAIT
     while not worker.is_finished and len(app.screen_stack) == screens and time.monotonic() < deadline:
         await asyncio.sleep(0)
+
+
+def not_queued(what: str, error: OutboxUnavailable) -> str:
+    """The one line a user reads when a write they confirmed could not be queued."""
+    return f"{what}: {error}. Nothing was sent; what you typed is kept, try again once the cache can be written."
+
+
+def queue_write(node: DOMNode, what: str, write: Callable[[], T]) -> T | None:
+    """Run one `Writes.*` call; if the outbox cannot persist it, say why (no traceback)
+    and return None, so the caller keeps what the user typed."""
+    try:
+        return write()
+    except OutboxUnavailable as error:
+        node.app.notify(not_queued(what, error), severity="error", markup=False, timeout=15)
+        return None
 
 
 async def save_handover(node: DOMNode, title: str, text: str, name: str, now: Callable[[], dt.datetime]) -> None:

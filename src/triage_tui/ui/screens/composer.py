@@ -1,4 +1,8 @@
-"""The composer: a public reply or internal note, with staged changes shown before sending."""
+"""The composer: a public reply or internal note, with staged changes shown before sending.
+
+On send it hands what was composed to its `send` callback (which queues the writes); when
+that says why it could not (the outbox is unavailable, the note is incomplete), the
+composer stays open with the text and shows the reason: nothing the user typed is lost."""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
-from triage_tui.triage.macros import ChangeSet, unfilled_placeholders
+from triage_tui.triage.macros import ChangeSet, insertion_text, unfilled_placeholders
 from triage_tui.ui import keys
 from triage_tui.ui.flows import run_flow
 from triage_tui.ui.safe import plain
@@ -19,6 +23,11 @@ from triage_tui.ui.screens import settle_cursors
 
 # Picks a macro (a picker over the composer): its text and staged changes, or None.
 MacroPick = Callable[[], Awaitable[tuple[str, ChangeSet] | None]]
+# Queues what was composed: None once queued, else the one line that says why not.
+Send = Callable[["Composed"], "str | None"]
+# The text as each ticket will receive it (a bulk reply): (who, rendered text) per ticket.
+RenderEach = Callable[[str], list[tuple[str, str]]]
+PREVIEWED = 4  # tickets whose rendered text the composer shows; the others are counted
 
 
 @dataclass(frozen=True)
@@ -34,7 +43,7 @@ class Composer(ModalScreen[Composed | None]):
     def __init__(
         self,
         *,
-        title: str,
+        title: str | Callable[[ChangeSet], str],
         public: bool,
         text: str,
         change: ChangeSet,
@@ -42,9 +51,12 @@ class Composer(ModalScreen[Composed | None]):
         save_draft: Callable[[str, bool], None],
         pick_macro: MacroPick | None = None,
         require_text: bool = True,
+        send: Send | None = None,
+        render_each: RenderEach | None = None,
+        cursor_after: str | None = None,
     ) -> None:
         super().__init__(classes="composer")
-        self.title_text = title
+        self.title_for: Callable[[ChangeSet], str] = title if callable(title) else (lambda _change: title)
         self.public = public
         self.initial = text
         self.change = change
@@ -52,6 +64,10 @@ class Composer(ModalScreen[Composed | None]):
         self.save_draft = save_draft
         self.pick_macro = pick_macro
         self.require_text = require_text
+        self.send = send
+        self.render_each = render_each
+        self.cursor_after = cursor_after  # the cursor starts at the end of the line holding this
+        self.error: str | None = None  # why the last send was not queued
 
     def compose(self) -> ComposeResult:
         with Vertical(id="composer-box"):
@@ -72,7 +88,9 @@ class Composer(ModalScreen[Composed | None]):
         self._refresh()
         area = self.query_one(TextArea)
         area.focus()
-        area.move_cursor(area.document.end)
+        lines = self.initial.split("\n")
+        row = next((i for i, line in enumerate(lines) if self.cursor_after and self.cursor_after in line), None)
+        area.move_cursor(area.document.end if row is None else (row, len(lines[row])))
 
     @property
     def text(self) -> str:
@@ -83,7 +101,7 @@ class Composer(ModalScreen[Composed | None]):
         title = Text()
         title.append(f" {kind} ", style="bold reverse green" if self.public else "bold reverse yellow")
         title.append(" ")
-        title.append_text(plain(self.title_text, "bold", limit=200))
+        title.append_text(plain(self.title_for(self.change), "bold", limit=200))
         self.query_one("#composer-title", Static).update(title)
         staged = self.change.with_comment(self.text or None, self.public)
         lines = self.describe(staged)
@@ -93,9 +111,24 @@ class Composer(ModalScreen[Composed | None]):
             changes.append("  • ")
             changes.append_text(plain(line, limit=200))
             changes.append("\n")
-        missing = unfilled_placeholders(self.text)
+        if self.render_each is None:
+            missing = unfilled_placeholders(self.text)
+        else:
+            rendered = self.render_each(self.text)
+            missing = list(dict.fromkeys(name for _, text in rendered for name in unfilled_placeholders(text)))
+            changes.append("Each ticket receives:\n", style="bold")
+            for who, text in rendered[:PREVIEWED]:
+                changes.append(f"  {who}: ", style="bold")
+                changes.append_text(plain(" ".join(text.split()), limit=90))
+                changes.append("\n")
+            if len(rendered) > PREVIEWED:
+                changes.append(
+                    f"  … and {len(rendered) - PREVIEWED} more, each with its own placeholders\n", style="dim"
+                )
         if missing:
-            changes.append(f"  ⚠ unfilled placeholders: {', '.join(missing)}", style="bold yellow")
+            changes.append(f"  ⚠ unfilled placeholders: {', '.join(missing)}\n", style="bold yellow")
+        if self.error:
+            changes.append_text(plain(f"✗ {self.error}", "bold red", limit=400))
         self.query_one("#composer-changes", Static).update(changes)
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
@@ -112,8 +145,15 @@ class Composer(ModalScreen[Composed | None]):
                 f"Write something first (or {keys.label(self.app, 'composer.close')} to close).", severity="warning"
             )
             return
+        composed = Composed(text, self.public, self.change.with_comment(text or None, self.public))
+        if self.send is not None:
+            self.error = self.send(composed)
+            if self.error:  # not queued: stay open, the text as it is, and say why
+                self._refresh()
+                self.notify(self.error, severity="error", markup=False, timeout=15)
+                return
         self.save_draft("", self.public)
-        self.dismiss(Composed(text, self.public, self.change.with_comment(text or None, self.public)))
+        self.dismiss(composed)
 
     def action_close(self) -> None:
         self.save_draft(self.text, self.public)
@@ -128,7 +168,8 @@ class Composer(ModalScreen[Composed | None]):
         if picked is None:
             return
         text, change = picked
-        self.query_one(TextArea).insert(text)
+        area = self.query_one(TextArea)
+        area.insert(insertion_text(area.text, text))
         self.change = self.change.merged(
             ChangeSet(
                 status=change.status,

@@ -1,6 +1,9 @@
-"""A write that met a colleague's newer change: show both, re-apply or drop."""
+"""A write that met a colleague's newer change: who changed what, both versions with group
+and user names, then re-apply or drop."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Mapping
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,14 +15,38 @@ from triage_tui.ui import keys
 from triage_tui.ui.safe import plain
 
 SHOWN = ("status", "priority", "group_id", "assignee_id", "tags", "updated_at")
+LABELS = {"group_id": "group", "assignee_id": "assignee"}
 
 
-def _version(title: str, values: dict) -> Text:
+class Names:
+    """Group and user ids as the names a person reads."""
+
+    def __init__(self, groups: Mapping[int, str], user: Callable[[int], str | None]) -> None:
+        self.groups = groups
+        self.user = user
+
+    def value(self, key: str, value: object) -> str:
+        if value is None or value == "":
+            return "none"
+        if key == "group_id" and isinstance(value, int):
+            return self.groups.get(value, f"group {value}")
+        if key == "assignee_id" and isinstance(value, int):
+            return self.user(value) or f"user {value}"
+        if isinstance(value, list):
+            return " ".join(str(item) for item in value) or "none"
+        return str(value)
+
+    def person(self, user_id: object) -> str:
+        name = self.user(user_id) if isinstance(user_id, int) else None
+        return name or (f"user {user_id}" if user_id is not None else "someone (Zendesk did not say who)")
+
+
+def _version(title: str, values: dict, names: Names) -> Text:
     text = Text(title + "\n", style="bold underline")
     for key in SHOWN:
         if key in values:
-            text.append(f"{key}: ", style="bold")
-            text.append_text(plain(str(values[key]), limit=300))
+            text.append(f"{LABELS.get(key, key)}: ", style="bold")
+            text.append_text(plain(names.value(key, values[key]), limit=300))
             text.append("\n")
     comment = values.get("comment")
     if isinstance(comment, dict):
@@ -28,24 +55,48 @@ def _version(title: str, values: dict) -> Text:
     return text
 
 
+def who_changed_what(changes: list[dict], names: Names) -> Text:
+    """ "Ada Lovelace changed status Open -> Pending, group Billing -> Replay"."""
+    text = Text()
+    if not changes:
+        text.append("Someone changed this ticket after you looked at it (Zendesk did not say who).\n", style="bold")
+        return text
+    for change in changes:
+        text.append_text(plain(names.person(change.get("author_id")), "bold", limit=80))
+        fields = change.get("fields") or {}
+        parts = [
+            f"{LABELS.get(key, key)} {names.value(key, before)} -> {names.value(key, after)}"
+            for key, (before, after) in fields.items()
+        ]
+        if change.get("commented"):
+            parts.append("added a comment")
+        text.append(" changed ")
+        text.append_text(plain("; ".join(parts) or "the ticket", limit=400))
+        when = change.get("created_at")
+        if when:
+            text.append(f"  ({str(when)[11:16]} UTC)", style="dim")
+        text.append("\n")
+    return text
+
+
 class ConflictScreen(ModalScreen[str | None]):
     BINDINGS = keys.bindings(keys.CONFLICT)
 
-    def __init__(self, entry: dict) -> None:
+    def __init__(self, entry: dict, names: Names | None = None) -> None:
         super().__init__(classes="confirm")
         self.entry = entry
+        self.names = names or Names({}, lambda _id: None)
 
     def compose(self) -> ComposeResult:
         mine = dict(self.entry["payload"].get("ticket", self.entry["payload"]))
         theirs = self.entry.get("theirs") or {}
         with Vertical(id="confirm-box"):
             yield Static(Text(f"Conflict: {self.entry['summary']}", style="bold red"))
-            yield Static(
-                Text("Someone changed this ticket after you looked at it. Nothing was overwritten.", style="dim")
-            )
+            yield Static(who_changed_what(self.entry.get("their_changes") or [], self.names), id="conflict-who")
+            yield Static(Text("Nothing was overwritten.", style="dim"))
             with Horizontal(id="conflict-versions"):
-                yield Static(_version("Mine (not sent)", mine), classes="conflict-side")
-                yield Static(_version("Theirs (now in Zendesk)", theirs), classes="conflict-side")
+                yield Static(_version("Mine (not sent)", mine, self.names), classes="conflict-side")
+                yield Static(_version("Theirs (now in Zendesk)", theirs, self.names), classes="conflict-side")
             hint = keys.hint(
                 self.app,
                 ("conflict.reapply", "re-apply mine on top"),

@@ -1,6 +1,11 @@
-"""Edit generated text (handover notes, the incident macro) before it is used."""
+"""Edit generated text (handover notes, the incident macro) before it is used.
+
+With a `send` callback the editor queues the text itself and stays open, the text as it
+is, when that says why it could not (the outbox is unavailable, the wording is wrong)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,11 +21,15 @@ from triage_tui.ui.screens import settle_cursors
 class TextEditor(ModalScreen[str | None]):
     BINDINGS = keys.bindings(keys.EDITOR)
 
-    def __init__(self, title: str, text: str, hint: str | None = None) -> None:
+    def __init__(
+        self, title: str, text: str, hint: str | None = None, send: Callable[[str], str | None] | None = None
+    ) -> None:
         super().__init__(classes="composer")
         self.title_text = title
         self.initial = text
         self.hint = hint
+        self.send = send
+        self.error: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="composer-box"):
@@ -34,7 +43,17 @@ class TextEditor(ModalScreen[str | None]):
         self.query_one(TextArea).focus()
 
     def action_save(self) -> None:
-        self.dismiss(self.query_one(TextArea).text)
+        text = self.query_one(TextArea).text
+        if self.send is not None:
+            self.error = self.send(text)
+            if self.error:  # not used: stay open with the text, and say why
+                hint = self.hint or keys.hint(self.app, ("editor.save", "save"), ("editor.cancel", "cancel"))
+                line = Text(f"✗ {self.error}\n", style="bold red")
+                line.append(hint, style="dim")
+                self.query_one("#composer-hint", Static).update(line)
+                self.notify(self.error, severity="error", markup=False, timeout=15)
+                return
+        self.dismiss(text)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -13,11 +13,19 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from triage_tui.sync.writes import OutboxUnavailable
 from triage_tui.triage.handover import incident_handover
-from triage_tui.triage.incidents import follow_up_text, incident_macro, incident_tag
+from triage_tui.triage.incidents import (
+    follow_up_text,
+    incident_macro,
+    incident_tag,
+    is_resolved,
+    says_resolved,
+    update_text,
+)
 from triage_tui.triage.macros import ChangeSet, render_placeholders
 from triage_tui.ui import keys
-from triage_tui.ui.flows import run_flow, save_handover, text_editor
+from triage_tui.ui.flows import not_queued, queue_write, run_flow, save_handover, text_editor
 from triage_tui.ui.links import open_or_copy
 from triage_tui.ui.safe import plain
 from triage_tui.ui.widgets.queue import age
@@ -180,7 +188,10 @@ class IncidentPane(Vertical):
             self.notify(f"incident.io has no role named {wanted!r}.", severity="error", markup=False)
             return
         email = context.reads.me().email or context.config.zendesk.email
-        context.writes.assign_role(incident.model_dump(mode="json"), {"id": role.id, "name": role.name}, email)
+        assign = context.writes.assign_role
+        role_record = {"id": role.id, "name": role.name}
+        if not queue_write(self, "Not queued", lambda: assign(incident.model_dump(mode="json"), role_record, email)):
+            return
         self.notify(f"Queued: you are Support Watcher on {incident.reference}", markup=False)
         context.kick()
 
@@ -208,15 +219,25 @@ class IncidentPane(Vertical):
         body = incident_macro(template, incident.reference, incident.name, impact, status_page)["macro"]
         existing = reads.incident_macro(incident.reference)
         heading = f"{'Edit' if existing else 'New'} macro: {body['title']}"
-        final = await app.push_screen_wait(editor.TextEditor(heading, body["actions"][0]["value"], self._editor_hint()))
+
+        def send(final: str) -> str | None:
+            body["actions"][0]["value"] = final
+            try:
+                if existing:
+                    context.writes.update_macro(existing["id"], body)
+                else:
+                    context.writes.create_macro(body)
+            except OutboxUnavailable as error:
+                return not_queued("Macro not saved", error)
+            return None
+
+        text = body["actions"][0]["value"]
+        final = await app.push_screen_wait(editor.TextEditor(heading, text, self._editor_hint(), send=send))
         if final is None:
             return
-        body["actions"][0]["value"] = final
         if existing:
-            context.writes.update_macro(existing["id"], body)
             self.notify(f"Queued: update macro {body['title']}", markup=False)
         else:
-            context.writes.create_macro(body)
             tag = incident_tag(incident.reference)
             self.notify(f"Queued: create macro {body['title']} (tag {tag})", markup=False)
         context.kick()
@@ -229,27 +250,48 @@ class IncidentPane(Vertical):
             await run_flow(self, self._follow_up(incident), f"follow up {incident.reference}")
 
     async def _follow_up(self, incident: Incident) -> None:
-        """One reply to every ticket tagged with the incident (solving them), and the
-        incident macro deleted."""
+        """One reply to every ticket tagged with the incident. Resolved: the resolution
+        reply, the tickets solved and the incident macro deleted. Not resolved: a progress
+        update in the words of its real state; tickets and macro stay as they are."""
         context = self.context
         workspace = context.workspace
         tickets = [t for t in workspace.tagged_tickets(incident) if t.get("status") not in ("closed", "deleted")]
-        macro = context.reads.incident_macro(incident.reference)
-        text = follow_up_text(incident.reference, incident.name, context.config.incidentio.status_page_url)
-        hint = f"{len(tickets)} tagged ticket(s) get this reply (placeholders filled per ticket) and are solved; "
-        final = await self.app.push_screen_wait(
-            text_editor().TextEditor(f"Follow up {incident.reference}", text, hint + self._editor_hint("send"))
-        )
-        if final is None:
+        status, category = incident.incident_status.name, incident.incident_status.category
+        url = context.config.incidentio.status_page_url
+        resolved = is_resolved(category)
+        if resolved:
+            macro = context.reads.incident_macro(incident.reference)
+            text = follow_up_text(incident.reference, incident.name, url)
+            hint = f"{len(tickets)} tagged ticket(s) get this reply (placeholders filled per ticket) and are solved; "
+        else:
+            macro = None
+            text = update_text(incident.reference, incident.name, status, category, url)
+            hint = (
+                f"{incident.reference} is {status}, not resolved: {len(tickets)} tagged ticket(s) get this progress "
+                "update (placeholders filled per ticket); their status and the incident macro stay; "
+            )
+
+        def send(final: str) -> str | None:
+            if not resolved and says_resolved(final):
+                return f"Not sent: {incident.reference} is {status}, not resolved; the text must not say it is."
+            each = []
+            for ticket in tickets:
+                body = render_placeholders(final, workspace.placeholders(ticket))
+                each.append((ticket, ChangeSet(comment=body, public=True, status="solved" if resolved else None)))
+            summary = "incident follow-up" if resolved else f"incident update ({status})"
+            try:
+                context.writes.incident_follow_up(each, summary, macro)
+            except OutboxUnavailable as error:
+                return not_queued("Follow-up not sent", error)
+            return None
+
+        title = f"Follow up {incident.reference}" if resolved else f"Update on {incident.reference} ({status})"
+        editor = text_editor().TextEditor(title, text, hint + self._editor_hint("send"), send=send)
+        if await self.app.push_screen_wait(editor) is None:
             return
-        for ticket in tickets:
-            body = render_placeholders(final, workspace.placeholders(ticket))
-            change = ChangeSet(comment=body, public=True, status="solved")
-            context.writes.update_ticket(ticket, change, f"#{ticket['id']}: incident follow-up")
-        if macro is not None:
-            context.writes.delete_macro(macro["id"], macro["title"])
         deleted = " and the incident macro deleted" if macro else ""
-        self.notify(f"Queued: follow-up to {len(tickets)} ticket(s){deleted}", markup=False)
+        what = "follow-up" if resolved else f"update ({status})"
+        self.notify(f"Queued: {what} to {len(tickets)} ticket(s){deleted}", markup=False)
         context.kick()
         self.post_message(self.Written())
 

@@ -14,9 +14,9 @@ from textual.widgets.option_list import Option
 
 from triage_tui.triage.sla import parse_time
 from triage_tui.ui import keys
-from triage_tui.ui.flows import run_flow
+from triage_tui.ui.flows import queue_write, run_flow
 from triage_tui.ui.links import open_or_copy
-from triage_tui.ui.safe import plain
+from triage_tui.ui.safe import clean, plain
 from triage_tui.ui.screens.picker import Choice, FuzzyPicker
 from triage_tui.ui.widgets.queue import age
 
@@ -119,7 +119,9 @@ class SdkPane(Vertical):
         label = await self.app.push_screen_wait(FuzzyPicker(f"Label {name}", choices))
         if label is None:
             return
-        self.context.writes.label_issue(issue["repo"], issue["number"], [label])
+        label_issue = self.context.writes.label_issue
+        if not queue_write(self, f"Not labelled {name}", lambda: label_issue(issue["repo"], issue["number"], [label])):
+            return
         self.notify(f"Queued: label {name} {label}", markup=False)
         self.context.kick()
 
