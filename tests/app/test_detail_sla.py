@@ -19,3 +19,13 @@ async def test_the_sla_line_names_its_source_and_a_paused_clock_says_so(harness)
     assert paused and all(text.startswith("paused (") for text in paused)
     assert any(text.endswith("· Zendesk") for (_, zendesk), text in lines.items() if zendesk)
     assert any(text.endswith("· handbook") for (_, zendesk), text in lines.items() if not zendesk)
+
+
+async def test_n_says_why_this_ticket(harness):
+    app = harness.app()
+    said: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.main.notify = lambda message, **kw: said.append(message)
+        await pilot.press("n")
+        await pilot.pause()
+    assert any("tier" in line and "breach" in line for line in said), said

@@ -65,7 +65,7 @@ MAIN = [
         "Filter the queue by subject, requester, org, tags, id",
         priority=True,
     ),
-    _k("queue.next", "n", "next_ticket", "Next", "Jump to the ticket to take now (closest to breach)"),
+    _k("queue.next", "n", "next_ticket", "Next", "Next by the handbook: highest tier, then closest to breach"),
     _k("queue.view", "V", "next_view", "View", "Cycle the queue view (mine, SME, all, escalated, newest)"),
     _k(
         "ticket.url",

@@ -281,6 +281,7 @@ class MainScreen(TicketScreen):
         self.mode = "queue"
         self.queue_table.move_to(row.entry.id)
         self.queue_table.focus()
+        self.notify(self.why_this_ticket(row), markup=False)
 
     def action_next_view(self) -> None:
         names = list(self.context.workspace.view_names())

@@ -16,7 +16,7 @@ from triage_tui.triage.sla import parse_time
 from triage_tui.ui import keys
 from triage_tui.ui.flows import queue_write, run_flow
 from triage_tui.ui.links import open_or_copy
-from triage_tui.ui.safe import clean, plain
+from triage_tui.ui.safe import plain
 from triage_tui.ui.screens.picker import Choice, FuzzyPicker
 from triage_tui.ui.widgets.queue import age
 
