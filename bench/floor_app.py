@@ -26,7 +26,14 @@ class Floor(App):
         table = self.query_one(DataTable)
         table.add_columns("SLA", "Tier", "Pri", "Status", "Org / requester", "Subject")
         table.add_rows(
-            (f"{i % 48}h{i % 60:02d}m", f"{i % 7 + 1} Queue", "Norm", "Open", f"Org {i % 97}", f"row-{i} Subject of ticket number {i}")
+            (
+                f"{i % 48}h{i % 60:02d}m",
+                f"{i % 7 + 1} Queue",
+                "Norm",
+                "Open",
+                f"Org {i % 97}",
+                f"row-{i} Subject of ticket number {i}",
+            )
             for i in range(self.rows)
         )
         table.focus()
