@@ -5,13 +5,15 @@ before triage-tui adds anything; the benchmarks report triage-tui as a ratio to 
 """
 
 import sys
+from typing import ClassVar
 
 from textual.app import App, ComposeResult
+from textual.binding import BindingType
 from textual.widgets import DataTable, Footer, Header
 
 
 class Floor(App):
-    BINDINGS = [("q", "quit", "Quit")]
+    BINDINGS: ClassVar[list[BindingType]] = [("q", "quit", "Quit")]
 
     def __init__(self, rows: int) -> None:
         super().__init__()

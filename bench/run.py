@@ -242,10 +242,17 @@ def main() -> None:
         )
     )
 
-    machine = f"{platform.machine()}, {platform.processor() or 'cpu'}, {shutil.os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    machine = (
+        f"{platform.machine()}, {platform.processor() or 'cpu'}, {shutil.os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
     lines = [
         f"Measured {dt.date.today().isoformat()} on {machine}.",
-        "Floor: a bare Textual app (Header, DataTable, Footer; 50 rows for the paint, 5,000 for keys); same machine, same run, in tmux (polled every 10 ms). Medians of 9 runs (paint, floor and triage-tui in turn) or 40 key presses.",
+        (
+            "Floor: a bare Textual app (Header, DataTable, Footer; 50 rows for the paint, 5,000 for keys); "
+            "same machine, same run, in tmux (polled every 10 ms). "
+            "Medians of 9 runs (paint, floor and triage-tui in turn) or 40 key presses."
+        ),
         "",
         "| Benchmark | triage-tui | floor | ratio | target | met |",
         "| --- | --- | --- | --- | --- | --- |",

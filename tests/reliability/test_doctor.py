@@ -23,7 +23,7 @@ def doctor(url: str, token: str, tmp_path) -> subprocess.CompletedProcess:
         "TERM": "screen-256color",
     }
     return subprocess.run(
-        [sys.executable, "-m", "triage_tui", "doctor"], env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "triage_tui", "doctor"], env=env, capture_output=True, text=True, timeout=60, check=False
     )
 
 

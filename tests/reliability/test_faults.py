@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import os
 import signal
@@ -193,7 +194,7 @@ async def test_kill_9_of_headless_sync_mid_send_posts_the_reply_exactly_once(dat
         assert put_arrived(sandbox), "the sync never sent the reply"
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
-        time.sleep(3.5)  # the stalled request completes on the server: the reply is posted
+        await asyncio.sleep(3.5)  # the stalled request completes on the server: the reply is posted
         faults.enabled = False
         bodies = [c["body"] for c in sandbox.state.comments[ticket["id"]]]
         assert bodies.count("exactly once, please") == 1
@@ -235,7 +236,7 @@ async def test_kill_9_of_the_app_mid_send_posts_the_note_exactly_once(dataset, t
         running.outbox.close()
         faults.enabled = True
         root = Path(__file__).resolve().parents[2]
-        child = subprocess.Popen(
+        child = subprocess.Popen(  # noqa: ASYNC220 - a child the test SIGKILLs; starting it is quick
             [sys.executable, "-m", "tests.reliability.app_child", sandbox.url, str(cache_home / "triage-tui")],
             cwd=root,
             stdout=subprocess.PIPE,
@@ -245,7 +246,7 @@ async def test_kill_9_of_the_app_mid_send_posts_the_note_exactly_once(dataset, t
         assert put_arrived(sandbox), child.stderr.read() if child.poll() is not None else "no PUT yet"
         os.kill(child.pid, signal.SIGKILL)
         child.wait(timeout=10)
-        time.sleep(3.5)  # the stalled request is handled after all: the note is posted
+        await asyncio.sleep(3.5)  # the stalled request is handled after all: the note is posted
         faults.enabled = False
         posted = [
             (tid, c)

@@ -248,8 +248,8 @@ def test_a_read_only_cache_dir_opens_read_only_and_refuses_writes_in_one_line(di
     assert str(refused.value) == f"not queued: {reason} ({directory})"
     assert store.save_draft(1, "note", "kept in memory by the UI") is False  # no raise: the UI keeps it
     assert (
-        outbox.quit_message()
-        == f"1 write stays queued; it goes once the cache is writable again ({reason}): then start triage-tui or run `triage-tui sync --once`"
+        outbox.quit_message() == f"1 write stays queued; it goes once the cache is writable again ({reason}): "
+        "then start triage-tui or run `triage-tui sync --once`"
     )
     store.close()
     outbox.close()

@@ -188,8 +188,8 @@ async def test_the_cli_says_so_after_the_app_exits(sandbox, tmp_path, capsys):
     assert running.writes.quit_message().startswith("2 writes stay queued")
     _after_app(running.store, running.outbox)
     assert (
-        capsys.readouterr().err
-        == "triage-tui: 2 writes stay queued; they go next time you start triage-tui (or run `triage-tui sync --once`)\n"
+        capsys.readouterr().err == "triage-tui: 2 writes stay queued; they go next time you start triage-tui "
+        "(or run `triage-tui sync --once`)\n"
     )
     await running.clients.aclose()
 

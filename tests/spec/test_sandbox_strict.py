@@ -27,7 +27,9 @@ from triage_tui.sandbox.state import SandboxState
 
 FORBIDDEN = {
     "error": "Forbidden",
-    "description": "You do not have access to this page. Please contact the account owner of this help desk for further help.",
+    "description": (
+        "You do not have access to this page. Please contact the account owner of this help desk for further help."
+    ),
 }
 ALL_UNSOLVED, RECENTLY_UPDATED = 360100003, 360100004
 ENTERPRISE_ORG_PLAN = "enterprise"
@@ -557,7 +559,8 @@ def test_show_many_sideloads_users_organizations_groups_metric_sets_and_slas(mak
     ids = sorted(view_ids(app, ALL_UNSOLVED))[:20]
     body = get(
         app,
-        f"/api/v2/tickets/show_many.json?ids={','.join(map(str, ids))}&include=users,organizations,groups,metric_sets,slas",
+        f"/api/v2/tickets/show_many.json?ids={','.join(map(str, ids))}"
+        "&include=users,organizations,groups,metric_sets,slas",
     ).body
     assert [t["id"] for t in body["tickets"]] == ids
     assert {t["requester_id"] for t in body["tickets"]} <= {u["id"] for u in body["users"]}

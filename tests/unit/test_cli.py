@@ -15,6 +15,7 @@ def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
         text=True,
         env={**os.environ, **(env or {})},
         timeout=60,
+        check=False,
     )
 
 
