@@ -5,13 +5,15 @@ before triage-tui adds anything; the benchmarks report triage-tui as a ratio to 
 """
 
 import sys
+from typing import ClassVar
 
 from textual.app import App, ComposeResult
+from textual.binding import BindingType
 from textual.widgets import DataTable, Footer, Header
 
 
 class Floor(App):
-    BINDINGS = [("q", "quit", "Quit")]
+    BINDINGS: ClassVar[list[BindingType]] = [("q", "quit", "Quit")]
 
     def __init__(self, rows: int) -> None:
         super().__init__()
@@ -26,7 +28,14 @@ class Floor(App):
         table = self.query_one(DataTable)
         table.add_columns("SLA", "Tier", "Pri", "Status", "Org / requester", "Subject")
         table.add_rows(
-            (f"{i % 48}h{i % 60:02d}m", f"{i % 7 + 1} Queue", "Norm", "Open", f"Org {i % 97}", f"row-{i} Subject of ticket number {i}")
+            (
+                f"{i % 48}h{i % 60:02d}m",
+                f"{i % 7 + 1} Queue",
+                "Norm",
+                "Open",
+                f"Org {i % 97}",
+                f"row-{i} Subject of ticket number {i}",
+            )
             for i in range(self.rows)
         )
         table.focus()

@@ -28,7 +28,9 @@ async def idle_requests(config, store, outbox, tokens, minutes: int = 60) -> flo
     (each poller on its configured interval), against the live sandbox."""
     clock = [0.0]
     production = config.replace(sync=type(config.sync)())  # default intervals
-    engine = SyncEngine(production, store, outbox, build_clients(production, tokens), now=lambda: MOMENT, monotonic=lambda: clock[0])
+    engine = SyncEngine(
+        production, store, outbox, build_clients(production, tokens), now=lambda: MOMENT, monotonic=lambda: clock[0]
+    )
     for name in ("zendesk", "deletions", "incidentio", "github", "reference"):
         engine.schedule.ran(name, 0.0)  # the first sync just ran them all
     before = sum(engine.clients.requests_made().values())
@@ -54,7 +56,9 @@ async def build(directory: Path, tickets: int) -> dict[str, int]:
     data = generate(seed=7, tickets=tickets, now=MOMENT)
     # The idle hour runs on a simulated clock: lift the sandbox's real-time per-minute
     # budgets, which would otherwise see an hour's requests arrive in seconds.
-    lifted = SandboxSettings(zendesk_per_minute=100_000, search_export_per_minute=100_000, deleted_tickets_per_minute=100_000)
+    lifted = SandboxSettings(
+        zendesk_per_minute=100_000, search_export_per_minute=100_000, deleted_tickets_per_minute=100_000
+    )
     with Sandbox(data, settings=lifted) as sandbox:
         config = demo_config(sandbox.url, directory / "cache")
         store, outbox = Store(directory / "cache"), Outbox(directory / "cache")

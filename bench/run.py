@@ -25,8 +25,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-import make_cache  # noqa: E402
-import tmux_timing  # noqa: E402
+import make_cache
+import tmux_timing
 
 PYTHON = sys.executable
 # The status line with the count and ranked rows under it (the status alone can come a frame early).
@@ -59,7 +59,22 @@ def peak_memory(command: str, marker: str) -> float:
 
 def ranking_benchmark() -> float:
     report = Path(tempfile.mkdtemp()) / "bench.json"
-    subprocess.run([PYTHON, "-m", "pytest", str(HERE / "test_ranking.py"), "--benchmark-only", f"--benchmark-json={report}", "-q", "-p", "no:cacheprovider"], cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [
+            PYTHON,
+            "-m",
+            "pytest",
+            str(HERE / "test_ranking.py"),
+            "--benchmark-only",
+            f"--benchmark-json={report}",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     stats = json.loads(report.read_text())["benchmarks"][0]["stats"]
     return stats["median"] * 1000
 
@@ -108,39 +123,136 @@ def main() -> None:
         floor_paint += tmux_timing.first_paint(floor(50), FLOOR_MARKER, runs=1)
         ours_paint += tmux_timing.first_paint(ours(config), OURS_MARKER, runs=1)
     f, o = statistics.median(floor_paint), statistics.median(ours_paint)
-    rows.append(("Time to first useful paint (100k cached, 5k unsolved, --offline)", f"{o * 1000:.0f} ms", f"{f * 1000:.0f} ms", f"{o / f:.2f}x", "≤ 1.5x", o / f <= 1.5))
+    rows.append(
+        (
+            "Time to first useful paint (100k cached, 5k unsolved, --offline)",
+            f"{o * 1000:.0f} ms",
+            f"{f * 1000:.0f} ms",
+            f"{o / f:.2f}x",
+            "≤ 1.5x",
+            o / f <= 1.5,
+        )
+    )
 
     print("keystrokes…", flush=True)
     floor_keys = tmux_timing.keystrokes(floor(5000), FLOOR_MARKER)
     ours_keys = tmux_timing.keystrokes(ours(config), OURS_MARKER)
     for stat in ("median", "p90"):
         ratio = ours_keys[stat] / floor_keys[stat]
-        rows.append((f"Keystroke latency, cursor down in 5,000 ({stat})", f"{ours_keys[stat] * 1000:.1f} ms", f"{floor_keys[stat] * 1000:.1f} ms", f"{ratio:.2f}x", "≤ 1.5x", ratio <= 1.5))
-    rows.append(("Bytes written to the terminal per cursor move, 160x48", f"{ours_keys['bytes_per_key']:.0f} B", f"{floor_keys['bytes_per_key']:.0f} B", f"{ours_keys['bytes_per_key'] / max(1, floor_keys['bytes_per_key']):.2f}x", "≤ 4 KB", ours_keys["bytes_per_key"] <= 4096))
+        rows.append(
+            (
+                f"Keystroke latency, cursor down in 5,000 ({stat})",
+                f"{ours_keys[stat] * 1000:.1f} ms",
+                f"{floor_keys[stat] * 1000:.1f} ms",
+                f"{ratio:.2f}x",
+                "≤ 1.5x",
+                ratio <= 1.5,
+            )
+        )
+    rows.append(
+        (
+            "Bytes written to the terminal per cursor move, 160x48",
+            f"{ours_keys['bytes_per_key']:.0f} B",
+            f"{floor_keys['bytes_per_key']:.0f} B",
+            f"{ours_keys['bytes_per_key'] / max(1, floor_keys['bytes_per_key']):.2f}x",
+            "≤ 4 KB",
+            ours_keys["bytes_per_key"] <= 4096,
+        )
+    )
     floor_small = tmux_timing.keystrokes(floor(5000), FLOOR_MARKER, size=(80, 24))
     ours_small = tmux_timing.keystrokes(ours(config), OURS_MARKER, size=(80, 24))
-    rows.append(("Bytes written to the terminal per cursor move, 80x24", f"{ours_small['bytes_per_key']:.0f} B", f"{floor_small['bytes_per_key']:.0f} B", f"{ours_small['bytes_per_key'] / max(1, floor_small['bytes_per_key']):.2f}x", "≤ 4 KB", ours_small["bytes_per_key"] <= 4096))
-    rows.append(("Keystroke latency, cursor down, 80x24 (median)", f"{ours_small['median'] * 1000:.1f} ms", f"{floor_small['median'] * 1000:.1f} ms", f"{ours_small['median'] / floor_small['median']:.2f}x", "≤ 1.5x", ours_small["median"] / floor_small["median"] <= 1.5))
+    rows.append(
+        (
+            "Bytes written to the terminal per cursor move, 80x24",
+            f"{ours_small['bytes_per_key']:.0f} B",
+            f"{floor_small['bytes_per_key']:.0f} B",
+            f"{ours_small['bytes_per_key'] / max(1, floor_small['bytes_per_key']):.2f}x",
+            "≤ 4 KB",
+            ours_small["bytes_per_key"] <= 4096,
+        )
+    )
+    rows.append(
+        (
+            "Keystroke latency, cursor down, 80x24 (median)",
+            f"{ours_small['median'] * 1000:.1f} ms",
+            f"{floor_small['median'] * 1000:.1f} ms",
+            f"{ours_small['median'] / floor_small['median']:.2f}x",
+            "≤ 1.5x",
+            ours_small["median"] / floor_small["median"] <= 1.5,
+        )
+    )
 
     print("ranking…", flush=True)
     rank_ms = ranking_benchmark()
-    rows.append(("Re-rank 5,000 unsolved after one change (pytest-benchmark median)", f"{rank_ms:.1f} ms", "", "", "< 10 ms", rank_ms < 10))
+    rows.append(
+        (
+            "Re-rank 5,000 unsolved after one change (pytest-benchmark median)",
+            f"{rank_ms:.1f} ms",
+            "",
+            "",
+            "< 10 ms",
+            rank_ms < 10,
+        )
+    )
     refresh_ms = workspace_refresh(config)
-    rows.append(("Workspace update + re-rank after one ticket changes (what a sync costs the UI)", f"{refresh_ms:.0f} ms", "", "", "(no target)", None))
+    rows.append(
+        (
+            "Workspace update + re-rank after one ticket changes (what a sync costs the UI)",
+            f"{refresh_ms:.0f} ms",
+            "",
+            "",
+            "(no target)",
+            None,
+        )
+    )
 
     zendesk_first = sync["zendesk"]
-    rows.append(("Requests, first sync of 100,000 tickets (Zendesk / incident.io / GitHub)", f"{zendesk_first} / {sync['incidentio']} / {sync['github']}", "", "", "(recorded)", None))
-    rows.append(("Requests per idle minute, all sources", f"{sync['idle_per_minute']:.2f}", "", "", "≤ 6", sync["idle_per_minute"] <= 6))
+    rows.append(
+        (
+            "Requests, first sync of 100,000 tickets (Zendesk / incident.io / GitHub)",
+            f"{zendesk_first} / {sync['incidentio']} / {sync['github']}",
+            "",
+            "",
+            "(recorded)",
+            None,
+        )
+    )
+    rows.append(
+        (
+            "Requests per idle minute, all sources",
+            f"{sync['idle_per_minute']:.2f}",
+            "",
+            "",
+            "≤ 6",
+            sync["idle_per_minute"] <= 6,
+        )
+    )
 
     print("memory…", flush=True)
     ours_mem = peak_memory(ours(config), OURS_MARKER)
     floor_mem = peak_memory(floor(50), FLOOR_MARKER)
-    rows.append(("Peak memory, 100,000 tickets cached", f"{ours_mem:.0f} MiB", f"{floor_mem:.0f} MiB", f"{ours_mem / floor_mem:.2f}x", "≤ 200 MiB", ours_mem <= 200))
+    rows.append(
+        (
+            "Peak memory, 100,000 tickets cached",
+            f"{ours_mem:.0f} MiB",
+            f"{floor_mem:.0f} MiB",
+            f"{ours_mem / floor_mem:.2f}x",
+            "≤ 200 MiB",
+            ours_mem <= 200,
+        )
+    )
 
-    machine = f"{platform.machine()}, {platform.processor() or 'cpu'}, {shutil.os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    machine = (
+        f"{platform.machine()}, {platform.processor() or 'cpu'}, {shutil.os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
     lines = [
         f"Measured {dt.date.today().isoformat()} on {machine}.",
-        "Floor: a bare Textual app (Header, DataTable, Footer; 50 rows for the paint, 5,000 for keys); same machine, same run, in tmux (polled every 10 ms). Medians of 9 runs (paint, floor and triage-tui in turn) or 40 key presses.",
+        (
+            "Floor: a bare Textual app (Header, DataTable, Footer; 50 rows for the paint, 5,000 for keys); "
+            "same machine, same run, in tmux (polled every 10 ms). "
+            "Medians of 9 runs (paint, floor and triage-tui in turn) or 40 key presses."
+        ),
         "",
         "| Benchmark | triage-tui | floor | ratio | target | met |",
         "| --- | --- | --- | --- | --- | --- |",
@@ -152,7 +264,7 @@ def main() -> None:
     results = HERE / "results.md"
     # bench/team.py writes its own section below this table: keep it.
     previous = results.read_text() if results.exists() else ""
-    team = previous[previous.find("## Team scale"):] if "## Team scale" in previous else ""
+    team = previous[previous.find("## Team scale") :] if "## Team scale" in previous else ""
     results.write_text(text + ("\n" + team if team else ""))
     print(text)
     shutil.rmtree(work, ignore_errors=True)

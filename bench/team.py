@@ -278,13 +278,17 @@ def table(results: list[dict]) -> str:
     lines = [
         SECTION,
         "",
-        (f"Measured {dt.date.today().isoformat()} on {machine} by `bench/team.py`: "
-        "one sandbox account (Enterprise budget,"),
+        (
+            f"Measured {dt.date.today().isoformat()} on {machine} by `bench/team.py`: "
+            "one sandbox account (Enterprise budget,"
+        ),
         "agent tokens), every copy with its own cache, colleagues changing a ticket every 3 s (5% deletions).",
         "",
-        ("| copies | minutes | Zendesk req/min (account) | 429s | 403s | longest gap between a copy's polls "
-        "| change seen: median / worst | deletion seen: median / worst (not yet seen at the end) | changes missed "
-        "| TUI note landed in |"),
+        (
+            "| copies | minutes | Zendesk req/min (account) | 429s | 403s | longest gap between a copy's polls "
+            "| change seen: median / worst | deletion seen: median / worst (not yet seen at the end) | changes missed "
+            "| TUI note landed in |"
+        ),
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in results:

@@ -24,8 +24,16 @@ def queue(size: int = 5000) -> list[TicketFacts]:
         breach = NOW + dt.timedelta(hours=rng.uniform(-20, 80))
         tags = frozenset(rng.choice([(), ("escalated",), ("cs_tagged",), ("billing",)]))
         tickets.append(
-            TicketFacts(i, rng.choice(["new", "open", "open", "pending", "hold"]), rng.choice(["low", "normal", "high", "urgent"]),
-                        rng.randint(1, 12), None, tags, breach, breach - dt.timedelta(hours=3))
+            TicketFacts(
+                i,
+                rng.choice(["new", "open", "open", "pending", "hold"]),
+                rng.choice(["low", "normal", "high", "urgent"]),
+                rng.randint(1, 12),
+                None,
+                tags,
+                breach,
+                breach - dt.timedelta(hours=3),
+            )
         )
     return tickets
 

@@ -60,7 +60,9 @@ def first_paint(command: str, marker: str, size=(160, 48), runs: int = 5) -> lis
     return times
 
 
-def keystrokes(command: str, marker: str, key: str = "Down", presses: int = 40, size=(160, 48), settle: float = 0.15) -> dict:
+def keystrokes(
+    command: str, marker: str, key: str = "Down", presses: int = 40, size=(160, 48), settle: float = 0.15
+) -> dict:
     """Latency per key press (send-keys to a changed screen) and bytes written per press."""
     start(command, size)
     wait_for(marker)

@@ -34,7 +34,14 @@ class Engine:
         self.outbox = Outbox(self.directory)
         self.clients = build_clients(sandbox_config(self.url), TOKENS, sleep=no_sleep, timeout=5)
         # A monotonic clock that leaps forward: backoffs are always due on the next round.
-        self.engine = SyncEngine(sandbox_config(self.url), self.store, self.outbox, self.clients, now=lambda: FROZEN_NOW, monotonic=lambda: float(next(self.ticks)))
+        self.engine = SyncEngine(
+            sandbox_config(self.url),
+            self.store,
+            self.outbox,
+            self.clients,
+            now=lambda: FROZEN_NOW,
+            monotonic=lambda: float(next(self.ticks)),
+        )
         self.writes = Writes(self.outbox, self.store, lambda: FROZEN_NOW)
 
     async def restart(self) -> None:

@@ -28,18 +28,21 @@ CLEAN = [
     "src/triage_tui/store",
     "src/triage_tui/models",
     "src/triage_tui/doctor.py",
+    "src/triage_tui/sandbox",
 ]
 # ruff only: mypy still finds Optional lookups in the sandbox's handlers.
-CLEAN_RUFF_ONLY = ["src/triage_tui/sandbox", "bench/team.py"]
+CLEAN_RUFF_ONLY = ["bench"]
 CLEAN_TESTS = [
     "tests/app",
     "tests/snapshots",
     "tests/test_layers.py",
     "tests/test_lint.py",
-    "tests/unit/test_ranking.py",
-    "tests/unit/test_sync_schedule.py",
-    "tests/integration/test_sync_agent.py",
-    "tests/integration/test_sync_loop.py",
+    "tests/conftest.py",
+    "tests/helpers.py",
+    "tests/spec",
+    "tests/integration",
+    "tests/reliability",
+    "tests/unit",
 ]
 
 

@@ -74,14 +74,21 @@ def test_bad_token_gets_401_on_every_api(sandbox):
     response = httpx.get(sandbox.url + "/api/v2/groups.json", auth=bad)
     assert response.status_code == 401 and response.json() == {"error": "Couldn't authenticate you"}
     assert httpx.get(sandbox.url + "/v2/incidents", headers={"Authorization": "Bearer wrong"}).status_code == 401
-    assert httpx.get(sandbox.url + "/repos/PostHog/posthog-js/issues", headers={"Authorization": "token wrong"}).status_code == 401
+    assert (
+        httpx.get(
+            sandbox.url + "/repos/PostHog/posthog-js/issues", headers={"Authorization": "token wrong"}
+        ).status_code
+        == 401
+    )
 
 
 def test_incremental_cursor_returns_only_changes_after_the_cursor(sandbox):
     # An admin's export; it leaves out the last minute's changes, so the clock moves on.
     client = zd(sandbox, ADMIN)
     start = int(time.time()) - 10 * 365 * 86400
-    first = client.get("/api/v2/incremental/tickets/cursor.json", params={"start_time": start, "include": "users,metric_sets"}).json()
+    first = client.get(
+        "/api/v2/incremental/tickets/cursor.json", params={"start_time": start, "include": "users,metric_sets"}
+    ).json()
     assert first["end_of_stream"] and len(first["tickets"]) == 300
     assert first["users"] and first["metric_sets"]
     cursor = first["after_cursor"]
@@ -98,17 +105,25 @@ def test_incremental_cursor_returns_only_changes_after_the_cursor(sandbox):
 
 
 def test_incremental_start_time_must_be_a_minute_old(sandbox):
-    response = zd(sandbox, ADMIN).get("/api/v2/incremental/tickets/cursor.json", params={"start_time": int(time.time())})
+    response = zd(sandbox, ADMIN).get(
+        "/api/v2/incremental/tickets/cursor.json", params={"start_time": int(time.time())}
+    )
     assert response.status_code == 422
 
 
 def test_safe_update_with_a_stale_stamp_is_409_and_changes_nothing(sandbox):
     client = zd(sandbox)
     ticket = next(t for t in client.get(ALL_UNSOLVED).json()["tickets"] if t["priority"] not in ("high", "low"))
-    fresh = client.put(f"/api/v2/tickets/{ticket['id']}.json", json={"ticket": {"priority": "high", "safe_update": True, "updated_stamp": ticket["updated_at"]}})
+    fresh = client.put(
+        f"/api/v2/tickets/{ticket['id']}.json",
+        json={"ticket": {"priority": "high", "safe_update": True, "updated_stamp": ticket["updated_at"]}},
+    )
     assert fresh.status_code == 200 and fresh.json()["ticket"]["updated_at"] != ticket["updated_at"]
     assert fresh.json()["audit"]["events"][0]["field_name"] == "priority"
-    stale = client.put(f"/api/v2/tickets/{ticket['id']}.json", json={"ticket": {"priority": "low", "safe_update": True, "updated_stamp": ticket["updated_at"]}})
+    stale = client.put(
+        f"/api/v2/tickets/{ticket['id']}.json",
+        json={"ticket": {"priority": "low", "safe_update": True, "updated_stamp": ticket["updated_at"]}},
+    )
     assert stale.status_code == 409 and stale.json()["error"] == "UpdateConflict"
     assert client.get(f"/api/v2/tickets/{ticket['id']}.json").json()["ticket"]["priority"] == "high"
 
@@ -116,7 +131,10 @@ def test_safe_update_with_a_stale_stamp_is_409_and_changes_nothing(sandbox):
 def test_update_with_comment_adds_public_reply_or_internal_note(sandbox):
     client = zd(sandbox)
     ticket_id = client.get(ALL_UNSOLVED).json()["tickets"][0]["id"]
-    client.put(f"/api/v2/tickets/{ticket_id}.json", json={"ticket": {"comment": {"body": "note", "public": False}, "additional_tags": ["x"]}})
+    client.put(
+        f"/api/v2/tickets/{ticket_id}.json",
+        json={"ticket": {"comment": {"body": "note", "public": False}, "additional_tags": ["x"]}},
+    )
     comments = client.get(f"/api/v2/tickets/{ticket_id}/comments.json").json()["comments"]
     assert comments[-1]["body"] == "note" and comments[-1]["public"] is False
     assert "x" in client.get(f"/api/v2/tickets/{ticket_id}.json").json()["ticket"]["tags"]
@@ -124,10 +142,18 @@ def test_update_with_comment_adds_public_reply_or_internal_note(sandbox):
 
 def test_matching_etag_is_answered_304(sandbox):
     first = httpx.get(sandbox.url + "/repos/PostHog/posthog-js/issues", headers=BEARER)
-    again = httpx.get(sandbox.url + "/repos/PostHog/posthog-js/issues", headers={**BEARER, "If-None-Match": first.headers["etag"]})
+    again = httpx.get(
+        sandbox.url + "/repos/PostHog/posthog-js/issues", headers={**BEARER, "If-None-Match": first.headers["etag"]}
+    )
     assert again.status_code == 304 and again.content == b""
-    httpx.post(sandbox.url + f"/repos/PostHog/posthog-js/issues/{first.json()[0]['number']}/labels", headers=BEARER, json={"labels": ["team/replay"]})
-    changed = httpx.get(sandbox.url + "/repos/PostHog/posthog-js/issues", headers={**BEARER, "If-None-Match": first.headers["etag"]})
+    httpx.post(
+        sandbox.url + f"/repos/PostHog/posthog-js/issues/{first.json()[0]['number']}/labels",
+        headers=BEARER,
+        json={"labels": ["team/replay"]},
+    )
+    changed = httpx.get(
+        sandbox.url + "/repos/PostHog/posthog-js/issues", headers={**BEARER, "If-None-Match": first.headers["etag"]}
+    )
     assert changed.status_code == 200
 
 
@@ -142,16 +168,32 @@ def test_per_minute_budget_answers_429_with_retry_after(dataset):
 
 
 def test_incident_role_assignment_and_attachments(sandbox):
-    incident = httpx.get(sandbox.url + "/v2/incidents", params={"status_category[one_of]": "live"}, headers=BEARER).json()["incidents"][0]
+    incident = httpx.get(
+        sandbox.url + "/v2/incidents", params={"status_category[one_of]": "live"}, headers=BEARER
+    ).json()["incidents"][0]
     edited = httpx.post(
-        sandbox.url + f"/v2/incidents/{incident['id']}/actions/edit", headers=BEARER,
-        json={"incident": {"incident_role_assignments": [{"incident_role_id": "01ROLEWATCH", "assignee": {"email": "agent@example.com"}}]}, "notify_incident_channel": True},
+        sandbox.url + f"/v2/incidents/{incident['id']}/actions/edit",
+        headers=BEARER,
+        json={
+            "incident": {
+                "incident_role_assignments": [
+                    {"incident_role_id": "01ROLEWATCH", "assignee": {"email": "agent@example.com"}}
+                ]
+            },
+            "notify_incident_channel": True,
+        },
     ).json()["incident"]
     watcher = [a for a in edited["incident_role_assignments"] if a["role"]["name"] == "Support Watcher"]
     assert watcher[0]["assignee"]["email"] == "agent@example.com"
-    created = httpx.post(sandbox.url + "/v1/incident_attachments", headers=BEARER, json={"incident_id": incident["id"], "resource": {"external_id": "41001", "resource_type": "zendesk_ticket"}})
+    created = httpx.post(
+        sandbox.url + "/v1/incident_attachments",
+        headers=BEARER,
+        json={"incident_id": incident["id"], "resource": {"external_id": "41001", "resource_type": "zendesk_ticket"}},
+    )
     assert created.status_code == 201
-    listed = httpx.get(sandbox.url + "/v1/incident_attachments", params={"incident_id": incident["id"]}, headers=BEARER).json()
+    listed = httpx.get(
+        sandbox.url + "/v1/incident_attachments", params={"incident_id": incident["id"]}, headers=BEARER
+    ).json()
     assert "41001" in [a["resource"]["external_id"] for a in listed["incident_attachments"]]
 
 
@@ -166,9 +208,19 @@ def test_dataset_has_what_the_handbook_needs(dataset):
     assert any("please assign" in o["name"] for o in dataset["organizations"])
     titles = {m["title"] for m in dataset["macros"]}
     assert {"Incident information", "Create a lead", "2FA removal confirmation"} <= titles
-    no_watcher = [i for i in dataset["incidents"] if not any(a["role"]["name"] == "Support Watcher" and a.get("assignee") for a in i["incident_role_assignments"])]
+    no_watcher = [
+        i
+        for i in dataset["incidents"]
+        if not any(a["role"]["name"] == "Support Watcher" and a.get("assignee") for a in i["incident_role_assignments"])
+    ]
     assert no_watcher
-    assert set(dataset["issues"]) == {"PostHog/posthog-js", "PostHog/posthog-python", "PostHog/posthog-ios", "PostHog/posthog-android", "PostHog/posthog-flutter"}
+    assert set(dataset["issues"]) == {
+        "PostHog/posthog-js",
+        "PostHog/posthog-python",
+        "PostHog/posthog-ios",
+        "PostHog/posthog-android",
+        "PostHog/posthog-flutter",
+    }
 
 
 def test_same_seed_same_dataset():
@@ -182,7 +234,9 @@ def test_fault_spec_parsing_and_determinism():
     faults = parse_faults("429:0.1,503:0.05,stall:0.05:2s,reset:0.02")
     assert [f.kind for f in faults] == ["429", "503", "stall", "reset"] and faults[2].seconds == 2.0
     a, b = FaultPlan(faults, seed=5), FaultPlan(faults, seed=5)
-    assert [getattr(a.draw(), "kind", None) for _ in range(200)] == [getattr(b.draw(), "kind", None) for _ in range(200)]
+    assert [getattr(a.draw(), "kind", None) for _ in range(200)] == [
+        getattr(b.draw(), "kind", None) for _ in range(200)
+    ]
     plan = FaultPlan(faults, seed=9)
     fired = [getattr(plan.draw(), "kind", None) for _ in range(2000)]
     assert 150 < fired.count("429") < 250 and 50 < fired.count("503") < 150
@@ -192,4 +246,6 @@ def test_fault_spec_parsing_and_determinism():
 
 def test_zendesk_basic_auth_needs_the_token_suffix(sandbox):
     raw = base64.b64encode(b"agent@example.com:sandbox").decode()
-    assert httpx.get(sandbox.url + "/api/v2/users/me.json", headers={"Authorization": f"Basic {raw}"}).status_code == 401
+    assert (
+        httpx.get(sandbox.url + "/api/v2/users/me.json", headers={"Authorization": f"Basic {raw}"}).status_code == 401
+    )

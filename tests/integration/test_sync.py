@@ -13,6 +13,7 @@ from triage_tui.sandbox.server import Sandbox
 from triage_tui.store.outbox import Outbox
 from triage_tui.triage.macros import ChangeSet
 
+
 @pytest.fixture
 async def engine(sandbox, tmp_path):
     running = Engine(sandbox.url, tmp_path / "cache")
@@ -36,7 +37,9 @@ async def test_first_sync_fills_the_cache_with_unsolved_tickets_people_and_refer
 
 async def test_first_useful_queue_arrives_after_one_request(engine, sandbox):
     seen: list[tuple[int, int]] = []
-    engine.engine.pollers.progress = lambda ids: seen.append((sum(sandbox.state.requests.values()), len(engine.store.unsolved())))
+    engine.engine.pollers.progress = lambda ids: seen.append(
+        (sum(sandbox.state.requests.values()), len(engine.store.unsolved()))
+    )
     await engine.engine.poll("zendesk")
     requests_at_first_page, queued = seen[0]
     assert requests_at_first_page <= 3 and queued > 0
@@ -114,7 +117,9 @@ async def test_writes_survive_faults_exactly_once_and_in_order(dataset, tmp_path
         tickets = [t for t in running.store.unsolved().values() if t["status"] == "open"][:4]
         for ticket in tickets:
             for n in range(3):
-                running.writes.update_ticket(ticket, ChangeSet(comment=f"{ticket['id']}-{n}", public=False), f"note {n}")
+                running.writes.update_ticket(
+                    ticket, ChangeSet(comment=f"{ticket['id']}-{n}", public=False), f"note {n}"
+                )
         faults.enabled = True
         await running.drain(rounds=200)
         faults.enabled = False

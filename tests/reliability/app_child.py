@@ -16,7 +16,9 @@ from triage_tui.ui.app import TriageApp
 url, directory = sys.argv[1], Path(sys.argv[2])
 config = sandbox_config(url).replace(cache_dir=directory)
 store, outbox = Store(directory), Outbox(directory)
-app = TriageApp(config, store, outbox, engine_factory=lambda: SyncEngine(config, store, outbox, build_clients(config, TOKENS)))
+app = TriageApp(
+    config, store, outbox, engine_factory=lambda: SyncEngine(config, store, outbox, build_clients(config, TOKENS))
+)
 
 
 async def write_then_wait(pilot):

@@ -10,11 +10,21 @@ import sys
 def doctor(url: str, token: str, tmp_path) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
-        "TRIAGE_ZENDESK_URL": url, "TRIAGE_ZENDESK_EMAIL": "agent@example.com", "TRIAGE_ZENDESK_TOKEN": token,
-        "TRIAGE_INCIDENTIO_URL": url, "TRIAGE_INCIDENTIO_TOKEN": token, "TRIAGE_GITHUB_URL": url, "TRIAGE_GITHUB_TOKEN": token,
-        "XDG_CACHE_HOME": str(tmp_path / "cache"), "COLUMNS": "120", "LINES": "40", "TERM": "screen-256color",
+        "TRIAGE_ZENDESK_URL": url,
+        "TRIAGE_ZENDESK_EMAIL": "agent@example.com",
+        "TRIAGE_ZENDESK_TOKEN": token,
+        "TRIAGE_INCIDENTIO_URL": url,
+        "TRIAGE_INCIDENTIO_TOKEN": token,
+        "TRIAGE_GITHUB_URL": url,
+        "TRIAGE_GITHUB_TOKEN": token,
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "COLUMNS": "120",
+        "LINES": "40",
+        "TERM": "screen-256color",
     }
-    return subprocess.run([sys.executable, "-m", "triage_tui", "doctor"], env=env, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "triage_tui", "doctor"], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
 
 
 def test_doctor_all_well_against_the_sandbox(sandbox, tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import os
 import signal
@@ -26,7 +27,14 @@ def mock_client(handler) -> ZendeskClient:
     async def no_sleep(_):
         return None
 
-    return ZendeskClient("https://acme.zendesk.com", "a@example.com", "tok", transport=httpx.MockTransport(handler), sleep=no_sleep, max_retries=1)
+    return ZendeskClient(
+        "https://acme.zendesk.com",
+        "a@example.com",
+        "tok",
+        transport=httpx.MockTransport(handler),
+        sleep=no_sleep,
+        max_retries=1,
+    )
 
 
 @pytest.mark.parametrize(
@@ -47,7 +55,10 @@ async def test_malformed_pages_are_reported_not_crashes(response):
 
 
 async def test_records_with_wrong_types_are_skipped_and_the_rest_kept():
-    body = {"results": [{"id": 1, "status": "open"}, {"id": "x"}, {"id": 3, "tags": "oops"}, "junk", {"id": 4}], "meta": {"has_more": False}}
+    body = {
+        "results": [{"id": 1, "status": "open"}, {"id": "x"}, {"id": 3, "tags": "oops"}, "junk", {"id": 4}],
+        "meta": {"has_more": False},
+    }
     client = mock_client(lambda request: httpx.Response(200, json=body))
     pages = [page async for page in client.unsolved_tickets()]
     assert [t.id for t in pages[0].tickets] == [1, 4]
@@ -66,16 +77,28 @@ async def test_the_authorization_header_never_appears_in_errors():
 
 async def test_retry_after_is_honoured_as_seconds_and_http_date():
     waits: list[float] = []
-    calls = iter([
-        httpx.Response(429, text="Number of allowed API requests per minute exceeded", headers={"Retry-After": "7"}),
-        httpx.Response(429, json={"rate_limit": {"retry_after": "Wed, 18 Nov 2099 14:00:00 GMT"}}),
-        httpx.Response(200, json={"user": {"id": 1, "name": "A"}}),
-    ])
+    calls = iter(
+        [
+            httpx.Response(
+                429, text="Number of allowed API requests per minute exceeded", headers={"Retry-After": "7"}
+            ),
+            httpx.Response(429, json={"rate_limit": {"retry_after": "Wed, 18 Nov 2099 14:00:00 GMT"}}),
+            httpx.Response(200, json={"user": {"id": 1, "name": "A"}}),
+        ]
+    )
 
     async def record(seconds):
         waits.append(seconds)
 
-    client = ZendeskClient("https://acme.zendesk.com", "a@example.com", "t", transport=httpx.MockTransport(lambda r: next(calls)), sleep=record, max_retries=3, max_wait=1e12)
+    client = ZendeskClient(
+        "https://acme.zendesk.com",
+        "a@example.com",
+        "t",
+        transport=httpx.MockTransport(lambda r: next(calls)),
+        sleep=record,
+        max_retries=3,
+        max_wait=1e12,
+    )
     assert (await client.me()).id == 1
     # Retry-After, plus a spread of a few seconds so a team's copies do not return together.
     assert 7 <= waits[0] <= 7 + 5 and waits[1] > 1e9
@@ -89,7 +112,14 @@ async def test_pacing_slows_down_before_the_limit():
         waits.append(seconds)
 
     headers = {"x-rate-limit": "700", "x-rate-limit-remaining": "3", "ratelimit-reset": "40"}
-    client = ZendeskClient("https://acme.zendesk.com", "a@example.com", "t", transport=httpx.MockTransport(lambda r: httpx.Response(200, json={"user": {"id": 1}}, headers=headers)), sleep=record, clock=lambda: 0.0)
+    client = ZendeskClient(
+        "https://acme.zendesk.com",
+        "a@example.com",
+        "t",
+        transport=httpx.MockTransport(lambda r: httpx.Response(200, json={"user": {"id": 1}}, headers=headers)),
+        sleep=record,
+        clock=lambda: 0.0,
+    )
     await client.me()
     await client.me()
     assert waits and waits[0] == pytest.approx(10.0)
@@ -134,8 +164,13 @@ def put_arrived(sandbox, timeout: float = 60) -> bool:
 def sync_process(url: str, cache, *, once: bool) -> subprocess.Popen:
     env = {
         **os.environ,
-        "TRIAGE_ZENDESK_URL": url, "TRIAGE_ZENDESK_EMAIL": "agent@example.com", "TRIAGE_ZENDESK_TOKEN": "sandbox",
-        "TRIAGE_INCIDENTIO_URL": url, "TRIAGE_INCIDENTIO_TOKEN": "sandbox", "TRIAGE_GITHUB_URL": url, "TRIAGE_GITHUB_TOKEN": "sandbox",
+        "TRIAGE_ZENDESK_URL": url,
+        "TRIAGE_ZENDESK_EMAIL": "agent@example.com",
+        "TRIAGE_ZENDESK_TOKEN": "sandbox",
+        "TRIAGE_INCIDENTIO_URL": url,
+        "TRIAGE_INCIDENTIO_TOKEN": "sandbox",
+        "TRIAGE_GITHUB_URL": url,
+        "TRIAGE_GITHUB_TOKEN": "sandbox",
         "XDG_CACHE_HOME": str(cache),
     }
     args = [sys.executable, "-m", "triage_tui", "sync"] + (["--once"] if once else [])
@@ -159,7 +194,7 @@ async def test_kill_9_of_headless_sync_mid_send_posts_the_reply_exactly_once(dat
         assert put_arrived(sandbox), "the sync never sent the reply"
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
-        time.sleep(3.5)  # the stalled request completes on the server: the reply is posted
+        await asyncio.sleep(3.5)  # the stalled request completes on the server: the reply is posted
         faults.enabled = False
         bodies = [c["body"] for c in sandbox.state.comments[ticket["id"]]]
         assert bodies.count("exactly once, please") == 1
@@ -201,17 +236,33 @@ async def test_kill_9_of_the_app_mid_send_posts_the_note_exactly_once(dataset, t
         running.outbox.close()
         faults.enabled = True
         root = Path(__file__).resolve().parents[2]
-        child = subprocess.Popen([sys.executable, "-m", "tests.reliability.app_child", sandbox.url, str(cache_home / "triage-tui")], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        child = subprocess.Popen(  # noqa: ASYNC220 - a child the test SIGKILLs; starting it is quick
+            [sys.executable, "-m", "tests.reliability.app_child", sandbox.url, str(cache_home / "triage-tui")],
+            cwd=root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         assert put_arrived(sandbox), child.stderr.read() if child.poll() is not None else "no PUT yet"
         os.kill(child.pid, signal.SIGKILL)
         child.wait(timeout=10)
-        time.sleep(3.5)  # the stalled request is handled after all: the note is posted
+        await asyncio.sleep(3.5)  # the stalled request is handled after all: the note is posted
         faults.enabled = False
-        posted = [(tid, c) for tid, comments in sandbox.state.comments.items() for c in comments if c["body"] == "note from the app"]
+        posted = [
+            (tid, c)
+            for tid, comments in sandbox.state.comments.items()
+            for c in comments
+            if c["body"] == "note from the app"
+        ]
         assert len(posted) == 1
         again = sync_process(sandbox.url, cache_home, once=True)
         out, err = again.communicate(timeout=60)
         assert again.returncode == 0, out + err
-        posted = [(tid, c) for tid, comments in sandbox.state.comments.items() for c in comments if c["body"] == "note from the app"]
+        posted = [
+            (tid, c)
+            for tid, comments in sandbox.state.comments.items()
+            for c in comments
+            if c["body"] == "note from the app"
+        ]
         assert len(posted) == 1
         await running.clients.aclose()

@@ -41,7 +41,16 @@ def hostile_dataset(dataset):
     ticket["tags"] = ticket["tags"] + ["[red]tag[/red]"]
     body = HOSTILE + "\n" + ("A" * 1000 + "\n") * 1000  # about 1 MB
     data["comments"][str(ticket["id"])] = [
-        {"id": 1, "type": "Comment", "author_id": ticket["requester_id"], "body": body, "plain_body": body, "public": True, "attachments": [], "created_at": ticket["created_at"]}
+        {
+            "id": 1,
+            "type": "Comment",
+            "author_id": ticket["requester_id"],
+            "body": body,
+            "plain_body": body,
+            "public": True,
+            "attachments": [],
+            "created_at": ticket["created_at"],
+        }
     ]
     requester = next(u for u in data["users"] if u["id"] == ticket["requester_id"])
     requester["name"] = "[blink]Mallory[/blink] \x1b[31mred"

@@ -63,14 +63,24 @@ def a_ticket(store: Store) -> dict:
     return store.ticket(int(next(iter(store.unsolved_rows()))))
 
 
-def cli(*args: str, cache_home: Path, url: str = "http://127.0.0.1:9", extra: dict | None = None) -> subprocess.CompletedProcess:
+def cli(
+    *args: str, cache_home: Path, url: str = "http://127.0.0.1:9", extra: dict | None = None
+) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
-        "TRIAGE_ZENDESK_URL": url, "TRIAGE_ZENDESK_EMAIL": "agent@example.com", "TRIAGE_ZENDESK_TOKEN": "sandbox",
-        "TRIAGE_INCIDENTIO_URL": url, "TRIAGE_INCIDENTIO_TOKEN": "sandbox", "TRIAGE_GITHUB_URL": url, "TRIAGE_GITHUB_TOKEN": "sandbox",
-        "XDG_CACHE_HOME": str(cache_home), **(extra or {}),
+        "TRIAGE_ZENDESK_URL": url,
+        "TRIAGE_ZENDESK_EMAIL": "agent@example.com",
+        "TRIAGE_ZENDESK_TOKEN": "sandbox",
+        "TRIAGE_INCIDENTIO_URL": url,
+        "TRIAGE_INCIDENTIO_TOKEN": "sandbox",
+        "TRIAGE_GITHUB_URL": url,
+        "TRIAGE_GITHUB_TOKEN": "sandbox",
+        "XDG_CACHE_HOME": str(cache_home),
+        **(extra or {}),
     }
-    return subprocess.run([sys.executable, "-m", "triage_tui", *args], env=env, capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "triage_tui", *args], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
 
 
 def one_clean_line(text: str) -> bool:
@@ -108,9 +118,14 @@ def test_a_write_on_a_full_disk_raises_one_typed_error_and_loses_nothing(disk, f
     store, outbox = Store(directory), Outbox(directory)
     assert not store.read_only
     assert outbox.get(first["id"]) == first
-    again = Writes(outbox, store, lambda: FROZEN_NOW).update_ticket(ticket, ChangeSet(comment="typed on a full disk"), "note")
+    again = Writes(outbox, store, lambda: FROZEN_NOW).update_ticket(
+        ticket, ChangeSet(comment="typed on a full disk"), "note"
+    )
     assert again["seq"] == first["seq"] + 1
-    assert [e["payload"]["ticket"]["comment"]["body"] for e in outbox.entries()] == ["queued before the disk filled", "typed on a full disk"]
+    assert [e["payload"]["ticket"]["comment"]["body"] for e in outbox.entries()] == [
+        "queued before the disk filled",
+        "typed on a full disk",
+    ]
     store.close()
     outbox.close()
 
@@ -183,7 +198,9 @@ def test_sync_on_a_full_disk_says_so_in_one_line(disk, filled_cache):
     else:
         result = _sync_under_fsize_limit(disk.dir)
     assert result.returncode == 2, result.stdout + result.stderr
-    assert one_clean_line(result.stderr) and "cannot use the cache" in result.stderr and disk.full_reason in result.stderr
+    assert (
+        one_clean_line(result.stderr) and "cannot use the cache" in result.stderr and disk.full_reason in result.stderr
+    )
     assert not list((disk.dir / "triage-tui").glob("*.corrupt-*"))
 
 
@@ -196,8 +213,22 @@ def _sync_under_fsize_limit(cache_home: Path) -> subprocess.CompletedProcess:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (1, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
 
-    env = {**os.environ, "TRIAGE_ZENDESK_URL": "http://127.0.0.1:9", "TRIAGE_ZENDESK_EMAIL": "a@example.com", "TRIAGE_ZENDESK_TOKEN": "t", "XDG_CACHE_HOME": str(cache_home)}
-    return subprocess.run([sys.executable, "-m", "triage_tui", "sync", "--once"], env=env, capture_output=True, text=True, timeout=120, check=False, preexec_fn=limit)
+    env = {
+        **os.environ,
+        "TRIAGE_ZENDESK_URL": "http://127.0.0.1:9",
+        "TRIAGE_ZENDESK_EMAIL": "a@example.com",
+        "TRIAGE_ZENDESK_TOKEN": "t",
+        "XDG_CACHE_HOME": str(cache_home),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "triage_tui", "sync", "--once"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        preexec_fn=limit,
+    )
 
 
 # -- read-only cache dir -----------------------------------------------------------------
@@ -216,7 +247,10 @@ def test_a_read_only_cache_dir_opens_read_only_and_refuses_writes_in_one_line(di
         Writes(outbox, store, lambda: FROZEN_NOW).update_ticket(a_ticket(store), ChangeSet(comment="x"), "note")
     assert str(refused.value) == f"not queued: {reason} ({directory})"
     assert store.save_draft(1, "note", "kept in memory by the UI") is False  # no raise: the UI keeps it
-    assert outbox.quit_message() == f"1 write stays queued; it goes once the cache is writable again ({reason}): then start triage-tui or run `triage-tui sync --once`"
+    assert (
+        outbox.quit_message() == f"1 write stays queued; it goes once the cache is writable again ({reason}): "
+        "then start triage-tui or run `triage-tui sync --once`"
+    )
     store.close()
     outbox.close()
     for command in (["sync", "--once"], ["sync"]):
@@ -285,7 +319,9 @@ async def test_a_write_in_backoff_is_due_after_a_reboot_and_not_before(sandbox, 
     live = build_clients(sandbox_config(sandbox.url), TOKENS, max_retries=0, timeout=5)
     too_early = Sender(running.outbox, running.store, live, now=lambda: t0, monotonic=lambda: 1e12)
     assert (await too_early.send_due()).waiting == 1
-    after_reboot = Sender(running.outbox, running.store, live, now=lambda: t0 + dt.timedelta(seconds=3), monotonic=lambda: 5.0)
+    after_reboot = Sender(
+        running.outbox, running.store, live, now=lambda: t0 + dt.timedelta(seconds=3), monotonic=lambda: 5.0
+    )
     assert (await after_reboot.send_due()).sent == [entry["id"]]
     assert [c["body"] for c in sandbox.state.comments[ticket["id"]]].count("sent after the reboot") == 1
     await live.aclose()
@@ -302,7 +338,12 @@ def test_old_monotonic_entries_and_clocks_set_back_are_due_now():
 
 
 def time_namespace_works() -> bool:
-    probe = subprocess.run(["unshare", "--time", "--monotonic=864000", sys.executable, "-c", "import time; print(time.monotonic())"], capture_output=True, text=True, check=False)
+    probe = subprocess.run(
+        ["unshare", "--time", "--monotonic=864000", sys.executable, "-c", "import time; print(time.monotonic())"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     return probe.returncode == 0 and float(probe.stdout or 0) > 864000
 
 
@@ -385,8 +426,14 @@ def test_the_app_command_on_a_read_only_cache_paints_and_exits_cleanly(disk, fil
     queue_earlier(directory, "queued earlier")
     reason = disk.make_read_only()
     env = {
-        **os.environ, "XDG_CACHE_HOME": str(disk.dir), "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40",
-        "TRIAGE_ZENDESK_URL": "http://127.0.0.1:9", "TRIAGE_ZENDESK_EMAIL": "agent@example.com", "TRIAGE_ZENDESK_TOKEN": "t",
+        **os.environ,
+        "XDG_CACHE_HOME": str(disk.dir),
+        "TERM": "xterm-256color",
+        "COLUMNS": "120",
+        "LINES": "40",
+        "TRIAGE_ZENDESK_URL": "http://127.0.0.1:9",
+        "TRIAGE_ZENDESK_EMAIL": "agent@example.com",
+        "TRIAGE_ZENDESK_TOKEN": "t",
     }
     code, output = run_in_a_terminal(args, env)
     assert code == 0 and "Traceback" not in output, output[-2000:]

@@ -24,10 +24,20 @@ from triage_tui.sync.engine import SyncEngine
 
 def test_auth_set_without_a_keyring_says_so_before_asking_for_the_token():
     env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
-    result = subprocess.run([sys.executable, "-m", "triage_tui", "auth", "set", "zendesk"], input="a-token\n", env=env, capture_output=True, text=True, timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "triage_tui", "auth", "set", "zendesk"],
+        input="a-token\n",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 2
     assert "input hidden" not in result.stdout + result.stderr  # never prompted
-    assert result.stderr.count("\n") == 1 and "TRIAGE_ZENDESK_TOKEN" in result.stderr and "Traceback" not in result.stderr
+    assert (
+        result.stderr.count("\n") == 1 and "TRIAGE_ZENDESK_TOKEN" in result.stderr and "Traceback" not in result.stderr
+    )
 
 
 # -- a rejected token: the reason stays in the sync state ---------------------------------
@@ -57,7 +67,9 @@ async def test_a_rejected_token_leaves_a_reason_that_names_the_fix(sandbox, tmp_
 def test_a_403_reason_and_other_errors_are_kept_as_they_are(tmp_path):
     store = Store(tmp_path / "cache")
     store.mark_failed("github", FROZEN_NOW, "GET /user: not authorised (403): Resource not accessible", offline=False)
-    assert store.sync_reason("github").startswith("403: token lacks permission") and "auth set github" in store.sync_reason("github")
+    assert store.sync_reason("github").startswith(
+        "403: token lacks permission"
+    ) and "auth set github" in store.sync_reason("github")
     store.mark_failed("incidentio", FROZEN_NOW, "GET /v2/incidents: cannot connect (ConnectError)", offline=True)
     assert store.sync_reason("incidentio") == "GET /v2/incidents: cannot connect (ConnectError)"
     store.close()
@@ -136,10 +148,16 @@ def test_doctor_reports_a_long_retry_after_as_a_warning(limited_server, monkeypa
 
 def test_doctor_names_the_fix_for_a_rejected_token(sandbox, tmp_path):
     env = {
-        **os.environ, "TRIAGE_ZENDESK_URL": sandbox.url, "TRIAGE_ZENDESK_EMAIL": "agent@example.com", "TRIAGE_ZENDESK_TOKEN": "nope",
-        "TRIAGE_GITHUB_URL": sandbox.url, "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        **os.environ,
+        "TRIAGE_ZENDESK_URL": sandbox.url,
+        "TRIAGE_ZENDESK_EMAIL": "agent@example.com",
+        "TRIAGE_ZENDESK_TOKEN": "nope",
+        "TRIAGE_GITHUB_URL": sandbox.url,
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
     }
-    result = subprocess.run([sys.executable, "-m", "triage_tui", "doctor"], env=env, capture_output=True, text=True, timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "triage_tui", "doctor"], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
     line = next(line for line in result.stdout.splitlines() if line.startswith("[FAIL] zendesk"))
     assert "not authorised (401)" in line and "run `triage-tui auth set zendesk`" in line
 
@@ -147,9 +165,15 @@ def test_doctor_names_the_fix_for_a_rejected_token(sandbox, tmp_path):
 # -- quitting with queued writes ------------------------------------------------------------
 def test_the_quit_message_counts_what_stays_queued():
     assert queued_message({"queued": 0, "conflicts": 0, "failed": 0}) is None
-    assert queued_message({"queued": 3}) == "3 writes stay queued; they go next time you start triage-tui (or run `triage-tui sync --once`)"
+    assert (
+        queued_message({"queued": 3})
+        == "3 writes stay queued; they go next time you start triage-tui (or run `triage-tui sync --once`)"
+    )
     assert queued_message({"queued": 1}).startswith("1 write stays queued; it goes next time")
-    assert queued_message({"queued": 0, "conflicts": 1, "failed": 1}) == "2 need you (conflict or failed): press C in the app"
+    assert (
+        queued_message({"queued": 0, "conflicts": 1, "failed": 1})
+        == "2 need you (conflict or failed): press C in the app"
+    )
 
 
 async def test_the_cli_says_so_after_the_app_exits(sandbox, tmp_path, capsys):
@@ -163,16 +187,31 @@ async def test_the_cli_says_so_after_the_app_exits(sandbox, tmp_path, capsys):
     running.writes.update_ticket(ticket, ChangeSet(comment="two"), "note")
     assert running.writes.quit_message().startswith("2 writes stay queued")
     _after_app(running.store, running.outbox)
-    assert capsys.readouterr().err == "triage-tui: 2 writes stay queued; they go next time you start triage-tui (or run `triage-tui sync --once`)\n"
+    assert (
+        capsys.readouterr().err == "triage-tui: 2 writes stay queued; they go next time you start triage-tui "
+        "(or run `triage-tui sync --once`)\n"
+    )
     await running.clients.aclose()
 
 
 def test_headless_sync_with_a_rejected_token_names_the_fix(sandbox, tmp_path):
     env = {
-        **os.environ, "TRIAGE_ZENDESK_URL": sandbox.url, "TRIAGE_ZENDESK_EMAIL": "agent@example.com", "TRIAGE_ZENDESK_TOKEN": "wrong-token-value",
-        "TRIAGE_GITHUB_URL": sandbox.url, "TRIAGE_GITHUB_REPOS": "PostHog/posthog-js", "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        **os.environ,
+        "TRIAGE_ZENDESK_URL": sandbox.url,
+        "TRIAGE_ZENDESK_EMAIL": "agent@example.com",
+        "TRIAGE_ZENDESK_TOKEN": "wrong-token-value",
+        "TRIAGE_GITHUB_URL": sandbox.url,
+        "TRIAGE_GITHUB_REPOS": "PostHog/posthog-js",
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
     }
-    result = subprocess.run([sys.executable, "-m", "triage_tui", "sync", "--once"], env=env, capture_output=True, text=True, timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "triage_tui", "sync", "--once"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 1
     assert "triage-tui: zendesk: 401: token rejected; run `triage-tui auth set zendesk`" in result.stderr
     assert "wrong-token-value" not in result.stdout + result.stderr and "Traceback" not in result.stderr

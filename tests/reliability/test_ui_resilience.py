@@ -54,8 +54,11 @@ async def test_writes_through_the_ui_under_faults_arrive_once_in_order(dataset, 
             while time.monotonic() < deadline and app.outbox.entries(("pending", "sending")):
                 await pilot.pause(0.2)
             assert not app.outbox.entries(("pending", "sending")), app.outbox.entries()
-            notes = lambda tid: [c["body"] for c in sandbox.state.comments[tid] if c["body"] in ("one", "two", "three")]  # noqa: E731
-            assert notes(first) == ["one", "two"], [(e["status"], e["summary"], e["last_error"], e["payload"]["ticket"].get("comment")) for e in app.outbox.entries()]
+            notes = lambda tid: [c["body"] for c in sandbox.state.comments[tid] if c["body"] in ("one", "two", "three")]
+            assert notes(first) == ["one", "two"], [
+                (e["status"], e["summary"], e["last_error"], e["payload"]["ticket"].get("comment"))
+                for e in app.outbox.entries()
+            ]
             assert notes(second) == ["three"]
 
 
@@ -106,11 +109,31 @@ async def test_a_conflict_is_shown_and_re_applied_with_C(harness):
     assert harness.sandbox.state.tickets[ticket_id]["priority"] == "low"  # theirs kept
 
 
-KEYS = list("jkgGnVrioshpeamtvCIH123?") + ["slash", "escape", "enter", "tab", "space", "ctrl+s", "ctrl+t", "ctrl+r", "ctrl+p", "down", "up", "pagedown", "backspace", "x", "question_mark"]
-actions = st.lists(st.one_of(st.sampled_from(KEYS), st.tuples(st.integers(40, 250), st.integers(12, 80))), min_size=1, max_size=25)
+KEYS = list("jkgGnVrioshpeamtvCIH123?") + [
+    "slash",
+    "escape",
+    "enter",
+    "tab",
+    "space",
+    "ctrl+s",
+    "ctrl+t",
+    "ctrl+r",
+    "ctrl+p",
+    "down",
+    "up",
+    "pagedown",
+    "backspace",
+    "x",
+    "question_mark",
+]
+actions = st.lists(
+    st.one_of(st.sampled_from(KEYS), st.tuples(st.integers(40, 250), st.integers(12, 80))), min_size=1, max_size=25
+)
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(steps=actions)
 def test_random_keys_and_resizes_never_crash(filled_cache, tmp_path_factory, steps):
     directory = tmp_path_factory.mktemp("fuzz") / "cache"

@@ -27,7 +27,9 @@ from referencing.jsonschema import DRAFT7
 
 SHARED_API = Path(__file__).resolve().parents[3] / "shared" / "api"
 if not SHARED_API.exists():  # a worktree beside the shared folder, or a clone inside it
-    SHARED_API = next((p / "shared" / "api" for p in Path(__file__).resolve().parents if (p / "shared" / "api").exists()), SHARED_API)
+    SHARED_API = next(
+        (p / "shared" / "api" for p in Path(__file__).resolve().parents if (p / "shared" / "api").exists()), SHARED_API
+    )
 ZENDESK = SHARED_API / "zendesk" / "support-api.oas.yaml"
 RECORDED = SHARED_API / "zendesk" / "recorded"
 INCIDENTIO = SHARED_API / "incident-io" / "openapi3.json"
@@ -37,10 +39,27 @@ INCIDENTIO = SHARED_API / "incident-io" / "openapi3.json"
 # nullable (forum_topic_id, attachment height, ...)". The others are exactly the ones found
 # null in the recorded real answers (../shared/api/zendesk/recorded/), which must pass.
 NULL_TOLERATED = {
-    "forum_topic_id", "height", "width",  # README
-    "alias", "default_group_id", "description", "details", "email", "host_mapping", "last_login_at",
-    "logo", "notes", "organization_id", "phone", "photo", "recipient", "restriction",
-    "satisfaction_rating", "shared_phone_number", "signature", "value",  # recorded
+    "forum_topic_id",
+    "height",
+    "width",  # README
+    "alias",
+    "default_group_id",
+    "description",
+    "details",
+    "email",
+    "host_mapping",
+    "last_login_at",
+    "logo",
+    "notes",
+    "organization_id",
+    "phone",
+    "photo",
+    "recipient",
+    "restriction",
+    "satisfaction_rating",
+    "shared_phone_number",
+    "signature",
+    "value",  # recorded
 }
 # Values the live API sends outside a description's enum. README: "Zendesk's incremental
 # export also returns deleted tickets, with "status": "deleted"".
@@ -93,14 +112,18 @@ def convert(node: Any, property_name: str | None = None, nulls: set[str] = froze
         # A writeOnly property is not in answers; and a property the description requires but
         # never describes (incident.io's UserV2 `slack_role`, ExternalResourceV1 `id`) has no
         # shape anyone could check: both are left out of `required`.
-        out["required"] = [name for name in out["required"] if name in properties and not (properties.get(name) or {}).get("writeOnly")]
+        out["required"] = [
+            name for name in out["required"] if name in properties and not (properties.get(name) or {}).get("writeOnly")
+        ]
     if property_name in TYPE_EXTRA:
         for combinator in ("oneOf", "anyOf"):
             if isinstance(out.get(combinator), list):
                 out[combinator] = [*out[combinator], TYPE_EXTRA[property_name]]
     if property_name in ENUM_EXTRA and isinstance(out.get("enum"), list):
         out["enum"] = [*out["enum"], *ENUM_EXTRA[property_name]]
-    if out.pop("nullable", False) or (property_name in nulls and bool({"type", "$ref", "allOf", "anyOf", "oneOf"} & set(out))):
+    if out.pop("nullable", False) or (
+        property_name in nulls and bool({"type", "$ref", "allOf", "anyOf", "oneOf"} & set(out))
+    ):
         out = _nullable(out)
     return out
 
@@ -130,7 +153,19 @@ class Spec:
         answer = responses.get(str(status))
         if not answer or "application/json" not in (answer.get("content") or {}):
             return None
-        pointer = "/".join(part.replace("~", "~0").replace("/", "~1") for part in ("paths", template, method.lower(), "responses", str(status), "content", "application/json", "schema"))
+        pointer = "/".join(
+            part.replace("~", "~0").replace("/", "~1")
+            for part in (
+                "paths",
+                template,
+                method.lower(),
+                "responses",
+                str(status),
+                "content",
+                "application/json",
+                "schema",
+            )
+        )
         return Draft7Validator({"$ref": f"{self.uri}#/{pointer}"}, registry=self.registry)
 
     def errors(self, method: str, path: str, status: int, body: Any) -> list[str] | None:
@@ -138,13 +173,18 @@ class Spec:
         validator = self.validator(method, path, status)
         if validator is None:
             return None
-        return [f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message[:300]}" for e in validator.iter_errors(body)]
+        return [
+            f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message[:300]}" for e in validator.iter_errors(body)
+        ]
 
 
 def _spec(uri: str, raw: dict[str, Any], nulls: set[str]) -> Spec:
     document = convert(raw, None, nulls)
     registry = Registry().with_resource(uri, Resource.from_contents(document, default_specification=DRAFT7))
-    templates = [(re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path)) + "$"), path) for path in document["paths"]]
+    templates = [
+        (re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path)) + "$"), path)
+        for path in document["paths"]
+    ]
     return Spec(uri, document, registry, templates)
 
 

@@ -24,38 +24,155 @@ CALLS: list[tuple[str, str, str, str, Any, str]] = [
     ("groups cursor", "zendesk", "GET", "/api/v2/groups.json?page[size]=100", None, "agent@example.com"),
     ("groups offset", "zendesk", "GET", "/api/v2/groups", None, "agent@example.com"),
     ("organizations", "zendesk", "GET", "/api/v2/organizations.json?page[size]=100", None, "agent@example.com"),
-    ("organizations/show_many", "zendesk", "GET", "/api/v2/organizations/show_many.json?ids=5000000001,5000000005", None, "agent@example.com"),
-    ("users/show_many", "zendesk", "GET", "/api/v2/users/show_many.json?ids=7000000001,7000000010,7000000011", None, "agent@example.com"),
+    (
+        "organizations/show_many",
+        "zendesk",
+        "GET",
+        "/api/v2/organizations/show_many.json?ids=5000000001,5000000005",
+        None,
+        "agent@example.com",
+    ),
+    (
+        "users/show_many",
+        "zendesk",
+        "GET",
+        "/api/v2/users/show_many.json?ids=7000000001,7000000010,7000000011",
+        None,
+        "agent@example.com",
+    ),
     ("macros active", "zendesk", "GET", "/api/v2/macros.json?page[size]=100&active=true", None, "agent@example.com"),
     ("macros offset", "zendesk", "GET", "/api/v2/macros.json", None, "agent@example.com"),
     ("macro", "zendesk", "GET", "/api/v2/macros/360300001.json", None, "agent@example.com"),
     ("views", "zendesk", "GET", "/api/v2/views.json", None, "agent@example.com"),
     ("ticket_fields", "zendesk", "GET", "/api/v2/ticket_fields.json", None, "agent@example.com"),
-    ("view tickets cursor", "zendesk", "GET", "/api/v2/views/360100003/tickets.json?sort_by=updated&sort_order=desc&page[size]=100&include=users,groups,organizations,metric_sets,slas", None, "agent@example.com"),
-    ("view tickets offset", "zendesk", "GET", "/api/v2/views/360100004/tickets?sort_by=updated", None, "agent@example.com"),
+    (
+        "view tickets cursor",
+        "zendesk",
+        "GET",
+        "/api/v2/views/360100003/tickets.json?sort_by=updated&sort_order=desc&page[size]=100&include=users,groups,organizations,metric_sets,slas",
+        None,
+        "agent@example.com",
+    ),
+    (
+        "view tickets offset",
+        "zendesk",
+        "GET",
+        "/api/v2/views/360100004/tickets?sort_by=updated",
+        None,
+        "agent@example.com",
+    ),
     ("view count", "zendesk", "GET", "/api/v2/views/360100003/count.json", None, "agent@example.com"),
-    ("views count_many", "zendesk", "GET", "/api/v2/views/count_many.json?ids=360100001,360100003", None, "agent@example.com"),
-    ("tickets/show_many", "zendesk", "GET", "/api/v2/tickets/show_many.json?ids=41001,41002,41003,41004,41150&include=users,organizations,groups,metric_sets,slas", None, "agent@example.com"),
+    (
+        "views count_many",
+        "zendesk",
+        "GET",
+        "/api/v2/views/count_many.json?ids=360100001,360100003",
+        None,
+        "agent@example.com",
+    ),
+    (
+        "tickets/show_many",
+        "zendesk",
+        "GET",
+        "/api/v2/tickets/show_many.json?ids=41001,41002,41003,41004,41150&include=users,organizations,groups,metric_sets,slas",
+        None,
+        "agent@example.com",
+    ),
     ("ticket", "zendesk", "GET", "/api/v2/tickets/41001.json?include=slas", None, "agent@example.com"),
-    ("ticket update", "zendesk", "PUT", "/api/v2/tickets/41001.json", {"ticket": {"status": "pending", "additional_tags": ["waiting"], "comment": {"body": "Found: x. Needed: y.", "public": False}}}, "agent@example.com"),
+    (
+        "ticket update",
+        "zendesk",
+        "PUT",
+        "/api/v2/tickets/41001.json",
+        {
+            "ticket": {
+                "status": "pending",
+                "additional_tags": ["waiting"],
+                "comment": {"body": "Found: x. Needed: y.", "public": False},
+            }
+        },
+        "agent@example.com",
+    ),
     ("comments", "zendesk", "GET", "/api/v2/tickets/41001/comments.json?page[size]=100", None, "agent@example.com"),
     ("comments offset", "zendesk", "GET", "/api/v2/tickets/41150/comments", None, "agent@example.com"),
     ("audits", "zendesk", "GET", "/api/v2/tickets/41001/audits.json?page[size]=100", None, "agent@example.com"),
     ("macro apply", "zendesk", "GET", "/api/v2/tickets/41002/macros/360300001/apply.json", None, "agent@example.com"),
-    ("macro create", "zendesk", "POST", "/api/v2/macros.json", {"macro": {"title": "Incident INC-231: EU delay", "active": True, "actions": [{"field": "comment_value", "value": "Hey"}]}}, "agent@example.com"),
-    ("search export", "zendesk", "GET", "/api/v2/search/export.json?query=status<solved&filter[type]=ticket&page[size]=1000&include=tickets(users,organizations,groups)", None, "agent@example.com"),
-    ("search", "zendesk", "GET", "/api/v2/search.json?query=status<solved&include=tickets(users)", None, "agent@example.com"),
+    (
+        "macro create",
+        "zendesk",
+        "POST",
+        "/api/v2/macros.json",
+        {
+            "macro": {
+                "title": "Incident INC-231: EU delay",
+                "active": True,
+                "actions": [{"field": "comment_value", "value": "Hey"}],
+            }
+        },
+        "agent@example.com",
+    ),
+    (
+        "search export",
+        "zendesk",
+        "GET",
+        "/api/v2/search/export.json?query=status<solved&filter[type]=ticket&page[size]=1000&include=tickets(users,organizations,groups)",
+        None,
+        "agent@example.com",
+    ),
+    (
+        "search",
+        "zendesk",
+        "GET",
+        "/api/v2/search.json?query=status<solved&include=tickets(users)",
+        None,
+        "agent@example.com",
+    ),
     ("ticket delete", "zendesk", "DELETE", "/api/v2/tickets/41003.json", None, "agent@example.com"),
     ("deleted_tickets", "zendesk", "GET", "/api/v2/deleted_tickets.json", None, "agent@example.com"),
-    ("incremental export (admin)", "zendesk", "GET", "/api/v2/incremental/tickets/cursor.json?start_time=0&include=users,groups,organizations,metric_sets", None, "admin@example.com"),
-    ("incidents", "incidentio", "GET", "/v2/incidents?status_category[one_of]=live&status_category[one_of]=triage&page_size=100", None, ""),
+    (
+        "incremental export (admin)",
+        "zendesk",
+        "GET",
+        "/api/v2/incremental/tickets/cursor.json?start_time=0&include=users,groups,organizations,metric_sets",
+        None,
+        "admin@example.com",
+    ),
+    (
+        "incidents",
+        "incidentio",
+        "GET",
+        "/v2/incidents?status_category[one_of]=live&status_category[one_of]=triage&page_size=100",
+        None,
+        "",
+    ),
     ("incident", "incidentio", "GET", "/v2/incidents/01INC231", None, ""),
-    ("incident edit", "incidentio", "POST", "/v2/incidents/01INC231/actions/edit", {"incident": {"incident_role_assignments": [{"incident_role_id": "01ROLEWATCH", "assignee": {"email": "agent@example.com"}}]}, "notify_incident_channel": True}, ""),
+    (
+        "incident edit",
+        "incidentio",
+        "POST",
+        "/v2/incidents/01INC231/actions/edit",
+        {
+            "incident": {
+                "incident_role_assignments": [
+                    {"incident_role_id": "01ROLEWATCH", "assignee": {"email": "agent@example.com"}}
+                ]
+            },
+            "notify_incident_channel": True,
+        },
+        "",
+    ),
     ("incident_roles", "incidentio", "GET", "/v2/incident_roles", None, ""),
     ("incident_updates", "incidentio", "GET", "/v2/incident_updates?incident_id=01INC231&page_size=100", None, ""),
     ("incident_statuses", "incidentio", "GET", "/v1/incident_statuses", None, ""),
     ("severities", "incidentio", "GET", "/v1/severities", None, ""),
-    ("attachment create", "incidentio", "POST", "/v1/incident_attachments", {"incident_id": "01INC231", "resource": {"external_id": "41002", "resource_type": "zendesk_ticket"}}, ""),
+    (
+        "attachment create",
+        "incidentio",
+        "POST",
+        "/v1/incident_attachments",
+        {"incident_id": "01INC231", "resource": {"external_id": "41002", "resource_type": "zendesk_ticket"}},
+        "",
+    ),
     ("attachments", "incidentio", "GET", "/v1/incident_attachments?incident_id=01INC231", None, ""),
     ("identity", "incidentio", "GET", "/v1/identity", None, ""),
 ]
@@ -120,11 +237,28 @@ def test_every_recorded_real_answer_passes_the_same_validation():
 
 def test_the_validation_catches_the_deviations_issue_16_found():
     incidents = openapi.incidentio()
-    status = {"id": "01ST", "name": "Fixing", "description": "", "rank": 3, "category": "active", "created_at": "2026-11-18T10:00:00Z", "updated_at": "2026-11-18T10:00:00Z"}
-    assert any("active" in e for e in incidents.errors("GET", "/v1/incident_statuses", 200, {"incident_statuses": [status]}))
-    assert incidents.errors("GET", "/v1/incident_statuses", 200, {"incident_statuses": [{**status, "category": "live"}]}) == []
+    status = {
+        "id": "01ST",
+        "name": "Fixing",
+        "description": "",
+        "rank": 3,
+        "category": "active",
+        "created_at": "2026-11-18T10:00:00Z",
+        "updated_at": "2026-11-18T10:00:00Z",
+    }
+    assert any(
+        "active" in e for e in incidents.errors("GET", "/v1/incident_statuses", 200, {"incident_statuses": [status]})
+    )
+    assert (
+        incidents.errors("GET", "/v1/incident_statuses", 200, {"incident_statuses": [{**status, "category": "live"}]})
+        == []
+    )
     zendesk = openapi.zendesk()
     assert zendesk.errors("GET", "/api/v2/tickets/1.json", 200, {"ticket": {"id": 1, "status": "archived"}})
-    assert zendesk.errors("GET", "/api/v2/tickets/1.json", 200, {"ticket": {"id": 1, "status": "deleted"}}) == []  # README
+    assert (
+        zendesk.errors("GET", "/api/v2/tickets/1.json", 200, {"ticket": {"id": 1, "status": "deleted"}}) == []
+    )  # README
     assert zendesk.errors("GET", "/api/v2/tickets/1.json", 200, {"ticket": {"id": 1, "tags": None}})
-    assert zendesk.errors("GET", "/api/v2/tickets/1.json", 200, {"ticket": {"id": 1, "forum_topic_id": None}}) == []  # README
+    assert (
+        zendesk.errors("GET", "/api/v2/tickets/1.json", 200, {"ticket": {"id": 1, "forum_topic_id": None}}) == []
+    )  # README

@@ -27,7 +27,9 @@ from triage_tui.sandbox.state import SandboxState
 
 FORBIDDEN = {
     "error": "Forbidden",
-    "description": "You do not have access to this page. Please contact the account owner of this help desk for further help.",
+    "description": (
+        "You do not have access to this page. Please contact the account owner of this help desk for further help."
+    ),
 }
 ALL_UNSOLVED, RECENTLY_UPDATED = 360100003, 360100004
 ENTERPRISE_ORG_PLAN = "enterprise"
@@ -64,7 +66,9 @@ def make(dataset, clocks):
     return build
 
 
-def call(app: SandboxApp, method: str, target: str, body=None, email: str = "agent@example.com", bearer: bool = False) -> Response:
+def call(
+    app: SandboxApp, method: str, target: str, body=None, email: str = "agent@example.com", bearer: bool = False
+) -> Response:
     parts = urlsplit(target)
     pairs = parse_qsl(parts.query, keep_blank_values=True)
     multi: dict[str, list[str]] = {}
@@ -74,7 +78,9 @@ def call(app: SandboxApp, method: str, target: str, body=None, email: str = "age
         auth = "Bearer sandbox"
     else:
         auth = "Basic " + base64.b64encode(f"{email}/token:sandbox".encode()).decode()
-    request = Request(method=method, path=parts.path, query=dict(pairs), headers={"authorization": auth}, body=body, multi=multi)
+    request = Request(
+        method=method, path=parts.path, query=dict(pairs), headers={"authorization": auth}, body=body, multi=multi
+    )
     return app.handle(request)
 
 
@@ -119,9 +125,17 @@ def test_an_admin_persona_or_an_admin_user_reaches_them(make):
 
 def test_agents_reach_what_the_spec_allows_agents(make):
     app = make()
-    for target in ("/api/v2/views/360100003/tickets", "/api/v2/search/export?query=status<solved&filter[type]=ticket",
-                   "/api/v2/tickets/show_many?ids=41001", "/api/v2/deleted_tickets", "/api/v2/users/show_many?ids=7000000001",
-                   "/api/v2/groups", "/api/v2/macros", "/api/v2/ticket_fields", "/api/v2/tickets/41001/comments"):
+    for target in (
+        "/api/v2/views/360100003/tickets",
+        "/api/v2/search/export?query=status<solved&filter[type]=ticket",
+        "/api/v2/tickets/show_many?ids=41001",
+        "/api/v2/deleted_tickets",
+        "/api/v2/users/show_many?ids=7000000001",
+        "/api/v2/groups",
+        "/api/v2/macros",
+        "/api/v2/ticket_fields",
+        "/api/v2/tickets/41001/comments",
+    ):
         assert get(app, target).status == 200, target
 
 
@@ -199,14 +213,19 @@ def test_view_count_and_execute_allow_5_a_minute_per_view_per_agent(make):
 def test_views_count_many_allows_6_a_minute(make):
     # spec /api/v2/views/count_many: "rate limited to 6 requests every 1 minute"
     app = make()
-    answers = [get(app, "/api/v2/views/count_many.json?ids=360100001,360100003", email=e).status for e in ["agent@example.com", "rosa@example.com"] * 4]
+    answers = [
+        get(app, "/api/v2/views/count_many.json?ids=360100001,360100003", email=e).status
+        for e in ["agent@example.com", "rosa@example.com"] * 4
+    ]
     assert answers == [200] * 6 + [429, 429]
 
 
 def test_deleted_tickets_allow_10_a_minute_per_account(make):
     # spec /api/v2/deleted_tickets: "You can make 10 requests every 1 minute using this endpoint."
     app = make()
-    answers = [get(app, "/api/v2/deleted_tickets.json", email=e).status for e in ["agent@example.com", "rosa@example.com"] * 6]
+    answers = [
+        get(app, "/api/v2/deleted_tickets.json", email=e).status for e in ["agent@example.com", "rosa@example.com"] * 6
+    ]
     assert answers == [200] * 10 + [429, 429]
 
 
@@ -234,7 +253,13 @@ def test_paths_are_served_with_and_without_json(make):
     # recorded/TestViews.test_getting_tickets_from_a_view.json: GET /api/v2/views/{id}/tickets
     # without .json; the spec's paths have none either.
     app = make()
-    for path in ("/api/v2/views/360100003/tickets", "/api/v2/groups", "/api/v2/tickets/41001", "/api/v2/users/me", "/api/v2/tickets/41001/comments"):
+    for path in (
+        "/api/v2/views/360100003/tickets",
+        "/api/v2/groups",
+        "/api/v2/tickets/41001",
+        "/api/v2/users/me",
+        "/api/v2/tickets/41001/comments",
+    ):
         with_json, without = get(app, path + ".json"), get(app, path)
         assert with_json.status == without.status == 200 and with_json.body == without.body
 
@@ -248,7 +273,14 @@ def test_unpaginated_lists_answer_offset_style(make):
     assert len(body["users"]) == 100 and body["count"] == len(app.state.users) and body["previous_page"] is None
     second = get(app, relative(body["next_page"])).body
     assert second["previous_page"] and {u["id"] for u in second["users"]}.isdisjoint(u["id"] for u in body["users"])
-    for target in ("/api/v2/groups", "/api/v2/macros", "/api/v2/views", "/api/v2/ticket_fields", "/api/v2/deleted_tickets", "/api/v2/tickets/41001/comments"):
+    for target in (
+        "/api/v2/groups",
+        "/api/v2/macros",
+        "/api/v2/views",
+        "/api/v2/ticket_fields",
+        "/api/v2/deleted_tickets",
+        "/api/v2/tickets/41001/comments",
+    ):
         assert {"next_page", "previous_page", "count"} <= set(get(app, target).body), target
 
 
@@ -270,8 +302,12 @@ def view_ids(app: SandboxApp, view: int, query: str = "", **options) -> list[int
 
 def test_default_views_have_zendesks_conditions(make):
     views = {v["title"]: v for v in get(make(), "/api/v2/views.json").body["views"]}
-    assert views["All unsolved tickets"]["conditions"]["all"] == [{"field": "status", "operator": "less_than", "value": "solved"}]
-    assert {"field": "status", "operator": "less_than", "value": "closed"} in views["Recently updated tickets"]["conditions"]["all"]
+    assert views["All unsolved tickets"]["conditions"]["all"] == [
+        {"field": "status", "operator": "less_than", "value": "solved"}
+    ]
+    assert {"field": "status", "operator": "less_than", "value": "closed"} in views["Recently updated tickets"][
+        "conditions"
+    ]["all"]
     assert views["Recently updated tickets"]["execution"]["sort_by"] == "updated"
 
 
@@ -295,7 +331,9 @@ def test_view_sorting_by_updated_and_the_default_orders(make):
     by_assignee = get(app, f"/api/v2/views/{ALL_UNSOLVED}/tickets.json?sort_by=assignee").body["tickets"]
     names = [app.state.users[t["assignee_id"]]["name"].lower() if t["assignee_id"] else "" for t in by_assignee]
     assert names == sorted(names)  # "asc" for alphabetical columns
-    priorities = [t["priority"] for t in get(app, f"/api/v2/views/{ALL_UNSOLVED}/tickets.json?sort_by=priority").body["tickets"]]
+    priorities = [
+        t["priority"] for t in get(app, f"/api/v2/views/{ALL_UNSOLVED}/tickets.json?sort_by=priority").body["tickets"]
+    ]
     rank = ["low", "normal", "high", "urgent"]
     assert [rank.index(p) for p in priorities] == sorted((rank.index(p) for p in priorities), reverse=True)
     assert get(app, f"/api/v2/views/{ALL_UNSOLVED}/tickets.json?sort_by=bogus").status == 400
@@ -318,7 +356,10 @@ def test_view_pagination_cursor_with_page_size_offset_without(make):
         body = get(app, relative(body["links"]["next"])).body
     assert seen == everything
     assert len(get(app, f"/api/v2/views/{ALL_UNSOLVED}/tickets.json?page[size]=500").body["tickets"]) == 80
-    app.state.views[9] = {"id": 9, "conditions": {"all": [{"field": "status", "operator": "greater_than", "value": "hold"}]}}
+    app.state.views[9] = {
+        "id": 9,
+        "conditions": {"all": [{"field": "status", "operator": "greater_than", "value": "hold"}]},
+    }
     solved = get(app, "/api/v2/views/9/tickets.json?page[size]=500").body
     assert len(solved["tickets"]) == 100 and solved["meta"]["has_more"]  # page[size] is at most 100
     offset = get(app, f"/api/v2/views/{ALL_UNSOLVED}/tickets.json?per_page=50").body
@@ -339,7 +380,12 @@ def test_a_ticket_solved_by_a_colleague_leaves_all_unsolved_and_heads_recently_u
     app = make()
     ticket_id = view_ids(app, ALL_UNSOLVED)[5]
     clocks.advance(30)
-    assert call(app, "PUT", f"/api/v2/tickets/{ticket_id}.json", {"ticket": {"status": "solved"}}, email="rosa@example.com").status == 200
+    assert (
+        call(
+            app, "PUT", f"/api/v2/tickets/{ticket_id}.json", {"ticket": {"status": "solved"}}, email="rosa@example.com"
+        ).status
+        == 200
+    )
     assert ticket_id not in view_ids(app, ALL_UNSOLVED)
     recent = get(app, f"/api/v2/views/{RECENTLY_UPDATED}/tickets.json?sort_by=updated&sort_order=desc").body["tickets"]
     assert recent[0]["id"] == ticket_id and recent[0]["status"] == "solved"
@@ -357,11 +403,27 @@ def test_view_conditions_any_assignee_group_and_unknown_fields(make):
     assert unassigned and all(app.state.tickets[i]["assignee_id"] is None for i in unassigned)
     in_groups = view_ids(app, 360100005)
     assert in_groups and all(app.state.tickets[i]["group_id"] == me["default_group_id"] for i in in_groups)
-    app.state.views[1] = {"id": 1, "conditions": {"all": [{"field": "custom_fields_360", "operator": "is", "value": "x"}],
-                                                 "any": [{"field": "status", "operator": "is", "value": "pending"}, {"field": "status", "operator": "is", "value": "hold"}]}}
+    app.state.views[1] = {
+        "id": 1,
+        "conditions": {
+            "all": [{"field": "custom_fields_360", "operator": "is", "value": "x"}],
+            "any": [
+                {"field": "status", "operator": "is", "value": "pending"},
+                {"field": "status", "operator": "is", "value": "hold"},
+            ],
+        },
+    }
     both = {app.state.tickets[i]["status"] for i in view_ids(app, 1)}
     assert both == {"pending", "hold"}
-    app.state.views[2] = {"id": 2, "conditions": {"all": [{"field": "status", "operator": "greater_than", "value": "hold"}, {"field": "status", "operator": "is_not", "value": "closed"}]}}
+    app.state.views[2] = {
+        "id": 2,
+        "conditions": {
+            "all": [
+                {"field": "status", "operator": "greater_than", "value": "hold"},
+                {"field": "status", "operator": "is_not", "value": "closed"},
+            ]
+        },
+    }
     assert {app.state.tickets[i]["status"] for i in view_ids(app, 2)} == {"solved"}
 
 
@@ -453,7 +515,9 @@ def test_search_export_results_carry_result_type_and_come_newest_created_first(m
 
 def test_search_export_pages_hold_at_most_1000(make):
     app = make(search_lag_seconds=0)
-    app.state.versions.update({900000 + i: [(0.0, {**app.state.tickets[41001], "id": 900000 + i})] for i in range(1100)})
+    app.state.versions.update(
+        {900000 + i: [(0.0, {**app.state.tickets[41001], "id": 900000 + i})] for i in range(1100)}
+    )
     first = get(app, "/api/v2/search/export.json?filter[type]=ticket&page[size]=5000&query=status<solved").body
     assert len(first["results"]) == 1000 and first["meta"]["has_more"]
     rest = get(app, relative(first["links"]["next"])).body
@@ -493,7 +557,11 @@ def test_search_honours_only_the_type_scoped_sideload_form(make):
 def test_show_many_sideloads_users_organizations_groups_metric_sets_and_slas(make):
     app = make()
     ids = sorted(view_ids(app, ALL_UNSOLVED))[:20]
-    body = get(app, f"/api/v2/tickets/show_many.json?ids={','.join(map(str, ids))}&include=users,organizations,groups,metric_sets,slas").body
+    body = get(
+        app,
+        f"/api/v2/tickets/show_many.json?ids={','.join(map(str, ids))}"
+        "&include=users,organizations,groups,metric_sets,slas",
+    ).body
     assert [t["id"] for t in body["tickets"]] == ids
     assert {t["requester_id"] for t in body["tickets"]} <= {u["id"] for u in body["users"]}
     assert {t["organization_id"] for t in body["tickets"]} <= {o["id"] for o in body["organizations"]}
@@ -532,7 +600,12 @@ def test_safe_update_false_with_a_stale_stamp_is_refused_as_true_is(make, clocks
     app = make()
     stale = app.state.tickets[41001]["updated_at"]
     call(app, "PUT", "/api/v2/tickets/41001.json", {"ticket": {"priority": "urgent"}})
-    refused = call(app, "PUT", "/api/v2/tickets/41001.json", {"ticket": {"priority": "low", "safe_update": False, "updated_stamp": stale}})
+    refused = call(
+        app,
+        "PUT",
+        "/api/v2/tickets/41001.json",
+        {"ticket": {"priority": "low", "safe_update": False, "updated_stamp": stale}},
+    )
     assert refused.status == 409 and refused.body["error"] == "UpdateConflict"
     forced = call(app, "PUT", "/api/v2/tickets/41001.json", {"ticket": {"priority": "low", "updated_stamp": stale}})
     assert forced.status == 200 and forced.body["ticket"]["priority"] == "low"
@@ -556,7 +629,9 @@ def test_macros_list_returns_active_and_inactive_unless_active_is_given(make):
     # spec /api/v2/macros: "Lists all shared and personal macros"; MacroActive: "Filter by active
     # macros if true or inactive macros if false".
     app = make()
-    created = call(app, "POST", "/api/v2/macros.json", {"macro": {"title": "Old holiday hours", "active": False, "actions": []}})
+    created = call(
+        app, "POST", "/api/v2/macros.json", {"macro": {"title": "Old holiday hours", "active": False, "actions": []}}
+    )
     inactive_id = created.body["macro"]["id"]
     every = {m["id"] for m in get(app, "/api/v2/macros.json").body["macros"]}
     active = {m["id"] for m in get(app, "/api/v2/macros.json?active=true").body["macros"]}
@@ -593,7 +668,13 @@ def test_incident_status_categories_are_the_published_enum(make):
 def triage_incident(app: SandboxApp) -> str:
     triage = next(s for s in app.state.incident_statuses if s["category"] == "triage")
     source = app.state.incidents["01INC232"]
-    app.state.incidents["01INC240"] = {**source, "id": "01INC240", "reference": "INC-240", "name": "Is EU capture slow?", "incident_status": triage}
+    app.state.incidents["01INC240"] = {
+        **source,
+        "id": "01INC240",
+        "reference": "INC-240",
+        "name": "Is EU capture slow?",
+        "incident_status": triage,
+    }
     return "01INC240"
 
 
@@ -604,7 +685,12 @@ def test_status_category_one_of_live_leaves_triage_out_and_takes_several_values(
     triage_id = triage_incident(app)
     live = [i["id"] for i in get(app, "/v2/incidents?status_category[one_of]=live", bearer=True).body["incidents"]]
     assert live and triage_id not in live
-    both = [i["id"] for i in get(app, "/v2/incidents?status_category[one_of]=live&status_category[one_of]=triage", bearer=True).body["incidents"]]
+    both = [
+        i["id"]
+        for i in get(
+            app, "/v2/incidents?status_category[one_of]=live&status_category[one_of]=triage", bearer=True
+        ).body["incidents"]
+    ]
     assert set(both) == {*live, triage_id}
     assert get(app, "/v2/incidents?status_category[one_of]=active", bearer=True).body["incidents"] == []
 
@@ -621,22 +707,54 @@ async def test_the_client_asks_for_live_and_triage_and_the_model_counts_both_as_
             await client.aclose()
     assert not skipped and triage_id in [i.id for i in incidents]
     assert all(i.is_live for i in incidents) and {i.incident_status.category for i in incidents} == {"live", "triage"}
-    closed = Incident.model_validate({"id": "x", "reference": "INC-1", "name": "n", "incident_status": {"id": "s", "name": "Closed", "category": "closed"}})
+    closed = Incident.model_validate(
+        {
+            "id": "x",
+            "reference": "INC-1",
+            "name": "n",
+            "incident_status": {"id": "s", "name": "Closed", "category": "closed"},
+        }
+    )
     assert not closed.is_live
 
 
 # -- GitHub (GitHub's REST description: issue, repository) ----------------------------------
 ISSUE_REQUIRED = {
-    "id", "node_id", "url", "repository_url", "labels_url", "comments_url", "events_url", "html_url", "number",
-    "state", "title", "user", "labels", "assignee", "milestone", "locked", "comments", "closed_at", "created_at",
-    "updated_at", "author_association",
+    "id",
+    "node_id",
+    "url",
+    "repository_url",
+    "labels_url",
+    "comments_url",
+    "events_url",
+    "html_url",
+    "number",
+    "state",
+    "title",
+    "user",
+    "labels",
+    "assignee",
+    "milestone",
+    "locked",
+    "comments",
+    "closed_at",
+    "created_at",
+    "updated_at",
+    "author_association",
 }
 
 
 def test_github_repository_and_single_issue_and_the_issue_schemas_required_fields(dataset):
-    with Sandbox(copy.deepcopy(dataset)) as sandbox, httpx.Client(base_url=sandbox.url, headers={"Authorization": "Bearer sandbox"}) as client:
+    with (
+        Sandbox(copy.deepcopy(dataset)) as sandbox,
+        httpx.Client(base_url=sandbox.url, headers={"Authorization": "Bearer sandbox"}) as client,
+    ):
         repo = client.get("/repos/PostHog/posthog-js")
-        assert repo.status_code == 200 and repo.json()["full_name"] == "PostHog/posthog-js" and repo.json()["open_issues_count"] == 6
+        assert (
+            repo.status_code == 200
+            and repo.json()["full_name"] == "PostHog/posthog-js"
+            and repo.json()["open_issues_count"] == 6
+        )
         assert client.get("/repos/PostHog/nope").status_code == 404
         issues = client.get("/repos/PostHog/posthog-js/issues").json()
         for issue in issues:
@@ -648,13 +766,19 @@ def test_github_repository_and_single_issue_and_the_issue_schemas_required_field
 
 
 def test_github_adding_labels_takes_an_object_or_a_bare_array(dataset):
-    with Sandbox(copy.deepcopy(dataset)) as sandbox, httpx.Client(base_url=sandbox.url, headers={"Authorization": "Bearer sandbox"}) as client:
+    with (
+        Sandbox(copy.deepcopy(dataset)) as sandbox,
+        httpx.Client(base_url=sandbox.url, headers={"Authorization": "Bearer sandbox"}) as client,
+    ):
         number = client.get("/repos/PostHog/posthog-js/issues").json()[0]["number"]
         as_object = client.post(f"/repos/PostHog/posthog-js/issues/{number}/labels", json={"labels": ["team/replay"]})
         as_array = client.post(f"/repos/PostHog/posthog-js/issues/{number}/labels", json=["team/cdp"])
         assert as_object.status_code == as_array.status_code == 200
         assert {"team/replay", "team/cdp"} <= {label["name"] for label in as_array.json()}
-        assert client.post(f"/repos/PostHog/posthog-js/issues/{number}/labels", json={"labels": "team/cdp"}).status_code == 422
+        assert (
+            client.post(f"/repos/PostHog/posthog-js/issues/{number}/labels", json={"labels": "team/cdp"}).status_code
+            == 422
+        )
 
 
 # -- the fake decides with its own code -------------------------------------------------------
@@ -663,6 +787,12 @@ def test_the_sandbox_imports_nothing_from_the_product_it_judges():
     root = Path(__file__).resolve().parents[2] / "src" / "triage_tui" / "sandbox"
     for source in root.glob("*.py"):
         for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
-            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            names = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else []
+            )
             for name in names:
                 assert not name.startswith(forbidden), f"{source.name} imports {name}"

@@ -9,7 +9,14 @@ import sys
 def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     import os
 
-    return subprocess.run([sys.executable, "-m", "triage_tui", *args], capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "triage_tui", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=60,
+        check=False,
+    )
 
 
 def test_help_and_version():
@@ -31,7 +38,11 @@ def test_missing_zendesk_config_is_a_clear_message():
 
 
 def test_plain_http_to_a_remote_host_is_refused():
-    env = {"TRIAGE_ZENDESK_URL": "http://zendesk.example.com", "TRIAGE_ZENDESK_EMAIL": "a@example.com", "TRIAGE_ZENDESK_TOKEN": "t"}
+    env = {
+        "TRIAGE_ZENDESK_URL": "http://zendesk.example.com",
+        "TRIAGE_ZENDESK_EMAIL": "a@example.com",
+        "TRIAGE_ZENDESK_TOKEN": "t",
+    }
     result = run("sync", "--once", env=env)
     assert result.returncode == 2 and "only https is allowed" in result.stderr
     assert "TRIAGE_ZENDESK_TOKEN" not in result.stderr and "t\n" not in result.stderr.split(":")[-1]

@@ -29,7 +29,9 @@ def test_defaults_without_a_file_follow_the_handbook(tmp_path):
 
 def test_env_vars_override_the_file(tmp_path):
     path = write(tmp_path, '[zendesk]\nurl = "https://a.zendesk.com"\nemail = "file@example.com"\n')
-    config = load_config(path, environ={"TRIAGE_ZENDESK_URL": "http://127.0.0.1:9000", "TRIAGE_GITHUB_REPOS": "a/b, c/d"})
+    config = load_config(
+        path, environ={"TRIAGE_ZENDESK_URL": "http://127.0.0.1:9000", "TRIAGE_GITHUB_REPOS": "a/b, c/d"}
+    )
     assert config.zendesk.base_url() == "http://127.0.0.1:9000"
     assert config.zendesk.email == "file@example.com"
     assert config.github.repos == ["a/b", "c/d"]
@@ -61,7 +63,15 @@ def test_unknown_key_and_bad_toml_and_missing_file(tmp_path):
 
 
 def test_env_strings_become_numbers_flags_and_lists(tmp_path):
-    config = load_config(environ={"XDG_CONFIG_HOME": str(tmp_path), "TRIAGE_SYNC_ZENDESK_SECONDS": "45", "TRIAGE_UI_BELL": "false", "TRIAGE_SLA_WORKDAYS": "0,1,2", "TRIAGE_SLA_HOLIDAYS": "2026-12-25"})
+    config = load_config(
+        environ={
+            "XDG_CONFIG_HOME": str(tmp_path),
+            "TRIAGE_SYNC_ZENDESK_SECONDS": "45",
+            "TRIAGE_UI_BELL": "false",
+            "TRIAGE_SLA_WORKDAYS": "0,1,2",
+            "TRIAGE_SLA_HOLIDAYS": "2026-12-25",
+        }
+    )
     assert config.sync.zendesk_seconds == 45.0 and config.ui.bell is False
     assert config.sla.workdays == [0, 1, 2] and config.sla.holidays == [dt.date(2026, 12, 25)]
 
@@ -75,7 +85,7 @@ def test_env_strings_become_numbers_flags_and_lists(tmp_path):
         ('[sla]\nholidays = ["christmas"]\n', "sla.holidays: expected a list of dates such as 2026-12-25"),
         ('[sla.targets]\nscale = "fast"\n', "sla.targets: expected a table of plan = business hours"),
         ('zendesk = "x"\n', "zendesk: expected a table"),
-        ("[keys]\n\"ticket.solve\" = 5\n", "keys: expected a table of binding id"),
+        ('[keys]\n"ticket.solve" = 5\n', "keys: expected a table of binding id"),
     ],
 )
 def test_each_kind_of_bad_value_is_one_line_naming_the_key(tmp_path, text, expected):
@@ -151,7 +161,9 @@ def test_env_var_wins_over_the_keyring(memory_keyring):
 
 def test_missing_token_says_how_to_set_it(memory_keyring):
     token = secrets.lookup("github", environ={})
-    assert token.value is None and "triage-tui auth set github" in token.origin and "TRIAGE_GITHUB_TOKEN" in token.origin
+    assert (
+        token.value is None and "triage-tui auth set github" in token.origin and "TRIAGE_GITHUB_TOKEN" in token.origin
+    )
 
 
 def test_clear_removes_and_reports(memory_keyring):

@@ -66,8 +66,16 @@ def test_no_hint_for_unrelated_tickets():
 
 def test_incident_handover_has_status_counts_and_what_users_were_told():
     text = incident_handover(
-        reference="INC-9", name="Ingestion delay", status="Monitoring", severity="Major", broken="ingestion",
-        works="dashboards", tagged_tickets=14, told_users="Hey there,\nWe're on it", key_facts=["fix deployed 11:40"], now=NOW,
+        reference="INC-9",
+        name="Ingestion delay",
+        status="Monitoring",
+        severity="Major",
+        broken="ingestion",
+        works="dashboards",
+        tagged_tickets=14,
+        told_users="Hey there,\nWe're on it",
+        key_facts=["fix deployed 11:40"],
+        now=NOW,
     )
     assert "INC-9" in text and "Monitoring" in text and "Tickets tagged: 14" in text
     assert "Users were told: Hey there," in text and "fix deployed 11:40" in text
@@ -75,8 +83,13 @@ def test_incident_handover_has_status_counts_and_what_users_were_told():
 
 def test_rotation_handover_lists_open_then_hold_then_pending():
     text = rotation_handover(
-        [HandoverTicket(3, "c", "pending"), HandoverTicket(1, "a", "open", "waiting on Replay team"), HandoverTicket(2, "b", "hold")],
-        engineer="Grace", now=NOW,
+        [
+            HandoverTicket(3, "c", "pending"),
+            HandoverTicket(1, "a", "open", "waiting on Replay team"),
+            HandoverTicket(2, "b", "hold"),
+        ],
+        engineer="Grace",
+        now=NOW,
     )
     lines = text.splitlines()
     assert lines[1].startswith("• #1 [Open] a: waiting on Replay team")

@@ -31,7 +31,7 @@ def test_all_supported_placeholders_are_filled():
 
 def test_liquid_default_is_used_when_the_value_is_unknown():
     assert render_placeholders("Hey {{ ticket.requester.first_name | default: 'there' }},", {}) == "Hey there,"
-    assert render_placeholders("Hey {{ticket.requester.first_name|default:\"there\"}},", CTX) == "Hey Ada,"
+    assert render_placeholders('Hey {{ticket.requester.first_name|default:"there"}},', CTX) == "Hey Ada,"
 
 
 def test_unknown_placeholders_stay_visible():
@@ -69,7 +69,11 @@ def test_macro_actions_become_a_change_set_and_a_safe_update_payload():
 
 def test_preview_says_exactly_what_will_change():
     change = changes_from_actions(
-        [{"field": "status", "value": "solved"}, {"field": "set_tags", "value": "a b"}, {"field": "comment_value", "value": "Hi"}],
+        [
+            {"field": "status", "value": "solved"},
+            {"field": "set_tags", "value": "a b"},
+            {"field": "comment_value", "value": "Hi"},
+        ],
         CTX,
     )
     lines = change.describe(status="open", tags=["a", "c"])
@@ -106,7 +110,11 @@ def test_incident_macro_is_cloned_from_the_template_with_tag_impact_and_status_p
         {"field": "current_tags", "value": "incident"},
     ]
     body = incident_macro(
-        template, "INC-123", "Ingestion delays", Impact("event ingestion", "the app and dashboards", "exports"), "https://status.example.com"
+        template,
+        "INC-123",
+        "Ingestion delays",
+        Impact("event ingestion", "the app and dashboards", "exports"),
+        "https://status.example.com",
     )["macro"]
     assert body["title"] == "Incident INC-123: Ingestion delays"
     fields = {a["field"]: a["value"] for a in body["actions"]}

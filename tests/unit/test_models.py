@@ -37,14 +37,21 @@ def test_one_malformed_record_is_skipped_and_reported():
 
 
 def test_incident_helpers():
-    incident = Incident.model_validate({
-        "id": "01X", "reference": "INC-123", "name": "Down",
-        "incident_status": {"id": "s", "name": "Fixing", "category": "active"},
-        "incident_role_assignments": [
-            {"role": {"id": "r1", "name": "Incident Lead", "role_type": "lead"}, "assignee": {"id": "u1", "name": "Lee"}},
-            {"role": {"id": "r2", "name": "Support Watcher", "role_type": "custom"}, "assignee": None},
-        ],
-        "unknown_field": {"ignored": True},
-    })
+    incident = Incident.model_validate(
+        {
+            "id": "01X",
+            "reference": "INC-123",
+            "name": "Down",
+            "incident_status": {"id": "s", "name": "Fixing", "category": "active"},
+            "incident_role_assignments": [
+                {
+                    "role": {"id": "r1", "name": "Incident Lead", "role_type": "lead"},
+                    "assignee": {"id": "u1", "name": "Lee"},
+                },
+                {"role": {"id": "r2", "name": "Support Watcher", "role_type": "custom"}, "assignee": None},
+            ],
+            "unknown_field": {"ignored": True},
+        }
+    )
     assert incident.number == "123" and incident.is_live
     assert incident.lead().name == "Lee" and incident.assignee_of("Support Watcher") is None

@@ -117,9 +117,7 @@ def test_duration_labels_are_compact():
     assert format_duration(None) == "—"
 
 
-moments = st.datetimes(
-    min_value=dt.datetime(2024, 1, 1), max_value=dt.datetime(2028, 12, 31), timezones=st.just(UTC)
-)
+moments = st.datetimes(min_value=dt.datetime(2024, 1, 1), max_value=dt.datetime(2028, 12, 31), timezones=st.just(UTC))
 calendars = st.builds(
     BusinessCalendar,
     tz=st.sampled_from([ZoneInfo("UTC"), ZoneInfo("Europe/London"), ZoneInfo("America/New_York")]),
@@ -133,9 +131,7 @@ calendars = st.builds(
 def test_time_never_counts_on_weekends(start, hours):
     end = start + dt.timedelta(hours=hours)
     total = CAL.seconds_between(start, end)
-    weekend_free = sum(
-        1 for i in range(int(hours * 4)) if (start + dt.timedelta(minutes=15 * i)).weekday() < 5
-    ) * 900
+    weekend_free = sum(1 for i in range(int(hours * 4)) if (start + dt.timedelta(minutes=15 * i)).weekday() < 5) * 900
     # Sampling every 15 minutes: equal to within one sample at each end.
     assert abs(total - weekend_free) <= 1800 + 1e-6
 

@@ -294,7 +294,7 @@ def generate(seed: int = 7, tickets: int = 300, now: dt.datetime | None = None) 
     data["organizations"] = organizations
 
     user_ids = _Ids(7000000000)
-    agents = [
+    agents: list[dict[str, Any]] = [
         {
             "id": user_ids(),
             "name": name,
@@ -371,8 +371,8 @@ def generate(seed: int = 7, tickets: int = 300, now: dt.datetime | None = None) 
         is_unsolved = n < unsolved
         group_name, subject, body = TOPICS[n % len(TOPICS)] if n < len(TOPICS) * 2 else rng.choice(TOPICS)
         requester = rng.choice(customers)
-        org = org_by_id.get(requester["organization_id"])
-        plan = org["organization_fields"]["plan"] if org else "free"
+        requester_org = org_by_id.get(requester["organization_id"])
+        plan = requester_org["organization_fields"]["plan"] if requester_org else "free"
         tags: list[str] = [group_name.lower().split(" ")[0].replace("&", "and")]
         priority = rng.choices(["low", "normal", "high", "urgent"], weights=[3, 8, 3, 1])[0]
         if is_unsolved:
@@ -405,7 +405,7 @@ def generate(seed: int = 7, tickets: int = 300, now: dt.datetime | None = None) 
             status = "open"
         if is_unsolved and n == 7:
             tags.append("cs_tagged")
-        if is_unsolved and org is warned_org:
+        if is_unsolved and requester_org is warned_org:
             tags.append("content_warning")
         if "enterprise" in subject.lower():
             tags.append("sales_question")

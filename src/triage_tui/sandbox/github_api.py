@@ -148,9 +148,9 @@ def build(state: SandboxState, base_url: Callable[[], str]) -> Router:
             return Response(422, {"message": "Invalid request.", "documentation_url": "https://docs.github.com/rest"})
         with state.lock:
             issue = find_issue(request)
-            if issue is None:
-                return Response(404, NOT_FOUND)
             repo = repo_of(request)
+            if issue is None or repo is None:  # no repo, no issue
+                return Response(404, NOT_FOUND)
             known = {label["name"]: label for label in state.labels[repo]}
             for name in names:
                 if name not in known:

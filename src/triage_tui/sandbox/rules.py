@@ -64,7 +64,7 @@ def condition_holds(
     """One view condition (`{"field", "operator", "value"}`) against one ticket."""
     field = condition.get("field")
     operator = condition.get("operator") or "is"
-    value = condition.get("value")
+    value: Any = condition.get("value")  # any JSON value; each field reads it its own way
     if field == "status":
         actual, expected = _status_rank(ticket.get("status")), _status_rank(value)
         if actual < 0:  # a deleted ticket matches no status condition
@@ -79,8 +79,8 @@ def condition_holds(
             return actual >= expected
         return _compare(actual, operator, expected)
     if field == "assignee_id":
-        expected = (user or {}).get("id") if value == "current_user" else _id_value(value)
-        return _compare(ticket.get("assignee_id"), operator, expected)
+        wanted_id = (user or {}).get("id") if value == "current_user" else _id_value(value)
+        return _compare(ticket.get("assignee_id"), operator, wanted_id)
     if field == "group_id":
         if value == "current_groups":
             inside = ticket.get("group_id") in _user_groups(user)
@@ -284,10 +284,10 @@ def _term_holds(ticket: dict, key: str, op: str, value: str, now: dt.datetime) -
         "organization_id",
     ):
         field = key if key.endswith("_id") else f"{key}_id"
-        actual = ticket.get(field)
+        linked = ticket.get(field)
         if value.lower() == "none":
-            return actual is None
-        return str(actual) == value
+            return linked is None
+        return str(linked) == value
     if key in ("tags", "tag"):
         return value in (ticket.get("tags") or [])
     if key == "ticket_type":
@@ -360,7 +360,7 @@ def apply_macro_actions(ticket: dict, actions: list[dict], values: dict[str, str
         elif field in ("status", "priority", "type"):
             result[field] = value
         elif field in ("group_id", "assignee_id"):
-            result[field] = int(value) if str(value).isdigit() else value
+            result[field] = int(str(value)) if str(value).isdigit() else value
         elif field == "current_tags":  # adds tags
             tags += [tag for tag in str(value or "").split() if tag not in tags]
         elif field == "set_tags":

@@ -385,12 +385,14 @@ class Sandbox:
         self.server = _Server((host, port), handler)
         self.server.connections = set()  # type: ignore[attr-defined]
         host_name, bound_port = self.server.server_address[:2]
+        if isinstance(host_name, bytes):  # AF_INET gives str; typeshed allows bytes
+            host_name = host_name.decode()
         self.url = f"http://{host_name}:{bound_port}"
         self.app.base_url = self.url
         self._thread: threading.Thread | None = None
         self.activity = Activity(self.state, activity_seconds, lambda: self.app.now()) if activity_seconds > 0 else None
 
-    def start(self) -> Sandbox:
+    def start(self) -> Self:
         self._thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, name="sandbox", daemon=True
         )

@@ -173,7 +173,7 @@ class SandboxState:
             ticket["metric_set"] = self.metric_sets[ticket_id]
         return ticket
 
-    def add_comment(self, ticket_id: int, author_id: int, body: str, public: bool, now: dt.datetime) -> dict:
+    def add_comment(self, ticket_id: int, author_id: int | None, body: str, public: bool, now: dt.datetime) -> dict:
         comment = {
             "id": self.new_id(),
             "type": "Comment",

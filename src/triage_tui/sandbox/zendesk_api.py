@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 from urllib.parse import urlencode
 
 from triage_tui.sandbox import rules
@@ -166,15 +166,15 @@ def build(
         extra: dict[str, Any] = {}
         if "users" in wanted:
             ids = {t.get(f) for t in tickets for f in ("requester_id", "submitter_id", "assignee_id")}
-            extra["users"] = [state.users[i] for i in sorted(i for i in ids if i in state.users)]
+            extra["users"] = [state.users[i] for i in sorted(i for i in ids if i is not None and i in state.users)]
         if "organizations" in wanted:
             ids = {t.get("organization_id") for t in tickets}
             extra["organizations"] = [
-                state.organizations[i] for i in sorted(i for i in ids if i in state.organizations)
+                state.organizations[i] for i in sorted(i for i in ids if i is not None and i in state.organizations)
             ]
         if "groups" in wanted:
             ids = {t.get("group_id") for t in tickets}
-            extra["groups"] = [state.groups[i] for i in sorted(i for i in ids if i in state.groups)]
+            extra["groups"] = [state.groups[i] for i in sorted(i for i in ids if i is not None and i in state.groups)]
         if "metric_sets" in wanted:
             extra["metric_sets"] = [state.metric_sets[t["id"]] for t in tickets if t["id"] in state.metric_sets]
         return extra
@@ -190,7 +190,7 @@ def build(
         shown = [with_slas(t) for t in tickets] if "slas" in wanted else tickets
         return shown, sideload(wanted, tickets)
 
-    def live(ticket: dict | None) -> bool:
+    def live(ticket: dict | None) -> TypeGuard[dict]:
         return ticket is not None and ticket.get("status") != "deleted"
 
     # -- plain lists ----------------------------------------------------------------------
