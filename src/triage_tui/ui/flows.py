@@ -62,7 +62,13 @@ async def run_flow(node: DOMNode, flow: Coroutine[Any, Any, None], description: 
     screens = len(app.screen_stack)
     worker = node.run_worker(guarded(), group=FLOWS, description=description)
     deadline = time.monotonic() + FIRST_SCREEN_WAIT
-    while not worker.is_finished and len(app.screen_stack) == screens and time.monotonic() < deadline:
+
+    def first_screen_ready() -> bool:
+        # Pushed is not enough: until its text box has focus, the keys typed after the
+        # one that opened it (a paste, an SSH burst) would reach no one and be lost.
+        return len(app.screen_stack) > screens and app.screen.focused is not None
+
+    while not worker.is_finished and not first_screen_ready() and time.monotonic() < deadline:
         await asyncio.sleep(0)
 
 

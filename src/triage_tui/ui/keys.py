@@ -75,16 +75,26 @@ MAIN = [
         "Open the ticket in Zendesk (a local browser), or copy its link (over SSH)",
     ),
     _k("app.refresh", "R", "app.refresh", "Refresh", "Sync now", show=False),
-    _k("ticket.reply", "r", "reply", "Reply", "Write a public reply"),
-    _k("ticket.note", "i", "note", "Note", "Write an internal note"),
+    # Priority, like "/": a key that opens a composer or picker is handled as it arrives, so
+    # the letters typed in the same read (a paste, an SSH burst) reach what it opens.
+    _k("ticket.reply", "r", "reply", "Reply", "Write a public reply", priority=True),
+    _k("ticket.note", "i", "note", "Note", "Write an internal note", priority=True),
     _k("ticket.open_status", "o", "set_open", "Open st.", "Set status Open", show=False),
     _k("ticket.solve", "s", "solve", "Solve", "Set status Solved (asks first)"),
-    _k("ticket.pending", "p", "pending", "Pending", "Reply and set Pending (pauses the SLA)"),
-    _k("ticket.hold", "h", "hold", "On-hold", "Reply and set On-hold (use sparingly)", show=False),
-    _k("ticket.escalate", "e", "escalate", "Escalate", "Escalate to a team group with an internal note"),
+    _k("ticket.pending", "p", "pending", "Pending", "Reply and set Pending (pauses the SLA)", priority=True),
+    _k("ticket.hold", "h", "hold", "On-hold", "Reply and set On-hold (use sparingly)", show=False, priority=True),
+    _k("ticket.escalate", "e", "escalate", "Escalate", "Escalate to a team group with an internal note", priority=True),
     _k("ticket.assign", "a", "assign_me", "Assign me", "Assign the ticket to me", show=False),
-    _k("ticket.macro", "m", "macro", "Macro", "Pick a macro: preview, then compose"),
-    _k("ticket.attach", "t", "attach_incident", "Incident", "Attach the ticket(s) to an incident", show=False),
+    _k("ticket.macro", "m", "macro", "Macro", "Pick a macro: preview, then compose", priority=True),
+    _k(
+        "ticket.attach",
+        "t",
+        "attach_incident",
+        "Incident",
+        "Attach the ticket(s) to an incident",
+        show=False,
+        priority=True,
+    ),
     _k("ticket.reveal", "v", "reveal", "Reveal", "Reveal content behind a content warning", show=False),
     _k("outbox.conflicts", "C", "conflicts", "Conflicts", "Resolve conflicts and failed writes", show=False),
     _k("app.incidents", "I", "toggle_incidents", "Incidents", "Toggle the incident watch split"),
@@ -299,3 +309,7 @@ def key_rows(app: App) -> list[tuple[str, str, str]]:
             )
             rows.append((shown, key.tooltip or key.description, key.id))
     return rows
+
+
+# Priority keys of the main screen: inside a text box they are characters.
+TYPE_AHEAD_ACTIONS = frozenset({"filter", "reply", "note", "pending", "hold", "escalate", "macro", "attach_incident"})

@@ -36,9 +36,7 @@ class HelpScreen(ModalScreen[None]):
 
     def _sections(self) -> list[tuple[str, list[tuple[str, str, str]]]]:
         by_id = {binding_id: (shown, does, binding_id) for shown, does, binding_id in self.rows}
-        sections = [
-            (title, [by_id[key.id] for key in section if key.id in by_id]) for title, section in keys.SECTIONS
-        ]
+        sections = [(title, [by_id[key.id] for key in section if key.id in by_id]) for title, section in keys.SECTIONS]
         # The App's own keys (Textual's: the command palette, ctrl+q), as they are bound now.
         ours = {key.id for key in keys.BY_ID.values()}
         textual: list[tuple[str, str, str]] = []
@@ -55,7 +53,7 @@ class HelpScreen(ModalScreen[None]):
         if not self.rows:
             self.rows = keys.key_rows(self.app)
         with VerticalScroll(id="help-box"):
-            yield Static(Text("triage-tui keys  (remap with [keys] <id> = \"key\" in the config)", style="bold"))
+            yield Static(Text('triage-tui keys  (remap with [keys] <id> = "key" in the config)', style="bold"))
             sections = self._sections()
             every = [row for _, rows in sections for row in rows]
             keys_width = min(14, max(len(row[0]) for row in every))

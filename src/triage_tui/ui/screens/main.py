@@ -217,8 +217,8 @@ class MainScreen(TicketScreen):
 
     # -- navigation keys --------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "filter" and isinstance(self.app.focused, Input):
-            return False  # "/" typed into a text box is a character, not the filter key
+        if action in keys.TYPE_AHEAD_ACTIONS and isinstance(self.app.focused, Input):
+            return False  # typed into a text box it is a character, not a key
         if action in keys.TICKET_ACTIONS and self.mode != "queue":
             return False  # the queue is hidden: its ticket is not what the user sees
         return not (getattr(self.app, "quitting", False) and action in keys.WORKSPACE_ACTIONS)

@@ -1,0 +1,68 @@
+"""Type-ahead as a terminal sends it: a paste or an SSH read delivers the key that opens a
+composer or picker and the text after it in one burst, with no pause between them.
+Every key must reach what the first one opened, in order (issue 12)."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.widgets import Input, TextArea
+
+from tests.app.test_writes import burst, up
+from triage_tui.ui.screens.composer import Composer
+from triage_tui.ui.screens.picker import FuzzyPicker
+
+
+async def settle(pilot, rounds: int = 10) -> None:
+    for _ in range(rounds):
+        await pilot.pause()
+
+
+async def test_r_then_text_in_one_burst_lands_in_the_reply(harness):
+    app = harness.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        burst(app, "r", "Thanks for the details, looking now")
+        await up(pilot, app, Composer)
+        await settle(pilot)
+        text = app.screen.query_one(TextArea).text
+    assert text.endswith("Thanks for the details, looking now"), text
+
+
+async def test_i_then_text_then_ctrl_s_in_one_burst_sends_the_whole_note(harness):
+    app = harness.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        ticket_id = app.main.queue_table.current_id
+        burst(app, "i", "pasted note", "ctrl+s")
+        await settle(pilot, 20)
+    await harness.send()
+    bodies = [c["body"] for c in harness.sandbox.state.comments.get(ticket_id, [])]
+    assert any(body.endswith("pasted note") for body in bodies), bodies
+
+
+async def test_e_then_a_team_name_in_one_burst_filters_the_picker_to_that_team(harness):
+    app = harness.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        burst(app, "e", "replay")
+        await up(pilot, app, FuzzyPicker)
+        await settle(pilot)
+        typed = app.screen.query_one(Input).value
+    assert typed == "replay"
+
+
+async def test_m_then_a_macro_name_in_one_burst_reaches_the_macro_picker(harness):
+    app = harness.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        burst(app, "m", "create a lead")
+        await up(pilot, app, FuzzyPicker)
+        await settle(pilot)
+        typed = app.screen.query_one(Input).value
+    assert typed == "create a lead"
+
+
+async def test_in_the_filter_box_r_and_e_are_letters_not_keys(harness):
+    app = harness.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.post_message(events.Key("slash", "/"))  # "/" as a terminal sends it, then the rest
+        burst(app, "error")
+        await settle(pilot)
+        assert app.screen is app.main  # no composer, no picker opened
+        assert app.main.query_one(Input).value == "error"
