@@ -9,6 +9,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from triage_tui.triage.sla import parse_time
+
 # Zendesk's default view of every ticket touched lately, solved ones included: what a
 # poll needs to see a colleague's reply, reassignment or solve.
 RECENTLY_UPDATED = "recently updated tickets"
@@ -33,11 +35,12 @@ class ChangeFeed:
 
 
 def parse_stamp(text: str | None) -> dt.datetime | None:
-    if not text:
-        return None
+    """A stamp from an API answer: None for a malformed one, UTC for one without a zone."""
     try:
-        moment = dt.datetime.fromisoformat(text)
+        moment = parse_time(text)
     except ValueError:
+        return None
+    if moment is None:
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
