@@ -135,7 +135,8 @@ class SyncBridge(App):
             main.refresh_queue()
         elif message.outbox_changed:
             main.refresh_queue()  # the ↑ marks of queued writes
-        if message.incidents_changed:
+        if message.incidents_changed or message.outbox_changed:
+            # outbox_changed too: a queued watcher role or label turns from ↑ to confirmed.
             main.refresh_incidents()
             main.refresh_sdk()
         if message.comments_for is not None or message.changed_tickets:

@@ -14,6 +14,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from triage_tui.sync.writes import OutboxUnavailable
+from triage_tui.targets import Target
 from triage_tui.triage.handover import incident_handover
 from triage_tui.triage.incidents import (
     follow_up_text,
@@ -46,6 +47,7 @@ class IncidentPane(Vertical):
         super().__init__(id=id)
         self.context = context
         self.incidents: list[Incident] = []
+        self.watch_queued: set[str] = set()  # incidents where my Support Watcher role is queued
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Incident watch", style="bold"), id="incident-title")
@@ -82,6 +84,8 @@ class IncidentPane(Vertical):
                     f"  ✓ resolved: {keys.label(self.app, 'incident.follow_up')} follows up its tickets",
                     style="bold green",
                 )
+            elif incident.id in self.watch_queued:
+                prompt.append("  ↑ you as Support Watcher (queued)", style="italic yellow")
             elif incident.assignee_of(watcher_role) is None:
                 prompt.append("  ⚠ no support watcher", style="bold yellow")
             options.add_option(Option(prompt, id=incident.id))
@@ -113,7 +117,9 @@ class IncidentPane(Vertical):
         text.append("Lead: ")
         text.append_text(plain(lead.name if lead else "none"))
         text.append("  Support Watcher: ")
-        if watcher:
+        if incident.id in self.watch_queued:
+            text.append("you ↑ (queued; confirmed when incident.io has it)", style="italic yellow")
+        elif watcher:
             text.append_text(plain(watcher.name or watcher.email))
         else:
             text.append(f"none: press {keys.label(self.app, 'incident.watch')} to raise your hand", style="bold yellow")
@@ -152,6 +158,12 @@ class IncidentPane(Vertical):
         one's detail."""
         workspace, config = self.context.workspace, self.context.config
         incidents = workspace.incidents()
+        # A raised hand shows at once, not at the next incident.io poll (16-45 s later).
+        self.watch_queued = {
+            i.id
+            for i in incidents
+            if any(e.get("kind") == "incident_role" for e in self.context.reads.unsent_for(Target.incident(i.id)))
+        }
         tagged = {i.id: len(workspace.tagged_tickets(i)) for i in incidents}
         self.set_incidents(incidents, config.incidentio.watcher_role, self.context.now(), tagged)
         self.show_current()
@@ -193,6 +205,7 @@ class IncidentPane(Vertical):
         if not queue_write(self, "Not queued", lambda: assign(incident.model_dump(mode="json"), role_record, email)):
             return
         self.notify(f"Queued: you are Support Watcher on {incident.reference}", markup=False)
+        self.reload()
         context.kick()
 
     def action_incident_url(self) -> None:

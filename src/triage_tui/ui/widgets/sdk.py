@@ -12,6 +12,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from triage_tui.targets import Target
 from triage_tui.triage.sla import parse_time
 from triage_tui.ui import keys
 from triage_tui.ui.flows import queue_write, run_flow
@@ -77,7 +78,9 @@ class SdkPane(Vertical):
                 prompt.append("mobile ", style="bold magenta")
             prompt.append(f"{issue['repo'].split('/')[-1]}#{issue['number']} ", style="bold")
             prompt.append_text(plain(issue.get("title"), limit=160))
-            labels = ", ".join(label["name"] for label in issue.get("labels", []))
+            labels = ", ".join(
+                label["name"] + (" ↑" if label.get("queued") else "") for label in issue.get("labels", [])
+            )
             prompt.append(f"\n   {age(parse_time(issue.get('created_at')), now)}", style="dim")
             if labels:
                 prompt.append("  ")
@@ -103,9 +106,25 @@ class SdkPane(Vertical):
 
     def reload(self) -> None:
         gh = self.context.config.github
-        self.set_issues(
-            self.context.workspace.issues(), gh.team_labels, gh.hero_label, gh.mobile_repos, self.context.now()
-        )
+        issues = [self._with_queued_labels(issue) for issue in self.context.workspace.issues()]
+        self.set_issues(issues, gh.team_labels, gh.hero_label, gh.mobile_repos, self.context.now())
+
+    def _with_queued_labels(self, issue: dict) -> dict:
+        """The issue as it will be: labels queued but not yet on GitHub count already (the
+        row stops saying "needs label" at once), marked ↑ until GitHub has them, ✗ if refused."""
+        entries = self.context.reads.unsent_for(Target.issue(issue["repo"], issue["number"]))
+        queued = [e for e in entries if e.get("kind") == "github_labels"]
+        if not queued:
+            return issue
+        have = {label["name"] for label in issue.get("labels", [])}
+        labels = list(issue.get("labels", []))
+        for entry in queued:
+            mark = "✗" if entry.get("status") == "failed" else "↑"
+            for name in entry["payload"].get("labels", []):
+                if name not in have:
+                    labels.append({"name": f"{name} {mark}"} if mark == "✗" else {"name": name, "queued": True})
+                    have.add(name)
+        return {**issue, "labels": labels}
 
     # -- the SDK rotation's keys --------------------------------------------------------
     async def action_sdk_label(self) -> None:
@@ -123,6 +142,7 @@ class SdkPane(Vertical):
         if not queue_write(self, f"Not labelled {name}", lambda: label_issue(issue["repo"], issue["number"], [label])):
             return
         self.notify(f"Queued: label {name} {label}", markup=False)
+        self.reload()  # shown at once, marked ↑ until GitHub has it
         self.context.kick()
 
     def action_sdk_url(self) -> None:
