@@ -66,3 +66,17 @@ async def test_in_the_filter_box_r_and_e_are_letters_not_keys(harness):
         await settle(pilot)
         assert app.screen is app.main  # no composer, no picker opened
         assert app.main.query_one(Input).value == "error"
+
+
+async def test_M_then_the_facts_with_tabs_in_one_burst_fill_each_field_in_order(harness):
+    from tests.app.test_incidents_and_sdk import open_incident
+    from triage_tui.ui.screens.text_editor import ImpactForm
+
+    app = harness.app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await open_incident(app, pilot, "INC-232")
+        burst(app, "M", "Replay fails", "tab", "Analytics works", "tab", "Slow exports")
+        await up(pilot, app, ImpactForm)
+        await settle(pilot, 20)
+        values = [app.screen.query_one(f"#impact-{name}", Input).value for name in ("broken", "works", "degraded")]
+    assert [v.endswith(end) for v, end in zip(values, ("Replay fails", "Analytics works", "Slow exports"))] == [True] * 3, values

@@ -132,7 +132,7 @@ INCIDENTS = [
     _k("incident.down", "j", "list_down", "Down", "Next incident", show=False),
     _k("incident.up", "k", "list_up", "Up", "Previous incident", show=False),
     _k("incident.watch", "w", "incident_watch", "Raise hand", "Assign the Support Watcher role on this incident to me"),
-    _k("incident.macro", "M", "incident_macro", "Macro", "Create or edit this incident's macro"),
+    _k("incident.macro", "M", "incident_macro", "Macro", "Create or edit this incident's macro", priority=True),
     _k("incident.follow_up", "F", "incident_follow_up", "Follow up", "Reply to every ticket tagged with this incident"),
     _k("incident.handover", "H", "incident_handover", "Handover", "Write the Support Watcher handover"),
     _k("incident.url", "u", "incident_url", "URL", "Open the incident in incident.io, or copy its link (over SSH)"),
@@ -155,6 +155,9 @@ EDITOR = [
 ]
 IMPACT = [
     _k("impact.save", "ctrl+s", "save", "Next", "Write the macro text from these facts"),
+    # Priority, and the focus moves at once: text typed right after Tab in the same read
+    # lands in the next field, not the one before it.
+    _k("impact.next_field", "tab", "next_field", "Next field", "Move to the next field", show=False, priority=True),
     _k("impact.cancel", "escape", "cancel", "Cancel", "Close"),
 ]
 PICKER = [

@@ -78,7 +78,9 @@ class ImpactForm(ModalScreen[Impact | None]):
             yield Input(self.values[1], id="impact-works")
             yield Static("What is degraded")
             yield Input(self.values[2], id="impact-degraded")
-            hint = "tab next field · " + keys.hint(self.app, ("impact.save", "continue"), ("impact.cancel", "cancel"))
+            hint = keys.hint(
+                self.app, ("impact.next_field", "next field"), ("impact.save", "continue"), ("impact.cancel", "cancel")
+            )
             yield Static(Text(hint, style="dim"), id="composer-hint")
 
     def on_mount(self) -> None:
@@ -87,6 +89,11 @@ class ImpactForm(ModalScreen[Impact | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.focus_next()
+
+    def action_next_field(self) -> None:
+        fields = list(self.query(Input).results(Input))
+        current = next((i for i, box in enumerate(fields) if box is self.focused), -1)
+        self.set_focus(fields[(current + 1) % len(fields)])  # at once, before the next key
 
     def action_save(self) -> None:
         broken, works, degraded = (
