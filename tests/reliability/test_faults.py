@@ -177,6 +177,7 @@ def sync_process(url: str, cache, *, once: bool) -> subprocess.Popen:
     return subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+@pytest.mark.slow
 async def test_kill_9_of_headless_sync_mid_send_posts_the_reply_exactly_once(dataset, tmp_path):
     """The reply left, the process died before recording it: after restart, sent once."""
     faults = FaultPlan(parse_faults("stall:1.0:3s"), seed=1)
@@ -225,6 +226,7 @@ async def test_kill_9_after_persist_before_send_sends_once_after_restart(dataset
         await running.clients.aclose()
 
 
+@pytest.mark.slow
 async def test_kill_9_of_the_app_mid_send_posts_the_note_exactly_once(dataset, tmp_path):
     faults = FaultPlan(parse_faults("stall:1.0:3s"), seed=1)
     faults.enabled = False

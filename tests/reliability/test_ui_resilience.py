@@ -9,6 +9,7 @@ import itertools
 import shutil
 import time
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -38,6 +39,7 @@ def live_app(url: str, directory) -> TriageApp:
     return TriageApp(config, store, outbox, engine_factory=factory, now=lambda: FROZEN_NOW)
 
 
+@pytest.mark.slow
 async def test_writes_through_the_ui_under_faults_arrive_once_in_order(dataset, filled_cache, tmp_path):
     faults = FaultPlan(parse_faults("429:0.15,503:0.15,reset:0.1,stall:0.1:0.3s"), seed=3)
     with Sandbox(copy.deepcopy(dataset), faults=faults) as sandbox:
@@ -131,6 +133,7 @@ actions = st.lists(
 )
 
 
+@pytest.mark.slow
 @settings(
     max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
