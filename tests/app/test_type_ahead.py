@@ -79,4 +79,5 @@ async def test_M_then_the_facts_with_tabs_in_one_burst_fill_each_field_in_order(
         await up(pilot, app, ImpactForm)
         await settle(pilot, 20)
         values = [app.screen.query_one(f"#impact-{name}", Input).value for name in ("broken", "works", "degraded")]
-    assert [v.endswith(end) for v, end in zip(values, ("Replay fails", "Analytics works", "Slow exports"))] == [True] * 3, values
+    wanted = ("Replay fails", "Analytics works", "Slow exports")
+    assert all(value.endswith(end) for value, end in zip(values, wanted, strict=True)), values
