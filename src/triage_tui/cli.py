@@ -44,7 +44,9 @@ def _with_parents(parents: list[argparse.ArgumentParser]) -> type[argparse.Argum
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="triage-tui", description="A keyboard-driven terminal workstation for support engineers.")
+    parser = argparse.ArgumentParser(
+        prog="triage-tui", description="A keyboard-driven terminal workstation for support engineers."
+    )
     parser.add_argument("--version", action="version", version=f"triage-tui {__version__}")
     _global_flags(parser, None)
     # The same flags are accepted after the command (`triage-tui demo --no-mouse`); there
@@ -58,10 +60,22 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="run the app against a built-in sandbox with realistic data")
     demo.add_argument("--seed", type=int, default=7)
     demo.add_argument("--tickets", type=int, default=300)
-    demo.add_argument("--activity", type=float, default=45.0, help="seconds between new tickets/replies/updates (0: none)")
+    demo.add_argument(
+        "--activity", type=float, default=45.0, help="seconds between new tickets/replies/updates (0: none)"
+    )
     demo.add_argument("--faults", default="", help="fault spec for the sandbox, e.g. 429:0.1,503:0.05")
-    demo.add_argument("--persona", choices=["agent", "admin"], default="agent", help="Zendesk role of the demo's token (agents get 403 on admin-only endpoints)")
-    demo.add_argument("--plan", choices=["team", "professional", "enterprise"], default="enterprise", help="Zendesk plan: the account's requests per minute (200, 400, 700)")
+    demo.add_argument(
+        "--persona",
+        choices=["agent", "admin"],
+        default="agent",
+        help="Zendesk role of the demo's token (agents get 403 on admin-only endpoints)",
+    )
+    demo.add_argument(
+        "--plan",
+        choices=["team", "professional", "enterprise"],
+        default="enterprise",
+        help="Zendesk plan: the account's requests per minute (200, 400, 700)",
+    )
 
     sandbox = commands.add_parser("sandbox", help="serve the fake Zendesk/incident.io/GitHub APIs on loopback")
     sandbox.add_argument("--host", default="127.0.0.1")
@@ -73,9 +87,25 @@ def _parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--dump", type=Path, help="write the dataset to FILE and exit")
     sandbox.add_argument("--activity", type=float, default=0.0, help="seconds between background events (0: none)")
     sandbox.add_argument("--faults", default="", help="e.g. 429:0.1,503:0.05,stall:0.05:2s,reset:0.02")
-    sandbox.add_argument("--persona", choices=["agent", "admin"], default="agent", help="Zendesk role of every token (agents get 403 on admin-only endpoints)")
-    sandbox.add_argument("--plan", choices=["team", "professional", "enterprise"], default="enterprise", help="Zendesk plan: the account's requests per minute (200, 400, 700)")
-    sandbox.add_argument("--search-lag", type=float, default=60.0, metavar="SECONDS", help="how far behind search is (Zendesk indexes late; 0: never)")
+    sandbox.add_argument(
+        "--persona",
+        choices=["agent", "admin"],
+        default="agent",
+        help="Zendesk role of every token (agents get 403 on admin-only endpoints)",
+    )
+    sandbox.add_argument(
+        "--plan",
+        choices=["team", "professional", "enterprise"],
+        default="enterprise",
+        help="Zendesk plan: the account's requests per minute (200, 400, 700)",
+    )
+    sandbox.add_argument(
+        "--search-lag",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="how far behind search is (Zendesk indexes late; 0: never)",
+    )
 
     sync = commands.add_parser("sync", help="poll the APIs into the cache and send the outbox, without the UI")
     sync.add_argument("--once", action="store_true", help="exit when caught up")
@@ -148,7 +178,9 @@ def _open_store(config: Config, *, read_only_ok: bool = False):
         store = Store(directory, read_only_ok=read_only_ok)
         outbox = Outbox(directory, read_only_ok=read_only_ok)
     except StoreUnavailable as exc:
-        raise UserError(f"cannot use the cache: {exc}; free some space, or set cache_dir in the config to a writable directory") from None
+        raise UserError(
+            f"cannot use the cache: {exc}; free some space, or set cache_dir in the config to a writable directory"
+        ) from None
     return store, outbox
 
 
@@ -185,7 +217,9 @@ def _check_clients(config: Config, tokens: dict) -> None:
     except InsecureUrl as exc:
         raise UserError(str(exc)) from None
     if not config.zendesk.base_url():
-        raise UserError("no Zendesk configured: set zendesk.subdomain (or url) and email in the config, or try `triage-tui demo`")
+        raise UserError(
+            "no Zendesk configured: set zendesk.subdomain (or url) and email in the config, or try `triage-tui demo`"
+        )
     if not config.zendesk.email:
         raise UserError("zendesk.email is not set: the agent the token belongs to")
     if not tokens["zendesk"].value:
@@ -207,7 +241,9 @@ def _run(config: Config, *, offline: bool, mouse: bool) -> int:
 
     _check_keys(config)
     factory = None if offline else _engine_factory(config, store, outbox, tokens)
-    app = TriageApp(config, store, outbox, engine_factory=factory, offline=offline, after_first_paint=_collect_from_now_on)
+    app = TriageApp(
+        config, store, outbox, engine_factory=factory, offline=offline, after_first_paint=_collect_from_now_on
+    )
     try:
         app.run(mouse=mouse)
     finally:
@@ -231,7 +267,10 @@ def _check_keys(config: Config) -> None:
     known = binding_ids()
     for binding_id in config.keys:
         if binding_id not in known:
-            raise UserError(f"config [keys] {binding_id!r}: unknown binding id; `?` in the app lists them (e.g. ticket.solve, queue.next)")
+            raise UserError(
+                f"config [keys] {binding_id!r}: unknown binding id; "
+                "`?` in the app lists them (e.g. ticket.solve, queue.next)"
+            )
 
 
 def _sync(config: Config, once: bool) -> int:
@@ -348,12 +387,25 @@ def _sandbox(args: argparse.Namespace) -> int:
         print(f"dataset written to {args.dump}")
         return 0
     try:
-        sandbox = Sandbox(data, host=args.host, port=args.port, settings=SandboxSettings(token=args.token, persona=args.persona, plan=args.plan, search_lag_seconds=args.search_lag), faults=faults, activity_seconds=args.activity)
+        sandbox = Sandbox(
+            data,
+            host=args.host,
+            port=args.port,
+            settings=SandboxSettings(
+                token=args.token, persona=args.persona, plan=args.plan, search_lag_seconds=args.search_lag
+            ),
+            faults=faults,
+            activity_seconds=args.activity,
+        )
     except OSError as exc:
         raise UserError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
     sandbox.start()
     print(f"sandbox listening on {sandbox.url} (token {args.token!r}; Zendesk agent agent@example.com)", flush=True)
-    print(f"  TRIAGE_ZENDESK_URL={sandbox.url} TRIAGE_ZENDESK_EMAIL=agent@example.com TRIAGE_INCIDENTIO_URL={sandbox.url} TRIAGE_GITHUB_URL={sandbox.url}", flush=True)
+    print(
+        f"  TRIAGE_ZENDESK_URL={sandbox.url} TRIAGE_ZENDESK_EMAIL=agent@example.com "
+        f"TRIAGE_INCIDENTIO_URL={sandbox.url} TRIAGE_GITHUB_URL={sandbox.url}",
+        flush=True,
+    )
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
@@ -381,7 +433,11 @@ class private_file:
 def demo_config(url: str, cache: Path) -> Config:
     return Config.from_dict(
         {
-            "zendesk": {"url": url, "email": "agent@example.com", "sme_groups": ["Support", "Product Analytics", "Replay"]},
+            "zendesk": {
+                "url": url,
+                "email": "agent@example.com",
+                "sme_groups": ["Support", "Product Analytics", "Replay"],
+            },
             "incidentio": {"url": url},
             "github": {"url": url},
             "cache_dir": str(cache),
@@ -396,14 +452,28 @@ def _demo(args: argparse.Namespace) -> int:
 
     faults = _faults(args.faults, args.seed)
     data = _dataset(args)
-    with tempfile.TemporaryDirectory(prefix="triage-tui-demo-") as scratch, Sandbox(data, settings=SandboxSettings(persona=args.persona, plan=args.plan), faults=faults, activity_seconds=args.activity) as sandbox:
+    with (
+        tempfile.TemporaryDirectory(prefix="triage-tui-demo-") as scratch,
+        Sandbox(
+            data,
+            settings=SandboxSettings(persona=args.persona, plan=args.plan),
+            faults=faults,
+            activity_seconds=args.activity,
+        ) as sandbox,
+    ):
         config = demo_config(sandbox.url, Path(scratch) / "cache")
         tokens = {name: Token(name, "sandbox", "demo") for name in ("zendesk", "incidentio", "github")}
         store, outbox = _open_store(config)
         gc.disable()  # as in `run`: no collections until the queue is on screen
         from triage_tui.ui.app import TriageApp
 
-        app = TriageApp(config, store, outbox, engine_factory=_engine_factory(config, store, outbox, tokens), after_first_paint=_collect_from_now_on)
+        app = TriageApp(
+            config,
+            store,
+            outbox,
+            engine_factory=_engine_factory(config, store, outbox, tokens),
+            after_first_paint=_collect_from_now_on,
+        )
         try:
             app.run(mouse=not args.no_mouse)
         finally:

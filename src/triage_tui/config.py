@@ -119,7 +119,9 @@ def _list_of(item: Callable[[Any], Any], what: str) -> Callable[[Any], list]:
 
 
 def _views(value: Any) -> list[dict[str, str]]:
-    if not isinstance(value, list) or not all(isinstance(v, dict) and all(isinstance(x, str) for x in v.values()) for v in value):
+    if not isinstance(value, list) or not all(
+        isinstance(v, dict) and all(isinstance(x, str) for x in v.values()) for v in value
+    ):
         raise _Invalid('a list of tables such as {name = "billing", filter = "invoice"}')
     return [dict(v) for v in value]
 
@@ -193,7 +195,9 @@ def _timezone(value: Any) -> str:
 _strings = _list_of(_text, "strings")
 
 
-def _check(convert: Callable[[Any], Any], default: Any = dataclasses.MISSING, factory: Any = dataclasses.MISSING) -> Any:
+def _check(
+    convert: Callable[[Any], Any], default: Any = dataclasses.MISSING, factory: Any = dataclasses.MISSING
+) -> Any:
     """A dataclass field that knows how to check a value read from TOML or the environment."""
     return dataclasses.field(default=default, default_factory=factory, metadata={"convert": convert})
 
@@ -226,7 +230,9 @@ class _Section:
         checked: dict[str, Any] = {}
         for key, value in changes.items():
             current = getattr(self, key)
-            checked[key] = current.replace(**value) if isinstance(current, _Section) and isinstance(value, dict) else value
+            checked[key] = (
+                current.replace(**value) if isinstance(current, _Section) and isinstance(value, dict) else value
+            )
         return dataclasses.replace(self, **checked)  # type: ignore[type-var]
 
     def as_dict(self) -> dict[str, Any]:
@@ -269,7 +275,12 @@ class GithubConfig(_Section):
     repos: list[str] = _check(_strings, factory=lambda: list(DEFAULT_SDK_REPOS))
     mobile_repos: list[str] = _check(
         _strings,
-        factory=lambda: ["PostHog/posthog-ios", "PostHog/posthog-android", "PostHog/posthog-flutter", "PostHog/posthog-react-native"],
+        factory=lambda: [
+            "PostHog/posthog-ios",
+            "PostHog/posthog-android",
+            "PostHog/posthog-flutter",
+            "PostHog/posthog-react-native",
+        ],
     )
     team_labels: list[str] = _check(_strings, factory=lambda: list(DEFAULT_TEAM_LABELS))
     hero_label: str = _check(_text, "SDK Support Hero")
@@ -345,7 +356,7 @@ def _env_overrides(environ: dict[str, str]) -> dict[str, dict[str, Any]]:
         if not (isinstance(model, type) and issubclass(model, _Section)):
             continue
         defaults = model()
-        for field in dataclasses.fields(model):
+        for field in dataclasses.fields(model):  # type: ignore[arg-type]  # every _Section is a dataclass
             name = f"TRIAGE_{section.name}_{field.name}".upper()
             if name in environ:
                 value: Any = environ[name]

@@ -7,6 +7,7 @@ env-var tokens (the demo, CI, most SSH boxes) should not pay.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 SERVICE = "triage-tui"
@@ -49,13 +50,13 @@ def _keyring():
     return keyring, keyring.errors
 
 
-def lookup(source: str, environ: dict[str, str] | None = None) -> Token:
+def lookup(source: str, environ: Mapping[str, str] | None = None) -> Token:
     """Find `source`'s token: env var, then keyring. Never raises for a missing token."""
     _check(source)
-    environ = os.environ if environ is None else environ
+    env: Mapping[str, str] = os.environ if environ is None else environ
     name = env_name(source)
-    if environ.get(name):
-        return Token(source, environ[name], f"env {name}")
+    if env.get(name):
+        return Token(source, env[name], f"env {name}")
     try:
         keyring, _errors = _keyring()
         value = keyring.get_password(SERVICE, source)
@@ -80,17 +81,23 @@ def check_keyring(source: str) -> None:
         keyring, _errors = _keyring()
         backend = keyring.get_keyring()
     except Exception as exc:  # noqa: BLE001 - backend discovery raises many kinds; all mean "none"
-        raise SecretError(f"the keyring cannot be used ({type(exc).__name__}); set {env_name(source)} instead") from None
+        raise SecretError(
+            f"the keyring cannot be used ({type(exc).__name__}); set {env_name(source)} instead"
+        ) from None
     module = type(backend).__module__
     chained = getattr(backend, "backends", None)
-    if module in ("keyring.backends.fail", "keyring.backends.null") or (module == "keyring.backends.chainer" and not chained):
+    if module in ("keyring.backends.fail", "keyring.backends.null") or (
+        module == "keyring.backends.chainer" and not chained
+    ):
         raise SecretError(HEADLESS_HINT.format(env=env_name(source)))
     try:  # a backend that is there but cannot work (a locked or absent D-Bus service)
         backend.get_password(SERVICE, source)
     except Exception as exc:  # noqa: BLE001 - as in lookup()
         if type(exc).__name__ == "NoKeyringError":
             raise SecretError(HEADLESS_HINT.format(env=env_name(source))) from None
-        raise SecretError(f"the keyring cannot be used ({type(exc).__name__}); set {env_name(source)} instead") from None
+        raise SecretError(
+            f"the keyring cannot be used ({type(exc).__name__}); set {env_name(source)} instead"
+        ) from None
 
 
 def store(source: str, value: str) -> None:

@@ -12,14 +12,27 @@ from triage_tui.triage.incidents import incident_numbers
 Severity = Literal["danger", "warning", "info"]
 
 FREE_EMAIL_DOMAINS = frozenset(
-    {"gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "yahoo.com", "icloud.com", "proton.me", "protonmail.com"}
+    {
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "hotmail.com",
+        "yahoo.com",
+        "icloud.com",
+        "proton.me",
+        "protonmail.com",
+    }
 )
-_TEMP_ORG = re.compile(r"(gmail|free[- ]?email|personal).*user|please assign", re.I)
-_SELF_HOSTED = re.compile(r"\bself[- ]?host(ed|ing)?\b|\bhobby deploy|\bdocker[- ]compose\b", re.I)
-_BILLING = re.compile(r"\b(invoice|billing|refund|charged?|payment|credit card|subscription)\b", re.I)
-_LEGAL = re.compile(r"\b(subpoena|lawyer|attorney|legal action|court order|law enforcement|dpa request)\b", re.I)
-_ABUSE = re.compile(r"\b(idiots?|stupid|useless morons?|f\*+k|fuck(ing)?|scam(mers)?)\b", re.I)
-_LEAD = re.compile(r"\b(pricing for|enterprise plan|talk to sales|quote for|procurement|volume discount)\b", re.I)
+_TEMP_ORG = re.compile(r"(gmail|free[- ]?email|personal).*user|please assign", re.IGNORECASE)
+_SELF_HOSTED = re.compile(r"\bself[- ]?host(ed|ing)?\b|\bhobby deploy|\bdocker[- ]compose\b", re.IGNORECASE)
+_BILLING = re.compile(r"\b(invoice|billing|refund|charged?|payment|credit card|subscription)\b", re.IGNORECASE)
+_LEGAL = re.compile(
+    r"\b(subpoena|lawyer|attorney|legal action|court order|law enforcement|dpa request)\b", re.IGNORECASE
+)
+_ABUSE = re.compile(r"\b(idiots?|stupid|useless morons?|f\*+k|fuck(ing)?|scam(mers)?)\b", re.IGNORECASE)
+_LEAD = re.compile(
+    r"\b(pricing for|enterprise plan|talk to sales|quote for|procurement|volume discount)\b", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -63,7 +76,7 @@ def ticket_flags(
     if "self_hosted" in tags or _SELF_HOSTED.search(text):
         flags.append(Flag("self_hosted", "Self-hosted deployment: point to the open-source support docs", "info"))
     if "sf-lead" in tags or _LEAD.search(text):
-        flags.append(Flag("lead", "Sales lead: use the \"Create a lead\" macro (sf-lead)", "info"))
+        flags.append(Flag("lead", 'Sales lead: use the "Create a lead" macro (sf-lead)', "info"))
     for number in incident_numbers(tags):
         flags.append(Flag("incident", f"Linked to incident INC-{number}", "warning"))
     return flags

@@ -80,7 +80,9 @@ def incident_macro(
             tags_done = True
             continue
         actions.append(dict(action))
-    actions.insert(0, {"field": "comment_value", "value": incident_macro_text(reference, name, impact, status_page_url)})
+    actions.insert(
+        0, {"field": "comment_value", "value": incident_macro_text(reference, name, impact, status_page_url)}
+    )
     if not tags_done:
         actions.append({"field": "current_tags", "value": tag})
     return {"macro": {"title": f"Incident {reference}: {name.strip()}", "active": True, "actions": actions}}
@@ -140,8 +142,10 @@ def follow_up_text(reference: str, name: str, status_page_url: str) -> str:
         [
             "Hey {{ticket.requester.first_name | default: 'there'}},",
             "",
-            f"Good news: the incident affecting {name.strip()} has been resolved. "
-            "Everything should be working as expected again.",
+            (
+                f"Good news: the incident affecting {name.strip()} has been resolved. "
+                "Everything should be working as expected again."
+            ),
             f"The full write-up is on our status page: {status_page_url}",
             "",
             "If you still see a problem, just reply here and we'll take a look.",
@@ -153,10 +157,59 @@ def follow_up_text(reference: str, name: str, status_page_url: str) -> str:
 
 _WORD = re.compile(r"[a-z][a-z0-9_-]{3,}")
 _STOPWORDS = frozenset(
-    "this that with from have been were what when your into there their they them then than "
-    "just also some more does doesnt dont cant isnt wont about after before please thanks hello "
-    "since still being would could should which where while other here only help issue problem "
-    "ticket working work".split()
+    [
+        "this",
+        "that",
+        "with",
+        "from",
+        "have",
+        "been",
+        "were",
+        "what",
+        "when",
+        "your",
+        "into",
+        "there",
+        "their",
+        "they",
+        "them",
+        "then",
+        "than",
+        "just",
+        "also",
+        "some",
+        "more",
+        "does",
+        "doesnt",
+        "dont",
+        "cant",
+        "isnt",
+        "wont",
+        "about",
+        "after",
+        "before",
+        "please",
+        "thanks",
+        "hello",
+        "since",
+        "still",
+        "being",
+        "would",
+        "could",
+        "should",
+        "which",
+        "where",
+        "while",
+        "other",
+        "here",
+        "only",
+        "help",
+        "issue",
+        "problem",
+        "ticket",
+        "working",
+        "work",
+    ]
 )
 
 

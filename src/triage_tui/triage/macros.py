@@ -167,7 +167,9 @@ class ChangeSet:
             kind = "Public reply" if self.public else "Internal note"
             lines.append(f"{kind}: {len(self.comment)} characters")
         if self.status and self.status != status:
-            lines.append(f"Status: {STATUS_LABELS.get(status, status)} -> {STATUS_LABELS.get(self.status, self.status)}")
+            lines.append(
+                f"Status: {STATUS_LABELS.get(status, status)} -> {STATUS_LABELS.get(self.status, self.status)}"
+            )
         if self.priority:
             lines.append(f"Priority -> {self.priority}")
         if self.group_id is not None:
@@ -234,12 +236,12 @@ def changes_from_actions(actions: Iterable[Mapping[str, Any]], context: Mapping[
         elif name == "priority":
             change = replace(change, priority=str(value))
         elif name == "group_id":
-            change = replace(change, group_id=int(value) if str(value).isdigit() else None)
+            change = replace(change, group_id=int(str(value)) if str(value).isdigit() else None)
         elif name == "assignee_id":
             if value == "current_user":
                 change = replace(change, assign_to_me=True)
             elif str(value).isdigit():
-                change = replace(change, assignee_id=int(value))
+                change = replace(change, assignee_id=int(str(value)))
         elif name == "set_tags":
             change = replace(change, set_tags=_split_tags(value))
         elif name == "current_tags":

@@ -3,10 +3,9 @@ facts the handbook rules work on: plan, SLA clock, ranking facts."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from triage_tui.triage.ranking import TicketFacts
 from triage_tui.triage.sla import HOUR, BusinessCalendar, ClockEvent, SlaClock, clock_from_policy, run_clock
@@ -58,9 +57,7 @@ def plan_of(ticket: Ticket, org: Organization | None, rules: SlaRules) -> str:
     return rules.default_plan
 
 
-def clock_events(
-    ticket: Ticket, comments: Sequence[Comment] | None, agent_ids: Iterable[int] = ()
-) -> list[ClockEvent]:
+def clock_events(ticket: Ticket, comments: Sequence[Comment] | None, agent_ids: Iterable[int] = ()) -> list[ClockEvent]:
     """The clock's history, from comments when we have them, else from the metric set."""
     events: list[ClockEvent] = []
     agents = set(agent_ids)
@@ -120,4 +117,3 @@ def facts_for(ticket: Ticket, clock: SlaClock, rules: SlaRules) -> TicketFacts:
         created_at=ticket.created_at,
         updated_at=ticket.updated_at,
     )
-
