@@ -29,3 +29,22 @@ async def test_n_says_why_this_ticket(harness):
         await pilot.press("n")
         await pilot.pause()
     assert any("tier" in line and "breach" in line for line in said), said
+
+
+async def test_the_reply_shows_what_the_customer_last_wrote(harness):
+    """At 80x24 the composer covers the conversation: the customer's words stay in view."""
+    from textual.widgets import Static
+
+    from triage_tui.ui.screens.composer import Composer
+
+    app = harness.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        ticket_id = app.main.queue_table.current_id
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, Composer)
+        shown = str(app.screen.query_one("#composer-customer").query_one(Static).render())
+    comments = [c for c in harness.engine.store.comments(ticket_id)["items"] if c["public"]]
+    ticket = harness.engine.store.ticket(ticket_id)
+    latest = [c for c in comments if c["author_id"] == ticket["requester_id"]][-1]
+    assert latest["plain_body"].strip().splitlines()[0] in shown

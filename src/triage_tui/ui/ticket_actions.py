@@ -323,8 +323,26 @@ class TicketScreen(Screen):
             send=send,
             render_each=None if single else render_each,
             cursor_after=cursor_after,
+            customer=self._customer_said(first) if single else None,
         )
         await self.app.push_screen_wait(screen)
+
+    def _customer_said(self, ticket: dict) -> str | None:
+        """The requester's latest public message, to answer with it in view (the composer
+        covers the conversation at 80x24)."""
+        detail = self.context.workspace.detail(ticket["id"])
+        if detail is None:
+            return None
+        said = [
+            c
+            for c in detail.comments or []
+            if c.public and c.author_id == detail.ticket.requester_id and c.text.strip()
+        ]
+        text = said[-1].text if said else (detail.ticket.description or "")
+        if not text.strip():
+            return None
+        name = detail.requester.display_name if detail.requester else "The customer"
+        return f"{name}: {text.strip()}"
 
     def _who(self, ticket: dict) -> str:
         requester = self.context.workspace.user(ticket.get("requester_id"))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
@@ -54,6 +54,7 @@ class Composer(ModalScreen[Composed | None]):
         send: Send | None = None,
         render_each: RenderEach | None = None,
         cursor_after: str | None = None,
+        customer: str | None = None,
     ) -> None:
         super().__init__(classes="composer")
         self.title_for: Callable[[ChangeSet], str] = title if callable(title) else (lambda _change: title)
@@ -67,11 +68,17 @@ class Composer(ModalScreen[Composed | None]):
         self.send = send
         self.render_each = render_each
         self.cursor_after = cursor_after  # the cursor starts at the end of the line holding this
+        self.customer = customer  # what the customer last wrote, shown above the reply
         self.error: str | None = None  # why the last send was not queued
 
     def compose(self) -> ComposeResult:
         with Vertical(id="composer-box"):
             yield Static(id="composer-title")
+            if self.customer:
+                # Untrusted text: plain, a few lines (it scrolls), never markup.
+                yield VerticalScroll(
+                    Static(plain(self.customer, "italic", multiline=True, limit=4000)), id="composer-customer"
+                )
             yield TextArea(self.initial, id="composer-text", soft_wrap=True, show_line_numbers=False)
             yield Static(id="composer-changes")
             hint = keys.hint(
