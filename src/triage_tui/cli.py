@@ -43,6 +43,22 @@ def _with_parents(parents: list[argparse.ArgumentParser]) -> type[argparse.Argum
     return Command
 
 
+def _account_flags(parser: argparse.ArgumentParser) -> None:
+    """The sandbox account's role and plan, for `sandbox` and `demo` alike."""
+    parser.add_argument(
+        "--persona",
+        choices=["agent", "admin"],
+        default="agent",
+        help="Zendesk role of the token (agents get 403 on admin-only endpoints)",
+    )
+    parser.add_argument(
+        "--plan",
+        choices=["team", "professional", "enterprise"],
+        default="enterprise",
+        help="Zendesk plan: the account's requests per minute (200, 400, 700)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="triage-tui", description="A keyboard-driven terminal workstation for support engineers."
@@ -64,18 +80,7 @@ def _parser() -> argparse.ArgumentParser:
         "--activity", type=float, default=45.0, help="seconds between new tickets/replies/updates (0: none)"
     )
     demo.add_argument("--faults", default="", help="fault spec for the sandbox, e.g. 429:0.1,503:0.05")
-    demo.add_argument(
-        "--persona",
-        choices=["agent", "admin"],
-        default="agent",
-        help="Zendesk role of the demo's token (agents get 403 on admin-only endpoints)",
-    )
-    demo.add_argument(
-        "--plan",
-        choices=["team", "professional", "enterprise"],
-        default="enterprise",
-        help="Zendesk plan: the account's requests per minute (200, 400, 700)",
-    )
+    _account_flags(demo)
 
     sandbox = commands.add_parser("sandbox", help="serve the fake Zendesk/incident.io/GitHub APIs on loopback")
     sandbox.add_argument("--host", default="127.0.0.1")
@@ -87,18 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--dump", type=Path, help="write the dataset to FILE and exit")
     sandbox.add_argument("--activity", type=float, default=0.0, help="seconds between background events (0: none)")
     sandbox.add_argument("--faults", default="", help="e.g. 429:0.1,503:0.05,stall:0.05:2s,reset:0.02")
-    sandbox.add_argument(
-        "--persona",
-        choices=["agent", "admin"],
-        default="agent",
-        help="Zendesk role of every token (agents get 403 on admin-only endpoints)",
-    )
-    sandbox.add_argument(
-        "--plan",
-        choices=["team", "professional", "enterprise"],
-        default="enterprise",
-        help="Zendesk plan: the account's requests per minute (200, 400, 700)",
-    )
+    _account_flags(sandbox)
     sandbox.add_argument(
         "--search-lag",
         type=float,
