@@ -37,7 +37,7 @@ def text_editor() -> ModuleType:
 
 
 FLOWS = "flows"  # the worker group of every flow
-FIRST_SCREEN_WAIT = 1.0  # seconds a key holds the next ones back for its flow's first screen
+FIRST_SCREEN_WAIT = 5.0  # seconds at most a key holds the next ones back for its first screen (a cold start imports it)
 
 
 async def run_flow(node: DOMNode, flow: Coroutine[Any, Any, None], description: str) -> None:

@@ -39,6 +39,9 @@ class Composed:
 
 class Composer(ModalScreen[Composed | None]):
     BINDINGS = keys.bindings(keys.COMPOSER)
+    # The text, not the customer's message above it: keys typed with the one that opened
+    # the composer (a paste, an SSH burst) go where the reply is written.
+    AUTO_FOCUS = "#composer-text"
 
     def __init__(
         self,
