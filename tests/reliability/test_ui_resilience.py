@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.app.waiting import until
 from tests.conftest import FROZEN_NOW, sandbox_config
 from tests.helpers import TOKENS, no_sleep
 from triage_tui.sandbox.faults import FaultPlan, parse_faults
@@ -99,8 +100,8 @@ async def test_a_conflict_is_shown_and_re_applied_with_C(harness):
         await pilot.press("s", "enter")
         await harness.send()
         app.refresh_queue()
-        await pilot.pause(0.1)
-        assert "conflict" in app.main.query_one(DetailPane).plain_text
+        # The detail follows the queue a moment later (it waits for the cursor to settle).
+        await until(pilot, lambda: "conflict" in app.main.query_one(DetailPane).plain_text, what="conflict shown")
         await pilot.press("C")
         assert isinstance(app.screen, ConflictScreen)
         text = "\n".join(str(w.render()) for w in app.screen.query(".conflict-side"))
