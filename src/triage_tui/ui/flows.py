@@ -66,7 +66,10 @@ async def run_flow(node: DOMNode, flow: Coroutine[Any, Any, None], description: 
     def first_screen_ready() -> bool:
         # Pushed is not enough: until its text box has focus, the keys typed after the
         # one that opened it (a paste, an SSH burst) would reach no one and be lost.
-        return len(app.screen_stack) > screens and app.screen.focused is not None
+        if len(app.screen_stack) <= screens:
+            return False
+        screen = app.screen
+        return screen.focused is not None or (screen.is_mounted and not screen.focus_chain)
 
     while not worker.is_finished and not first_screen_ready() and time.monotonic() < deadline:
         await asyncio.sleep(0)
