@@ -26,6 +26,7 @@ from triage_tui.entries import (
     Stored,
     fuzzy_match,
 )
+from triage_tui.found import NOT_QUEUED_TIER, SEARCH_VIEW, Found, SearchOutcome
 from triage_tui.gcpause import collection_paused
 from triage_tui.readmodel import Reads
 from triage_tui.store.cache import Store, queue_projection
@@ -131,6 +132,8 @@ class Workspace:
         )
         self._fingerprint = f"{zlib.crc32(rules.encode()):08x}"
         self._names_for = self.names_for  # one bound method shared by every entry
+        self.found: Found | None = None  # the last "find in Zendesk"
+        self._found_entries: dict[int, Entry] = {}
 
     # -- loading ------------------------------------------------------------------------
     def load(self) -> None:
@@ -142,6 +145,7 @@ class Workspace:
         """
         with collection_paused():
             self._load()
+        self._read_found()
 
     def update(self, ticket_ids: Iterable[int]) -> None:
         """A sync changed these tickets: read just their records, not the whole queue (a
@@ -168,6 +172,7 @@ class Workspace:
                 continue
             self.entries[ticket_id] = entry
         # The derived cache is left as it is: the next full load recomputes these few.
+        self._read_found(ids)
 
     def _read_people_and_groups(self, orgs: dict[str, dict] | None = None) -> None:
         self.forget_people()  # the detail's users and orgs may have been renamed too
@@ -293,13 +298,74 @@ class Workspace:
         for custom in self.config.ui.views:
             if custom.get("name"):
                 names[custom["name"]] = custom["name"]
+        if self.found is not None:
+            names[SEARCH_VIEW] = self.found.view_label
         return names
+
+    # -- find in Zendesk ----------------------------------------------------------------
+    def begin_search(self, text: str) -> Found:
+        self.found = Found(text)
+        self._found_entries = {}
+        return self.found
+
+    def finish_search(self, outcome: SearchOutcome) -> bool:
+        """Zendesk answered: False when it answers a search since replaced by another."""
+        found = self.found
+        if found is None or found.text != outcome.text or not found.searching:
+            return False
+        found.searching = False
+        found.meaning, found.ids, found.count, found.error = outcome.meaning, outcome.ids, outcome.count, outcome.error
+        self._read_found()
+        return True
+
+    def markable_ids(self) -> set[int]:
+        """Tickets a mark may stay on: the queue's, and what the last search found."""
+        return set(self.entries) | set(self._found_entries)
+
+    def end_search(self) -> None:
+        self.found = None
+        self._found_entries = {}
+
+    def _read_found(self, changed: Iterable[int] | None = None) -> None:
+        """Entries for the found tickets, whatever their status: the queue's own where it
+        holds the ticket, else read from the cache."""
+        if self.found is None:
+            return
+        wanted = set(self.found.ids) if changed is None else set(self.found.ids) & set(changed)
+        for ticket_id in wanted:
+            entry = self.entries.get(ticket_id) or self._entry_outside_queue(ticket_id)
+            if entry is None:
+                self._found_entries.pop(ticket_id, None)  # deleted since
+            else:
+                self._found_entries[ticket_id] = entry
+
+    def _entry_outside_queue(self, ticket_id: int) -> Entry | None:
+        full = self.store.ticket(ticket_id)
+        if full is None:
+            return None
+        row = queue_projection(full)
+        try:
+            return self._entry(_zendesk().Ticket.model_validate(full), self._version(row), row)
+        except (ValueError, TypeError, IndexError) as exc:
+            self.skipped.append(f"ticket {ticket_id}: {exc}")
+            return None
+
+    def _found_rows(self, text: str) -> list[Row]:
+        assert self.found is not None
+        chosen = [self._found_entries[i] for i in self.found.ids if i in self._found_entries]
+        chosen = [e for e in chosen if not text or fuzzy_match(text, e.haystack)]
+        tiers = {r.facts.id: r.tier for r in rank((e.facts for e in chosen), self.now(), self.rules)}
+        # Zendesk's order (most recently updated first), not the handbook's: this is a
+        # lookup, and solved tickets have no tier.
+        return [Row(e, tiers.get(e.id, NOT_QUEUED_TIER), None, None) for e in chosen]
 
     def rows(self, view: str = "all", text: str = "") -> list[Row]:
         with collection_paused():
             return self._rows(view, text)
 
     def _rows(self, view: str, text: str) -> list[Row]:
+        if view == SEARCH_VIEW and self.found is not None:
+            return self._found_rows(text)
         now = self.now()
         chosen = [
             e for e in self.entries.values() if self._in_view(e, view) and (not text or fuzzy_match(text, e.haystack))
@@ -329,7 +395,7 @@ class Workspace:
 
     # -- detail -------------------------------------------------------------------------
     def detail(self, ticket_id: int) -> Detail | None:
-        entry = self.entries.get(ticket_id)
+        entry = self.entries.get(ticket_id) or self._found_entries.get(ticket_id)
         raw = self.store.ticket(ticket_id)
         if raw is None:
             return None

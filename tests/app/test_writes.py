@@ -21,7 +21,7 @@ from triage_tui.ui.screens.text_editor import TextEditor
 from triage_tui.ui.widgets.incidents import IncidentPane
 
 SIZE = (160, 48)
-SPECIAL = {" ": "space", "\n": "enter"}
+SPECIAL = {" ": "space", "\n": "enter", "/": "slash"}
 
 
 NAMED = {"space": " ", "enter": "\r", "tab": "\t", "escape": "\x1b", "down": None, "end": None, "ctrl+s": None}

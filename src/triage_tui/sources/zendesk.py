@@ -74,6 +74,12 @@ class TicketPage:
     end_of_stream: bool = True
 
 
+@dataclass
+class SearchPage:
+    found: TicketPage
+    count: int  # everything the query matched, of which `found` is the first page
+
+
 def _merge_metric_sets(body: dict[str, Any], tickets: list[Any]) -> list[Any]:
     metrics = {m.get("ticket_id"): m for m in body.get("metric_sets") or [] if isinstance(m, dict)}
     if not metrics:
@@ -123,6 +129,31 @@ class ZendeskClient:
             if page.end_of_stream or not page.after_cursor:
                 return
             params = {**params, "page[after]": page.after_cursor}
+
+    async def unsolved_count(self, query: str = UNSOLVED_QUERY) -> int | None:
+        """How many tickets the first sync will read (search indexes late: an estimate)."""
+        body = await self.http.get_json("/api/v2/search/count.json", {"query": f"type:ticket {query}"}, poll=True)
+        count = body.get("count") if isinstance(body, dict) else None
+        return count if isinstance(count, int) and count >= 0 else None
+
+    async def search_tickets(self, query: str, limit: int = 100) -> SearchPage:
+        """The first `limit` tickets a search finds, most recently updated first, and how
+        many it found in all. Search answers other kinds too (users, organizations): only
+        `result_type` "ticket" is kept."""
+        params = {
+            "query": f"type:ticket {query}",
+            "sort_by": "updated_at",
+            "sort_order": "desc",
+            "per_page": min(limit, 100),
+            "include": "tickets(users,organizations)",
+        }
+        body = await self.http.get_json("/api/v2/search.json", params, poll=True)
+        if not isinstance(body, dict) or not isinstance(body.get("results"), list):
+            raise BadResponse("zendesk", "search: expected a 'results' list")
+        tickets = [r for r in body["results"] if isinstance(r, dict) and r.get("result_type", "ticket") == "ticket"]
+        page = _page({**body, "results": tickets}, "results")
+        count = body.get("count")
+        return SearchPage(page, count if isinstance(count, int) else len(page.tickets))
 
     async def view_changes(self, view_id: int, since: str) -> AsyncIterator[list[ChangedTicket]]:
         """A view's tickets newest change first, a page at a time, down to `since` (ISO).

@@ -472,6 +472,13 @@ class Store:
         }
         self.set(f"sync:{source}", state)
 
+    def mark_progress(self, source: str, progress: dict | None) -> None:
+        """How far a long sync is ("page 3 of ~5"), for the status line of every copy on
+        this cache; None when it is done (or failed)."""
+        state = self.sync_state(source)
+        if state.get("progress") != progress:
+            self.set(f"sync:{source}", {**state, "progress": progress})
+
     def mark_busy(self, source: str, reason: str) -> None:
         """Rate limited: neither offline nor an error; the cache serves until the next try."""
         self.set(f"sync:{source}", {**self.sync_state(source), "busy": reason})

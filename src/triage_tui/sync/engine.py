@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from triage_tui.config import Config
+from triage_tui.found import SearchOutcome
 from triage_tui.store.cache import Store
 from triage_tui.store.errors import StoreUnavailable
 from triage_tui.store.outbox import Outbox
@@ -51,6 +52,7 @@ class SyncEvent:
     outbox_changed: bool = False
     comments_for: int | None = None
     crashed: str | None = None  # the loop died with this error and restarts shortly
+    searched: SearchOutcome | None = None  # a "find in Zendesk" the UI asked for
 
     def __bool__(self) -> bool:
         return bool(
@@ -61,6 +63,7 @@ class SyncEvent:
             or self.outbox_changed
             or self.comments_for is not None
             or self.crashed
+            or self.searched is not None
         )
 
 
@@ -282,6 +285,8 @@ class SyncEngine:
             elif kind == "comments":
                 # Its own task: a slow conversation must not hold back a "send now".
                 self._fetches.add(group.create_task(self._comments(emit, value)))
+            elif kind == "search":
+                self._fetches.add(group.create_task(self._search(emit, value)))
 
     async def _comments(self, emit: Callable[[SyncEvent], None], ticket_id: int) -> None:
         try:
@@ -299,6 +304,15 @@ class SyncEngine:
                 changed_tickets=[ticket_id] if gone else [],
             )
         )
+
+    async def _search(self, emit: Callable[[SyncEvent], None], text: str) -> None:
+        try:
+            outcome = await self.pollers.search(text)
+        except Exception as exc:  # noqa: BLE001 - one search must not restart the loop
+            outcome = SearchOutcome(text, error=f"{type(exc).__name__}: {exc}")
+        finally:
+            self._fetches.discard(asyncio.current_task())
+        emit(SyncEvent(changed_tickets=outcome.changed, searched=outcome))
 
     # -- headless -----------------------------------------------------------------------
     async def run(self, *, once: bool, emit: Callable[[str], None], stop: asyncio.Event | None = None) -> int:

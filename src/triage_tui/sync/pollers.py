@@ -7,14 +7,16 @@ never raises into the caller's loop, so one bad poll cannot take the app down.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from triage_tui.config import Config
+from triage_tui.found import SearchOutcome
 from triage_tui.models.base import SkippedRecord
 from triage_tui.sources.errors import AuthFailed, NotFound, RateLimited, SourceError
-from triage_tui.sources.zendesk import ChangedTicket, visible_fields
+from triage_tui.sources.zendesk import ChangedTicket, TicketPage, visible_fields
 from triage_tui.store.cache import Q, Store
 from triage_tui.sync.changes import (
     SEARCH_LAG,
@@ -26,6 +28,7 @@ from triage_tui.sync.changes import (
     stamp,
 )
 from triage_tui.sync.clients import Clients
+from triage_tui.triage.search import RESULT_LIMIT, plan_search
 
 # Zendesk's "Recently updated tickets" view reaches back 24 hours: a copy away for longer
 # reads the whole queue again.
@@ -47,6 +50,9 @@ class SyncReport:
             return f"{self.source}: {'offline' if self.offline else 'error'}: {self.error}"
         extra = f", {len(self.skipped)} malformed records skipped" if self.skipped else ""
         return f"{self.source}: ok, {len(self.changed)} changed, {self.requests} requests{extra}"
+
+
+FIRST_SYNC_PAGE = 1000  # the search export's page
 
 
 def _dump(model: Any) -> dict:
@@ -150,16 +156,50 @@ class Pollers:
     async def _first_sync(self, report: SyncReport) -> dict:
         """The queue first: its first page is a useful queue after one request, and the
         screen is told at once; changes since are then read from a view."""
-        client = self.clients.zendesk
-        assert client is not None
-        newest: dt.datetime | None = None
         before = {int(key) for key in self.store.unsolved_rows()}
         found: set[int] = set()
         # An empty cache is filled page by page. A cache read again (after a long absence)
         # keeps its queue while search is walked: nothing disappears from the screen, and a
         # ticket search has not indexed yet is not lost.
-        replace = not before
-        async for page in client.unsolved_tickets():
+        try:
+            newest = await self._read_queue(report, found, replace=not before)
+            await self._settle_missing(report, sorted(before - found))
+            await self._fill_people(report)
+            await self._fill_sla_metrics(report)
+        finally:
+            self._say_progress(None)
+        # Search indexes late: re-read from a view whatever changed while it was catching up.
+        start = (newest or self.now()) - SEARCH_LAG
+        cursor = {"high_water": stamp(start), "deleted_since": stamp(start), "checked_at": stamp(self.now())}
+        self.store.set("cursor:zendesk", cursor)
+        return cursor
+
+    def _say_progress(self, progress: dict | None, changed: list[int] | None = None) -> None:
+        """A long first sync says how far it is (every copy on this cache reads it), and the
+        screen repaints what arrived."""
+        self.store.mark_progress("zendesk", progress)
+        if self.progress is not None:
+            self.progress(changed or [])
+
+    async def _estimate(self) -> int | None:
+        """How many unsolved tickets there are, for "page 3 of ~5": one request, once."""
+        client = self.clients.zendesk
+        assert client is not None
+        try:
+            return await client.unsolved_count()
+        except SourceError:
+            return None  # the pages are still read; only the "of ~5" is missing
+
+    async def _read_queue(self, report: SyncReport, found: set[int], *, replace: bool) -> dt.datetime | None:
+        """Every unsolved ticket, page by page; returns the newest change seen."""
+        client = self.clients.zendesk
+        assert client is not None
+        newest: dt.datetime | None = None
+        total = await self._estimate()
+        pages = max(1, math.ceil(total / FIRST_SYNC_PAGE)) if total is not None else None
+        number = 1
+        self._say_progress({"stage": "queue", "page": number, "pages": pages, "total": total})
+        async for page in client.unsolved_tickets(page_size=FIRST_SYNC_PAGE):
             self._save_people(page)
             changed = self.store.put_tickets(
                 [self._known_metrics(_dump(t)) for t in page.tickets], replace_unsolved=replace, only_if_newer=True
@@ -171,16 +211,13 @@ class Pollers:
             for ticket in page.tickets:
                 if ticket.updated_at and (newest is None or ticket.updated_at > newest):
                     newest = ticket.updated_at
-            if self.progress is not None:
-                self.progress(changed)
-        await self._settle_missing(report, sorted(before - found))
-        await self._fill_people(report)
-        await self._fill_sla_metrics(report)
-        # Search indexes late: re-read from a view whatever changed while it was catching up.
-        start = (newest or self.now()) - SEARCH_LAG
-        cursor = {"high_water": stamp(start), "deleted_since": stamp(start), "checked_at": stamp(self.now())}
-        self.store.set("cursor:zendesk", cursor)
-        return cursor
+            if not page.end_of_stream:
+                number += 1
+            # The estimate was made before these pages were read: never "page 6 of ~5".
+            pages = max(pages, number) if pages is not None else None
+            progress = {"stage": "queue", "page": number, "pages": pages, "total": total, "read": len(found)}
+            self._say_progress(progress, changed)
+        return newest
 
     async def _settle_missing(self, report: SyncReport, ids: list[int]) -> None:
         """Tickets we held as unsolved that search no longer lists: solved, deleted, or not
@@ -229,6 +266,7 @@ class Pollers:
             int(key) for key in self.store.unsolved_rows() if not (self.store.ticket(int(key)) or {}).get("metric_set")
         ]
         for start in range(0, len(missing), 100):
+            self._say_progress({"stage": "sla", "done": start, "total": len(missing)})
             page = await client.tickets_many(missing[start : start + 100])
             self._save_people(page)
             changed = self.store.put_tickets([_dump(t) for t in page.tickets], only_if_newer=True)
@@ -342,6 +380,44 @@ class Pollers:
             self.store.put_list(name, [_dump(i) for i in items])
             self._skipped(report, skipped)
         self.store.set("reference:refreshed_at", self.now().isoformat())
+
+    async def search(self, text: str) -> SearchOutcome:
+        """Find tickets in Zendesk, solved ones included: by id (fetched directly: search
+        indexes late), requester email, organization, or words. The found tickets are read
+        again through show_many, so what is shown is their state now, with SLA metrics."""
+        plan = plan_search(text, self.store.names("org").values())
+        outcome = SearchOutcome(text, plan.meaning if plan else "")
+        if plan is None:
+            return outcome
+
+        async def work(report: SyncReport) -> None:
+            client = self.clients.zendesk
+            assert client is not None
+            if plan.ticket_id is not None:
+                order = [plan.ticket_id]
+            else:
+                assert plan.query is not None
+                result = await client.search_tickets(plan.query, RESULT_LIMIT)
+                self._save_people(result.found)
+                self._skipped(report, result.found.skipped)
+                order = [t.id for t in result.found.tickets]
+                outcome.count = result.count
+            page = await client.tickets_many(order) if order else TicketPage([])
+            self._save_people(page)
+            self._skipped(report, page.skipped)
+            fresh = {t.id for t in page.tickets}
+            # Deleted since search indexed them (show_many leaves those out): not found.
+            outcome.ids = [i for i in order if i in fresh]
+            if plan.ticket_id is not None:
+                outcome.count = len(outcome.ids)
+            tickets = [self._keep_local_metrics(_dump(t)) for t in page.tickets]
+            outcome.changed = self.store.put_tickets(tickets, only_if_newer=True)
+
+        # A refused query or an unreachable service is the search's answer, not the queue's
+        # state: the status line keeps saying what the polls say.
+        report = await self._guard("zendesk", work, status="none")
+        outcome.error = report.error
+        return outcome
 
     async def comments(self, ticket_id: int) -> SyncReport:
         """Fetch a ticket's conversation when it is opened, unless the cached one is current."""

@@ -1,5 +1,5 @@
 """How another thread (the UI) asks the sync loop for something: fetch a ticket's
-comments, refresh now, send now.
+comments, search Zendesk, refresh now, send now.
 
 Kept apart from the engine, with no HTTP imports, so the app can make one before its
 first paint and hand it to the engine when the sync thread starts.
@@ -13,7 +13,7 @@ from typing import Any
 
 
 class Requests:
-    """What another thread (the UI) asks of the loop: fetch comments, refresh, send now.
+    """What another thread (the UI) asks of the loop: fetch comments, search, refresh, send now.
 
     Thread-safe; asks made before the loop runs are kept and handled when it starts.
     """

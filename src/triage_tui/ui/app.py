@@ -80,6 +80,7 @@ class TriageApp(SyncBridge):
             now=lambda: self.now(),
             kick=self.kick,
             fetch_comments=self.fetch_comments,
+            search=self.search_zendesk,
             offline=self.offline,
             sync_problem=lambda: self.sync_problem,
         )

@@ -1,4 +1,5 @@
-"""Command palette providers: tickets, groups (escalate), macros, incidents, views, actions.
+"""Command palette providers: tickets, groups (escalate), macros, incidents, views, actions,
+and "find in Zendesk" for what the cache does not hold.
 
 The actions are the key registry's (`keys.PALETTE`): each runs the binding's own action on
 the main screen, and shows the key it is bound to now. One line per entry: the key and
@@ -61,3 +62,9 @@ class CommandsProvider(Provider):
             score = matcher.match(title)
             if score > 0:
                 yield Hit(score, matcher.highlight(title), callback, help=help_text)
+        typed = " ".join(query.split())
+        if typed:
+            # Always offered, last: what the cache does not hold (a solved ticket, another
+            # view's), Zendesk may.
+            title = f"Find in Zendesk: {clean(typed, limit=60)}  (solved too)"
+            yield Hit(0.001, title, partial(self._main().search_zendesk, typed), text=title)

@@ -1,5 +1,5 @@
 """What the screens and panes work with: the read path, the write path, the clock and the
-sync bridge's two requests. The App builds one and hands it down; nothing reaches for
+sync bridge's requests. The App builds one and hands it down; nothing reaches for
 `self.app.<attribute>` to find these."""
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ class Context:
     now: Callable[[], dt.datetime]
     kick: Callable[[], None]  # a write is waiting: wake the sync worker now
     fetch_comments: Callable[[int], None]  # ask the sync worker for a ticket's conversation
+    search: Callable[[str], None]  # ask the sync worker to find tickets in Zendesk
     offline: bool
     # Why sync is not running, when it is not (crashed and restarting, or never started).
     sync_problem: Callable[[], str | None] = lambda: None

@@ -65,6 +65,14 @@ MAIN = [
         "Filter the queue by subject, requester, org, tags, id",
         priority=True,
     ),
+    _k(
+        "queue.find",
+        "f",
+        "find",
+        "Find",
+        "Find any ticket in Zendesk, solved too: id, requester email, org, words",
+        priority=True,
+    ),
     _k("queue.next", "n", "next_ticket", "Next", "Next by the handbook: highest tier, then closest to breach"),
     _k("queue.view", "V", "next_view", "View", "Cycle the queue view (mine, SME, all, escalated, newest)"),
     _k(
@@ -232,7 +240,7 @@ _GLOBAL_IDS = {
     "app.handover",
     "outbox.conflicts",
 }
-_QUEUE_IDS = {"queue.filter", "queue.next", "queue.view", "queue.clear", "ticket.open"}
+_QUEUE_IDS = {"queue.filter", "queue.find", "queue.next", "queue.view", "queue.clear", "ticket.open"}
 _INCIDENT_IDS = {"app.incidents", "app.mode_incidents"}
 SECTIONS: list[tuple[str, list[Key]]] = [
     ("Queue", [k for k in MAIN if k.id in _QUEUE_IDS] + QUEUE),
@@ -248,6 +256,7 @@ assert {k.id for _, ks in SECTIONS for k in ks} == set(BY_ID), "every key is in 
 # The command palette's actions, in the order it offers them, by binding id.
 PALETTE = [
     ("queue.next", "Next ticket to take"),
+    ("queue.find", "Find a ticket in Zendesk (solved too)"),
     ("ticket.reply", "Reply to the ticket"),
     ("ticket.note", "Internal note"),
     ("ticket.solve", "Solve the ticket"),
@@ -315,4 +324,6 @@ def key_rows(app: App) -> list[tuple[str, str, str]]:
 
 
 # Priority keys of the main screen: inside a text box they are characters.
-TYPE_AHEAD_ACTIONS = frozenset({"filter", "reply", "note", "pending", "hold", "escalate", "macro", "attach_incident"})
+TYPE_AHEAD_ACTIONS = frozenset(
+    {"filter", "find", "reply", "note", "pending", "hold", "escalate", "macro", "attach_incident"}
+)

@@ -19,6 +19,7 @@ from textual.app import App
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
+from triage_tui.found import SearchOutcome
 from triage_tui.sync.requests import Requests
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ class SyncReported(Message):
         reference_changed: bool = False,
         outbox_changed: bool = False,
         crashed: str | None = None,
+        searched: SearchOutcome | None = None,
     ) -> None:
         super().__init__()
         self.lines = lines
@@ -48,6 +50,7 @@ class SyncReported(Message):
         self.reference_changed = reference_changed  # groups, macros, who I am
         self.outbox_changed = outbox_changed  # writes sent, in conflict or failed
         self.crashed = crashed  # the sync loop died with this error and restarts shortly
+        self.searched = searched  # a "find in Zendesk" answered
 
 
 class SyncBridge(App):
@@ -96,6 +99,7 @@ class SyncBridge(App):
                     reference_changed=event.reference_changed,
                     outbox_changed=event.outbox_changed,
                     crashed=event.crashed,
+                    searched=event.searched,
                 )
             )
 
@@ -141,6 +145,8 @@ class SyncBridge(App):
             main.refresh_sdk()
         if message.comments_for is not None or message.changed_tickets:
             main.refresh_detail()
+        if message.searched is not None:
+            main.search_answered(message.searched)
         main.refresh_status()
         self.check_notifications()
 
@@ -149,3 +155,6 @@ class SyncBridge(App):
 
     def fetch_comments(self, ticket_id: int) -> None:
         self.requests.ask("comments", ticket_id)
+
+    def search_zendesk(self, text: str) -> None:
+        self.requests.ask("search", text)

@@ -126,8 +126,19 @@ class TicketScreen(Screen):
     # -- the selection -----------------------------------------------------------------
     def _need_tickets(self) -> list[dict] | None:
         tickets = self.context.reads.tickets(self.query_one(QueueTable).selected_ids())
+        closed = [t for t in tickets if t.get("status") == "closed"]
+        if closed:
+            # Zendesk refuses any change to a closed ticket: say so now, not as a failed write.
+            ids = ", ".join(f"#{t['id']}" for t in closed[:5])
+            self.notify(
+                f"{ids} closed: Zendesk allows no change (open a follow-up in Zendesk).",
+                severity="warning",
+                markup=False,
+            )
+            tickets = [t for t in tickets if t.get("status") != "closed"]
         if not tickets:
-            self.notify("No ticket selected.", severity="warning")
+            if not closed:
+                self.notify("No ticket selected.", severity="warning")
             return None
         return tickets
 

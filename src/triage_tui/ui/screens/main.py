@@ -21,6 +21,7 @@ from textual.timer import Timer
 from textual.widgets import Input
 
 from triage_tui.entries import Row
+from triage_tui.found import SEARCH_VIEW, SearchOutcome
 from triage_tui.triage.handover import HandoverTicket, rotation_handover
 from triage_tui.ui import keys
 from triage_tui.ui.context import Context
@@ -64,6 +65,7 @@ class MainScreen(TicketScreen):
         self._side_panes_mounting: asyncio.Future | None = None
         self._detail_timer: Timer | None = None
         self._fetch_timer: Timer | None = None
+        self._view_before_search = view
 
     def compose(self) -> ComposeResult:
         context = self.context
@@ -91,12 +93,7 @@ class MainScreen(TicketScreen):
         await asyncio.shield(self._side_panes_mounting)  # a second caller waits for the first
 
     async def _mount_side_panes(self) -> None:
-        app = self.app
-        clear = keys.label(app, "queue.clear")
-        placeholder = (
-            f"filter: subject, requester, org, tag, id ({keys.label(app, 'ticket.open')} keeps it, {clear} clears)"
-        )
-        await self.mount(Input(placeholder=placeholder, id="filter"), after="#status")
+        await self.mount(Input(placeholder=self._box_placeholder(), id="filter"), after="#status")
         settle_cursors(self)
         await self.query_one("#workspace").mount(
             IncidentPane(self.context, id="incidents"), SdkPane(self.context, id="sdk")
@@ -123,7 +120,16 @@ class MainScreen(TicketScreen):
             conflicts_key=keys.label(self.app, "outbox.conflicts"),
             problem=self.context.sync_problem(),
             marked=self._marks(),
+            note=self._status_note(count),
         )
+
+    def _status_note(self, count: int) -> str | None:
+        found = self.context.workspace.found
+        if self.view == SEARCH_VIEW and found is not None:
+            return found.summary() or None
+        if self.filter_text and not count and not self.has_class("-finding"):
+            return f"none cached: {keys.label(self.app, 'ticket.open')} searches Zendesk"
+        return None
 
     def _marks(self) -> tuple[int, int]:
         """Marked tickets: on screen, and hidden by the filter or the view."""
@@ -143,7 +149,7 @@ class MainScreen(TicketScreen):
         if (current := table.current_id) is not None and current in queued - table.queued:
             table.acted.add(current)
         table.queued = queued
-        table.marked &= set(workspace.entries)  # a solved ticket is no longer marked
+        table.marked &= workspace.markable_ids()  # a solved ticket leaves the queue and its mark
         table.set_rows(rows, keep_id)
         self.refresh_status()
 
@@ -157,12 +163,19 @@ class MainScreen(TicketScreen):
         ticket_id = self.queue_table.current_id
         detail = workspace.detail(ticket_id) if ticket_id is not None else None
         if detail is None:
-            pane.show(None)
+            pane.show(None, empty=self._nothing_shown())
             return
         assignee = workspace.user(detail.ticket.assignee_id)
         plan = workspace.plan_label(detail.entry.plan) if detail.entry else ""
         group = workspace.groups.get(detail.ticket.group_id or -1, "")
         pane.show(detail, plan, group, assignee.display_name if assignee else "")
+
+    def _nothing_shown(self) -> str:
+        found = self.context.workspace.found
+        if self.view == SEARCH_VIEW and found is not None:
+            back = keys.label(self.app, "queue.clear")
+            return f"Zendesk: {found.summary()}\n\n{back}: back to the queue"
+        return "No ticket selected"
 
     def refresh_incidents(self) -> None:
         if self.side_panes_ready:
@@ -247,33 +260,104 @@ class MainScreen(TicketScreen):
             self.context.fetch_comments(ticket_id)
 
     async def action_filter(self) -> None:
+        await self._open_box(finding=False)
+
+    async def action_find(self) -> None:
+        await self._open_box(finding=True)
+
+    async def _open_box(self, *, finding: bool) -> None:
+        """One box for both: `/` filters the cached queue as you type; `f` asks Zendesk,
+        solved tickets included, when you press enter."""
         if not await self.ensure_side_panes():  # the box comes with them
             return
+        if finding and self.mode != "queue":
+            self.mode = "queue"
         self.add_class("-filtering")
+        self.set_class(finding, "-finding")
         box = self.query_one("#filter", Input)
-        box.value = self.filter_text
+        box.placeholder = self._box_placeholder()
+        box.value = "" if finding else self.filter_text
         # At once, not on the next loop: keys typed right after / must land in the box.
         self.set_focus(box)
 
+    def _box_placeholder(self) -> str:
+        app = self.app
+        enter = keys.label(app, "ticket.open")
+        if self.has_class("-finding"):
+            return f"find in Zendesk, solved too: 12345, jane@acme.com, org name, words ({enter})"
+        clear = keys.label(app, "queue.clear")
+        return f"filter: subject, requester, org, tag, id ({enter} keeps it, {clear} clears)"
+
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "filter":
+        if event.input.id == "filter" and not self.has_class("-finding"):
             self.filter_text = event.value.strip()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "filter":
-            if not self.filter_text:
-                self.remove_class("-filtering")
-            self.queue_table.focus()
+        if event.input.id != "filter":
+            return
+        if self.has_class("-finding") or (self.filter_text and not self.queue_table.rows):
+            # Nothing cached matches what was typed in the filter: Zendesk may know it.
+            self.search_zendesk(event.value)
+            return
+        if not self.filter_text:
+            self.remove_class("-filtering")
+        self.queue_table.focus()
+
+    def _close_box(self) -> None:
+        for box in self.query("#filter").results(Input):
+            box.value = ""
+        self.remove_class("-filtering", "-finding")
+        self.filter_text = ""
 
     def action_clear_filter(self) -> None:
         if self.filter_text or self.has_class("-filtering"):
-            for box in self.query("#filter").results(Input):
-                box.value = ""
-            self.remove_class("-filtering")
-            self.filter_text = ""
+            self._close_box()
+        elif self.view == SEARCH_VIEW:
+            self.leave_search()
         self.queue_table.focus()
 
+    # -- find in Zendesk ----------------------------------------------------------------
+    def search_zendesk(self, text: str) -> None:
+        """Ask Zendesk (the sync worker does), and show the answer as the queue's search
+        view: every ticket key works on what it finds."""
+        text = " ".join(text.split())
+        if not text:
+            return
+        if self.context.offline:
+            self.notify("Cache only: Zendesk is not asked. / filters the cached queue.", markup=False)
+            return
+        if self.view != SEARCH_VIEW:
+            self._view_before_search = self.view
+        self.context.workspace.begin_search(text)
+        self.context.search(text)
+        self._close_box()
+        self.mode = "queue"
+        if self.view == SEARCH_VIEW:
+            self.refresh_queue()
+        else:
+            self.view = SEARCH_VIEW
+        self.queue_table.cursor = 0
+        self.queue_table.focus()
+        self.refresh_detail()
+
+    def search_answered(self, outcome: SearchOutcome) -> None:
+        if not self.context.workspace.finish_search(outcome):
+            return  # a search since replaced by another
+        if self.view == SEARCH_VIEW:
+            self.refresh_queue()
+            self.queue_table.cursor = 0
+            self.refresh_detail()
+        if outcome.error:
+            self.notify(f"Search failed: {outcome.error}", severity="warning", markup=False)
+
+    def leave_search(self) -> None:
+        self.view = self._view_before_search
+        self.context.workspace.end_search()
+        self.refresh_status()
+
     def action_next_ticket(self) -> None:
+        if self.view == SEARCH_VIEW:
+            self.leave_search()  # the next ticket is the queue's, not a search result
         row: Row | None = self.context.workspace.next_row(self.queue_table.rows)
         if row is None:
             self.notify("Nothing awaits you in this view.", markup=False)

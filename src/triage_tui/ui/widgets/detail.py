@@ -73,12 +73,20 @@ class DetailPane(Widget, can_focus=True):
     def plain_text(self) -> str:
         return self._text.plain
 
-    def show(self, detail: Detail | None, plan_label: str = "", group: str = "", assignee: str = "") -> None:
+    def show(
+        self,
+        detail: Detail | None,
+        plan_label: str = "",
+        group: str = "",
+        assignee: str = "",
+        *,
+        empty: str = "No ticket selected",
+    ) -> None:
         moved = detail is None or self.detail is None or detail.ticket.id != self.detail.ticket.id
         self.detail = detail
         self._labels = (plan_label, group, assignee)
         if detail is None:
-            self._set_text(Text("No ticket selected", style="dim"), moved)
+            self._set_text(Text(empty, style="dim"), moved)
             return
         text = self._header(detail, plan_label, group, assignee)
         if detail.flags:

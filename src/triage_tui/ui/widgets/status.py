@@ -17,6 +17,15 @@ def _hhmm(value: str | None) -> str:
     return moment.strftime("%H:%M") if moment else "never"
 
 
+def progress_words(progress: dict) -> str:
+    """`page 3 of ~5`, then `SLAs 1,200 of 5,000`: what a long sync is doing now."""
+    if progress.get("stage") == "sla":
+        return f"SLAs {progress.get('done', 0):,} of {progress.get('total', 0):,}"
+    pages = progress.get("pages")
+    page = progress.get("page", 1)
+    return f"page {page} of ~{pages}" if pages else f"page {page}"
+
+
 def status_text(
     *,
     view: str,
@@ -29,6 +38,7 @@ def status_text(
     conflicts_key: str = "C",
     problem: str | None = None,
     marked: tuple[int, int] = (0, 0),
+    note: str | None = None,
 ) -> Text:
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f" {view} ", style="bold reverse")
@@ -36,6 +46,9 @@ def status_text(
     if filter_text:
         text.append("/")
         text.append_text(plain(filter_text, "bold", limit=40))
+        text.append(" ")
+    if note:
+        text.append_text(plain(note, "italic", limit=80))
         text.append(" ")
     shown, hidden = marked
     if shown or hidden:
@@ -60,6 +73,10 @@ def status_text(
             text.append(f"{name} error", style="bold red")
             # The toast goes away; the reason (and for a token, the command that fixes it) stays.
             reasons.append(f"{name}: {state.get('reason') or state['last_error']}")
+        elif state.get("progress"):
+            # A first sync (or one after a long absence): how far, so a count that grows
+            # page by page reads as progress, not as a queue that jumps around.
+            text.append(f"{name} syncing {progress_words(state['progress'])}", style="bold cyan")
         elif state.get("busy"):
             # The team's shared budget is spent for this minute: the cache is as fresh as the
             # time shown and the next try is already scheduled. Not offline, not an error.

@@ -1,0 +1,53 @@
+"""The last "find in Zendesk": what was typed, whether Zendesk has answered, and the
+tickets it found (solved and closed ones too), in Zendesk's order.
+
+Shown as the queue's "search" view, so every ticket key acts on a found ticket as on any
+other. No UI framework here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SEARCH_VIEW = "search"
+NOT_QUEUED_TIER = 8  # solved or closed: below every tier of the handbook, never "next"
+
+
+@dataclass
+class Found:
+    text: str
+    searching: bool = True
+    meaning: str = ""  # what was asked: "ticket #123", `requester:jane@acme.com`
+    ids: list[int] = field(default_factory=list)
+    count: int = 0  # everything the query matched; `ids` is the first page of it
+    error: str | None = None
+
+    @property
+    def view_label(self) -> str:
+        return f"Zendesk: {' '.join(self.text.split())[:40]}"
+
+    def summary(self) -> str:
+        """For the status line, after the count of rows: where the search is, or what is
+        missing from what it shows ("" when it shows everything it found)."""
+        if self.searching:
+            return "searching Zendesk…"
+        if self.error:
+            return f"search failed: {self.error}"
+        if not self.ids:
+            return f"nothing found for {self.meaning}" if self.meaning else "nothing found"
+        if self.count > len(self.ids):
+            return f"newest of {self.count:,}: narrow the search"
+        return ""
+
+
+@dataclass
+class SearchOutcome:
+    """What a "find in Zendesk" found: ticket ids in Zendesk's order (most recently updated
+    first), how many matched in all, and what the query meant."""
+
+    text: str
+    meaning: str = ""
+    ids: list[int] = field(default_factory=list)
+    count: int = 0
+    error: str | None = None
+    changed: list[int] = field(default_factory=list)  # stored anew: the queue repaints these

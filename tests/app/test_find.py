@@ -1,0 +1,149 @@
+"""Find any ticket in Zendesk from the keyboard (issue 15): `f`, or `/` when nothing cached
+matches, or the palette; the answer is the queue's search view, where every ticket key
+works; escape goes back to the queue as it was. Keys are posted as a terminal sends them:
+a burst in one read (tests/app/test_writes.py: burst)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from tests.app.test_writes import burst
+from tests.app.waiting import palette_top, until
+from tests.reliability.test_ui_resilience import live_app
+from triage_tui.found import SEARCH_VIEW
+from triage_tui.ui.screens.composer import Composer
+from triage_tui.ui.widgets.detail import DetailPane
+from triage_tui.ui.widgets.status import StatusLine
+
+SMALL = (80, 24)
+
+
+@pytest.fixture
+def live(sandbox, filled_cache, tmp_path):
+    shutil.copytree(filled_cache, tmp_path / "live")
+    return live_app(sandbox.url, tmp_path / "live")
+
+
+def toasts(app) -> list[str]:
+    """Every toast the app shows from now on (recorded, then shown as usual)."""
+    said: list[str] = []
+    notify = app.notify
+
+    def record(message, **options):
+        said.append(str(message))
+        return notify(message, **options)
+
+    app.notify = record
+    return said
+
+
+def status(app) -> str:
+    return str(app.main.query_one(StatusLine).render())
+
+
+def detail(app) -> str:
+    return app.main.query_one(DetailPane).plain_text
+
+
+def ticket_with(sandbox, status_name: str) -> dict:
+    return next(t for t in sandbox.state.tickets.values() if t["status"] == status_name)
+
+
+async def found(pilot, app, ticket_id: int) -> None:
+    await until(
+        pilot,
+        lambda: app.main.view == SEARCH_VIEW and app.queue_table.current_id == ticket_id,
+        what=f"#{ticket_id} found and under the cursor",
+    )
+
+
+async def test_f_and_a_burst_find_a_solved_ticket_and_show_it(live, sandbox):
+    solved = ticket_with(sandbox, "solved")
+    async with live.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: live.main.side_panes_ready)
+        burst(live, "f", str(solved["id"]), "enter")
+        await found(pilot, live, solved["id"])
+        await until(pilot, lambda: f"#{solved['id']}" in detail(live), what="the detail shows it")
+        assert "Status: Solved" in detail(live)
+        assert f"Zendesk: {solved['id']}" in status(live)
+        assert [row.entry.id for row in live.queue_table.rows] == [solved["id"]]
+
+
+async def test_a_filter_that_matches_nothing_cached_asks_zendesk_on_enter(live):
+    async with live.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: live.main.side_panes_ready)
+        burst(live, "/", "zqxjv")
+        await until(pilot, lambda: not live.queue_table.rows, what="nothing cached matches")
+        await until(pilot, lambda: "none cached: enter searches Zendesk" in status(live))
+        burst(live, "enter")
+        await until(pilot, lambda: "nothing found for zqxjv" in status(live), what="Zendesk answered")
+        assert live.main.view == SEARCH_VIEW
+        assert live.main.filter_text == ""  # the box's text became the search
+        assert "nothing found for zqxjv" in detail(live) and "escape: back to the queue" in detail(live)
+
+
+async def test_escape_goes_back_to_the_queue_as_it_was(live, sandbox):
+    solved = ticket_with(sandbox, "solved")
+    async with live.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: live.main.side_panes_ready)
+        await pilot.press("V")
+        view = live.main.view
+        burst(live, "f", str(solved["id"]), "enter")
+        await found(pilot, live, solved["id"])
+        assert SEARCH_VIEW in live.context.workspace.view_names()
+        await pilot.press("escape")
+        assert live.main.view == view
+        assert SEARCH_VIEW not in live.context.workspace.view_names()
+        assert solved["id"] not in [row.entry.id for row in live.queue_table.rows]
+
+
+async def test_the_palette_offers_to_find_what_it_does_not_hold(live, sandbox):
+    closed = ticket_with(sandbox, "closed")
+    async with live.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: live.main.side_panes_ready)
+        await pilot.press("ctrl+p", *f"#{closed['id']}")
+        await until(pilot, lambda: palette_top(live).startswith("Find in Zendesk: "))
+        assert palette_top(live) == f"Find in Zendesk: #{closed['id']}  (solved too)"
+        await pilot.press("enter")
+        await found(pilot, live, closed["id"])
+
+
+async def test_a_reply_to_a_closed_ticket_is_refused_at_once_not_queued(live, sandbox):
+    closed = ticket_with(sandbox, "closed")
+    async with live.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: live.main.side_panes_ready)
+        burst(live, "f", str(closed["id"]), "enter")
+        await found(pilot, live, closed["id"])
+        said = toasts(live)
+        await pilot.press("r")
+        await pilot.pause()
+        assert not isinstance(live.screen, Composer)
+        assert any("closed: Zendesk allows no change" in message for message in said)
+        assert not live.outbox.entries()
+
+
+async def test_a_solved_ticket_found_can_be_replied_to_which_reopens_it(live, sandbox):
+    solved = ticket_with(sandbox, "solved")
+    async with live.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: live.main.side_panes_ready)
+        burst(live, "f", str(solved["id"]), "enter")
+        await found(pilot, live, solved["id"])
+        burst(live, "i", "found it again", "ctrl+s")
+        await until(
+            pilot,
+            lambda: any(c["body"] == "found it again" for c in sandbox.state.comments.get(solved["id"], [])),
+            what="the note reached Zendesk",
+        )
+
+
+async def test_cache_only_mode_says_zendesk_is_not_asked(harness):
+    app = harness.app()
+    async with app.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: app.main.side_panes_ready)
+        view = app.main.view
+        said = toasts(app)
+        burst(app, "f", "anything", "enter")
+        await until(pilot, lambda: any("Zendesk is not asked" in message for message in said))
+        assert app.main.view == view
