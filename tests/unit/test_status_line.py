@@ -1,0 +1,42 @@
+"""The status line during a first sync (issue 15: it said "Zendesk ✓never" while the count
+climbed 1000 → 5000): which page of about how many, then the SLA clocks."""
+
+from __future__ import annotations
+
+from triage_tui.ui.widgets.status import progress_words, status_text
+
+
+def line(sources: dict, **extra) -> str:
+    return status_text(
+        view="All unsolved",
+        count=3000,
+        filter_text="",
+        sources=sources,
+        queued={},
+        counts={},
+        offline_mode=False,
+        **extra,
+    ).plain
+
+
+def test_a_first_sync_says_which_page_of_about_how_many():
+    progress = {"stage": "queue", "page": 3, "pages": 5, "total": 4811}
+    shown = line({"zendesk": {"progress": progress}})
+    assert "Zendesk syncing page 3 of ~5" in shown and "never" not in shown
+
+
+def test_without_an_estimate_it_still_says_the_page():
+    assert progress_words({"stage": "queue", "page": 2, "pages": None}) == "page 2"
+
+
+def test_then_the_sla_clocks():
+    assert progress_words({"stage": "sla", "done": 1200, "total": 4811}) == "SLAs 1,200 of 4,811"
+
+
+def test_a_resync_after_a_long_absence_shows_progress_over_the_last_success():
+    state = {"last_success": "2026-11-18T14:00:00+00:00", "progress": {"stage": "queue", "page": 1, "pages": 5}}
+    assert "Zendesk syncing page 1 of ~5" in line({"zendesk": state})
+
+
+def test_a_note_follows_the_count():
+    assert " All unsolved  3000 searching Zendesk… " in line({}, note="searching Zendesk…")
