@@ -24,7 +24,9 @@ class Found:
 
     @property
     def view_label(self) -> str:
-        return f"Zendesk: {' '.join(self.text.split())[:40]}"
+        typed = " ".join(self.text.split())
+        # The status line is 80 columns with the sources' states after it.
+        return f"Zendesk: {typed if len(typed) <= 28 else typed[:27] + '…'}"
 
     def summary(self) -> str:
         """For the status line, after the count of rows: where the search is, or what is

@@ -147,3 +147,21 @@ async def test_cache_only_mode_says_zendesk_is_not_asked(harness):
         burst(app, "f", "anything", "enter")
         await until(pilot, lambda: any("Zendesk is not asked" in message for message in said))
         assert app.main.view == view
+
+
+async def test_the_key_bar_says_what_enter_does_in_the_box(harness):
+    from triage_tui.ui.widgets.keybar import KeyBar
+
+    app = harness.app()
+    async with app.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: app.main.side_panes_ready)
+        bar = app.main.query_one(KeyBar)
+        burst(app, "f")
+        await until(pilot, lambda: "enter Find in Zendesk" in bar.plain(), what="find: enter asks Zendesk")
+        assert "escape Close" in bar.plain() and "Keep" not in bar.plain()
+        # Apart: a terminal sends escape then "/" in one read as alt+/ anyway.
+        burst(app, "escape")
+        await until(pilot, lambda: not app.main.has_class("-filtering"), what="escape closed the box")
+        burst(app, "/")
+        await until(pilot, lambda: "enter Keep" in bar.plain(), what="filter: enter keeps it")
+        assert "Find in Zendesk" not in bar.plain()

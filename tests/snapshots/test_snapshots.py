@@ -105,3 +105,86 @@ def test_marked_tickets_through_a_filter(snap_compare, make_app, size):
     """Two marks hidden by a filter: the status line counts them."""
     press = ["space", "space", "slash", *"Hooli", "enter"]
     assert snap_compare(make_app(), terminal_size=size, press=press, run_before=settled)
+
+
+# -- find in Zendesk (issue 15) ----------------------------------------------------------
+@pytest.fixture(scope="session")
+def searched(filled_cache, dataset, tmp_path_factory):
+    """The filled cache after a real `f` by a requester's email against the sandbox: their
+    open and solved tickets, as the search view shows them. Returns (cache, outcome)."""
+    import asyncio
+    import copy
+
+    from tests.helpers import Engine
+    from triage_tui.sandbox.server import Sandbox
+
+    template = tmp_path_factory.mktemp("searched") / "cache"
+    shutil.copytree(filled_cache, template)
+    tickets = dataset["tickets"]
+    requester = next(
+        user["id"]
+        for user in sorted(dataset["users"], key=lambda u: u["id"])
+        if any(t["requester_id"] == user["id"] and t["status"] in ("new", "open") for t in tickets)
+        and sum(t["requester_id"] == user["id"] and t["status"] in ("solved", "closed") for t in tickets) >= 2
+    )
+    email = next(u["email"] for u in dataset["users"] if u["id"] == requester)
+
+    async def find(url: str):
+        engine = Engine(url, template)
+        try:
+            return await engine.engine.pollers.search(email)
+        finally:
+            await engine.clients.aclose()
+            engine.store.close()
+            engine.outbox.close()
+
+    with Sandbox(copy.deepcopy(dataset)) as sandbox:
+        outcome = asyncio.run(find(sandbox.url))
+    assert outcome.error is None and len(outcome.ids) >= 3, outcome
+    return template, outcome
+
+
+@pytest.fixture
+def searched_app(searched, tmp_path):
+    def build() -> TriageApp:
+        directory = tmp_path / "searched"
+        shutil.copytree(searched[0], directory)
+        config = sandbox_config("http://127.0.0.1:9").replace(cache_dir=directory)
+        return TriageApp(
+            config, Store(directory), Outbox(directory), now=lambda: FROZEN_NOW, offline=True, cursor_blink=False
+        )
+
+    return build
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_search_view_with_solved_tickets(snap_compare, searched_app, searched, size):
+    """What `f` by a requester's email shows: their tickets, solved ones too, newest change
+    first. Cache-only mode cannot ask Zendesk, so the answer recorded above is handed in."""
+    from triage_tui.found import SEARCH_VIEW
+
+    outcome = searched[1]
+
+    async def answered(pilot):
+        await settled(pilot)
+        main = pilot.app.main
+        main.context.workspace.begin_search(outcome.text)
+        main.view = SEARCH_VIEW
+        main.search_answered(outcome)
+        await pilot.press("j")  # the second: a solved one, with its conversation
+        await pilot.pause()
+
+    assert snap_compare(searched_app(), terminal_size=size, run_before=answered)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_find_box(snap_compare, make_app, size):
+    assert snap_compare(make_app(), terminal_size=size, press=["f", *"jane@acme"], run_before=settled)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_first_sync_progress(snap_compare, make_app, size):
+    """The status line while the first sync reads page 3 of about 5."""
+    app = make_app()
+    app.store.mark_progress("zendesk", {"stage": "queue", "page": 3, "pages": 5, "total": 4811})
+    assert snap_compare(app, terminal_size=size, run_before=settled)

@@ -157,6 +157,11 @@ COMPOSER = [
     _k("composer.macro", "ctrl+t", "insert_macro", "Insert macro", "Insert a macro at the cursor"),
     _k("composer.toggle", "ctrl+r", "toggle_public", "Reply/Note", "Switch between public reply and internal note"),
 ]
+BOX = [
+    _k("box.find", "enter", "find_submit", "Find in Zendesk", "In the find box: ask Zendesk, solved tickets too"),
+    _k("box.keep", "enter", "keep_submit", "Keep", "In the filter box: keep the filter, back to the queue"),
+    _k("box.close", "escape", "screen.clear_filter", "Close", "Close the box (a filter is cleared)"),
+]
 EDITOR = [
     _k("editor.save", "ctrl+s", "save", "Save", "Use this text"),
     _k("editor.cancel", "escape", "cancel", "Cancel", "Close without using the text"),
@@ -190,6 +195,7 @@ OWNERS: dict[str, list[Key]] = {
     "main": MAIN,
     "queue": QUEUE,
     "detail": DETAIL,
+    "box": BOX,
     "incidents": INCIDENTS,
     "sdk": SDK,
     "composer": COMPOSER,
@@ -243,7 +249,7 @@ _GLOBAL_IDS = {
 _QUEUE_IDS = {"queue.filter", "queue.find", "queue.next", "queue.view", "queue.clear", "ticket.open"}
 _INCIDENT_IDS = {"app.incidents", "app.mode_incidents"}
 SECTIONS: list[tuple[str, list[Key]]] = [
-    ("Queue", [k for k in MAIN if k.id in _QUEUE_IDS] + QUEUE),
+    ("Queue", [k for k in MAIN if k.id in _QUEUE_IDS] + BOX + QUEUE),
     ("Ticket", [k for k in MAIN if k.id.startswith("ticket.") and k.id not in _QUEUE_IDS] + DETAIL),
     ("Composer and editors", COMPOSER + EDITOR + IMPACT),
     ("Incidents", [k for k in MAIN if k.id in _INCIDENT_IDS] + INCIDENTS),

@@ -31,6 +31,7 @@ from triage_tui.ui.safe import clean
 from triage_tui.ui.screens import settle_cursors
 from triage_tui.ui.ticket_actions import TicketScreen
 from triage_tui.ui.widgets.detail import DetailPane
+from triage_tui.ui.widgets.filter_box import FilterBox
 from triage_tui.ui.widgets.incidents import IncidentPane
 from triage_tui.ui.widgets.keybar import KeyBar
 from triage_tui.ui.widgets.queue import QueueTable
@@ -93,7 +94,7 @@ class MainScreen(TicketScreen):
         await asyncio.shield(self._side_panes_mounting)  # a second caller waits for the first
 
     async def _mount_side_panes(self) -> None:
-        await self.mount(Input(placeholder=self._box_placeholder(), id="filter"), after="#status")
+        await self.mount(FilterBox(self._box_placeholder(), id="filter"), after="#status")
         settle_cursors(self)
         await self.query_one("#workspace").mount(
             IncidentPane(self.context, id="incidents"), SdkPane(self.context, id="sdk")
@@ -274,8 +275,8 @@ class MainScreen(TicketScreen):
             self.mode = "queue"
         self.add_class("-filtering")
         self.set_class(finding, "-finding")
-        box = self.query_one("#filter", Input)
-        box.placeholder = self._box_placeholder()
+        box = self.query_one("#filter", FilterBox)
+        box.show_mode(finding=finding, placeholder=self._box_placeholder())
         box.value = "" if finding else self.filter_text
         # At once, not on the next loop: keys typed right after / must land in the box.
         self.set_focus(box)
@@ -314,7 +315,8 @@ class MainScreen(TicketScreen):
             self._close_box()
         elif self.view == SEARCH_VIEW:
             self.leave_search()
-        self.queue_table.focus()
+        # At once: a key typed right after escape (in the same read) is the queue's again.
+        self.set_focus(self.queue_table)
 
     # -- find in Zendesk ----------------------------------------------------------------
     def search_zendesk(self, text: str) -> None:
@@ -337,7 +339,7 @@ class MainScreen(TicketScreen):
         else:
             self.view = SEARCH_VIEW
         self.queue_table.cursor = 0
-        self.queue_table.focus()
+        self.set_focus(self.queue_table)
         self.refresh_detail()
 
     def search_answered(self, outcome: SearchOutcome) -> None:
