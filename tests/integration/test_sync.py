@@ -41,7 +41,9 @@ async def test_first_useful_queue_arrives_after_one_request(engine, sandbox):
         (sum(sandbox.state.requests.values()), len(engine.store.unsolved()))
     )
     await engine.engine.poll("zendesk")
-    requests_at_first_page, queued = seen[0]
+    # The first repaint with tickets: one search page (and, beside it, search/count for the
+    # "page 1 of ~5" estimate), before people, SLA metrics or reference data.
+    requests_at_first_page, queued = next((asked, queued) for asked, queued in seen if queued)
     assert requests_at_first_page <= 3 and queued > 0
 
 

@@ -6,6 +6,7 @@ never raises into the caller's loop, so one bad poll cannot take the app down.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import math
 from collections.abc import Callable
@@ -195,29 +196,45 @@ class Pollers:
         client = self.clients.zendesk
         assert client is not None
         newest: dt.datetime | None = None
-        total = await self._estimate()
-        pages = max(1, math.ceil(total / FIRST_SYNC_PAGE)) if total is not None else None
+        # Asked beside the first page, not before it: the queue's first paint waits for
+        # one request, never two.
+        estimate = asyncio.create_task(self._estimate())
+        total: int | None = None
+        pages: int | None = None
         number = 1
         self._say_progress({"stage": "queue", "page": number, "pages": pages, "total": total})
-        async for page in client.unsolved_tickets(page_size=FIRST_SYNC_PAGE):
-            self._save_people(page)
-            changed = self.store.put_tickets(
-                [self._known_metrics(_dump(t)) for t in page.tickets], replace_unsolved=replace, only_if_newer=True
-            )
-            report.changed += changed
-            self._skipped(report, page.skipped)
-            replace = False
-            found.update(t.id for t in page.tickets)
-            for ticket in page.tickets:
-                if ticket.updated_at and (newest is None or ticket.updated_at > newest):
-                    newest = ticket.updated_at
-            if not page.end_of_stream:
-                number += 1
-            # The estimate was made before these pages were read: never "page 6 of ~5".
-            pages = max(pages, number) if pages is not None else None
-            progress = {"stage": "queue", "page": number, "pages": pages, "total": total, "read": len(found)}
-            self._say_progress(progress, changed)
+        try:
+            async for page in client.unsolved_tickets(page_size=FIRST_SYNC_PAGE):
+                if number == 1:
+                    total = await estimate
+                    pages = max(1, math.ceil(total / FIRST_SYNC_PAGE)) if total is not None else None
+                changed, newest = self._read_page(report, page, newest, replace=replace)
+                replace = False
+                found.update(t.id for t in page.tickets)
+                if not page.end_of_stream:
+                    number += 1
+                # The estimate was made before these pages were read: never "page 6 of ~5".
+                pages = max(pages, number) if pages is not None else None
+                progress = {"stage": "queue", "page": number, "pages": pages, "total": total, "read": len(found)}
+                self._say_progress(progress, changed)
+        finally:
+            estimate.cancel()
         return newest
+
+    def _read_page(
+        self, report: SyncReport, page: TicketPage, newest: dt.datetime | None, *, replace: bool
+    ) -> tuple[list[int], dt.datetime | None]:
+        """Store one page of the first sync; returns what changed and the newest change seen."""
+        self._save_people(page)
+        changed = self.store.put_tickets(
+            [self._known_metrics(_dump(t)) for t in page.tickets], replace_unsolved=replace, only_if_newer=True
+        )
+        report.changed += changed
+        self._skipped(report, page.skipped)
+        for ticket in page.tickets:
+            if ticket.updated_at and (newest is None or ticket.updated_at > newest):
+                newest = ticket.updated_at
+        return changed, newest
 
     async def _settle_missing(self, report: SyncReport, ids: list[int]) -> None:
         """Tickets we held as unsolved that search no longer lists: solved, deleted, or not
