@@ -360,6 +360,9 @@ def _dataset(args: argparse.Namespace) -> dict:
         return data
     if args.tickets < 1 or args.tickets > 200_000:
         raise UserError("--tickets must be between 1 and 200000")
+    if args.tickets > 5_000:
+        # Tens of seconds at 100,000: say why the screen is still empty.
+        print(f"Generating {args.tickets:,} sandbox tickets…", file=sys.stderr, flush=True)
     return generate(seed=args.seed, tickets=args.tickets, now=dt.datetime.now(dt.UTC))
 
 

@@ -165,3 +165,46 @@ async def test_the_key_bar_says_what_enter_does_in_the_box(harness):
         burst(app, "/")
         await until(pilot, lambda: "enter Keep" in bar.plain(), what="filter: enter keeps it")
         assert "Find in Zendesk" not in bar.plain()
+
+
+async def test_f_from_the_incident_view_types_into_the_box_not_the_queue(live, sandbox):
+    """Before, the incident view's mode change took the focus back after `f` opened the box:
+    `abc` assigned the queue's ticket, an `s` asked to solve it."""
+    async with live.run_test(size=(160, 48)) as pilot:
+        await until(pilot, lambda: live.main.side_panes_ready)
+        for mode in ("2", "3"):
+            await pilot.press(mode)
+            burst(live, "f", "abc status:solved")
+            await until(pilot, lambda: live.main.query_one("#filter").value == "abc status:solved")
+            assert live.main.mode == "queue" and not live.outbox.entries()
+            await pilot.press("escape")
+
+
+async def test_escape_steps_back_from_the_conversation_to_the_results_then_to_the_ticket_you_left(live, sandbox):
+    solved = ticket_with(sandbox, "solved")
+    async with live.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: live.main.side_panes_ready)
+        await pilot.press("j", "j", "j")
+        left_on = live.queue_table.current_id
+        burst(live, "f", str(solved["id"]), "enter")
+        await found(pilot, live, solved["id"])
+        await pilot.press("enter")  # into the conversation
+        await until(pilot, lambda: isinstance(live.focused, DetailPane))
+        await pilot.press("escape")
+        assert live.main.view == SEARCH_VIEW and live.focused is live.queue_table
+        await pilot.press("escape")
+        assert live.main.view != SEARCH_VIEW
+        assert live.queue_table.current_id == left_on
+
+
+async def test_the_filter_box_says_enter_finds_once_nothing_cached_matches(harness):
+    from triage_tui.ui.widgets.keybar import KeyBar
+
+    app = harness.app()
+    async with app.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: app.main.side_panes_ready)
+        bar = app.main.query_one(KeyBar)
+        burst(app, "/", "zq")
+        await until(pilot, lambda: "enter Find in Zendesk" in bar.plain(), what="no cached match")
+        burst(app, "backspace", "backspace")
+        await until(pilot, lambda: "enter Keep" in bar.plain(), what="matches again")

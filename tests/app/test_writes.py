@@ -24,7 +24,16 @@ SIZE = (160, 48)
 SPECIAL = {" ": "space", "\n": "enter", "/": "slash"}
 
 
-NAMED = {"space": " ", "enter": "\r", "tab": "\t", "escape": "\x1b", "down": None, "end": None, "ctrl+s": None}
+NAMED = {
+    "space": " ",
+    "enter": "\r",
+    "tab": "\t",
+    "escape": "\x1b",
+    "down": None,
+    "end": None,
+    "ctrl+s": None,
+    "backspace": "\x7f",
+}
 
 
 def burst(app, *keys: str) -> None:

@@ -160,5 +160,17 @@ async def test_the_first_sync_says_which_page_of_how_many_then_the_sla_clocks_th
     assert {p["pages"] for p in queue[1:]} == {pages} and queue[1]["total"] == unsolved
     sla = [p for p in seen if p and p["stage"] == "sla"]
     assert sla and [p["done"] for p in sla] == list(range(0, sla[0]["total"], 100))
-    assert seen[-1] is None and engine.store.sync_state("zendesk").get("progress") is None
+    # Then groups and macros, and "syncing" gives way to the outcome with no "never" between.
+    assert seen[-2:] == [{"stage": "reference"}, None]
+    state = engine.store.sync_state("zendesk")
+    assert state.get("progress") is None and state.get("last_success")
+    await engine.clients.aclose()
+
+
+async def test_a_failed_first_sync_does_not_leave_the_status_line_saying_syncing(strict, tmp_path):
+    engine = Engine(strict.url, tmp_path / "cache")
+    strict.stop()  # Zendesk goes away mid-way: here, before the first page
+    report = await engine.engine.poll("zendesk")
+    assert report.error
+    assert engine.store.sync_state("zendesk").get("progress") is None
     await engine.clients.aclose()

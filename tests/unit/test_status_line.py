@@ -29,8 +29,9 @@ def test_without_an_estimate_it_still_says_the_page():
     assert progress_words({"stage": "queue", "page": 2, "pages": None}) == "page 2"
 
 
-def test_then_the_sla_clocks():
+def test_then_the_sla_clocks_then_groups_and_macros():
     assert progress_words({"stage": "sla", "done": 1200, "total": 4811}) == "SLAs 1,200 of 4,811"
+    assert progress_words({"stage": "reference"}) == "groups and macros"
 
 
 def test_a_resync_after_a_long_absence_shows_progress_over_the_last_success():

@@ -9,6 +9,7 @@ nothing here imports from `triage_tui.triage`, `sources`, `sync`, `store` or `ui
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import re
 from collections.abc import Callable
@@ -244,6 +245,7 @@ class _Term:
     value: str
 
 
+@functools.lru_cache(maxsize=1024)
 def _parse(term: str) -> _Term:
     negate = term.startswith("-") and len(term) > 1
     text = term[1:] if negate else term
@@ -299,11 +301,13 @@ def search_kinds(terms: list[str]) -> list[str]:
     return kinds
 
 
-def _words(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
+@functools.lru_cache(maxsize=65536)
+def _words(text: str) -> tuple[str, ...]:
+    # Cached: subjects and comments repeat, and a word search reads every ticket's text.
+    return tuple(_WORD.findall(text.lower()))
 
 
-def _phrase_in(phrase: str, words: list[str]) -> bool:
+def _phrase_in(phrase: str, words: tuple[str, ...]) -> bool:
     """Whole words, in order. Zendesk matches words, not parts of words (a part needs the
     wildcard, `photo*`): the sandbox must not find what the real search would not, such as
     "log" in "login". A trailing `*` lets the last word be a prefix."""
@@ -311,7 +315,9 @@ def _phrase_in(phrase: str, words: list[str]) -> bool:
     if not wanted:
         return True
     prefix = phrase.endswith("*")
-    *lead, last = wanted
+    lead, last = wanted[:-1], wanted[-1]
+    if not prefix and last not in words:
+        return False  # most texts: one scan in C instead of a loop in Python
     for start in range(len(words) - len(wanted) + 1):
         if words[start : start + len(lead)] != lead:
             continue
@@ -329,14 +335,20 @@ def search_matches(ticket: dict, terms: list[str], now: dt.datetime, directory: 
     """
     if ticket.get("status") not in STATUS_ORDER:
         return False  # deleted
-    texts: dict[str, list[list[str]]] = {}
+    texts: dict[str, list[tuple[str, ...]]] = {}
+
+    def words_of(field: str) -> list[tuple[str, ...]]:
+        # Each field read once, and only when asked: the subject usually answers, and
+        # reading every comment of 100k tickets made a word search take seconds.
+        if field not in texts:
+            if field == "comment":
+                texts[field] = [_words(body) for body in directory.comments(ticket["id"])]
+            else:
+                texts[field] = [_words(str(ticket.get(field) or ""))]
+        return texts[field]
 
     def text_has(phrase: str, fields: tuple[str, ...] = ("subject", "description", "comment")) -> bool:
-        if not texts:  # read once, and only when asked: most queue queries have no free text
-            texts["subject"] = [_words(str(ticket.get("subject") or ""))]
-            texts["description"] = [_words(str(ticket.get("description") or ""))]
-            texts["comment"] = [_words(body) for body in directory.comments(ticket["id"])]
-        return any(_phrase_in(phrase, words) for field in fields for words in texts[field])
+        return any(_phrase_in(phrase, words) for field in fields for words in words_of(field))
 
     for term in map(_parse, terms):
         if term.key is None:

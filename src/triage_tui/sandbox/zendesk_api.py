@@ -145,8 +145,18 @@ class IndexedDirectory:
         self.state = state
         self.user = user
         self.indexed_as_of = indexed_as_of
+        # One query names the same user for every ticket it tests: look each name up once
+        # (a scan of every user per ticket held the state lock for minutes on 100k tickets).
+        self._ids: dict[tuple[str, str], set[int]] = {}
+        self._added: dict[Any, dt.datetime | None] = {}  # comment times, parsed once a query
 
     def ids(self, kind: str, value: str) -> set[int]:
+        key = (kind, value)
+        if key not in self._ids:
+            self._ids[key] = self._lookup(kind, value)
+        return self._ids[key]
+
+    def _lookup(self, kind: str, value: str) -> set[int]:
         wanted = value.strip().lower()
         if kind == "user" and wanted == "me":
             return {self.user["id"]} if self.user else set()
@@ -163,7 +173,12 @@ class IndexedDirectory:
         # horizon is not found yet, although the ticket's older text is.
         texts: list[str] = []
         for comment in self.state.comments.get(ticket_id, []):
-            added = rules.parse_time(comment.get("created_at"))
+            created = comment.get("created_at")
+            added = (
+                self._added.get(created)
+                if created in self._added
+                else self._added.setdefault(created, rules.parse_time(created))
+            )
             if added is not None and added > self.indexed_as_of:
                 continue
             texts += dict.fromkeys(str(comment.get(k) or "") for k in ("plain_body", "body") if comment.get(k))

@@ -174,13 +174,17 @@ class ServiceClient:
         headers: dict[str, str] | None = None,
         accept: tuple[int, ...] = (),
         retry_reads_when_limited: bool = True,
+        retries: int | None = None,
     ) -> httpx.Response:
         """Send with retries. Statuses in `accept` (e.g. 304) are returned, not raised.
 
         A poll passes `retry_reads_when_limited=False`: its scheduler decides when to come
-        back after a 429, with jitter, rather than holding a request open."""
+        back after a 429, with jitter, rather than holding a request open. Something a person
+        waits on passes fewer `retries`: an answer soon, even "failed", beats a minute of
+        "searching"."""
         where = f"{method} {urlsplit(path).path}"
-        for attempt in range(self.max_retries + 1):
+        last = self.max_retries if retries is None else min(retries, self.max_retries)
+        for attempt in range(last + 1):
             # Reads slow down before the limit; a write goes at once, since what the user
             # did must not wait behind the team's polling (the account keeps headroom for it).
             wait = self._pace_until - self._clock()
@@ -191,7 +195,7 @@ class ServiceClient:
                 response = await self._client.request(method, path, params=params, json=json_body, headers=headers)
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
                 # Nothing reached the server: safe to retry any method.
-                if attempt == self.max_retries:
+                if attempt == last:
                     raise Offline(self.source, f"{where}: cannot connect ({type(exc).__name__})") from None
                 await self._sleep(self._backoff(attempt))
                 continue
@@ -201,7 +205,7 @@ class ServiceClient:
                     raise AmbiguousWrite(
                         self.source, f"{where}: no answer after sending ({type(exc).__name__})"
                     ) from None
-                if attempt == self.max_retries:
+                if attempt == last:
                     raise Offline(self.source, f"{where}: no answer ({type(exc).__name__})") from None
                 await self._sleep(self._backoff(attempt))
                 continue
@@ -219,11 +223,7 @@ class ServiceClient:
                     # still has requests left is one endpoint's own limit, such as deleted
                     # tickets' 10 a minute: the other endpoints may go on.)
                     self.rate_limited_until = self._clock() + delay
-                if (
-                    attempt == self.max_retries
-                    or delay > self.max_wait
-                    or (method in READS and not retry_reads_when_limited)
-                ):
+                if attempt == last or delay > self.max_wait or (method in READS and not retry_reads_when_limited):
                     raise RateLimited(self.source, f"{where}: rate limited", retry_after=delay)
                 # Spread the retries: every copy of a team told "wait 12 s" must not come
                 # back in the same second and empty the next window at once.
@@ -232,7 +232,7 @@ class ServiceClient:
                 await self._sleep(delay)
                 continue
             if status >= 500:
-                if attempt == self.max_retries:
+                if attempt == last:
                     raise ServerError(self.source, f"{where}: server error {status}", status=status)
                 await self._sleep(self._backoff(attempt))
                 continue
@@ -250,8 +250,10 @@ class ServiceClient:
             return Conflict(self.source, f"{where}: conflict{detail}")
         return Rejected(self.source, f"{where}: rejected ({status}){detail}", status=status)
 
-    async def get_json(self, path: str, params: dict[str, Any] | None = None, *, poll: bool = False) -> Any:
-        response = await self.request("GET", path, params=params, retry_reads_when_limited=not poll)
+    async def get_json(
+        self, path: str, params: dict[str, Any] | None = None, *, poll: bool = False, retries: int | None = None
+    ) -> Any:
+        response = await self.request("GET", path, params=params, retry_reads_when_limited=not poll, retries=retries)
         return decode_json(self.source, response)
 
 

@@ -147,7 +147,7 @@ class ZendeskClient:
             "per_page": min(limit, 100),
             "include": "tickets(users,organizations)",
         }
-        body = await self.http.get_json("/api/v2/search.json", params, poll=True)
+        body = await self.http.get_json("/api/v2/search.json", params, poll=True, retries=1)
         if not isinstance(body, dict) or not isinstance(body.get("results"), list):
             raise BadResponse("zendesk", "search: expected a 'results' list")
         tickets = [r for r in body["results"] if isinstance(r, dict) and r.get("result_type", "ticket") == "ticket"]

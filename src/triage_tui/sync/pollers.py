@@ -113,6 +113,15 @@ class Pollers:
         return await self._guard("zendesk", self._zendesk)
 
     async def _zendesk(self, report: SyncReport) -> None:
+        try:
+            await self._zendesk_poll(report)
+        finally:
+            # Cleared here, with nothing awaited before `_guard` records the outcome: the
+            # status line goes from "syncing" straight to "✓" (or the error), never "never".
+            if self.store.sync_state("zendesk").get("progress"):
+                self._say_progress(None)
+
+    async def _zendesk_poll(self, report: SyncReport) -> None:
         client = self.clients.zendesk
         assert client is not None
         cursor = self.store.get("cursor:zendesk") or {}
@@ -122,6 +131,8 @@ class Pollers:
         if not self.store.get("me"):
             self.store.set("me", _dump(await client.me()))
         if not self.has_reference():
+            if first:
+                self._say_progress({"stage": "reference"})
             await self._reference(report)
         if first:
             return
@@ -162,13 +173,10 @@ class Pollers:
         # An empty cache is filled page by page. A cache read again (after a long absence)
         # keeps its queue while search is walked: nothing disappears from the screen, and a
         # ticket search has not indexed yet is not lost.
-        try:
-            newest = await self._read_queue(report, found, replace=not before)
-            await self._settle_missing(report, sorted(before - found))
-            await self._fill_people(report)
-            await self._fill_sla_metrics(report)
-        finally:
-            self._say_progress(None)
+        newest = await self._read_queue(report, found, replace=not before)
+        await self._settle_missing(report, sorted(before - found))
+        await self._fill_people(report)
+        await self._fill_sla_metrics(report)
         # Search indexes late: re-read from a view whatever changed while it was catching up.
         start = (newest or self.now()) - SEARCH_LAG
         cursor = {"high_water": stamp(start), "deleted_since": stamp(start), "checked_at": stamp(self.now())}

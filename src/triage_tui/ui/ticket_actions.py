@@ -196,6 +196,13 @@ class TicketScreen(Screen):
 
     async def _confirm_status(self, tickets: list[dict], status: str) -> None:
         label = {"open": "Open", "solved": "Solved"}[status]
+        already = [t for t in tickets if t.get("status") == status]
+        if already:
+            ids = ", ".join(f"#{t['id']}" for t in already[:5])
+            self.notify(f"{ids} already {label}.", markup=False)
+            tickets = [t for t in tickets if t.get("status") != status]
+            if not tickets:
+                return
         body = Text()
         body.append(f"Set {_plural(len(tickets))} to {label}:\n")
         for ticket in tickets[:10]:
@@ -226,13 +233,11 @@ class TicketScreen(Screen):
     # -- replies, notes, macros ---------------------------------------------------------
     async def action_reply(self) -> None:
         if tickets := self._need_tickets():
-            await run_flow(self, self._compose_flow(tickets, public=True, change=ChangeSet(), title="Reply"), "reply")
+            await run_flow(self, self._compose_flow(tickets, public=True, change=ChangeSet(), title=""), "reply")
 
     async def action_note(self) -> None:
         if tickets := self._need_tickets():
-            await run_flow(
-                self, self._compose_flow(tickets, public=False, change=ChangeSet(), title="Internal note"), "note"
-            )
+            await run_flow(self, self._compose_flow(tickets, public=False, change=ChangeSet(), title=""), "note")
 
     def _placeholders(self, ticket: dict) -> dict[str, str]:
         """The placeholders of one ticket: Zendesk's, plus what an escalation note states
@@ -293,7 +298,7 @@ class TicketScreen(Screen):
 
         def heading(staged: ChangeSet) -> str:
             base = STATUS_TITLES.get(staged.status or "", title) if staged.status else title
-            return f"{base} · {where}"
+            return f"{base} · {where}" if base else where  # the badge already says reply or note
 
         def save_draft(value: str, is_public: bool) -> None:
             if single:

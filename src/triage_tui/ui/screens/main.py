@@ -67,6 +67,7 @@ class MainScreen(TicketScreen):
         self._detail_timer: Timer | None = None
         self._fetch_timer: Timer | None = None
         self._view_before_search = view
+        self._ticket_before_search: int | None = None
 
     def compose(self) -> ComposeResult:
         context = self.context
@@ -152,6 +153,8 @@ class MainScreen(TicketScreen):
         table.queued = queued
         table.marked &= workspace.markable_ids()  # a solved ticket leaves the queue and its mark
         table.set_rows(rows, keep_id)
+        if self.has_class("-filtering") and not self.has_class("-finding"):
+            self.query_one("#filter", FilterBox).enter_searches(bool(self.filter_text and not rows))
         self.refresh_status()
 
     def refresh_status(self) -> None:
@@ -215,14 +218,16 @@ class MainScreen(TicketScreen):
         for name in MODES:
             self.set_class(name == mode, f"-mode-{name}")
         self.refresh_bindings()  # the ticket keys act (and show) only with the queue on screen
+        # Focus at once, not on the next loop: whoever changed the mode may focus something
+        # else right after (`f` from the incident view opens the find box).
         if mode == "incidents":
             self.refresh_incidents()
-            self.query_one("#incident-list").focus()
+            self.set_focus(self.query_one("#incident-list"))
         elif mode == "sdk":
             self.refresh_sdk()
-            self.query_one("#sdk-list").focus()
+            self.set_focus(self.query_one("#sdk-list"))
         else:
-            self.queue_table.focus()
+            self.set_focus(self.queue_table)
 
     def watch_split(self, split: bool) -> None:
         self.set_class(split, "-split")
@@ -313,8 +318,8 @@ class MainScreen(TicketScreen):
     def action_clear_filter(self) -> None:
         if self.filter_text or self.has_class("-filtering"):
             self._close_box()
-        elif self.view == SEARCH_VIEW:
-            self.leave_search()
+        elif self.view == SEARCH_VIEW and self.focused is self.queue_table:
+            self.leave_search()  # from the conversation, escape first goes back to the results
         # At once: a key typed right after escape (in the same read) is the queue's again.
         self.set_focus(self.queue_table)
 
@@ -330,6 +335,7 @@ class MainScreen(TicketScreen):
             return
         if self.view != SEARCH_VIEW:
             self._view_before_search = self.view
+            self._ticket_before_search = self.queue_table.current_id
         self.context.workspace.begin_search(text)
         self.context.search(text)
         self._close_box()
@@ -353,9 +359,10 @@ class MainScreen(TicketScreen):
             self.notify(f"Search failed: {outcome.error}", severity="warning", markup=False)
 
     def leave_search(self) -> None:
-        self.view = self._view_before_search
+        """Back to the queue as it was: its view, and the ticket the cursor was on."""
+        self.set_reactive(MainScreen.view, self._view_before_search)
         self.context.workspace.end_search()
-        self.refresh_status()
+        self.refresh_queue(keep_id=self._ticket_before_search)
 
     def action_next_ticket(self) -> None:
         if self.view == SEARCH_VIEW:
@@ -379,7 +386,9 @@ class MainScreen(TicketScreen):
 
     def show_ticket(self, ticket_id: int) -> None:
         self.mode = "queue"
-        self.queue_table.move_to(ticket_id)
+        if not self.queue_table.move_to(ticket_id) and self.view == SEARCH_VIEW:
+            self.leave_search()  # a queue ticket the search did not find: the queue has it
+            self.queue_table.move_to(ticket_id)
 
     async def show_incident(self, incident_id: str) -> None:
         await self.action_mode("incidents")

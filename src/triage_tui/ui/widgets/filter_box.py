@@ -17,9 +17,14 @@ class FilterBox(Input):
         self.finding = False
 
     def show_mode(self, *, finding: bool, placeholder: str) -> None:
-        self.finding = finding
         self.placeholder = placeholder
-        self.refresh_bindings()  # the key bar's word for enter
+        self.enter_searches(finding)
+
+    def enter_searches(self, searches: bool) -> None:
+        """Enter asks Zendesk: in the find box, or in a filter nothing cached matches."""
+        if searches != self.finding:
+            self.finding = searches
+            self.refresh_bindings()  # the key bar's word for enter
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "find_submit":

@@ -19,6 +19,8 @@ def _hhmm(value: str | None) -> str:
 
 def progress_words(progress: dict) -> str:
     """`page 3 of ~5`, then `SLAs 1,200 of 5,000`: what a long sync is doing now."""
+    if progress.get("stage") == "reference":
+        return "groups and macros"
     if progress.get("stage") == "sla":
         return f"SLAs {progress.get('done', 0):,} of {progress.get('total', 0):,}"
     pages = progress.get("pages")
