@@ -321,8 +321,9 @@ async def test_notifications_for_urgent_tickets_and_sla_stages_never_repeat(harn
         assert f"New urgent ticket #{ticket['id']}" in toasts and bells
         clock[0] = FROZEN_NOW + dt.timedelta(hours=1)
         app.check_notifications()
-        stages = [t for t in toasts if "breaches its SLA in under" in t]
-        assert stages
+        stages = [t for t in toasts if "breaches its SLA in under" in t or "near their SLA breach" in t]
+        # One toast per ticket while there are few; more at once are one toast, not a stack.
+        assert 1 <= len(stages) <= 2, stages
         count = len(toasts)
         app.check_notifications()
         assert len(toasts) == count  # never repeated for the same stage

@@ -12,6 +12,8 @@ from triage_tui.triage.sla import alert_due
 from triage_tui.ui.safe import clean
 from triage_tui.workspace import Workspace
 
+SLA_TOASTS = 2  # more stages crossed at once than this are one toast
+
 
 class Alerts:
     """What is already there when a source first fills the cache is the starting point,
@@ -76,7 +78,7 @@ class Alerts:
         """One alert per stage (3h, 2h, 1h) per SLA clock, remembered across restarts."""
         reads = self.workspace.reads
         fired = reads.fired_alerts()
-        alerts: list[str] = []
+        crossed: list[tuple[int, str]] = []
         changed = False
         now_ts = self.workspace.now().timestamp()
         for row in rows:
@@ -90,7 +92,12 @@ class Alerts:
                 fired.setdefault(key, []).append(stage)
                 changed = True
                 if announce:
-                    alerts.append(f"#{row.entry.id} breaches its SLA in under {stage}")
+                    crossed.append((row.entry.id, stage))
         if changed:
             reads.save_fired_alerts(fired)
-        return alerts
+        if len(crossed) <= SLA_TOASTS:
+            return [f"#{ticket_id} breaches its SLA in under {stage}" for ticket_id, stage in crossed]
+        # A busy queue crosses several stages a minute: one toast, not a stack over the detail.
+        named = ", ".join(f"#{ticket_id} (<{stage})" for ticket_id, stage in crossed[:4])
+        more = f" and {len(crossed) - 4} more" if len(crossed) > 4 else ""
+        return [f"{len(crossed)} tickets near their SLA breach: {named}{more}"]
