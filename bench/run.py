@@ -30,7 +30,7 @@ import tmux_timing
 
 PYTHON = sys.executable
 # The status line with the count and ranked rows under it (the status alone can come a frame early).
-OURS_MARKER = r"All unsolved\s+\d{4}[\s\S]*\d (CS|Esc-Hi)"
+OURS_MARKER = r"All unsolved\s+\d{4}[\s\S]*\s(CS|Esc High)\s"
 FLOOR_MARKER = r"row-0 "
 
 

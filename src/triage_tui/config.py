@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from triage_tui.found import SEARCH_VIEW
+
 DEFAULT_SDK_REPOS = [
     "PostHog/posthog-js",
     "PostHog/posthog-python",
@@ -123,6 +125,8 @@ def _views(value: Any) -> list[dict[str, str]]:
         isinstance(v, dict) and all(isinstance(x, str) for x in v.values()) for v in value
     ):
         raise _Invalid('a list of tables such as {name = "billing", filter = "invoice"}')
+    if any(v.get("name") == SEARCH_VIEW for v in value):
+        raise _Invalid(f"view names other than {SEARCH_VIEW!r} (that view holds what f finds in Zendesk)")
     return [dict(v) for v in value]
 
 

@@ -16,6 +16,7 @@ NOT_QUEUED_TIER = 8  # solved or closed: below every tier of the handbook, never
 @dataclass
 class Found:
     text: str
+    number: int = 0  # which search of this session: an answer to an older one is not this one's
     searching: bool = True
     meaning: str = ""  # what was asked: "ticket #123", `requester:jane@acme.com`
     ids: list[int] = field(default_factory=list)
@@ -48,6 +49,7 @@ class SearchOutcome:
     first), how many matched in all, and what the query meant."""
 
     text: str
+    number: int = 0  # the `Found.number` it answers
     meaning: str = ""
     ids: list[int] = field(default_factory=list)
     count: int = 0

@@ -133,6 +133,7 @@ class Workspace:
         self._fingerprint = f"{zlib.crc32(rules.encode()):08x}"
         self._names_for = self.names_for  # one bound method shared by every entry
         self.found: Found | None = None  # the last "find in Zendesk"
+        self._searches = 0
         self._found_entries: dict[int, Entry] = {}
 
     # -- loading ------------------------------------------------------------------------
@@ -304,14 +305,16 @@ class Workspace:
 
     # -- find in Zendesk ----------------------------------------------------------------
     def begin_search(self, text: str) -> Found:
-        self.found = Found(text)
+        self._searches += 1
+        self.found = Found(text, self._searches)
         self._found_entries = {}
         return self.found
 
     def finish_search(self, outcome: SearchOutcome) -> bool:
-        """Zendesk answered: False when it answers a search since replaced by another."""
+        """Zendesk answered: False when it answers a search since replaced by another (the
+        same words asked again count as another: the first may have failed)."""
         found = self.found
-        if found is None or found.text != outcome.text or not found.searching:
+        if found is None or found.number != outcome.number or not found.searching:
             return False
         found.searching = False
         found.meaning, found.ids, found.count, found.error = outcome.meaning, outcome.ids, outcome.count, outcome.error
@@ -321,6 +324,14 @@ class Workspace:
     def markable_ids(self) -> set[int]:
         """Tickets a mark may stay on: the queue's, and what the last search found."""
         return set(self.entries) | set(self._found_entries)
+
+    def interrupt_search(self, reason: str) -> bool:
+        """The sync loop restarted while a search was out: its answer will not come."""
+        found = self.found
+        if found is None or not found.searching:
+            return False
+        found.searching, found.error = False, reason
+        return True
 
     def end_search(self) -> None:
         self.found = None

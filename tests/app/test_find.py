@@ -197,10 +197,10 @@ async def test_escape_steps_back_from_the_conversation_to_the_results_then_to_th
         assert live.queue_table.current_id == left_on
 
 
-async def test_the_filter_box_says_enter_finds_once_nothing_cached_matches(harness):
+async def test_the_filter_box_says_enter_finds_once_nothing_cached_matches(live, harness):
     from triage_tui.ui.widgets.keybar import KeyBar
 
-    app = harness.app()
+    app = live
     async with app.run_test(size=SMALL) as pilot:
         await until(pilot, lambda: app.main.side_panes_ready)
         bar = app.main.query_one(KeyBar)
@@ -208,3 +208,80 @@ async def test_the_filter_box_says_enter_finds_once_nothing_cached_matches(harne
         await until(pilot, lambda: "enter Find in Zendesk" in bar.plain(), what="no cached match")
         burst(app, "backspace", "backspace")
         await until(pilot, lambda: "enter Keep" in bar.plain(), what="matches again")
+
+
+async def test_in_cache_only_mode_enter_in_the_filter_keeps_it_as_it_says(harness):
+    from triage_tui.ui.widgets.keybar import KeyBar
+
+    app = harness.app()
+    async with app.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: app.main.side_panes_ready)
+        burst(app, "/", "zq")
+        await until(pilot, lambda: not app.queue_table.rows)
+        assert "enter Keep" in app.main.query_one(KeyBar).plain()
+        assert "searches Zendesk" not in status(app)
+
+
+async def test_a_kept_filter_survives_the_find_box_and_the_search(live, sandbox):
+    solved = ticket_with(sandbox, "solved")
+    async with live.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: live.main.side_panes_ready)
+        burst(live, "/", "Hooli", "enter")
+        await until(pilot, lambda: live.main.filter_text == "Hooli" and live.focused is live.queue_table)
+        burst(live, "f")
+        await until(pilot, lambda: live.main.has_class("-finding"))
+        await pilot.press("escape")  # no search after all: the filter is as it was
+        assert live.main.filter_text == "Hooli"
+        burst(live, "f", str(solved["id"]), "enter")
+        await found(pilot, live, solved["id"])
+        assert live.main.filter_text == ""  # the results are not filtered by the queue's filter
+        await pilot.press("escape")
+        assert live.main.view != SEARCH_VIEW and live.main.filter_text == "Hooli"
+        assert all("hooli" in row.entry.haystack for row in live.queue_table.rows)
+
+
+async def test_the_same_words_searched_again_get_their_own_answer(live, sandbox):
+    """Answers are matched to searches by number, not words: a retry is not answered by
+    the failure of the search before it."""
+    from triage_tui.found import SearchOutcome
+
+    async with live.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: live.main.side_panes_ready)
+        workspace = live.context.workspace
+        first = workspace.begin_search("acme")
+        second = workspace.begin_search("acme")
+        assert not workspace.finish_search(SearchOutcome("acme", first.number, error="timed out"))
+        assert workspace.found is second and workspace.found.searching
+        assert workspace.finish_search(SearchOutcome("acme", second.number, ids=[]))
+
+
+async def test_a_search_out_when_sync_restarts_says_so_instead_of_searching_forever(live):
+    async with live.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: live.main.side_panes_ready)
+        from triage_tui.ui.sync_bridge import SyncReported
+
+        live.main.search_zendesk("anything at all")
+        # What the sync bridge posts when the loop crashes (its tasks, the search's too, die).
+        live.post_message(SyncReported(["sync stopped: boom"], [], False, crashed="RuntimeError: boom"))
+        await until(pilot, lambda: "search failed: sync restarted" in status(live))
+
+
+async def test_markup_typed_in_the_palette_or_in_a_subject_is_shown_as_typed(harness):
+    """Before, `zz[/]` typed in the palette crashed the app (MarkupError) and a subject's
+    `[@click=app.quit]` became a live link: titles are plain text now."""
+    app = harness.app()
+    async with app.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: app.main.side_panes_ready)
+        await pilot.press("ctrl+p", *"zz[/]")
+        await until(pilot, lambda: palette_top(app) == "Find in Zendesk: zz[/]  (solved too)")
+        await pilot.press("escape")
+        entry = app.queue_table.rows[0].entry
+        ticket = dict(app.store.ticket(entry.id))
+        ticket["subject"] = "hello [@click=app.quit]click[/] world"
+        ticket["updated_at"] = "2026-11-18T13:59:00Z"
+        app.store.put_tickets([ticket])
+        app.workspace.load()
+        app.main.refresh_queue()
+        await pilot.press("ctrl+p", *f"#{entry.id}")
+        await until(pilot, lambda: palette_top(app).startswith(f"#{entry.id} hello [@click=app.quit]click[/] world"))
+        assert app.is_running

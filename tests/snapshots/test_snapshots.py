@@ -161,6 +161,8 @@ def searched_app(searched, tmp_path):
 def test_search_view_with_solved_tickets(snap_compare, searched_app, searched, size):
     """What `f` by a requester's email shows: their tickets, solved ones too, newest change
     first. Cache-only mode cannot ask Zendesk, so the answer recorded above is handed in."""
+    import dataclasses
+
     from triage_tui.found import SEARCH_VIEW
 
     outcome = searched[1]
@@ -168,9 +170,9 @@ def test_search_view_with_solved_tickets(snap_compare, searched_app, searched, s
     async def answered(pilot):
         await settled(pilot)
         main = pilot.app.main
-        main.context.workspace.begin_search(outcome.text)
+        found = main.context.workspace.begin_search(outcome.text)
         main.view = SEARCH_VIEW
-        main.search_answered(outcome)
+        main.search_answered(dataclasses.replace(outcome, number=found.number))
         await pilot.press("j")  # the second: a solved one, with its conversation
         await pilot.pause()
 
@@ -186,5 +188,6 @@ def test_find_box(snap_compare, make_app, size):
 def test_first_sync_progress(snap_compare, make_app, size):
     """The status line while the first sync reads page 3 of about 5."""
     app = make_app()
-    app.store.mark_progress("zendesk", {"stage": "queue", "page": 3, "pages": 5, "total": 4811})
+    progress = {"stage": "queue", "page": 3, "pages": 5, "total": 4811, "at": FROZEN_NOW.isoformat()}
+    app.store.mark_progress("zendesk", progress)
     assert snap_compare(app, terminal_size=size, run_before=settled)

@@ -232,3 +232,13 @@ def test_a_change_and_a_new_comment_are_found_only_after_the_indexing_lag(make, 
     assert get(app, COUNT + "assignee:rosa@example.com").body == {"count": before + 1}
     assert tickets(app, '"kumquat telemetry"') == {41001}
     assert app.settings.search_lag_seconds == 60
+
+
+def test_a_key_search_does_not_know_is_words_not_a_property_every_ticket_has(make):
+    """A typed `error:500`, a URL or a typo must not find every ticket (nor, negated, none):
+    the sandbox tolerating unknown keys hid bad queries that real Zendesk would not answer so."""
+    app = make()
+    everything = {t["id"] for t in live(app)}
+    assert tickets(app, "stauts:open") != everything
+    assert tickets(app, "-stauts:open") == everything
+    assert tickets(app, "error:500") == set()

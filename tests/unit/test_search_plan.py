@@ -61,3 +61,10 @@ def test_the_status_line_says_where_the_search_is_and_what_it_leaves_out():
     assert found.summary() == ""
     found.error = "zendesk: cannot connect"
     assert found.summary() == "search failed: zendesk: cannot connect"
+
+
+def test_a_custom_view_cannot_take_the_search_views_name():
+    from triage_tui.config import Config, ConfigError
+
+    with pytest.raises(ConfigError, match="ui.views: expected view names other than 'search'"):
+        Config.from_dict({"ui": {"views": [{"name": "search", "filter": "billing"}]}})

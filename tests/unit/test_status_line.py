@@ -3,7 +3,9 @@ climbed 1000 → 5000): which page of about how many, then the SLA clocks."""
 
 from __future__ import annotations
 
-from triage_tui.ui.widgets.status import progress_words, status_text
+import datetime as dt
+
+from triage_tui.ui.widgets.status import current, progress_words, status_text
 
 
 def line(sources: dict, **extra) -> str:
@@ -41,3 +43,18 @@ def test_a_resync_after_a_long_absence_shows_progress_over_the_last_success():
 
 def test_a_note_follows_the_count():
     assert " All unsolved  3000 searching Zendesk… " in line({}, note="searching Zendesk…")
+
+
+def test_progress_left_by_a_copy_that_died_mid_sync_is_not_shown():
+    now = dt.datetime(2026, 11, 18, 14, 0, tzinfo=dt.UTC)
+    fresh = {"stage": "queue", "page": 3, "pages": 5, "at": "2026-11-18T13:59:00Z"}
+    old = {**fresh, "at": "2026-11-18T13:40:00Z"}
+    assert current({"zendesk": {"progress": fresh}}, now)["zendesk"]["progress"] == fresh
+    assert current({"zendesk": {"progress": old}}, now)["zendesk"]["progress"] is None
+    assert current({"zendesk": {"progress": {"stage": "queue", "page": 1}}}, now)["zendesk"]["progress"] is None
+
+
+def test_progress_shows_over_an_offline_state_it_is_retrying():
+    state = {"offline_since": "2026-11-18T13:00:00Z", "progress": {"stage": "queue", "page": 2, "pages": 5}}
+    shown = line({"zendesk": state})
+    assert "Zendesk syncing page 2 of ~5" in shown and "offline" not in shown

@@ -356,7 +356,10 @@ def search_matches(ticket: dict, terms: list[str], now: dt.datetime, directory: 
         elif term.key in ("subject", "description", "comment"):
             held = text_has(term.value, (term.key,))
         else:
-            held = _term_holds(ticket, term.key, term.op, term.value, now, directory)
+            known = _term_holds(ticket, term.key, term.op, term.value, now, directory)
+            # A key it does not know (`error:500`, a URL, a typo) is words, not a property
+            # every ticket has: matching all of them would hide a bad query.
+            held = text_has(f"{term.key} {term.value}") if known is None else known
         if held == term.negate:
             return False
     return True
@@ -417,7 +420,10 @@ def _ordered(actual: Any, op: str, expected: Any) -> bool:
     return actual >= expected
 
 
-def _term_holds(ticket: dict, key: str, op: str, value: str, now: dt.datetime, directory: SearchDirectory) -> bool:
+def _term_holds(
+    ticket: dict, key: str, op: str, value: str, now: dt.datetime, directory: SearchDirectory
+) -> bool | None:
+    """Whether the ticket has the property; None for a key the sandbox does not know."""
     if key == "type":
         return value.lower() == "ticket"
     if key == "status":
@@ -453,7 +459,7 @@ def _term_holds(ticket: dict, key: str, op: str, value: str, now: dt.datetime, d
         return value.lower() in [str(tag).lower() for tag in ticket.get("tags") or []]
     if key == "ticket_type":
         return ticket.get("type") == value.lower()
-    return True  # other properties: not modelled, tolerated
+    return None
 
 
 def search_includes(include: str, result_type: str = "tickets") -> set[str]:

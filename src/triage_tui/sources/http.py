@@ -175,20 +175,21 @@ class ServiceClient:
         accept: tuple[int, ...] = (),
         retry_reads_when_limited: bool = True,
         retries: int | None = None,
+        paced: bool = True,
     ) -> httpx.Response:
         """Send with retries. Statuses in `accept` (e.g. 304) are returned, not raised.
 
         A poll passes `retry_reads_when_limited=False`: its scheduler decides when to come
         back after a 429, with jitter, rather than holding a request open. Something a person
-        waits on passes fewer `retries`: an answer soon, even "failed", beats a minute of
-        "searching"."""
+        waits on passes fewer `retries` and `paced=False`: an answer soon, even "failed",
+        beats a minute of "searching", and one request does not empty the team's budget."""
         where = f"{method} {urlsplit(path).path}"
         last = self.max_retries if retries is None else min(retries, self.max_retries)
         for attempt in range(last + 1):
             # Reads slow down before the limit; a write goes at once, since what the user
             # did must not wait behind the team's polling (the account keeps headroom for it).
             wait = self._pace_until - self._clock()
-            if wait > 0 and method in READS:
+            if wait > 0 and method in READS and paced:
                 await self._sleep(min(wait, self.max_wait))
             try:
                 self.requests_made += 1
@@ -251,9 +252,17 @@ class ServiceClient:
         return Rejected(self.source, f"{where}: rejected ({status}){detail}", status=status)
 
     async def get_json(
-        self, path: str, params: dict[str, Any] | None = None, *, poll: bool = False, retries: int | None = None
+        self,
+        path: str,
+        params: dict[str, Any] | None = None,
+        *,
+        poll: bool = False,
+        retries: int | None = None,
+        paced: bool = True,
     ) -> Any:
-        response = await self.request("GET", path, params=params, retry_reads_when_limited=not poll, retries=retries)
+        response = await self.request(
+            "GET", path, params=params, retry_reads_when_limited=not poll, retries=retries, paced=paced
+        )
         return decode_json(self.source, response)
 
 

@@ -132,7 +132,9 @@ class ZendeskClient:
 
     async def unsolved_count(self, query: str = UNSOLVED_QUERY) -> int | None:
         """How many tickets the first sync will read (search indexes late: an estimate)."""
-        body = await self.http.get_json("/api/v2/search/count.json", {"query": f"type:ticket {query}"}, poll=True)
+        body = await self.http.get_json(
+            "/api/v2/search/count.json", {"query": f"type:ticket {query}"}, poll=True, retries=0
+        )
         count = body.get("count") if isinstance(body, dict) else None
         return count if isinstance(count, int) and count >= 0 else None
 
@@ -147,7 +149,8 @@ class ZendeskClient:
             "per_page": min(limit, 100),
             "include": "tickets(users,organizations)",
         }
-        body = await self.http.get_json("/api/v2/search.json", params, poll=True, retries=1)
+        # A person waits: tried twice at most, and not held back by the team's pacing.
+        body = await self.http.get_json("/api/v2/search.json", params, poll=True, retries=1, paced=False)
         if not isinstance(body, dict) or not isinstance(body.get("results"), list):
             raise BadResponse("zendesk", "search: expected a 'results' list")
         tickets = [r for r in body["results"] if isinstance(r, dict) and r.get("result_type", "ticket") == "ticket"]
@@ -177,13 +180,18 @@ class ZendeskClient:
                 return
             params = {**params, "page[after]": meta["after_cursor"]}
 
-    async def tickets_many(self, ids: list[int]) -> TicketPage:
-        """Whole tickets with their people and SLA metrics, 100 ids a request."""
+    async def tickets_many(self, ids: list[int], *, waited_on: bool = False) -> TicketPage:
+        """Whole tickets with their people and SLA metrics, 100 ids a request. `waited_on`:
+        a person waits for the answer (a search), so it is tried twice at most, unpaced."""
         pages = []
         for start in range(0, len(ids), VIEW_PAGE):
             chunk = ",".join(str(i) for i in ids[start : start + VIEW_PAGE])
             body = await self.http.get_json(
-                "/api/v2/tickets/show_many.json", {"ids": chunk, "include": TICKET_SIDELOADS}, poll=True
+                "/api/v2/tickets/show_many.json",
+                {"ids": chunk, "include": TICKET_SIDELOADS},
+                poll=True,
+                retries=1 if waited_on else None,
+                paced=not waited_on,
             )
             pages.append(_page(body, "tickets"))
         merged = TicketPage([])

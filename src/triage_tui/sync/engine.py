@@ -305,11 +305,12 @@ class SyncEngine:
             )
         )
 
-    async def _search(self, emit: Callable[[SyncEvent], None], text: str) -> None:
+    async def _search(self, emit: Callable[[SyncEvent], None], asked: tuple[int, str]) -> None:
+        number, text = asked
         try:
-            outcome = await self.pollers.search(text)
+            outcome = await self.pollers.search(text, number)
         except Exception as exc:  # noqa: BLE001 - one search must not restart the loop
-            outcome = SearchOutcome(text, error=f"{type(exc).__name__}: {exc}")
+            outcome = SearchOutcome(text, number, error=f"{type(exc).__name__}: {exc}")
         finally:
             self._fetches.discard(asyncio.current_task())
         emit(SyncEvent(changed_tickets=outcome.changed, searched=outcome))

@@ -186,7 +186,9 @@ class Pollers:
     def _say_progress(self, progress: dict | None, changed: list[int] | None = None) -> None:
         """A long first sync says how far it is (every copy on this cache reads it), and the
         screen repaints what arrived."""
-        self.store.mark_progress("zendesk", progress)
+        # Stamped: a copy killed mid-sync leaves its last page behind, which must not read
+        # as "syncing" forever (the status line ignores an old one).
+        self.store.mark_progress("zendesk", {**progress, "at": stamp(self.now())} if progress else None)
         if self.progress is not None:
             self.progress(changed or [])
 
@@ -204,8 +206,8 @@ class Pollers:
         client = self.clients.zendesk
         assert client is not None
         newest: dt.datetime | None = None
-        # Asked beside the first page, not before it: the queue's first paint waits for
-        # one request, never two.
+        # Asked beside the first page, never before it or waited for: the queue's first
+        # paint waits for one request.
         estimate = asyncio.create_task(self._estimate())
         total: int | None = None
         pages: int | None = None
@@ -213,8 +215,8 @@ class Pollers:
         self._say_progress({"stage": "queue", "page": number, "pages": pages, "total": total})
         try:
             async for page in client.unsolved_tickets(page_size=FIRST_SYNC_PAGE):
-                if number == 1:
-                    total = await estimate
+                if total is None and estimate.done():
+                    total = estimate.result()  # not waited for: "of ~5" comes when it is there
                     pages = max(1, math.ceil(total / FIRST_SYNC_PAGE)) if total is not None else None
                 changed, newest = self._read_page(report, page, newest, replace=replace)
                 replace = False
@@ -406,12 +408,12 @@ class Pollers:
             self._skipped(report, skipped)
         self.store.set("reference:refreshed_at", self.now().isoformat())
 
-    async def search(self, text: str) -> SearchOutcome:
+    async def search(self, text: str, number: int = 0) -> SearchOutcome:
         """Find tickets in Zendesk, solved ones included: by id (fetched directly: search
         indexes late), requester email, organization, or words. The found tickets are read
         again through show_many, so what is shown is their state now, with SLA metrics."""
         plan = plan_search(text, self.store.names("org").values())
-        outcome = SearchOutcome(text, plan.meaning if plan else "")
+        outcome = SearchOutcome(text, number, plan.meaning if plan else "")
         if plan is None:
             return outcome
 
@@ -427,7 +429,7 @@ class Pollers:
                 self._skipped(report, result.found.skipped)
                 order = [t.id for t in result.found.tickets]
                 outcome.count = result.count
-            page = await client.tickets_many(order) if order else TicketPage([])
+            page = await client.tickets_many(order, waited_on=True) if order else TicketPage([])
             self._save_people(page)
             self._skipped(report, page.skipped)
             fresh = {t.id for t in page.tickets}
@@ -435,6 +437,8 @@ class Pollers:
             outcome.ids = [i for i in order if i in fresh]
             if plan.ticket_id is not None:
                 outcome.count = len(outcome.ids)
+            else:
+                outcome.count -= len(order) - len(outcome.ids)  # the deleted ones are not "more"
             tickets = [self._keep_local_metrics(_dump(t)) for t in page.tickets]
             outcome.changed = self.store.put_tickets(tickets, only_if_newer=True)
 

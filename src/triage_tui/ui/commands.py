@@ -13,9 +13,24 @@ from functools import partial
 from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
 
 from triage_tui.ui import keys
 from triage_tui.ui.safe import clean
+
+
+def highlighted(matcher: Matcher, title: str) -> Content:
+    """The matched letters marked, the title read as plain text: a subject or a typed query
+    is untrusted (`[/]` would crash the palette, `[@click=...]` would be a live link), and
+    `Matcher.highlight` reads its candidate as markup."""
+    content = Content(title)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, title)
+    if score:
+        for offset in offsets:
+            if not title[offset].isspace():
+                content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
 
 
 class CommandsProvider(Provider):
@@ -37,7 +52,7 @@ class CommandsProvider(Provider):
         workspace = main.context.workspace
         commands = self._actions()
         for view, label in workspace.view_names().items():
-            commands.append((f"View: {label}", partial(main.show_view, view), None))
+            commands.append((f"View: {clean(label, limit=60)}", partial(main.show_view, view), None))
         for row in main.queue_table.rows[:2000]:
             entry = row.entry
             who = clean(entry.org or entry.requester, limit=40)  # five equal subjects: whose is whose
@@ -54,17 +69,17 @@ class CommandsProvider(Provider):
 
     async def discover(self) -> Hits:
         for title, callback, help_text in self._actions():
-            yield DiscoveryHit(title, callback, help=help_text)
+            yield DiscoveryHit(Content(title), callback, text=title, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for title, callback, help_text in self._commands():
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, help=help_text)
+                yield Hit(score, highlighted(matcher, title), callback, text=title, help=help_text)
         typed = " ".join(query.split())
         if typed:
             # Always offered, last: what the cache does not hold (a solved ticket, another
             # view's), Zendesk may.
             title = f"Find in Zendesk: {clean(typed, limit=60)}  (solved too)"
-            yield Hit(0.001, title, partial(self._main().search_zendesk, typed), text=title)
+            yield Hit(0.001, Content(title), partial(self._main().search_zendesk, typed), text=title)

@@ -24,7 +24,7 @@ class Context:
     now: Callable[[], dt.datetime]
     kick: Callable[[], None]  # a write is waiting: wake the sync worker now
     fetch_comments: Callable[[int], None]  # ask the sync worker for a ticket's conversation
-    search: Callable[[str], None]  # ask the sync worker to find tickets in Zendesk
+    search: Callable[[int, str], None]  # ask the sync worker to find tickets in Zendesk (search number, words)
     offline: bool
     # Why sync is not running, when it is not (crashed and restarting, or never started).
     sync_problem: Callable[[], str | None] = lambda: None

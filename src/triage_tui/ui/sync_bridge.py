@@ -127,6 +127,7 @@ class SyncBridge(App):
         if message.crashed:
             self.sync_problem = message.lines[0] if message.lines else f"sync stopped: {message.crashed}"
             self.notify(self.sync_problem, severity="error", timeout=10, markup=False)
+            main.search_interrupted("sync restarted before Zendesk answered: search again")
         elif message.lines or message.changed_tickets or message.outbox_changed:
             self.sync_problem = None  # it came back
         # A poll that changed nothing repaints the status line only: reloading and redrawing
@@ -156,5 +157,5 @@ class SyncBridge(App):
     def fetch_comments(self, ticket_id: int) -> None:
         self.requests.ask("comments", ticket_id)
 
-    def search_zendesk(self, text: str) -> None:
-        self.requests.ask("search", text)
+    def search_zendesk(self, number: int, text: str) -> None:
+        self.requests.ask("search", (number, text))

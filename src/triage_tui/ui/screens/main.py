@@ -36,7 +36,7 @@ from triage_tui.ui.widgets.incidents import IncidentPane
 from triage_tui.ui.widgets.keybar import KeyBar
 from triage_tui.ui.widgets.queue import QueueTable
 from triage_tui.ui.widgets.sdk import SdkPane
-from triage_tui.ui.widgets.status import StatusLine, status_text
+from triage_tui.ui.widgets.status import StatusLine, current, status_text
 
 WIDE = 120
 MODES = ("queue", "incidents", "sdk")
@@ -66,8 +66,8 @@ class MainScreen(TicketScreen):
         self._side_panes_mounting: asyncio.Future | None = None
         self._detail_timer: Timer | None = None
         self._fetch_timer: Timer | None = None
-        self._view_before_search = view
-        self._ticket_before_search: int | None = None
+        # The view, the ticket under the cursor and the filter when the search view opened.
+        self._before_search: tuple[str, int | None, str] = (view, None, "")
 
     def compose(self) -> ComposeResult:
         context = self.context
@@ -112,10 +112,10 @@ class MainScreen(TicketScreen):
     def status_line_text(self, count: int) -> Text:
         reads = self.context.reads
         return status_text(
-            view=self.context.workspace.view_names().get(self.view, self.view),
+            view=clean(self.context.workspace.view_names().get(self.view, self.view), limit=40),
             count=count,
             filter_text=self.filter_text,
-            sources=reads.sync_states(),
+            sources=current(reads.sync_states(), self.context.now()),
             queued=reads.queued_per_source(),
             counts=reads.outbox_counts(),
             offline_mode=self.context.offline,
@@ -128,10 +128,15 @@ class MainScreen(TicketScreen):
     def _status_note(self, count: int) -> str | None:
         found = self.context.workspace.found
         if self.view == SEARCH_VIEW and found is not None:
-            return found.summary() or None
-        if self.filter_text and not count and not self.has_class("-finding"):
+            return clean(found.summary(), limit=120) or None
+        if self._enter_searches(count):
             return f"none cached: {keys.label(self.app, 'ticket.open')} searches Zendesk"
         return None
+
+    def _enter_searches(self, count: int) -> bool:
+        """In the filter box, enter asks Zendesk when nothing cached matches (and sync runs)."""
+        filtering = self.has_class("-filtering") and not self.has_class("-finding")
+        return filtering and bool(self.filter_text) and not count and not self.context.offline
 
     def _marks(self) -> tuple[int, int]:
         """Marked tickets: on screen, and hidden by the filter or the view."""
@@ -154,7 +159,7 @@ class MainScreen(TicketScreen):
         table.marked &= workspace.markable_ids()  # a solved ticket leaves the queue and its mark
         table.set_rows(rows, keep_id)
         if self.has_class("-filtering") and not self.has_class("-finding"):
-            self.query_one("#filter", FilterBox).enter_searches(bool(self.filter_text and not rows))
+            self.query_one("#filter", FilterBox).enter_searches(self._enter_searches(len(rows)))
         self.refresh_status()
 
     def refresh_status(self) -> None:
@@ -178,7 +183,7 @@ class MainScreen(TicketScreen):
         found = self.context.workspace.found
         if self.view == SEARCH_VIEW and found is not None:
             back = keys.label(self.app, "queue.clear")
-            return f"Zendesk: {found.summary()}\n\n{back}: back to the queue"
+            return f"Zendesk: {clean(found.summary(), limit=300)}\n\n{back}: back to the queue"
         return "No ticket selected"
 
     def refresh_incidents(self) -> None:
@@ -207,7 +212,10 @@ class MainScreen(TicketScreen):
         self.refresh_queue()
 
     # -- reactive state ---------------------------------------------------------------
-    def watch_view(self) -> None:
+    def watch_view(self, old: str, new: str) -> None:
+        if new == SEARCH_VIEW and old != SEARCH_VIEW:
+            # However it is reached (f, V, the palette): escape comes back to this.
+            self._before_search = (old, self.queue_table.current_id, self.filter_text)
         self.refresh_queue()
 
     def watch_filter_text(self) -> None:
@@ -301,7 +309,7 @@ class MainScreen(TicketScreen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id != "filter":
             return
-        if self.has_class("-finding") or (self.filter_text and not self.queue_table.rows):
+        if self.has_class("-finding") or self._enter_searches(len(self.queue_table.rows)):
             # Nothing cached matches what was typed in the filter: Zendesk may know it.
             self.search_zendesk(event.value)
             return
@@ -310,10 +318,25 @@ class MainScreen(TicketScreen):
         self.queue_table.focus()
 
     def _close_box(self) -> None:
-        for box in self.query("#filter").results(Input):
-            box.value = ""
+        """Escape in the box. The find box gives the filter box back as it was; the filter
+        box clears its filter."""
+        box = self.query_one("#filter", FilterBox)
+        if self.has_class("-finding") and self.filter_text:
+            self.remove_class("-finding")
+            box.show_mode(finding=False, placeholder=self._box_placeholder())
+            box.value = self.filter_text
+            return
+        box.value = ""
         self.remove_class("-filtering", "-finding")
         self.filter_text = ""
+
+    def _show_filter(self, text: str) -> None:
+        for box in self.query("#filter").results(FilterBox):
+            box.show_mode(finding=False, placeholder=self._box_placeholder())
+            box.value = text
+        self.set_class(bool(text), "-filtering")
+        self.remove_class("-finding")
+        self.set_reactive(MainScreen.filter_text, text)
 
     def action_clear_filter(self) -> None:
         if self.filter_text or self.has_class("-filtering"):
@@ -333,17 +356,18 @@ class MainScreen(TicketScreen):
         if self.context.offline:
             self.notify("Cache only: Zendesk is not asked. / filters the cached queue.", markup=False)
             return
-        if self.view != SEARCH_VIEW:
-            self._view_before_search = self.view
-            self._ticket_before_search = self.queue_table.current_id
-        self.context.workspace.begin_search(text)
-        self.context.search(text)
-        self._close_box()
+        typed_in_filter = self.has_class("-filtering") and not self.has_class("-finding")
+        found = self.context.workspace.begin_search(text)
+        self.context.search(found.number, text)
         self.mode = "queue"
-        if self.view == SEARCH_VIEW:
-            self.refresh_queue()
-        else:
-            self.view = SEARCH_VIEW
+        if self.view != SEARCH_VIEW:
+            self.view = SEARCH_VIEW  # records what escape comes back to
+            if typed_in_filter:
+                view, ticket_id, _ = self._before_search
+                self._before_search = (view, ticket_id, "")  # it matched nothing: it became the search
+        # The results are not filtered by what the queue was: the filter waits for escape.
+        self._show_filter("")
+        self.refresh_queue()
         self.queue_table.cursor = 0
         self.set_focus(self.queue_table)
         self.refresh_detail()
@@ -351,18 +375,27 @@ class MainScreen(TicketScreen):
     def search_answered(self, outcome: SearchOutcome) -> None:
         if not self.context.workspace.finish_search(outcome):
             return  # a search since replaced by another
+        self._show_found()
+        if outcome.error:
+            self.notify(f"Search failed: {outcome.error}", severity="warning", markup=False)
+
+    def search_interrupted(self, reason: str) -> None:
+        if self.context.workspace.interrupt_search(reason):
+            self._show_found()
+
+    def _show_found(self) -> None:
         if self.view == SEARCH_VIEW:
             self.refresh_queue()
             self.queue_table.cursor = 0
             self.refresh_detail()
-        if outcome.error:
-            self.notify(f"Search failed: {outcome.error}", severity="warning", markup=False)
 
     def leave_search(self) -> None:
-        """Back to the queue as it was: its view, and the ticket the cursor was on."""
-        self.set_reactive(MainScreen.view, self._view_before_search)
+        """Back to the queue as it was: its view, its filter, the ticket under the cursor."""
+        view, ticket_id, text = self._before_search
+        self.set_reactive(MainScreen.view, view)
         self.context.workspace.end_search()
-        self.refresh_queue(keep_id=self._ticket_before_search)
+        self._show_filter(text)
+        self.refresh_queue(keep_id=ticket_id)
 
     def action_next_ticket(self) -> None:
         if self.view == SEARCH_VIEW:

@@ -3,6 +3,8 @@ queued writes and conflicts. A stale or offline state is shown, never hidden."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from rich.text import Text
 from textual.widgets import Static
 
@@ -15,6 +17,21 @@ NAMES = {"zendesk": "Zendesk", "incidentio": "incident.io", "github": "GitHub"}
 def _hhmm(value: str | None) -> str:
     moment = parse_time(value)
     return moment.strftime("%H:%M") if moment else "never"
+
+
+PROGRESS_STALE = dt.timedelta(minutes=5)  # a page takes seconds: older is a copy that died
+
+
+def current(sources: dict[str, dict], now: dt.datetime) -> dict[str, dict]:
+    """The sources' states without a progress left behind by a copy that died mid-sync."""
+    shown = {}
+    for source, state in sources.items():
+        progress = state.get("progress")
+        at = parse_time(progress.get("at")) if isinstance(progress, dict) else None
+        if progress and (at is None or now - at > PROGRESS_STALE):
+            state = {**state, "progress": None}
+        shown[source] = state
+    return shown
 
 
 def progress_words(progress: dict) -> str:
@@ -67,7 +84,11 @@ def status_text(
         text.append(" ")
         name = NAMES.get(source, source)
         waiting = queued.get(source, 0)
-        if state.get("offline_since"):
+        if state.get("progress"):
+            # A first sync (or one after a long absence, or retried after a failure): how
+            # far, so a count that grows page by page reads as progress, not a jumpy queue.
+            text.append(f"{name} syncing {progress_words(state['progress'])}", style="bold cyan")
+        elif state.get("offline_since"):
             text.append(f"{name} offline since {_hhmm(state['offline_since'])}", style="bold red")
             if waiting:
                 text.append(f", {waiting} queued", style="bold red")
@@ -75,10 +96,6 @@ def status_text(
             text.append(f"{name} error", style="bold red")
             # The toast goes away; the reason (and for a token, the command that fixes it) stays.
             reasons.append(f"{name}: {state.get('reason') or state['last_error']}")
-        elif state.get("progress"):
-            # A first sync (or one after a long absence): how far, so a count that grows
-            # page by page reads as progress, not as a queue that jumps around.
-            text.append(f"{name} syncing {progress_words(state['progress'])}", style="bold cyan")
         elif state.get("busy"):
             # The team's shared budget is spent for this minute: the cache is as fresh as the
             # time shown and the next try is already scheduled. Not offline, not an error.
