@@ -62,6 +62,12 @@ class TicketFacts:
     # Derived once, so ranking compares floats rather than aware datetimes.
     breach_ts: float = field(init=False, repr=False, compare=False, default=_FAR_FUTURE)
     warn_ts: float = field(init=False, repr=False, compare=False, default=_FAR_FUTURE)
+    # The tier as it is before and after the 3h stage begins, for the rules last ranked
+    # with: only "now >= warn_ts" changes between re-ranks, so a re-rank is a comparison
+    # per ticket, not the handbook's whole rule.
+    tiers_for: RankRules | None = field(init=False, repr=False, compare=False, default=None)
+    tier_before_warning: int = field(init=False, repr=False, compare=False, default=0)
+    tier_after_warning: int = field(init=False, repr=False, compare=False, default=0)
 
     def __post_init__(self) -> None:
         if self.breach_at is not None:
@@ -114,12 +120,16 @@ def rank(tickets: Iterable[TicketFacts], now: dt.datetime, rules: RankRules) -> 
     are precomputed floats, so re-ranking thousands after one change is a sort.
     """
     now_ts = now.timestamp()
-    tier_for = _tier
     keyed: list[tuple[int, float, int, TicketFacts]] = []
     append = keyed.append
     for facts in tickets:
-        tier = tier_for(facts, now_ts, rules)
-        if tier is None:
+        if facts.tiers_for is not rules:
+            # `_tier` itself, asked for a moment before and after any warning: one rule.
+            facts.tier_before_warning = _tier(facts, -_FAR_FUTURE, rules) or 0
+            facts.tier_after_warning = _tier(facts, _FAR_FUTURE, rules) or 0
+            facts.tiers_for = rules
+        tier = facts.tier_after_warning if now_ts >= facts.warn_ts else facts.tier_before_warning
+        if not tier:
             continue
         if tier == 7 and facts.paused_remaining is not None:
             append((tier, facts.paused_remaining, facts.id, facts))
