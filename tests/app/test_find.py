@@ -92,9 +92,10 @@ async def test_escape_goes_back_to_the_queue_as_it_was(live, sandbox):
         view = live.main.view
         burst(live, "f", str(solved["id"]), "enter")
         await found(pilot, live, solved["id"])
+        await until(pilot, lambda: live.focused is live.queue_table, what="the results have the keys")
         assert SEARCH_VIEW in live.context.workspace.view_names()
         await pilot.press("escape")
-        assert live.main.view == view
+        await until(pilot, lambda: live.main.view == view, what=f"back to {view}, not {live.main.view}")
         assert SEARCH_VIEW not in live.context.workspace.view_names()
         assert solved["id"] not in [row.entry.id for row in live.queue_table.rows]
 

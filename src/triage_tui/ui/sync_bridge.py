@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
@@ -122,7 +123,8 @@ class SyncBridge(App):
     def on_sync_reported(self, message: SyncReported) -> None:
         try:
             main = self.main
-        except LookupError:
+            main.queue_table  # noqa: B018 - closing: the screen is there, its widgets are gone
+        except (LookupError, NoMatches):
             return  # arrived while the app is closing
         if message.crashed:
             self.sync_problem = message.lines[0] if message.lines else f"sync stopped: {message.crashed}"
