@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from textual.css.query import NoMatches
+
 
 async def until(pilot, condition: Callable[[], object], timeout: float = 10.0, what: str = "") -> None:
     """Let the app run until `condition()` holds; fail after `timeout` seconds."""
@@ -13,7 +15,7 @@ async def until(pilot, condition: Callable[[], object], timeout: float = 10.0, w
         try:
             if condition():
                 return
-        except LookupError:  # a widget not mounted yet (NoMatches is a LookupError)
+        except (LookupError, NoMatches):  # a screen or widget not mounted yet
             pass
         if time.monotonic() > deadline:
             raise AssertionError(f"not within {timeout} s: {what or condition}")
