@@ -11,25 +11,8 @@ from __future__ import annotations
 
 import copy
 
-import pytest
-
 from tests.helpers import Engine
-from triage_tui.sandbox.server import Sandbox, SandboxSettings
 from triage_tui.sync import pollers as pollers_module
-
-
-@pytest.fixture
-def strict(dataset):
-    with Sandbox(copy.deepcopy(dataset), settings=SandboxSettings(search_lag_seconds=60)) as running:
-        yield running
-
-
-@pytest.fixture
-async def engine(strict, tmp_path):
-    running = Engine(strict.url, tmp_path / "cache")
-    await running.engine.poll("zendesk")
-    yield running
-    await running.clients.aclose()
 
 
 def zendesk_requests(sandbox) -> dict[str, int]:

@@ -11,28 +11,11 @@ from __future__ import annotations
 import copy
 import datetime as dt
 
-import pytest
-
 from tests.conftest import FROZEN_NOW
 from tests.helpers import Engine
 from triage_tui.sandbox.server import Sandbox, SandboxSettings
 
 ADMIN_ONLY = ("/api/v2/incremental/", "/api/v2/tickets.json", "/api/v2/slas/", "/api/v2/ticket_audits")
-
-
-@pytest.fixture
-def strict(dataset):
-    """The default persona (an agent) and search a minute behind, as Zendesk's."""
-    with Sandbox(copy.deepcopy(dataset), settings=SandboxSettings(search_lag_seconds=60)) as running:
-        yield running
-
-
-@pytest.fixture
-async def engine(strict, tmp_path):
-    running = Engine(strict.url, tmp_path / "cache")
-    await running.engine.poll("zendesk")  # the first sync
-    yield running
-    await running.clients.aclose()
 
 
 def requests_made(sandbox) -> int:
