@@ -81,3 +81,20 @@ async def test_M_then_the_facts_with_tabs_in_one_burst_fill_each_field_in_order(
         values = [app.screen.query_one(f"#impact-{name}", Input).value for name in ("broken", "works", "degraded")]
     wanted = ("Replay fails", "Analytics works", "Slow exports")
     assert all(value.endswith(end) for value, end in zip(values, wanted, strict=True)), values
+
+
+async def test_marks_and_moves_then_i_in_one_burst_note_the_tickets_marked_first(harness):
+    """A priority key must not overtake the queue keys typed before it in the same read:
+    `space space i` wrote the note for one ticket, the marks arriving after the composer."""
+    app = harness.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        rows = [row.entry.id for row in app.queue_table.rows[:3]]
+        burst(app, "space", "j", "space", "i", "both, separately", "ctrl+s")
+        await pilot.pause()
+        await up(pilot, app, type(app.main), "back on the queue")
+        for _ in range(50):
+            if len(app.outbox.entries()) >= 2:
+                break
+            await pilot.pause(0.05)
+        targets = sorted(entry["target"] for entry in app.outbox.entries())
+        assert targets == sorted(f"zendesk:ticket:{ticket_id}" for ticket_id in (rows[0], rows[2]))

@@ -10,7 +10,7 @@ literal key, so a remap changes them too. Importing this module is cheap (no scr
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -112,14 +112,17 @@ MAIN = [
     _k("app.handover", "H", "rotation_handover", "Handover", "Write the end-of-rotation handover", show=False),
     _k("queue.clear", "escape", "clear_filter", "Clear", "Clear the filter, back to the queue", show=False),
 ]
+# Priority too: handled as they arrive, in order with the priority keys (r, i, e, m…), so
+# `space j space i` typed in one read notes the two tickets marked first, not the one the
+# cursor was on when `i` overtook the queue's queued keys.
 QUEUE = [
-    _k("queue.down", "j,down", "cursor_down", "Down", "Next ticket", show=False),
-    _k("queue.up", "k,up", "cursor_up", "Up", "Previous ticket", show=False),
-    _k("queue.top", "g,home", "cursor_first", "Top", "First ticket", show=False),
-    _k("queue.bottom", "G,end", "cursor_last", "Bottom", "Last ticket", show=False),
-    _k("queue.page_down", "pagedown,ctrl+d", "page_down", "Page down", "Page down", show=False),
-    _k("queue.page_up", "pageup,ctrl+u", "page_up", "Page up", "Page up", show=False),
-    _k("queue.mark", "space", "toggle_mark", "Mark", "Mark the ticket for a bulk action"),
+    _k("queue.down", "j,down", "cursor_down", "Down", "Next ticket", show=False, priority=True),
+    _k("queue.up", "k,up", "cursor_up", "Up", "Previous ticket", show=False, priority=True),
+    _k("queue.top", "g,home", "cursor_first", "Top", "First ticket", show=False, priority=True),
+    _k("queue.bottom", "G,end", "cursor_last", "Bottom", "Last ticket", show=False, priority=True),
+    _k("queue.page_down", "pagedown,ctrl+d", "page_down", "Page down", "Page down", show=False, priority=True),
+    _k("queue.page_up", "pageup,ctrl+u", "page_up", "Page up", "Page up", show=False, priority=True),
+    _k("queue.mark", "space", "toggle_mark", "Mark", "Mark the ticket for a bulk action", priority=True),
 ]
 DETAIL = [
     _k("detail.down", "j,down", "line_down", "Down", "Scroll the conversation down", show=False),
@@ -150,6 +153,21 @@ SDK = [
     _k("sdk.up", "k", "list_up", "Up", "Previous issue", show=False),
     _k("sdk.label", "l", "sdk_label", "Label", "Add a team label or SDK Support Hero"),
     _k("sdk.url", "u", "sdk_url", "URL", "Open the issue in the browser, or copy its link (over SSH)"),
+]
+# Every main-screen key that acts on the queue or its selection is handled as it arrives
+# (priority), like r and i: a terminal delivers a burst in one read, and a priority key
+# would otherwise overtake the keys typed before it (`space s` solving before the mark).
+# The App's own keys (quit, help, refresh) and enter, tab and escape keep their order by
+# going through the focused widget; inside a text box the others are characters.
+# A key a pane binds too (`u`, `H` in the incident pane) stays in order, so the focused
+# pane's meaning wins as before.
+_PANE_KEYS = {one for key in INCIDENTS + SDK for one in key.key.split(",")}
+_IN_ORDER = {"ticket.open", "app.cycle", "queue.clear"}
+MAIN = [
+    key
+    if key.priority or key.id in _IN_ORDER or key.action.startswith("app.") or set(key.key.split(",")) & _PANE_KEYS
+    else replace(key, priority=True)
+    for key in MAIN
 ]
 COMPOSER = [
     _k("composer.send", "ctrl+s", "send", "Send", "Send the reply or note with the staged changes"),
@@ -330,6 +348,4 @@ def key_rows(app: App) -> list[tuple[str, str, str]]:
 
 
 # Priority keys of the main screen: inside a text box they are characters.
-TYPE_AHEAD_ACTIONS = frozenset(
-    {"filter", "find", "reply", "note", "pending", "hold", "escalate", "macro", "attach_incident"}
-)
+TYPE_AHEAD_ACTIONS = frozenset(key.action_name for key in MAIN if key.priority)
