@@ -228,9 +228,11 @@ class SyncEngine:
                 await self._sleep_until(self._wake_sender, STORE_RETRY)
                 continue
             said = None
-            if sent.sent or sent.conflicts or sent.failed:
+            if sent.sent or sent.conflicts or sent.failed or sent.changed_tickets:
                 emit(SyncEvent(lines=[sent.line()], changed_tickets=sent.changed_tickets, outbox_changed=True))
-            await self._sleep_until(self._wake_sender, SEND_IDLE)
+            # A bulk job running: back when it is due to be read again, not at the idle pace.
+            idle = SEND_IDLE if sent.wake_in is None else min(SEND_IDLE, sent.wake_in)
+            await self._sleep_until(self._wake_sender, idle)
 
     async def _poll_task(self, emit: Callable[[SyncEvent], None], stop: asyncio.Event) -> None:
         assert self._wake_poller is not None
