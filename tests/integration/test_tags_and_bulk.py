@@ -83,6 +83,23 @@ async def test_a_macros_tag_actions_add_and_remove_tags_with_its_reply(strict, e
     assert [c["body"] for c in strict.state.comments[ticket["id"]]].count("Hey there, a lead for sales.") == 1
 
 
+async def test_a_macro_on_marked_tickets_replies_to_each_and_tags_them_in_one_bulk_request(strict, engine):
+    tickets = open_tickets(engine, 3)
+    actions = [
+        {"field": "comment_value", "value": "Hey {{ticket.requester.first_name}}, a lead for sales."},
+        {"field": "current_tags", "value": "sf-lead"},
+    ]
+    each = [(t, changes_from_actions(actions, {"ticket.requester.first_name": f"n{t['id']}"})) for t in tickets]
+    engine.writes.update_each(each, "macro Create a lead")
+    await engine.drain()
+    assert not engine.outbox.entries(("pending", "sending", "failed", "conflict"))
+    for ticket in tickets:
+        assert "sf-lead" in sandbox_tags(strict, ticket["id"])
+        bodies = [c["body"] for c in strict.state.comments[ticket["id"]]]
+        assert bodies.count(f"Hey n{ticket['id']}, a lead for sales.") == 1  # texts stay one per ticket
+    assert len(single_puts(strict)) == 3 and [len(w["ids"]) for w in bulk_requests(strict)] == [3]
+
+
 async def test_tickets_attached_together_are_found_by_their_tag_for_a_follow_up(strict, engine):
     tickets = open_tickets(engine, 3)
     engine.writes.attach_many(tickets, INCIDENT)

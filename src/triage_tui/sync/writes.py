@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from triage_tui.store.cache import Store
@@ -104,8 +105,19 @@ class Writes:
 
     def update_each(self, changes: list[tuple[dict[str, Any], ChangeSet]], summary: str) -> list[dict]:
         """Each ticket its own change (a bulk reply, its placeholders rendered per ticket):
-        all queued, or none."""
-        specs = [s for t, change in changes for s in self._ticket_update(t, change, f"#{t['id']}: {summary}")]
+        all queued, or none. A tag change the same for every ticket (a macro's tags) goes
+        as bulk requests after the replies, not as a tag request per ticket."""
+        tags = {(change.add_tags, change.remove_tags) for _, change in changes if change.set_tags is None}
+        shared = next(iter(tags)) if len(changes) > 1 and len(tags) == 1 else None
+        if shared is None or not any(shared) or any(change.set_tags is not None for _, change in changes):
+            specs = [s for t, change in changes for s in self._ticket_update(t, change, f"#{t['id']}: {summary}")]
+            return self.outbox.add_many(specs, now=self.now())
+        specs = []
+        for ticket, change in changes:
+            text_only = replace(change, add_tags=(), remove_tags=())
+            specs += self._ticket_update(ticket, text_only, f"#{ticket['id']}: {summary}")
+        tickets = [ticket for ticket, _ in changes]
+        specs += self._bulk(tickets, ChangeSet(add_tags=shared[0], remove_tags=shared[1]), f"{summary} (tags)")
         return self.outbox.add_many(specs, now=self.now())
 
     def attach_many(self, tickets: list[dict[str, Any]], incident: dict[str, Any]) -> list[dict]:
