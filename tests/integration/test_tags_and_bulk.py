@@ -190,7 +190,8 @@ async def test_a_ticket_its_job_could_not_update_stays_visible_and_retryable(str
 async def test_a_crash_while_the_job_runs_follows_the_job_after_the_restart(strict, engine):
     tickets = open_tickets(engine, 4)
     engine.writes.update_tickets(tickets, ChangeSet(add_tags=("bulk-once",)), "tag bulk-once")
-    await engine.engine.send()  # submitted: the job id is on disk, the job still queued
+    report = await engine.engine.send()  # submitted: the job id is on disk, the job still queued
+    assert report.wake_in == 1.0  # the sender comes back to read the job in a second, not at its idle pace
     jobs = {e.get("job_id") for e in engine.outbox.entries()}
     assert len(jobs) == 1 and None not in jobs
     await engine.restart()

@@ -141,13 +141,13 @@ class Sender:
         # Set by an earlier process (maybe before a reboot), or changed since: wall clock.
         return retry_due(entry, self.now())
 
-    def _job_due(self, entry: dict) -> bool:
-        """Whether to read `entry`'s job now: at the poll time this process set, or at once
-        when an earlier process set it (after a restart, the job is read first thing)."""
+    def _job_wait(self, entry: dict) -> float:
+        """Seconds until `entry`'s job is read again: by the poll time this process set, or
+        none when an earlier process set it (after a restart, the job is read first thing)."""
         remembered = self._deadlines.get(entry["id"])
         if remembered is None or remembered[0] != entry.get("retry_at"):
-            return True
-        return remembered[1] <= self.monotonic()
+            return 0.0
+        return max(0.0, remembered[1] - self.monotonic())
 
     async def send_due(self) -> SendReport:
         report = SendReport()
@@ -172,8 +172,11 @@ class Sender:
                 # In a running job: the ticket's later writes wait for its outcome.
                 blocked.add(entry["target"])
                 report.waiting += 1
-                if self._job_due(entry):
+                wait = self._job_wait(entry)
+                if wait <= 0:
                     jobs.setdefault(entry["job_id"], []).append(entry)
+                else:
+                    report.wake(wait)
                 continue
             if entry["target"] in blocked or source in report.offline or source in report.limited:
                 report.waiting += 1
