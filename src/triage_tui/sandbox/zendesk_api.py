@@ -189,7 +189,9 @@ class JobsFirstRouter(Router):
     """Zendesk's router: before any request is handled, the background jobs whose time has
     come move on, as Zendesk's workers do whether or not anyone reads the job."""
 
-    before: Callable[[], None] = staticmethod(lambda: None)
+    def __init__(self, suffix: str = "") -> None:
+        super().__init__(suffix)
+        self.before: Callable[[], None] = lambda: None  # set by build(): run the due jobs
 
     def match(self, method: str, path: str) -> tuple[Handler, dict[str, str]] | None:
         found = super().match(method, path)
