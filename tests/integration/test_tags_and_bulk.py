@@ -123,6 +123,26 @@ async def test_a_tag_request_interrupted_is_checked_before_it_is_sent_again(stri
     assert len(strict.state.writes) == writes_before
 
 
+async def test_a_reply_status_and_tag_interrupted_after_sending_are_found_applied_not_sent_twice(strict, engine):
+    ticket = open_tickets(engine, 1)[0]
+    text = "Hey, we escalated this to the team."
+    change = ChangeSet(comment=text, status="pending", add_tags=("escalated",))
+    engine.writes.update_each([(ticket, change)], "reply + pending")
+    entries = engine.outbox.entries(("pending",))
+    assert [e["kind"] for e in entries] == ["ticket_update", "ticket_tags"]
+    await engine.drain()
+    for entry in entries:  # a crash after each request left, before its answer was saved
+        engine.outbox.update(entry["id"], status="sending")
+    writes_before = len(strict.state.writes)
+    await engine.restart()
+    await engine.drain()
+    assert [engine.outbox.get(e["id"])["status"] for e in entries] == ["sent", "sent"]
+    assert len(strict.state.writes) == writes_before  # checked (audits, then tags), not resent
+    assert [c["body"] for c in strict.state.comments[ticket["id"]]].count(text) == 1
+    assert strict.state.tickets[ticket["id"]]["status"] == "pending"
+    assert sandbox_tags(strict, ticket["id"]).count("escalated") == 1
+
+
 # -- many tickets: one bulk request per 100 ------------------------------------------------
 @pytest.fixture
 def busy(dataset):
