@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 from textual import events
-from textual.widgets import TextArea
+from textual.widgets import Static, TextArea
 
 from tests.app.waiting import until
 from tests.helpers import Harness
@@ -356,3 +356,32 @@ async def test_n_picks_by_tier_then_time_to_breach_and_says_why(harness):
         assert known == sorted(known)
         why = app.main.why_this_ticket(row)
         assert why.startswith(f"#{row.entry.id}: tier {row.tier}, ") and ("to breach" in why or "SLA" in why)
+
+
+# -- issue 23: a uniform change to marked tickets is one bulk request ------------------------
+async def test_marked_tickets_solved_go_as_one_bulk_request_and_a_failed_one_says_why_and_retries(harness):
+    from triage_tui.ui.screens.conflict import ConflictScreen
+
+    state = harness.sandbox.state
+    app = harness.app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.queue_table.cursor = 0
+        await pilot.pause()
+        burst(app, "space", "space", "space")
+        await until(pilot, lambda: len(app.queue_table.selected_ids()) == 3, what="three marked")
+        marked = app.queue_table.selected_ids()
+        unlucky = marked[1]
+        state.job_failures[unlucky] = "Ticket is being merged"
+        burst(app, "s", "enter")
+        await until(pilot, lambda: len(harness.queued()) == 3, what="the solves are queued")
+        assert {e["kind"] for e in harness.queued()} == {"ticket_bulk"}
+        await harness.send()
+        bulk = [w for w in state.writes if str(w.get("path", "")).startswith("/api/v2/tickets/update_many")]
+        assert [sorted(w["ids"]) for w in bulk] == [sorted(marked)]  # one request for the three
+        await pilot.press("C")
+        await up(pilot, app, ConflictScreen)
+        assert f"Failed: #{unlucky}" in str(app.screen.query(Static).first().render())
+        assert "Ticket is being merged" in str(app.screen.query_one("#conflict-who").render())
+        await pilot.press("r")
+    await harness.send()
+    assert all(state.tickets[tid]["status"] == "solved" for tid in marked)

@@ -59,12 +59,38 @@ def test_macro_actions_become_a_change_set_and_a_safe_update_payload():
             "priority": "high",
             "group_id": 360001,
             "assignee_id": 7,
-            "additional_tags": ["sf-lead", "follow_up"],
-            "remove_tags": ["old"],
             "safe_update": True,
             "updated_stamp": "2026-11-18T08:00:00Z",
         }
     }
+    # A single update ignores additional_tags/remove_tags (../shared/api/README.md, "Tags"):
+    # the tags go through the ticket's tags endpoints.
+    assert change.tag_requests() == [("add", ("sf-lead", "follow_up")), ("remove", ("old",))]
+
+
+def test_a_macros_set_tags_is_the_whole_list_under_safe_update_and_no_tag_request():
+    change = changes_from_actions(
+        [
+            {"field": "set_tags", "value": "a b"},
+            {"field": "current_tags", "value": "c"},
+            {"field": "remove_tags", "value": "a"},
+        ],
+        CTX,
+    )
+    payload = change.to_payload(updated_stamp="2026-11-18T08:00:00Z", me=7, current_tags=["x"])
+    assert payload == {"ticket": {"tags": ["b", "c"], "safe_update": True, "updated_stamp": "2026-11-18T08:00:00Z"}}
+    assert change.tag_requests() == []
+
+
+def test_a_uniform_change_is_a_bulk_body_with_the_bulk_only_tag_fields():
+    # README "Tags": additional_tags / remove_tags work only on `update_many`.
+    change = ChangeSet(status="pending", add_tags=("incident/231",), remove_tags=("old",), assign_to_me=True)
+    assert change.bulkable
+    assert change.to_bulk_payload(me=7) == {
+        "ticket": {"status": "pending", "assignee_id": 7, "additional_tags": ["incident/231"], "remove_tags": ["old"]}
+    }
+    assert not ChangeSet(comment="Hey", status="solved").bulkable  # text is per ticket, never twice
+    assert not ChangeSet().bulkable
 
 
 def test_preview_says_exactly_what_will_change():

@@ -49,6 +49,27 @@ def admin_only(method: str, path: str) -> bool:
     return any(pattern.match(path) for pattern in ADMIN_ONLY)
 
 
+# Ticket updates: "100 requests per minute per account, 30 updates per 10 minutes per user
+# per ticket" (../shared/api/README.md). A single update and the tags endpoints (they update
+# the ticket) count in both; `update_many` is one request in the account's ticket-update
+# budget, whatever its ids (README, "Bulk": "One bulk request, not 100 updates").
+BULK = "update_many"
+_TICKET_WRITE = re.compile(r"^/api/v2/tickets/(?P<id>\d+)(?P<tags>/tags)?$")
+
+
+def ticket_update(method: str, path: str) -> str | None:
+    """Which ticket-update budget `method path` (without `.json`) counts in: the ticket id,
+    BULK for update_many, None when it is no ticket update."""
+    if method == "PUT" and path == "/api/v2/tickets/update_many":
+        return BULK
+    found = _TICKET_WRITE.match(path)
+    if found is None:
+        return None
+    if method == "PUT" or (found["tags"] and method in ("POST", "DELETE")):
+        return found["id"]
+    return None
+
+
 @dataclass
 class Window:
     limit: int

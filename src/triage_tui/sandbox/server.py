@@ -68,6 +68,8 @@ class SandboxSettings:
     ticket_updates_per_ticket: int = 30  # PUT tickets/{id} by one user on one ticket ...
     ticket_updates_per_ticket_seconds: float = 600.0  # ... in this window (10 minutes)
     search_lag_seconds: float = 60.0  # search and search export see tickets as of this long ago
+    jobs_per_account: int = 30  # background jobs (update_many) queued or running at once
+    job_stage_seconds: float = 1.0  # a job moves queued -> working -> completed this often (or when read)
     export_holdback_seconds: float = 60.0  # the incremental export leaves out the last minute
     incidentio_per_minute: int = 1200
     github_per_hour: int = 5000
@@ -236,16 +238,18 @@ class SandboxApp:
         elif request.method == "GET" and path.startswith("/api/v2/views/") and path.endswith(("/count", "/execute")):
             view_id = path.split("/")[4]
             wanted.append((("view", view_id, user_id), settings.view_per_minute, 60.0))
-        elif request.method == "PUT" and path.startswith("/api/v2/tickets/") and path.count("/") == 4:
-            ticket_id = path.rsplit("/", 1)[1]
-            wanted.append((("ticket_updates",), settings.ticket_updates_per_minute, 60.0))
-            wanted.append(
-                (
-                    ("ticket_update", user_id, ticket_id),
-                    settings.ticket_updates_per_ticket,
-                    settings.ticket_updates_per_ticket_seconds,
+        else:
+            updated = limits.ticket_update(request.method, path)
+            if updated is not None:
+                wanted.append((("ticket_updates",), settings.ticket_updates_per_minute, 60.0))
+            if updated not in (None, limits.BULK):
+                wanted.append(
+                    (
+                        ("ticket_update", user_id, updated),
+                        settings.ticket_updates_per_ticket,
+                        settings.ticket_updates_per_ticket_seconds,
+                    )
                 )
-            )
         return wanted
 
     def account_headers(self) -> dict[str, str]:

@@ -77,6 +77,13 @@ class SandboxState:
         self.next_id = max([*self.tickets, *self.users, *self.macros, 1]) + 1
         self.requests: Counter[str] = Counter()
         self.writes: list[dict[str, Any]] = []
+        # Background jobs (`update_many`), by job id, in the order they were queued: each
+        # {"shown": the job_status as served, "ids", "changes", "user", "stage", "stage_at"}.
+        self.jobs: dict[str, dict[str, Any]] = {}
+        self.job_sequence = 0
+        # Fault injection for tests: ticket id -> the error its next bulk update fails with
+        # (once), as a job result reports a ticket it could not update.
+        self.job_failures: dict[int, str] = {}
 
     # -- ids and the change log -------------------------------------------------------
     def new_id(self) -> int:

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from triage_tui.sandbox import rules
 from triage_tui.sandbox.data import iso
-from triage_tui.sandbox.http import Request, Response, Router
+from triage_tui.sandbox.http import Handler, Request, Response, Router
 from triage_tui.sandbox.state import SandboxState, decode_cursor, encode_cursor
 
 if TYPE_CHECKING:
@@ -185,10 +185,31 @@ class IndexedDirectory:
         return texts
 
 
+class JobsFirstRouter(Router):
+    """Zendesk's router: before any request is handled, the background jobs whose time has
+    come move on, as Zendesk's workers do whether or not anyone reads the job."""
+
+    def __init__(self, suffix: str = "") -> None:
+        super().__init__(suffix)
+        self.before: Callable[[], None] = lambda: None  # set by build(): run the due jobs
+
+    def match(self, method: str, path: str) -> tuple[Handler, dict[str, str]] | None:
+        found = super().match(method, path)
+        if found is None:
+            return None
+        handler, params = found
+
+        def jobs_first(request: Request) -> Response:
+            self.before()
+            return handler(request)
+
+        return jobs_first, params
+
+
 def build(
     state: SandboxState, base_url: Callable[[], str], now: Callable[[], dt.datetime], settings: SandboxSettings
 ) -> Router:
-    router = Router(suffix=".json")
+    router = JobsFirstRouter(suffix=".json")
     api = "/api/v2"
 
     def names(column: str, record_id: Any) -> str:
@@ -341,19 +362,27 @@ def build(
                 and changes.get("updated_stamp") != ticket.get("updated_at")
             ):
                 return Response(409, CONFLICT)
-            events = apply_update(ticket, changes, request.user or {}, now())
-            audit = {
-                "id": state.new_id(),
-                "ticket_id": ticket_id,
-                "created_at": ticket["updated_at"],
-                "author_id": (request.user or {}).get("id"),
-                "metadata": {"system": {}, "custom": {}},
-                "events": events,
-                "via": {"channel": "api", "source": {"from": {}, "to": {}, "rel": None}},
-            }
-            state.audits.setdefault(ticket_id, []).append(audit)
+            # TicketUpdateRequest has no additional_tags/remove_tags (they are
+            # TicketsUpdateRequest's, the bulk update's): on a single update Zendesk ignores
+            # them (../shared/api/README.md, "Tags"). `tags` replaces the whole list.
+            honoured = {k: v for k, v in changes.items() if k not in rules.BULK_ONLY_FIELDS}
+            events = apply_update(ticket, honoured, request.user or {}, now())
+            audit = record_audit(ticket, events, request.user)
             state.writes.append({"api": "zendesk", "method": "PUT", "ticket_id": ticket_id, "body": changes})
             return Response(200, {"ticket": ticket, "audit": audit})
+
+    def record_audit(ticket: dict, events: list[dict], user: dict | None) -> dict:
+        audit = {
+            "id": state.new_id(),
+            "ticket_id": ticket["id"],
+            "created_at": ticket["updated_at"],
+            "author_id": (user or {}).get("id"),
+            "metadata": {"system": {}, "custom": {}},
+            "events": events,
+            "via": {"channel": "api", "source": {"from": {}, "to": {}, "rel": None}},
+        }
+        state.audits.setdefault(ticket["id"], []).append(audit)
+        return audit
 
     @router.route("DELETE", rf"{api}/tickets/(?P<id>\d+)")
     def delete_ticket(request: Request) -> Response:
@@ -385,22 +414,13 @@ def build(
         tags = list(ticket.get("tags", []))
         if isinstance(changes.get("tags"), list):
             tags = [str(tag) for tag in changes["tags"]]
-        for tag in changes.get("additional_tags") or []:
-            if tag not in tags:
-                tags.append(str(tag))
-        remove = set(changes.get("remove_tags") or [])
-        tags = [tag for tag in tags if tag not in remove]
-        if tags != ticket.get("tags"):
-            events.append(
-                {
-                    "id": state.new_id(),
-                    "type": "Change",
-                    "field_name": "tags",
-                    "value": tags,
-                    "previous_value": ticket.get("tags"),
-                }
-            )
-            ticket["tags"] = tags
+        # Only a bulk update's body carries these (a single update's were dropped above).
+        tags = rules.tags_after(
+            tags, rules.tag_list(changes.get("additional_tags")), rules.tag_list(changes.get("remove_tags"))
+        )
+        tags_event = change_tags(ticket, tags)
+        if tags_event is not None:
+            events.append(tags_event)
         comment = changes.get("comment")
         if isinstance(comment, dict) and (comment.get("body") or comment.get("html_body")):
             public = comment.get("public", True) is not False
@@ -414,6 +434,186 @@ def build(
                 metrics["assignee_updated_at"] = iso(moment)
         state.touch(ticket, moment)
         return events
+
+    # -- tags, bulk updates and their jobs (issue 23) ----------------------------------------
+    # ../shared/api/README.md "Tags" and "Bulk"; the spec's paths /api/v2/tickets/{ticket_id}/tags,
+    # /api/v2/tickets/update_many and /api/v2/job_statuses*.
+    def change_tags(ticket: dict, tags: list[str]) -> dict | None:
+        """Set `ticket`'s tags; the audit's Change event, or None when nothing changed."""
+        if tags == ticket.get("tags"):
+            return None
+        event = {"id": state.new_id(), "type": "Change", "field_name": "tags", "value": tags}
+        event["previous_value"] = ticket.get("tags")
+        ticket["tags"] = tags
+        return event
+
+    def tags_write(request: Request, tags_of: Callable[[list[str], list[str]], list[str]], status: int) -> Response:
+        """PUT (add), POST (set) or DELETE (remove) a ticket's tags, safe when asked to be."""
+        body = request.body if isinstance(request.body, dict) else {}
+        wanted = rules.tag_list(body.get("tags"))
+        if not wanted and request.method == "DELETE":
+            wanted = rules.tag_list(request.query.get("tags"))  # the spec's DELETE query form
+        if not wanted:
+            return invalid("tags is required")
+        with state.lock:
+            ticket = state.tickets.get(int(request.params["id"]))
+            if not live(ticket):
+                return Response(404, NOT_FOUND)
+            if ticket.get("status") == "closed":
+                return Response(422, rules.CLOSED_TICKET)
+            # The spec (PutTagsTicket, "Safe Update"): "The tag update only occurs if the
+            # updated_stamp timestamp matches the ticket's actual updated_at ... 409 Conflict".
+            if rules.truthy(body.get("safe_update")) and body.get("updated_stamp") not in (None, ticket["updated_at"]):
+                return Response(409, CONFLICT)
+            event = change_tags(ticket, tags_of(list(ticket.get("tags") or []), wanted))
+            if event is not None:
+                state.touch(ticket, now())
+                record_audit(ticket, [event], request.user)
+            state.writes.append(
+                {
+                    "api": "zendesk",
+                    "method": request.method,
+                    "path": request.path,
+                    "ticket_id": ticket["id"],
+                    "body": body,
+                }
+            )
+            return Response(status, {"tags": list(ticket.get("tags") or [])})
+
+    @router.route("GET", rf"{api}/tickets/(?P<id>\d+)/tags")
+    def list_tags(request: Request) -> Response:
+        with state.lock:
+            ticket = state.tickets.get(int(request.params["id"]))
+            return Response(200, {"tags": list(ticket.get("tags") or [])}) if live(ticket) else Response(404, NOT_FOUND)
+
+    @router.route("PUT", rf"{api}/tickets/(?P<id>\d+)/tags")
+    def add_tags(request: Request) -> Response:
+        return tags_write(request, lambda current, wanted: rules.tags_after(current, wanted, []), 200)
+
+    @router.route("POST", rf"{api}/tickets/(?P<id>\d+)/tags")
+    def set_tags(request: Request) -> Response:
+        return tags_write(request, lambda current, wanted: rules.tags_after([], wanted, []), 201)
+
+    @router.route("DELETE", rf"{api}/tickets/(?P<id>\d+)/tags")
+    def remove_tags(request: Request) -> Response:
+        return tags_write(request, lambda current, wanted: rules.tags_after(current, [], wanted), 200)
+
+    @router.route("PUT", f"{api}/tickets/update_many")
+    def update_many(request: Request) -> Response:
+        body = request.body if isinstance(request.body, dict) else {}
+        changes = body.get("ticket")
+        ids = [int(part) for part in request.query.get("ids", "").split(",") if part.strip().isdigit()]
+        if not ids or not isinstance(changes, dict):
+            # The batch form (`tickets: [...]` without ids) is Zendesk's too; the sandbox
+            # serves only the bulk form triage-tui sends, and says so.
+            return invalid("ids and a ticket object are required (the sandbox serves the bulk form only)")
+        if len(ids) > rules.BULK_MAX_IDS:
+            # The spec (TicketsUpdateMany): "a comma-separated list of up to 100 ticket ids".
+            return invalid(f"too many ids: at most {rules.BULK_MAX_IDS} a request")
+        with state.lock:
+            moment = now()
+            active = [job for job in state.jobs.values() if job["shown"]["status"] in ("queued", "working")]
+            if len(active) >= settings.jobs_per_account:
+                # README "Bulk": "at most 30 queued or running jobs per account"; the 31st is refused.
+                wait = max(1, int(settings.job_stage_seconds * 2 + 0.999))
+                return Response(429, rules.TOO_MANY_JOBS, {"Retry-After": str(wait)})
+            state.job_sequence += 1
+            job_id = f"V3-{state.job_sequence:032x}"
+            shown = {
+                "id": job_id,
+                "url": f"{base_url()}{api}/job_statuses/{job_id}.json",
+                "total": len(ids),
+                "progress": None,
+                "status": "queued",
+                "message": None,
+                "results": None,
+            }
+            state.jobs[job_id] = {
+                "shown": shown,
+                "ids": ids,
+                "changes": dict(changes),
+                "user": request.user,
+                "stage_at": moment,
+            }
+            state.writes.append({"api": "zendesk", "method": "PUT", "path": request.path, "ids": ids, "body": changes})
+            # Recorded (TestTicketsPagination: create_many): 200 and the queued job_status,
+            # progress and results null; the spec's TicketsUpdateMany answers 200 too.
+            return Response(200, {"job_status": dict(shown)})
+
+    def advance(job: dict, moment: dt.datetime, read: bool) -> None:
+        """One stage on (queued -> working -> completed) when read, or when a stage's time
+        has passed: deterministic under a test's clock, and a job nobody reads still ends."""
+        shown = job["shown"]
+        while shown["status"] in ("queued", "working"):
+            due = (moment - job["stage_at"]).total_seconds() >= settings.job_stage_seconds
+            if not (read or due):
+                return
+            read = False
+            job["stage_at"] = moment if not due else job["stage_at"] + dt.timedelta(seconds=settings.job_stage_seconds)
+            if shown["status"] == "queued":
+                shown.update(status="working", progress=0)
+            else:
+                run_job(job, moment)
+
+    def run_job(job: dict, moment: dt.datetime) -> None:
+        results = []
+        for ticket_id in job["ids"]:
+            ticket = state.tickets.get(ticket_id)
+            injected = state.job_failures.pop(ticket_id, None)
+            problem = rules.bulk_refusal(ticket, injected)
+            if problem is not None:
+                results.append({"id": ticket_id, "action": "update", "success": False, **problem})
+                continue
+            assert ticket is not None
+            events = apply_update(ticket, job["changes"], job["user"] or {}, moment)
+            record_audit(ticket, events, job["user"])
+            results.append({"id": ticket_id, "action": "update", "status": "Updated", "success": True})
+        job["shown"].update(
+            status="completed",
+            progress=len(job["ids"]),
+            results=results,
+            message=f"Completed at {moment.strftime('%Y-%m-%d %H:%M:%S +0000')}",
+        )
+
+    def run_due_jobs() -> None:
+        with state.lock:
+            moment = now()
+            for job in state.jobs.values():
+                advance(job, moment, read=False)
+
+    @router.route("GET", f"{api}/job_statuses/show_many")
+    def job_statuses_many(request: Request) -> Response:
+        wanted = [part.strip() for part in request.query.get("ids", "").split(",") if part.strip()]
+        with state.lock:
+            found = []
+            for job_id in wanted:
+                if job_id in state.jobs:
+                    advance(state.jobs[job_id], now(), read=True)
+                    found.append(dict(state.jobs[job_id]["shown"]))
+            return Response(200, {"job_statuses": found})
+
+    @router.route("GET", rf"{api}/job_statuses/(?P<job>[\w-]+)")
+    def job_status(request: Request) -> Response:
+        with state.lock:
+            job = state.jobs.get(request.params["job"])
+            if job is None:
+                return Response(404, NOT_FOUND)
+            advance(job, now(), read=True)
+            return Response(200, {"job_status": dict(job["shown"])})
+
+    @router.route("GET", f"{api}/job_statuses")
+    def job_statuses(request: Request) -> Response:
+        # The spec (ListJobStatuses): "sorted first by completion date and then by creation
+        # date in descending order"; the sandbox's ids grow with creation.
+        with state.lock:
+            shown = [dict(job["shown"]) for job in state.jobs.values()]
+        shown.sort(key=lambda job: job["id"], reverse=True)
+        return Response(
+            200,
+            listing_page(request, base_url(), "job_statuses", shown, sort_key=lambda j: (j["id"],), descending=True),
+        )
+
+    router.before = run_due_jobs
 
     @router.route("GET", rf"{api}/tickets/(?P<id>\d+)/comments")
     def comments(request: Request) -> Response:

@@ -312,3 +312,82 @@ class ZendeskClient:
 
     async def delete_macro(self, macro_id: int) -> None:
         await self.http.request("DELETE", f"/api/v2/macros/{macro_id}.json", accept=(404,))
+
+    # -- tags and bulk updates (issue 23) --------------------------------------------------
+    # A single update ignores additional_tags/remove_tags (../shared/api/README.md, "Tags"):
+    # one ticket's tags go through its tags endpoints; one change to many tickets through
+    # update_many, a background job followed by its job_status.
+    async def add_tags(self, ticket_id: int, body: dict[str, Any]) -> list[str]:
+        """PUT tickets/{id}/tags: `body` is {"tags": [...]} and, for a safe update,
+        "safe_update" and "updated_stamp". The ticket's tags after it."""
+        response = await self.http.request("PUT", f"/api/v2/tickets/{ticket_id}/tags.json", json_body=body)
+        return _tags(decode_json("zendesk", response))
+
+    async def remove_tags(self, ticket_id: int, body: dict[str, Any]) -> list[str]:
+        """DELETE tickets/{id}/tags, the same body as add_tags (the spec: it supports safe updates)."""
+        response = await self.http.request("DELETE", f"/api/v2/tickets/{ticket_id}/tags.json", json_body=body)
+        return _tags(decode_json("zendesk", response))
+
+    async def update_many(self, ids: list[int], ticket: dict[str, Any]) -> JobStatus:
+        """PUT tickets/update_many?ids=: one change to up to 100 tickets, queued as a job."""
+        if not 0 < len(ids) <= BULK_IDS:
+            raise ValueError(f"update_many takes 1 to {BULK_IDS} ids, not {len(ids)}")
+        response = await self.http.request(
+            "PUT",
+            "/api/v2/tickets/update_many.json",
+            params={"ids": ",".join(str(i) for i in ids)},
+            json_body={"ticket": ticket},
+        )
+        return JobStatus.parse(decode_json("zendesk", response).get("job_status"))
+
+    async def job_statuses(self, job_ids: list[str]) -> list[JobStatus]:
+        """Several jobs in one request (job_statuses/show_many): one poll for every bulk change."""
+        body = await self.http.get_json("/api/v2/job_statuses/show_many.json", {"ids": ",".join(job_ids)})
+        found = body.get("job_statuses") if isinstance(body, dict) else None
+        if not isinstance(found, list):
+            raise BadResponse("zendesk", "job_statuses/show_many: expected a 'job_statuses' list")
+        return [JobStatus.parse(item) for item in found]
+
+
+BULK_IDS = 100  # update_many: "a comma-separated list of up to 100 ticket ids" (the spec)
+
+
+def _tags(body: Any) -> list[str]:
+    if not isinstance(body, dict) or not isinstance(body.get("tags"), list):
+        raise BadResponse("zendesk", "tags: expected a 'tags' list")
+    return [str(tag) for tag in body["tags"]]
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """One ticket's outcome in a job: UpdateResourceResult or FailedResult (the spec)."""
+
+    id: int
+    success: bool
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class JobStatus:
+    id: str
+    status: str  # queued, working, completed, failed
+    results: tuple[JobResult, ...] = ()
+    message: str | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.status in ("completed", "failed")
+
+    @classmethod
+    def parse(cls, body: Any) -> JobStatus:
+        if not isinstance(body, dict) or not isinstance(body.get("id"), str) or not body.get("status"):
+            raise BadResponse("zendesk", "expected a job_status with an id and a status")
+        results = []
+        for item in body.get("results") or []:
+            if isinstance(item, dict) and isinstance(item.get("id"), int):
+                # Results without `success` (the recorded create_many's) name what was done.
+                success = item.get("success", "error" not in item) is True
+                error = " ".join(str(item[k]) for k in ("error", "details") if item.get(k)) or None
+                results.append(JobResult(item["id"], success, error))
+        message = body.get("message")
+        return cls(body["id"], str(body["status"]), tuple(results), message if isinstance(message, str) else None)

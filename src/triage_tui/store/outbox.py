@@ -250,6 +250,7 @@ class Outbox:
             payload=payload,
             retry_at=None,
             last_error=None,
+            job_id=None,  # a failed bulk ticket goes in a new request, not its old job
             seen_updated_at=theirs or entry.get("seen_updated_at"),
         )
 

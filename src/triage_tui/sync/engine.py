@@ -53,6 +53,7 @@ class SyncEvent:
     comments_for: int | None = None
     crashed: str | None = None  # the loop died with this error and restarts shortly
     searched: SearchOutcome | None = None  # a "find in Zendesk" the UI asked for
+    toasts: list[str] = field(default_factory=list)  # for the user now: what a bulk job did
 
     def __bool__(self) -> bool:
         return bool(
@@ -228,9 +229,18 @@ class SyncEngine:
                 await self._sleep_until(self._wake_sender, STORE_RETRY)
                 continue
             said = None
-            if sent.sent or sent.conflicts or sent.failed:
-                emit(SyncEvent(lines=[sent.line()], changed_tickets=sent.changed_tickets, outbox_changed=True))
-            await self._sleep_until(self._wake_sender, SEND_IDLE)
+            if sent.sent or sent.conflicts or sent.failed or sent.changed_tickets:
+                emit(
+                    SyncEvent(
+                        lines=[sent.line()],
+                        changed_tickets=sent.changed_tickets,
+                        outbox_changed=True,
+                        toasts=sent.jobs,
+                    )
+                )
+            # A bulk job running: back when it is due to be read again, not at the idle pace.
+            idle = SEND_IDLE if sent.wake_in is None else min(SEND_IDLE, sent.wake_in)
+            await self._sleep_until(self._wake_sender, idle)
 
     async def _poll_task(self, emit: Callable[[SyncEvent], None], stop: asyncio.Event) -> None:
         assert self._wake_poller is not None

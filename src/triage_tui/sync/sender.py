@@ -6,6 +6,15 @@
   a reply is never posted twice.
 - When one write to a ticket succeeds, later queued writes to the same ticket that were
   based on the same view move their stamp forward: our own change is not a conflict.
+- Tags added or removed go through a ticket's tags endpoints (a single update ignores
+  additional_tags/remove_tags); the answer lists the ticket's tags, so a tag that did not
+  land is sent again.
+- A uniform change to many tickets (`ticket_bulk` entries of one group) goes as
+  `update_many` requests of at most 100 ids; each answers a job, whose id is persisted in
+  the entries and which is followed (job_statuses/show_many, one request for every job,
+  with backoff) until it ends; then each ticket's entry is sent or failed by its own result.
+  Bulk bodies carry no text, so a bulk request whose answer was lost is simply sent again.
+- A 429 puts every write of that service off until its Retry-After, never earlier.
 """
 
 from __future__ import annotations
@@ -16,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from triage_tui.sources.errors import AmbiguousWrite, Conflict, Offline, SourceError
+from triage_tui.sources.errors import AmbiguousWrite, BadResponse, Conflict, Offline, RateLimited, SourceError
 from triage_tui.store.cache import Store
 from triage_tui.store.outbox import (
     ACTIVE,
@@ -32,11 +41,16 @@ from triage_tui.targets import Target
 
 if TYPE_CHECKING:
     from triage_tui.models.zendesk import Audit
+    from triage_tui.sources.zendesk import JobStatus
 
 # A write that the API rejected is shown to the user; one that keeps failing for network
 # reasons is retried with capped backoff for as long as it takes.
 MAX_BACKOFF = MAX_RETRY_DELAY.total_seconds()
 CLOCK_SKEW = dt.timedelta(minutes=5)
+BULK_IDS = 100  # update_many takes at most 100 ids
+# A job is read 1 s after it was queued, then 2, 4, 8, 10, 10... s apart; all of them in
+# one request, and further apart when the account's budget runs low.
+JOB_POLL_FIRST, JOB_POLL_MAX = 1.0, 10.0
 
 
 @dataclass
@@ -48,14 +62,23 @@ class SendReport:
     busy: bool = False
     offline: set[str] = field(default_factory=set)
     changed_tickets: list[int] = field(default_factory=list)
+    # Services a 429 told to wait this round, and what each finished bulk job did.
+    limited: set[str] = field(default_factory=set)
+    jobs: list[str] = field(default_factory=list)
+    # Seconds until a running job should be read again (None: nothing to follow).
+    wake_in: float | None = None
 
     def line(self) -> str:
         if self.busy:
             return "outbox: another process is sending"
-        return (
+        line = (
             f"outbox: {len(self.sent)} sent, {self.waiting} waiting, "
             f"{len(self.conflicts)} conflicts, {len(self.failed)} failed"
         )
+        return "; ".join([line, *self.jobs])
+
+    def wake(self, seconds: float) -> None:
+        self.wake_in = seconds if self.wake_in is None else min(self.wake_in, seconds)
 
 
 def _their_changes(audits: list[Audit], me: int | None) -> list[dict]:
@@ -102,9 +125,10 @@ class Sender:
     def _backoff(self, attempts: int) -> float:
         return min(MAX_BACKOFF, 2.0 * 2 ** min(attempts, 8)) * (0.5 + random.random() / 2)
 
-    def _retry_at(self, entry: dict) -> str:
-        """Back `entry` off: the wall-clock time to persist, remembered monotonically too."""
-        delay = self._backoff(entry["attempts"])
+    def _retry_at(self, entry: dict, delay: float | None = None) -> str:
+        """Back `entry` off (by `delay` seconds, or the backoff of its attempts): the
+        wall-clock time to persist, remembered monotonically too."""
+        delay = self._backoff(entry["attempts"]) if delay is None else delay
         stamp = retry_stamp(self.now() + dt.timedelta(seconds=delay))
         self._deadlines[entry["id"]] = (stamp, self.monotonic() + delay)
         return stamp
@@ -117,6 +141,14 @@ class Sender:
         # Set by an earlier process (maybe before a reboot), or changed since: wall clock.
         return retry_due(entry, self.now())
 
+    def _job_wait(self, entry: dict) -> float:
+        """Seconds until `entry`'s job is read again: by the poll time this process set, or
+        none when an earlier process set it (after a restart, the job is read first thing)."""
+        remembered = self._deadlines.get(entry["id"])
+        if remembered is None or remembered[0] != entry.get("retry_at"):
+            return 0.0
+        return max(0.0, remembered[1] - self.monotonic())
+
     async def send_due(self) -> SendReport:
         report = SendReport()
         try:
@@ -128,16 +160,35 @@ class Sender:
 
     async def _send(self, report: SendReport) -> None:
         blocked: set[str] = {e["target"] for e in self.outbox.entries(NEEDS_USER)}
+        jobs: dict[str, list[dict]] = {}  # running jobs due to be read: job id -> its entries
+        handled: set[str] = set()  # entries a bulk request of this round already carried
         for listed in self.outbox.entries(ACTIVE):
+            if listed["id"] in handled:
+                continue
             # Re-read: an earlier send in this round may have moved this entry's stamp on.
             entry = self.outbox.get(listed["id"]) or listed
             source = Target.parse(entry["target"]).source
-            if entry["target"] in blocked or source in report.offline:
+            if entry.get("job_id"):
+                # In a running job: the ticket's later writes wait for its outcome.
+                blocked.add(entry["target"])
+                report.waiting += 1
+                wait = self._job_wait(entry)
+                if wait <= 0:
+                    jobs.setdefault(entry["job_id"], []).append(entry)
+                else:
+                    report.wake(wait)
+                continue
+            if entry["target"] in blocked or source in report.offline or source in report.limited:
                 report.waiting += 1
                 continue
             if not self._due(entry):
                 blocked.add(entry["target"])
                 report.waiting += 1
+                continue
+            if entry["kind"] == "ticket_bulk":
+                group = self._bulk_group(entry, blocked)
+                handled.update(e["id"] for e in group)
+                await self._submit(group, report, blocked)
                 continue
             if entry["status"] == "sending":
                 try:
@@ -179,11 +230,21 @@ class Sender:
                 report.sent.append(entry["id"])
                 if isinstance(result, dict) and entry["kind"] == "ticket_update":
                     self._after_ticket_update(entry, result, report)
+                elif entry["kind"] == "ticket_tags":
+                    report.changed_tickets.append(entry["payload"]["ticket_id"])
+        if jobs:
+            await self._follow(jobs, report)
         self.outbox.prune()
 
     def _retry_later(self, entry: dict, exc: SourceError, report: SendReport, blocked: set[str]) -> None:
         status = "sending" if entry["status"] == "sending" else "pending"
-        self.outbox.update(entry["id"], status=status, last_error=exc.message, retry_at=self._retry_at(entry))
+        delay = None
+        if isinstance(exc, RateLimited) and exc.retry_after is not None:
+            # The service said when: not a moment sooner (our own backoff could be shorter),
+            # and every other write to it waits this round too.
+            delay = exc.retry_after + random.uniform(0.0, min(5.0, 0.1 * exc.retry_after + 0.5))
+            report.limited.add(Target.parse(entry["target"]).source)
+        self.outbox.update(entry["id"], status=status, last_error=exc.message, retry_at=self._retry_at(entry, delay))
         blocked.add(entry["target"])
         report.waiting += 1
         if isinstance(exc, Offline):
@@ -197,6 +258,8 @@ class Sender:
         if kind == "ticket_update" and zendesk:
             ticket = await zendesk.update_ticket(payload["ticket_id"], {"ticket": payload["ticket"]})
             return ticket.model_dump(mode="json")
+        if kind == "ticket_tags" and zendesk:
+            return await self._send_tags(entry)
         if kind == "macro_create" and zendesk:
             macro = await zendesk.create_macro({"macro": payload["macro"]})
             self._refresh_macro(macro.model_dump(mode="json"))
@@ -223,6 +286,152 @@ class Sender:
         if kind == "github_unlabel" and github:
             return await github.remove_label(payload["repo"], payload["number"], payload["label"])
         raise Offline(Target.parse(entry["target"]).source, f"no client for {kind}: service not configured")
+
+    # -- tags and bulk jobs --------------------------------------------------------------
+    async def _send_tags(self, entry: dict) -> dict:
+        """Add or remove tags; the answer is the ticket's tags after, checked and cached."""
+        zendesk = self.clients.zendesk
+        assert zendesk is not None
+        payload = entry["payload"]
+        ticket_id, wanted = payload["ticket_id"], payload["ticket"]["tags"]
+        if payload["action"] == "add":
+            tags = await zendesk.add_tags(ticket_id, payload["ticket"])
+            landed = all(tag in tags for tag in wanted)
+        else:
+            tags = await zendesk.remove_tags(ticket_id, payload["ticket"])
+            landed = not any(tag in tags for tag in wanted)
+        if not landed:
+            # Zendesk warns that a collision of updates can lose tags: send it again.
+            raise BadResponse("zendesk", f"#{ticket_id}: the tags answer lacks our change ({' '.join(wanted)})")
+        cached = self.store.ticket(ticket_id)
+        if cached is not None:
+            self.store.put_tickets([{**cached, "tags": tags}])
+        return {"tags": tags}
+
+    def _bulk_group(self, first: dict, blocked: set[str]) -> list[dict]:
+        """`first` and the entries that can share its update_many request: same group, same
+        body, due, not in a job yet, their tickets free; at most 100, in queue order."""
+        group = [first]
+        for other in self.outbox.entries(ACTIVE):
+            if len(group) >= BULK_IDS:
+                break
+            if (
+                other["id"] != first["id"]
+                and other["kind"] == "ticket_bulk"
+                and other["payload"].get("bulk") == first["payload"].get("bulk")
+                and other["payload"]["ticket"] == first["payload"]["ticket"]
+                and not other.get("job_id")
+                and other["target"] not in blocked
+                and other["seq"] > first["seq"]
+                and self._due(other)
+            ):
+                group.append(other)
+        return group
+
+    async def _submit(self, group: list[dict], report: SendReport, blocked: set[str]) -> None:
+        """One update_many for `group`; the job id persisted in every entry once known.
+
+        Marked "sending" first: after a crash before the answer, the entries (sending, no
+        job) are sent again, which is safe since a bulk body has no text."""
+        zendesk = self.clients.zendesk
+        for entry in group:
+            entry.update(self.outbox.update(entry["id"], status="sending", attempts=entry["attempts"] + 1) or {})
+            blocked.add(entry["target"])
+        if zendesk is None:
+            for entry in group:
+                self._retry_later(
+                    entry, Offline("zendesk", "no client for ticket_bulk: service not configured"), report, set()
+                )
+            return
+        ids = [entry["payload"]["ticket_id"] for entry in group]
+        try:
+            job = await zendesk.update_many(ids, group[0]["payload"]["ticket"])
+        except SourceError as exc:
+            for entry in group:
+                if exc.retryable:
+                    self._retry_later(entry, exc, report, blocked)
+                else:
+                    self.outbox.update(entry["id"], status="failed", last_error=exc.message)
+                    report.failed.append(entry["id"])
+            return
+        delay = self._poll_delay(0)
+        for entry in group:
+            self.outbox.update(
+                entry["id"], job_id=job.id, job_polls=0, last_error=None, retry_at=self._retry_at(entry, delay)
+            )
+        report.waiting += len(group)
+        report.wake(delay)
+
+    def _poll_delay(self, polls: int) -> float:
+        delay = min(JOB_POLL_MAX, JOB_POLL_FIRST * 2**polls)
+        zendesk = self.clients.zendesk
+        budget = zendesk.http.budget if zendesk is not None else None
+        if budget is not None and budget.known and budget.share_left() < 0.2:
+            delay = max(delay, JOB_POLL_MAX)  # the team needs what is left more than we do
+        return delay
+
+    async def _follow(self, jobs: dict[str, list[dict]], report: SendReport) -> None:
+        """Read every due job in one request; settle the entries of those that ended."""
+        zendesk = self.clients.zendesk
+        if zendesk is None:
+            return
+        try:
+            statuses = {job.id: job for job in await zendesk.job_statuses(list(jobs)[:BULK_IDS])}
+        except SourceError as exc:
+            for entries in jobs.values():
+                for entry in entries:
+                    self._retry_later(entry, exc, report, set())
+            return
+        for job_id, entries in list(jobs.items())[:BULK_IDS]:
+            job = statuses.get(job_id)
+            if job is None:
+                # Zendesk forgets finished jobs after a while: whether it ran is unknown, and
+                # the change is safe to send again.
+                for entry in entries:
+                    self.outbox.update(entry["id"], status="pending", job_id=None, retry_at=None)
+                report.wake(0.0)
+            elif not job.done:
+                polls = int(entries[0].get("job_polls") or 0) + 1
+                delay = self._poll_delay(polls)
+                for entry in entries:
+                    self.outbox.update(entry["id"], job_polls=polls, retry_at=self._retry_at(entry, delay))
+                report.wake(delay)
+            else:
+                self._settle(job, entries, report)
+
+    def _settle(self, job: JobStatus, entries: list[dict], report: SendReport) -> None:
+        """Each ticket by its own result: applied to the cache at once, or failed and shown."""
+        results = {result.id: result for result in job.results}
+        failed: list[str] = []
+        for entry in entries:
+            ticket_id = entry["payload"]["ticket_id"]
+            result = results.get(ticket_id)
+            if result is not None and result.success:
+                self.outbox.update(entry["id"], status="sent", sent_at=self.now().isoformat(), job_id=None)
+                report.sent.append(entry["id"])
+                self._apply_bulk(ticket_id, entry["payload"]["ticket"], report)
+                continue
+            why = (result.error if result else None) or job.message or f"bulk job {job.status}"
+            self.outbox.update(entry["id"], status="failed", job_id=None, last_error=f"bulk update: {why}")
+            report.failed.append(entry["id"])
+            failed.append(f"#{ticket_id}")
+        done = len(entries) - len(failed)
+        note = f"bulk: {done} of {len(entries)} updated"
+        if failed:
+            note += f", {', '.join(failed[:5])}{' ...' if len(failed) > 5 else ''} failed (C to retry)"
+        report.jobs.append(note)
+
+    def _apply_bulk(self, ticket_id: int, body: dict, report: SendReport) -> None:
+        """A bulk change as the ticket now has it, in the cache before the next poll says so."""
+        cached = self.store.ticket(ticket_id)
+        if cached is None:
+            return
+        ticket = {**cached, **{k: v for k, v in body.items() if k in ("status", "priority", "group_id", "assignee_id")}}
+        tags = list(body["tags"]) if isinstance(body.get("tags"), list) else list(cached.get("tags") or [])
+        tags += [tag for tag in body.get("additional_tags") or [] if tag not in tags]
+        ticket["tags"] = [tag for tag in tags if tag not in (body.get("remove_tags") or [])]
+        self.store.put_tickets([ticket])
+        report.changed_tickets.append(ticket_id)
 
     def _refresh_macro(self, macro: dict) -> None:
         macros = [m for m in self.store.list("macros") if m["id"] != macro["id"]]
@@ -327,6 +536,13 @@ class Sender:
                     ):
                         return True, stamp
             return False, None
+        if kind == "ticket_tags" and self.clients.zendesk:
+            # Adding or removing a tag twice changes nothing: the ticket's tags say it all.
+            tags = (await self.clients.zendesk.ticket(payload["ticket_id"])).tags or []
+            wanted = payload["ticket"]["tags"]
+            if payload["action"] == "add":
+                return all(tag in tags for tag in wanted), None
+            return not any(tag in tags for tag in wanted), None
         if kind == "macro_create" and self.clients.zendesk:
             macros, _ = await self.clients.zendesk.macros()
             return any(m.title == payload["macro"]["title"] for m in macros), None

@@ -10,7 +10,9 @@ still holds what the user typed and must keep it (composer open, draft in memory
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from triage_tui.store.cache import Store
@@ -33,50 +35,116 @@ class Writes:
 
     def _ticket_update(
         self, ticket: dict[str, Any], change: ChangeSet, summary: str, *, safe: bool = True
-    ) -> dict[str, Any]:
+    ) -> list[dict[str, Any]]:
+        """One ticket's change as outbox entries, sent in this order: the update (comment,
+        fields, a macro's whole tag list) under safe_update, then each tag request.
+
+        Zendesk ignores additional_tags/remove_tags on a single update (../shared/api/
+        README.md, "Tags"), so tags added or removed go through the ticket's tags endpoints.
+        Those are additive: they merge with the ticket's tags as they are at that moment, so
+        a colleague's tag is never lost and no stale view matters; they go without
+        safe_update (a conflict over a tag nobody else touched would only be noise) and
+        their answer, the ticket's tags after, says whether ours landed."""
         stamp = ticket.get("updated_at") if safe else None
         payload = change.to_payload(updated_stamp=stamp, me=self.me_id(), current_tags=ticket.get("tags") or [])
-        return {
-            "kind": "ticket_update",
-            "target": f"zendesk:ticket:{ticket['id']}",
-            "payload": {"ticket_id": ticket["id"], "ticket": payload["ticket"]},
-            "summary": summary,
-            "seen_updated_at": stamp,
-        }
+        target = f"zendesk:ticket:{ticket['id']}"
+        specs: list[dict[str, Any]] = []
+        if payload["ticket"] or not change.tag_requests():
+            specs.append(
+                {
+                    "kind": "ticket_update",
+                    "target": target,
+                    "payload": {"ticket_id": ticket["id"], "ticket": payload["ticket"]},
+                    "summary": summary,
+                    "seen_updated_at": stamp,
+                }
+            )
+        for action, tags in change.tag_requests():
+            specs.append(
+                {
+                    "kind": "ticket_tags",
+                    "target": target,
+                    # "ticket" holds the tags endpoint's body, as "ticket" of an update holds its.
+                    "payload": {"ticket_id": ticket["id"], "action": action, "ticket": {"tags": list(tags)}},
+                    "summary": f"{summary} ({'+' if action == 'add' else '-'}{' '.join(tags)})"
+                    if payload["ticket"]
+                    else summary,
+                }
+            )
+        return specs
+
+    def _bulk(self, tickets: list[dict[str, Any]], change: ChangeSet, summary: str) -> list[dict[str, Any]]:
+        """One uniform change to many tickets, to go as `update_many` requests (100 ids
+        each, one job each): an entry per ticket, so each ticket's outcome is its own
+        (sent, or failed and retryable), all of one `bulk` group with the same body."""
+        body = change.to_bulk_payload(me=self.me_id())["ticket"]
+        group = uuid.uuid4().hex
+        return [
+            {
+                "kind": "ticket_bulk",
+                "target": f"zendesk:ticket:{ticket['id']}",
+                "payload": {"ticket_id": ticket["id"], "bulk": group, "ticket": body},
+                "summary": f"#{ticket['id']}: {summary}",
+                "seen_updated_at": ticket.get("updated_at"),
+            }
+            for ticket in tickets
+        ]
 
     def update_ticket(self, ticket: dict[str, Any], change: ChangeSet, summary: str, *, safe: bool = True) -> dict:
-        """Queue a ticket update carrying the stamp of the version the user saw."""
-        return self.outbox.add_many([self._ticket_update(ticket, change, summary, safe=safe)], now=self.now())[0]
+        """Queue a ticket update carrying the stamp of the version the user saw (and its tag
+        requests, all or none). Returns the first entry."""
+        return self.outbox.add_many(self._ticket_update(ticket, change, summary, safe=safe), now=self.now())[0]
 
     def update_tickets(self, tickets: list[dict[str, Any]], change: ChangeSet, summary: str) -> list[dict]:
-        """One change to several tickets (a bulk action): all queued, or none."""
-        specs = [self._ticket_update(ticket, change, f"#{ticket['id']}: {summary}") for ticket in tickets]
+        """One change to several tickets (a bulk action): all queued, or none. A change
+        without text goes as bulk requests; with text, one update per ticket."""
+        if len(tickets) > 1 and change.bulkable:
+            return self.outbox.add_many(self._bulk(tickets, change, summary), now=self.now())
+        specs = [s for t in tickets for s in self._ticket_update(t, change, f"#{t['id']}: {summary}")]
         return self.outbox.add_many(specs, now=self.now())
 
     def update_each(self, changes: list[tuple[dict[str, Any], ChangeSet]], summary: str) -> list[dict]:
         """Each ticket its own change (a bulk reply, its placeholders rendered per ticket):
-        all queued, or none."""
-        specs = [self._ticket_update(ticket, change, f"#{ticket['id']}: {summary}") for ticket, change in changes]
+        all queued, or none. A tag change the same for every ticket (a macro's tags) goes
+        as bulk requests after the replies, not as a tag request per ticket."""
+        tags = {(change.add_tags, change.remove_tags) for _, change in changes if change.set_tags is None}
+        shared = next(iter(tags)) if len(changes) > 1 and len(tags) == 1 else None
+        if shared is None or not any(shared) or any(change.set_tags is not None for _, change in changes):
+            specs = [s for t, change in changes for s in self._ticket_update(t, change, f"#{t['id']}: {summary}")]
+            return self.outbox.add_many(specs, now=self.now())
+        specs = []
+        for ticket, change in changes:
+            text_only = replace(change, add_tags=(), remove_tags=())
+            specs += self._ticket_update(ticket, text_only, f"#{ticket['id']}: {summary}")
+        tickets = [ticket for ticket, _ in changes]
+        specs += self._bulk(tickets, ChangeSet(add_tags=shared[0], remove_tags=shared[1]), f"{summary} (tags)")
         return self.outbox.add_many(specs, now=self.now())
 
     def attach_many(self, tickets: list[dict[str, Any]], incident: dict[str, Any]) -> list[dict]:
-        """Several tickets tagged and attached to one incident: all queued, or none."""
-        specs: list[dict] = []
-        for ticket in tickets:
-            specs += self._attach_specs(ticket, incident)
+        """Several tickets tagged and attached to one incident: all queued, or none. The tag
+        goes to all of them as bulk requests."""
+        if len(tickets) < 2:
+            return self.outbox.add_many([s for t in tickets for s in self._attach_specs(t, incident)], now=self.now())
+        tag = incident_tag(incident["reference"])
+        specs = self._bulk(tickets, ChangeSet(add_tags=(tag,)), f"tag {tag}")
+        specs += [self._attach_spec(ticket, incident) for ticket in tickets]
         return self.outbox.add_many(specs, now=self.now())
 
     def _attach_specs(self, ticket: dict[str, Any], incident: dict[str, Any]) -> list[dict]:
         tag = incident_tag(incident["reference"])
-        return [
-            self._ticket_update(ticket, ChangeSet(add_tags=(tag,)), f"#{ticket['id']}: tag {tag}", safe=False),
-            {
-                "kind": "incident_attach",
-                "target": f"incidentio:incident:{incident['id']}",
-                "payload": {"incident_id": incident["id"], "ticket_id": ticket["id"]},
-                "summary": f"Attach #{ticket['id']} to {incident['reference']}",
-            },
+        change = ChangeSet(add_tags=(tag,))
+        return [*self._ticket_update(ticket, change, f"#{ticket['id']}: tag {tag}", safe=False)] + [
+            self._attach_spec(ticket, incident)
         ]
+
+    @staticmethod
+    def _attach_spec(ticket: dict[str, Any], incident: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "kind": "incident_attach",
+            "target": f"incidentio:incident:{incident['id']}",
+            "payload": {"incident_id": incident["id"], "ticket_id": ticket["id"]},
+            "summary": f"Attach #{ticket['id']} to {incident['reference']}",
+        }
 
     def attach_to_incident(self, ticket: dict[str, Any], incident: dict[str, Any]) -> list[dict]:
         """Tag `incident/<n>` (additive, so no stale-view risk) and attach in incident.io:
@@ -97,7 +165,7 @@ class Writes:
     ) -> list[dict]:
         """One reply per ticket tagged with an incident, and (once it is resolved) its macro
         deleted: all queued, or none."""
-        specs = [self._ticket_update(ticket, change, f"#{ticket['id']}: {summary}") for ticket, change in changes]
+        specs = [s for t, change in changes for s in self._ticket_update(t, change, f"#{t['id']}: {summary}")]
         if macro is not None:
             specs.append(self._macro_delete_spec(macro["id"], macro["title"]))
         return self.outbox.add_many(specs, now=self.now())

@@ -189,11 +189,9 @@ class ChangeSet:
             lines.append(f"Not applied here (set in Zendesk): {action}")
         return lines
 
-    def to_payload(self, *, updated_stamp: str | None, me: int | None, current_tags: Sequence[str]) -> dict:
-        """A Zendesk ticket update body; safe_update so a stale view never overwrites."""
+    def _fields(self, me: int | None) -> dict[str, Any]:
+        """The ticket fields this change sets (not its comment, not its tags)."""
         ticket: dict[str, Any] = {}
-        if self.comment is not None:
-            ticket["comment"] = {"body": self.comment, "public": self.public}
         if self.status:
             ticket["status"] = self.status
         if self.priority:
@@ -204,16 +202,54 @@ class ChangeSet:
             ticket["assignee_id"] = me
         elif self.assignee_id is not None:
             ticket["assignee_id"] = self.assignee_id
+        return ticket
+
+    def to_payload(self, *, updated_stamp: str | None, me: int | None, current_tags: Sequence[str]) -> dict:
+        """A single-ticket update body (`PUT tickets/{id}`); safe_update so a stale view never
+        overwrites. Zendesk ignores additional_tags/remove_tags there (they belong to the bulk
+        update), so they are never sent: a macro's set_tags is the whole `tags` list, under
+        the same safe_update; tags added or removed go through `tag_requests`."""
+        ticket: dict[str, Any] = {}
+        if self.comment is not None:
+            ticket["comment"] = {"body": self.comment, "public": self.public}
+        ticket.update(self._fields(me))
         if self.set_tags is not None:
             ticket["tags"] = self.resulting_tags(current_tags)
+        if ticket and updated_stamp:
+            ticket["safe_update"] = True
+            ticket["updated_stamp"] = updated_stamp
+        return {"ticket": ticket}
+
+    def tag_requests(self) -> list[tuple[str, tuple[str, ...]]]:
+        """("add" | "remove", tags) for the ticket's tags endpoints, in that order. Empty when
+        set_tags already carries the whole list in the update."""
+        if self.set_tags is not None:
+            return []
+        wanted: list[tuple[str, tuple[str, ...]]] = []
+        added = tuple(tag for tag in self.add_tags if tag not in self.remove_tags)
+        if added:
+            wanted.append(("add", added))
+        if self.remove_tags:
+            wanted.append(("remove", self.remove_tags))
+        return wanted
+
+    @property
+    def bulkable(self) -> bool:
+        """The same change for every ticket, safe to send twice: no text (a comment twice
+        would be posted twice), so one `update_many` may carry it for many tickets."""
+        return self.comment is None and not self.is_empty
+
+    def to_bulk_payload(self, *, me: int | None) -> dict:
+        """An `update_many?ids=` body: there additional_tags/remove_tags are honoured
+        (TicketsUpdateRequest). There is no safe_update for many tickets at once."""
+        ticket = self._fields(me)
+        if self.set_tags is not None:
+            ticket["tags"] = self.resulting_tags(())
         else:
             if self.add_tags:
                 ticket["additional_tags"] = list(self.add_tags)
             if self.remove_tags:
                 ticket["remove_tags"] = list(self.remove_tags)
-        if updated_stamp:
-            ticket["safe_update"] = True
-            ticket["updated_stamp"] = updated_stamp
         return {"ticket": ticket}
 
 

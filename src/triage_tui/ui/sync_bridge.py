@@ -42,6 +42,7 @@ class SyncReported(Message):
         outbox_changed: bool = False,
         crashed: str | None = None,
         searched: SearchOutcome | None = None,
+        toasts: list[str] | None = None,
     ) -> None:
         super().__init__()
         self.lines = lines
@@ -52,6 +53,7 @@ class SyncReported(Message):
         self.outbox_changed = outbox_changed  # writes sent, in conflict or failed
         self.crashed = crashed  # the sync loop died with this error and restarts shortly
         self.searched = searched  # a "find in Zendesk" answered
+        self.toasts = toasts or []  # what a bulk change did, ticket by ticket
 
 
 class SyncBridge(App):
@@ -101,6 +103,7 @@ class SyncBridge(App):
                     outbox_changed=event.outbox_changed,
                     crashed=event.crashed,
                     searched=event.searched,
+                    toasts=event.toasts,
                 )
             )
 
@@ -150,6 +153,8 @@ class SyncBridge(App):
             main.refresh_detail()
         if message.searched is not None:
             main.search_answered(message.searched)
+        for toast in message.toasts:
+            self.notify(toast, severity="warning" if "failed" in toast else "information", markup=False)
         main.refresh_status()
         self.check_notifications()
 

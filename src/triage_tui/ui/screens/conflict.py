@@ -91,8 +91,13 @@ class ConflictScreen(ModalScreen[str | None]):
         mine = dict(self.entry["payload"].get("ticket", self.entry["payload"]))
         theirs = self.entry.get("theirs") or {}
         with Vertical(id="confirm-box"):
-            yield Static(Text(f"Conflict: {self.entry['summary']}", style="bold red"))
-            yield Static(who_changed_what(self.entry.get("their_changes") or [], self.names), id="conflict-who")
+            if self.entry.get("status") == "failed":
+                # Refused, not overtaken (a bulk job's result for this ticket, a 4xx): say why.
+                yield Static(Text(f"Failed: {self.entry['summary']}", style="bold red"))
+                yield Static(Text(str(self.entry.get("last_error") or "refused by the service")), id="conflict-who")
+            else:
+                yield Static(Text(f"Conflict: {self.entry['summary']}", style="bold red"))
+                yield Static(who_changed_what(self.entry.get("their_changes") or [], self.names), id="conflict-who")
             yield Static(Text("Nothing was overwritten.", style="dim"))
             with Horizontal(id="conflict-versions"):
                 yield Static(_version("Mine (not sent)", mine, self.names), classes="conflict-side")
