@@ -389,7 +389,11 @@ def _sandbox(args: argparse.Namespace) -> int:
             host=args.host,
             port=args.port,
             settings=SandboxSettings(
-                token=args.token, persona=args.persona, plan=args.plan, search_lag_seconds=args.search_lag
+                token=args.token,
+                persona=args.persona,
+                plan=args.plan,
+                search_lag_seconds=args.search_lag,
+                own_links=True,
             ),
             faults=faults,
             activity_seconds=args.activity,
@@ -467,7 +471,7 @@ def _demo(args: argparse.Namespace) -> int:
         tempfile.TemporaryDirectory(prefix="triage-tui-demo-") as scratch,
         Sandbox(
             data,
-            settings=SandboxSettings(persona=args.persona, plan=args.plan),
+            settings=SandboxSettings(persona=args.persona, plan=args.plan, own_links=True),
             faults=faults,
             activity_seconds=args.activity,
         ) as sandbox,
