@@ -67,7 +67,8 @@ def test_no_hint_for_unrelated_tickets():
 TEMPLATE = (
     "Hey {{ticket.requester.first_name | default: 'there'}},\n\n"
     "We're dealing with an incident affecting {{ticket.organization.name}} ingestion. "
-    "You can follow along on our status page: https://status.posthog.com\n\n"
+    "You can follow along on our status page: https://status.posthog.com\n"
+    "What is degraded: queries\nWhat works: capture\n\n"
     "{{current_user.first_name}}"
 )
 
@@ -103,7 +104,8 @@ def test_users_were_told_what_the_macro_says_as_they_read_it_never_its_placehold
     told = next(line for line in _handover().splitlines() if line.startswith("• Users were told:"))
     assert "{{" not in told and "Hey" not in told
     assert "We're dealing with an incident affecting ingestion." in told
-    assert "status page: https://status.posthog.com" in told and "(the incident macro)" in told
+    assert "status page: https://status.posthog.com What is degraded: queries. What works: capture." in told
+    assert told.endswith("(the incident macro)")
 
 
 def test_without_a_macro_users_were_told_the_latest_update():

@@ -50,8 +50,12 @@ def customer_wording(macro_text: str | None) -> str:
     lines = []
     for line in body.splitlines():
         kept = " ".join(_LEFT_OVER.sub("", line).split())
-        if kept:  # a sign-off line that was only a placeholder leaves nothing
-            lines.append(kept)
+        if not kept:  # a sign-off line that was only a placeholder leaves nothing
+            continue
+        # One line, so each of the reply's lines ends as a sentence ("...late. What works: ...");
+        # a link is left as it is, a full stop would become part of it.
+        ends_sentence = kept[-1] in ".!?:;" or kept.split()[-1].startswith(("http://", "https://"))
+        lines.append(kept if ends_sentence else kept + ".")
     return " ".join(lines)
 
 
