@@ -50,3 +50,14 @@ async def test_a_write_to_a_deleted_ticket_is_not_a_conflict_and_keeps_the_text(
     await harness.send()
     assert sum(n for k, n in sandbox.state.requests.items() if k.startswith("zendesk PUT")) == puts
     assert not harness.engine.outbox.entries(("pending", "sending", "failed", "conflict"))
+
+
+def test_who_deleted_it_unknown_says_why():
+    from triage_tui.ui.screens.conflict import Names, deleted_notice
+
+    names = Names({}, lambda _id: None)
+    refused = {"ticket_id": 7, "unknown": "GET /api/v2/deleted_tickets.json: not authorised (403)"}
+    assert "may not list deleted tickets" in str(deleted_notice(refused, names))
+    busy = {"ticket_id": 7, "unknown": "GET /api/v2/deleted_tickets.json: rate limited"}
+    assert "did not answer" in str(deleted_notice(busy, names))
+    assert "Ticket #7 was deleted." in str(deleted_notice({"ticket_id": 7}, names))

@@ -84,3 +84,26 @@ async def test_who_deleted_it_is_left_unsaid_when_the_token_cannot_list_deleted_
     assert entry["deleted"].get("by") is None and "403" in entry["deleted"]["unknown"]
     assert f"#{ticket_id} was deleted;" in entry["last_error"]
     assert strict.state.requests.get("zendesk GET /api/v2/deleted_tickets.json", 0) == listed
+
+
+async def test_a_conflict_whose_ticket_is_deleted_before_we_look_is_no_conflict(engine, strict, monkeypatch):
+    """The race the issue saw: the update answers 409 (a colleague changed the ticket), and by
+    the time the sender fetches "theirs" the ticket is deleted (404). That used to be a conflict
+    whose "Theirs" was empty, and `r` re-applied into it again and again."""
+    from triage_tui.sources.errors import Conflict
+
+    ticket_id = int(next(iter(engine.store.unsolved())))
+    engine.writes.update_ticket(engine.store.ticket(ticket_id), ChangeSet(comment="Racing a delete"), "reply")
+    actor = _colleague(strict)
+
+    async def conflicted_then_deleted(ticket: int, payload: dict):
+        with strict.state.lock:
+            strict.state.delete_ticket(ticket, actor, strict.app.now())
+        raise Conflict("zendesk", f"PUT /api/v2/tickets/{ticket}.json: conflict")
+
+    monkeypatch.setattr(engine.clients.zendesk, "update_ticket", conflicted_then_deleted)
+    report = await engine.engine.send()
+
+    assert not report.conflicts and not engine.outbox.entries(("conflict",))
+    entry = engine.outbox.entries(("failed",))[0]
+    assert entry["deleted"]["by"] == actor["name"] and entry.get("theirs") is None

@@ -92,7 +92,14 @@ def deleted_notice(deleted: dict, names: Names) -> Text:
         text.append(f" ({str(when)[:10]} {str(when)[11:16]} UTC)", style="dim")
     text.append(".\n")
     if not who:
-        text.append("Zendesk did not say who: this token cannot list deleted tickets.\n", style="dim")
+        unknown = str(deleted.get("unknown") or "")
+        if "not authorised" in unknown:
+            why = "this token may not list deleted tickets"
+        elif unknown:
+            why = "the deleted tickets list did not answer"
+        else:
+            why = "it is not in the deleted tickets list"
+        text.append(f"Who deleted it is not known: {why}.\n", style="dim")
     return text
 
 
