@@ -61,3 +61,22 @@ def test_who_deleted_it_unknown_says_why():
     busy = {"ticket_id": 7, "unknown": "GET /api/v2/deleted_tickets.json: rate limited"}
     assert "did not answer" in str(deleted_notice(busy, names))
     assert "Ticket #7 was deleted." in str(deleted_notice({"ticket_id": 7}, names))
+
+
+async def test_a_real_conflict_offers_to_copy_my_text_too(harness):
+    entry = {
+        "id": "x",
+        "summary": "#1: reply",
+        "payload": {"ticket_id": 1, "ticket": {"comment": {"body": "My long reply", "public": True}}},
+        "theirs": {"status": "pending"},
+        "their_changes": [],
+    }
+    app = harness.app()
+    copied: list[str] = []
+    app.copy_to_clipboard = copied.append
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(ConflictScreen(entry))
+        hint = lambda: str(app.screen.query_one("#conflict-hint").render())
+        await until(pilot, lambda: "c copy my text" in hint(), what="the conflict's keys")
+        await pilot.press("c")
+        assert copied == ["My long reply"] and isinstance(app.screen, ConflictScreen)

@@ -132,12 +132,14 @@ class ConflictScreen(ModalScreen[str | None]):
             with Horizontal(id="conflict-versions"):
                 yield Static(_version("Mine (not sent)", mine, self.names), classes="conflict-side")
                 yield Static(_version("Theirs (now in Zendesk)", theirs, self.names), classes="conflict-side")
-            hint = keys.hint(
-                self.app,
+            parts = [
                 ("conflict.reapply", "re-apply mine on top"),
                 ("conflict.drop", "drop mine"),
                 ("conflict.later", "decide later"),
-            )
+            ]
+            if my_text(self.entry):
+                parts.insert(2, ("conflict.copy", "copy my text"))
+            hint = keys.hint(self.app, *parts)
             yield Static(Text(hint, style="dim"), id="conflict-hint")
 
     def _compose_deleted(self, mine: dict, deleted: dict) -> ComposeResult:
