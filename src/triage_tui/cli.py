@@ -389,7 +389,11 @@ def _sandbox(args: argparse.Namespace) -> int:
             host=args.host,
             port=args.port,
             settings=SandboxSettings(
-                token=args.token, persona=args.persona, plan=args.plan, search_lag_seconds=args.search_lag
+                token=args.token,
+                persona=args.persona,
+                plan=args.plan,
+                search_lag_seconds=args.search_lag,
+                own_links=True,
             ),
             faults=faults,
             activity_seconds=args.activity,
@@ -443,6 +447,20 @@ def demo_config(url: str, cache: Path) -> Config:
     )
 
 
+def _fill_once(engine) -> None:
+    """Poll every source once into the cache (the offline demo's starting point)."""
+    import asyncio
+
+    async def fill() -> None:
+        try:
+            for source in engine.configured():
+                await engine.poll(source)
+        finally:
+            await engine.clients.aclose()
+
+    asyncio.run(fill())
+
+
 def _demo(args: argparse.Namespace) -> int:
     from triage_tui.sandbox.server import Sandbox, SandboxSettings
     from triage_tui.secrets import Token
@@ -453,7 +471,7 @@ def _demo(args: argparse.Namespace) -> int:
         tempfile.TemporaryDirectory(prefix="triage-tui-demo-") as scratch,
         Sandbox(
             data,
-            settings=SandboxSettings(persona=args.persona, plan=args.plan),
+            settings=SandboxSettings(persona=args.persona, plan=args.plan, own_links=True),
             faults=faults,
             activity_seconds=args.activity,
         ) as sandbox,
@@ -461,6 +479,11 @@ def _demo(args: argparse.Namespace) -> int:
         config = demo_config(sandbox.url, Path(scratch) / "cache")
         tokens = {name: Token(name, "sandbox", "demo") for name in ("zendesk", "incidentio", "github")}
         store, outbox = _open_store(config)
+        factory = _engine_factory(config, store, outbox, tokens)
+        if args.offline:
+            # The demo's cache starts empty: fill it once, before the screen, so there is
+            # something to paint; from then on, as with `run --offline`, no poll and no send.
+            _fill_once(factory())
         gc.disable()  # as in `run`: no collections until the queue is on screen
         from triage_tui.ui.app import TriageApp
 
@@ -468,7 +491,8 @@ def _demo(args: argparse.Namespace) -> int:
             config,
             store,
             outbox,
-            engine_factory=_engine_factory(config, store, outbox, tokens),
+            engine_factory=None if args.offline else factory,
+            offline=args.offline,
             after_first_paint=_collect_from_now_on,
         )
         try:

@@ -172,3 +172,23 @@ async def test_a_resolved_incident_stays_to_follow_up_and_the_macro_is_a_reminde
         resolved = next(i for i in pane.incidents if i.reference == "INC-231")
         assert not resolved.is_live
         assert any("INC-231 is resolved but its macro still exists" in n for n in notes)
+
+
+async def test_H_says_what_users_were_told_and_what_is_degraded_never_the_macros_placeholders(harness):
+    """Issue 24: the handover quoted `Hey {{ticket.requester.first_name ...}}` and left out
+    "degraded" (support-handbook.md: a handover says what users were told)."""
+    app = harness.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_incident(app, pilot, "INC-231")
+        await pilot.press("M")
+        assert isinstance(app.screen, ImpactForm)
+        await pilot.press(*"EU ingestion delayed", "tab", *"capture", "tab", *"dashboards are slow", "ctrl+s")
+        assert isinstance(app.screen, TextEditor)
+        await pilot.press("ctrl+s")
+        await harness.send()
+        await pilot.press("H")
+        text = app.screen.query_one(TextArea).text
+    told = next(line for line in text.splitlines() if line.startswith("• Users were told:"))
+    assert "{{" not in text and "Hey" not in told
+    assert "EU ingestion delayed" in told and "status.posthog.com" in told
+    assert "• Degraded: dashboards are slow" in text

@@ -148,14 +148,14 @@ async def test_m_previews_a_macro_and_sends_its_text_and_actions(harness):
         ticket_id = current(app)
         await pilot.press("m", *"create a lead")
         preview = app.screen.query_one("#picker-preview").render()
-        assert "Tags + sf-lead" in str(preview) and "Status: Open -> Solved" in str(preview)
+        assert "Tags + sf-lead" in str(preview) and "Status: Open -> Pending" in str(preview)
         await pilot.press("enter")
         assert isinstance(app.screen, Composer)
         assert "sales team" in app.screen.query_one(TextArea).text
         await pilot.press("ctrl+s")
     await harness.send()
     ticket = harness.sandbox.state.tickets[ticket_id]
-    assert "sf-lead" in ticket["tags"] and ticket["status"] == "solved"
+    assert "sf-lead" in ticket["tags"] and ticket["status"] == "pending"
 
 
 async def test_ctrl_t_inserts_a_macro_inside_the_composer(harness):
@@ -163,7 +163,7 @@ async def test_ctrl_t_inserts_a_macro_inside_the_composer(harness):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("r", "ctrl+t", *"2fa removal", "enter")
         assert isinstance(app.screen, Composer)
-        assert "removed two-factor" in app.screen.query_one(TextArea).text
+        assert "confirm this by replying" in app.screen.query_one(TextArea).text
         assert any("Growth" in line for line in app.screen.describe(app.screen.change))
 
 

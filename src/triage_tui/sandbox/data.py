@@ -696,7 +696,7 @@ def _macros(group_ids: dict[str, int]) -> list[dict[str, Any]]:
                 {
                     "field": "comment_value",
                     "value": hey
-                    + "We're currently dealing with an incident affecting <AREA>. What is broken: <BROKEN>. What works: <WORKS>. Follow along on our status page."
+                    + "We're currently dealing with an incident affecting <AREA>. What is broken: <BROKEN>. What is degraded: <DEGRADED>. What works: <WORKS>. You can follow along on our status page: https://status.posthog.com"
                     + sign,
                 },
                 {"field": "status", "value": "pending"},
@@ -714,7 +714,9 @@ def _macros(group_ids: dict[str, int]) -> list[dict[str, Any]]:
                     + sign,
                 },
                 {"field": "current_tags", "value": "sf-lead"},
-                {"field": "status", "value": "solved"},
+                # Pending, not Solved: nobody has confirmed anything yet (support-hero.md,
+                # Ticket Status); it auto-solves after 7 days without a reply.
+                {"field": "status", "value": "pending"},
             ],
         ),
         macro(
@@ -727,7 +729,7 @@ def _macros(group_ids: dict[str, int]) -> list[dict[str, Any]]:
                     + "Self-hosted deployments are community supported. The open-source support docs cover upgrades and troubleshooting, and the community forum is the best place for questions."
                     + sign,
                 },
-                {"field": "status", "value": "solved"},
+                {"field": "status", "value": "pending"},
                 {"field": "current_tags", "value": "self_hosted"},
             ],
         ),
@@ -738,10 +740,12 @@ def _macros(group_ids: dict[str, int]) -> list[dict[str, Any]]:
                 {
                     "field": "comment_value",
                     "value": hey
-                    + "Thanks for the suggestion! I've logged it as a feature request with the team; you can follow it on GitHub."
+                    + "Thanks for the suggestion! I've logged it as a feature request with the team: https://github.com/PostHog/posthog/issues/<NUMBER> You can follow it there for updates, and add a +1 to show your interest."
                     + sign,
                 },
-                {"field": "status", "value": "pending"},
+                # The link is shared, so Solved (support-hero.md: "Solved ... you've created a
+                # bug report or feature request and shared the link with the user").
+                {"field": "status", "value": "solved"},
                 {"field": "current_tags", "value": "feature_request"},
             ],
         ),
@@ -752,10 +756,12 @@ def _macros(group_ids: dict[str, int]) -> list[dict[str, Any]]:
                 {
                     "field": "comment_value",
                     "value": hey
-                    + "I could reproduce this and opened a bug report for the team (ticket {{ticket.id}}). We'll update you here as soon as there's a fix."
+                    + "Thanks for letting us know! I could reproduce this and opened a bug report for the team: https://github.com/PostHog/posthog/issues/<NUMBER> You can follow it on GitHub for updates."
                     + sign,
                 },
-                {"field": "status", "value": "hold"},
+                # support-hero.md, bug reports step 6: "change the ticket from Open to Pending";
+                # "If you've opened a bug ticket or feature request, On-Hold isn't needed".
+                {"field": "status", "value": "pending"},
                 {"field": "current_tags", "value": "bug_reported"},
             ],
         ),
@@ -766,10 +772,12 @@ def _macros(group_ids: dict[str, int]) -> list[dict[str, Any]]:
                 {
                     "field": "comment_value",
                     "value": hey
-                    + "I've removed two-factor authentication from your account. Please log in and set it up again on your new device."
+                    + "According to ticket #{{ticket.id}}, you mentioned wanting to remove the current 2FA method on your PostHog account. Could you please confirm this by replying here? If you haven't requested this change, please let me know immediately."
                     + sign,
                 },
-                {"field": "status", "value": "solved"},
+                # support-hero.md, "How should I handle 2FA removal?": ask first; the TOTP
+                # device is deleted only after the user confirms. So: waiting on them.
+                {"field": "status", "value": "pending"},
                 {"field": "group_id", "value": str(group_ids["Growth"])},
             ],
         ),

@@ -8,13 +8,14 @@ from collections.abc import Callable
 from urllib.parse import quote, unquote, urlencode
 
 from triage_tui.sandbox.http import Request, Response, Router
+from triage_tui.sandbox.pages import issue_url
 from triage_tui.sandbox.state import SandboxState
 
 NOT_FOUND = {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}
 REPO = r"/repos/(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+)"
 
 
-def build(state: SandboxState, base_url: Callable[[], str]) -> Router:
+def build(state: SandboxState, base_url: Callable[[], str], links_url: Callable[[], str] = lambda: "") -> Router:
     router = Router()
 
     def repo_of(request: Request) -> str | None:
@@ -34,6 +35,8 @@ def build(state: SandboxState, base_url: Callable[[], str]) -> Router:
             "labels_url": api + "/labels{/name}",
             "comments_url": api + "/comments",
             "events_url": api + "/events",
+            # GitHub's html_url opens its web page; the sandbox's can open the sandbox's own.
+            **({"html_url": issue_url(links_url(), repo, issue["number"])} if links_url() else {}),
             "labels": [label_view(repo, label) for label in issue["labels"]],
         }
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from triage_tui.sandbox.data import iso
 from triage_tui.sandbox.http import Request, Response, Router
+from triage_tui.sandbox.pages import incident_url
 from triage_tui.sandbox.state import SandboxState
 
 # The status categories of incident.io's API (`live` is shown as "Active" in the web app).
@@ -37,8 +38,14 @@ def _page(items: list[dict], request: Request, key: str) -> dict[str, Any]:
     return {key: page, "pagination_meta": meta}
 
 
-def build(state: SandboxState, now: Callable[[], dt.datetime]) -> Router:
+def build(state: SandboxState, now: Callable[[], dt.datetime], links_url: Callable[[], str] = lambda: "") -> Router:
     router = Router()
+
+    def shown(incident: dict) -> dict:
+        """As incident.io's permalink opens its web page, the sandbox's opens the sandbox's."""
+        if not links_url():
+            return incident
+        return {**incident, "permalink": incident_url(links_url(), incident["reference"])}
 
     @router.route("GET", "/v2/incidents")
     def incidents(request: Request) -> Response:
@@ -53,7 +60,8 @@ def build(state: SandboxState, now: Callable[[], dt.datetime]) -> Router:
             items = [i for i in items if i["incident_status"]["category"] in wanted]
         if excluded:
             items = [i for i in items if i["incident_status"]["category"] not in excluded]
-        return Response(200, _page(items, request, "incidents"))
+        page = _page(items, request, "incidents")
+        return Response(200, {**page, "incidents": [shown(i) for i in page["incidents"]]})
 
     @router.route("GET", r"/v2/incidents/(?P<id>[\w-]+)")
     def incident(request: Request) -> Response:
@@ -61,7 +69,7 @@ def build(state: SandboxState, now: Callable[[], dt.datetime]) -> Router:
             found = state.incidents.get(request.params["id"]) or next(
                 (i for i in state.incidents.values() if i["reference"] == request.params["id"]), None
             )
-        return Response(200, {"incident": found}) if found else error(404, "not_found", "Incident not found")
+        return Response(200, {"incident": shown(found)}) if found else error(404, "not_found", "Incident not found")
 
     @router.route("POST", r"/v2/incidents/(?P<id>[\w-]+)/actions/edit")
     def edit(request: Request) -> Response:
@@ -96,7 +104,7 @@ def build(state: SandboxState, now: Callable[[], dt.datetime]) -> Router:
                     found[field] = body["incident"][field]
             found["updated_at"] = iso(now())
             state.writes.append({"api": "incidentio", "method": "POST", "path": request.path, "body": body})
-            return Response(200, {"incident": found})
+            return Response(200, {"incident": shown(found)})
 
     @router.route("GET", "/v2/incident_roles")
     def roles(request: Request) -> Response:
@@ -166,7 +174,7 @@ def build(state: SandboxState, now: Callable[[], dt.datetime]) -> Router:
                     "external_id": str(resource["external_id"]),
                     "resource_type": resource["resource_type"],
                     "resource_type_label": "Zendesk ticket",
-                    "permalink": f"https://example.zendesk.com/agent/tickets/{resource['external_id']}",
+                    "permalink": f"{links_url() or 'https://example.zendesk.com'}/agent/tickets/{resource['external_id']}",
                     "title": f"Ticket {resource['external_id']}",
                     "created_at": stamp,
                     "updated_at": stamp,

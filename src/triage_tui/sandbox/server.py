@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 from urllib.parse import parse_qsl, urlsplit
 
-from triage_tui.sandbox import github_api, incidentio_api, limits, zendesk_api
+from triage_tui.sandbox import github_api, incidentio_api, limits, pages, zendesk_api
 from triage_tui.sandbox.activity import Activity
 from triage_tui.sandbox.faults import Fault, FaultPlan
 from triage_tui.sandbox.http import Request, Response, Router
@@ -73,6 +73,10 @@ class SandboxSettings:
     export_holdback_seconds: float = 60.0  # the incremental export leaves out the last minute
     incidentio_per_minute: int = 1200
     github_per_hour: int = 5000
+    # incident.io permalinks and GitHub html_urls open the sandbox's own pages (pages.py), as
+    # the demo wants; off, they keep the seeded app.incident.io / github.com addresses, which
+    # stay the same from run to run (the screenshots show them).
+    own_links: bool = False
 
     def __post_init__(self) -> None:
         if self.persona not in ("agent", "admin"):
@@ -106,11 +110,15 @@ class SandboxApp:
         self.base_url = ""
         self.clock: Callable[[], float] = time.monotonic
         self.zendesk = zendesk_api.build(state, lambda: self.base_url, lambda: self.now(), self.settings)
-        self.incidentio = incidentio_api.build(state, lambda: self.now())
-        self.github = github_api.build(state, lambda: self.base_url)
+        self.incidentio = incidentio_api.build(state, lambda: self.now(), self.links_url)
+        self.github = github_api.build(state, lambda: self.base_url, self.links_url)
         self.budgets = limits.Budgets(lambda: self.clock())
         self.incidentio_budget = Budget(self.settings.incidentio_per_minute)
         self.github_remaining = self.settings.github_per_hour
+
+    def links_url(self) -> str:
+        """Where the records' web links point: the sandbox itself, or "" (as seeded)."""
+        return self.base_url if self.settings.own_links else ""
 
     def service_of(self, path: str) -> str | None:
         if path.startswith("/api/v2/"):
@@ -125,6 +133,8 @@ class SandboxApp:
         service = self.service_of(request.path)
         if request.path in ("/", "/health"):
             return Response(200, {"sandbox": "triage-tui", "apis": ["zendesk", "incidentio", "github"]})
+        if request.method == "GET" and pages.is_page(request.path):
+            return pages.page(self.state, request.path)  # the links the app copies (`u`)
         if service is None:
             return Response(404, {"error": "RecordNotFound", "description": "Not found"})
         with self.state.lock:

@@ -222,6 +222,25 @@ class ZendeskClient:
                 return found
             params = {**params, "page[after]": meta["after_cursor"]}
 
+    async def deleted_ticket(self, ticket_id: int, pages: int = 2) -> dict[str, Any] | None:
+        """`ticket_id` in the deleted tickets list (`actor`, `deleted_at`), or None when it is
+        not there. Newest first: a ticket deleted just now is on the first page."""
+        params: dict[str, Any] = {"sort_by": "deleted_at", "sort_order": "desc", "page[size]": VIEW_PAGE}
+        for _ in range(pages):
+            # poll=True: 10 requests a minute for the account; when spent, say so at once
+            # rather than hold the outbox for a minute to learn a name.
+            body = await self.http.get_json("/api/v2/deleted_tickets.json", params, poll=True)
+            if not isinstance(body, dict) or not isinstance(body.get("deleted_tickets"), list):
+                raise BadResponse("zendesk", "deleted_tickets: expected a 'deleted_tickets' list")
+            for record in body["deleted_tickets"]:
+                if isinstance(record, dict) and record.get("id") == ticket_id:
+                    return record
+            meta = body.get("meta") or {}
+            if not meta.get("has_more") or not meta.get("after_cursor"):
+                return None
+            params = {**params, "page[after]": meta["after_cursor"]}
+        return None
+
     async def search_changes(self, since: str) -> list[ChangedTicket]:
         """Fallback when no view shows solved tickets: search by `updated>` (indexes late)."""
         query = f"updated>{since}"

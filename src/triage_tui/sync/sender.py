@@ -25,7 +25,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from triage_tui.sources.errors import AmbiguousWrite, BadResponse, Conflict, Offline, RateLimited, SourceError
+from triage_tui.sources.errors import (
+    AmbiguousWrite,
+    BadResponse,
+    Conflict,
+    NotFound,
+    Offline,
+    RateLimited,
+    SourceError,
+)
 from triage_tui.store.cache import Store
 from triage_tui.store.outbox import (
     ACTIVE,
@@ -194,7 +202,11 @@ class Sender:
                 try:
                     applied, new_stamp = await self._already_applied(entry)
                 except SourceError as exc:
-                    self._retry_later(entry, exc, report, blocked)
+                    if self._gone(entry, exc):
+                        await self._deleted(entry, report)
+                        blocked.add(entry["target"])
+                    else:
+                        self._retry_later(entry, exc, report, blocked)
                     continue
                 if applied:
                     self.outbox.update(
@@ -219,7 +231,10 @@ class Sender:
                 blocked.add(entry["target"])
                 report.waiting += 1
             except SourceError as exc:
-                if exc.retryable:
+                if self._gone(entry, exc):
+                    await self._deleted(entry, report)
+                    blocked.add(entry["target"])
+                elif exc.retryable:
                     self._retry_later(entry, exc, report, blocked)
                 else:
                     self.outbox.update(entry["id"], status="failed", last_error=exc.message)
@@ -486,6 +501,10 @@ class Sender:
                     report.waiting += 1
                     return
                 their_changes = _their_changes(later, (self.store.get("me") or {}).get("id"))
+            except NotFound:
+                # Changed and then deleted: there is no "theirs" to build on.
+                await self._deleted(entry, report)
+                return
             except SourceError:
                 theirs = None
         mine = self.store.ticket(entry["payload"].get("ticket_id", 0)) if theirs is None else None
@@ -498,6 +517,39 @@ class Sender:
             last_error="someone else changed this ticket first",
         )
         report.conflicts.append(entry["id"])
+
+    @staticmethod
+    def _gone(entry: dict, exc: SourceError) -> bool:
+        """A 404 for a ticket's write: the ticket was deleted (Zendesk answers 404 for it)."""
+        return isinstance(exc, NotFound) and entry["kind"] in ("ticket_update", "ticket_tags")
+
+    async def _deleted(self, entry: dict, report: SendReport) -> None:
+        """The ticket was deleted meanwhile: no version to re-apply on, so this is no
+        conflict and nothing is retried. Every write still queued for it stops here with
+        its text kept; who deleted it comes from the deleted tickets list when the token
+        may read it (an agent role without "view deleted tickets" gets 403)."""
+        ticket_id = entry["payload"]["ticket_id"]
+        deleted: dict[str, Any] = {"ticket_id": ticket_id}
+        cursor = self.store.get("cursor:zendesk") or {}
+        if cursor.get("deletions_unavailable"):
+            deleted["unknown"] = cursor["deletions_unavailable"]
+        elif self.clients.zendesk is not None:
+            try:
+                record = await self.clients.zendesk.deleted_ticket(ticket_id)
+            except SourceError as exc:
+                deleted["unknown"] = exc.message
+            else:
+                actor = (record or {}).get("actor") or {}
+                deleted.update(by_id=actor.get("id"), by=actor.get("name"), at=(record or {}).get("deleted_at"))
+        who = f" by {deleted['by']}" if deleted.get("by") else ""
+        message = f"ticket #{ticket_id} was deleted{who}; nothing was sent, your text is kept"
+        stopped = [entry] + [
+            e for e in self.outbox.entries(ACTIVE) if e["target"] == entry["target"] and e["id"] != entry["id"]
+        ]
+        for each in stopped:
+            self.outbox.update(each["id"], status="failed", deleted=deleted, theirs=None, last_error=message)
+            report.failed.append(each["id"])
+        report.changed_tickets += self.store.put_tickets([{"id": ticket_id, "status": "deleted"}])
 
     async def _audits_since(self, ticket_id: int, stamp: str | None) -> list[Audit]:
         since = _parse(stamp)

@@ -204,6 +204,7 @@ CONFIRM = [
 CONFLICT = [
     _k("conflict.reapply", "r", "choose('reapply')", "Re-apply mine", "Send my change on top of theirs"),
     _k("conflict.drop", "d", "choose('drop')", "Drop mine", "Keep their version, drop my change"),
+    _k("conflict.copy", "c", "copy_mine", "Copy mine", "Copy my text to the clipboard (to re-use it)"),
     _k("conflict.later", "escape", "choose(None)", "Later", "Decide later"),
 ]
 HELP = [_k("help.close", "escape,question_mark,q", "close", "Close", "Close the help")]

@@ -1,5 +1,6 @@
 """A write that met a colleague's newer change: who changed what, both versions with group
-and user names, then re-apply or drop."""
+and user names, then re-apply or drop. A write to a ticket deleted meanwhile says so (and
+who deleted it, when Zendesk tells): nothing to re-apply on, the text kept to copy."""
 
 from __future__ import annotations
 
@@ -79,6 +80,36 @@ def who_changed_what(changes: list[dict], names: Names) -> Text:
     return text
 
 
+def deleted_notice(deleted: dict, names: Names) -> Text:
+    """ "Ticket #42 was deleted by Ada Lovelace (09:12 UTC)." """
+    text = Text(f"Ticket #{deleted.get('ticket_id')} was deleted", style="bold")
+    who = deleted.get("by") or (names.user(deleted["by_id"]) if isinstance(deleted.get("by_id"), int) else None)
+    if who:
+        text.append(" by ")
+        text.append_text(plain(who, "bold", limit=80))
+    when = deleted.get("at")
+    if when:
+        text.append(f" ({str(when)[:10]} {str(when)[11:16]} UTC)", style="dim")
+    text.append(".\n")
+    if not who:
+        unknown = str(deleted.get("unknown") or "")
+        if "not authorised" in unknown:
+            why = "this token may not list deleted tickets"
+        elif unknown:
+            why = "the deleted tickets list did not answer"
+        else:
+            why = "it is not in the deleted tickets list"
+        text.append(f"Who deleted it is not known: {why}.\n", style="dim")
+    return text
+
+
+def my_text(entry: dict) -> str:
+    """The reply or note the write carried ("" for a change without text)."""
+    body = entry["payload"].get("ticket", entry["payload"])
+    comment = body.get("comment") if isinstance(body, dict) else None
+    return str(comment.get("body") or "") if isinstance(comment, dict) else ""
+
+
 class ConflictScreen(ModalScreen[str | None]):
     BINDINGS = keys.bindings(keys.CONFLICT)
 
@@ -89,6 +120,10 @@ class ConflictScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         mine = dict(self.entry["payload"].get("ticket", self.entry["payload"]))
+        deleted = self.entry.get("deleted")
+        if deleted:
+            yield from self._compose_deleted(mine, deleted)
+            return
         theirs = self.entry.get("theirs") or {}
         with Vertical(id="confirm-box"):
             if self.entry.get("status") == "failed":
@@ -102,13 +137,38 @@ class ConflictScreen(ModalScreen[str | None]):
             with Horizontal(id="conflict-versions"):
                 yield Static(_version("Mine (not sent)", mine, self.names), classes="conflict-side")
                 yield Static(_version("Theirs (now in Zendesk)", theirs, self.names), classes="conflict-side")
-            hint = keys.hint(
-                self.app,
+            parts = [
                 ("conflict.reapply", "re-apply mine on top"),
                 ("conflict.drop", "drop mine"),
                 ("conflict.later", "decide later"),
-            )
+            ]
+            if my_text(self.entry):
+                parts.insert(2, ("conflict.copy", "copy my text"))
+            hint = keys.hint(self.app, *parts)
             yield Static(Text(hint, style="dim"), id="conflict-hint")
 
+    def _compose_deleted(self, mine: dict, deleted: dict) -> ComposeResult:
+        with Vertical(id="confirm-box"):
+            yield Static(Text(f"Not sent: {self.entry['summary']}", style="bold red"))
+            yield Static(deleted_notice(deleted, self.names), id="conflict-who")
+            yield Static(Text("Nothing was sent and nothing will be retried. Your text is kept here.", style="dim"))
+            yield Static(_version("Mine (not sent)", mine, self.names), classes="conflict-side")
+            parts = [("conflict.drop", "drop mine"), ("conflict.later", "decide later")]
+            if my_text(self.entry):
+                parts.insert(0, ("conflict.copy", "copy my text"))
+            yield Static(Text(keys.hint(self.app, *parts), style="dim"), id="conflict-hint")
+
     def action_choose(self, choice: str | None) -> None:
+        if choice == "reapply" and self.entry.get("deleted"):
+            # Re-applying would only meet the same 404 again.
+            self.notify("The ticket was deleted: there is nothing to re-apply on.", severity="warning", markup=False)
+            return
         self.dismiss(choice)
+
+    def action_copy_mine(self) -> None:
+        text = my_text(self.entry)
+        if not text:
+            self.notify("This change carries no text to copy.", markup=False)
+            return
+        self.app.copy_to_clipboard(text)
+        self.notify(f"Copied your text ({len(text)} characters).", markup=False)

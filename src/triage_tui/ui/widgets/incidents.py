@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 
 from triage_tui.sync.writes import OutboxUnavailable
 from triage_tui.targets import Target
-from triage_tui.triage.handover import incident_handover
+from triage_tui.triage.handover import Update, custom_field_text, incident_handover
 from triage_tui.triage.incidents import (
     follow_up_text,
     incident_macro,
@@ -317,7 +317,8 @@ class IncidentPane(Vertical):
         impact = context.reads.impact(incident.id)
         macro = context.reads.incident_macro(incident.reference)
         told = next((a["value"] for a in macro["actions"] if a["field"] == "comment_value"), None) if macro else None
-        updates = workspace.incident_updates(incident.id)
+        updates = sorted(workspace.incident_updates(incident.id), key=_newest_first)
+        raw = next((i for i in context.reads.raw_incidents() if i.get("id") == incident.id), {})
         text = incident_handover(
             reference=incident.reference,
             name=incident.name,
@@ -325,9 +326,12 @@ class IncidentPane(Vertical):
             severity=incident.severity.name if incident.severity else None,
             broken=impact.broken,
             works=impact.works,
+            # What the watcher wrote for the macro, else the incident's own field if it has one.
+            degraded=impact.degraded or custom_field_text(raw.get("custom_field_entries") or [], "degraded"),
             tagged_tickets=len(workspace.tagged_tickets(incident)),
-            told_users=told,
-            key_facts=[u.message for u in updates[:3] if u.message],
+            macro_text=str(told) if told else None,
+            summary=incident.summary,
+            updates=[Update(u.created_at, u.message) for u in updates if u.message],
             now=context.now(),
         )
         flow = save_handover(
@@ -343,3 +347,7 @@ class IncidentPane(Vertical):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not (getattr(self.app, "quitting", False) and action in keys.WORKSPACE_ACTIONS)
+
+
+def _newest_first(update: IncidentUpdate) -> float:
+    return -(update.created_at.timestamp() if update.created_at else 0.0)

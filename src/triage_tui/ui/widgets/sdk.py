@@ -106,18 +106,38 @@ class SdkPane(Vertical):
 
     def reload(self) -> None:
         gh = self.context.config.github
-        issues = [self._with_queued_labels(issue) for issue in self.context.workspace.issues()]
+        sent = self._sent_since_last_poll()
+        issues = [self._with_queued_labels(issue, sent) for issue in self.context.workspace.issues()]
         self.set_issues(issues, gh.team_labels, gh.hero_label, gh.mobile_repos, self.context.now())
 
-    def _with_queued_labels(self, issue: dict) -> dict:
+    def _sent_since_last_poll(self) -> dict[str, list[dict]]:
+        """Labels GitHub accepted after the cached issues were fetched, by target: the cache
+        learns of them at the next poll (minutes away), the row must show them now."""
+        polled = parse_time(self.context.reads.sync_states().get("github", {}).get("last_success"))
+        found: dict[str, list[dict]] = {}
+        for entry in self.context.outbox.entries(("sent",)):
+            sent_at = parse_time(entry.get("sent_at"))
+            if entry.get("kind") == "github_labels" and sent_at and (polled is None or sent_at >= polled):
+                found.setdefault(entry["target"], []).append(entry)
+        return found
+
+    def _with_queued_labels(self, issue: dict, sent: dict[str, list[dict]] | None = None) -> dict:
         """The issue as it will be: labels queued but not yet on GitHub count already (the
-        row stops saying "needs label" at once), marked ↑ until GitHub has them, ✗ if refused."""
-        entries = self.context.reads.unsent_for(Target.issue(issue["repo"], issue["number"]))
+        row stops saying "needs label" at once), marked ↑ until GitHub has them, ✗ if refused;
+        labels GitHub took since the last poll count as on it."""
+        target = Target.issue(issue["repo"], issue["number"])
+        entries = self.context.reads.unsent_for(target)
         queued = [e for e in entries if e.get("kind") == "github_labels"]
-        if not queued:
+        took = (sent or {}).get(str(target), [])
+        if not queued and not took:
             return issue
         have = {label["name"] for label in issue.get("labels", [])}
         labels = list(issue.get("labels", []))
+        for entry in took:
+            for name in entry["payload"].get("labels", []):
+                if name not in have:
+                    labels.append({"name": name})
+                    have.add(name)
         for entry in queued:
             mark = "✗" if entry.get("status") == "failed" else "↑"
             for name in entry["payload"].get("labels", []):
