@@ -37,7 +37,7 @@ from triage_tui.triage.incidents import incident_tag
 from triage_tui.triage.macros import placeholder_context
 from triage_tui.triage.ranking import UNSOLVED, Ranked, RankRules, TicketFacts, next_ticket, rank
 from triage_tui.triage.sla import BusinessCalendar, stage_for
-from triage_tui.triage.tickets import PLAN_LABELS, SlaRules, clock_for, facts_for, plan_of
+from triage_tui.triage.tickets import PLAN_LABELS, SlaRules, answered_last, clock_for, facts_for, plan_of
 
 if TYPE_CHECKING:
     from triage_tui.models.incidentio import Incident, IncidentUpdate
@@ -403,7 +403,17 @@ class Workspace:
 
     def next_row(self, rows: list[Row]) -> Row | None:
         me = self.reads.me().id
-        chosen = next_ticket([Ranked(r.entry.facts, r.tier) for r in rows], me)
+        replying = self.reads.replies_under_way()
+
+        def answered(ticket_id: int) -> bool:
+            # Read now, for the few tickets `n` looks at: the outbox, the cached ticket and
+            # its conversation, so a reply counts the moment it is queued.
+            if ticket_id in replying:
+                return True
+            raw = self.store.ticket(ticket_id)
+            return raw is not None and answered_last(raw, self.store.comments(ticket_id))
+
+        chosen = next_ticket([Ranked(r.entry.facts, r.tier) for r in rows], me, answered)
         if chosen is None:
             return None
         return next(r for r in rows if r.entry.id == chosen.facts.id)

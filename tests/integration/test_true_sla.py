@@ -34,7 +34,8 @@ async def zendesk_breach_at(engine: Engine, ids: list[int]) -> dict[int, dt.date
     found: dict[int, dt.datetime] = {}
     for ticket in page.tickets:
         metrics = ticket.slas.policy_metrics if ticket.slas else []
-        active = [m.breach_at for m in metrics if m.stage == "active" and m.breach_at and m.metric.endswith("reply_time")]
+        reply = [m for m in metrics if m.metric.endswith("reply_time")]
+        active = [m.breach_at for m in reply if m.stage == "active" and m.breach_at]
         if active:
             found[ticket.id] = min(active)
     return found
@@ -90,7 +91,7 @@ async def test_new_sla_data_without_a_new_updated_at_changes_the_row(engine, tmp
     workspace = open_workspace(engine.directory)
     workspace.load()
     breach = await zendesk_breach_at(engine, sorted(workspace.entries))
-    ticket_id = sorted(breach)[0]
+    ticket_id = min(breach)
     cached = copy.deepcopy(engine.store.ticket(ticket_id))
     moved = breach[ticket_id] + dt.timedelta(hours=5)
     for metric in cached["slas"]["policy_metrics"]:

@@ -204,7 +204,9 @@ def test_escalated_high_is_its_tier_whether_new_or_open():
     assert tier_of(facts(2, status="new", priority="urgent", tags={"escalated"}), NOW, RULES) == 2
     assert tier_of(facts(3, status="new", priority="normal", tags={"escalated"}), NOW, RULES) == 3
     queue = rank(
-        [facts(4, priority="low", breach_in=30), facts(5, status="new", priority="high", tags={"escalated"})], NOW, RULES
+        [facts(4, priority="low", breach_in=30), facts(5, status="new", priority="high", tags={"escalated"})],
+        NOW,
+        RULES,
     )
     assert [(r.facts.id, r.tier) for r in queue] == [(5, 2), (4, 5)]
 
@@ -228,3 +230,29 @@ def test_next_ticket_skips_tickets_we_answered_last():
     queue = rank([facts(1, breach_in=1), facts(2, breach_in=2), facts(3, breach_in=3)], NOW, RULES)
     assert next_ticket(queue, me=5, answered=lambda ticket_id: ticket_id in {1, 2}).facts.id == 3
     assert next_ticket(queue, me=5, answered=lambda ticket_id: True) is None
+
+
+def test_answered_last_reads_the_freshest_evidence_of_whose_turn_it_is():
+    """Our public reply is the latest word: by the cached conversation when it is of this
+    version of the ticket, else Zendesk's reply metric (fulfilled: `achieved`, none
+    `active`), else the metric set (the agent's update after the requester's)."""
+    from triage_tui.triage.tickets import answered_last
+
+    base = {"id": 1, "requester_id": 7, "updated_at": "2026-11-18T10:00:00Z"}
+    customer = {"author_id": 7, "public": True, "created_at": "2026-11-18T09:00:00Z"}
+    agent = {"author_id": 99, "public": True, "created_at": "2026-11-18T10:00:00Z"}
+    note = {"author_id": 99, "public": False, "created_at": "2026-11-18T10:00:00Z"}
+    current = {"ticket_updated_at": "2026-11-18T10:00:00Z"}
+    assert answered_last(base, {**current, "items": [customer, agent]})
+    assert not answered_last(base, {**current, "items": [agent, customer]})
+    assert not answered_last(base, {**current, "items": [customer, note]}), "an internal note answers nobody"
+    achieved = {"policy_metrics": [{"metric": "next_reply_time", "stage": "achieved", "breach_at": None}]}
+    active = {"policy_metrics": [{"metric": "next_reply_time", "stage": "active", "breach_at": "2026-11-18T12:00:00Z"}]}
+    stale = {"ticket_updated_at": "2026-11-18T08:00:00Z", "items": [customer, agent]}
+    assert answered_last({**base, "slas": achieved}, stale)
+    assert not answered_last({**base, "slas": active}, stale), "an old conversation loses to Zendesk's metric"
+    replied = {"requester_updated_at": "2026-11-18T09:00:00Z", "assignee_updated_at": "2026-11-18T10:00:00Z"}
+    waiting = {"requester_updated_at": "2026-11-18T10:00:00Z", "assignee_updated_at": "2026-11-18T09:00:00Z"}
+    assert answered_last({**base, "metric_set": replied}, None)
+    assert not answered_last({**base, "metric_set": waiting}, None)
+    assert not answered_last(base, None)
