@@ -113,3 +113,34 @@ async def test_new_sla_data_without_a_new_updated_at_changes_the_row(engine, tmp
         restarted.calendar.seconds_between(FROZEN_NOW, moved)
     )
     assert parse_time(engine.store.ticket(ticket_id)["slas"]["policy_metrics"][0]["breach_at"]) == moved
+
+
+async def test_our_own_writes_keep_zendesks_sla_until_zendesk_says_otherwise(engine):
+    """A ticket update's answer is `{ticket, audit}` without `slas` (Zendesk's reference:
+    `include=slas` is a sideload of the ticket reads). Assigning the ticket moves no SLA, so
+    the row keeps Zendesk's breach_at, not the handbook's own count; a public reply fulfils
+    the reply metric at once, as the next read of Zendesk then confirms."""
+    from triage_tui.triage.macros import ChangeSet
+
+    workspace = open_workspace(engine.directory)
+    workspace.load()
+    breach = await zendesk_breach_at(engine, sorted(workspace.entries))
+    # One the handbook's count would put elsewhere: Zendesk's moment is not ours to replace.
+    ticket_id = next(
+        i for i in sorted(breach) if workspace.entries[i].clock.from_zendesk and workspace.entries[i].facts.assignee_id
+    )
+    me = (engine.store.get("me") or {})["id"]
+    engine.writes.update_ticket(engine.store.ticket(ticket_id), ChangeSet(assignee_id=me), "assign")
+    await engine.drain()
+    workspace.update([ticket_id])
+    clock = workspace.entries[ticket_id].clock
+    assert clock.from_zendesk and clock.breach_at == breach[ticket_id]
+
+    engine.writes.update_ticket(engine.store.ticket(ticket_id), ChangeSet(comment="Hey, fixed now"), "reply")
+    await engine.drain()
+    workspace.update([ticket_id])
+    assert workspace.entries[ticket_id].clock.state == "idle"
+    page = await engine.clients.zendesk.tickets_many([ticket_id])  # what `f` or a poll reads next
+    engine.store.put_tickets([page.tickets[0].model_dump(mode="json")])
+    workspace.update([ticket_id])
+    assert workspace.entries[ticket_id].clock.state == "idle"
