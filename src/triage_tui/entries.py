@@ -45,7 +45,7 @@ if QueueRow._fields != QUEUE_FIELDS:  # the store's layout moved: this must move
 
 
 class DerivedRecord(NamedTuple):
-    """What the workspace caches per ticket version so start-up need not recompute it:
+    """What the workspace caches per set of a ticket's inputs so start-up need not recompute it:
     the plan and the SLA clock (stored as a JSON list, read by name)."""
 
     version: str  # digest of the ticket's inputs, org plan and SLA rules: unchanged means reuse

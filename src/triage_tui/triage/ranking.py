@@ -9,7 +9,7 @@
 7. tickets waiting on the customer (Pending, On-hold), whatever their tags.
 Within a tier the ticket closest to breaching comes first (no cherry-picking), ties by id.
 
-Everything that does not depend on "now" is computed once per ticket version (`TicketFacts`),
+Everything that does not depend on "now" is computed once per set of its inputs (`TicketFacts`),
 so re-ranking after one change is a sort of precomputed keys.
 """
 
