@@ -37,6 +37,7 @@ class QueueRow(NamedTuple):
     created_at: str | None
     updated_at: str | None
     excerpt: str | None
+    inputs: str  # digest of every input of the derived facts (the store's `inputs_digest`)
 
 
 if QueueRow._fields != QUEUE_FIELDS:  # the store's layout moved: this must move with it
@@ -44,10 +45,10 @@ if QueueRow._fields != QUEUE_FIELDS:  # the store's layout moved: this must move
 
 
 class DerivedRecord(NamedTuple):
-    """What the workspace caches per ticket version so start-up need not recompute it:
+    """What the workspace caches per set of a ticket's inputs so start-up need not recompute it:
     the plan and the SLA clock (stored as a JSON list, read by name)."""
 
-    version: str  # ticket version, org plan and SLA rules: unchanged means reuse
+    version: str  # digest of the ticket's inputs, org plan and SLA rules: unchanged means reuse
     plan: str
     state: ClockState  # the SLA clock: running, paused or idle
     breach_at: str | None
@@ -73,7 +74,7 @@ def fields_of(record: Any, *names: str) -> Callable[[Sequence[Any]], Any]:
 RANKED_FIELDS = fields_of(
     QueueRow, "id", "status", "priority", "group_id", "assignee_id", "tags", "created_at", "updated_at"
 )
-VERSION_FIELDS = fields_of(QueueRow, "updated_at", "organization_id")
+VERSION_FIELDS = fields_of(QueueRow, "inputs", "organization_id")
 EXCERPT_FIELD = fields_of(QueueRow, "excerpt")
 CACHED_FIELDS = fields_of(DerivedRecord, "version", "plan", "state", "breach_at", "warn_at", "remaining")
 

@@ -145,6 +145,16 @@ class Reads:
         """Tickets with writes not yet through: pending, sending, in conflict or failed."""
         return ticket_ids(entry["target"] for entry in self.unsent())
 
+    def replies_under_way(self) -> set[int]:
+        """Tickets with a public reply of ours queued or being sent: answered, as far as
+        whose turn it is goes, before Zendesk has it."""
+        found: set[int] = set()
+        for entry in self.outbox.entries(ACTIVE):
+            comment = (entry.get("payload") or {}).get("ticket", {}).get("comment")
+            if entry.get("kind") == "ticket_update" and comment and comment.get("public", True) is not False:
+                found |= ticket_ids([entry["target"]])
+        return found
+
     def unsent_for(self, target: Target) -> list[dict]:
         text = str(target)
         return [entry for entry in self.unsent() if entry["target"] == text]

@@ -1,7 +1,7 @@
 """What the screen shows, read from the cache and ranked by the handbook.
 
 No UI framework here: the app, the benchmarks and the tests share it. Per-ticket work
-(parsing, plan, SLA clock, facts) is cached by ticket version, so a sync that changes one
+(parsing, plan, SLA clock, facts) is cached by a digest of every input it reads, so a sync that changes one
 ticket costs one ticket's work plus a sort.
 """
 
@@ -37,7 +37,7 @@ from triage_tui.triage.incidents import incident_tag
 from triage_tui.triage.macros import placeholder_context
 from triage_tui.triage.ranking import UNSOLVED, Ranked, RankRules, TicketFacts, next_ticket, rank
 from triage_tui.triage.sla import BusinessCalendar, stage_for
-from triage_tui.triage.tickets import PLAN_LABELS, SlaRules, clock_for, facts_for, plan_of
+from triage_tui.triage.tickets import PLAN_LABELS, SlaRules, answered_last, clock_for, facts_for, plan_of
 
 if TYPE_CHECKING:
     from triage_tui.models.incidentio import Incident, IncidentUpdate
@@ -140,9 +140,10 @@ class Workspace:
     def load(self) -> None:
         """Read the unsolved tickets (one read), people (two), derived facts (one).
 
-        Plan, SLA clock and ranking facts depend on the ticket version, the org's plan and
-        the SLA rules only, never on "now": they are computed once per version and kept in
-        the cache, so start-up with thousands of tickets costs a decode, not a recompute.
+        Plan, SLA clock and ranking facts depend on the ticket's fields and SLA data, the
+        org's plan and the SLA rules only, never on "now": they are computed once per set of
+        inputs and kept in the cache, so start-up with thousands of tickets costs a decode,
+        not a recompute.
         """
         with collection_paused():
             self._load()
@@ -185,11 +186,13 @@ class Workspace:
         self._org_records = self.store.all_records("org") if orgs is None else orgs
 
     def _version(self, data: Stored) -> str:
-        """What a ticket's derived facts depend on: its version, its org's plan, the rules."""
-        updated_at, org_id = VERSION_FIELDS(data)
+        """Every input of a ticket's derived facts: the digest of the ticket's own (queue
+        fields, SLA policy metrics, metric set), its org's plan, the rules. Not `updated_at`
+        alone: Zendesk sends SLA data later, and changes it, with `updated_at` unchanged."""
+        inputs, org_id = VERSION_FIELDS(data)
         org = self._org_records.get(str(org_id)) or {}
         plan_input = (org.get("organization_fields") or {}).get(self.sla.plan_field)
-        return f"{updated_at}|{plan_input}|{self._fingerprint}"
+        return f"{inputs}|{plan_input}|{self._fingerprint}"
 
     def _load(self) -> None:
         self._read_people_and_groups()
@@ -203,12 +206,13 @@ class Workspace:
             try:
                 version = version_of(data)
                 old = old_entries.get(int(key))
+                cached = derived.get(key)
                 if old is not None and old.version == version:
                     old.forget_names()
                     fresh[old.id] = old
-                    kept[key] = derived.get(key) or list(old.derived_record())
+                    # An entry an update built is newer than a record kept for other inputs.
+                    kept[key] = cached if cached and cached[0] == version else list(old.derived_record())
                     continue
-                cached = derived.get(key)
                 if cached and cached[0] == version:
                     entry = self._entry_from_cache(data, cached)
                     kept[key] = cached
@@ -399,7 +403,17 @@ class Workspace:
 
     def next_row(self, rows: list[Row]) -> Row | None:
         me = self.reads.me().id
-        chosen = next_ticket([Ranked(r.entry.facts, r.tier) for r in rows], me)
+        replying = self.reads.replies_under_way()
+
+        def answered(ticket_id: int) -> bool:
+            # Read now, for the few tickets `n` looks at: the outbox, the cached ticket and
+            # its conversation, so a reply counts the moment it is queued.
+            if ticket_id in replying:
+                return True
+            raw = self.store.ticket(ticket_id)
+            return raw is not None and answered_last(raw, self.store.comments(ticket_id))
+
+        chosen = next_ticket([Ranked(r.entry.facts, r.tier) for r in rows], me, answered)
         if chosen is None:
             return None
         return next(r for r in rows if r.entry.id == chosen.facts.id)

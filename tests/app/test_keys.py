@@ -312,7 +312,9 @@ async def test_notifications_for_urgent_tickets_and_sla_stages_never_repeat(harn
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert not any("New urgent" in t for t in toasts)  # what was there at start is not news
-        ticket = dict(app.store.ticket(app.queue_table.rows[-1].entry.id))
+        # The lowest ticket that awaits us: a paused one stays waiting even when CS-tagged.
+        lowest = next(r for r in reversed(app.queue_table.rows) if r.entry.ticket.status in ("new", "open"))
+        ticket = dict(app.store.ticket(lowest.entry.id))
         ticket["tags"] = ticket["tags"] + ["cs_tagged"]
         ticket["updated_at"] = "2026-11-18T13:59:00Z"
         app.store.put_tickets([ticket])

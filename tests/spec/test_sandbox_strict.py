@@ -593,6 +593,29 @@ def test_a_breached_enterprise_ticket_reports_breach_at_in_the_past(make):
     assert metric["breach_at"] == "2026-11-18T09:00:00Z" and metric["hours"] == -5 and metric["stage"] == "active"
 
 
+def test_an_agents_public_reply_fulfils_the_reply_metric_until_the_customer_writes_again(make):
+    # Zendesk's SLA metrics ("Defining and using SLA policies", Help Center): next reply time
+    # runs from the oldest unanswered end-user public comment to the next public agent
+    # comment; answered, the metric is achieved and no breach is pending until the end user
+    # writes again. An internal note answers nobody.
+    app = make()
+    slas = "/api/v2/tickets/41001.json?include=slas"
+    (before,) = get(app, slas).body["ticket"]["slas"]["policy_metrics"]
+    assert before["stage"] == "active"
+    note = {"ticket": {"comment": {"body": "looking", "public": False}}}
+    assert call(app, "PUT", "/api/v2/tickets/41001.json", note).status == 200
+    assert get(app, slas).body["ticket"]["slas"]["policy_metrics"][0]["stage"] == "active"
+    reply = {"ticket": {"comment": {"body": "Hey, fixed now", "public": True}}}
+    assert call(app, "PUT", "/api/v2/tickets/41001.json", reply).status == 200
+    (answered,) = get(app, slas).body["ticket"]["slas"]["policy_metrics"]
+    assert answered == {"breach_at": None, "stage": "achieved", "metric": "next_reply_time"}
+    ticket = app.state.tickets[41001]
+    app.state.add_comment(41001, ticket["requester_id"], "Still broken", True, app.now())
+    app.state.metric_sets[41001]["requester_updated_at"] = app.now().strftime("%Y-%m-%dT%H:%M:%SZ")
+    (again,) = get(app, slas).body["ticket"]["slas"]["policy_metrics"]
+    assert again["stage"] == "active" and again["metric"] == "next_reply_time"
+
+
 # -- writes --------------------------------------------------------------------------------
 def test_safe_update_false_with_a_stale_stamp_is_refused_as_true_is(make, clocks):
     # spec TicketObject.safe_update: "A value of false has the same effect as true. Omit the

@@ -194,3 +194,65 @@ def test_facts_carry_the_3h_warning_moment():
     assert f.warn_at == dt.datetime(2026, 11, 18, 13, tzinfo=dt.UTC)
     assert tier_of(f, dt.datetime(2026, 11, 18, 13, 30, tzinfo=dt.UTC), RULES) == 4
     assert tier_of(f, dt.datetime(2026, 11, 18, 12, 30, tzinfo=dt.UTC), RULES) == 6
+
+
+def test_escalated_high_is_its_tier_whether_new_or_open():
+    """Handbook (support-hero.md, "How do I prioritize?"): escalated High, then escalated
+    Normal. A ticket escalated while still New (a Pylon ticket not yet touched, one escalated
+    straight away) is no less escalated: it must not drop to the plain queue below Low."""
+    assert tier_of(facts(1, status="new", priority="high", tags={"escalated"}), NOW, RULES) == 2
+    assert tier_of(facts(2, status="new", priority="urgent", tags={"escalated"}), NOW, RULES) == 2
+    assert tier_of(facts(3, status="new", priority="normal", tags={"escalated"}), NOW, RULES) == 3
+    queue = rank(
+        [facts(4, priority="low", breach_in=30), facts(5, status="new", priority="high", tags={"escalated"})],
+        NOW,
+        RULES,
+    )
+    assert [(r.facts.id, r.tier) for r in queue] == [(5, 2), (4, 5)]
+
+
+def test_paused_tickets_wait_at_the_bottom_even_when_cs_tagged():
+    """A CS tag means Customer Success asked for urgency on a request that awaits us; a
+    Pending or On-hold ticket awaits the customer (its SLA is paused), so it waits with the
+    others, below every escalated ticket."""
+    on_hold = facts(1, status="hold", tags={"cs_tagged"})
+    pending = facts(2, status="pending", tags={"cs_tagged"})
+    escalated_high = facts(3, priority="high", tags={"escalated"})
+    assert tier_of(on_hold, NOW, RULES) == 7
+    assert tier_of(pending, NOW, RULES) == 7
+    queue = rank([on_hold, pending, escalated_high, facts(4, tags={"cs_tagged"})], NOW, RULES)
+    assert [(r.facts.id, r.tier) for r in queue] == [(4, 1), (3, 2), (1, 7), (2, 7)]
+
+
+def test_next_ticket_skips_tickets_we_answered_last():
+    """After our reply the customer's turn has come: `n` offers the next ticket, not the
+    one just answered (it stays Open, in its tier, until the customer writes again)."""
+    queue = rank([facts(1, breach_in=1), facts(2, breach_in=2), facts(3, breach_in=3)], NOW, RULES)
+    assert next_ticket(queue, me=5, answered=lambda ticket_id: ticket_id in {1, 2}).facts.id == 3
+    assert next_ticket(queue, me=5, answered=lambda ticket_id: True) is None
+
+
+def test_answered_last_reads_the_freshest_evidence_of_whose_turn_it_is():
+    """Our public reply is the latest word: by the cached conversation when it is of this
+    version of the ticket, else Zendesk's reply metric (fulfilled: `achieved`, none
+    `active`), else the metric set (the agent's update after the requester's)."""
+    from triage_tui.triage.tickets import answered_last
+
+    base = {"id": 1, "requester_id": 7, "updated_at": "2026-11-18T10:00:00Z"}
+    customer = {"author_id": 7, "public": True, "created_at": "2026-11-18T09:00:00Z"}
+    agent = {"author_id": 99, "public": True, "created_at": "2026-11-18T10:00:00Z"}
+    note = {"author_id": 99, "public": False, "created_at": "2026-11-18T10:00:00Z"}
+    current = {"ticket_updated_at": "2026-11-18T10:00:00Z"}
+    assert answered_last(base, {**current, "items": [customer, agent]})
+    assert not answered_last(base, {**current, "items": [agent, customer]})
+    assert not answered_last(base, {**current, "items": [customer, note]}), "an internal note answers nobody"
+    achieved = {"policy_metrics": [{"metric": "next_reply_time", "stage": "achieved", "breach_at": None}]}
+    active = {"policy_metrics": [{"metric": "next_reply_time", "stage": "active", "breach_at": "2026-11-18T12:00:00Z"}]}
+    stale = {"ticket_updated_at": "2026-11-18T08:00:00Z", "items": [customer, agent]}
+    assert answered_last({**base, "slas": achieved}, stale)
+    assert not answered_last({**base, "slas": active}, stale), "an old conversation loses to Zendesk's metric"
+    replied = {"requester_updated_at": "2026-11-18T09:00:00Z", "assignee_updated_at": "2026-11-18T10:00:00Z"}
+    waiting = {"requester_updated_at": "2026-11-18T10:00:00Z", "assignee_updated_at": "2026-11-18T09:00:00Z"}
+    assert answered_last({**base, "metric_set": replied}, None)
+    assert not answered_last({**base, "metric_set": waiting}, None)
+    assert not answered_last(base, None)

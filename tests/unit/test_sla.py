@@ -165,3 +165,20 @@ def test_pausing_never_advances_a_breach(start, pause_after, pause_for):
         [ClockEvent(start, "awaiting"), ClockEvent(pause, "paused"), ClockEvent(resume, "resumed")], 8, CAL
     )
     assert paused.breach_at >= running.breach_at
+
+
+def test_slas_after_our_write_follow_what_zendesk_would_say():
+    from triage_tui.triage.sla import slas_after_write
+
+    active = {"policy_metrics": [{"metric": "next_reply_time", "stage": "active", "breach_at": "2026-11-18T12:00:00Z"}]}
+    paused = {"policy_metrics": [{"metric": "next_reply_time", "stage": "paused", "breach_at": None}]}
+    assert slas_after_write(active, "open", public_reply=False) == active  # assigned, tagged, noted
+    assert slas_after_write(active, "open", public_reply=True)["policy_metrics"][0]["stage"] == "achieved"
+    assert slas_after_write(active, "pending", public_reply=False)["policy_metrics"][0] == {
+        "metric": "next_reply_time",
+        "stage": "paused",
+        "breach_at": None,
+    }
+    assert slas_after_write(active, "solved", public_reply=False)["policy_metrics"][0]["stage"] == "achieved"
+    assert slas_after_write(paused, "open", public_reply=False) is None  # resumed: only Zendesk knows when
+    assert slas_after_write({"policy_metrics": []}, "open", public_reply=True) == {"policy_metrics": []}

@@ -633,9 +633,18 @@ def _policy_condition(ticket: dict, condition: dict) -> bool:
 
 
 def ticket_slas(
-    ticket: dict, policies: list[dict], metrics: dict | None, agent_replied: bool, now: dt.datetime
+    ticket: dict,
+    policies: list[dict],
+    metrics: dict | None,
+    agent_replied: bool,
+    now: dt.datetime,
+    answered: bool = False,
 ) -> dict[str, Any]:
-    """Zendesk's `slas` sideload of one ticket: `{"policy_metrics": [...]}`, empty without a policy."""
+    """Zendesk's `slas` sideload of one ticket: `{"policy_metrics": [...]}`, empty without a policy.
+
+    `answered`: the latest public comment is an agent's. Next reply time runs from the oldest
+    unanswered end-user comment to the next public agent comment (Zendesk Help Center,
+    "Defining and using SLA policies"): answered, it is achieved until the end user writes."""
     policy = sla_policy_for(ticket, policies)
     if policy is None:
         return {"policy_metrics": []}
@@ -651,7 +660,7 @@ def ticket_slas(
     if target is None:
         return {"policy_metrics": []}
     status = ticket.get("status")
-    if status in ("solved", "closed"):
+    if status in ("solved", "closed") or answered:
         return {"policy_metrics": [{"breach_at": None, "stage": "achieved", "metric": metric}]}
     if status in ("pending", "hold"):
         return {"policy_metrics": [{"breach_at": None, "stage": "paused", "metric": metric}]}

@@ -225,9 +225,18 @@ def build(
         requester = ticket.get("requester_id")
         return any(c.get("public") and c.get("author_id") != requester for c in state.comments.get(ticket["id"], []))
 
+    def answered(ticket: dict) -> bool:
+        public = [c for c in state.comments.get(ticket["id"], []) if c.get("public")]
+        return bool(public) and public[-1].get("author_id") != ticket.get("requester_id")
+
     def with_slas(ticket: dict) -> dict:
         slas = rules.ticket_slas(
-            ticket, state.sla_policies, state.metric_sets.get(ticket["id"]), agent_replied(ticket), now()
+            ticket,
+            state.sla_policies,
+            state.metric_sets.get(ticket["id"]),
+            agent_replied(ticket),
+            now(),
+            answered=answered(ticket),
         )
         return {**ticket, "slas": slas}
 

@@ -22,6 +22,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import hashlib
+import json
 import os
 import re
 import shutil
@@ -36,7 +38,7 @@ import diskcache
 
 from triage_tui.store.errors import StoreUnavailable, is_corruption, storage_fault
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6  # 6: queue rows carry the digest of their derived-facts inputs
 UNSOLVED = frozenset({"new", "open", "pending", "hold"})
 # What a queue row needs of a ticket. The unsolved snapshot holds these as a list per
 # ticket, not a dict: start-up decodes 5,000 of them, and lists of scalars decode in a
@@ -54,6 +56,7 @@ QUEUE_FIELDS = (
     "created_at",
     "updated_at",
     "excerpt",
+    "inputs",
 )
 EXCERPT = 240
 
@@ -86,14 +89,31 @@ def _older(candidate: str | None, cached: str | None) -> bool:
 class Q:
     """Positions of QUEUE_FIELDS in a stored queue row."""
 
-    ID, SUBJECT, STATUS, PRIORITY, GROUP, ASSIGNEE, REQUESTER, ORG, TAGS, CREATED, UPDATED, EXCERPT = range(12)
+    ID, SUBJECT, STATUS, PRIORITY, GROUP, ASSIGNEE, REQUESTER, ORG, TAGS, CREATED, UPDATED, EXCERPT, INPUTS = range(13)
+
+
+# What a ticket's derived facts (plan, SLA clock, ranking facts) read besides its queue
+# fields: Zendesk changes these without touching `updated_at` (show_many brings the SLA
+# data after search brought the ticket; a policy's targets are edited).
+DERIVED_INPUTS = ("slas", "metric_set")
 
 
 def queue_projection(ticket: dict) -> list:
     row = [ticket.get(key) for key in QUEUE_FIELDS]
     row[Q.SUBJECT] = ticket.get("subject") or ticket.get("raw_subject")
     row[Q.EXCERPT] = (ticket.get("description") or "")[:EXCERPT]
+    row[Q.INPUTS] = inputs_digest(row, ticket)
     return row
+
+
+def inputs_digest(row: list, ticket: dict) -> str:
+    """A short digest of everything the derived facts of `ticket` read: its queue fields and
+    its SLA data. Cached facts are reused only while it is unchanged: a cache keyed on one
+    field (`updated_at`) went stale when another changed. Computed once per write, so
+    start-up compares a string per ticket instead of hashing thousands."""
+    inputs = [row[: Q.INPUTS], *(ticket.get(key) for key in DERIVED_INPUTS)]
+    text = json.dumps(inputs, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
 @contextlib.contextmanager

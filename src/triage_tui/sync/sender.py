@@ -46,6 +46,7 @@ from triage_tui.store.outbox import (
 )
 from triage_tui.sync.clients import Clients
 from triage_tui.targets import Target
+from triage_tui.triage.sla import slas_after_write
 
 if TYPE_CHECKING:
     from triage_tui.models.zendesk import Audit
@@ -454,12 +455,16 @@ class Sender:
 
     def _after_ticket_update(self, entry: dict, ticket: dict, report: SendReport) -> None:
         previous = self.store.ticket(ticket["id"]) or {}
+        comment = entry["payload"]["ticket"].get("comment")
+        public_reply = bool(comment and comment.get("public", True))
         if ticket.get("metric_set") is None and previous.get("metric_set"):
             metrics = dict(previous["metric_set"])
-            comment = entry["payload"]["ticket"].get("comment")
-            if comment and comment.get("public", True):
+            if public_reply:
                 metrics["assignee_updated_at"] = ticket.get("updated_at")
             ticket["metric_set"] = metrics
+        if ticket.get("slas") is None and previous.get("slas"):
+            # The answer has no `slas`: Zendesk's SLA stays the queue's, not the handbook's count.
+            ticket["slas"] = slas_after_write(previous["slas"], ticket.get("status"), public_reply)
         self.store.put_tickets([ticket], only_if_newer=True)
         report.changed_tickets.append(ticket["id"])
         self._advance_stamps(entry, ticket.get("updated_at"))

@@ -1,22 +1,22 @@
 """The Support Hero's queue order, straight from the handbook.
 
-1. requests where Customer Success tagged the team;
-2. Open, escalated tickets of the team with High (or Urgent) priority;
-3. Open, escalated tickets with Normal priority;
+1. requests where Customer Success tagged the team (that still await us);
+2. escalated tickets of the team with High (or Urgent) priority, New or Open;
+3. escalated tickets with Normal priority, New or Open;
 4. New and Open non-escalated tickets nearing breach (within the 3h stage) or breached;
 5. Open tickets with Low priority;
 6. everything else that still awaits us;
-7. tickets waiting on the customer (Pending, On-hold).
+7. tickets waiting on the customer (Pending, On-hold), whatever their tags.
 Within a tier the ticket closest to breaching comes first (no cherry-picking), ties by id.
 
-Everything that does not depend on "now" is computed once per ticket version (`TicketFacts`),
+Everything that does not depend on "now" is computed once per set of its inputs (`TicketFacts`),
 so re-ranking after one change is a sort of precomputed keys.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -91,15 +91,19 @@ def _tier(facts: TicketFacts, now_ts: float, rules: RankRules) -> int | None:
     status = facts.status
     if status not in UNSOLVED:
         return None
-    if rules.cs_tag in facts.tags:
-        return 1
+    # Paused first: a CS tag asks for urgency on a request awaiting us, and a Pending or
+    # On-hold ticket awaits the customer (its SLA paused), so it waits with the others.
     if status in WAITING_ON_CUSTOMER:
         return 7
+    if rules.cs_tag in facts.tags:
+        return 1
     escalated = is_escalated(facts, rules)
     priority = facts.priority or "normal"
-    if status == "open" and escalated and priority in ("high", "urgent"):
+    # The handbook names Open, but a ticket escalated while still New (Pylon's tickets are
+    # New for seconds; one escalated at once) is no less escalated than an Open one.
+    if escalated and priority in ("high", "urgent"):
         return 2
-    if status == "open" and escalated and priority == "normal":
+    if escalated and priority == "normal":
         return 3
     if not escalated and now_ts >= facts.warn_ts:
         return 4
@@ -140,12 +144,18 @@ def rank(tickets: Iterable[TicketFacts], now: dt.datetime, rules: RankRules) -> 
     return [Ranked(item[3], item[0]) for item in keyed]
 
 
-def next_ticket(queue: Sequence[Ranked], me: int | None) -> Ranked | None:
-    """The ticket to take now: the first one awaiting us that nobody else holds."""
+def next_ticket(
+    queue: Sequence[Ranked], me: int | None, answered: Callable[[int], bool] = lambda ticket_id: False
+) -> Ranked | None:
+    """The ticket to take now: the first one awaiting us that nobody else holds.
+
+    `answered(id)`: whether our public reply is the ticket's latest word. Such a ticket may
+    stay Open, but it is the customer's turn: asked only of the few candidates `n` reaches,
+    so it may read what ranking does not keep (comments, the outbox)."""
     for ranked in queue:
         if ranked.tier == 7:
             return None
         assignee = ranked.facts.assignee_id
-        if assignee is None or assignee == me:
+        if (assignee is None or assignee == me) and not answered(ranked.facts.id):
             return ranked
     return None

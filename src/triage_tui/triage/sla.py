@@ -221,6 +221,29 @@ def clock_from_policy(metrics: Sequence[Any]) -> SlaClock | None:
     return SlaClock("idle", from_zendesk=True)
 
 
+def slas_after_write(previous: dict[str, Any], status: str | None, public_reply: bool) -> dict[str, Any] | None:
+    """Zendesk's `slas` as they stand after our own update, whose answer carries none.
+
+    A public reply fulfils the reply metric (achieved until the customer writes again);
+    Pending or On-hold pause it; Solved or Closed achieve it; anything else (an assignee, a
+    tag, a note) moves no SLA, so Zendesk's last word stands. A paused metric resumed by
+    reopening has a breach moment only Zendesk knows: None, until it is read again."""
+    metrics = previous.get("policy_metrics") or []
+    reply = [m for m in metrics if str(m.get("metric") or "").endswith("reply_time")]
+    if not reply:
+        return previous
+    if public_reply or status in ("solved", "closed"):
+        stage = "achieved"
+    elif status in ("pending", "hold"):
+        stage = "paused"
+    elif any(m.get("stage") == "paused" for m in reply):
+        return None
+    else:
+        return previous
+    changed = [{**m, "stage": stage, "breach_at": None} if m in reply else m for m in metrics]
+    return {**previous, "policy_metrics": changed}
+
+
 def stage_for(seconds_to_breach: float | None, alert_hours: Sequence[float] = (3, 2, 1)) -> Stage | None:
     """The warning stage: 3h, 2h, 1h before a breach, then breached."""
     if seconds_to_breach is None:

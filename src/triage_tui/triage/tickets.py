@@ -5,10 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from triage_tui.triage.ranking import TicketFacts
-from triage_tui.triage.sla import HOUR, BusinessCalendar, ClockEvent, SlaClock, clock_from_policy, run_clock
+from triage_tui.triage.sla import (
+    HOUR,
+    BusinessCalendar,
+    ClockEvent,
+    SlaClock,
+    clock_from_policy,
+    parse_time,
+    run_clock,
+)
 
 if TYPE_CHECKING:  # models pull in pydantic, which start-up does without
     from triage_tui.models.zendesk import Comment, Organization, Ticket
@@ -98,6 +106,28 @@ def clock_for(
         if from_zendesk is not None:
             return from_zendesk
     return run_clock(clock_events(ticket, comments, agent_ids), rules.target_for(plan), rules.calendar)
+
+
+def answered_last(ticket: Mapping[str, Any], comments: Mapping[str, Any] | None) -> bool:
+    """Whether our public reply is the ticket's latest word, so the next move is the
+    customer's (`n` passes it by, though it stays Open until they write back).
+
+    The freshest evidence wins: the cached conversation when it was read for this version of
+    the ticket; else Zendesk's reply metric (`achieved` with none `active`: the next reply
+    is not owed yet); else the metric set (our update after the requester's, as the local
+    clock reads it). `comments` is the cache's {"ticket_updated_at", "items"} record."""
+    if comments and comments.get("ticket_updated_at") == ticket.get("updated_at"):
+        public = [c for c in comments.get("items") or [] if c.get("public")]
+        if public:
+            return public[-1].get("author_id") != ticket.get("requester_id")
+    metrics = (ticket.get("slas") or {}).get("policy_metrics") or []
+    reply = [m for m in metrics if str(m.get("metric") or "").endswith("reply_time")]
+    if reply:
+        stages = {m.get("stage") for m in reply}
+        return "active" not in stages and "achieved" in stages
+    metric_set = ticket.get("metric_set") or {}
+    ours, theirs = parse_time(metric_set.get("assignee_updated_at")), parse_time(metric_set.get("requester_updated_at"))
+    return ours is not None and theirs is not None and ours > theirs
 
 
 def facts_for(ticket: Ticket, clock: SlaClock, rules: SlaRules) -> TicketFacts:

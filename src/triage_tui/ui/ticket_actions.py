@@ -78,7 +78,7 @@ def why_next(ticket_id: int, tier: int, seconds_to_breach: float | None, plan: s
     reason = TIER_REASONS.get(tier, f"tier {tier}")
     return (
         f"#{ticket_id}: tier {tier}, {reason}; {clock} "
-        "(tiers first, then closest to breach; nothing unassigned or yours ranks above it)"
+        "(tiers first, then closest to breach; nothing unassigned or yours awaiting a reply ranks above it)"
     )
 
 
