@@ -1,0 +1,115 @@
+"""The composer types exactly what was typed (issue 24). Keys are posted in one burst, as a
+terminal delivers a paste, a fast typist or an SSH read: every key in one go, in order."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.widgets import TextArea
+
+from tests.app.test_writes import NAMED, burst, up
+from tests.app.waiting import until
+from triage_tui.ui.screens.composer import Composer
+
+MORE_NAMED = {"left": None, "ctrl+e": None, "ctrl+t": None}
+
+
+def keys_burst(app, *keys: str) -> None:
+    """`burst`, with the cursor keys and the composer's control keys named too."""
+    for key in keys:
+        if key in MORE_NAMED and key not in NAMED:
+            app.post_message(events.Key(key, MORE_NAMED[key]))
+        else:
+            burst(app, key)
+
+
+def notes_queued(app) -> list[str]:
+    return [entry["payload"]["ticket"]["comment"]["body"] for entry in app.outbox.entries()]
+
+
+async def test_keys_after_ctrl_s_move_the_queue_and_never_reach_the_note(harness):
+    """`i`, text, then `ctrl+s j j` in one read sent '… note.jj': after ctrl+s the note is
+    frozen, and j j move the queue's cursor as they would with the composer closed."""
+    app = harness.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.queue_table
+        start = table.cursor
+        burst(app, "i", "Checked the logs, all good.", "ctrl+s", "j", "j")
+        await until(pilot, lambda: app.outbox.entries() and table.cursor == start + 2, what="sent, then j j")
+        assert app.screen is app.main
+        assert notes_queued(app) == ["Checked the logs, all good."]
+        assert not app.main.query(TextArea)
+
+
+async def test_q_after_ctrl_s_quits_and_the_note_is_exactly_what_was_typed(harness):
+    """`ctrl+s q` sent '…q' and did not quit."""
+    app = harness.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        burst(app, "i", "Escalated to Replay", "ctrl+s", "q")
+        await until(pilot, lambda: not app.is_running, what="q quits")
+    assert notes_queued(app) == ["Escalated to Replay"]
+
+
+async def test_a_burst_with_backspaces_types_every_key_in_order(harness):
+    """One read of `Space a b c BSpace BSpace X Y 1 … X Y 4` gave ` abcXY1 abcXY2 abcXY`:
+    TextArea handles a bound key (backspace) only once it has bubbled to the App, after the
+    characters behind it were already typed."""
+    app = harness.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("i")
+        await up(pilot, app, Composer)
+        typed = []
+        for n in range(1, 5):
+            typed += [" abc", "backspace", "backspace", f"XY{n}"]
+        burst(app, *typed)
+        area = app.screen.query_one(TextArea)
+        await until(pilot, lambda: area.text.endswith("XY4"), what="the whole burst typed")
+        for _ in range(5):
+            await pilot.pause()
+        assert area.text == " aXY1 aXY2 aXY3 aXY4"
+
+
+async def test_arrows_in_a_burst_move_the_cursor_before_the_next_letters(harness):
+    """Cursor keys are bindings too: `ab left X` must give `aXb`."""
+    app = harness.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("i")
+        await up(pilot, app, Composer)
+        keys_burst(app, "ab", "left", "X", "end", "!")
+        area = app.screen.query_one(TextArea)
+        await until(pilot, lambda: area.text.endswith("!"), what="the burst typed")
+        assert area.text == "aXb!"
+
+
+async def test_escalation_picker_enter_then_the_note_in_one_burst_reaches_the_note(harness):
+    """`e replay enter` then the findings: enter chooses on what was typed before it, and
+    the text after it lands in the note it opens, not in the closed picker."""
+    from triage_tui.ui.screens.picker import FuzzyPicker
+
+    app = harness.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e")
+        await up(pilot, app, FuzzyPicker)
+        burst(app, "replay", "enter", "session 42 is empty")
+        await up(pilot, app, Composer)
+        area = app.screen.query_one(TextArea)
+        await until(pilot, lambda: "session 42 is empty" in area.text, what="the findings typed")
+        assert "Escalate to Replay" in str(app.screen.query_one("#composer-title").render())
+        assert area.text.splitlines()[0] == "Found: session 42 is empty"
+
+
+async def test_the_text_editor_ctrl_s_then_j_saves_what_was_typed_and_moves_the_queue(harness):
+    """The handover editor sends on ctrl+s too: keys after it go to the queue."""
+    from triage_tui.ui.screens.text_editor import TextEditor
+
+    app = harness.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.queue_table
+        start = table.cursor
+        await pilot.press("H")
+        await up(pilot, app, TextEditor)
+        area = app.screen.query_one(TextArea)
+        burst(app, "Over to you.", "ctrl+s", "j")
+        await until(pilot, lambda: app.screen is app.main and table.cursor == start + 1, what="saved, then j")
+        saved = list((harness.directory.parent / "xdg_state_home").rglob("*.md"))
+    assert [path.read_text() for path in saved] == [area.text]
+    assert area.text.startswith("Over to you.*Support rotation handover")
