@@ -10,7 +10,7 @@ from tests.app.test_writes import NAMED, burst, up
 from tests.app.waiting import until
 from triage_tui.ui.screens.composer import Composer
 
-MORE_NAMED = {"left": None, "ctrl+e": None, "ctrl+t": None}
+MORE_NAMED = {"left": None, "ctrl+o": None, "ctrl+g": None, "ctrl+t": None}
 
 
 def keys_burst(app, *keys: str) -> None:
@@ -113,3 +113,106 @@ async def test_the_text_editor_ctrl_s_then_j_saves_what_was_typed_and_moves_the_
         saved = list((harness.directory.parent / "xdg_state_home").rglob("*.md"))
     assert [path.read_text() for path in saved] == [area.text]
     assert area.text.startswith("Over to you.*Support rotation handover")
+
+
+def fake_editor(tmp_path, body: str) -> str:
+    """A small shell script set as $EDITOR: `body` runs with the file as $1."""
+    script = tmp_path / "fake-editor"
+    script.write_text(f"#!/bin/sh\n{body}\n")
+    script.chmod(0o700)
+    return str(script)
+
+
+async def open_note_with(app, pilot, text: str):
+    await pilot.press("i")
+    await up(pilot, app, Composer)
+    burst(app, text)
+    area = app.screen.query_one(TextArea)
+    await until(pilot, lambda: area.text == text, what="the draft typed")
+    return area
+
+
+async def test_ctrl_o_opens_the_draft_in_editor_and_takes_the_text_back(harness, tmp_path, monkeypatch):
+    """As git does: $VISUAL, else $EDITOR, on a private temporary file (0600) removed after."""
+    import tempfile
+
+    seen = tmp_path / "seen"
+    drafts = tmp_path / "tmp"
+    drafts.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(drafts))
+    monkeypatch.delenv("VISUAL", raising=False)
+    editor = fake_editor(tmp_path, f'stat -c %a "$1" > {seen}; cp "$1" {seen}.text; echo "Added in the editor" >> "$1"')
+    monkeypatch.setenv("EDITOR", editor)
+    app = harness.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        area = await open_note_with(app, pilot, "First line")
+        keys_burst(app, "ctrl+o")
+        await until(pilot, lambda: "Added in the editor" in area.text, what="the edited text back")
+        assert area.text == "First line\nAdded in the editor"
+        assert app.focused is area
+    assert seen.read_text().strip() == "600"  # private while it exists
+    assert (tmp_path / "seen.text").read_text() == "First line\n"  # the draft as typed, a text file
+    assert not list(drafts.iterdir())  # removed after
+
+
+async def test_visual_wins_over_editor(harness, tmp_path, monkeypatch):
+    monkeypatch.setenv("VISUAL", fake_editor(tmp_path, 'echo "from VISUAL" >> "$1"'))
+    monkeypatch.setenv("EDITOR", "false")
+    app = harness.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        area = await open_note_with(app, pilot, "Note")
+        keys_burst(app, "ctrl+o")
+        await until(pilot, lambda: "from VISUAL" in area.text, what="VISUAL used")
+
+
+async def test_an_editor_that_fails_or_is_missing_leaves_the_draft_and_says_why(harness, tmp_path, monkeypatch):
+    monkeypatch.delenv("VISUAL", raising=False)
+    app = harness.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        area = await open_note_with(app, pilot, "Keep me")
+        for editor, said in (
+            (fake_editor(tmp_path, 'echo "half" >> "$1"; exit 3'), "exited with 3"),
+            (str(tmp_path / "no-such-editor"), "could not run"),
+        ):
+            monkeypatch.setenv("EDITOR", editor)
+            keys_burst(app, "ctrl+o")
+            await until(
+                pilot, lambda said=said: any(said in n.message for n in app._notifications), what=f"told: {said}"
+            )
+            messages = [n.message for n in app._notifications if said in n.message]
+            assert len(messages) == 1 and "\n" not in messages[0] and "draft is unchanged" in messages[0]
+            assert area.text == "Keep me"
+            assert isinstance(app.screen, Composer)
+
+
+async def test_ctrl_g_discards_the_draft_after_asking_and_reopening_starts_empty(harness):
+    """escape keeps a draft; ctrl+g throws it away (it asks first when there is text)."""
+    from triage_tui.ui.screens.confirm import Confirm
+
+    app = harness.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        ticket_id = app.queue_table.current_id
+        await open_note_with(app, pilot, "Half a thought")
+        burst(app, "escape")  # kept
+        await up(pilot, app, type(app.main))
+        assert app.context.reads.draft(ticket_id, "note") == "Half a thought"
+        await pilot.press("i")
+        await up(pilot, app, Composer)
+        assert app.screen.query_one(TextArea).text == "Half a thought"  # reopened with the draft
+        keys_burst(app, "ctrl+g")
+        await up(pilot, app, Confirm)
+        burst(app, "escape")  # no: back in the composer, nothing lost
+        await up(pilot, app, Composer)
+        assert app.screen.query_one(TextArea).text == "Half a thought"
+        keys_burst(app, "ctrl+g")
+        await up(pilot, app, Confirm)
+        burst(app, "enter")
+        await up(pilot, app, type(app.main))
+        assert app.context.reads.draft(ticket_id, "note") == ""
+        await pilot.press("i")
+        await up(pilot, app, Composer)
+        assert app.screen.query_one(TextArea).text == ""
+        keys_burst(app, "ctrl+g", "j")  # an empty draft: closed at once, j moves the queue
+        await up(pilot, app, type(app.main))
+        await until(pilot, lambda: app.queue_table.current_id != ticket_id, what="j after ctrl+g")
+    assert not app.outbox.entries()

@@ -37,7 +37,7 @@ def edit_in_editor(text: str, command: list[str]) -> str:
     path = Path(name)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
+            file.write(text if text.endswith("\n") else text + "\n")  # a text file, as editors save it
         try:
             finished = subprocess.run([*command, str(path)], check=False)  # the user's own editor, on our file
         except OSError as error:  # not found, not executable
@@ -47,7 +47,7 @@ def edit_in_editor(text: str, command: list[str]) -> str:
         edited = path.read_text(encoding="utf-8", errors="replace")
     finally:
         path.unlink(missing_ok=True)
-    # Editors end the file with a newline; the draft keeps the ending it had.
+    # The file ends with a newline; the draft keeps the ending it had.
     return edited if text.endswith("\n") else edited.rstrip("\n")
 
 
