@@ -51,14 +51,27 @@ def edit_in_editor(text: str, command: list[str]) -> str:
     return edited if text.endswith("\n") else edited.rstrip("\n")
 
 
+def _attempt(text: str, command: list[str]) -> str | Exception:
+    try:
+        return edit_in_editor(text, command)
+    except Exception as error:  # noqa: BLE001 - raised by the caller once the app is back
+        return error
+
+
 def edit_with_app_suspended(app: App, text: str) -> str:
-    """Hand the terminal to the editor and take the text back; EditorFailed says why not."""
+    """Hand the terminal to the editor and take the text back; EditorFailed says why not.
+
+    Nothing is raised inside `app.suspend()`: Textual resumes the app only when that block
+    ends normally (an exception leaves the terminal in the editor's mode, the screen blank)."""
     command = editor_command()
     try:
         with app.suspend():
-            return edit_in_editor(text, command)
+            outcome = _attempt(text, command)
     except SuspendNotSupported:
         if not app.is_headless:
             raise EditorFailed("this terminal cannot hand over to an editor: the draft is unchanged") from None
-    # Headless (tests, a pipe): there is no terminal to hand over, the editor runs as it is.
-    return edit_in_editor(text, command)
+        # Headless (tests, a pipe): there is no terminal to hand over, the editor runs as it is.
+        outcome = _attempt(text, command)
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
