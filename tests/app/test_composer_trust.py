@@ -216,3 +216,62 @@ async def test_ctrl_g_discards_the_draft_after_asking_and_reopening_starts_empty
         await up(pilot, app, type(app.main))
         await until(pilot, lambda: app.queue_table.current_id != ticket_id, what="j after ctrl+g")
     assert not app.outbox.entries()
+
+
+async def test_help_scrolls_with_j_k_space_b_g_G(harness):
+    """At 80x24 the help is six screens that only PgDn scrolled."""
+    from textual.containers import VerticalScroll
+
+    from triage_tui.ui.screens.help import HelpScreen
+
+    app = harness.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await up(pilot, app, HelpScreen)
+        box = app.screen.query_one("#help-box", VerticalScroll)
+        await until(pilot, lambda: box.max_scroll_y > box.size.height, what="the help is taller than a page")
+        page = box.scrollable_content_region.height
+        for keys_typed, wanted in (
+            (["j", "j", "j"], lambda: 3),
+            (["k"], lambda: 2),
+            (["space"], lambda: 2 + page),
+            (["b"], lambda: 2),
+            (["G"], lambda: box.max_scroll_y),
+            (["g"], lambda: 0),
+        ):
+            burst(app, *keys_typed)
+            await until(pilot, lambda wanted=wanted: box.scroll_y == wanted(), what=f"{keys_typed} scrolls")
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_the_key_bar_shows_the_keys_of_the_dialog_that_is_open(harness):
+    """It showed the queue's keys (r Reply, s Solve) under the composer, help and pickers."""
+    from triage_tui.ui.screens.help import HelpScreen
+    from triage_tui.ui.screens.picker import FuzzyPicker
+    from triage_tui.ui.widgets.keybar import KeyBar
+
+    app = harness.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.main.query_one(KeyBar).plain(), what="the key bar")
+        bar = app.main.query_one(KeyBar)
+        queue_keys = ("r Reply", "s Solve", "e Escalate")
+
+        async def shows(*wanted: str) -> str:
+            await until(pilot, lambda: all(w in str(bar.render()) for w in wanted), what=f"key bar: {wanted}")
+            return str(bar.render())
+
+        await shows(*queue_keys)
+        for opener, screen, wanted in (
+            ("i", Composer, ("ctrl+s Send", "escape Keep draft", "ctrl+g Discard", "ctrl+o $EDITOR")),
+            ("question_mark", HelpScreen, ("space Page", "escape Close")),
+            ("e", FuzzyPicker, ("enter Choose", "escape Cancel")),
+        ):
+            await pilot.press(opener)
+            await up(pilot, app, screen)
+            shown = await shows(*wanted)
+            assert not any(key in shown for key in queue_keys), shown
+            own = app.screen.query_one(KeyBar)  # the dialog's own, over the backdrop
+            await until(pilot, lambda own=own: str(own.render()) == shown, what="the dialog's own bar")
+            burst(app, "escape")
+            await up(pilot, app, type(app.main))
+            await shows(*queue_keys)

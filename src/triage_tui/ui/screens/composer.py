@@ -23,6 +23,7 @@ from triage_tui.ui.in_order import InOrderTextArea, close_after_typed, typed_so_
 from triage_tui.ui.safe import plain
 from triage_tui.ui.screens import settle_cursors
 from triage_tui.ui.screens.confirm import Confirm
+from triage_tui.ui.widgets.keybar import KeyBar
 
 # Picks a macro (a picker over the composer): its text and staged changes, or None.
 MacroPick = Callable[[], Awaitable[tuple[str, ChangeSet] | None]]
@@ -87,16 +88,16 @@ class Composer(ModalScreen[Composed | None]):
                 )
             yield InOrderTextArea(self.initial, id="composer-text", soft_wrap=True, show_line_numbers=False)
             yield Static(id="composer-changes")
+            # One line at 80 columns; discard and $EDITOR are on the key bar just below.
             hint = keys.hint(
                 self.app,
                 ("composer.send", "send"),
-                ("composer.close", "close, keep draft"),
-                ("composer.discard", "discard"),
-                ("composer.editor", "$EDITOR"),
+                ("composer.close", "keep draft"),
                 ("composer.macro", "macro"),
                 ("composer.toggle", "reply/note"),
             )
             yield Static(Text(hint, style="dim"), id="composer-hint")
+        yield KeyBar()  # the bottom line, undimmed by the dialog's backdrop
 
     def on_mount(self) -> None:
         settle_cursors(self)

@@ -17,6 +17,7 @@ from triage_tui.ui import keys
 from triage_tui.ui.in_order import InOrderInput, close_after_typed, typed_so_far
 from triage_tui.ui.safe import plain
 from triage_tui.ui.screens import settle_cursors
+from triage_tui.ui.widgets.keybar import KeyBar
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class FuzzyPicker(ModalScreen[str | None]):
             yield OptionList(id="picker-options")
             if self.preview is not None:
                 yield Static(id="picker-preview")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         settle_cursors(self)

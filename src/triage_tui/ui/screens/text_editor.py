@@ -18,6 +18,7 @@ from triage_tui.ui import keys
 from triage_tui.ui.external_editor import EditorFailed, edit_with_app_suspended
 from triage_tui.ui.in_order import InOrderInput, InOrderTextArea, close_after_typed, typed_so_far
 from triage_tui.ui.screens import settle_cursors
+from triage_tui.ui.widgets.keybar import KeyBar
 
 
 class TextEditor(ModalScreen[str | None]):
@@ -38,6 +39,7 @@ class TextEditor(ModalScreen[str | None]):
             yield Static(Text(self.title_text, style="bold"), id="composer-title")
             yield InOrderTextArea(self.initial, id="composer-text", soft_wrap=True)
             yield Static(Text(self._hint(), style="dim"), id="composer-hint")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         settle_cursors(self)
@@ -103,6 +105,7 @@ class ImpactForm(ModalScreen[Impact | None]):
                 self.app, ("impact.next_field", "next field"), ("impact.save", "continue"), ("impact.cancel", "cancel")
             )
             yield Static(Text(hint, style="dim"), id="composer-hint")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         settle_cursors(self)
