@@ -271,7 +271,7 @@ async def test_the_key_bar_shows_the_keys_of_the_dialog_that_is_open(harness):
             shown = await shows(*wanted)
             assert not any(key in shown for key in queue_keys), shown
             own = app.screen.query_one(KeyBar)  # the dialog's own, over the backdrop
-            await until(pilot, lambda own=own: str(own.render()) == shown, what="the dialog's own bar")
+            await until(pilot, lambda own=own, shown=shown: str(own.render()) == shown, what="the dialog's own bar")
             burst(app, "escape")
             await up(pilot, app, type(app.main))
             await shows(*queue_keys)
