@@ -275,3 +275,23 @@ async def test_the_key_bar_shows_the_keys_of_the_dialog_that_is_open(harness):
             burst(app, "escape")
             await up(pilot, app, type(app.main))
             await shows(*queue_keys)
+
+
+async def test_the_impact_form_ctrl_s_hands_the_keys_after_it_to_the_macro_editor(harness):
+    """The incident macro: the facts, ctrl+s, then the next keys belong to the macro text
+    the form opens, not to the closed form."""
+    from tests.app.test_incidents_and_sdk import open_incident
+    from triage_tui.ui.screens.text_editor import ImpactForm, TextEditor
+
+    app = harness.app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await open_incident(app, pilot, "INC-232")
+        burst(app, "M")
+        await up(pilot, app, ImpactForm)
+        broken = app.screen.query_one("#impact-broken").value
+        burst(app, " and exports", "ctrl+s", "Heads-up: ")
+        await up(pilot, app, TextEditor)
+        area = app.screen.query_one(TextArea)
+        await until(pilot, lambda: area.text.startswith("Heads-up: "), what="the keys after ctrl+s in the editor")
+        incident = next(i for i in app.context.workspace.incidents() if i.reference == "INC-232")
+        assert app.context.reads.impact(incident.id).broken == broken + " and exports"
