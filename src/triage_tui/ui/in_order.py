@@ -7,10 +7,11 @@ fast typist in one read: the characters behind a bound key are typed before it a
 (` abc BSpace BSpace XY` gave ` abcXY`, `left X` typed X at the end). So our text boxes run
 their bindings themselves, in their own queue, as the key arrives.
 
-The keys that close a dialog (send, close, discard) are priority bindings: the App handles
-them as they arrive, before it hands the next keys to anyone. `dialog_closed` first waits
-until the box has typed every key sent to it before (`typed_so_far`), and returns once
-whatever comes next is on screen, so the keys after ctrl+s reach the queue, not the draft.
+The keys that close a dialog (send, close, discard, a picker's enter) are priority
+bindings: the App handles them as they arrive, before it hands the next keys to anyone.
+Their action first waits until the box has typed every key handed to it before
+(`typed_so_far`), then closes the dialog and returns only once whatever comes next is on
+screen (`close_after_typed`), so the keys after ctrl+s reach the queue, not the draft.
 """
 
 from __future__ import annotations
@@ -122,8 +123,8 @@ async def dialog_closed(app: App, limit: float = SETTLE_LIMIT) -> None:
 
 
 async def close_after_typed(screen: Screen, result: object) -> None:
-    """Close a dialog from a key handled as it arrives (ctrl+s, escape, enter), once its box
-    typed the keys before it (`typed_so_far`), and hold the keys after it until what comes
-    next is up."""
+    """Close a dialog from a key handled as it arrives (ctrl+s, escape, enter), and hold the
+    keys typed after it until what comes next is up. The caller has awaited `typed_so_far`
+    for its box: the result is made of the keys typed before."""
     screen.dismiss(result)
     await dialog_closed(screen.app)
