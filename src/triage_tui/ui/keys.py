@@ -169,10 +169,23 @@ MAIN = [
     else replace(key, priority=True)
     for key in MAIN
 ]
+# The keys that close a dialog or open the next are priority: the App handles them as they
+# arrive, so the keys typed after them in the same read (`ctrl+s j j`, `ctrl+s q`) reach
+# what is on screen next, never the draft (ui/in_order.py waits for the keys before them).
 COMPOSER = [
-    _k("composer.send", "ctrl+s", "send", "Send", "Send the reply or note with the staged changes"),
-    _k("composer.close", "escape", "close", "Close (keep draft)", "Close and keep the draft"),
-    _k("composer.macro", "ctrl+t", "insert_macro", "Insert macro", "Insert a macro at the cursor"),
+    _k("composer.send", "ctrl+s", "send", "Send", "Send the reply or note with the staged changes", priority=True),
+    _k("composer.close", "escape", "close", "Keep draft", "Close and keep the draft", priority=True),
+    _k(
+        "composer.discard",
+        "ctrl+g",
+        "discard",
+        "Discard",
+        "Throw the draft away (asks first when there is text)",
+        priority=True,
+    ),
+    # Not ctrl+e: every Textual text box takes it for the end of the line, as readline does.
+    _k("composer.editor", "ctrl+o", "external_editor", "$EDITOR", "Edit the draft in $VISUAL / $EDITOR (else vi)"),
+    _k("composer.macro", "ctrl+t", "insert_macro", "Macro", "Insert a macro at the cursor", priority=True),
     _k("composer.toggle", "ctrl+r", "toggle_public", "Reply/Note", "Switch between public reply and internal note"),
 ]
 BOX = [
@@ -181,21 +194,22 @@ BOX = [
     _k("box.close", "escape", "screen.clear_filter", "Close", "Close the box (a filter is cleared)"),
 ]
 EDITOR = [
-    _k("editor.save", "ctrl+s", "save", "Save", "Use this text"),
-    _k("editor.cancel", "escape", "cancel", "Cancel", "Close without using the text"),
+    _k("editor.save", "ctrl+s", "save", "Save", "Use this text", priority=True),
+    _k("editor.cancel", "escape", "cancel", "Cancel", "Close without using the text", priority=True),
+    _k("editor.external", "ctrl+o", "external_editor", "$EDITOR", "Edit the text in $VISUAL / $EDITOR (else vi)"),
 ]
 IMPACT = [
-    _k("impact.save", "ctrl+s", "save", "Next", "Write the macro text from these facts"),
+    _k("impact.save", "ctrl+s", "save", "Next", "Write the macro text from these facts", priority=True),
     # Priority, and the focus moves at once: text typed right after Tab in the same read
     # lands in the next field, not the one before it.
     _k("impact.next_field", "tab", "next_field", "Next field", "Move to the next field", show=False, priority=True),
-    _k("impact.cancel", "escape", "cancel", "Cancel", "Close"),
+    _k("impact.cancel", "escape", "cancel", "Cancel", "Close", priority=True),
 ]
 PICKER = [
-    _k("picker.cancel", "escape", "cancel", "Cancel", "Close without choosing"),
+    _k("picker.cancel", "escape", "cancel", "Cancel", "Close without choosing", priority=True),
     _k("picker.down", "down", "move(1)", "Down", "Next choice", show=False),
     _k("picker.up", "up", "move(-1)", "Up", "Previous choice", show=False),
-    _k("picker.choose", "enter", "choose", "Choose", "Take the highlighted choice"),
+    _k("picker.choose", "enter", "choose", "Choose", "Take the highlighted choice", priority=True),
 ]
 CONFIRM = [
     _k("confirm.yes", "enter,y", "answer(True)", "Confirm", "Go ahead"),
@@ -207,7 +221,15 @@ CONFLICT = [
     _k("conflict.copy", "c", "copy_mine", "Copy mine", "Copy my text to the clipboard (to re-use it)"),
     _k("conflict.later", "escape", "choose(None)", "Later", "Decide later"),
 ]
-HELP = [_k("help.close", "escape,question_mark,q", "close", "Close", "Close the help")]
+HELP = [
+    _k("help.down", "j,down", "scroll('down')", "Down", "Scroll the help down a line", show=False),
+    _k("help.up", "k,up", "scroll('up')", "Up", "Scroll the help up a line", show=False),
+    _k("help.page_down", "space,pagedown", "scroll('page_down')", "Page", "Scroll the help a page down"),
+    _k("help.page_up", "b,pageup", "scroll('page_up')", "Back", "Scroll the help a page up"),
+    _k("help.top", "g,home", "scroll('home')", "Top", "The start of the help"),
+    _k("help.bottom", "G,end", "scroll('end')", "End", "The end of the help (the row markers)"),
+    _k("help.close", "escape,question_mark,q", "close", "Close", "Close the help"),
+]
 
 # The order `?` lists them in: the main screen's keys first, the dialogs' after.
 OWNERS: dict[str, list[Key]] = {

@@ -17,9 +17,13 @@ from textual.widgets import Static, TextArea
 
 from triage_tui.triage.macros import ChangeSet, insertion_text, unfilled_placeholders
 from triage_tui.ui import keys
+from triage_tui.ui.external_editor import EditorFailed, edit_with_app_suspended
 from triage_tui.ui.flows import run_flow
+from triage_tui.ui.in_order import InOrderTextArea, close_after_typed, typed_so_far
 from triage_tui.ui.safe import plain
 from triage_tui.ui.screens import settle_cursors
+from triage_tui.ui.screens.confirm import Confirm
+from triage_tui.ui.widgets.keybar import KeyBar
 
 # Picks a macro (a picker over the composer): its text and staged changes, or None.
 MacroPick = Callable[[], Awaitable[tuple[str, ChangeSet] | None]]
@@ -82,16 +86,18 @@ class Composer(ModalScreen[Composed | None]):
                 yield VerticalScroll(
                     Static(plain(self.customer, "italic", multiline=True, limit=4000)), id="composer-customer"
                 )
-            yield TextArea(self.initial, id="composer-text", soft_wrap=True, show_line_numbers=False)
+            yield InOrderTextArea(self.initial, id="composer-text", soft_wrap=True, show_line_numbers=False)
             yield Static(id="composer-changes")
+            # One line at 80 columns; discard and $EDITOR are on the key bar just below.
             hint = keys.hint(
                 self.app,
                 ("composer.send", "send"),
-                ("composer.close", "close, keep draft"),
+                ("composer.close", "keep draft"),
                 ("composer.macro", "macro"),
                 ("composer.toggle", "reply/note"),
             )
             yield Static(Text(hint, style="dim"), id="composer-hint")
+        yield KeyBar()  # the bottom line, undimmed by the dialog's backdrop
 
     def on_mount(self) -> None:
         settle_cursors(self)
@@ -148,9 +154,21 @@ class Composer(ModalScreen[Composed | None]):
         self.public = not self.public
         self._refresh()
 
-    def action_send(self) -> None:
+    async def _typed_so_far(self) -> TextArea:
+        """The text box, once it has typed every key that came before the one being handled
+        (ctrl+s, escape and the others are handled as they arrive, ahead of the box)."""
+        area = self.query_one(TextArea)
+        await typed_so_far(area)
+        if self.focused is not area:
+            await typed_so_far(self.focused)
+        return area
+
+    async def action_send(self) -> None:
+        area = await self._typed_so_far()
+        area.read_only = True  # frozen: the text is what was typed before ctrl+s, nothing after
         text = self.text.strip()
         if self.require_text and not text:
+            area.read_only = False
             self.notify(
                 f"Write something first (or {keys.label(self.app, 'composer.close')} to close).", severity="warning"
             )
@@ -159,17 +177,53 @@ class Composer(ModalScreen[Composed | None]):
         if self.send is not None:
             self.error = self.send(composed)
             if self.error:  # not queued: stay open, the text as it is, and say why
+                area.read_only = False
                 self._refresh()
                 self.notify(self.error, severity="error", markup=False, timeout=15)
                 return
         self.save_draft("", self.public)
-        self.dismiss(composed)
+        await close_after_typed(self, composed)
 
-    def action_close(self) -> None:
+    async def action_close(self) -> None:
+        await self._typed_so_far()
         self.save_draft(self.text, self.public)
-        self.dismiss(None)
+        await close_after_typed(self, None)
+
+    async def action_discard(self) -> None:
+        await self._typed_so_far()
+        if not self.text.strip():
+            await self._discarded()
+            return
+        await run_flow(self, self._confirm_discard(), "discard the draft")
+
+    async def _confirm_discard(self) -> None:
+        lines = self.text.strip().splitlines()
+        body = Text("Throw this draft away? It cannot be brought back.\n\n")
+        body.append_text(plain(lines[0], "italic", limit=200))
+        if len(lines) > 1:
+            body.append(f"\n… and {len(lines) - 1} more line(s)", style="dim")
+        if await self.app.push_screen_wait(Confirm("Discard the draft?", body)):
+            await self._discarded()
+
+    async def _discarded(self) -> None:
+        self.save_draft("", self.public)
+        self.notify("Draft discarded.", markup=False)
+        await close_after_typed(self, None)
+
+    def action_external_editor(self) -> None:
+        area = self.query_one(TextArea)
+        try:
+            edited = edit_with_app_suspended(self.app, area.text)
+        except EditorFailed as error:
+            self.notify(str(error), severity="error", markup=False, timeout=10)
+            return
+        if edited != area.text:
+            area.replace(edited, area.document.start, area.document.end)  # one edit: ctrl+z undoes it
+            area.move_cursor(area.document.end)
+        area.focus()
 
     async def action_insert_macro(self) -> None:
+        await self._typed_so_far()  # the macro goes where the cursor is after the keys before it
         if self.pick_macro is not None:
             await run_flow(self, self._insert_macro(self.pick_macro), "insert a macro")
 

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from triage_tui.ui import keys
+from triage_tui.ui.widgets.keybar import KeyBar
 from triage_tui.ui.widgets.queue import LEGEND
 
 
@@ -70,6 +71,21 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text("Queue rows: markers and colours", style="bold underline"), classes="help-section")
             yield Static(legend)
             yield Static(Text(f"{keys.label(self.app, 'help.close')} closes", style="dim"))
+        yield KeyBar()
+
+    def action_scroll(self, how: str) -> None:
+        """j/k a line, space/b a page, g/G to either end: at 80x24 the help is six pages."""
+        box = self.query_one("#help-box", VerticalScroll)
+        page = box.scrollable_content_region.height
+        y = {
+            "down": box.scroll_y + 1,
+            "up": box.scroll_y - 1,
+            "page_down": box.scroll_y + page,
+            "page_up": box.scroll_y - page,
+            "home": 0,
+            "end": box.max_scroll_y,
+        }[how]
+        box.scroll_to(y=y, animate=False, immediate=True)  # at once: the next key of a burst counts from here
 
     def action_close(self) -> None:
         self.dismiss(None)

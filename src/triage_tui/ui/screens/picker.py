@@ -14,8 +14,10 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from triage_tui.ui import keys
+from triage_tui.ui.in_order import InOrderInput, close_after_typed, typed_so_far
 from triage_tui.ui.safe import plain
 from triage_tui.ui.screens import settle_cursors
+from triage_tui.ui.widgets.keybar import KeyBar
 
 
 @dataclass(frozen=True)
@@ -46,10 +48,11 @@ class FuzzyPicker(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-box"):
             yield Static(Text(self.title_text, style="bold"), id="picker-title")
-            yield Input(placeholder=self.placeholder, id="picker-input")
+            yield InOrderInput(placeholder=self.placeholder, id="picker-input")
             yield OptionList(id="picker-options")
             if self.preview is not None:
                 yield Static(id="picker-preview")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         settle_cursors(self)
@@ -95,8 +98,8 @@ class FuzzyPicker(ModalScreen[str | None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.action_choose()
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
+        await self.action_choose()
 
     def action_move(self, step: int) -> None:
         options = self.query_one(OptionList)
@@ -105,10 +108,15 @@ class FuzzyPicker(ModalScreen[str | None]):
         current = options.highlighted or 0
         options.highlighted = max(0, min(len(self.shown) - 1, current + step))
 
-    def action_choose(self) -> None:
+    async def action_choose(self) -> None:
+        # enter is handled as it arrives: the choice is made on what was typed before it
+        # (`e replay enter`), and the keys after it reach the next screen (the note).
+        await typed_so_far(self.query_one(Input))
         index = self.query_one(OptionList).highlighted
-        if index is not None and index < len(self.shown):
-            self.dismiss(self.shown[index].key)
+        if index is not None and index < len(self.shown) and self.is_active:
+            await close_after_typed(self, self.shown[index].key)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    async def action_cancel(self) -> None:
+        await typed_so_far(self.query_one(Input))
+        if self.is_active:
+            await close_after_typed(self, None)

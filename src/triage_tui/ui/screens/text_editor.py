@@ -15,7 +15,10 @@ from textual.widgets import Input, Static, TextArea
 
 from triage_tui.triage.incidents import Impact
 from triage_tui.ui import keys
+from triage_tui.ui.external_editor import EditorFailed, edit_with_app_suspended
+from triage_tui.ui.in_order import InOrderInput, InOrderTextArea, close_after_typed, typed_so_far
 from triage_tui.ui.screens import settle_cursors
+from triage_tui.ui.widgets.keybar import KeyBar
 
 
 class TextEditor(ModalScreen[str | None]):
@@ -34,29 +37,49 @@ class TextEditor(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="composer-box"):
             yield Static(Text(self.title_text, style="bold"), id="composer-title")
-            yield TextArea(self.initial, id="composer-text", soft_wrap=True)
-            hint = self.hint or keys.hint(self.app, ("editor.save", "save"), ("editor.cancel", "cancel"))
-            yield Static(Text(hint, style="dim"), id="composer-hint")
+            yield InOrderTextArea(self.initial, id="composer-text", soft_wrap=True)
+            yield Static(Text(self._hint(), style="dim"), id="composer-hint")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         settle_cursors(self)
         self.query_one(TextArea).focus()
 
-    def action_save(self) -> None:
-        text = self.query_one(TextArea).text
+    def _hint(self) -> str:
+        hint = self.hint or keys.hint(self.app, ("editor.save", "save"), ("editor.cancel", "cancel"))
+        return f"{hint} · {keys.label(self.app, 'editor.external')} $EDITOR"
+
+    async def action_save(self) -> None:
+        area = self.query_one(TextArea)
+        await typed_so_far(area)
+        area.read_only = True  # frozen: the text is what was typed before ctrl+s
+        text = area.text
         if self.send is not None:
             self.error = self.send(text)
             if self.error:  # not used: stay open with the text, and say why
-                hint = self.hint or keys.hint(self.app, ("editor.save", "save"), ("editor.cancel", "cancel"))
+                area.read_only = False
                 line = Text(f"✗ {self.error}\n", style="bold red")
-                line.append(hint, style="dim")
+                line.append(self._hint(), style="dim")
                 self.query_one("#composer-hint", Static).update(line)
                 self.notify(self.error, severity="error", markup=False, timeout=15)
                 return
-        self.dismiss(text)
+        await close_after_typed(self, text)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    async def action_cancel(self) -> None:
+        await typed_so_far(self.query_one(TextArea))
+        await close_after_typed(self, None)
+
+    def action_external_editor(self) -> None:
+        area = self.query_one(TextArea)
+        try:
+            edited = edit_with_app_suspended(self.app, area.text)
+        except EditorFailed as error:
+            self.notify(str(error), severity="error", markup=False, timeout=10)
+            return
+        if edited != area.text:
+            area.replace(edited, area.document.start, area.document.end)  # one edit: ctrl+z undoes it
+            area.move_cursor(area.document.end)
+        area.focus()
 
 
 class ImpactForm(ModalScreen[Impact | None]):
@@ -73,15 +96,16 @@ class ImpactForm(ModalScreen[Impact | None]):
         with Vertical(id="composer-box"):
             yield Static(Text(self.title_text, style="bold"), id="composer-title")
             yield Static("What is broken")
-            yield Input(self.values[0], id="impact-broken")
+            yield InOrderInput(self.values[0], id="impact-broken")
             yield Static("What still works")
-            yield Input(self.values[1], id="impact-works")
+            yield InOrderInput(self.values[1], id="impact-works")
             yield Static("What is degraded")
-            yield Input(self.values[2], id="impact-degraded")
+            yield InOrderInput(self.values[2], id="impact-degraded")
             hint = keys.hint(
                 self.app, ("impact.next_field", "next field"), ("impact.save", "continue"), ("impact.cancel", "cancel")
             )
             yield Static(Text(hint, style="dim"), id="composer-hint")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         settle_cursors(self)
@@ -95,11 +119,17 @@ class ImpactForm(ModalScreen[Impact | None]):
         current = next((i for i, box in enumerate(fields) if box is self.focused), -1)
         self.set_focus(fields[(current + 1) % len(fields)])  # at once, before the next key
 
-    def action_save(self) -> None:
+    async def _typed_so_far(self) -> None:
+        for box in self.query(Input).results(Input):  # tab moved the focus: each may hold keys
+            await typed_so_far(box)
+
+    async def action_save(self) -> None:
+        await self._typed_so_far()
         broken, works, degraded = (
             self.query_one(f"#impact-{name}", Input).value for name in ("broken", "works", "degraded")
         )
-        self.dismiss(Impact(broken, works, degraded))
+        await close_after_typed(self, Impact(broken, works, degraded))
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    async def action_cancel(self) -> None:
+        await self._typed_so_far()
+        await close_after_typed(self, None)

@@ -4,13 +4,18 @@ The focused pane's own keys come first, then the most used ticket keys (always, 
 can act), then the screen's other shown keys while they fit, and last the key to `?`,
 which lists everything (the palette too). It reads the live bindings: a `[keys]` remap
 changes it, and a key that cannot act here (a ticket key behind the incident view) is not
-offered. It is rebuilt when the bindings change (focus, mode), never per keystroke.
+offered. It is rebuilt when the bindings change (focus, mode, a dialog opened or closed),
+never per keystroke.
+
+It lives on the main screen and speaks for the screen on top: while a dialog is open (the
+composer, a picker, help) it shows that dialog's keys, never the queue's behind it.
 """
 
 from __future__ import annotations
 
 from rich.style import Style
 from rich.text import Text
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -57,19 +62,31 @@ class KeyBar(Static):
     }
     """
 
+    _watched: Screen | None = None  # the screen on top, whose bindings are shown
+
     def on_mount(self) -> None:
-        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
-        self._bindings_changed(self.screen)
+        self.app.screen_change_signal.subscribe(self, self._screen_changed)
+        self._screen_changed(self.app.screen)
 
     def on_unmount(self) -> None:
-        self.screen.bindings_updated_signal.unsubscribe(self)
+        self.app.screen_change_signal.unsubscribe(self)
+        if self._watched is not None:
+            self._watched.bindings_updated_signal.unsubscribe(self)
 
     def on_resize(self) -> None:
-        self._bindings_changed(self.screen)
+        self._bindings_changed(self.app.screen)
+
+    def _screen_changed(self, screen: Screen) -> None:
+        if screen is not self._watched:
+            if self._watched is not None:
+                self._watched.bindings_updated_signal.unsubscribe(self)
+            screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+            self._watched = screen
+        self._bindings_changed(screen)
 
     def items(self) -> tuple[list[tuple[str, str]], tuple[str, str] | None]:
         """The (key, word) pairs in the order they matter, and the `?` pair."""
-        screen, app = self.screen, self.app
+        screen, app = self.app.screen, self.app
         bindings = screen.active_bindings  # asks each binding's check_action once
         active = {b.binding.id: b for b in bindings.values() if b.enabled and b.binding.id}
         focused_nodes: list[Widget] = []
