@@ -8,11 +8,13 @@ and panes own their keys (`MainScreen` and `TicketScreen` the queue's and the ti
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from textual.app import App
+from textual.screen import Screen
 
 from triage_tui.config import Config
 from triage_tui.store.cache import Store
@@ -70,6 +72,8 @@ class TriageApp(SyncBridge):
         self.workspace = Workspace(store, outbox, config, self.now)
         self.engine_factory = engine_factory
         self.offline = offline or engine_factory is None
+        # The dialogs a flow is waiting on right now (see push_screen_wait).
+        self.awaited_dialogs: weakref.WeakSet[Screen[Any]] = weakref.WeakSet()
         self.requests = Requests()
         self.sync_problem: str | None = None
         self.context = Context(
@@ -102,6 +106,17 @@ class TriageApp(SyncBridge):
         super().update_keymap(keymap)
 
     # -- start-up -----------------------------------------------------------------------
+    async def push_screen_wait(self, screen: Any, *, mode: str | None = None) -> Any:
+        """A flow's dialog, remembered while it is awaited: a key that closes a dialog waits
+        for the flows at work, not those parked on a dialog (ui/in_order.py)."""
+        if isinstance(screen, Screen):
+            self.awaited_dialogs.add(screen)
+        try:
+            return await super().push_screen_wait(screen, mode=mode)
+        finally:
+            if isinstance(screen, Screen):
+                self.awaited_dialogs.discard(screen)
+
     def on_mount(self) -> None:
         self.workspace.load()
         view = "mine" if self.config.zendesk.my_groups else "all"

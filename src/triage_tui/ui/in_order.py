@@ -21,7 +21,7 @@ import time
 
 from textual import events
 from textual.app import App
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
@@ -36,11 +36,10 @@ async def run_bound_key(widget: Widget, key: str) -> bool:
 
     The chain is `widget`'s own screen's, never the App's current one: a key still queued
     for a box whose dialog just closed must not act on the screen below."""
-    for namespace, bindings in widget.screen._modal_binding_chain:
-        for binding in bindings.key_to_bindings.get(key, ()):
-            if not binding.priority and await widget.app.run_action(binding.action, namespace):
-                return True
-    return False
+    active = widget.screen.active_bindings.get(key)
+    if active is None or active.binding.priority or not active.enabled:
+        return False  # unbound, handled by the App as it arrives, or disabled here
+    return await widget.app.run_action(active.binding.action, active.node)
 
 
 async def _on_key_in_order(widget: Widget, event: events.Key) -> bool:
@@ -57,7 +56,9 @@ async def _on_key_in_order(widget: Widget, event: events.Key) -> bool:
 class InOrderTextArea(TextArea):
     """A TextArea whose bound keys act in the order they were typed."""
 
-    async def _on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
+        # Textual runs the most derived class's key handler first; preventing the default
+        # there keeps TextArea's own handler from acting on the key again.
         if self.read_only:  # frozen (sent): a key still queued here types nothing
             event.stop()
             event.prevent_default()
@@ -68,7 +69,7 @@ class InOrderTextArea(TextArea):
 class InOrderInput(Input):
     """An Input whose bound keys (backspace, arrows, enter) act in the order they were typed."""
 
-    async def _on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
         await _on_key_in_order(self, event)
 
 
@@ -97,16 +98,12 @@ def _takes_keys(screen: Screen) -> bool:
 
 def _flows_at_work(app: App) -> int:
     """Flows running but not parked on a dialog's answer: they may push the next screen.
-    Each flow awaits at most one dialog (a modal screen), whose result future is then
-    pending. (Textual gives every pushed screen a future; the main screen's is never awaited.)"""
+    Each flow awaits at most one dialog at a time, through `push_screen_wait`, which the
+    App records (`awaited_dialogs`); a dismissed dialog has left the stack, so its flow
+    counts as at work again until it pushes the next one or ends."""
     running = sum(1 for worker in app.workers if worker.group == FLOWS and not worker.is_finished)
-    parked = sum(
-        1
-        for screen in app.screen_stack
-        if isinstance(screen, ModalScreen)
-        for callback in screen._result_callbacks
-        if callback.future is not None and not callback.future.done()
-    )
+    awaited = getattr(app, "awaited_dialogs", ())
+    parked = sum(1 for screen in app.screen_stack if screen in awaited)
     return running - parked
 
 
