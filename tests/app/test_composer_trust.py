@@ -295,3 +295,28 @@ async def test_the_impact_form_ctrl_s_hands_the_keys_after_it_to_the_macro_edito
         await until(pilot, lambda: area.text.startswith("Heads-up: "), what="the keys after ctrl+s in the editor")
         incident = next(i for i in app.context.workspace.incidents() if i.reference == "INC-232")
         assert app.context.reads.impact(incident.id).broken == broken + " and exports"
+
+
+async def test_keys_after_a_confirm_reach_the_queue(harness):
+    """`s enter j j` in one read: the solve is confirmed and j j move the queue. Before, the
+    confirm dialog answered only once enter had bubbled to the App, so the j's behind it
+    were handed to the dialog, which had no use for them, and were lost."""
+    app = harness.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.queue_table
+        start = table.cursor
+        burst(app, "s", "enter", "j", "j")
+        await until(pilot, lambda: app.outbox.entries() and table.cursor == start + 2, what="solved, then j j")
+        assert app.screen is app.main
+
+
+async def test_keys_after_discarding_a_draft_reach_the_queue(harness):
+    """`ctrl+g y j` lost the j: the same for the composer's discard question."""
+    app = harness.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        ticket_id = app.queue_table.current_id
+        await open_note_with(app, pilot, "Half a thought")
+        keys_burst(app, "ctrl+g", "y", "j")
+        await until(pilot, lambda: app.queue_table.current_id != ticket_id, what="j after ctrl+g y")
+        assert app.screen is app.main
+        assert app.context.reads.draft(ticket_id, "note") == ""

@@ -212,14 +212,14 @@ PICKER = [
     _k("picker.choose", "enter", "choose", "Choose", "Take the highlighted choice", priority=True),
 ]
 CONFIRM = [
-    _k("confirm.yes", "enter,y", "answer(True)", "Confirm", "Go ahead"),
-    _k("confirm.no", "escape,n", "answer(False)", "Cancel", "Cancel"),
+    _k("confirm.yes", "enter,y", "answer(True)", "Confirm", "Go ahead", priority=True),
+    _k("confirm.no", "escape,n", "answer(False)", "Cancel", "Cancel", priority=True),
 ]
 CONFLICT = [
-    _k("conflict.reapply", "r", "choose('reapply')", "Re-apply mine", "Send my change on top of theirs"),
-    _k("conflict.drop", "d", "choose('drop')", "Drop mine", "Keep their version, drop my change"),
+    _k("conflict.reapply", "r", "choose('reapply')", "Re-apply mine", "Send my change on top of theirs", priority=True),
+    _k("conflict.drop", "d", "choose('drop')", "Drop mine", "Keep their version, drop my change", priority=True),
     _k("conflict.copy", "c", "copy_mine", "Copy mine", "Copy my text to the clipboard (to re-use it)"),
-    _k("conflict.later", "escape", "choose(None)", "Later", "Decide later"),
+    _k("conflict.later", "escape", "choose(None)", "Later", "Decide later", priority=True),
 ]
 HELP = [
     _k("help.down", "j,down", "scroll('down')", "Down", "Scroll the help down a line", show=False),

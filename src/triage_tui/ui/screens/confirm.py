@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from triage_tui.ui import keys
+from triage_tui.ui.in_order import close_after_typed
 
 
 class Confirm(ModalScreen[bool]):
@@ -26,5 +27,8 @@ class Confirm(ModalScreen[bool]):
             hint = f"{keys.label(self.app, 'confirm.yes')}: confirm   {keys.label(self.app, 'confirm.no')}: cancel"
             yield Static(Text(hint, style="dim"), id="confirm-hint")
 
-    def action_answer(self, value: bool) -> None:
-        self.dismiss(value)
+    async def action_answer(self, value: bool) -> None:
+        # A priority key, handled as it arrives: the keys typed after it (`s enter j`) are
+        # held until the screen below is back, so they reach it instead of this dialog.
+        if self.is_active:
+            await close_after_typed(self, value)

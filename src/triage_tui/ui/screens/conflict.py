@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from triage_tui.ui import keys
+from triage_tui.ui.in_order import close_after_typed
 from triage_tui.ui.safe import plain
 
 SHOWN = ("status", "priority", "group_id", "assignee_id", "tags", "updated_at")
@@ -158,12 +159,14 @@ class ConflictScreen(ModalScreen[str | None]):
                 parts.insert(0, ("conflict.copy", "copy my text"))
             yield Static(Text(keys.hint(self.app, *parts), style="dim"), id="conflict-hint")
 
-    def action_choose(self, choice: str | None) -> None:
+    async def action_choose(self, choice: str | None) -> None:
         if choice == "reapply" and self.entry.get("deleted"):
             # Re-applying would only meet the same 404 again.
             self.notify("The ticket was deleted: there is nothing to re-apply on.", severity="warning", markup=False)
             return
-        self.dismiss(choice)
+        # A priority key, as confirm's: the keys after it reach what comes next.
+        if self.is_active:
+            await close_after_typed(self, choice)
 
     def action_copy_mine(self) -> None:
         text = my_text(self.entry)
