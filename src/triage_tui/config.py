@@ -257,6 +257,9 @@ class ZendeskConfig(_Section):
     plan_tag_prefix: str = _check(_text, "plan_")
     # The view a poll lists to see what changed; empty: Zendesk's "Recently updated tickets".
     changes_view: int | None = _check(_optional_id, None)
+    # -- issue 26, part B: field edits and routing guards --
+    # The account's severity field, by title (its id comes from ticket_fields).
+    severity_field: str = _check(_text, "Severity")
 
     def base_url(self) -> str:
         if self.url:

@@ -411,6 +411,7 @@ def build(
                     metrics["status_updated_at"] = iso(moment)
                     if changes[field] == "solved":
                         metrics["solved_at"] = iso(moment)
+        events += set_custom_fields(ticket, changes.get("custom_fields"))
         tags = list(ticket.get("tags", []))
         if isinstance(changes.get("tags"), list):
             tags = [str(tag) for tag in changes["tags"]]
@@ -433,6 +434,35 @@ def build(
             if public and author != ticket.get("requester_id"):
                 metrics["assignee_updated_at"] = iso(moment)
         state.touch(ticket, moment)
+        return events
+
+    # -- custom fields, followers, users, ticket create (issue 26, part B) -------------------
+    def set_custom_fields(ticket: dict, given: Any) -> list[dict]:
+        """`custom_fields: [{id, value}]` (TicketFieldValueInput): each known field's value
+        set, an audit Change event per field that changed (field_name is the field's id).
+        An id that is not one of the account's ticket fields is ignored, as Zendesk does."""
+        if not isinstance(given, list):
+            return []
+        known = {int(f["id"]) for f in state.ticket_fields}
+        values = {int(item["id"]): item.get("value") for item in ticket.get("custom_fields") or []}
+        events = []
+        for item in given:
+            if not isinstance(item, dict) or not str(item.get("id", "")).isdigit() or int(item["id"]) not in known:
+                continue
+            field_id, value = int(item["id"]), item.get("value")
+            if values.get(field_id) == value:
+                continue
+            events.append(
+                {
+                    "id": state.new_id(),
+                    "type": "Change",
+                    "field_name": str(field_id),
+                    "value": value,
+                    "previous_value": values.get(field_id),
+                }
+            )
+            values[field_id] = value
+        ticket["custom_fields"] = [{"id": i, "value": v} for i, v in values.items()]
         return events
 
     # -- tags, bulk updates and their jobs (issue 23) ----------------------------------------

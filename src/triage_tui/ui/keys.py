@@ -103,6 +103,15 @@ MAIN = [
         show=False,
         priority=True,
     ),
+    # -- issue 26, part B --
+    _k(
+        "ticket.fields",
+        "E",
+        "edit_fields",
+        "Fields",
+        "Edit priority, severity, group or assignee (safe update, not an escalation)",
+        show=False,
+    ),
     _k("ticket.reveal", "v", "reveal", "Reveal", "Reveal content behind a content warning", show=False),
     _k("outbox.conflicts", "C", "conflicts", "Conflicts", "Resolve conflicts and failed writes", show=False),
     _k("app.incidents", "I", "toggle_incidents", "Incidents", "Toggle the incident watch split"),
@@ -290,6 +299,7 @@ PALETTE = [
     ("ticket.assign", "Assign to me"),
     ("ticket.macro", "Insert a macro"),
     ("ticket.attach", "Attach to an incident"),
+    ("ticket.fields", "Edit priority, severity, group or assignee"),
     ("app.incidents", "Toggle the incident watch split"),
     ("app.mode_incidents", "Incident watch, full screen"),
     ("app.mode_sdk", "SDK rotation view"),

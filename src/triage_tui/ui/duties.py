@@ -1,0 +1,10 @@
+"""The handbook duties of issue 26 (part B) on the ticket screen, one module each: the
+main screen takes them all through this one class."""
+
+from __future__ import annotations
+
+from triage_tui.ui.field_edits import FieldEditScreen
+
+
+class DutyScreen(FieldEditScreen):
+    """Field edits, routing guards, raising an incident, follow-ups and corrections."""
