@@ -30,3 +30,32 @@ def test_custom_fields_on_an_update_set_the_value_and_leave_an_audit_change(make
     assert change and change[0]["value"] == "sev_2"
     shown = get(app, f"/api/v2/tickets/{TICKET}.json").body["ticket"]["custom_fields"]
     assert {"id": SEVERITY, "value": "sev_2"} in shown
+
+
+# -- incident.io: create ----------------------------------------------------------------------
+def incident_body(**extra) -> dict:
+    return {"idempotency_key": "k-1", "visibility": "public", "name": "Exports failing", **extra}
+
+
+def test_incident_create_needs_idempotency_key_and_visibility(make):
+    # incident.io spec: IncidentCreatePayloadV2 "required": ["idempotency_key", "visibility"].
+    app = make()
+    assert call(app, "POST", "/v2/incidents", {"visibility": "public"}, bearer=True).status == 422
+    assert call(app, "POST", "/v2/incidents", {"idempotency_key": "k"}, bearer=True).status == 422
+    assert call(app, "POST", "/v2/incidents", incident_body(severity_id="nope"), bearer=True).status == 422
+
+
+def test_the_same_idempotency_key_returns_the_same_incident(make):
+    # incident.io spec: idempotency_key "Unique string used to de-duplicate incident create
+    # requests"; the answer is 200 with {"incident": ...} (ShowResponseBody).
+    app = make()
+    first = call(app, "POST", "/v2/incidents", incident_body(severity_id="01SEVMAJOR"), bearer=True)
+    again = call(app, "POST", "/v2/incidents", incident_body(name="typed twice"), bearer=True)
+    assert first.status == again.status == 200
+    assert first.body["incident"]["id"] == again.body["incident"]["id"]
+    assert again.body["incident"]["name"] == "Exports failing"
+    assert first.body["incident"]["severity"]["id"] == "01SEVMAJOR"
+    listed = get(app, "/v2/incidents?status_category[one_of]=live", bearer=True).body["incidents"]
+    assert [i["name"] for i in listed].count("Exports failing") == 1
+    other = call(app, "POST", "/v2/incidents", incident_body(idempotency_key="k-2"), bearer=True)
+    assert other.body["incident"]["id"] != first.body["incident"]["id"]

@@ -37,9 +37,11 @@ from triage_tui.store.outbox import (
     retry_stamp,
 )
 from triage_tui.sync.clients import Clients
+from triage_tui.sync.writes import Writes
 from triage_tui.targets import Target
 
 if TYPE_CHECKING:
+    from triage_tui.models.incidentio import Incident
     from triage_tui.models.zendesk import Audit
     from triage_tui.sources.zendesk import JobStatus
 
@@ -281,11 +283,37 @@ class Sender:
                 "incidents", [dumped if i["id"] == dumped["id"] else i for i in self.store.list("incidents")]
             )
             return incident
+        if kind == "incident_create" and incidentio:
+            return await self._raise_incident(entry)
         if kind == "github_labels" and github:
             return await github.add_labels(payload["repo"], payload["number"], payload["labels"])
         if kind == "github_unlabel" and github:
             return await github.remove_label(payload["repo"], payload["number"], payload["label"])
         raise Offline(Target.parse(entry["target"]).source, f"no client for {kind}: service not configured")
+
+    # -- issue 26, part B -------------------------------------------------------------------
+    async def _raise_incident(self, entry: dict) -> Incident:
+        """Create the incident (its idempotency key makes a resend return the same one),
+        cache it, then queue its tickets' tag and attachment by the existing attach path,
+        once: a resend after a crash finds them queued already."""
+        incidentio = self.clients.incidentio
+        assert incidentio is not None
+        incident = await incidentio.create_incident(entry["payload"]["incident"])
+        dumped = incident.model_dump(mode="json")
+        others = [i for i in self.store.list("incidents") if i["id"] != dumped["id"]]
+        self.store.put_list("incidents", [dumped, *others])
+        queued = any(
+            e["kind"] == "incident_attach" and e["payload"].get("raised_by") == entry["id"]
+            for e in self.outbox.entries()
+        )
+        tickets = [t for t in (self.store.ticket(i) for i in entry["payload"]["ticket_ids"]) if t]
+        if tickets and not queued:
+            specs = Writes(self.outbox, self.store, self.now).attach_specs(tickets, dumped)
+            for spec in specs:
+                if spec["kind"] == "incident_attach":
+                    spec["payload"]["raised_by"] = entry["id"]
+            self.outbox.add_many(specs, now=self.now())
+        return incident
 
     # -- tags and bulk jobs --------------------------------------------------------------
     async def _send_tags(self, entry: dict) -> dict:

@@ -123,12 +123,17 @@ class Writes:
     def attach_many(self, tickets: list[dict[str, Any]], incident: dict[str, Any]) -> list[dict]:
         """Several tickets tagged and attached to one incident: all queued, or none. The tag
         goes to all of them as bulk requests."""
+        return self.outbox.add_many(self.attach_specs(tickets, incident), now=self.now())
+
+    def attach_specs(self, tickets: list[dict[str, Any]], incident: dict[str, Any]) -> list[dict[str, Any]]:
+        """attach_many's entries, not yet queued (the sender queues them for an incident it
+        has just raised)."""
         if len(tickets) < 2:
-            return self.outbox.add_many([s for t in tickets for s in self._attach_specs(t, incident)], now=self.now())
+            return [s for t in tickets for s in self._attach_specs(t, incident)]
         tag = incident_tag(incident["reference"])
         specs = self._bulk(tickets, ChangeSet(add_tags=(tag,)), f"tag {tag}")
         specs += [self._attach_spec(ticket, incident) for ticket in tickets]
-        return self.outbox.add_many(specs, now=self.now())
+        return specs
 
     def _attach_specs(self, ticket: dict[str, Any], incident: dict[str, Any]) -> list[dict]:
         tag = incident_tag(incident["reference"])
@@ -206,6 +211,42 @@ class Writes:
             f"github:issue:{repo}#{number}",
             {"repo": repo, "number": number, "labels": labels},
             summary=f"{repo}#{number}: label {', '.join(labels)}",
+            now=self.now(),
+        )
+
+    # -- issue 26, part B: raise an incident, follow-ups, corrections ----------------------
+    def raise_incident(
+        self,
+        tickets: list[dict[str, Any]],
+        *,
+        name: str,
+        summary: str,
+        severity_id: str | None,
+        watcher: tuple[str, str] | None,
+    ) -> dict:
+        """An incident to create in incident.io, its tickets attached once it exists (the
+        sender queues the attach path's writes with its answer). `watcher`: (role id, email)
+        when the engineer raises their hand at once. The idempotency key is chosen now and
+        persisted: every resend, after a lost answer or a crash, names the same incident."""
+        key = f"triage-tui-{uuid.uuid4().hex}"
+        incident: dict[str, Any] = {
+            "idempotency_key": key,
+            "name": name,
+            "summary": summary,
+            "visibility": "public",
+            "mode": "standard",
+        }
+        if severity_id:
+            incident["severity_id"] = severity_id
+        if watcher is not None:
+            incident["incident_role_assignments"] = [
+                {"incident_role_id": watcher[0], "assignee": {"email": watcher[1]}}
+            ]
+        return self.outbox.add(
+            "incident_create",
+            f"incidentio:incident:new-{key}",
+            {"incident": incident, "ticket_ids": [t["id"] for t in tickets]},
+            summary=f"Raise incident {name!r} ({len(tickets)} ticket(s))",
             now=self.now(),
         )
 

@@ -4,7 +4,8 @@ main screen takes them all through this one class."""
 from __future__ import annotations
 
 from triage_tui.ui.field_edits import FieldEditScreen
+from triage_tui.ui.raise_incident import RaiseIncidentScreen
 
 
-class DutyScreen(FieldEditScreen):
+class DutyScreen(FieldEditScreen, RaiseIncidentScreen):
     """Field edits, routing guards, raising an incident, follow-ups and corrections."""

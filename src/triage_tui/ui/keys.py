@@ -112,6 +112,14 @@ MAIN = [
         "Edit priority, severity, group or assignee (safe update, not an escalation)",
         show=False,
     ),
+    _k(
+        "ticket.raise_incident",
+        "exclamation_mark",
+        "raise_incident",
+        "Raise inc.",
+        "Raise an incident from the ticket(s): severity, name, summary with links; then watch it",
+        show=False,
+    ),
     _k("ticket.reveal", "v", "reveal", "Reveal", "Reveal content behind a content warning", show=False),
     _k("outbox.conflicts", "C", "conflicts", "Conflicts", "Resolve conflicts and failed writes", show=False),
     _k("app.incidents", "I", "toggle_incidents", "Incidents", "Toggle the incident watch split"),
@@ -300,6 +308,7 @@ PALETTE = [
     ("ticket.macro", "Insert a macro"),
     ("ticket.attach", "Attach to an incident"),
     ("ticket.fields", "Edit priority, severity, group or assignee"),
+    ("ticket.raise_incident", "Raise an incident from the ticket(s)"),
     ("app.incidents", "Toggle the incident watch split"),
     ("app.mode_incidents", "Incident watch, full screen"),
     ("app.mode_sdk", "SDK rotation view"),
@@ -311,7 +320,7 @@ PALETTE = [
 ]
 
 # How a hint writes a key: as the user would type it in `[keys]`.
-_SHOWN = {"question_mark": "?", "slash": "/"}
+_SHOWN = {"question_mark": "?", "slash": "/", "exclamation_mark": "!"}
 
 
 def bindings(keys: Iterable[Key]) -> list[BindingType]:
