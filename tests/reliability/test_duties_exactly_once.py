@@ -63,3 +63,40 @@ async def test_kill_9_mid_incident_create_leaves_one_incident_with_its_ticket_at
         assert [a["resource"]["external_id"] for a in attached] == [str(ticket["id"])]
         assert running.outbox.get(entry["id"])["status"] == "sent"
         await running.clients.aclose()
+
+
+@pytest.mark.slow
+async def test_kill_9_mid_follow_up_create_leaves_one_follow_up_ticket(dataset, tmp_path):
+    """The follow-up's POST left, the process died before recording it: the restart finds
+    it among the requester's tickets (by the external_id the entry carries) and does not
+    create a second one."""
+    faults = FaultPlan(parse_faults("stall:1.0:3s"), seed=1)
+    faults.enabled = False
+    with Sandbox(copy.deepcopy(dataset), faults=faults) as sandbox:
+        cache_home = tmp_path / "xdg-cache"
+        running = Engine(sandbox.url, cache_home / "triage-tui")
+        await running.engine.poll("zendesk")
+        closed = next(t for t in sandbox.state.tickets.values() if t["status"] == "closed")
+        entry = running.writes.follow_up(closed, subject="Follow-up once", text="Hey, once.", public=True)
+        running.store.close()
+        running.outbox.close()
+        faults.enabled = True  # every request now stalls 3 s before it is handled
+        process = sync_process(sandbox.url, cache_home, once=False)
+        assert arrived(sandbox, "zendesk POST /api/v2/tickets"), "the sync never sent the follow-up"
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+        await asyncio.sleep(3.5)  # the stalled POST completes on the server: the ticket exists
+
+        def follow_ups() -> list[dict]:
+            return [t for t in sandbox.state.tickets.values() if t.get("subject") == "Follow-up once"]
+
+        faults.enabled = False
+        assert len(follow_ups()) == 1
+        again = sync_process(sandbox.url, cache_home, once=True)
+        out, err = again.communicate(timeout=60)
+        assert again.returncode == 0, out + err
+        assert len(follow_ups()) == 1
+        running.open()
+        sent = running.outbox.get(entry["id"])
+        assert sent["status"] == "sent" and sent.get("note") == "found applied after an interrupted send"
+        await running.clients.aclose()

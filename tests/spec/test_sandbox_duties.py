@@ -59,3 +59,60 @@ def test_the_same_idempotency_key_returns_the_same_incident(make):
     assert [i["name"] for i in listed].count("Exports failing") == 1
     other = call(app, "POST", "/v2/incidents", incident_body(idempotency_key="k-2"), bearer=True)
     assert other.body["incident"]["id"] != first.body["incident"]["id"]
+
+
+# -- Zendesk: ticket create, follow-ups, user update ------------------------------------------
+def ticket_of(app_state, status: str) -> dict:
+    return next(t for t in app_state.tickets.values() if t["status"] == status)
+
+
+def test_a_follow_up_of_a_closed_ticket_is_created_with_its_via_source(make):
+    # spec: CreateTicket answers 201 (Location header); TicketObject.via_followup_source_id
+    # "The id of a closed ticket when creating a follow-up ticket"; README: "`POST
+    # /api/v2/tickets` (agents) ... `via_followup_source_id` makes a follow-up of a closed ticket".
+    app = make()
+    closed = ticket_of(app.state, "closed")
+    body = {
+        "ticket": {
+            "via_followup_source_id": closed["id"],
+            "requester_id": closed["requester_id"],
+            "subject": "Follow-up",
+            "comment": {"body": "Hey, a follow-up", "public": True},
+            "external_id": "mark-1",
+        }
+    }
+    answer = call(app, "POST", "/api/v2/tickets.json", body)
+    assert answer.status == 201 and answer.headers["Location"].endswith(f"/tickets/{answer.body['ticket']['id']}.json")
+    made = answer.body["ticket"]
+    assert made["via"]["source"] == {"from": {"ticket_id": closed["id"]}, "to": {}, "rel": "follow_up"}
+    assert made["external_id"] == "mark-1" and made["requester_id"] == closed["requester_id"]
+    # The requester's tickets (agents; read as they are now) list it at once.
+    mine = get(app, f"/api/v2/users/{closed['requester_id']}/tickets/requested.json").body["tickets"]
+    assert any(t["external_id"] == "mark-1" for t in mine)
+
+
+def test_via_followup_source_id_has_no_effect_on_a_ticket_that_is_not_closed_and_a_comment_is_needed(make):
+    # The Requests reference (spec, CreateRequest): "The parameter only works with closed
+    # tickets. It has no effect with other tickets."
+    app = make()
+    solved = ticket_of(app.state, "solved")
+    body = {"ticket": {"via_followup_source_id": solved["id"], "requester_id": solved["requester_id"]}}
+    assert call(app, "POST", "/api/v2/tickets.json", body).status == 422  # no comment: no description
+    body["ticket"]["comment"] = {"body": "text"}
+    made = call(app, "POST", "/api/v2/tickets.json", body).body["ticket"]
+    assert made["via"]["source"]["rel"] is None
+
+
+def test_an_agent_moves_an_end_user_to_an_organization_but_may_not_update_an_agent(make):
+    # spec: UpdateUser (UserUpdateRequest {user: {organization_id}}) answers {user}; Zendesk's
+    # reference: agents may update end users only (403 on another agent).
+    app = make()
+    end_user = next(u for u in app.state.users.values() if u.get("role") == "end-user")
+    org = next(iter(app.state.organizations))
+    answer = call(app, "PUT", f"/api/v2/users/{end_user['id']}.json", {"user": {"organization_id": org}})
+    assert answer.status == 200 and answer.body["user"]["organization_id"] == org
+    assert call(app, "PUT", f"/api/v2/users/{end_user['id']}.json", {"user": {"organization_id": 1}}).status == 422
+    colleague = next(
+        u for u in app.state.users.values() if u.get("role") == "agent" and u["email"] != "agent@example.com"
+    )
+    assert call(app, "PUT", f"/api/v2/users/{colleague['id']}.json", {"user": {"organization_id": org}}).status == 403

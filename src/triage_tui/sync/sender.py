@@ -283,6 +283,14 @@ class Sender:
                 "incidents", [dumped if i["id"] == dumped["id"] else i for i in self.store.list("incidents")]
             )
             return incident
+        if kind == "ticket_create" and zendesk:
+            created = (await zendesk.create_ticket({"ticket": payload["ticket"]})).model_dump(mode="json")
+            self.store.put_tickets([created])
+            return created
+        if kind == "user_update" and zendesk:
+            user = (await zendesk.update_user(payload["user_id"], {"user": payload["user"]})).model_dump(mode="json")
+            self.store.put_records("user", [user])
+            return user
         if kind == "incident_create" and incidentio:
             return await self._raise_incident(entry)
         if kind == "github_labels" and github:
@@ -574,7 +582,14 @@ class Sender:
         if kind == "macro_create" and self.clients.zendesk:
             macros, _ = await self.clients.zendesk.macros()
             return any(m.title == payload["macro"]["title"] for m in macros), None
+        if kind == "ticket_create" and self.clients.zendesk:
+            # Search indexes a new ticket late; the requester's list is as it is now.
+            mark = payload["ticket"]["external_id"]
+            mine = await self.clients.zendesk.requested_tickets(payload["ticket"]["requester_id"])
+            return any(t.get("external_id") == mark for t in mine), None
         if kind == "incident_attach" and self.clients.incidentio:
             attachments, _ = await self.clients.incidentio.attachments(payload["incident_id"])
             return any(a.resource.external_id == str(payload["ticket_id"]) for a in attachments), None
-        return False, None  # idempotent writes (labels, role, status-only) are simply sent again
+        # Idempotent writes (labels, role, status-only, a user's org, an incident create by its
+        # idempotency key) are simply sent again.
+        return False, None

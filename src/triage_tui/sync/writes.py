@@ -250,6 +250,39 @@ class Writes:
             now=self.now(),
         )
 
+    def follow_up(self, closed: dict[str, Any], *, subject: str, text: str, public: bool) -> dict:
+        """A follow-up ticket of a closed one (`via_followup_source_id`), for its requester.
+        Its external_id is this write's own mark, chosen now and persisted: after a crash
+        mid-send, the requester's tickets say whether it was made, so it is made once."""
+        mark = f"triage-tui-followup-{uuid.uuid4().hex}"
+        ticket: dict[str, Any] = {
+            "via_followup_source_id": closed["id"],
+            "requester_id": closed.get("requester_id"),
+            "subject": subject,
+            "comment": {"body": text, "public": public},
+            "external_id": mark,
+        }
+        for field in ("group_id", "organization_id", "priority"):
+            if closed.get(field) is not None:
+                ticket[field] = closed[field]
+        return self.outbox.add(
+            "ticket_create",
+            f"zendesk:ticket:new-{mark}",
+            {"ticket": ticket},
+            summary=f"Follow-up of #{closed['id']}: {subject}",
+            now=self.now(),
+        )
+
+    def move_requester(self, user: dict[str, Any], organization: dict[str, Any]) -> dict:
+        """The requester out of a temporary (free-email) organization into their real one."""
+        return self.outbox.add(
+            "user_update",
+            f"zendesk:user:{user['id']}",
+            {"user_id": user["id"], "user": {"organization_id": organization["id"]}},
+            summary=f"Move {user.get('name') or user['id']} to {organization.get('name') or organization['id']}",
+            now=self.now(),
+        )
+
     def quit_message(self) -> str | None:
         """ "N writes stay queued; they go next time..." for the app to show on quit, or None."""
         return self.outbox.quit_message()

@@ -3,9 +3,10 @@ main screen takes them all through this one class."""
 
 from __future__ import annotations
 
+from triage_tui.ui.corrections import CorrectionScreen
 from triage_tui.ui.field_edits import FieldEditScreen
 from triage_tui.ui.raise_incident import RaiseIncidentScreen
 
 
-class DutyScreen(FieldEditScreen, RaiseIncidentScreen):
+class DutyScreen(FieldEditScreen, RaiseIncidentScreen, CorrectionScreen):
     """Field edits, routing guards, raising an incident, follow-ups and corrections."""

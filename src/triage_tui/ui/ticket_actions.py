@@ -20,6 +20,7 @@ from triage_tui.sync.writes import OutboxUnavailable
 from triage_tui.triage.incidents import incident_tag
 from triage_tui.triage.macros import ChangeSet, changes_from_actions, render_placeholders
 from triage_tui.triage.sla import format_duration
+from triage_tui.ui import keys
 from triage_tui.ui.flows import composer, not_queued, queue_write, run_flow
 from triage_tui.ui.safe import clean, plain
 from triage_tui.ui.screens.confirm import Confirm
@@ -130,8 +131,9 @@ class TicketScreen(Screen):
         if closed:
             # Zendesk refuses any change to a closed ticket: say so now, not as a failed write.
             ids = ", ".join(f"#{t['id']}" for t in closed[:5])
+            follow_up = keys.label(self.app, "ticket.follow_up")
             self.notify(
-                f"{ids} closed: Zendesk allows no change (open a follow-up in Zendesk).",
+                f"{ids} closed: Zendesk allows no change ({follow_up} writes a follow-up ticket).",
                 severity="warning",
                 markup=False,
             )
