@@ -260,6 +260,8 @@ class ZendeskConfig(_Section):
     # -- issue 26, part B: field edits and routing guards --
     # The account's severity field, by title (its id comes from ticket_fields).
     severity_field: str = _check(_text, "Severity")
+    # Billing's lead (an agent's email): added as a follower of a billing ticket.
+    billing_lead: str = _check(_text, "")
 
     def base_url(self) -> str:
         if self.url:

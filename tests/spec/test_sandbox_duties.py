@@ -116,3 +116,23 @@ def test_an_agent_moves_an_end_user_to_an_organization_but_may_not_update_an_age
         u for u in app.state.users.values() if u.get("role") == "agent" and u["email"] != "agent@example.com"
     )
     assert call(app, "PUT", f"/api/v2/users/{colleague['id']}.json", {"user": {"organization_id": org}}).status == 403
+
+
+def test_followers_on_an_update_add_an_agent_and_leave_out_an_end_user(make):
+    # spec: TicketObject.followers "An array of objects that represent agent followers to add
+    # or delete from the ticket" (FollowerObject {user_id, user_email, action: put | delete}).
+    app = make()
+    agent = next(u for u in app.state.users.values() if u["email"] == "cass@example.com")
+    customer = next(u for u in app.state.users.values() if u.get("role") == "end-user")
+    body = {
+        "ticket": {
+            "followers": [
+                {"user_email": "cass@example.com", "action": "put"},
+                {"user_id": customer["id"], "action": "put"},
+            ]
+        }
+    }
+    answer = call(app, "PUT", f"/api/v2/tickets/{TICKET}.json", body)
+    assert answer.status == 200 and answer.body["ticket"]["follower_ids"] == [agent["id"]]
+    body = {"ticket": {"followers": [{"user_id": agent["id"], "action": "delete"}]}}
+    assert call(app, "PUT", f"/api/v2/tickets/{TICKET}.json", body).body["ticket"]["follower_ids"] == []

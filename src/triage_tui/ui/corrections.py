@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from triage_tui.triage.corrections import follow_up_template, parse_follow_up, real_org_choices
 from triage_tui.triage.flags import is_temp_org
+from triage_tui.triage.guards import reply_guard
 from triage_tui.ui import keys
 from triage_tui.ui.flows import queue_write, run_flow, text_editor
 from triage_tui.ui.safe import clean
@@ -77,6 +78,12 @@ class CorrectionScreen(TicketScreen):
         user = store.record("user", ticket.get("requester_id"))
         if user is None:
             self.notify(f"#{ticket['id']}: its requester is not cached yet.", severity="warning", markup=False)
+            return
+        texts = [str(ticket.get("subject") or ""), str(ticket.get("description") or "")]
+        guard = reply_guard(ticket["id"], ticket.get("tags") or [], texts)
+        if guard is not None and guard.action == "refuse":
+            # The handbook: assign the real org unless it is a community question ticket.
+            self.notify(f"#{ticket['id']} is a community question: its asker keeps their org.", markup=False)
             return
         current = self.context.reads.org_name(user.get("organization_id"))
         if not is_temp_org(current):

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from triage_tui.ui.corrections import CorrectionScreen
 from triage_tui.ui.field_edits import FieldEditScreen
+from triage_tui.ui.guards import GuardScreen
 from triage_tui.ui.raise_incident import RaiseIncidentScreen
 
 
-class DutyScreen(FieldEditScreen, RaiseIncidentScreen, CorrectionScreen):
+class DutyScreen(GuardScreen, FieldEditScreen, RaiseIncidentScreen, CorrectionScreen):
     """Field edits, routing guards, raising an incident, follow-ups and corrections."""

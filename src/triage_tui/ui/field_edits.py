@@ -49,8 +49,16 @@ class FieldEditScreen(TicketScreen):
                 [Choice(f.key, f.label, f"now: {f.current}" if f.current else "") for f in fields],
             )
         )
-        if field is None:
-            return
+        if field is not None:
+            await self._edit_field(tickets, field)
+
+    async def _edit_field(self, tickets: list[dict], field: str) -> None:
+        """The value picker of one field, then the write (also the guards' "assign it")."""
+        severity = self._severity()
+        groups = self.context.workspace.groups
+        agents = self._agents()
+        fields = editable_fields(tickets, severity=severity, groups=groups, users=agents)
+        what = f"#{tickets[0]['id']}" if len(tickets) == 1 else f"{len(tickets)} tickets"
         label = next(f.label for f in fields if f.key == field)
         choices = options(field, severity=severity, groups=groups, agents=agents, me=self.context.reads.me().id)
         value = await self.app.push_screen_wait(

@@ -117,6 +117,15 @@ class TicketScreen(Screen):
     def refresh_detail(self) -> None:
         """Redraw the selected ticket's detail: the subclass draws."""
 
+    async def public_reply_allowed(self, tickets: list[dict]) -> bool:
+        """Whether a public reply to these tickets may be written (the routing guards'
+        hook, ui/guards.py; here: always)."""
+        return True
+
+    def public_reply_refused(self, tickets: list[dict]) -> str | None:
+        """Why a public reply to these tickets is not sent now, or None (the guards' hook)."""
+        return None
+
     def why_this_ticket(self, row: Row) -> str:
         """What `n` says of the ticket it chose (the hook for MainScreen.action_next_ticket)."""
         workspace = self.context.workspace
@@ -287,6 +296,8 @@ class TicketScreen(Screen):
         One ticket: the text is shown rendered. Several: the text keeps its placeholders
         and the composer shows what each ticket will receive. `check` may refuse the text
         (the composer stays open and says why)."""
+        if public and not await self.public_reply_allowed(tickets):
+            return  # a routing guard stopped it, or led to a note or an assignment instead
         first = tickets[0]
         single = len(tickets) == 1
         contexts = {t["id"]: self._placeholders(t) for t in tickets}  # once, not per keystroke
@@ -314,6 +325,8 @@ class TicketScreen(Screen):
 
         def send(composed: Composed) -> str | None:
             problem = check(composed.text) if check is not None else None
+            if not problem and composed.public:
+                problem = self.public_reply_refused(tickets)
             if problem:
                 return problem
             kind = "reply" if composed.public else "note"
