@@ -38,7 +38,6 @@ async def test_n_on_a_closed_ticket_creates_one_follow_up_for_its_requester(live
         await up(pilot, live, TextEditor, "N opens the follow-up editor")
         text = live.screen.query_one("#composer-text").text
         assert text.startswith("Follow-up: ") and "\nHey " in text
-        live.screen.query_one("#composer-text").move_cursor((99, 0))  # the end of the text
         burst(live, "the fix shipped today", "ctrl+s")
         await until(pilot, lambda: not isinstance(live.screen, TextEditor))
         made = lambda: [

@@ -4,6 +4,7 @@ sandbox's log of writes and its tickets."""
 
 from __future__ import annotations
 
+from tests.app.test_find import toasts
 from tests.app.test_writes import burst, up
 from tests.app.waiting import until
 from triage_tui.ui.screens.picker import FuzzyPicker
@@ -12,24 +13,10 @@ SIZE = (80, 24)
 SEVERITY_ID = 360200002  # the sandbox account's "Severity" drop-down (sandbox/data.py)
 
 
-async def _edit(app, pilot, field: str, value: str) -> None:
-    await pilot.press("E")
-    await up(pilot, app, FuzzyPicker, "E opens the field picker")
-    burst(app, field)
-    await until(pilot, lambda: app.screen.shown and app.screen.shown[0].label.lower().startswith(field.lower()))
-    burst(app, "enter")
-    await until(
-        pilot,
-        lambda: (
-            isinstance(app.screen, FuzzyPicker)
-            and app.screen.title_text.startswith(field)
-            and app.screen.query_one("#picker-input").has_focus
-        ),
-    )
-    burst(app, value)
-    await until(pilot, lambda: app.screen.shown and value.lower() in app.screen.shown[0].label.lower())
-    burst(app, "enter")
-    await until(pilot, lambda: not isinstance(app.screen, FuzzyPicker))
+async def _edit(app, pilot, words: str, label: str) -> None:
+    """E, the words, enter: one burst, as a fast typist sends it in one read."""
+    burst(app, "E", words, "enter")
+    await until(pilot, lambda: any(label in m for m in app.said), what=f"queued: {label}")
 
 
 async def test_priority_severity_group_and_assignee_each_go_as_a_safe_update_of_that_field(harness):
@@ -38,10 +25,11 @@ async def test_priority_severity_group_and_assignee_each_go_as_a_safe_update_of_
         ticket_id = app.queue_table.current_id
         before = dict(harness.sandbox.state.tickets[ticket_id])
         stamp = app.context.reads.ticket(ticket_id)["updated_at"]
-        await _edit(app, pilot, "Priority", "Urgent")
-        await _edit(app, pilot, "Severity", "Sev 1")
+        app.said = toasts(app)
+        await _edit(app, pilot, "priority urgent", "Queued: priority: Urgent")
+        await _edit(app, pilot, "severity sev 1", "Queued: severity: Sev 1")
         support = next(g for g, name in app.context.workspace.groups.items() if name == "Support")
-        await _edit(app, pilot, "Group", "Support")
+        await _edit(app, pilot, "group support", "Queued: group: Support")
     queued = harness.queued()
     assert [e["payload"]["ticket"] for e in queued] == [
         {"priority": "urgent", "safe_update": True, "updated_stamp": stamp},
@@ -67,9 +55,9 @@ async def test_assignee_picker_offers_me_first_and_a_stale_view_is_a_conflict(ha
         me = app.context.reads.me()
         await pilot.press("E")
         await up(pilot, app, FuzzyPicker)
-        burst(app, "Assignee", "enter")
-        await until(pilot, lambda: isinstance(app.screen, FuzzyPicker) and "Assignee of" in app.screen.title_text)
-        assert app.screen.shown[0].key == str(me.id) and app.screen.shown[0].hint == "me"
+        burst(app, "assignee")
+        await until(pilot, lambda: app.screen.shown and app.screen.shown[0].label.startswith("Assignee"))
+        assert app.screen.shown[0].key == f"assignee={me.id}" and app.screen.shown[0].hint == "me"
         burst(app, "enter")
         await until(pilot, lambda: not isinstance(app.screen, FuzzyPicker))
     # A colleague changed the ticket after our view: Zendesk answers 409, nothing is overwritten.

@@ -56,7 +56,11 @@ class CorrectionScreen(TicketScreen):
         title = f"Follow-up of closed #{closed['id']}: subject on the first line, your public reply below"
         text = await self.app.push_screen_wait(
             text_editor().TextEditor(
-                title, follow_up_template(clean(closed.get("subject"), limit=100), first), hint, check
+                title,
+                follow_up_template(clean(closed.get("subject"), limit=100), first),
+                hint,
+                check,
+                cursor_at_end=True,
             )
         )
         if text is None or not parsed:

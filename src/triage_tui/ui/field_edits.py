@@ -38,19 +38,26 @@ class FieldEditScreen(TicketScreen):
             await run_flow(self, self._edit_fields(tickets), "edit a field")
 
     async def _edit_fields(self, tickets: list[dict]) -> None:
+        """One picker of every field and value ("Priority: High"): typing "pri hi" and
+        enter is one choice, so a burst of keys never falls between two screens."""
         severity = self._severity()
         groups = self.context.workspace.groups
         agents = self._agents()
+        me = self.context.reads.me().id
         fields = editable_fields(tickets, severity=severity, groups=groups, users=agents)
         what = f"#{tickets[0]['id']}" if len(tickets) == 1 else f"{len(tickets)} tickets"
-        field = await self.app.push_screen_wait(
-            FuzzyPicker(
-                f"Edit which field of {what}?",
-                [Choice(f.key, f.label, f"now: {f.current}" if f.current else "") for f in fields],
-            )
+        choices: list[Choice] = []
+        for field in fields:
+            name = field.label.split(" (")[0]
+            for option in options(field.key, severity=severity, groups=groups, agents=agents, me=me):
+                hint = "now" if option.label == field.current else option.hint
+                choices.append(Choice(f"{field.key}={option.key}", f"{name}: {option.label}", hint))
+        picked = await self.app.push_screen_wait(
+            FuzzyPicker(f"Edit {what} (not an escalation): type a field and a value", choices)
         )
-        if field is not None:
-            await self._edit_field(tickets, field)
+        if picked is not None:
+            field_key, _, value = picked.partition("=")
+            self._queue_field(tickets, field_key, value, severity, next(c.label for c in choices if c.key == picked))
 
     async def _edit_field(self, tickets: list[dict], field: str) -> None:
         """The value picker of one field, then the write (also the guards' "assign it")."""
@@ -66,9 +73,12 @@ class FieldEditScreen(TicketScreen):
         )
         if value is None:
             return
-        change = change_for(field, value, severity=severity)
         shown = next((o.label for o in choices if o.key == value), value)
-        summary = f"{label.split(' (')[0].lower()} {shown}"
+        self._queue_field(tickets, field, value, severity, f"{label.split(' (')[0]}: {shown}")
+
+    def _queue_field(self, tickets: list[dict], field: str, value: str, severity: Mapping | None, what: str) -> None:
+        change = change_for(field, value, severity=severity)
+        summary = what[0].lower() + what[1:]
         writes = self.context.writes
         # One safe update per ticket (never update_many: it has no safe_update), so a
         # colleague's change since our view is a conflict, not overwritten.
