@@ -79,3 +79,19 @@ def test_guards_and_texts():
         {"id": 3, "name": "Acme"},
     ]
     assert [(c.id, c.hint) for c in real_org_choices(orgs, "a@z.io")] == [(2, "matches their email"), (3, "")]
+
+
+def test_my_last_internal_note_per_ticket_is_the_next_step_where_the_conversation_is_not_cached():
+    from triage_tui.triage.handover import my_last_notes
+
+    entries = [
+        sent("ticket_update", "zendesk:ticket:7", {"ticket": {"comment": {"body": "\nfirst idea", "public": False}}}),
+        sent(
+            "ticket_update",
+            "zendesk:ticket:7",
+            {"ticket": {"comment": {"body": "ask Replay\nmore", "public": False}}},
+            NOW + dt.timedelta(minutes=1),
+        ),
+        sent("ticket_update", "zendesk:ticket:8", {"ticket": {"comment": {"body": "public", "public": True}}}),
+    ]
+    assert my_last_notes(entries) == {7: "ask Replay"}

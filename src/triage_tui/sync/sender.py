@@ -234,6 +234,8 @@ class Sender:
                     self._after_ticket_update(entry, result, report)
                 elif entry["kind"] == "ticket_tags":
                     report.changed_tickets.append(entry["payload"]["ticket_id"])
+                elif entry["kind"] == "ticket_create" and isinstance(result, dict):
+                    report.changed_tickets.append(result["id"])  # the new follow-up shows at once
         if jobs:
             await self._follow(jobs, report)
         self.outbox.prune()

@@ -164,10 +164,30 @@ def done_since(entries: Iterable[Mapping[str, Any]], since: dt.datetime) -> list
         if what is None or sent < since:
             continue
         ref = _ref(entry)
+        payload = entry.get("payload") or {}
         if what == "Incidents raised":
-            ref = str((entry.get("payload") or {}).get("incident", {}).get("name") or ref)
+            ref = str(payload.get("incident", {}).get("name") or ref)
+        elif what == "Follow-ups created":
+            ref = f"of #{payload.get('ticket', {}).get('via_followup_source_id')}"
+        elif what == "Requesters moved to their org":
+            ref = str(entry.get("summary") or ref).removeprefix("Move ").replace(" to ", " -> ", 1)
         found.setdefault((what, ref), Done(what, ref))
     return list(found.values())
+
+
+def my_last_notes(entries: Iterable[Mapping[str, Any]]) -> dict[int, str]:
+    """The first line of the last internal note I sent to each ticket (the outbox's sent
+    history, in send order): the next step where the conversation is not cached."""
+    notes: dict[int, str] = {}
+    for entry in sorted(entries, key=lambda e: str(e.get("sent_at") or "")):
+        body = (entry.get("payload") or {}).get("ticket") or {}
+        comment = body.get("comment") if isinstance(body, dict) else None
+        ticket_id = Target.parse(str(entry.get("target", "x:x"))).ticket_id
+        if entry.get("status") == "sent" and ticket_id and comment and comment.get("public") is False:
+            lines = [line.strip() for line in str(comment.get("body") or "").splitlines() if line.strip()]
+            if lines:
+                notes[ticket_id] = lines[0]
+    return notes
 
 
 def _done_lines(done: Sequence[Done], limit: int = 12) -> list[str]:

@@ -100,7 +100,7 @@ class CorrectionScreen(TicketScreen):
         choices = real_org_choices(store.all_records("org").values(), user.get("email"))
         picked = await self.app.push_screen_wait(
             FuzzyPicker(
-                f"Move {clean(user.get('name'), limit=30)} out of {clean(current, limit=30)} into:",
+                f"Move {clean(user.get('name'), limit=30)} out of {clean(current, limit=45)} into:",
                 [Choice(str(c.id), c.name, c.hint) for c in choices],
             )
         )

@@ -11,6 +11,7 @@ from triage_tui.triage.handover import (
     QueueItem,
     done_since,
     hero_handover,
+    my_last_notes,
     rotation_start,
     sdk_handover,
 )
@@ -18,12 +19,13 @@ from triage_tui.ui.context import Context
 from triage_tui.ui.safe import clean
 
 
-def last_internal_note(context: Context, ticket_id: int) -> str:
-    """The first line of the ticket's last internal note (cached comments), or ""."""
+def last_internal_note(context: Context, ticket_id: int, mine: dict[int, str]) -> str:
+    """The first line of the ticket's last internal note: from its cached conversation,
+    else the last one I sent (`mine`), else ""."""
     cached = context.reads.store.comments(ticket_id) or {}
     notes = [c for c in cached.get("items") or [] if c.get("public") is False and (c.get("body") or "").strip()]
     if not notes:
-        return ""
+        return clean(mine.get(ticket_id, ""), limit=140)
     first = next(line for line in str(notes[-1]["body"]).splitlines() if line.strip())
     return clean(first, limit=140)
 
@@ -35,6 +37,8 @@ def hero_text(context: Context) -> str:
     me = context.reads.me()
     wanted = {name.lower() for name in context.config.zendesk.my_groups}
     mine = {gid for gid, name in workspace.groups.items() if name.lower() in wanted}
+    sent = context.outbox.entries(("sent",))
+    mine_notes = my_last_notes(sent)
     items = []
     for row in workspace.rows("all"):
         ticket = row.entry.ticket
@@ -50,10 +54,10 @@ def hero_text(context: Context) -> str:
                 ticket.status,
                 row.tier,
                 clean(owner, limit=40),
-                last_internal_note(context, ticket.id),
+                last_internal_note(context, ticket.id, mine_notes),
             )
         )
-    done = done_since(context.outbox.entries(("sent",)), since)
+    done = done_since(sent, since)
     groups = list(context.config.zendesk.my_groups)
     return hero_handover(items, done, engineer=me.name or "me", groups=groups, now=now, since=since)
 
