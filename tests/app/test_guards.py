@@ -27,6 +27,8 @@ def mark_current(harness, app, **changes) -> dict:
 
 async def test_a_reply_to_a_legal_ticket_asks_first_and_enter_writes_an_internal_note(harness):
     app = harness.app()
+    copied: list[str] = []
+    app.copy_to_clipboard = copied.append
     async with app.run_test(size=SIZE) as pilot:
         ticket = mark_current(harness, app, tags=["legal"])
         await pilot.press("r")
@@ -35,6 +37,12 @@ async def test_a_reply_to_a_legal_ticket_asks_first_and_enter_writes_an_internal
         burst(app, "enter")  # the default: no public reply
         await up(pilot, app, Composer)
         assert not app.screen.public
+        # The flag for Slack, ready to paste: what it is and the ticket's link.
+        link = f"{harness.sandbox.url}/agent/tickets/{ticket['id']}"
+        wanted = (
+            f"Flagging a legal request in Zendesk, not answered: {link}. Could you take it on or advise how to reply?"
+        )
+        assert copied == [wanted]
         burst(app, "flagged to the team lead", "ctrl+s")
         await until(pilot, lambda: not isinstance(app.screen, Composer))
     await harness.send()

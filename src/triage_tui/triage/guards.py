@@ -63,3 +63,10 @@ def reply_guard(ticket_id: int, tags: Iterable[str], texts: Sequence[str]) -> Re
 
 def is_billing(tags: Iterable[str], texts: Sequence[str]) -> bool:
     return any(flag.key == "billing" for flag in ticket_flags(tags=tags, text="\n".join(texts), org_name=None))
+
+
+def flag_message(guard: ReplyGuard, links: Sequence[str]) -> str:
+    """The Slack message that flags a legal or abusive ticket to the people the handbook
+    names (they take it on, or advise how to reply)."""
+    what = guard.reason.split(":")[0]
+    return f"Flagging {what} in Zendesk, not answered: {' '.join(links)}. Could you take it on or advise how to reply?"

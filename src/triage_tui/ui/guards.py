@@ -5,12 +5,12 @@ follower of a billing ticket with an internal note."""
 
 from __future__ import annotations
 
-from triage_tui.triage.guards import BILLING_NOTE, ReplyGuard, is_billing, reply_guard
+from triage_tui.triage.guards import BILLING_NOTE, ReplyGuard, flag_message, is_billing, reply_guard
 from triage_tui.triage.macros import ChangeSet
 from triage_tui.ui import keys
 from triage_tui.ui.field_edits import FieldEditScreen
 from triage_tui.ui.flows import run_flow
-from triage_tui.ui.links import open_or_copy
+from triage_tui.ui.links import open_or_copy, ticket_url
 from triage_tui.ui.screens.picker import Choice, FuzzyPicker
 from triage_tui.ui.widgets.queue import QueueTable
 
@@ -78,11 +78,20 @@ class GuardScreen(FieldEditScreen):
         if choice == REPLY:
             self.public_confirmed.update(g.ticket_id for g in asked)
             return True
+        if choice in (NOTE, ASSIGN):
+            self._copy_flag_message(first, tickets)
         if choice == NOTE:
             await self._compose_flow(tickets, public=False, change=ChangeSet(), title="Flag it: internal note")
         elif choice == ASSIGN:
             await self._edit_field(tickets, "assignee")
         return False
+
+    def _copy_flag_message(self, guard: ReplyGuard, tickets: list[dict]) -> None:
+        """The handbook's flag goes to people on Slack: the message, ready to paste (OSC 52)."""
+        links = [ticket_url(self.context.config.zendesk, t["id"]) or f"#{t['id']}" for t in tickets]
+        message = flag_message(guard, links)
+        self.app.copy_to_clipboard(message)
+        self.notify(f"Copied for Slack: {message}", markup=False, timeout=8)
 
     def public_reply_refused(self, tickets: list[dict]) -> str | None:
         guards = self._guards(tickets)
