@@ -430,6 +430,8 @@ escalation_tag = "escalated"
 cs_tag = "cs_tagged"               # Customer Success tagged the team: tier 1
 plan_field = "plan"                # organization_fields key holding the plan
 plan_tag_prefix = "plan_"          # a ticket tag plan_enterprise overrides the org's plan
+severity_field = "Severity"        # the ticket field E edits as severity (found by its title)
+# billing_lead = "lead@example.com"  # B adds this agent as a follower of a billing ticket
 
 [incidentio]
 url = "https://api.incident.io"
