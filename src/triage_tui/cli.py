@@ -438,6 +438,8 @@ def demo_config(url: str, cache: Path) -> Config:
                 "url": url,
                 "email": "agent@example.com",
                 "sme_groups": ["Support", "Product Analytics", "Replay"],
+                "my_groups": ["Support"],
+                "billing_lead": "cass@example.com",  # a sandbox agent stands in for billing's lead
             },
             "incidentio": {"url": url},
             "github": {"url": url},

@@ -257,6 +257,11 @@ class ZendeskConfig(_Section):
     plan_tag_prefix: str = _check(_text, "plan_")
     # The view a poll lists to see what changed; empty: Zendesk's "Recently updated tickets".
     changes_view: int | None = _check(_optional_id, None)
+    # -- issue 26, part B: field edits and routing guards --
+    # The account's severity field, by title (its id comes from ticket_fields).
+    severity_field: str = _check(_text, "Severity")
+    # Billing's lead (an agent's email): added as a follower of a billing ticket.
+    billing_lead: str = _check(_text, "")
 
     def base_url(self) -> str:
         if self.url:
@@ -425,6 +430,8 @@ escalation_tag = "escalated"
 cs_tag = "cs_tagged"               # Customer Success tagged the team: tier 1
 plan_field = "plan"                # organization_fields key holding the plan
 plan_tag_prefix = "plan_"          # a ticket tag plan_enterprise overrides the org's plan
+severity_field = "Severity"        # the ticket field E edits as severity (found by its title)
+# billing_lead = "lead@example.com"  # B adds this agent as a follower of a billing ticket
 
 [incidentio]
 url = "https://api.incident.io"

@@ -38,6 +38,18 @@ def _page(items: list[dict], request: Request, key: str) -> dict[str, Any]:
     return {key: page, "pagination_meta": meta}
 
 
+def person(who: dict) -> dict[str, Any]:
+    """An assignee as incident.io answers it, from the email (or id) it was given."""
+    email = who.get("email")
+    return {
+        "id": who.get("id") or "01USER" + hashlib.sha1(str(email).encode()).hexdigest()[:10],
+        "name": who.get("name") or (email or "").split("@")[0].title(),
+        "email": email,
+        "role": "responder",
+        "organisation_id": "01ORG",
+    }
+
+
 def build(state: SandboxState, now: Callable[[], dt.datetime], links_url: Callable[[], str] = lambda: "") -> Router:
     router = Router()
 
@@ -88,14 +100,7 @@ def build(state: SandboxState, now: Callable[[], dt.datetime], links_url: Callab
                 who = assignment.get("assignee") or {}
                 assignment_out: dict[str, Any] = {"role": role}
                 if who:
-                    email = who.get("email")
-                    assignment_out["assignee"] = {
-                        "id": who.get("id") or "01USER" + hashlib.sha1(str(email).encode()).hexdigest()[:10],
-                        "name": who.get("name") or (email or "").split("@")[0].title(),
-                        "email": email,
-                        "role": "responder",
-                        "organisation_id": "01ORG",
-                    }
+                    assignment_out["assignee"] = person(who)
                 current = [a for a in found["incident_role_assignments"] if a["role"]["id"] != role["id"]]
                 current.append(assignment_out)
                 found["incident_role_assignments"] = current
@@ -105,6 +110,78 @@ def build(state: SandboxState, now: Callable[[], dt.datetime], links_url: Callab
             found["updated_at"] = iso(now())
             state.writes.append({"api": "incidentio", "method": "POST", "path": request.path, "body": body})
             return Response(200, {"incident": shown(found)})
+
+    # -- incident create (issue 26, part B) ---------------------------------------------
+    # incident.io spec: "Incidents V2#Create", body IncidentCreatePayloadV2 (required:
+    # idempotency_key, visibility; "Unique string used to de-duplicate incident create
+    # requests"), answer 200 {"incident": IncidentV2}.
+    @router.route("POST", "/v2/incidents")
+    def create(request: Request) -> Response:
+        body = request.body if isinstance(request.body, dict) else {}
+        key = body.get("idempotency_key")
+        if not isinstance(key, str) or not key:
+            return error(422, "validation_error", "idempotency_key is required")
+        if body.get("visibility") not in ("public", "private"):
+            return error(422, "validation_error", "visibility must be one of public, private")
+        if body.get("mode", "standard") not in ("standard", "retrospective", "test", "tutorial"):
+            return error(422, "validation_error", "mode is not valid")
+        with state.lock:
+            same = next((i for i in state.incidents.values() if i.get("idempotency_key") == key), None)
+            if same is not None:
+                return Response(200, {"incident": shown(same)})  # the same key: the same incident, not another
+            severities = {s["id"]: s for s in state.severities}
+            if "severity_id" in body and body["severity_id"] not in severities:
+                return error(422, "validation_error", "severity_id does not match a severity")
+            statuses = {s["id"]: s for s in state.incident_statuses}
+            status_id = body.get("incident_status_id")
+            if status_id is not None and status_id not in statuses:
+                return error(422, "validation_error", "incident_status_id does not match a status")
+            # Without a status an incident starts in the first live status (Investigating).
+            status = (
+                statuses[status_id]
+                if status_id
+                else next(
+                    s for s in sorted(state.incident_statuses, key=lambda s: s["rank"]) if s["category"] == "live"
+                )
+            )
+            roles = {role["id"]: role for role in state.incident_roles}
+            assignments = []
+            for assignment in body.get("incident_role_assignments") or []:
+                role = roles.get(assignment.get("incident_role_id"))
+                if role is None:
+                    return error(422, "validation_error", "unknown incident_role_id")
+                assignments.append({"role": role, "assignee": person(assignment.get("assignee") or {})})
+            number = 1 + max((int(i["reference"].rsplit("-", 1)[-1]) for i in state.incidents.values()), default=0)
+            stamp = iso(now())
+            incident = {
+                "id": f"01INC{number}",
+                "reference": f"INC-{number}",
+                "name": str(body.get("name") or f"Incident {number}"),
+                "summary": body.get("summary"),
+                "permalink": f"https://app.incident.io/posthog/incidents/{number}",
+                "incident_status": status,
+                "severity": severities.get(body.get("severity_id")),
+                "incident_role_assignments": assignments,
+                "created_at": stamp,
+                "updated_at": stamp,
+                "reported_at": stamp,
+                "mode": body.get("mode", "standard"),
+                "visibility": body["visibility"],
+                "slack_channel_name": f"inc-{number}",
+                "external_id": None,
+                "idempotency_key": key,
+                "did_opt_out_of_post_incident_flow": False,
+                "organisation_id": "01ORG",
+                "creator": {"api_key": {"id": "01KEY", "name": "triage-tui"}},
+                "last_activity_at": stamp,
+                "custom_field_entries": [],
+                "slack_team_id": "T01",
+                "slack_channel_id": f"C0{number}",
+                "postmortem_status": "not_started",
+            }
+            state.incidents[incident["id"]] = incident
+            state.writes.append({"api": "incidentio", "method": "POST", "path": request.path, "body": body})
+            return Response(200, {"incident": shown(incident)})
 
     @router.route("GET", "/v2/incident_roles")
     def roles(request: Request) -> Response:

@@ -82,3 +82,10 @@ class IncidentioClient:
         }
         response = await self.http.request("POST", f"/v2/incidents/{incident_id}/actions/edit", json_body=payload)
         return Incident.model_validate(decode_json("incidentio", response)["incident"])
+
+    # -- issue 26, part B ------------------------------------------------------------------
+    async def create_incident(self, incident: dict[str, Any]) -> Incident:
+        """`POST /v2/incidents`. The body's idempotency_key makes a resend (after a lost
+        answer or a crash) return the incident the first send made, not a second one."""
+        response = await self.http.request("POST", "/v2/incidents", json_body=incident)
+        return Incident.model_validate(decode_json("incidentio", response)["incident"])

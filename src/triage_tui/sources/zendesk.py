@@ -288,6 +288,21 @@ class ZendeskClient:
         body = decode_json("zendesk", response)
         return Ticket.model_validate(body["ticket"])
 
+    # -- issue 26, part B: follow-ups and corrections ----------------------------------------
+    async def create_ticket(self, payload: dict[str, Any]) -> Ticket:
+        """`POST /api/v2/tickets` (agents), e.g. a follow-up of a closed ticket."""
+        response = await self.http.request("POST", "/api/v2/tickets.json", json_body=payload)
+        return Ticket.model_validate(decode_json("zendesk", response)["ticket"])
+
+    async def requested_tickets(self, user_id: int) -> list[dict[str, Any]]:
+        """A requester's tickets as they are now (search would index a new one late)."""
+        return await self._all(f"/api/v2/users/{user_id}/tickets/requested.json", "tickets")
+
+    async def update_user(self, user_id: int, payload: dict[str, Any]) -> User:
+        """`PUT /api/v2/users/{id}`: agents may update end users (organization_id...)."""
+        response = await self.http.request("PUT", f"/api/v2/users/{user_id}.json", json_body=payload)
+        return User.model_validate(decode_json("zendesk", response)["user"])
+
     async def groups(self) -> tuple[list[Group], list[SkippedRecord]]:
         return parse_many(Group, await self._all("/api/v2/groups.json", "groups"))
 

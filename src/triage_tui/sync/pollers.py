@@ -487,6 +487,10 @@ class Pollers:
             roles, skipped = await client.roles()
             self.store.put_list("incident_roles", [_dump(r) for r in roles])
             self._skipped(report, skipped)
+        if not self.store.list("incident_severities"):  # to raise an incident with (issue 26)
+            severities, skipped = await client.severities()
+            self.store.put_list("incident_severities", [_dump(s) for s in severities])
+            self._skipped(report, skipped)
         incidents, skipped = await client.live_incidents()
         self._skipped(report, skipped)
         previous = {i["id"]: i for i in self.store.list("incidents")}

@@ -45,10 +45,12 @@ from triage_tui.store.outbox import (
     retry_stamp,
 )
 from triage_tui.sync.clients import Clients
+from triage_tui.sync.writes import Writes
 from triage_tui.targets import Target
 from triage_tui.triage.sla import slas_after_write
 
 if TYPE_CHECKING:
+    from triage_tui.models.incidentio import Incident
     from triage_tui.models.zendesk import Audit
     from triage_tui.sources.zendesk import JobStatus
 
@@ -248,6 +250,8 @@ class Sender:
                     self._after_ticket_update(entry, result, report)
                 elif entry["kind"] == "ticket_tags":
                     report.changed_tickets.append(entry["payload"]["ticket_id"])
+                elif entry["kind"] == "ticket_create" and isinstance(result, dict):
+                    report.changed_tickets.append(result["id"])  # the new follow-up shows at once
         if jobs:
             await self._follow(jobs, report)
         self.outbox.prune()
@@ -297,11 +301,45 @@ class Sender:
                 "incidents", [dumped if i["id"] == dumped["id"] else i for i in self.store.list("incidents")]
             )
             return incident
+        if kind == "ticket_create" and zendesk:
+            created = (await zendesk.create_ticket({"ticket": payload["ticket"]})).model_dump(mode="json")
+            self.store.put_tickets([created])
+            return created
+        if kind == "user_update" and zendesk:
+            user = (await zendesk.update_user(payload["user_id"], {"user": payload["user"]})).model_dump(mode="json")
+            self.store.put_records("user", [user])
+            return user
+        if kind == "incident_create" and incidentio:
+            return await self._raise_incident(entry)
         if kind == "github_labels" and github:
             return await github.add_labels(payload["repo"], payload["number"], payload["labels"])
         if kind == "github_unlabel" and github:
             return await github.remove_label(payload["repo"], payload["number"], payload["label"])
         raise Offline(Target.parse(entry["target"]).source, f"no client for {kind}: service not configured")
+
+    # -- issue 26, part B -------------------------------------------------------------------
+    async def _raise_incident(self, entry: dict) -> Incident:
+        """Create the incident (its idempotency key makes a resend return the same one),
+        cache it, then queue its tickets' tag and attachment by the existing attach path,
+        once: a resend after a crash finds them queued already."""
+        incidentio = self.clients.incidentio
+        assert incidentio is not None
+        incident = await incidentio.create_incident(entry["payload"]["incident"])
+        dumped = incident.model_dump(mode="json")
+        others = [i for i in self.store.list("incidents") if i["id"] != dumped["id"]]
+        self.store.put_list("incidents", [dumped, *others])
+        queued = any(
+            e["kind"] == "incident_attach" and e["payload"].get("raised_by") == entry["id"]
+            for e in self.outbox.entries()
+        )
+        tickets = [t for t in (self.store.ticket(i) for i in entry["payload"]["ticket_ids"]) if t]
+        if tickets and not queued:
+            specs = Writes(self.outbox, self.store, self.now).attach_specs(tickets, dumped)
+            for spec in specs:
+                if spec["kind"] == "incident_attach":
+                    spec["payload"]["raised_by"] = entry["id"]
+            self.outbox.add_many(specs, now=self.now())
+        return incident
 
     # -- tags and bulk jobs --------------------------------------------------------------
     async def _send_tags(self, entry: dict) -> dict:
@@ -603,7 +641,14 @@ class Sender:
         if kind == "macro_create" and self.clients.zendesk:
             macros, _ = await self.clients.zendesk.macros()
             return any(m.title == payload["macro"]["title"] for m in macros), None
+        if kind == "ticket_create" and self.clients.zendesk:
+            # Search indexes a new ticket late; the requester's list is as it is now.
+            mark = payload["ticket"]["external_id"]
+            mine = await self.clients.zendesk.requested_tickets(payload["ticket"]["requester_id"])
+            return any(t.get("external_id") == mark for t in mine), None
         if kind == "incident_attach" and self.clients.incidentio:
             attachments, _ = await self.clients.incidentio.attachments(payload["incident_id"])
             return any(a.resource.external_id == str(payload["ticket_id"]) for a in attachments), None
-        return False, None  # idempotent writes (labels, role, status-only) are simply sent again
+        # Idempotent writes (labels, role, status-only, a user's org, an incident create by its
+        # idempotency key) are simply sent again.
+        return False, None

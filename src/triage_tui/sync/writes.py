@@ -123,12 +123,17 @@ class Writes:
     def attach_many(self, tickets: list[dict[str, Any]], incident: dict[str, Any]) -> list[dict]:
         """Several tickets tagged and attached to one incident: all queued, or none. The tag
         goes to all of them as bulk requests."""
+        return self.outbox.add_many(self.attach_specs(tickets, incident), now=self.now())
+
+    def attach_specs(self, tickets: list[dict[str, Any]], incident: dict[str, Any]) -> list[dict[str, Any]]:
+        """attach_many's entries, not yet queued (the sender queues them for an incident it
+        has just raised)."""
         if len(tickets) < 2:
-            return self.outbox.add_many([s for t in tickets for s in self._attach_specs(t, incident)], now=self.now())
+            return [s for t in tickets for s in self._attach_specs(t, incident)]
         tag = incident_tag(incident["reference"])
         specs = self._bulk(tickets, ChangeSet(add_tags=(tag,)), f"tag {tag}")
         specs += [self._attach_spec(ticket, incident) for ticket in tickets]
-        return self.outbox.add_many(specs, now=self.now())
+        return specs
 
     def _attach_specs(self, ticket: dict[str, Any], incident: dict[str, Any]) -> list[dict]:
         tag = incident_tag(incident["reference"])
@@ -206,6 +211,75 @@ class Writes:
             f"github:issue:{repo}#{number}",
             {"repo": repo, "number": number, "labels": labels},
             summary=f"{repo}#{number}: label {', '.join(labels)}",
+            now=self.now(),
+        )
+
+    # -- issue 26, part B: raise an incident, follow-ups, corrections ----------------------
+    def raise_incident(
+        self,
+        tickets: list[dict[str, Any]],
+        *,
+        name: str,
+        summary: str,
+        severity_id: str | None,
+        watcher: tuple[str, str] | None,
+    ) -> dict:
+        """An incident to create in incident.io, its tickets attached once it exists (the
+        sender queues the attach path's writes with its answer). `watcher`: (role id, email)
+        when the engineer raises their hand at once. The idempotency key is chosen now and
+        persisted: every resend, after a lost answer or a crash, names the same incident."""
+        key = f"triage-tui-{uuid.uuid4().hex}"
+        incident: dict[str, Any] = {
+            "idempotency_key": key,
+            "name": name,
+            "summary": summary,
+            "visibility": "public",
+            "mode": "standard",
+        }
+        if severity_id:
+            incident["severity_id"] = severity_id
+        if watcher is not None:
+            incident["incident_role_assignments"] = [
+                {"incident_role_id": watcher[0], "assignee": {"email": watcher[1]}}
+            ]
+        return self.outbox.add(
+            "incident_create",
+            f"incidentio:incident:new-{key}",
+            {"incident": incident, "ticket_ids": [t["id"] for t in tickets]},
+            summary=f"Raise incident {name!r} ({len(tickets)} ticket(s))",
+            now=self.now(),
+        )
+
+    def follow_up(self, closed: dict[str, Any], *, subject: str, text: str, public: bool) -> dict:
+        """A follow-up ticket of a closed one (`via_followup_source_id`), for its requester.
+        Its external_id is this write's own mark, chosen now and persisted: after a crash
+        mid-send, the requester's tickets say whether it was made, so it is made once."""
+        mark = f"triage-tui-followup-{uuid.uuid4().hex}"
+        ticket: dict[str, Any] = {
+            "via_followup_source_id": closed["id"],
+            "requester_id": closed.get("requester_id"),
+            "subject": subject,
+            "comment": {"body": text, "public": public},
+            "external_id": mark,
+        }
+        for field in ("group_id", "organization_id", "priority"):
+            if closed.get(field) is not None:
+                ticket[field] = closed[field]
+        return self.outbox.add(
+            "ticket_create",
+            f"zendesk:ticket:new-{mark}",
+            {"ticket": ticket},
+            summary=f"Follow-up of #{closed['id']}: {subject}",
+            now=self.now(),
+        )
+
+    def move_requester(self, user: dict[str, Any], organization: dict[str, Any]) -> dict:
+        """The requester out of a temporary (free-email) organization into their real one."""
+        return self.outbox.add(
+            "user_update",
+            f"zendesk:user:{user['id']}",
+            {"user_id": user["id"], "user": {"organization_id": organization["id"]}},
+            summary=f"Move {user.get('name') or user['id']} to {organization.get('name') or organization['id']}",
             now=self.now(),
         )
 

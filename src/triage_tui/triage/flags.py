@@ -35,6 +35,11 @@ _LEAD = re.compile(
 )
 
 
+def is_temp_org(name: str | None) -> bool:
+    """A free-email holding organization ("Gmail user - please assign to correct org")."""
+    return bool(name and _TEMP_ORG.search(name))
+
+
 @dataclass(frozen=True)
 class Flag:
     key: str

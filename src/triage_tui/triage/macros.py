@@ -121,6 +121,10 @@ class ChangeSet:
     add_tags: tuple[str, ...] = ()
     remove_tags: tuple[str, ...] = ()
     unknown_actions: tuple[str, ...] = field(default=())
+    # (field id, value) of the account's custom fields (severity...), sent as `custom_fields`.
+    custom_fields: tuple[tuple[int, str], ...] = ()
+    # Agents to add as followers, by email (`followers: [{user_email, action: put}]`).
+    followers: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -143,6 +147,8 @@ class ChangeSet:
             add_tags=tuple(dict.fromkeys(self.add_tags + other.add_tags)),
             remove_tags=tuple(dict.fromkeys(self.remove_tags + other.remove_tags)),
             unknown_actions=self.unknown_actions + other.unknown_actions,
+            custom_fields=tuple({**dict(self.custom_fields), **dict(other.custom_fields)}.items()),
+            followers=tuple(dict.fromkeys(self.followers + other.followers)),
         )
 
     def resulting_tags(self, current: Iterable[str]) -> list[str]:
@@ -178,6 +184,10 @@ class ChangeSet:
             lines.append(f"Assignee -> {me_name}")
         elif self.assignee_id is not None:
             lines.append(f"Assignee -> {self.assignee_id}")
+        for field_id, value in self.custom_fields:
+            lines.append(f"Field {field_id} -> {value}")
+        if self.followers:
+            lines.append("Followers + " + " ".join(self.followers))
         after = self.resulting_tags(tags)
         added = [tag for tag in after if tag not in tags]
         removed = [tag for tag in tags if tag not in after]
@@ -202,6 +212,10 @@ class ChangeSet:
             ticket["assignee_id"] = me
         elif self.assignee_id is not None:
             ticket["assignee_id"] = self.assignee_id
+        if self.custom_fields:
+            ticket["custom_fields"] = [{"id": field_id, "value": value} for field_id, value in self.custom_fields]
+        if self.followers:
+            ticket["followers"] = [{"user_email": email, "action": "put"} for email in self.followers]
         return ticket
 
     def to_payload(self, *, updated_stamp: str | None, me: int | None, current_tags: Sequence[str]) -> dict:

@@ -103,6 +103,56 @@ MAIN = [
         show=False,
         priority=True,
     ),
+    # -- issue 26, part B --
+    _k(
+        "ticket.fields",
+        "E",
+        "edit_fields",
+        "Fields",
+        "Edit priority, severity, group or assignee (safe update, not an escalation)",
+        show=False,
+    ),
+    _k(
+        "ticket.raise",
+        "exclamation_mark",
+        "raise_incident",
+        "Raise inc.",
+        "Raise an incident from the ticket(s): severity, name, summary with links; then watch it",
+        show=False,
+    ),
+    _k(
+        "ticket.follow_up",
+        "N",
+        "follow_up",
+        "Follow-up",
+        "A follow-up ticket of a closed one, for its requester (a closed ticket takes no change)",
+        show=False,
+    ),
+    _k(
+        "ticket.real_org",
+        "O",
+        "move_requester",
+        "Real org",
+        "Move the requester out of a temporary (free-email) org into their real one",
+        show=False,
+    ),
+    _k(
+        "ticket.question",
+        "Q",
+        "open_question",
+        "Question",
+        "Open a community question's page (answer it there, not from Zendesk)",
+        show=False,
+    ),
+    _k(
+        "ticket.billing",
+        "B",
+        "billing_follower",
+        "Billing",
+        "Add the billing lead as a follower, with an internal note of what is needed",
+        show=False,
+        priority=True,
+    ),
     _k("ticket.reveal", "v", "reveal", "Reveal", "Reveal content behind a content warning", show=False),
     _k("outbox.conflicts", "C", "conflicts", "Conflicts", "Resolve conflicts and failed writes", show=False),
     _k("app.incidents", "I", "toggle_incidents", "Incidents", "Toggle the incident watch split"),
@@ -313,6 +363,12 @@ PALETTE = [
     ("ticket.assign", "Assign to me"),
     ("ticket.macro", "Insert a macro"),
     ("ticket.attach", "Attach to an incident"),
+    ("ticket.fields", "Edit priority, severity, group or assignee"),
+    ("ticket.raise", "Raise an incident from the ticket(s)"),
+    ("ticket.follow_up", "Follow-up of a closed ticket"),
+    ("ticket.real_org", "Move the requester to their real organization"),
+    ("ticket.question", "Open the community question"),
+    ("ticket.billing", "Billing lead as follower, with a note"),
     ("app.incidents", "Toggle the incident watch split"),
     ("app.mode_incidents", "Incident watch, full screen"),
     ("app.mode_sdk", "SDK rotation view"),
@@ -324,7 +380,7 @@ PALETTE = [
 ]
 
 # How a hint writes a key: as the user would type it in `[keys]`.
-_SHOWN = {"question_mark": "?", "slash": "/"}
+_SHOWN = {"question_mark": "?", "slash": "/", "exclamation_mark": "!"}
 
 
 def bindings(keys: Iterable[Key]) -> list[BindingType]:

@@ -20,6 +20,7 @@ from triage_tui.sync.writes import OutboxUnavailable
 from triage_tui.triage.incidents import incident_tag
 from triage_tui.triage.macros import ChangeSet, changes_from_actions, render_placeholders
 from triage_tui.triage.sla import format_duration
+from triage_tui.ui import keys
 from triage_tui.ui.flows import composer, not_queued, queue_write, run_flow
 from triage_tui.ui.safe import clean, plain
 from triage_tui.ui.screens.confirm import Confirm
@@ -116,6 +117,15 @@ class TicketScreen(Screen):
     def refresh_detail(self) -> None:
         """Redraw the selected ticket's detail: the subclass draws."""
 
+    async def public_reply_allowed(self, tickets: list[dict]) -> bool:
+        """Whether a public reply to these tickets may be written (the routing guards'
+        hook, ui/guards.py; here: always)."""
+        return True
+
+    def public_reply_refused(self, tickets: list[dict]) -> str | None:
+        """Why a public reply to these tickets is not sent now, or None (the guards' hook)."""
+        return None
+
     def why_this_ticket(self, row: Row) -> str:
         """What `n` says of the ticket it chose (the hook for MainScreen.action_next_ticket)."""
         workspace = self.context.workspace
@@ -130,8 +140,9 @@ class TicketScreen(Screen):
         if closed:
             # Zendesk refuses any change to a closed ticket: say so now, not as a failed write.
             ids = ", ".join(f"#{t['id']}" for t in closed[:5])
+            follow_up = keys.label(self.app, "ticket.follow_up")
             self.notify(
-                f"{ids} closed: Zendesk allows no change (open a follow-up in Zendesk).",
+                f"{ids} closed: Zendesk allows no change ({follow_up} writes a follow-up ticket).",
                 severity="warning",
                 markup=False,
             )
@@ -285,6 +296,8 @@ class TicketScreen(Screen):
         One ticket: the text is shown rendered. Several: the text keeps its placeholders
         and the composer shows what each ticket will receive. `check` may refuse the text
         (the composer stays open and says why)."""
+        if public and not await self.public_reply_allowed(tickets):
+            return  # a routing guard stopped it, or led to a note or an assignment instead
         first = tickets[0]
         single = len(tickets) == 1
         contexts = {t["id"]: self._placeholders(t) for t in tickets}  # once, not per keystroke
@@ -312,6 +325,8 @@ class TicketScreen(Screen):
 
         def send(composed: Composed) -> str | None:
             problem = check(composed.text) if check is not None else None
+            if not problem and composed.public:
+                problem = self.public_reply_refused(tickets)
             if problem:
                 return problem
             kind = "reply" if composed.public else "note"

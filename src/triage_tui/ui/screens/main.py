@@ -22,14 +22,14 @@ from textual.widgets import Input
 
 from triage_tui.entries import Row
 from triage_tui.found import SEARCH_VIEW, SearchOutcome
-from triage_tui.triage.handover import HandoverTicket, rotation_handover
 from triage_tui.ui import keys
 from triage_tui.ui.context import Context
+from triage_tui.ui.duties import DutyScreen
 from triage_tui.ui.flows import run_flow, save_handover
+from triage_tui.ui.handover_flow import hero_text, sdk_text
 from triage_tui.ui.links import open_or_copy, ticket_url
 from triage_tui.ui.safe import clean
 from triage_tui.ui.screens import settle_cursors
-from triage_tui.ui.ticket_actions import TicketScreen
 from triage_tui.ui.widgets.detail import DetailPane
 from triage_tui.ui.widgets.filter_box import FilterBox
 from triage_tui.ui.widgets.incidents import IncidentPane
@@ -42,7 +42,7 @@ WIDE = 120
 MODES = ("queue", "incidents", "sdk")
 
 
-class MainScreen(TicketScreen):
+class MainScreen(DutyScreen):
     """Ticket actions live here, not on the App, so they never fire behind a modal."""
 
     BINDINGS = keys.bindings(keys.MAIN)
@@ -449,11 +449,10 @@ class MainScreen(TicketScreen):
         self.query_one(DetailPane).reveal()
 
     async def action_rotation_handover(self) -> None:
+        # The handbook's two handovers (ui/handover_flow.py): the SDK rotation's from its view.
         context = self.context
-        me = context.reads.me()
-        mine = [e for e in context.workspace.entries.values() if e.ticket.assignee_id == me.id]
-        tickets = [HandoverTicket(e.id, clean(e.ticket.title, limit=100), e.ticket.status) for e in mine]
-        text = rotation_handover(tickets, engineer=me.name or "me", now=context.now())
-        await run_flow(
-            self, save_handover(self, "Rotation handover", text, "handover-rotation", context.now), "rotation handover"
-        )
+        if self.mode == "sdk":
+            title, text, name = "SDK rotation handover (#support-client-libraries)", sdk_text(context), "handover-sdk"
+        else:
+            title, text, name = "Support Hero handover", hero_text(context), "handover-rotation"
+        await run_flow(self, save_handover(self, title, text, name, context.now), "rotation handover")

@@ -25,13 +25,20 @@ class TextEditor(ModalScreen[str | None]):
     BINDINGS = keys.bindings(keys.EDITOR)
 
     def __init__(
-        self, title: str, text: str, hint: str | None = None, send: Callable[[str], str | None] | None = None
+        self,
+        title: str,
+        text: str,
+        hint: str | None = None,
+        send: Callable[[str], str | None] | None = None,
+        *,
+        cursor_at_end: bool = False,
     ) -> None:
         super().__init__(classes="composer")
         self.title_text = title
         self.initial = text
         self.hint = hint
         self.send = send
+        self.cursor_at_end = cursor_at_end  # a template that ends where the typing starts (a follow-up)
         self.error: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -43,7 +50,10 @@ class TextEditor(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         settle_cursors(self)
-        self.query_one(TextArea).focus()
+        area = self.query_one(TextArea)
+        if self.cursor_at_end:
+            area.move_cursor(area.document.end)
+        area.focus()
 
     def _hint(self) -> str:
         hint = self.hint or keys.hint(self.app, ("editor.save", "save"), ("editor.cancel", "cancel"))
