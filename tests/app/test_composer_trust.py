@@ -112,7 +112,7 @@ async def test_the_text_editor_ctrl_s_then_j_saves_what_was_typed_and_moves_the_
         await until(pilot, lambda: app.screen is app.main and table.cursor == start + 1, what="saved, then j")
         saved = list((harness.directory.parent / "xdg_state_home").rglob("*.md"))
     assert [path.read_text() for path in saved] == [area.text]
-    assert area.text.startswith("Over to you.*Support rotation handover")
+    assert area.text.startswith("Over to you.*Support Hero handover from")
 
 
 def fake_editor(tmp_path, body: str) -> str:
