@@ -60,7 +60,7 @@ class Hints:
             return []
         query = self._counts(counts)
         neighbours = self.index.similar(doc_id=ticket_id, limit=12, accept=self.macros.uses.__contains__)
-        return self.macros.suggest(query, neighbours)
+        return self.macros.suggest(query, neighbours, ticket_idf=self.index.idf)
 
     @staticmethod
     def _counts(weighted: Mapping[str, float]) -> dict[str, float]:

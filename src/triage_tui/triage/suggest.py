@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from triage_tui.triage.textindex import Features, TextIndex, features
 
 SHOWN = 3
+# Where the cache keeps what the audits said: {ticket id: [macro ids applied]}. The poller
+# writes it when it reads a ticket's audits; the hints read it.
+MACRO_USES_KEY = "index:macro_uses"
 NEAR_COPY = 0.8  # macros this alike (cosine of their features) are one family
 HISTORY_WEIGHT = 1.5  # a full vote of similar tickets against a perfect text match
 NEIGHBOURS = 12
@@ -145,13 +148,20 @@ class MacroSuggester:
         ticket: Features,
         neighbours: Sequence[tuple[int, float]] = (),
         limit: int = SHOWN,
+        ticket_idf: Callable[[str], float] | None = None,
     ) -> list[Suggestion]:
         """The macros that fit a ticket's features, best first, one per family.
 
         `neighbours`: the tickets most like this one, with their similarity (the caller's
-        ticket index answers that); those with known macros vote."""
+        ticket index answers that); those with known macros vote. `ticket_idf`: how rare a
+        feature is among tickets (the ticket index's), to weigh the ticket's words."""
         scores: dict[int, float] = {}
-        for macro_id, similarity in self.index.similar(ticket, limit=50):
+        # Two features in common at least ("set" alone is not a topic), unless the ticket
+        # says only one thing ("refund please").
+        shared = min(2, len(ticket))
+        for macro_id, similarity in self.index.similar(
+            ticket, limit=50, known_only=True, query_idf=ticket_idf, shared=shared
+        ):
             scores[macro_id] = similarity
         votes: dict[int, float] = {}
         weight = 0.0

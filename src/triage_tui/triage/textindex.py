@@ -66,13 +66,17 @@ _VERSION = re.compile(r"\b(v?\d+\.\d+(?:\.\d+)?)\b")
 
 
 def _stem(word: str) -> str:
-    """A light stemmer: enough to meet `recordings`/`recording`, `failed`/`fails`."""
+    """A light stemmer: enough to meet `recordings`/`recorded`, `upgrades`/`upgrading`."""
     if not word.isalpha():
         return word  # posthog-js, 2fa, s3: names, not inflected words
-    for suffix in ("ing", "ed", "es", "s"):
+    if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    for suffix in ("ing", "ed"):
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
             word = word[: -len(suffix)]
             break
+    if len(word) > 4 and word.endswith("e"):
+        word = word[:-1]
     return word
 
 
@@ -205,10 +209,17 @@ class TextIndex:
         minimum: float = 0.0,
         accept: Callable[[int], bool] | None = None,
         shared: int = 1,
+        known_only: bool = False,
+        query_idf: Callable[[str], float] | None = None,
     ) -> list[tuple[int, float]]:
         """The documents most like a text's features (or an indexed document), by cosine,
         best first; the document itself is left out. `shared`: how many features a
-        document must have in common with the query (one shared word is not a topic)."""
+        document must have in common with the query (one shared word is not a topic).
+        `known_only`: the query's length counts only the features the corpus knows, for a
+        small corpus of another kind (macros), where a long ticket's other words would
+        otherwise dilute every score below any threshold. `query_idf`: how rare a feature
+        is where the query comes from (tickets), for the query's side: a word common in
+        tickets ("set", "flag") says little even when one macro happens to use it."""
         if doc_id is not None:
             doc = self._docs.get(doc_id)
             if doc is None:
@@ -220,7 +231,9 @@ class TextIndex:
             return []
         size = len(self._docs)
         idf = self.idf
-        weighted = {f: v * idf(f) for f, v in query.items()}
+        postings = self._postings
+        qidf = query_idf or idf
+        weighted = {f: v * qidf(f) for f, v in query.items() if not known_only or f in postings}
         qnorm = math.sqrt(sum(w * w for w in weighted.values())) or 1.0
         # The cap is for speed at scale: a small corpus (the macros) reads every list.
         common = size if size < 1000 else int(size * self.COMMON)

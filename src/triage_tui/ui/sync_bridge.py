@@ -134,6 +134,9 @@ class SyncBridge(App):
             self.sync_problem = None  # it came back
         # A poll that changed nothing repaints the status line only: reloading and redrawing
         # the queue every 30 s cost ~100 ms of UI and ~10 KB over SSH each time.
+        # The hints index follows on its own thread (a first sync brings thousands).
+        changed = [*message.changed_tickets, *([message.comments_for] if message.comments_for else [])]
+        self.workspace.suggestions.submit(changed, rebuild=message.reference_changed)
         if message.reference_changed:
             self.workspace.load()
             main.refresh_queue()

@@ -11,6 +11,7 @@ and one pane in one screen keeps its cursor across 1, 2 and I.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -22,6 +23,7 @@ from textual.widgets import Input
 
 from triage_tui.entries import Row
 from triage_tui.found import SEARCH_VIEW, SearchOutcome
+from triage_tui.triage.bursts import Burst
 from triage_tui.triage.handover import HandoverTicket, rotation_handover
 from triage_tui.ui import keys
 from triage_tui.ui.context import Context
@@ -40,6 +42,21 @@ from triage_tui.ui.widgets.status import StatusLine, current, status_text
 
 WIDE = 120
 MODES = ("queue", "incidents", "sdk")
+
+
+@dataclass
+class RelatedTrail:
+    """`x` walking a ticket's related tickets: where it started and how far it went."""
+
+    origin: int
+    related: list[int]
+    view: str
+    filter_text: str
+    step: int = -1
+    at: int = 0
+
+    def __post_init__(self) -> None:
+        self.at = self.origin
 
 
 class MainScreen(TicketScreen):
@@ -68,6 +85,7 @@ class MainScreen(TicketScreen):
         self._fetch_timer: Timer | None = None
         # The view, the ticket under the cursor and the filter when the search view opened.
         self._before_search: tuple[str, int | None, str] = (view, None, "")
+        self._trail: RelatedTrail | None = None  # where `x` came from and goes next
 
     def compose(self) -> ComposeResult:
         context = self.context
@@ -447,6 +465,88 @@ class MainScreen(TicketScreen):
 
     def action_reveal(self) -> None:
         self.query_one(DetailPane).reveal()
+
+    # -- related tickets and possible incidents -------------------------------------------
+    def action_related(self) -> None:
+        """The next of the ticket's related tickets; after the last, back where it started."""
+        table = self.queue_table
+        current = table.current_id
+        if current is None:
+            return
+        trail = self._trail
+        if trail is None or trail.at != current:
+            hints = self.context.workspace.suggestions.for_ticket(current)
+            if hints is None:
+                self.notify("Still reading the cache for related tickets.", markup=False)
+                return
+            if not hints.related:
+                self.notify(f"#{current} has no related tickets.", markup=False)
+                return
+            trail = RelatedTrail(current, hints.related, self.view, self.filter_text)
+        self._trail = trail
+        key = keys.label(self.app, "ticket.related")
+        while True:
+            trail.step += 1
+            if trail.step >= len(trail.related):
+                self._trail = None
+                if self.view != trail.view or self.filter_text != trail.filter_text:
+                    self._show_filter(trail.filter_text)
+                    self.set_reactive(MainScreen.view, trail.view)
+                    self.refresh_queue()
+                table.move_to(trail.origin)
+                self.notify(f"Back to #{trail.origin}.", markup=False)
+                return
+            target = trail.related[trail.step]
+            if self._move_anywhere(target):
+                trail.at = target
+                shown = f"Related {trail.step + 1} of {len(trail.related)} for #{trail.origin}"
+                self.notify(f"{shown}: {key} for the next, back after the last.", markup=False)
+                return
+            self.notify(f"#{target} is not in the queue (solved?): f finds it.", markup=False)
+
+    def _move_anywhere(self, ticket_id: int) -> bool:
+        """Put the cursor on a ticket: in this view, else in all unsolved, unfiltered."""
+        self.mode = "queue"
+        if self.queue_table.move_to(ticket_id):
+            return True
+        if self.view == SEARCH_VIEW:
+            return False
+        self._show_filter("")
+        self.set_reactive(MainScreen.view, "all")
+        self.refresh_queue()
+        return self.queue_table.move_to(ticket_id)
+
+    def action_possible_incident(self) -> None:
+        """The newest possible incident's tickets as a view, all marked: `t` attaches them."""
+        bursts = self.context.workspace.suggestions.bursts()
+        if not bursts:
+            self.notify("No possible incident: no burst of alike new tickets in the last hour.", markup=False)
+            return
+        self.show_burst(bursts[0])
+
+    def show_burst(self, burst: Burst) -> None:
+        workspace = self.context.workspace
+        text = f"possible incident #{burst.lead}"
+        found = workspace.begin_search(text)
+        found.label = f"Possible incident ({len(burst.ids)})"
+        workspace.finish_search(
+            SearchOutcome(text, found.number, meaning=text, ids=list(burst.ids), count=len(burst.ids))
+        )
+        self.mode = "queue"
+        if self.view != SEARCH_VIEW:
+            self.view = SEARCH_VIEW  # records what escape comes back to
+        self._show_filter("")
+        table = self.queue_table
+        table.marked |= set(burst.ids) & workspace.markable_ids()
+        self.refresh_queue()
+        table.cursor = 0
+        self.set_focus(table)
+        self.refresh_detail()
+        attach, back = keys.label(self.app, "ticket.attach"), keys.label(self.app, "queue.clear")
+        self.notify(
+            f"{len(burst.ids)} tickets marked: {attach} attaches them to an incident, {back} goes back.",
+            markup=False,
+        )
 
     async def action_rotation_handover(self) -> None:
         context = self.context

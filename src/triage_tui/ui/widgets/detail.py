@@ -128,6 +128,8 @@ class DetailPane(Widget, can_focus=True):
         head.append("\n")
         head.append("Tags: ", style="dim")
         head.append_text(plain(" ".join(ticket.tags) or "—", "dim", limit=500))
+        head.append("\n")
+        head.append_text(self._hints(detail))
         for entry in detail.pending_writes:
             head.append("\n")
             state = entry["status"]
@@ -138,6 +140,28 @@ class DetailPane(Widget, can_focus=True):
                 head.append(f"  (press {keys.label(self.app, 'outbox.conflicts')} to resolve)", style=style)
         head.append("\n")
         return head
+
+    def _hints(self, detail: Detail) -> Text:
+        """`Suggested macros: …` and `Related: #…` (macro titles are the account's text:
+        plain, like a ticket's)."""
+        hints = detail.hints
+        line = Text()
+        line.append("Suggested macros: ", style="bold")
+        if hints is None:
+            line.append("reading the cache…\nRelated: reading the cache…", style="dim")
+            return line
+        titles = [title for _, title in hints.macros]
+        for n, title in enumerate(titles):
+            if n:
+                line.append(" · ", style="dim")
+            line.append_text(plain(title, limit=80))
+        if not titles:
+            line.append("none", style="dim")
+        line.append("\nRelated: ", style="bold")
+        line.append(" ".join(f"#{ticket_id}" for ticket_id in hints.related) or "none")
+        if hints.related:
+            line.append(f"  ({keys.label(self.app, 'ticket.related')} jumps there and back)", style="dim")
+        return line
 
     def reveal(self) -> None:
         if self.detail is not None:

@@ -1,0 +1,205 @@
+"""The hints beside a ticket (suggested macros, related tickets) and possible incidents,
+kept current from the cache on a thread of their own.
+
+The UI thread only asks (`for_ticket`, `bursts`): a few milliseconds against the index,
+never a cache read. Building the index (every unsolved ticket's text, the macros, the
+macros engineers applied as their audits say) and re-indexing the tickets a sync changed
+happen on the `hints` thread, which `submit` feeds; `on_change` is called from that
+thread when something new can be shown.
+
+What it reads, all from the cache: the unsolved tickets (subject, first message and the
+cached conversation), any ticket a sync or a search brought in, the tickets whose audits
+were read (`index:macro_uses`, written by the poller when a conversation is fetched).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from triage_tui.store.cache import Store
+from triage_tui.triage.bursts import Burst
+from triage_tui.triage.hints import Hints, ticket_text
+from triage_tui.triage.related import TicketInfo
+from triage_tui.triage.suggest import MACRO_USES_KEY
+
+CONVERSATION_COMMENTS = 6
+REBUILD_ABOVE = 200  # changed tickets: more than this, and a fresh build is quicker
+
+
+@dataclass(frozen=True)
+class TicketHints:
+    macros: list[tuple[int, str]]  # (macro id, title), best first
+    related: list[int]  # most related first
+
+
+def _time(text: str | None) -> dt.datetime | None:
+    if not text:
+        return None
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def info_of(ticket: dict) -> TicketInfo:
+    return TicketInfo(
+        int(ticket["id"]),
+        ticket.get("organization_id"),
+        str(ticket.get("status") or "new"),
+        _time(ticket.get("created_at")),
+        _time(ticket.get("updated_at")),
+    )
+
+
+class Suggestions:
+    def __init__(self, store: Store, now: Callable[[], dt.datetime]) -> None:
+        self.store = store
+        self.now = now
+        self._hints = Hints()
+        self._lock = threading.Lock()  # the hints thread writes, the UI thread reads
+        self._ready = threading.Event()
+        self._queue: queue.Queue[tuple[str, list[int]]] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._on_change: Callable[[], None] = lambda: None
+        self._macros_seen: object = None
+        self.build_seconds: float | None = None
+        self.indexed = 0
+        self._bursts: list[Burst] = []
+
+    # -- the hints thread -------------------------------------------------------------
+    def start(self, on_change: Callable[[], None] = lambda: None) -> None:
+        """Build the index on the hints thread, then follow `submit`."""
+        if self._thread is not None:
+            return
+        self._on_change = on_change
+        self._thread = threading.Thread(target=self._run, name="hints", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._queue.put(("stop", []))
+
+    def submit(self, ticket_ids: Iterable[int] = (), *, macros: bool = False, rebuild: bool = False) -> None:
+        """These tickets changed (or the macros did, or everything: a first sync, a
+        reference refresh): re-read them on the hints thread."""
+        ids = list(ticket_ids)
+        if rebuild:
+            self._queue.put(("build", []))
+        if ids:
+            self._queue.put(("tickets", ids))
+        if macros:
+            self._queue.put(("macros", []))
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        return self._ready.wait(timeout)
+
+    @property
+    def ready(self) -> bool:
+        return self._ready.is_set()
+
+    def _run(self) -> None:
+        try:
+            self.build()
+            self._find_bursts()
+        finally:
+            self._ready.set()
+        self._on_change()
+        while True:
+            batch: set[int] = set()
+            kinds: set[str] = set()
+            kind, value = self._queue.get()
+            while True:  # what piled up meanwhile, in one go
+                if kind == "stop":
+                    return
+                kinds.add(kind)
+                batch.update(value)
+                if self._queue.empty():
+                    break
+                kind, value = self._queue.get()
+            if "build" in kinds or len(batch) > REBUILD_ABOVE:
+                self.build()
+            else:
+                if "macros" in kinds:
+                    self._read_macros()
+                self.update(batch)
+            self._find_bursts()
+            self._on_change()
+
+    def build(self) -> None:
+        """Everything from the cache, into a new index swapped in at the end."""
+        started = time.perf_counter()
+        hints = Hints()
+        uses = self._uses()
+        wanted = [int(key) for key in self.store.unsolved_rows()] + [int(key) for key in uses]
+        for ticket_id in dict.fromkeys(wanted):
+            self._put(hints, ticket_id)
+        for key, macro_ids in uses.items():
+            hints.set_uses(int(key), macro_ids)
+        macros = self.store.list("macros")
+        hints.set_macros(macros)
+        with self._lock:
+            self._hints = hints
+            self._macros_seen = macros
+            self.indexed = len(hints)
+        self.build_seconds = time.perf_counter() - started
+
+    def update(self, ticket_ids: Iterable[int]) -> None:
+        """Re-read these tickets (their text, status, applied macros) into the index."""
+        uses = self._uses()
+        for ticket_id in ticket_ids:
+            with self._lock:
+                self._put(self._hints, ticket_id)
+                self._hints.set_uses(ticket_id, uses.get(str(ticket_id), ()))
+        with self._lock:
+            self.indexed = len(self._hints)
+
+    def _read_macros(self) -> None:
+        macros = self.store.list("macros")
+        if macros != self._macros_seen:
+            with self._lock:
+                self._hints.set_macros(macros)
+                self._macros_seen = macros
+
+    def _uses(self) -> dict[str, list[int]]:
+        value = self.store.get(MACRO_USES_KEY)
+        return value if isinstance(value, dict) else {}
+
+    def _put(self, hints: Hints, ticket_id: int) -> None:
+        ticket = self.store.ticket(ticket_id)
+        if ticket is None or ticket.get("status") == "deleted":
+            hints.drop(ticket_id)
+            return
+        cached = self.store.comments(ticket_id) or {}
+        comments = [
+            str(c.get("plain_body") or c.get("body") or "") for c in (cached.get("items") or [])[:CONVERSATION_COMMENTS]
+        ]
+        # The first comment repeats the description: the conversation's rest is what is new.
+        text = ticket_text(ticket.get("subject") or ticket.get("raw_subject"), ticket.get("description"), comments[1:])
+        hints.put(info_of(ticket), text)
+
+    # -- the UI thread asks ---------------------------------------------------------------
+    def for_ticket(self, ticket_id: int) -> TicketHints | None:
+        """None until the index is built (the detail says so)."""
+        if not self._ready.is_set():
+            return None
+        with self._lock:
+            hints = self._hints
+            if ticket_id not in hints.index:
+                return TicketHints([], [])
+            macros = [(s.macro_id, s.title) for s in hints.suggested_macros(ticket_id)]
+            related = hints.related(ticket_id, self.now())
+        return TicketHints(macros, related)
+
+    def bursts(self) -> list[Burst]:
+        """Possible incidents as of the last change (found on the hints thread: a scan of
+        every indexed ticket is too slow for the UI's thread at 100k)."""
+        return list(self._bursts)
+
+    def _find_bursts(self) -> None:
+        with self._lock:
+            found = self._hints.bursts(self.now())
+        self._bursts = found
