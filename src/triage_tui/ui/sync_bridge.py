@@ -136,6 +136,8 @@ class SyncBridge(App):
         # the queue every 30 s cost ~100 ms of UI and ~10 KB over SSH each time.
         # The hints index follows on its own thread (a first sync brings thousands).
         changed = [*message.changed_tickets, *([message.comments_for] if message.comments_for else [])]
+        if message.searched is not None:
+            changed += message.searched.ids  # found tickets (solved too) can be related tickets
         self.workspace.suggestions.submit(changed, rebuild=message.reference_changed)
         if message.reference_changed:
             self.workspace.load()

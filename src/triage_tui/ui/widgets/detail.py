@@ -94,7 +94,10 @@ class DetailPane(Widget, can_focus=True):
             for flag in detail.flags:
                 text.append(f" {flag.label} ", style=FLAG_STYLES[flag.severity])
                 text.append("\n")
-        text.append("\n")
+        # After the handbook's warnings, which matter more where the pane is short.
+        text.append("\n" if detail.flags else "")
+        text.append_text(self._hints(detail))
+        text.append("\n\n")
         text.append_text(self._conversation(detail))
         self._set_text(text, moved)
 
@@ -128,8 +131,6 @@ class DetailPane(Widget, can_focus=True):
         head.append("\n")
         head.append("Tags: ", style="dim")
         head.append_text(plain(" ".join(ticket.tags) or "—", "dim", limit=500))
-        head.append("\n")
-        head.append_text(self._hints(detail))
         for entry in detail.pending_writes:
             head.append("\n")
             state = entry["status"]
@@ -160,7 +161,7 @@ class DetailPane(Widget, can_focus=True):
         line.append("\nRelated: ", style="bold")
         line.append(" ".join(f"#{ticket_id}" for ticket_id in hints.related) or "none")
         if hints.related:
-            line.append(f"  ({keys.label(self.app, 'ticket.related')} jumps there and back)", style="dim")
+            line.append(f"  ({keys.label(self.app, 'ticket.related')} jumps)", style="dim")
         return line
 
     def reveal(self) -> None:
