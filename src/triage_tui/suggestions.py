@@ -1,11 +1,12 @@
 """The hints beside a ticket (suggested macros, related tickets) and possible incidents,
 kept current from the cache on a thread of their own.
 
-The UI thread only asks (`for_ticket`, `bursts`): a few milliseconds against the index,
-never a cache read. Building the index (every unsolved ticket's text, the macros, the
-macros engineers applied as their audits say) and re-indexing the tickets a sync changed
-happen on the `hints` thread, which `submit` feeds; `on_change` is called from that
-thread when something new can be shown.
+Everything is computed on the `hints` thread: building the index (every unsolved ticket's
+text, the macros, the macros engineers applied as their audits say), re-indexing the
+tickets a sync changed (`submit`), and a ticket's hints when the detail asks (`shown`
+answers at once from what was computed, and asks the thread for what was not).
+`on_change` is called from that thread when something new can be shown. `for_ticket`
+computes on the caller's thread, for a key the user pressed (`x`, `m`).
 
 What it reads, all from the cache: the unsolved tickets (subject, first message and the
 cached conversation), any ticket a sync or a search brought in, the tickets whose audits
@@ -29,6 +30,7 @@ from triage_tui.triage.suggest import MACRO_USES_KEY
 
 CONVERSATION_COMMENTS = 6
 REBUILD_ABOVE = 200  # changed tickets: more than this, and a fresh build is quicker
+RESULTS_KEPT = 2000  # tickets' hints kept (a cursor going back and forth asks again)
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,8 @@ class Suggestions:
         self.build_seconds: float | None = None
         self.indexed = 0
         self._bursts: list[Burst] = []
+        self._generation = 0  # the index's version: a hint computed before is stale
+        self._results: dict[int, tuple[int, TicketHints]] = {}
 
     # -- the hints thread -------------------------------------------------------------
     def start(self, on_change: Callable[[], None] = lambda: None) -> None:
@@ -111,15 +115,24 @@ class Suggestions:
         while True:
             batch: set[int] = set()
             kinds: set[str] = set()
+            asked: int | None = None
             kind, value = self._queue.get()
             while True:  # what piled up meanwhile, in one go
                 if kind == "stop":
                     return
-                kinds.add(kind)
-                batch.update(value)
+                if kind == "query":
+                    asked = value[0]  # only the latest: the cursor has moved on from the rest
+                else:
+                    kinds.add(kind)
+                    batch.update(value)
                 if self._queue.empty():
                     break
                 kind, value = self._queue.get()
+            if asked is not None:  # the user is waiting for this one: first
+                self.for_ticket(asked)
+                self._on_change()
+            if not kinds:
+                continue
             if "build" in kinds or len(batch) > REBUILD_ABOVE:
                 self.build()
             else:
@@ -145,6 +158,7 @@ class Suggestions:
             self._hints = hints
             self._macros_seen = macros
             self.indexed = len(hints)
+            self._generation += 1
         self.build_seconds = time.perf_counter() - started
 
     def update(self, ticket_ids: Iterable[int]) -> None:
@@ -156,6 +170,7 @@ class Suggestions:
                 self._hints.set_uses(ticket_id, uses.get(str(ticket_id), ()))
         with self._lock:
             self.indexed = len(self._hints)
+            self._generation += 1
 
     def _read_macros(self) -> None:
         macros = self.store.list("macros")
@@ -163,6 +178,7 @@ class Suggestions:
             with self._lock:
                 self._hints.set_macros(macros)
                 self._macros_seen = macros
+                self._generation += 1
 
     def _uses(self) -> dict[str, list[int]]:
         value = self.store.get(MACRO_USES_KEY)
@@ -181,18 +197,36 @@ class Suggestions:
         text = ticket_text(ticket.get("subject") or ticket.get("raw_subject"), ticket.get("description"), comments[1:])
         hints.put(info_of(ticket), text)
 
-    # -- the UI thread asks ---------------------------------------------------------------
+    # -- asking -------------------------------------------------------------------------
+    def shown(self, ticket_id: int) -> TicketHints | None:
+        """What the detail shows, at once: the hints computed for this ticket (the last
+        ones while newer are computed), or None while none are (the thread is asked)."""
+        if not self._ready.is_set():
+            return None
+        held = self._results.get(ticket_id)
+        if held is None or held[0] != self._generation:
+            self._queue.put(("query", [ticket_id]))
+        return held[1] if held is not None else None
+
     def for_ticket(self, ticket_id: int) -> TicketHints | None:
-        """None until the index is built (the detail says so)."""
+        """A ticket's hints, computed now if they are not current (None until the index is
+        built)."""
         if not self._ready.is_set():
             return None
         with self._lock:
+            held = self._results.get(ticket_id)
+            if held is not None and held[0] == self._generation:
+                return held[1]
             hints = self._hints
             if ticket_id not in hints.index:
-                return TicketHints([], [])
-            macros = [(s.macro_id, s.title) for s in hints.suggested_macros(ticket_id)]
-            related = hints.related(ticket_id, self.now())
-        return TicketHints(macros, related)
+                found = TicketHints([], [])
+            else:
+                macros = [(s.macro_id, s.title) for s in hints.suggested_macros(ticket_id)]
+                found = TicketHints(macros, hints.related(ticket_id, self.now()))
+            if len(self._results) > RESULTS_KEPT:
+                self._results.clear()
+            self._results[ticket_id] = (self._generation, found)
+        return found
 
     def bursts(self) -> list[Burst]:
         """Possible incidents as of the last change (found on the hints thread: a scan of

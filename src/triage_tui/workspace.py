@@ -437,7 +437,7 @@ class Workspace:
             sla_stage=stage,
         )
         pending = self.reads.unsent_for(Target.ticket(ticket_id))
-        hints = self.suggestions.for_ticket(ticket_id)
+        hints = self.suggestions.shown(ticket_id)
         return Detail(ticket, entry, requester, org, comments, authors, flags, seconds, stage, pending, hints)
 
     def plan_label(self, plan: str) -> str:

@@ -26,8 +26,8 @@ from triage_tui.ui.widgets.detail import DetailPane
 
 
 def hinted(app) -> bool:
-    text = app.main.query_one(DetailPane).plain_text
-    return app.workspace.suggestions.ready and "Suggested macros: " in text and "reading the cache" not in text
+    pane = app.main.query_one(DetailPane)
+    return app.workspace.suggestions.ready and "Suggested macros: " in pane.plain_text and not pane.hints_pending
 
 
 def line(app, start: str) -> str:
@@ -45,7 +45,9 @@ async def test_the_detail_suggests_the_macro_that_fits_and_names_related_tickets
         await until(pilot, lambda: hinted(app), what="hints in the detail")
         ticket_id = ticket_with_subject(app, "2FA device lost")
         app.queue_table.move_to(ticket_id)
-        await until(pilot, lambda: app.main.query_one(DetailPane).plain_text.startswith(f"#{ticket_id} "))
+        await until(
+            pilot, lambda: app.main.query_one(DetailPane).plain_text.startswith(f"#{ticket_id} ") and hinted(app)
+        )
         await until(pilot, lambda: "2FA removal confirmation" in line(app, "Suggested macros: "))
         assert line(app, "Suggested macros: ").startswith("Suggested macros: 2FA removal confirmation")
         related = line(app, "Related: ")
@@ -66,7 +68,9 @@ async def test_nothing_fits_says_none(harness):
         quiet = [int(k) for k in app.workspace.store.unsolved() if (h := hints.for_ticket(int(k))) and not h.macros]
         assert quiet
         app.queue_table.move_to(quiet[0])
-        await until(pilot, lambda: app.main.query_one(DetailPane).plain_text.startswith(f"#{quiet[0]} "))
+        await until(
+            pilot, lambda: app.main.query_one(DetailPane).plain_text.startswith(f"#{quiet[0]} ") and hinted(app)
+        )
         assert line(app, "Suggested macros: ") == "Suggested macros: none"
 
 

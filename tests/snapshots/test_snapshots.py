@@ -24,7 +24,8 @@ async def settled(pilot) -> None:
     """The filter box, side panes and key bar mount after the first paint, the hints in
     the detail once their index is built: wait for them."""
     await pilot.app.main.mount_side_panes()
-    await until(pilot, lambda: "reading the cache" not in pilot.app.main.query_one(DetailPane).plain_text)
+    await until(pilot, lambda: pilot.app.workspace.suggestions.ready)
+    await until(pilot, lambda: not pilot.app.main.query_one(DetailPane).hints_pending)
     await pilot.pause()
 
 

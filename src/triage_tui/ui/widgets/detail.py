@@ -73,6 +73,11 @@ class DetailPane(Widget, can_focus=True):
     def plain_text(self) -> str:
         return self._text.plain
 
+    @property
+    def hints_pending(self) -> bool:
+        """The ticket's suggested macros and related tickets are still being computed."""
+        return self.detail is not None and self.detail.hints is None
+
     def show(
         self,
         detail: Detail | None,
@@ -148,8 +153,10 @@ class DetailPane(Widget, can_focus=True):
         hints = detail.hints
         line = Text()
         line.append("Suggested macros: ", style="bold")
-        if hints is None:
-            line.append("reading the cache…\nRelated: reading the cache…", style="dim")
+        if hints is None:  # the hints thread is on it: the detail repaints when it answers
+            line.append("…", style="dim")
+            line.append("\nRelated: ", style="bold")
+            line.append("…", style="dim")
             return line
         titles = [title for _, title in hints.macros]
         for n, title in enumerate(titles):
