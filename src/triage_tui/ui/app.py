@@ -171,7 +171,10 @@ class TriageApp(SyncBridge):
             main.refresh_detail()
         except (LookupError, NoMatches):
             return  # closing
-        for burst in self.bursts.news(self.workspace.suggestions.bursts()):
+        news = self.bursts.news(self.workspace.suggestions.bursts())
+        if not self.config.ui.notifications:
+            return  # alerts are off: P still shows the latest
+        for burst in news:
             press = keys.label(self, "queue.possible_incident")
             attach = keys.label(self, "ticket.attach")
             self.notify(

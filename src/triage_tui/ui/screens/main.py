@@ -219,6 +219,10 @@ class MainScreen(TicketScreen):
             if timer is not None:
                 timer.stop()
         self._detail_timer = self.set_timer(0.04, self.refresh_detail)
+        if message.row is not None:
+            # Asked now, computed on the hints thread while the detail waits for the cursor
+            # to settle: the detail then paints them at once, not "…" first.
+            self.context.workspace.suggestions.shown(message.row.entry.id)
         if message.row is not None and not self.context.offline:
             ticket_id = message.row.entry.id
             self._fetch_timer = self.set_timer(0.25, lambda: self.context.fetch_comments(ticket_id))
