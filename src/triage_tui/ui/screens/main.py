@@ -83,6 +83,7 @@ class MainScreen(TicketScreen):
         self._side_panes_mounting: asyncio.Future | None = None
         self._detail_timer: Timer | None = None
         self._fetch_timer: Timer | None = None
+        self._hints_timer: Timer | None = None
         # The view, the ticket under the cursor and the filter when the search view opened.
         self._before_search: tuple[str, int | None, str] = (view, None, "")
         self._trail: RelatedTrail | None = None  # where `x` came from and goes next
@@ -215,16 +216,17 @@ class MainScreen(TicketScreen):
     def on_queue_table_highlighted(self, message: QueueTable.Highlighted) -> None:
         # A held-down j repaints two queue lines per row; the detail (a relayout) and the
         # conversation fetch follow once the cursor settles.
-        for timer in (self._detail_timer, self._fetch_timer):
+        for timer in (self._detail_timer, self._fetch_timer, self._hints_timer):
             if timer is not None:
                 timer.stop()
         self._detail_timer = self.set_timer(0.04, self.refresh_detail)
         if message.row is not None:
-            # Asked now, computed on the hints thread while the detail waits for the cursor
-            # to settle: the detail then paints them at once, not "…" first.
-            self.context.workspace.suggestions.shown(message.row.entry.id)
-        if message.row is not None and not self.context.offline:
+            # Asked once the cursor's move is painted (waking the hints thread sooner slowed
+            # the key), computed there while the detail waits for the cursor to settle: the
+            # detail then paints them at once, not "…" first.
             ticket_id = message.row.entry.id
+            self._hints_timer = self.set_timer(0.015, lambda: self.context.workspace.suggestions.shown(ticket_id))
+        if message.row is not None and not self.context.offline:
             self._fetch_timer = self.set_timer(0.25, lambda: self.context.fetch_comments(ticket_id))
 
     def on_queue_table_marks_changed(self, message: QueueTable.MarksChanged) -> None:
