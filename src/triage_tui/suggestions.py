@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from triage_tui.store.cache import Store
 from triage_tui.triage.bursts import Burst
 from triage_tui.triage.hints import Hints, ticket_text
+from triage_tui.triage.incidents import INCIDENT_TAG_PREFIX
 from triage_tui.triage.related import TicketInfo
 from triage_tui.triage.suggest import MACRO_USES_KEY
 
@@ -55,6 +56,7 @@ def info_of(ticket: dict) -> TicketInfo:
         str(ticket.get("status") or "new"),
         _time(ticket.get("created_at")),
         _time(ticket.get("updated_at")),
+        any(str(tag).startswith(INCIDENT_TAG_PREFIX) for tag in ticket.get("tags") or ()),
     )
 
 

@@ -139,3 +139,13 @@ def test_a_burst_needs_several_organizations_within_the_hour() -> None:
     for tid, minutes in ((1, 50), (2, 30), (3, 10)):
         same_org.put(info(tid, 9, minutes=minutes, status="new"), ticket_text("events delayed", text))
     assert find_bursts(same_org.infos, same_org.index, same_org.infos, NOW) == []
+
+
+def test_tickets_attached_to_an_incident_are_no_burst() -> None:
+    hints = Hints()
+    text = "live events empty, ingestion delayed, dashboards not updating"
+    for tid, org, minutes in ((1, 1, 50), (2, 2, 30), (3, 3, 10)):
+        moment = NOW - dt.timedelta(minutes=minutes)
+        info = TicketInfo(tid, org, "open", moment, moment, attached=tid != 3)
+        hints.put(info, ticket_text("events delayed", text))
+    assert hints.bursts(NOW) == []

@@ -53,6 +53,7 @@ def find_bursts(
         for i in candidates
         if (info := infos.get(i)) is not None
         and info.status in OPEN
+        and not info.attached  # attached to an incident already: not news
         and info.created_at is not None
         and since <= info.created_at <= now + dt.timedelta(minutes=5)
         and i in index

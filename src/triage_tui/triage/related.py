@@ -34,6 +34,7 @@ class TicketInfo:
     status: str
     created_at: dt.datetime | None
     updated_at: dt.datetime | None
+    attached: bool = False  # already tagged with an incident (`incident/<n>`)
 
 
 def together(one: TicketInfo | None, other: TicketInfo | None) -> bool:
