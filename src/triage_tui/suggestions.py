@@ -74,6 +74,7 @@ class Suggestions:
         self.build_seconds: float | None = None
         self.indexed = 0
         self._bursts: list[Burst] = []
+        self.error: str | None = None  # the last failure of the hints thread, if any
         self._generation = 0  # the index's version: a hint computed before is stale
         self._results: dict[int, tuple[int, TicketHints]] = {}
 
@@ -89,16 +90,14 @@ class Suggestions:
     def stop(self) -> None:
         self._queue.put(("stop", []))
 
-    def submit(self, ticket_ids: Iterable[int] = (), *, macros: bool = False, rebuild: bool = False) -> None:
-        """These tickets changed (or the macros did, or everything: a first sync, a
-        reference refresh): re-read them on the hints thread."""
+    def submit(self, ticket_ids: Iterable[int] = (), *, rebuild: bool = False) -> None:
+        """These tickets changed (or everything did: a reference refresh): re-read them on
+        the hints thread (the macros are read again each time too)."""
         ids = list(ticket_ids)
         if rebuild:
             self._queue.put(("build", []))
         if ids:
             self._queue.put(("tickets", ids))
-        if macros:
-            self._queue.put(("macros", []))
 
     def wait_ready(self, timeout: float | None = None) -> bool:
         return self._ready.wait(timeout)
@@ -111,6 +110,8 @@ class Suggestions:
         try:
             self.build()
             self._find_bursts()
+        except Exception as exc:  # noqa: BLE001 - a bad record must not end the hints for the session
+            self.error = f"{type(exc).__name__}: {exc}"
         finally:
             self._ready.set()
         self._on_change()
@@ -130,19 +131,26 @@ class Suggestions:
                 if self._queue.empty():
                     break
                 kind, value = self._queue.get()
-            if asked is not None:  # the user is waiting for this one: first
-                self.for_ticket(asked)
-                self._on_change()
-            if not kinds:
-                continue
-            if "build" in kinds or len(batch) > REBUILD_ABOVE:
-                self.build()
-            else:
-                if "macros" in kinds:
-                    self._read_macros()
-                self.update(batch)
-            self._find_bursts()
+            try:
+                self._work(asked, kinds, batch)
+            except Exception as exc:  # noqa: BLE001 - as above: the next change is tried again
+                self.error = f"{type(exc).__name__}: {exc}"
+
+    def _work(self, asked: int | None, kinds: set[str], batch: set[int]) -> None:
+        if asked is not None:  # the user is waiting for this one: first
+            self.for_ticket(asked)
             self._on_change()
+        if not kinds:
+            return
+        if "build" in kinds or len(batch) > REBUILD_ABOVE:
+            self.build()
+        else:
+            # Every time, not only when told: the first sync stores the macros without a
+            # "reference changed" of its own, and the read is one small list.
+            self._read_macros()
+            self.update(batch)
+        self._find_bursts()
+        self._on_change()
 
     def build(self) -> None:
         """Everything from the cache, into a new index swapped in at the end."""
