@@ -76,3 +76,21 @@ def test_the_detail_gets_the_last_hints_at_once_and_asks_the_thread_for_new_ones
         assert hints.shown(1).related == [2]  # the same organization's open ticket
     finally:
         hints.stop()
+
+
+def test_macros_stored_by_a_first_sync_are_learned_without_a_reference_change(tmp_path) -> None:
+    """The first sync stores tickets and macros, and reports the tickets only."""
+    store = Store(tmp_path)
+    hints = Suggestions(store, lambda: NOW)
+    changed = threading.Event()
+    hints.start(changed.set)
+    try:
+        assert changed.wait(10)  # built on the empty cache
+        changed.clear()
+        store.put_tickets([ticket(1, 10, "Lost my phone", "please reset two-factor authentication")])
+        store.put_list("macros", [macro(7, "2FA removal", "I've removed two-factor authentication")])
+        hints.submit([1])
+        assert changed.wait(10)
+        assert hints.for_ticket(1).macros == [(7, "2FA removal")]
+    finally:
+        hints.stop()
