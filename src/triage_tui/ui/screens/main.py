@@ -500,13 +500,13 @@ class MainScreen(TicketScreen):
                     self.set_reactive(MainScreen.view, trail.view)
                     self.refresh_queue()
                 table.move_to(trail.origin)
-                self.notify(f"Back to #{trail.origin}.", markup=False)
+                self.notify(f"Back to #{trail.origin}.", markup=False, timeout=3)
                 return
             target = trail.related[trail.step]
             if self._move_anywhere(target):
                 trail.at = target
                 shown = f"Related {trail.step + 1} of {len(trail.related)} for #{trail.origin}"
-                self.notify(f"{shown}: {key} for the next, back after the last.", markup=False)
+                self.notify(f"{shown}: {key} for the next, back after the last.", markup=False, timeout=3)
                 return
             self.notify(f"#{target} is not in the queue (solved?): f finds it.", markup=False)
 
