@@ -45,6 +45,11 @@ def test_errors_frames_and_urls_are_features_of_their_own() -> None:
         assert feature in found, feature
 
 
+def test_a_status_with_its_reason_phrase_is_a_status() -> None:
+    found = features("GET /api/projects/2/session_recordings/0193/snapshots 504 Gateway Timeout")
+    assert "s:http:504" in found
+
+
 def test_the_same_error_in_other_words_is_closer_than_the_same_subject_words() -> None:
     index = TextIndex()
     index.add(1, features("Checkout broken: TypeError: posthog.capture is not a function at capture (main.js)"))

@@ -59,6 +59,11 @@ _ERRNO = re.compile(r"\b(E[A-Z]{4,})\b")  # ECONNRESET, ETIMEDOUT
 _HTTP_STATUS = re.compile(
     r"\b(?:http|status|error|code|returns?|returned|got|with|an?)\s*[:=]?\s*([45]\d\d)\b", re.IGNORECASE
 )
+# A status followed by its reason phrase: "504 Gateway Timeout", "401 Unauthorized".
+_HTTP_REASON = re.compile(
+    r"\b([45]\d\d)\s+(?:Bad|Unauthori[sz]ed|Forbidden|Not|Method|Request|Conflict|Gone|Payload|Unprocessable"
+    r"|Too|Internal|Gateway|Service|Insufficient)\b"
+)
 _JS_FRAME = re.compile(r"\bat\s+([A-Za-z_$][\w$.<>]*)\s*\(")
 _PY_FRAME = re.compile(r'File "([^"]+)", line \d+, in (\w+)')
 _SOURCE_FILE = re.compile(r"\b([\w\-]+\.(?:js|mjs|ts|tsx|jsx|py|swift|kt|java|go|rb|php|dart))\b")
@@ -95,7 +100,7 @@ def features(text: str) -> Counter[str]:
     for pattern in (_ERROR_NAME, _ERROR_CODE, _ERRNO):
         for name in pattern.findall(text_wo_urls):
             found[f"s:err:{name.lower()}"] += 1
-    for status in _HTTP_STATUS.findall(text_wo_urls):
+    for status in {*_HTTP_STATUS.findall(text_wo_urls), *_HTTP_REASON.findall(text_wo_urls)}:
         found[f"s:http:{status}"] += 1
     for name in _JS_FRAME.findall(text_wo_urls):
         found[f"s:frame:{name.lower()}"] += 1
