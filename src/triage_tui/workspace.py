@@ -84,7 +84,7 @@ class Detail:
     seconds_to_breach: float | None
     stage: str | None
     pending_writes: list[dict] = field(default_factory=list)
-    hints: TicketHints | None = None  # suggested macros, related tickets (None: not indexed yet)
+    hints: TicketHints | None = None  # suggested macros, related tickets (None: being computed)
 
 
 __all__ = ["Detail", "Entry", "QueueTicket", "Row", "Workspace", "fuzzy_match"]

@@ -523,7 +523,7 @@ class MainScreen(TicketScreen):
         return self.queue_table.move_to(ticket_id)
 
     def action_possible_incident(self) -> None:
-        """The newest possible incident's tickets as a view, all marked: `t` attaches them."""
+        """The largest possible incident's tickets as a view, all marked: `t` attaches them."""
         bursts = self.context.workspace.suggestions.bursts()
         if not bursts:
             self.notify("No possible incident: no burst of alike new tickets in the last hour.", markup=False)
