@@ -464,11 +464,13 @@ def _fill_once(engine) -> None:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from triage_tui.sandbox.burst import add_burst
     from triage_tui.sandbox.server import Sandbox, SandboxSettings
     from triage_tui.secrets import Token
 
     faults = _faults(args.faults, args.seed)
     data = _dataset(args)
+    add_burst(data, dt.datetime.now(dt.UTC))  # so the demo shows a possible incident
     with (
         tempfile.TemporaryDirectory(prefix="triage-tui-demo-") as scratch,
         Sandbox(

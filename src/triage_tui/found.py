@@ -22,9 +22,12 @@ class Found:
     ids: list[int] = field(default_factory=list)
     count: int = 0  # everything the query matched; `ids` is the first page of it
     error: str | None = None
+    label: str | None = None  # the view's name when the tickets were not asked of Zendesk
 
     @property
     def view_label(self) -> str:
+        if self.label is not None:
+            return self.label
         typed = " ".join(self.text.split())
         # The status line is 80 columns with the sources' states after it.
         return f"Zendesk: {typed if len(typed) <= 28 else typed[:27] + '…'}"

@@ -31,6 +31,7 @@ from triage_tui.gcpause import collection_paused
 from triage_tui.readmodel import Reads
 from triage_tui.store.cache import Store, queue_projection
 from triage_tui.store.outbox import Outbox
+from triage_tui.suggestions import Suggestions, TicketHints
 from triage_tui.targets import Target
 from triage_tui.triage.flags import Flag, ticket_flags
 from triage_tui.triage.incidents import incident_tag
@@ -83,6 +84,7 @@ class Detail:
     seconds_to_breach: float | None
     stage: str | None
     pending_writes: list[dict] = field(default_factory=list)
+    hints: TicketHints | None = None  # suggested macros, related tickets (None: being computed)
 
 
 __all__ = ["Detail", "Entry", "QueueTicket", "Row", "Workspace", "fuzzy_match"]
@@ -135,6 +137,7 @@ class Workspace:
         self.found: Found | None = None  # the last "find in Zendesk"
         self._searches = 0
         self._found_entries: dict[int, Entry] = {}
+        self.suggestions = Suggestions(store, now)  # its thread starts after the first paint
 
     # -- loading ------------------------------------------------------------------------
     def load(self) -> None:
@@ -448,7 +451,8 @@ class Workspace:
             sla_stage=stage,
         )
         pending = self.reads.unsent_for(Target.ticket(ticket_id))
-        return Detail(ticket, entry, requester, org, comments, authors, flags, seconds, stage, pending)
+        hints = self.suggestions.shown(ticket_id)
+        return Detail(ticket, entry, requester, org, comments, authors, flags, seconds, stage, pending, hints)
 
     def plan_label(self, plan: str) -> str:
         return PLAN_LABELS.get(plan, plan)

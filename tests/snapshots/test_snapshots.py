@@ -9,18 +9,23 @@ import shutil
 
 import pytest
 
+from tests.app.waiting import until
 from tests.conftest import FROZEN_NOW, sandbox_config
 from triage_tui.store.cache import Store
 from triage_tui.store.outbox import Outbox
 from triage_tui.ui.app import TriageApp
+from triage_tui.ui.widgets.detail import DetailPane
 from triage_tui.ui.widgets.incidents import IncidentPane
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
 
 
 async def settled(pilot) -> None:
-    """The filter box, side panes and key bar mount after the first paint: wait for them."""
+    """The filter box, side panes and key bar mount after the first paint, the hints in
+    the detail once their index is built: wait for them."""
     await pilot.app.main.mount_side_panes()
+    await until(pilot, lambda: pilot.app.workspace.suggestions.ready)
+    await until(pilot, lambda: not pilot.app.main.query_one(DetailPane).hints_pending)
     await pilot.pause()
 
 

@@ -30,6 +30,7 @@ from triage_tui.sync.changes import (
 )
 from triage_tui.sync.clients import Clients
 from triage_tui.triage.search import RESULT_LIMIT, plan_search
+from triage_tui.triage.suggest import MACRO_USES_KEY, applied_macros
 
 # Zendesk's "Recently updated tickets" view reaches back 24 hours: a copy away for longer
 # reads the whole queue again.
@@ -54,6 +55,7 @@ class SyncReport:
 
 
 FIRST_SYNC_PAGE = 1000  # the search export's page
+AUDIT_BUDGET_SHARE = 0.5  # read audits for the hints only while the account has this much left
 
 
 def _dump(model: Any) -> dict:
@@ -472,9 +474,31 @@ class Pollers:
                 users, bad = await client.users_many(sorted(missing))
                 self.store.put_records("user", [_dump(u) for u in users])
                 self._skipped(report, bad)
+            await self._learn_macros(ticket_id)
             report.changed.append(ticket_id)
 
         return await self._guard("zendesk", work, status="errors")
+
+    async def _learn_macros(self, ticket_id: int) -> None:
+        """Which macros engineers applied to a ticket, from its audits: one more request,
+        only beside a conversation fetched anyway, and only while the account has half its
+        budget left this minute (the hints learn slowly rather than slow a team's polls)."""
+        client = self.clients.zendesk
+        assert client is not None
+        if client.http.budget.share_left() < AUDIT_BUDGET_SHARE:
+            return
+        try:
+            audits = await client.audits(ticket_id)
+        except SourceError:
+            return  # a hint is not worth an error on the status line
+        applied = applied_macros(_dump(a) for a in audits)
+        uses = self.store.get(MACRO_USES_KEY) or {}
+        if uses.get(str(ticket_id), []) != applied:
+            if applied:
+                uses[str(ticket_id)] = applied
+            else:
+                uses.pop(str(ticket_id), None)
+            self.store.set(MACRO_USES_KEY, uses)
 
     # -- incident.io ----------------------------------------------------------------------
     async def incidents(self) -> SyncReport:

@@ -1,13 +1,13 @@
 """What deserves a toast and the bell: a new tier 1/2 ticket, a new live incident, an SLA
-stage (3h, 2h, 1h before a breach), a resolved incident whose macro remains, and a wave
-of similar tickets that may be an incident. No widgets here: the App shows them."""
+stage (3h, 2h, 1h before a breach), a resolved incident whose macro remains. (A wave of
+similar tickets that may be an incident is the hints' "Possible incident", announced by
+the App once per cluster: see `suggestions.py`.) No widgets here: the App shows them."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from triage_tui.entries import Row
-from triage_tui.triage.incidents import INCIDENT_TAG_PREFIX, pattern_hint
 from triage_tui.triage.sla import alert_due
 from triage_tui.ui.safe import clean
 from triage_tui.workspace import Workspace
@@ -24,13 +24,11 @@ class Alerts:
         self.follow_up_key = follow_up_key  # the incident pane's follow-up key, remaps included
         self._seen_urgent: set[int] | None = None
         self._seen_incidents: set[str] | None = None
-        self._hinted: set[tuple[int, ...]] = set()
         self._primed = False
         self._reminded: set[str] = set()
 
     def due(self) -> list[str]:
         workspace, reads = self.workspace, self.workspace.reads
-        now = workspace.now()
         rows = workspace.rows("mine")
         alerts: list[str] = []
         zendesk_primed = reads.has_synced("zendesk")
@@ -48,19 +46,6 @@ class Alerts:
             self._seen_incidents = set(incidents)
         alerts += self._sla_alerts(rows, announce=self._seen_urgent is not None and self._primed)
         self._primed = zendesk_primed
-        hint = pattern_hint(
-            [
-                (
-                    r.entry.id,
-                    r.entry.ticket.created_at,
-                    f"{r.entry.ticket.title} {r.entry.excerpt}",
-                    r.entry.ticket.group_id,
-                )
-                for r in rows
-                if r.entry.ticket.created_at and not any(t.startswith(INCIDENT_TAG_PREFIX) for t in r.entry.ticket.tags)
-            ],
-            now,
-        )
         for incident in incidents.values():
             if not incident.is_live and incident.id not in self._reminded and reads.incident_macro(incident.reference):
                 self._reminded.add(incident.id)
@@ -69,9 +54,6 @@ class Alerts:
                     f"{incident.reference} is resolved but its macro still exists: {key} in the incident pane"
                     " follows up the tagged tickets and deletes it"
                 )
-        if hint and hint.ticket_ids not in self._hinted:
-            self._hinted.add(hint.ticket_ids)
-            alerts.append(hint.message())
         return alerts
 
     def _sla_alerts(self, rows: list[Row], *, announce: bool) -> list[str]:

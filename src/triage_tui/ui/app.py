@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.app import App
+from textual.css.query import NoMatches
 from textual.screen import Screen
 
 from triage_tui.config import Config
@@ -25,6 +26,7 @@ from triage_tui.ui import keys
 from triage_tui.ui.alerts import Alerts
 from triage_tui.ui.commands import CommandsProvider
 from triage_tui.ui.context import Context
+from triage_tui.ui.hints import BurstWatch, HintsChanged
 from triage_tui.ui.screens.help import HelpScreen
 from triage_tui.ui.screens.main import MainScreen
 from triage_tui.ui.sync_bridge import SyncBridge, SyncReported
@@ -91,6 +93,7 @@ class TriageApp(SyncBridge):
         self.alerts = Alerts(self.workspace, lambda: keys.label(self, "incident.follow_up"))
         self.theme = config.ui.theme if config.ui.theme in self.available_themes else "textual-dark"
         self.quitting = False
+        self.bursts = BurstWatch()
         self.keymap: dict[str, str] = {}
         if config.keys:
             self.set_keymap(dict(config.keys))
@@ -169,6 +172,36 @@ class TriageApp(SyncBridge):
         main.refresh_sdk()
         main.refresh_status()
         self.check_notifications()
+        # The hints index is built on its own thread, after the first paint and the panes.
+        self.workspace.suggestions.start(self._post_hints_changed)
+
+    def _post_hints_changed(self) -> None:
+        self.post_message(HintsChanged())  # from the hints thread: post_message is thread-safe
+
+    def on_hints_changed(self, message: HintsChanged) -> None:
+        if self.quitting or not self.is_running:
+            return
+        try:
+            main = self.main
+            main.refresh_detail()
+        except (LookupError, NoMatches):
+            return  # closing
+        news = self.bursts.news(self.workspace.suggestions.bursts())
+        if not self.config.ui.notifications:
+            return  # alerts are off: P still shows the latest
+        for burst in news:
+            press = keys.label(self, "queue.possible_incident")
+            attach = keys.label(self, "ticket.attach")
+            self.notify(
+                f"{burst.describe()}: {press} shows them, {attach} attaches them to an incident",
+                title="Possible incident",
+                severity="warning",
+                timeout=20,
+                markup=False,
+            )
+
+    def on_unmount(self) -> None:
+        self.workspace.suggestions.stop()
 
     def _minute_tick(self) -> None:
         main = self.main

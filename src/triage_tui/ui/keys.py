@@ -153,6 +153,22 @@ MAIN = [
         show=False,
         priority=True,
     ),
+    _k(
+        "ticket.related",
+        "x",
+        "related",
+        "Related",
+        "Jump to the ticket's next related ticket; after the last one, back where you were",
+        show=False,
+    ),
+    _k(
+        "queue.possible_incident",
+        "P",
+        "possible_incident",
+        "Possible incident",
+        "Show a possible incident's tickets, marked (t then attaches them to an incident)",
+        show=False,
+    ),
     _k("ticket.reveal", "v", "reveal", "Reveal", "Reveal content behind a content warning", show=False),
     _k("outbox.conflicts", "C", "conflicts", "Conflicts", "Resolve conflicts and failed writes", show=False),
     _k("app.incidents", "I", "toggle_incidents", "Incidents", "Toggle the incident watch split"),
@@ -308,7 +324,8 @@ WORKSPACE_ACTIONS = frozenset(key.action_name for key in MAIN + INCIDENTS + SDK 
 TICKET_ACTIONS = frozenset(
     key.action_name
     for key in MAIN
-    if (key.id.startswith("ticket.") and key.id != "ticket.open") or key.id in ("queue.filter", "queue.view")
+    if (key.id.startswith("ticket.") and key.id != "ticket.open")
+    or key.id in ("queue.filter", "queue.view", "queue.possible_incident")
 )
 
 # The key bar: the focused pane's own keys first, then these (the most used, always shown
@@ -338,7 +355,7 @@ _GLOBAL_IDS = {
     "outbox.conflicts",
 }
 _QUEUE_IDS = {"queue.filter", "queue.find", "queue.next", "queue.view", "queue.clear", "ticket.open"}
-_INCIDENT_IDS = {"app.incidents", "app.mode_incidents"}
+_INCIDENT_IDS = {"app.incidents", "app.mode_incidents", "queue.possible_incident"}
 SECTIONS: list[tuple[str, list[Key]]] = [
     ("Queue", [k for k in MAIN if k.id in _QUEUE_IDS] + BOX + QUEUE),
     ("Ticket", [k for k in MAIN if k.id.startswith("ticket.") and k.id not in _QUEUE_IDS] + DETAIL),
@@ -369,6 +386,8 @@ PALETTE = [
     ("ticket.real_org", "Move the requester to their real organization"),
     ("ticket.question", "Open the community question"),
     ("ticket.billing", "Billing lead as follower, with a note"),
+    ("ticket.related", "Jump to a related ticket (and back)"),
+    ("queue.possible_incident", "Show the possible incident's tickets"),
     ("app.incidents", "Toggle the incident watch split"),
     ("app.mode_incidents", "Incident watch, full screen"),
     ("app.mode_sdk", "SDK rotation view"),

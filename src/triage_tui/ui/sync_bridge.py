@@ -135,6 +135,11 @@ class SyncBridge(App):
             main.search_interrupted("sync restarted before Zendesk answered: search again")
         elif message.lines or message.changed_tickets or message.outbox_changed:
             self.sync_problem = None  # it came back
+        # The hints index follows on its own thread (a first sync brings thousands).
+        changed = [*message.changed_tickets, *([message.comments_for] if message.comments_for else [])]
+        if message.searched is not None:
+            changed += message.searched.ids  # found tickets (solved too) can be related tickets
+        self.workspace.suggestions.submit(changed, rebuild=message.reference_changed)
         # A poll that changed nothing repaints the status line only: reloading and redrawing
         # the queue every 30 s cost ~100 ms of UI and ~10 KB over SSH each time.
         if message.reference_changed:

@@ -423,7 +423,14 @@ class TicketScreen(Screen):
         if not macros:
             self.notify("No macros cached yet.", severity="warning")
             return None
-        choices = [Choice(key, m.title) for key, m in sorted(macros.items(), key=lambda item: item[1].title.lower())]
+        # The macros suggested for this ticket first, best first; then all of them by title.
+        hints = self.context.workspace.suggestions.for_ticket(ticket["id"])
+        suggested = [str(m) for m, _ in (hints.macros if hints else []) if str(m) in macros]
+        choices = [Choice(key, macros[key].title, "suggested") for key in suggested] + [
+            Choice(key, m.title)
+            for key, m in sorted(macros.items(), key=lambda item: item[1].title.lower())
+            if key not in suggested
+        ]
         key = await self.app.push_screen_wait(FuzzyPicker("Macros", choices, self._macro_preview(ticket, macros)))
         return None if key is None else self._macro_change(ticket, macros[key], keep_placeholders=keep_placeholders)
 

@@ -11,6 +11,7 @@ and one pane in one screen keeps its cursor across 1, 2 and I.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -22,6 +23,7 @@ from textual.widgets import Input
 
 from triage_tui.entries import Row
 from triage_tui.found import SEARCH_VIEW, SearchOutcome
+from triage_tui.triage.bursts import Burst
 from triage_tui.ui import keys
 from triage_tui.ui.context import Context
 from triage_tui.ui.duties import DutyScreen
@@ -40,6 +42,21 @@ from triage_tui.ui.widgets.status import StatusLine, current, status_text
 
 WIDE = 120
 MODES = ("queue", "incidents", "sdk")
+
+
+@dataclass
+class RelatedTrail:
+    """`x` walking a ticket's related tickets: where it started and how far it went."""
+
+    origin: int
+    related: list[int]
+    view: str
+    filter_text: str
+    step: int = -1
+    at: int = 0
+
+    def __post_init__(self) -> None:
+        self.at = self.origin
 
 
 class MainScreen(DutyScreen):
@@ -66,8 +83,10 @@ class MainScreen(DutyScreen):
         self._side_panes_mounting: asyncio.Future | None = None
         self._detail_timer: Timer | None = None
         self._fetch_timer: Timer | None = None
+        self._hints_timer: Timer | None = None
         # The view, the ticket under the cursor and the filter when the search view opened.
         self._before_search: tuple[str, int | None, str] = (view, None, "")
+        self._trail: RelatedTrail | None = None  # where `x` came from and goes next
 
     def compose(self) -> ComposeResult:
         context = self.context
@@ -197,12 +216,17 @@ class MainScreen(DutyScreen):
     def on_queue_table_highlighted(self, message: QueueTable.Highlighted) -> None:
         # A held-down j repaints two queue lines per row; the detail (a relayout) and the
         # conversation fetch follow once the cursor settles.
-        for timer in (self._detail_timer, self._fetch_timer):
+        for timer in (self._detail_timer, self._fetch_timer, self._hints_timer):
             if timer is not None:
                 timer.stop()
         self._detail_timer = self.set_timer(0.04, self.refresh_detail)
-        if message.row is not None and not self.context.offline:
+        if message.row is not None:
+            # Asked once the cursor's move is painted (at 15 ms the hints thread's work met
+            # the key's own paint: +1.5 ms a key), computed there while the detail waits for
+            # the cursor to settle: the detail then paints them at once, not "…" first.
             ticket_id = message.row.entry.id
+            self._hints_timer = self.set_timer(0.025, lambda: self.context.workspace.suggestions.shown(ticket_id))
+        if message.row is not None and not self.context.offline:
             self._fetch_timer = self.set_timer(0.25, lambda: self.context.fetch_comments(ticket_id))
 
     def on_queue_table_marks_changed(self, message: QueueTable.MarksChanged) -> None:
@@ -447,6 +471,88 @@ class MainScreen(DutyScreen):
 
     def action_reveal(self) -> None:
         self.query_one(DetailPane).reveal()
+
+    # -- related tickets and possible incidents -------------------------------------------
+    def action_related(self) -> None:
+        """The next of the ticket's related tickets; after the last, back where it started."""
+        table = self.queue_table
+        current = table.current_id
+        if current is None:
+            return
+        trail = self._trail
+        if trail is None or trail.at != current:
+            hints = self.context.workspace.suggestions.for_ticket(current)
+            if hints is None:
+                self.notify("Still reading the cache for related tickets.", markup=False)
+                return
+            if not hints.related:
+                self.notify(f"#{current} has no related tickets.", markup=False)
+                return
+            trail = RelatedTrail(current, hints.related, self.view, self.filter_text)
+        self._trail = trail
+        key = keys.label(self.app, "ticket.related")
+        while True:
+            trail.step += 1
+            if trail.step >= len(trail.related):
+                self._trail = None
+                if self.view != trail.view or self.filter_text != trail.filter_text:
+                    self._show_filter(trail.filter_text)
+                    self.set_reactive(MainScreen.view, trail.view)
+                    self.refresh_queue()
+                table.move_to(trail.origin)
+                self.notify(f"Back to #{trail.origin}.", markup=False, timeout=3)
+                return
+            target = trail.related[trail.step]
+            if self._move_anywhere(target):
+                trail.at = target
+                shown = f"Related {trail.step + 1} of {len(trail.related)} for #{trail.origin}"
+                self.notify(f"{shown}: {key} for the next, back after the last.", markup=False, timeout=3)
+                return
+            self.notify(f"#{target} is not in the queue (solved?): f finds it.", markup=False)
+
+    def _move_anywhere(self, ticket_id: int) -> bool:
+        """Put the cursor on a ticket: in this view, else in all unsolved, unfiltered."""
+        self.mode = "queue"
+        if self.queue_table.move_to(ticket_id):
+            return True
+        if self.view == SEARCH_VIEW:
+            return False
+        self._show_filter("")
+        self.set_reactive(MainScreen.view, "all")
+        self.refresh_queue()
+        return self.queue_table.move_to(ticket_id)
+
+    def action_possible_incident(self) -> None:
+        """The largest possible incident's tickets as a view, all marked: `t` attaches them."""
+        bursts = self.context.workspace.suggestions.bursts()
+        if not bursts:
+            self.notify("No possible incident: no burst of alike new tickets in the last hour.", markup=False)
+            return
+        self.show_burst(bursts[0])
+
+    def show_burst(self, burst: Burst) -> None:
+        workspace = self.context.workspace
+        text = f"possible incident #{burst.lead}"
+        found = workspace.begin_search(text)
+        found.label = f"Possible incident ({len(burst.ids)})"
+        workspace.finish_search(
+            SearchOutcome(text, found.number, meaning=text, ids=list(burst.ids), count=len(burst.ids))
+        )
+        self.mode = "queue"
+        if self.view != SEARCH_VIEW:
+            self.view = SEARCH_VIEW  # records what escape comes back to
+        self._show_filter("")
+        table = self.queue_table
+        table.marked |= set(burst.ids) & workspace.markable_ids()
+        self.refresh_queue()
+        table.cursor = 0
+        self.set_focus(table)
+        self.refresh_detail()
+        attach, back = keys.label(self.app, "ticket.attach"), keys.label(self.app, "queue.clear")
+        self.notify(
+            f"{len(burst.ids)} tickets marked: {attach} attaches them to an incident, {back} goes back.",
+            markup=False,
+        )
 
     async def action_rotation_handover(self) -> None:
         # The handbook's two handovers (ui/handover_flow.py): the SDK rotation's from its view.

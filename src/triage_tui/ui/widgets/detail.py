@@ -73,6 +73,11 @@ class DetailPane(Widget, can_focus=True):
     def plain_text(self) -> str:
         return self._text.plain
 
+    @property
+    def hints_pending(self) -> bool:
+        """The ticket's suggested macros and related tickets are still being computed."""
+        return self.detail is not None and self.detail.hints is None
+
     def show(
         self,
         detail: Detail | None,
@@ -94,7 +99,10 @@ class DetailPane(Widget, can_focus=True):
             for flag in detail.flags:
                 text.append(f" {flag.label} ", style=FLAG_STYLES[flag.severity])
                 text.append("\n")
-        text.append("\n")
+        # After the handbook's warnings, which matter more where the pane is short.
+        text.append("\n" if detail.flags else "")
+        text.append_text(self._hints(detail))
+        text.append("\n\n")
         text.append_text(self._conversation(detail))
         self._set_text(text, moved)
 
@@ -138,6 +146,30 @@ class DetailPane(Widget, can_focus=True):
                 head.append(f"  (press {keys.label(self.app, 'outbox.conflicts')} to resolve)", style=style)
         head.append("\n")
         return head
+
+    def _hints(self, detail: Detail) -> Text:
+        """`Suggested macros: …` and `Related: #…` (macro titles are the account's text:
+        plain, like a ticket's)."""
+        hints = detail.hints
+        line = Text()
+        line.append("Suggested macros: ", style="bold")
+        if hints is None:  # the hints thread is on it: the detail repaints when it answers
+            line.append("…", style="dim")
+            line.append("\nRelated: ", style="bold")
+            line.append("…", style="dim")
+            return line
+        titles = [title for _, title in hints.macros]
+        for n, title in enumerate(titles):
+            if n:
+                line.append(" · ", style="dim")
+            line.append_text(plain(title, limit=80))
+        if not titles:
+            line.append("none", style="dim")
+        line.append("\nRelated: ", style="bold")
+        line.append(" ".join(f"#{ticket_id}" for ticket_id in hints.related) or "none")
+        if hints.related:
+            line.append(f"  ({keys.label(self.app, 'ticket.related')} jumps)", style="dim")
+        return line
 
     def reveal(self) -> None:
         if self.detail is not None:
