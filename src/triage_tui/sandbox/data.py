@@ -537,7 +537,64 @@ def generate(seed: int = 7, tickets: int = 300, now: dt.datetime | None = None) 
     ]
     _incidents(data, now, me, agents, out_tickets, rng)
     data["issues"], data["labels"] = _issues(now, rng)
+    _main_repo(data, now)
     return data
+
+
+# The product's own repository, where bug reports and feature requests from tickets go
+# (the handbook's "Open a bug report"): a few open issues, one of them matching a seeded
+# ticket so a duplicate search finds it. Built without the rng: the rest of the data stays.
+MAIN_REPO = "PostHog/posthog"
+MAIN_REPO_ISSUES = [
+    ("Funnel conversion drops to zero after step 3 with breakdown", ["bug", "team/product-analytics"]),
+    ("Session replay recordings not loading in Safari", ["bug", "team/replay"]),
+    ("Export dashboards to PDF", ["enhancement", "feature"]),
+    ("Cohort recalculation stuck for dynamic cohorts", ["bug"]),
+]
+
+
+def _main_repo(data: dict[str, Any], now: dt.datetime) -> None:
+    labels = [
+        {"id": 900 + i, "node_id": f"LA_kwDO{900 + i:08d}", "name": name, "color": "ededed", "description": None}
+        | {"default": name in ("bug", "enhancement")}
+        for i, name in enumerate(["bug", "enhancement", "feature", *TEAM_LABELS])
+    ]
+    items = []
+    for index, (title, names) in enumerate(MAIN_REPO_ISSUES):
+        number = 27100 + index * 7
+        created = now - dt.timedelta(days=3 + index * 5)
+        items.append(
+            {
+                "id": 2700000000 + number,
+                "node_id": f"I_kwDO{2700000000 + number}",
+                "number": number,
+                "title": title,
+                "state": "open",
+                "state_reason": None,
+                "locked": False,
+                "active_lock_reason": None,
+                "html_url": f"https://github.com/{MAIN_REPO}/issues/{number}",
+                "body": "### Bug description\n\nReported by several users.\n\n### Additional context\n\n",
+                "user": {
+                    "login": "posthog-dev",
+                    "id": 990,
+                    "node_id": "U_kgDO990",
+                    "type": "User",
+                    "site_admin": False,
+                },
+                "labels": [label for label in labels if label["name"] in names],
+                "assignee": None,
+                "assignees": [],
+                "milestone": None,
+                "closed_at": None,
+                "author_association": "MEMBER",
+                "comments": 2 + index,
+                "created_at": iso(created),
+                "updated_at": iso(created + dt.timedelta(hours=5)),
+            }
+        )
+    data["issues"][MAIN_REPO] = items
+    data["labels"][MAIN_REPO] = labels
 
 
 def _views(now: dt.datetime) -> list[dict[str, Any]]:
