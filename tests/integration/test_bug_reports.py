@@ -88,5 +88,5 @@ async def test_a_send_whose_answer_was_lost_finds_its_issue_and_replies_once(str
         assert bodies.count(payload["body"]) == 1
     issue_posts = [w for w in strict.state.writes if w.get("api") == "github" and w.get("method") == "POST"]
     assert len(issue_posts) == 1
-    assert len([b for b in public_comments(strict, ticket["id"]) if "github.com" in b]) == 1
+    assert len([b for b in public_comments(strict, ticket["id"]) if f"github.com/{MAIN}/issues/" in b]) == 1
     assert engine.outbox.get(entry["id"])["status"] == "sent"
