@@ -288,6 +288,8 @@ class GithubConfig(_Section):
     )
     team_labels: list[str] = _check(_strings, factory=lambda: list(DEFAULT_TEAM_LABELS))
     hero_label: str = _check(_text, "SDK Support Hero")
+    # Where bug reports and feature requests from tickets go (the handbook's forms).
+    bug_repo: str = _check(_text, "PostHog/posthog")
 
 
 @dataclass
@@ -436,6 +438,7 @@ url = "https://api.github.com"
 repos = ["PostHog/posthog-js", "PostHog/posthog-python", "PostHog/posthog-ios",
          "PostHog/posthog-android", "PostHog/posthog-flutter"]
 hero_label = "SDK Support Hero"
+bug_repo = "PostHog/posthog"       # B on a ticket: bug reports and feature requests go here
 
 [sla]
 timezone = "UTC"

@@ -103,6 +103,15 @@ MAIN = [
         show=False,
         priority=True,
     ),
+    _k(
+        "ticket.bug_report",
+        "B",
+        "bug_report",
+        "Bug report",
+        "Bug report or feature request: find or open the GitHub issue, reply with its link",
+        show=False,
+        priority=True,
+    ),
     _k("ticket.reveal", "v", "reveal", "Reveal", "Reveal content behind a content warning", show=False),
     _k("outbox.conflicts", "C", "conflicts", "Conflicts", "Resolve conflicts and failed writes", show=False),
     _k("app.incidents", "I", "toggle_incidents", "Incidents", "Toggle the incident watch split"),
@@ -153,6 +162,17 @@ SDK = [
     _k("sdk.up", "k", "list_up", "Up", "Previous issue", show=False),
     _k("sdk.label", "l", "sdk_label", "Label", "Add a team label or SDK Support Hero"),
     _k("sdk.url", "u", "sdk_url", "URL", "Open the issue in the browser, or copy its link (over SSH)"),
+    # Working an issue (issue 26): read, comment, assign me, escalate a mobile one.
+    _k("sdk.comments", "c", "sdk_comments", "Comments", "Read the issue's comments"),
+    _k("sdk.comment", "w", "sdk_comment", "Comment", "Write a comment on the issue"),
+    _k("sdk.assign", "A", "sdk_assign", "Assign me", "Assign the issue to me on GitHub"),
+    _k(
+        "sdk.escalate",
+        "E",
+        "sdk_escalate",
+        "Escalate",
+        "Escalate a mobile SDK issue: a comment mentioning @PostHog/team-client-libraries",
+    ),
 ]
 # Every main-screen key that acts on the queue or its selection is handled as it arrives
 # (priority), like r and i: a terminal delivers a burst in one read, and a priority key
@@ -206,6 +226,20 @@ CONFLICT = [
     _k("conflict.drop", "d", "choose('drop')", "Drop mine", "Keep their version, drop my change"),
     _k("conflict.later", "escape", "choose(None)", "Later", "Decide later"),
 ]
+BUG_REPORT = [
+    _k("bugreport.send", "ctrl+s", "send", "Send", "Open the issue (or +1 the one chosen), then reply with its link"),
+    _k("bugreport.kind", "ctrl+t", "toggle_kind", "Bug/Feature", "Switch between bug report and feature request"),
+    _k("bugreport.search", "ctrl+f", "search", "Search", "Search GitHub's open issues again, with the title's words"),
+    # Priority, and the focus moves at once: text typed right after Tab lands in the next field.
+    _k("bugreport.next_field", "tab", "next_field", "Next field", "Move to the next field", show=False, priority=True),
+    _k("bugreport.cancel", "escape", "cancel", "Cancel", "Close without sending"),
+]
+ISSUE_COMMENTS = [
+    _k("issue.comment", "w", "comment", "Comment", "Write a comment on this issue"),
+    _k("issue.close", "escape,q", "close", "Close", "Close the comments"),
+    _k("issue.down", "j,down", "scroll_down", "Down", "Scroll down", show=False),
+    _k("issue.up", "k,up", "scroll_up", "Up", "Scroll up", show=False),
+]
 HELP = [_k("help.close", "escape,question_mark,q", "close", "Close", "Close the help")]
 
 # The order `?` lists them in: the main screen's keys first, the dialogs' after.
@@ -222,6 +256,8 @@ OWNERS: dict[str, list[Key]] = {
     "picker": PICKER,
     "confirm": CONFIRM,
     "conflict": CONFLICT,
+    "bug_report": BUG_REPORT,
+    "issue_comments": ISSUE_COMMENTS,
     "help": HELP,
 }
 BY_ID: dict[str, Key] = {key.id: key for keys in OWNERS.values() for key in keys}
@@ -269,9 +305,9 @@ _INCIDENT_IDS = {"app.incidents", "app.mode_incidents"}
 SECTIONS: list[tuple[str, list[Key]]] = [
     ("Queue", [k for k in MAIN if k.id in _QUEUE_IDS] + BOX + QUEUE),
     ("Ticket", [k for k in MAIN if k.id.startswith("ticket.") and k.id not in _QUEUE_IDS] + DETAIL),
-    ("Composer and editors", COMPOSER + EDITOR + IMPACT),
+    ("Composer and editors", COMPOSER + EDITOR + IMPACT + BUG_REPORT),
     ("Incidents", [k for k in MAIN if k.id in _INCIDENT_IDS] + INCIDENTS),
-    ("SDK rotation", [k for k in MAIN if k.id == "app.mode_sdk"] + SDK),
+    ("SDK rotation", [k for k in MAIN if k.id == "app.mode_sdk"] + SDK + ISSUE_COMMENTS),
     ("Global", [k for k in MAIN if k.id in _GLOBAL_IDS]),
     ("Pickers and dialogs", PICKER + CONFIRM + CONFLICT + HELP),
 ]
@@ -290,6 +326,7 @@ PALETTE = [
     ("ticket.assign", "Assign to me"),
     ("ticket.macro", "Insert a macro"),
     ("ticket.attach", "Attach to an incident"),
+    ("ticket.bug_report", "Bug report or feature request on GitHub"),
     ("app.incidents", "Toggle the incident watch split"),
     ("app.mode_incidents", "Incident watch, full screen"),
     ("app.mode_sdk", "SDK rotation view"),
