@@ -29,7 +29,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from triage_tui.sources.errors import AmbiguousWrite, BadResponse, Conflict, Offline, RateLimited, SourceError
+from triage_tui.sources.errors import (
+    AmbiguousWrite,
+    BadResponse,
+    Conflict,
+    Offline,
+    RateLimited,
+    Rejected,
+    SourceError,
+)
 from triage_tui.store.cache import Store
 from triage_tui.store.outbox import (
     ACTIVE,
@@ -303,6 +311,11 @@ class Sender:
         if kind == "github_assign" and github:
             login = (await github.me()).login
             issue = await github.add_assignees(payload["repo"], payload["number"], [login])
+            assignees = [{"login": a.login} for a in issue.assignees]
+            self._cache_issue(payload["repo"], payload["number"], assignees=assignees)
+            if login not in [a.login for a in issue.assignees]:
+                # GitHub leaves out, silently, anyone who may not be assigned (no push access).
+                raise Rejected("github", f"{payload['repo']}#{payload['number']}: GitHub did not assign {login}")
             return {"html_url": issue.html_url, "assignees": [a.login for a in issue.assignees]}
         raise Offline(Target.parse(entry["target"]).source, f"no client for {kind}: service not configured")
 
@@ -334,7 +347,18 @@ class Sender:
             if any(line in (comment.body or "") for comment in await github.comments(repo, number)):
                 return {"html_url": url, "number": number, "found": True}
         await github.add_comment(repo, number, payload["body"])
+        cached = next((i for i in self.store.get(f"issues:{repo}", {}).get("items", []) if i["number"] == number), None)
+        if cached is not None:
+            self._cache_issue(repo, number, comments=int(cached.get("comments") or 0) + 1)
         return {"html_url": url, "number": number}
+
+    def _cache_issue(self, repo: str, number: int, **changes: Any) -> None:
+        """Our change to an issue, in the cache before the next GitHub poll says so."""
+        cached = self.store.get(f"issues:{repo}")
+        if not isinstance(cached, dict):
+            return
+        items = [{**item, **changes} if item.get("number") == number else item for item in cached.get("items", [])]
+        self.store.set(f"issues:{repo}", {**cached, "items": items})
 
     def _settle_bug_report(self, entry: dict, result: dict, report: SendReport) -> None:
         """Sent, with the issue recorded and the reply queued, all at once (Outbox.settle)."""

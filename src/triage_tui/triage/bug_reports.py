@@ -91,6 +91,14 @@ def marker_line(marker: str) -> str:
     return f"<!-- triage-tui:{marker} -->"
 
 
+_MARKER = re.compile(r"\n*<!-- triage-tui:[0-9a-f]+ -->\s*$")
+
+
+def without_marker(text: str) -> str:
+    """What we posted, as a person reads it: the hidden marker left out."""
+    return _MARKER.sub("", text)
+
+
 def issue_body(report: BugReport, marker: str) -> str:
     """The new issue: the engineer's notes, then the handbook's "From: <ticket URL>" line in
     the additional information, then the marker."""

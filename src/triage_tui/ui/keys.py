@@ -164,7 +164,8 @@ SDK = [
     _k("sdk.url", "u", "sdk_url", "URL", "Open the issue in the browser, or copy its link (over SSH)"),
     # Working an issue (issue 26): read, comment, assign me, escalate a mobile one.
     _k("sdk.comments", "c", "sdk_comments", "Comments", "Read the issue's comments"),
-    _k("sdk.comment", "w", "sdk_comment", "Comment", "Write a comment on the issue"),
+    # Priority (as r, i): the editor it opens gets the keys typed right after it.
+    _k("sdk.comment", "w", "sdk_comment", "Comment", "Write a comment on the issue", priority=True),
     _k("sdk.assign", "A", "sdk_assign", "Assign me", "Assign the issue to me on GitHub"),
     _k(
         "sdk.escalate",
@@ -172,6 +173,7 @@ SDK = [
         "sdk_escalate",
         "Escalate",
         "Escalate a mobile SDK issue: a comment mentioning @PostHog/team-client-libraries",
+        priority=True,
     ),
 ]
 # Every main-screen key that acts on the queue or its selection is handled as it arrives
@@ -235,7 +237,7 @@ BUG_REPORT = [
     _k("bugreport.cancel", "escape", "cancel", "Cancel", "Close without sending"),
 ]
 ISSUE_COMMENTS = [
-    _k("issue.comment", "w", "comment", "Comment", "Write a comment on this issue"),
+    _k("issue.comment", "w", "comment", "Comment", "Write a comment on this issue", priority=True),
     _k("issue.close", "escape,q", "close", "Close", "Close the comments"),
     _k("issue.down", "j,down", "scroll_down", "Down", "Scroll down", show=False),
     _k("issue.up", "k,up", "scroll_up", "Up", "Scroll up", show=False),

@@ -163,6 +163,9 @@ class SyncBridge(App):
             self.notify(toast, severity="warning" if "failed" in toast else "information", markup=False)
         for text in message.copies:
             self.copy_to_clipboard(text)  # OSC 52: reaches the laptop over SSH
+        changed = getattr(self.screen, "outbox_changed", None)
+        if message.outbox_changed and callable(changed):
+            changed()  # a dialog showing queued writes (an issue's comments) follows them
         if message.github is not None:
             # The screen that asked (the bug report form, an issue's comments), if still open.
             answered = getattr(self.screen, "github_answered", None)

@@ -1,5 +1,6 @@
 """The SDK rotation view: open issues of the SDK repositories, unlabelled first, and the
-keys that act on the issue it shows (l label, u URL)."""
+keys that act on the issue it shows (l label, u URL; c comments, w comment, A assign me,
+E escalate a mobile issue to the client libraries team)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from triage_tui.targets import Target
+from triage_tui.triage.bug_reports import MOBILE_TEAM, escalation_comment
 from triage_tui.triage.sla import parse_time
 from triage_tui.ui import keys
 from triage_tui.ui.flows import queue_write, run_flow
@@ -100,6 +102,7 @@ class SdkPane(Vertical):
         text.append_text(plain(issue.get("title"), "bold", limit=300))
         text.append("\n")
         text.append_text(plain(issue.get("html_url"), "underline", limit=300))
+        text.append_text(self._work_lines(issue))
         text.append("\n\n")
         text.append_text(plain(issue.get("body"), multiline=True, limit=5000))
         detail.update(text)
@@ -150,6 +153,84 @@ class SdkPane(Vertical):
         if issue is None or not issue.get("html_url"):
             return
         open_or_copy(self, issue["html_url"], "issue link")
+
+    # -- working an issue (issue 26): read, comment, assign me, escalate a mobile one ---------
+    def is_mobile(self, issue: dict) -> bool:
+        gh = self.context.config.github
+        names = [label["name"] for label in issue.get("labels", [])]
+        return issue["repo"] in gh.mobile_repos or "team/mobile" in names
+
+    def _work_lines(self, issue: dict) -> Text:
+        """Who has it, how many comments, and our writes to it still on their way."""
+        lines = Text()
+        assignees = [a.get("login", "") for a in issue.get("assignees") or [] if isinstance(a, dict)]
+        lines.append(f"\nAssigned: {', '.join(assignees) or 'nobody'} · {issue.get('comments') or 0} comments")
+        if self.is_mobile(issue):
+            lines.append(" · mobile: faster SLA, escalate with ", style="magenta")
+            lines.append(keys.label(self.app, "sdk.escalate"), style="bold magenta")
+        for entry in self.context.reads.unsent_for(Target.issue(issue["repo"], issue["number"])):
+            if entry.get("kind") in ("github_comment", "github_assign"):
+                mark = "✗ failed" if entry.get("status") == "failed" else "↑ queued"
+                lines.append_text(plain(f"\n{mark}: {entry.get('summary')}", "yellow", limit=200))
+        return lines
+
+    async def action_sdk_comments(self) -> None:
+        if (issue := self.current) is None:
+            return
+        from triage_tui.ui.screens.issue_comments import IssueComments
+
+        screen = IssueComments(
+            issue,
+            lambda asked: self.context.read_github("issue_comments", asked),
+            lambda: self._comment(issue),
+            lambda: self.context.reads.unsent_for(Target.issue(issue["repo"], issue["number"])),
+        )
+        await self.app.push_screen(screen)
+
+    async def action_sdk_comment(self) -> None:
+        if (issue := self.current) is not None:
+            await run_flow(self, self._comment(issue), f"comment on {issue['repo']}#{issue['number']}")
+
+    async def action_sdk_escalate(self) -> None:
+        if (issue := self.current) is None:
+            return
+        name = f"{issue['repo']}#{issue['number']}"
+        if not self.is_mobile(issue):
+            self.notify(
+                f"{name} is not a mobile SDK issue: route it with a team label ({keys.label(self.app, 'sdk.label')}).",
+                severity="warning",
+                markup=False,
+            )
+            return
+        await run_flow(self, self._comment(issue, escalate=True), f"escalate {name}")
+
+    async def _comment(self, issue: dict, *, escalate: bool = False) -> None:
+        from triage_tui.ui.flows import text_editor
+
+        name = f"{issue['repo']}#{issue['number']}"
+        title = f"Escalate {name} to the client libraries team" if escalate else f"Comment on {name}"
+        text = escalation_comment("") if escalate else ""
+        hint = keys.hint(self.app, ("editor.save", "send to GitHub"), ("editor.cancel", "cancel"))
+        body = await self.app.push_screen_wait(text_editor().TextEditor(title, text, hint))
+        if body is None or not body.strip():
+            return
+        if escalate and MOBILE_TEAM not in body:
+            body = escalation_comment(body)  # the mention is what escalates it
+        comment = self.context.writes.comment_issue
+        summary = f"{name}: {'escalate to client libraries' if escalate else 'comment'}"
+        if not queue_write(self, f"Not sent to {name}", lambda: comment(issue["repo"], issue["number"], body, summary)):
+            return
+        self.notify(f"Queued: {summary}", markup=False)
+        self.context.kick()
+
+    def action_sdk_assign(self) -> None:
+        if (issue := self.current) is None:
+            return
+        name = f"{issue['repo']}#{issue['number']}"
+        assign = self.context.writes.assign_issue_to_me
+        if queue_write(self, f"Not assigned {name}", lambda: assign(issue["repo"], issue["number"])):
+            self.notify(f"Queued: assign {name} to me", markup=False)
+            self.context.kick()
 
     def action_list_down(self) -> None:
         self.query_one(OptionList).action_cursor_down()
