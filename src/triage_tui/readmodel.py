@@ -90,6 +90,11 @@ class Reads:
     def raw_issues(self, repo: str) -> list[dict]:
         return (self.store.get(f"issues:{repo}") or {}).get("items", [])
 
+    def sdk_views(self) -> list[dict]:
+        """The SDK rotation's Zendesk filters as last polled: title, mobile, tickets, error."""
+        found = self.store.get("sdk_views")
+        return found if isinstance(found, list) else []
+
     def incident_template(self) -> dict | None:
         """The "Incident information" macro every incident macro is cloned from."""
         return next((m for m in self.raw_macros() if m["title"] == TEMPLATE_TITLE), None)

@@ -99,3 +99,26 @@ def shown(screen: IssueComments) -> str:
 
 def pane_text(app) -> str:
     return str(app.main.query_one("#sdk-detail").render())
+
+
+async def test_the_sdk_view_lists_the_rotations_zendesk_tickets_mobile_on_the_shorter_sla(live, sandbox):
+    """sdk-support-rotation.md: the escalated SDK tickets and the mobile ones are Zendesk
+    filters; mobile SDK issues get a faster SLA (`[sdk] mobile_sla_factor`, half by default)."""
+    mobile = min(
+        (t for t in sandbox.state.tickets.values() if "mobile" in t["tags"] and t["status"] in ("new", "open")),
+        key=lambda t: t["id"],
+    )
+    async with live.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: live.main.side_panes_ready)
+        await sdk_issue(pilot, live)
+        zendesk = live.main.query_one("#sdk-zendesk")
+        await until(pilot, lambda: "Escalated SDK tickets" in str(zendesk.render()), what="the views are listed")
+        text = str(zendesk.render())
+        assert "Mobile SDK tickets" in text and "(SLA ×0.5)" in text
+        pane = live.main.query_one(SdkPane)
+        rows = pane._zendesk_rows(live.context.reads.sdk_views())
+        [(seconds, is_mobile, _)] = [row for row in rows if row[2]["id"] == mobile["id"]]
+        entry = live.workspace.entries[mobile["id"]]
+        full = entry.clock.seconds_to_breach(live.context.now(), live.workspace.calendar)
+        target = live.context.config.sla.targets[entry.plan]
+        assert is_mobile and seconds == full - target * 3600 / 2

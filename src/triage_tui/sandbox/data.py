@@ -374,6 +374,8 @@ def generate(seed: int = 7, tickets: int = 300, now: dt.datetime | None = None) 
         requester_org = org_by_id.get(requester["organization_id"])
         plan = requester_org["organization_fields"]["plan"] if requester_org else "free"
         tags: list[str] = [group_name.lower().split(" ")[0].replace("&", "and")]
+        if group_name == "AI & client libraries" and ("iOS" in subject or "Android" in subject):
+            tags.append("mobile")  # what the SDK rotation's mobile filter looks for
         priority = rng.choices(["low", "normal", "high", "urgent"], weights=[3, 8, 3, 1])[0]
         if is_unsolved:
             status = rng.choices(["new", "open", "pending", "hold"], weights=[3, 6, 3, 1])[0]
@@ -515,7 +517,7 @@ def generate(seed: int = 7, tickets: int = 300, now: dt.datetime | None = None) 
     data["comments"] = comments
 
     data["macros"] = _macros(group_ids)
-    data["views"] = _views(now)
+    data["views"] = _views(now) + _sdk_views(now, group_ids["AI & client libraries"])
     data["sla_policies"] = _sla_policies(now, organizations)
     data["ticket_fields"] = [
         {
@@ -685,6 +687,37 @@ def _views(now: dt.datetime) -> list[dict[str, Any]]:
             7,
             [{"field": "status", "operator": "is", "value": "solved"}],
             "solved",
+        ),
+    ]
+
+
+def _sdk_views(now: dt.datetime, sdk_group: int) -> list[dict[str, Any]]:
+    """The SDK rotation page's two filters (its ids): escalated SDK tickets, and mobile ones."""
+    stamp = iso(now - dt.timedelta(days=200))
+    unsolved = {"field": "status", "operator": "less_than", "value": "solved"}
+    group = {"field": "group_id", "operator": "is", "value": str(sdk_group)}
+
+    def view(vid: int, title: str, extra: list[dict[str, str]]) -> dict[str, Any]:
+        return {
+            "url": f"https://example.zendesk.com/api/v2/views/{vid}.json",
+            "id": vid,
+            "title": title,
+            "raw_title": title,
+            "active": True,
+            "default": False,
+            "position": 20,
+            "description": "SDK support rotation",
+            "restriction": None,
+            "created_at": stamp,
+            "updated_at": stamp,
+            "execution": {"group_by": None, "group_order": "asc", "sort_by": "updated", "sort_order": "desc"},
+            "conditions": {"all": [unsolved, group, *extra], "any": []},
+        }
+
+    return [
+        view(33118780890267, "Escalated SDK tickets", []),
+        view(
+            42222680081819, "Mobile SDK tickets", [{"field": "current_tags", "operator": "includes", "value": "mobile"}]
         ),
     ]
 

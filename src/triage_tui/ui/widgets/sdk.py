@@ -15,7 +15,8 @@ from textual.widgets.option_list import Option
 
 from triage_tui.targets import Target
 from triage_tui.triage.bug_reports import MOBILE_TEAM, escalation_comment
-from triage_tui.triage.sla import parse_time
+from triage_tui.triage.sdk_tickets import mobile_clock
+from triage_tui.triage.sla import format_duration, parse_time
 from triage_tui.ui import keys
 from triage_tui.ui.flows import queue_write, run_flow
 from triage_tui.ui.links import open_or_copy
@@ -49,6 +50,7 @@ class SdkPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(Text("SDK rotation: open issues", style="bold"), id="sdk-title")
+        yield Static(id="sdk-zendesk")  # the rotation's Zendesk filters (issue 26)
         yield OptionList(id="sdk-list")
         with VerticalScroll(id="sdk-detail-scroll"):
             yield Static(id="sdk-detail")
@@ -111,6 +113,62 @@ class SdkPane(Vertical):
         gh = self.context.config.github
         issues = [self._with_queued_labels(issue) for issue in self.context.workspace.issues()]
         self.set_issues(issues, gh.team_labels, gh.hero_label, gh.mobile_repos, self.context.now())
+        self.query_one("#sdk-zendesk", Static).update(self._zendesk_lines())
+
+    # -- the rotation's Zendesk half (issue 26): its filters, mobile ones on a shorter SLA ------
+    SHOWN_TICKETS = 4  # at 80x24 the issues keep most of the pane; `f <id>` opens a ticket
+
+    def _zendesk_lines(self) -> Text:
+        views = self.context.reads.sdk_views()
+        text = Text()
+        if not views:
+            return text
+        sdk = self.context.config.sdk
+        text.append("Zendesk: ", style="bold")
+        for index, view in enumerate(views):
+            text.append(" · " if index else "")
+            text.append_text(plain(f"{view.get('title')} {len(view.get('tickets') or [])}", limit=120))
+            if view.get("mobile"):
+                text.append(f" (SLA ×{sdk.mobile_sla_factor:g})", style="magenta")
+        for view in views:
+            if view.get("error"):
+                text.append_text(plain(f"\n✗ {view.get('title')}: {view['error']}", "bold red", limit=200))
+        rows = self._zendesk_rows(views)
+        for seconds, mobile, ticket in rows[: self.SHOWN_TICKETS]:
+            text.append("\n")
+            style = "bold red" if seconds is not None and seconds < 0 else ""
+            text.append(f"{format_duration(seconds) if seconds is not None else '—':>8} ", style=style)
+            if mobile:
+                text.append("mobile ", style="bold magenta")
+            text.append(f"#{ticket['id']} ", style="bold")
+            text.append_text(plain(ticket.get("subject"), limit=160))
+        if len(rows) > self.SHOWN_TICKETS:
+            text.append(f"\n   … {len(rows) - self.SHOWN_TICKETS} more", style="dim")
+        return text
+
+    def _zendesk_rows(self, views: list[dict]) -> list[tuple[float | None, bool, dict]]:
+        """Each ticket once (mobile if any mobile view holds it), closest to breach first."""
+        workspace, sdk = self.context.workspace, self.context.config.sdk
+        now = self.context.now()
+        mobile_ids = {t["id"] for v in views if v.get("mobile") for t in v.get("tickets") or []}
+        seen: dict[int, dict] = {}
+        for view in views:
+            for ticket in view.get("tickets") or []:
+                seen.setdefault(ticket["id"], ticket)
+        rows = []
+        for ticket_id, ticket in seen.items():
+            mobile = ticket_id in mobile_ids
+            seconds = None
+            entry = workspace.entries.get(ticket_id)
+            if entry is not None:
+                clock = entry.clock
+                if mobile:
+                    target = self.context.config.sla.targets.get(entry.plan)
+                    clock = mobile_clock(clock, target, sdk.mobile_sla_factor, workspace.calendar)
+                seconds = clock.seconds_to_breach(now, workspace.calendar)
+            rows.append((seconds, mobile, ticket))
+        rows.sort(key=lambda row: (row[0] is None, row[0] if row[0] is not None else 0.0, not row[1]))
+        return rows
 
     def _with_queued_labels(self, issue: dict) -> dict:
         """The issue as it will be: labels queued but not yet on GitHub count already (the
