@@ -281,6 +281,13 @@ class ZendeskClient:
     async def views(self) -> tuple[list[View], list[SkippedRecord]]:
         return parse_many(View, await self._all("/api/v2/views.json", "views"))
 
+    async def view_title(self, view_id: int) -> str:
+        body = await self.http.get_json(f"/api/v2/views/{view_id}.json")
+        view = body.get("view") if isinstance(body, dict) else None
+        if not isinstance(view, dict):
+            raise BadResponse("zendesk", f"/api/v2/views/{view_id}.json: expected a 'view'")
+        return str(view.get("title") or f"view {view_id}")
+
     async def view_tickets(self, view_id: int, limit: int = 100) -> list[dict[str, Any]]:
         """The first `limit` tickets of a view, latest change first (the SDK rotation's
         filters): listing a view's tickets has no limit of its own, the account's applies."""

@@ -543,6 +543,8 @@ class Pollers:
         zendesk = self.clients.zendesk
         assert zendesk is not None
         titles = {v.get("id"): v.get("title") for v in self.store.list("views")}
+        # Titles known from the last poll or the hourly reference lists; else asked once.
+        titles.update({v["id"]: v["title"] for v in self.store.get("sdk_views") or [] if v.get("titled")})
         found = []
         for view_id in self.config.sdk.zendesk_views:
             record: dict[str, Any] = {
@@ -553,6 +555,9 @@ class Pollers:
                 "error": None,
             }
             try:
+                if view_id not in titles:
+                    record["title"] = await zendesk.view_title(view_id)
+                record["titled"] = True
                 tickets = await zendesk.view_tickets(view_id)
                 record["tickets"] = [{k: t.get(k) for k in self._SDK_FIELDS} for t in tickets]
             except SourceError as exc:  # a Zendesk problem: said in its place, not GitHub's
