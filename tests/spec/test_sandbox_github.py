@@ -117,3 +117,13 @@ def test_search_has_its_own_limit_of_30_a_minute(make, clocks):
     assert get(app, f"/repos/{MAIN}/issues", bearer=True).status == 200
     clocks.advance(61)
     assert get(app, query, bearer=True).status == 200
+
+
+def test_a_locked_issue_refuses_comments(make):
+    # GitHub's reference (Create an issue comment): 403 Forbidden on a locked conversation
+    # for someone who may not comment there; the sandbox's token is such a user.
+    app = make()
+    issue = app.state.issues[MAIN][2]
+    issue["locked"] = True
+    answer = gh(app, "POST", f"/repos/{MAIN}/issues/{issue['number']}/comments", {"body": "+1"})
+    assert answer.status == 403 and not app.state.writes
