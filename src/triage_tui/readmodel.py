@@ -147,12 +147,21 @@ class Reads:
         return self.outbox.entries(UNSENT)
 
     def queued_ticket_ids(self) -> set[int]:
-        """Tickets with writes not yet through: pending, sending, in conflict or failed."""
-        return ticket_ids(entry["target"] for entry in self.unsent())
+        """Tickets with writes not yet through: pending, sending, in conflict or failed
+        (a bug report's GitHub write too: the ticket's reply follows it)."""
+        unsent = self.unsent()
+        return ticket_ids(entry["target"] for entry in unsent) | {
+            ticket for entry in unsent if (ticket := _leads_to_ticket(entry)) is not None
+        }
 
     def unsent_for(self, target: Target) -> list[dict]:
         text = str(target)
-        return [entry for entry in self.unsent() if entry["target"] == text]
+        ticket = target.ticket_id
+        return [
+            entry
+            for entry in self.unsent()
+            if entry["target"] == text or (ticket is not None and _leads_to_ticket(entry) == ticket)
+        ]
 
     def problems(self) -> list[dict]:
         """Writes that need the user: conflicts and failures, oldest first."""
@@ -163,3 +172,10 @@ class Reads:
 
     def outbox_counts(self) -> dict[str, int]:
         return self.outbox.counts()
+
+
+def _leads_to_ticket(entry: dict) -> int | None:
+    """The ticket a write to elsewhere is for (a bug report's issue, then its reply), if any."""
+    then = (entry.get("payload") or {}).get("then")
+    ticket = then.get("ticket_id") if isinstance(then, dict) else None
+    return ticket if isinstance(ticket, int) else None

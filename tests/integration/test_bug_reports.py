@@ -109,3 +109,19 @@ async def test_the_duplicate_search_over_githubs_limit_says_when_to_try_again(da
         assert second.error is not None and second.error.startswith("GitHub's search limit (30 a minute) reached")
         assert sandbox.state.requests["github GET /search/issues"] <= 3
         await running.clients.aclose()
+
+
+async def test_while_github_has_not_got_it_the_ticket_shows_the_report_queued(strict, engine):
+    """The reply waits for the issue: meanwhile the queue marks the ticket ↑ and its detail
+    names the GitHub write, as for any write of the ticket's own."""
+    from triage_tui.readmodel import Reads
+    from triage_tui.targets import Target
+
+    ticket = open_ticket(engine)
+    entry = engine.writes.bug_report(ticket, report_for(ticket), MAIN, None)
+    reads = Reads(engine.store, engine.outbox)
+    assert ticket["id"] in reads.queued_ticket_ids()
+    assert [e["id"] for e in reads.unsent_for(Target.ticket(ticket["id"]))] == [entry["id"]]
+    await engine.drain()
+    await engine.drain()
+    assert ticket["id"] not in reads.queued_ticket_ids()
