@@ -97,5 +97,6 @@ async def test_b_opens_a_feature_request_replies_solved_and_copies_the_alert(liv
         assert live.clipboard == f"New feature request from a high priority customer: {issue['html_url']}"
     assert [label["name"] for label in issue["labels"]] == ["enhancement", "feature"]
     assert "Customers want a breakdown by cohort in funnels." in issue["body"]
+    assert "What they want to do:" in issue["body"] and "Steps to reproduce" not in issue["body"]
     assert "From: " in issue["body"] and f"/agent/tickets/{ticket['id']}" in issue["body"]
     assert sandbox.state.tickets[ticket["id"]]["status"] == "solved"

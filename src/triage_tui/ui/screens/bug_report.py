@@ -21,7 +21,10 @@ from triage_tui.ui.safe import plain
 from triage_tui.ui.screens import settle_cursors
 
 NEW = "new"  # the option "none of these: open a new issue"
-NOTES = "Steps to reproduce:\n\nLink to the insight (or other):\n"
+NOTES = {
+    BUG: "Steps to reproduce:\n\nLink to the insight (or other):\n",
+    FEATURE: "What they want to do:\n\nWhy (their use case):\n",
+}
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,7 @@ class BugReportForm(ModalScreen[BugReportChoice | None]):
             yield Static(Text(self.heading, style="bold"), id="composer-title")
             yield Static(id="bugreport-kind")
             yield Input(self.subject, id="bugreport-title", placeholder="Issue title")
-            yield TextArea(NOTES, id="bugreport-notes", soft_wrap=True)
+            yield TextArea(NOTES[BUG], id="bugreport-notes", soft_wrap=True)
             yield Static(id="bugreport-status")
             yield OptionList(id="bugreport-issues")
             hint = keys.hint(
@@ -127,7 +130,11 @@ class BugReportForm(ModalScreen[BugReportChoice | None]):
 
     # -- keys ------------------------------------------------------------------------------
     def action_toggle_kind(self) -> None:
+        notes = self.query_one("#bugreport-notes", TextArea)
+        untouched = notes.text == NOTES[self.kind]
         self.kind = FEATURE if self.kind == BUG else BUG
+        if untouched:  # the other form's headings; what was typed is never replaced
+            notes.load_text(NOTES[self.kind])
         self._show_kind()
 
     def action_next_field(self) -> None:
