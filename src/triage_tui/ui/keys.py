@@ -230,7 +230,15 @@ CONFLICT = [
 ]
 BUG_REPORT = [
     _k("bugreport.send", "ctrl+s", "send", "Send", "Open the issue (or +1 the one chosen), then reply with its link"),
-    _k("bugreport.kind", "ctrl+t", "toggle_kind", "Bug/Feature", "Switch between bug report and feature request"),
+    # Priority, as tab: `ctrl+t tab <notes>` in one read switches before the notes are typed.
+    _k(
+        "bugreport.kind",
+        "ctrl+t",
+        "toggle_kind",
+        "Bug/Feature",
+        "Switch between bug report and feature request",
+        priority=True,
+    ),
     _k("bugreport.search", "ctrl+f", "search", "Search", "Search GitHub's open issues again, with the title's words"),
     # Priority, and the focus moves at once: text typed right after Tab lands in the next field.
     _k("bugreport.next_field", "tab", "next_field", "Next field", "Move to the next field", show=False, priority=True),
