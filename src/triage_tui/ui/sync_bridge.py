@@ -133,6 +133,7 @@ class SyncBridge(App):
         try:
             main = self.main
             main.queue_table  # noqa: B018 - closing: the screen is there, its widgets are gone
+            main.query_one("#status")  # removed before the queue at exit: a report then found it gone
         except (LookupError, NoMatches):
             return  # arrived while the app is closing
         if message.crashed:
