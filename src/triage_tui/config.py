@@ -199,6 +199,26 @@ def _timezone(value: Any) -> str:
 _strings = _list_of(_text, "strings")
 
 
+def _view_ids(value: Any) -> list[int]:
+    what = "a list of Zendesk view ids (positive whole numbers, as in .../agent/filters/<id>)"
+    if not isinstance(value, list):
+        raise _Invalid(what)
+    try:
+        ids = [_integer(part) for part in value]
+    except _Invalid:
+        raise _Invalid(what) from None
+    if any(number <= 0 for number in ids):
+        raise _Invalid(what)
+    return ids
+
+
+def _fraction(value: Any) -> float:
+    share = _number(value)
+    if not 0 < share <= 1:
+        raise _Invalid("a share of the plan's target above 0 and at most 1 (0.5: half the time)")
+    return share
+
+
 def _check(
     convert: Callable[[Any], Any], default: Any = dataclasses.MISSING, factory: Any = dataclasses.MISSING
 ) -> Any:
@@ -293,6 +313,23 @@ class GithubConfig(_Section):
     )
     team_labels: list[str] = _check(_strings, factory=lambda: list(DEFAULT_TEAM_LABELS))
     hero_label: str = _check(_text, "SDK Support Hero")
+    # Where bug reports and feature requests from tickets go (the handbook's forms).
+    bug_repo: str = _check(_text, "PostHog/posthog")
+
+
+# The SDK rotation page's two Zendesk filters: escalated SDK tickets, and the mobile ones.
+SDK_ESCALATED_VIEW, SDK_MOBILE_VIEW = 33118780890267, 42222680081819
+
+
+@dataclass
+class SdkConfig(_Section):
+    """The SDK rotation's Zendesk half: its views beside the GitHub issues in the SDK view."""
+
+    zendesk_views: list[int] = _check(_view_ids, factory=lambda: [SDK_ESCALATED_VIEW, SDK_MOBILE_VIEW])
+    mobile_views: list[int] = _check(_view_ids, factory=lambda: [SDK_MOBILE_VIEW])
+    # "The SLA has to be a bit faster" for mobile SDKs (a fix takes weeks to reach app
+    # stores); the page gives no figure: half the plan's target unless set.
+    mobile_sla_factor: float = _check(_fraction, 0.5)
 
 
 @dataclass
@@ -335,6 +372,7 @@ class Config(_Section):
     zendesk: ZendeskConfig = _check(ZendeskConfig, factory=ZendeskConfig)
     incidentio: IncidentioConfig = _check(IncidentioConfig, factory=IncidentioConfig)
     github: GithubConfig = _check(GithubConfig, factory=GithubConfig)
+    sdk: SdkConfig = _check(SdkConfig, factory=SdkConfig)
     sla: SlaConfig = _check(SlaConfig, factory=SlaConfig)
     sync: SyncConfig = _check(SyncConfig, factory=SyncConfig)
     ui: UiConfig = _check(UiConfig, factory=UiConfig)
@@ -443,6 +481,12 @@ url = "https://api.github.com"
 repos = ["PostHog/posthog-js", "PostHog/posthog-python", "PostHog/posthog-ios",
          "PostHog/posthog-android", "PostHog/posthog-flutter"]
 hero_label = "SDK Support Hero"
+bug_repo = "PostHog/posthog"       # B on a ticket: bug reports and feature requests go here
+
+[sdk]                              # the SDK rotation's Zendesk filters, listed in the SDK view (3)
+zendesk_views = [33118780890267, 42222680081819]
+mobile_views = [42222680081819]    # mobile SDK tickets: a shorter SLA
+mobile_sla_factor = 0.5            # of the plan's target ("a bit faster"; the page gives no figure)
 
 [sla]
 timezone = "UTC"

@@ -90,6 +90,11 @@ class Reads:
     def raw_issues(self, repo: str) -> list[dict]:
         return (self.store.get(f"issues:{repo}") or {}).get("items", [])
 
+    def sdk_views(self) -> list[dict]:
+        """The SDK rotation's Zendesk filters as last polled: title, mobile, tickets, error."""
+        found = self.store.get("sdk_views")
+        return found if isinstance(found, list) else []
+
     def incident_template(self) -> dict | None:
         """The "Incident information" macro every incident macro is cloned from."""
         return next((m for m in self.raw_macros() if m["title"] == TEMPLATE_TITLE), None)
@@ -142,8 +147,12 @@ class Reads:
         return self.outbox.entries(UNSENT)
 
     def queued_ticket_ids(self) -> set[int]:
-        """Tickets with writes not yet through: pending, sending, in conflict or failed."""
-        return ticket_ids(entry["target"] for entry in self.unsent())
+        """Tickets with writes not yet through: pending, sending, in conflict or failed
+        (a bug report's GitHub write too: the ticket's reply follows it)."""
+        unsent = self.unsent()
+        return ticket_ids(entry["target"] for entry in unsent) | {
+            ticket for entry in unsent if (ticket := _leads_to_ticket(entry)) is not None
+        }
 
     def replies_under_way(self) -> set[int]:
         """Tickets with a public reply of ours queued or being sent: answered, as far as
@@ -157,7 +166,12 @@ class Reads:
 
     def unsent_for(self, target: Target) -> list[dict]:
         text = str(target)
-        return [entry for entry in self.unsent() if entry["target"] == text]
+        ticket = target.ticket_id
+        return [
+            entry
+            for entry in self.unsent()
+            if entry["target"] == text or (ticket is not None and _leads_to_ticket(entry) == ticket)
+        ]
 
     def problems(self) -> list[dict]:
         """Writes that need the user: conflicts and failures, oldest first."""
@@ -168,3 +182,10 @@ class Reads:
 
     def outbox_counts(self) -> dict[str, int]:
         return self.outbox.counts()
+
+
+def _leads_to_ticket(entry: dict) -> int | None:
+    """The ticket a write to elsewhere is for (a bug report's issue, then its reply), if any."""
+    then = (entry.get("payload") or {}).get("then")
+    ticket = then.get("ticket_id") if isinstance(then, dict) else None
+    return ticket if isinstance(ticket, int) else None

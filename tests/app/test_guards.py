@@ -1,6 +1,6 @@
 """Routing guards (issue 26, item 6), read back from what reached the sandbox: a public
 reply to a legal or abusive ticket asks first (enter means no: an internal note instead),
-a community question refuses public replies and `Q` opens its page, `B` adds the billing
+a community question refuses public replies and `Q` opens its page, `$` adds the billing
 lead as a follower (`followers` on the update) with an internal note."""
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ async def test_b_adds_the_billing_lead_as_a_follower_with_an_internal_note(harne
     app.context.config = app.context.config.replace(zendesk=zendesk)
     async with app.run_test(size=SIZE) as pilot:
         ticket_id = app.queue_table.current_id
-        await pilot.press("B")
+        await pilot.press("dollar_sign")
         await up(pilot, app, Composer, "B opens the note")
         assert not app.screen.public and "cass@example.com" in app.screen.text
         burst(app, "a refund once the export is fixed", "ctrl+s")

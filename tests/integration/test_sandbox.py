@@ -216,6 +216,7 @@ def test_dataset_has_what_the_handbook_needs(dataset):
     ]
     assert no_watcher
     assert set(dataset["issues"]) == {
+        "PostHog/posthog",  # the product's repository: where bug reports from tickets go
         "PostHog/posthog-js",
         "PostHog/posthog-python",
         "PostHog/posthog-ios",

@@ -153,9 +153,9 @@ async def test_incidents_and_github_pollers(engine, sandbox):
     assert refs == {"INC-231", "INC-232"}
     assert engine.store.get("incident_updates:01INC231")
     first = await engine.engine.poll("github")
-    assert len(first.changed) == 5
+    assert len(first.changed) == 6 and first.changed[-1] == "sdk_views"  # 5 SDK repos, the rotation's Zendesk filters
     again = await engine.engine.poll("github")
-    assert again.changed == [] and again.requests == 5  # all answered 304
+    assert again.changed == [] and again.requests == 5  # all answered 304 (the filters unchanged)
 
 
 async def test_malformed_records_are_skipped_and_reported(engine, sandbox):

@@ -22,6 +22,14 @@ class GithubUser(ApiModel):
     id: int | None = None
 
 
+class IssueComment(ApiModel):
+    id: int
+    body: str | None = None
+    user: GithubUser | None = None
+    created_at: dt.datetime | None = None
+    html_url: str | None = None
+
+
 class Issue(ApiModel):
     id: int
     number: int
@@ -31,6 +39,7 @@ class Issue(ApiModel):
     body: str | None = None
     user: GithubUser | None = None
     labels: NullAsEmptyList[Label] = Field(default_factory=list)
+    assignees: NullAsEmptyList[GithubUser] = Field(default_factory=list)
     comments: int = 0
     created_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None

@@ -374,6 +374,8 @@ def generate(seed: int = 7, tickets: int = 300, now: dt.datetime | None = None) 
         requester_org = org_by_id.get(requester["organization_id"])
         plan = requester_org["organization_fields"]["plan"] if requester_org else "free"
         tags: list[str] = [group_name.lower().split(" ")[0].replace("&", "and")]
+        if group_name == "AI & client libraries" and ("iOS" in subject or "Android" in subject):
+            tags.append("mobile")  # what the SDK rotation's mobile filter looks for
         priority = rng.choices(["low", "normal", "high", "urgent"], weights=[3, 8, 3, 1])[0]
         if is_unsolved:
             status = rng.choices(["new", "open", "pending", "hold"], weights=[3, 6, 3, 1])[0]
@@ -515,7 +517,7 @@ def generate(seed: int = 7, tickets: int = 300, now: dt.datetime | None = None) 
     data["comments"] = comments
 
     data["macros"] = _macros(group_ids)
-    data["views"] = _views(now)
+    data["views"] = _views(now) + _sdk_views(now, group_ids["AI & client libraries"])
     data["sla_policies"] = _sla_policies(now, organizations)
     data["ticket_fields"] = [
         {
@@ -537,7 +539,64 @@ def generate(seed: int = 7, tickets: int = 300, now: dt.datetime | None = None) 
     ]
     _incidents(data, now, me, agents, out_tickets, rng)
     data["issues"], data["labels"] = _issues(now, rng)
+    _main_repo(data, now)
     return data
+
+
+# The product's own repository, where bug reports and feature requests from tickets go
+# (the handbook's "Open a bug report"): a few open issues, one of them matching a seeded
+# ticket so a duplicate search finds it. Built without the rng: the rest of the data stays.
+MAIN_REPO = "PostHog/posthog"
+MAIN_REPO_ISSUES = [
+    ("Funnel conversion drops to zero after step 3 with breakdown", ["bug", "team/product-analytics"]),
+    ("Session replay recordings not loading in Safari", ["bug", "team/replay"]),
+    ("Export dashboards to PDF", ["enhancement", "feature"]),
+    ("Cohort recalculation stuck for dynamic cohorts", ["bug"]),
+]
+
+
+def _main_repo(data: dict[str, Any], now: dt.datetime) -> None:
+    labels = [
+        {"id": 900 + i, "node_id": f"LA_kwDO{900 + i:08d}", "name": name, "color": "ededed", "description": None}
+        | {"default": name in ("bug", "enhancement")}
+        for i, name in enumerate(["bug", "enhancement", "feature", *TEAM_LABELS])
+    ]
+    items = []
+    for index, (title, names) in enumerate(MAIN_REPO_ISSUES):
+        number = 27100 + index * 7
+        created = now - dt.timedelta(days=3 + index * 5)
+        items.append(
+            {
+                "id": 2700000000 + number,
+                "node_id": f"I_kwDO{2700000000 + number}",
+                "number": number,
+                "title": title,
+                "state": "open",
+                "state_reason": None,
+                "locked": False,
+                "active_lock_reason": None,
+                "html_url": f"https://github.com/{MAIN_REPO}/issues/{number}",
+                "body": "### Bug description\n\nReported by several users.\n\n### Additional context\n\n",
+                "user": {
+                    "login": "posthog-dev",
+                    "id": 990,
+                    "node_id": "U_kgDO990",
+                    "type": "User",
+                    "site_admin": False,
+                },
+                "labels": [label for label in labels if label["name"] in names],
+                "assignee": None,
+                "assignees": [],
+                "milestone": None,
+                "closed_at": None,
+                "author_association": "MEMBER",
+                "comments": 2 + index,
+                "created_at": iso(created),
+                "updated_at": iso(created + dt.timedelta(hours=5)),
+            }
+        )
+    data["issues"][MAIN_REPO] = items
+    data["labels"][MAIN_REPO] = labels
 
 
 def _views(now: dt.datetime) -> list[dict[str, Any]]:
@@ -628,6 +687,37 @@ def _views(now: dt.datetime) -> list[dict[str, Any]]:
             7,
             [{"field": "status", "operator": "is", "value": "solved"}],
             "solved",
+        ),
+    ]
+
+
+def _sdk_views(now: dt.datetime, sdk_group: int) -> list[dict[str, Any]]:
+    """The SDK rotation page's two filters (its ids): escalated SDK tickets, and mobile ones."""
+    stamp = iso(now - dt.timedelta(days=200))
+    unsolved = {"field": "status", "operator": "less_than", "value": "solved"}
+    group = {"field": "group_id", "operator": "is", "value": str(sdk_group)}
+
+    def view(vid: int, title: str, extra: list[dict[str, str]]) -> dict[str, Any]:
+        return {
+            "url": f"https://example.zendesk.com/api/v2/views/{vid}.json",
+            "id": vid,
+            "title": title,
+            "raw_title": title,
+            "active": True,
+            "default": False,
+            "position": 20,
+            "description": "SDK support rotation",
+            "restriction": None,
+            "created_at": stamp,
+            "updated_at": stamp,
+            "execution": {"group_by": None, "group_order": "asc", "sort_by": "updated", "sort_order": "desc"},
+            "conditions": {"all": [unsolved, group, *extra], "any": []},
+        }
+
+    return [
+        view(33118780890267, "Escalated SDK tickets", []),
+        view(
+            42222680081819, "Mobile SDK tickets", [{"field": "current_tags", "operator": "includes", "value": "mobile"}]
         ),
     ]
 

@@ -77,6 +77,7 @@ class SandboxSettings:
     # the demo wants; off, they keep the seeded app.incident.io / github.com addresses, which
     # stay the same from run to run (the screenshots show them).
     own_links: bool = False
+    github_search_per_minute: int = 30  # GitHub's search API: its own 30 a minute per token
 
     def __post_init__(self) -> None:
         if self.persona not in ("agent", "admin"):
@@ -111,10 +112,11 @@ class SandboxApp:
         self.clock: Callable[[], float] = time.monotonic
         self.zendesk = zendesk_api.build(state, lambda: self.base_url, lambda: self.now(), self.settings)
         self.incidentio = incidentio_api.build(state, lambda: self.now(), self.links_url)
-        self.github = github_api.build(state, lambda: self.base_url, self.links_url)
+        self.github = github_api.build(state, lambda: self.base_url, lambda: self.now(), self.links_url)
         self.budgets = limits.Budgets(lambda: self.clock())
         self.incidentio_budget = Budget(self.settings.incidentio_per_minute)
         self.github_remaining = self.settings.github_per_hour
+        self.github_search_budget = Budget(self.settings.github_search_per_minute)
 
     def links_url(self) -> str:
         """Where the records' web links point: the sandbox itself, or "" (as seeded)."""
@@ -125,7 +127,7 @@ class SandboxApp:
             return "zendesk"
         if path.startswith(("/v1/", "/v2/")):
             return "incidentio"
-        if path.startswith("/repos/") or path == "/user":
+        if path.startswith(("/repos/", "/search/")) or path == "/user":
             return "github"
         return None
 
@@ -286,6 +288,20 @@ class SandboxApp:
         if service == "incidentio":
             allowed, _, reset = self.incidentio_budget.take(self.clock)
             return Response(200) if allowed else self.too_many(service, reset)
+        if request.path.startswith("/search/"):
+            # GitHub's search has its own budget (30 a minute for a token), apart from the
+            # 5,000 an hour; over it, GitHub answers 403 or 429: the sandbox says 429.
+            allowed, remaining, reset = self.github_search_budget.take(self.clock)
+            search_headers = {
+                "x-ratelimit-limit": str(self.settings.github_search_per_minute),
+                "x-ratelimit-remaining": str(remaining),
+                "x-ratelimit-resource": "search",
+            }
+            if allowed:
+                return Response(200, headers=search_headers)
+            refused = self.too_many(service, reset)
+            refused.headers["x-ratelimit-resource"] = "search"
+            return refused
         conditional = "if-none-match" in request.headers
         if not conditional:  # GitHub: a conditional request answered 304 costs nothing; approximated
             self.github_remaining = max(0, self.github_remaining - 1)

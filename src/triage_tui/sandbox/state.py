@@ -66,6 +66,8 @@ class SandboxState:
         self.incident_attachments = list(data.get("incident_attachments", []))
         self.issues: dict[str, list[dict]] = {repo: list(items) for repo, items in data.get("issues", {}).items()}
         self.labels: dict[str, list[dict]] = {repo: list(items) for repo, items in data.get("labels", {}).items()}
+        # GitHub issue comments by "owner/repo#number", made from the seeded counts when read.
+        self.issue_comments: dict[str, list[dict]] = {k: list(v) for k, v in data.get("issue_comments", {}).items()}
         self.seed = data.get("seed", 0)
         # The incremental export's change log: (sequence, updated_at epoch, ticket id).
         self.sequence = 0
@@ -217,4 +219,5 @@ class SandboxState:
                 "incident_attachments": self.incident_attachments,
                 "issues": self.issues,
                 "labels": self.labels,
+                "issue_comments": self.issue_comments,
             }

@@ -1,4 +1,5 @@
-"""GitHub client for the SDK rotation: open issues with ETag conditional requests, labels."""
+"""GitHub client for the SDK rotation: open issues with ETag conditional requests, labels;
+for bug reports and working an issue: issue search, create, comments, assignees."""
 
 from __future__ import annotations
 
@@ -8,11 +9,21 @@ from typing import Any
 from urllib.parse import quote
 
 from triage_tui.models.base import SkippedRecord, parse_many
-from triage_tui.models.github import Issue, Label
+from triage_tui.models.github import GithubUser, Issue, IssueComment, Label
 from triage_tui.sources.errors import BadResponse
 from triage_tui.sources.http import ServiceClient, decode_json
 
 _NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
+
+
+@dataclass
+class IssueSearch:
+    """What `GET /search/issues` answered: the first page, how many in all, and whether
+    GitHub gave up early (`incomplete_results`: the search timed out, more may match)."""
+
+    issues: list[Issue]
+    total: int
+    incomplete: bool
 
 
 @dataclass
@@ -69,3 +80,67 @@ class GithubClient:
         await self.http.request(
             "DELETE", f"/repos/{repo}/issues/{number}/labels/{quote(label, safe='')}", accept=(404,)
         )
+
+    # -- bug reports and working an issue ------------------------------------------------------
+    async def me(self) -> GithubUser:
+        return GithubUser.model_validate(await self.http.get_json("/user"))
+
+    async def search_issues(self, repo: str, words: str, per_page: int = 10) -> IssueSearch:
+        """Open issues of `repo` matching `words` (the search API: 30 requests a minute)."""
+        query = f"repo:{repo} is:issue is:open {words}".strip()
+        # Someone waits on it: one retry at most, and its 30-a-minute limit said at once
+        # (RateLimited with the wait) rather than held open.
+        response = await self.http.request(
+            "GET",
+            "/search/issues",
+            params={"q": query, "per_page": per_page},
+            retries=1,
+            paced=False,
+            retry_reads_when_limited=False,
+        )
+        body = decode_json("github", response)
+        if not isinstance(body, dict) or not isinstance(body.get("items"), list):
+            raise BadResponse("github", "/search/issues: expected an object with items")
+        issues, _ = parse_many(Issue, [{**item, "repo": repo} for item in body["items"] if isinstance(item, dict)])
+        return IssueSearch(issues, int(body.get("total_count") or 0), bool(body.get("incomplete_results")))
+
+    async def create_issue(self, repo: str, title: str, body: str, labels: list[str]) -> Issue:
+        response = await self.http.request(
+            "POST", f"/repos/{repo}/issues", json_body={"title": title, "body": body, "labels": labels}
+        )
+        return Issue.model_validate({**decode_json("github", response), "repo": repo})
+
+    async def issues_since(self, repo: str, since: str) -> list[Issue]:
+        """Every issue of `repo` (open or closed) changed since `since`, all pages."""
+        url: str | None = f"/repos/{repo}/issues"
+        params: dict[str, Any] | None = {"state": "all", "since": since, "per_page": 100}
+        raw: list[Any] = []
+        while url:
+            response = await self.http.request("GET", url, params=params)
+            body = decode_json("github", response)
+            raw.extend(body if isinstance(body, list) else [])
+            found = _NEXT.search(response.headers.get("link", ""))
+            url, params = (found.group(1) if found else None), None
+        return parse_many(Issue, [{**item, "repo": repo} for item in raw if isinstance(item, dict)])[0]
+
+    async def comments(self, repo: str, number: int) -> list[IssueComment]:
+        url: str | None = f"/repos/{repo}/issues/{number}/comments"
+        params: dict[str, Any] | None = {"per_page": 100}
+        raw: list[Any] = []
+        while url:
+            response = await self.http.request("GET", url, params=params)
+            body = decode_json("github", response)
+            raw.extend(body if isinstance(body, list) else [])
+            found = _NEXT.search(response.headers.get("link", ""))
+            url, params = (found.group(1) if found else None), None
+        return parse_many(IssueComment, raw)[0]
+
+    async def add_comment(self, repo: str, number: int, body: str) -> IssueComment:
+        response = await self.http.request("POST", f"/repos/{repo}/issues/{number}/comments", json_body={"body": body})
+        return IssueComment.model_validate(decode_json("github", response))
+
+    async def add_assignees(self, repo: str, number: int, logins: list[str]) -> Issue:
+        response = await self.http.request(
+            "POST", f"/repos/{repo}/issues/{number}/assignees", json_body={"assignees": logins}
+        )
+        return Issue.model_validate({**decode_json("github", response), "repo": repo})

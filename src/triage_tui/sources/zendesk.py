@@ -315,6 +315,23 @@ class ZendeskClient:
     async def views(self) -> tuple[list[View], list[SkippedRecord]]:
         return parse_many(View, await self._all("/api/v2/views.json", "views"))
 
+    async def view_title(self, view_id: int) -> str:
+        body = await self.http.get_json(f"/api/v2/views/{view_id}.json")
+        view = body.get("view") if isinstance(body, dict) else None
+        if not isinstance(view, dict):
+            raise BadResponse("zendesk", f"/api/v2/views/{view_id}.json: expected a 'view'")
+        return str(view.get("title") or f"view {view_id}")
+
+    async def view_tickets(self, view_id: int, limit: int = 100) -> list[dict[str, Any]]:
+        """The first `limit` tickets of a view, latest change first (the SDK rotation's
+        filters): listing a view's tickets has no limit of its own, the account's applies."""
+        path = f"/api/v2/views/{view_id}/tickets.json"
+        params = {"sort_by": "updated", "sort_order": "desc", "page[size]": min(100, limit)}
+        body = await self.http.get_json(path, params, poll=True)
+        if not isinstance(body, dict) or not isinstance(body.get("tickets"), list):
+            raise BadResponse("zendesk", f"{path}: expected a 'tickets' list")
+        return [t for t in body["tickets"] if isinstance(t, dict) and isinstance(t.get("id"), int)]
+
     async def ticket_fields(self) -> tuple[list[TicketField], list[SkippedRecord]]:
         body = await self.http.get_json("/api/v2/ticket_fields.json")
         return parse_many(TicketField, body.get("ticket_fields") or [])

@@ -232,6 +232,17 @@ class Outbox:
             self.save(entry)
             return entry
 
+    @_outbox_write
+    def settle(
+        self, entry_id: str, changes: dict[str, Any], follow_ups: list[dict[str, Any]], *, now: dt.datetime
+    ) -> list[dict[str, Any]]:
+        """Record `entry_id`'s outcome and queue the writes that follow from it, in one
+        transaction: a crash leaves either neither (the entry is looked for and settled
+        again) or both, never a follow-up queued twice. Returns the follow-up entries."""
+        with self.cache.transact():
+            self.update(entry_id, **changes)
+            return self.add_many(follow_ups, now=now) if follow_ups else []
+
     def drop(self, entry_id: str) -> bool:
         return self.update(entry_id, status="dropped") is not None
 

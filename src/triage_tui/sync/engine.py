@@ -21,6 +21,7 @@ from triage_tui.store.cache import Store
 from triage_tui.store.errors import StoreUnavailable
 from triage_tui.store.outbox import Outbox
 from triage_tui.sync.clients import Clients
+from triage_tui.sync.github_reads import GithubAnswer, answer
 from triage_tui.sync.leader import ChangeLog, PollLock, Shared
 from triage_tui.sync.pollers import Pollers, SyncReport
 from triage_tui.sync.requests import Requests
@@ -54,6 +55,8 @@ class SyncEvent:
     crashed: str | None = None  # the loop died with this error and restarts shortly
     searched: SearchOutcome | None = None  # a "find in Zendesk" the UI asked for
     toasts: list[str] = field(default_factory=list)  # for the user now: what a bulk job did
+    copies: list[str] = field(default_factory=list)  # for the user's clipboard: a bug report's Slack alert
+    github: GithubAnswer | None = None  # a GitHub read the UI asked for (duplicate search, comments)
 
     def __bool__(self) -> bool:
         return bool(
@@ -65,6 +68,7 @@ class SyncEvent:
             or self.comments_for is not None
             or self.crashed
             or self.searched is not None
+            or self.github is not None
         )
 
 
@@ -236,6 +240,7 @@ class SyncEngine:
                         changed_tickets=sent.changed_tickets,
                         outbox_changed=True,
                         toasts=sent.jobs,
+                        copies=sent.copies,
                     )
                 )
             # A bulk job running: back when it is due to be read again, not at the idle pace.
@@ -297,6 +302,8 @@ class SyncEngine:
                 self._fetches.add(group.create_task(self._comments(emit, value)))
             elif kind == "search":
                 self._fetches.add(group.create_task(self._search(emit, value)))
+            elif kind in ("github_search", "issue_comments"):
+                self._fetches.add(group.create_task(self._github_read(emit, kind, value)))
 
     async def _comments(self, emit: Callable[[SyncEvent], None], ticket_id: int) -> None:
         try:
@@ -324,6 +331,15 @@ class SyncEngine:
         finally:
             self._fetches.discard(asyncio.current_task())
         emit(SyncEvent(changed_tickets=outcome.changed, searched=outcome))
+
+    async def _github_read(self, emit: Callable[[SyncEvent], None], kind: str, asked: tuple[Any, ...]) -> None:
+        try:
+            found = await answer(self.clients, kind, asked)
+        except Exception as exc:  # noqa: BLE001 - one read must not restart the loop
+            found = GithubAnswer(kind, asked, error=f"{type(exc).__name__}: {exc}")
+        finally:
+            self._fetches.discard(asyncio.current_task())
+        emit(SyncEvent(github=found))
 
     # -- headless -----------------------------------------------------------------------
     async def run(self, *, once: bool, emit: Callable[[str], None], stop: asyncio.Event | None = None) -> int:

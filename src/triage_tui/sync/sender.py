@@ -15,6 +15,10 @@
   with backoff) until it ends; then each ticket's entry is sent or failed by its own result.
   Bulk bodies carry no text, so a bulk request whose answer was lost is simply sent again.
 - A 429 puts every write of that service off until its Retry-After, never earlier.
+- A bug report's GitHub write (a new issue, or a +1 comment) carries a hidden marker; tried
+  again after an interrupted send, the issue or comment is looked for by it first. Once
+  GitHub has it, the reply with its link is queued in the same outbox transaction that
+  records it sent: exactly one issue, one reply, whatever dies in between.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from triage_tui.sources.errors import (
     NotFound,
     Offline,
     RateLimited,
+    Rejected,
     SourceError,
 )
 from triage_tui.store.cache import Store
@@ -47,6 +52,7 @@ from triage_tui.store.outbox import (
 from triage_tui.sync.clients import Clients
 from triage_tui.sync.writes import Writes
 from triage_tui.targets import Target
+from triage_tui.triage import bug_reports
 from triage_tui.triage.sla import slas_after_write
 
 if TYPE_CHECKING:
@@ -73,6 +79,8 @@ class SendReport:
     busy: bool = False
     offline: set[str] = field(default_factory=set)
     changed_tickets: list[int] = field(default_factory=list)
+    # Texts for the user's clipboard (a bug report's team-channel alert, for Slack).
+    copies: list[str] = field(default_factory=list)
     # Services a 429 told to wait this round, and what each finished bulk job did.
     limited: set[str] = field(default_factory=set)
     jobs: list[str] = field(default_factory=list)
@@ -244,7 +252,10 @@ class Sender:
                     report.failed.append(entry["id"])
                     blocked.add(entry["target"])
             else:
-                self.outbox.update(entry["id"], status="sent", sent_at=self.now().isoformat(), last_error=None)
+                if entry["payload"].get("then") and isinstance(result, dict) and result.get("html_url"):
+                    self._settle_bug_report(entry, result, report)
+                else:
+                    self.outbox.update(entry["id"], status="sent", sent_at=self.now().isoformat(), last_error=None)
                 report.sent.append(entry["id"])
                 if isinstance(result, dict) and entry["kind"] == "ticket_update":
                     self._after_ticket_update(entry, result, report)
@@ -315,6 +326,19 @@ class Sender:
             return await github.add_labels(payload["repo"], payload["number"], payload["labels"])
         if kind == "github_unlabel" and github:
             return await github.remove_label(payload["repo"], payload["number"], payload["label"])
+        if kind == "github_issue_create" and github:
+            return await self._create_issue(entry)
+        if kind == "github_comment" and github:
+            return await self._comment_issue(entry)
+        if kind == "github_assign" and github:
+            login = (await github.me()).login
+            issue = await github.add_assignees(payload["repo"], payload["number"], [login])
+            assignees = [{"login": a.login} for a in issue.assignees]
+            self._cache_issue(payload["repo"], payload["number"], assignees=assignees)
+            if login not in [a.login for a in issue.assignees]:
+                # GitHub leaves out, silently, anyone who may not be assigned (no push access).
+                raise Rejected("github", f"{payload['repo']}#{payload['number']}: GitHub did not assign {login}")
+            return {"html_url": issue.html_url, "assignees": [a.login for a in issue.assignees]}
         raise Offline(Target.parse(entry["target"]).source, f"no client for {kind}: service not configured")
 
     # -- issue 26, part B -------------------------------------------------------------------
@@ -340,6 +364,67 @@ class Sender:
                     spec["payload"]["raised_by"] = entry["id"]
             self.outbox.add_many(specs, now=self.now())
         return incident
+
+    # -- bug reports and GitHub issue work (issue 26) -----------------------------------------
+    async def _create_issue(self, entry: dict) -> dict:
+        """Open the issue, unless an earlier try already did: any try before this one may
+        have reached GitHub (a lost answer, a kill -9), so its marker is looked for first."""
+        github = self.clients.github
+        assert github is not None
+        payload = entry["payload"]
+        if entry["attempts"] > 0:
+            since = (_parse(entry["created_at"]) or self.now()) - CLOCK_SKEW
+            marker = bug_reports.marker_line(payload["marker"])
+            for issue in await github.issues_since(payload["repo"], since.strftime("%Y-%m-%dT%H:%M:%SZ")):
+                if marker in (issue.body or ""):
+                    return {"html_url": issue.html_url, "number": issue.number, "found": True}
+        issue = await github.create_issue(payload["repo"], payload["title"], payload["body"], payload["labels"])
+        return {"html_url": issue.html_url, "number": issue.number}
+
+    async def _comment_issue(self, entry: dict) -> dict:
+        github = self.clients.github
+        assert github is not None
+        payload = entry["payload"]
+        repo, number = payload["repo"], payload["number"]
+        url = f"https://github.com/{repo}/issues/{number}"
+        marker = payload.get("marker")
+        if entry["attempts"] > 0 and marker:
+            line = bug_reports.marker_line(marker)
+            if any(line in (comment.body or "") for comment in await github.comments(repo, number)):
+                return {"html_url": url, "number": number, "found": True}
+        await github.add_comment(repo, number, payload["body"])
+        cached = next((i for i in self.store.get(f"issues:{repo}", {}).get("items", []) if i["number"] == number), None)
+        if cached is not None:
+            self._cache_issue(repo, number, comments=int(cached.get("comments") or 0) + 1)
+        return {"html_url": url, "number": number}
+
+    def _cache_issue(self, repo: str, number: int, **changes: Any) -> None:
+        """Our change to an issue, in the cache before the next GitHub poll says so."""
+        cached = self.store.get(f"issues:{repo}")
+        if not isinstance(cached, dict):
+            return
+        items = [{**item, **changes} if item.get("number") == number else item for item in cached.get("items", [])]
+        self.store.set(f"issues:{repo}", {**cached, "items": items})
+
+    def _settle_bug_report(self, entry: dict, result: dict, report: SendReport) -> None:
+        """Sent, with the issue recorded and the reply queued, all at once (Outbox.settle)."""
+        then = entry["payload"]["then"]
+        url = str(result["html_url"])
+        writes = Writes(self.outbox, self.store, self.now)
+        self.outbox.settle(
+            entry["id"],
+            {"status": "sent", "sent_at": self.now().isoformat(), "last_error": None, "issue": result},
+            writes.reply_after_issue(entry, url),
+            now=self.now(),
+        )
+        report_ = bug_reports.BugReport(**then["report"])
+        if then.get("existing"):
+            report.jobs.append(f"#{then['ticket_id']}: +1 on {url}; the reply goes next")
+            return
+        alert = bug_reports.team_alert(report_, url)
+        report.copies.append(alert)
+        where = f" for {then['channel']}" if then.get("channel") else ""
+        report.jobs.append(f"#{then['ticket_id']}: {report_.what} opened: {url}\nCopied{where} (OSC 52): {alert}")
 
     # -- tags and bulk jobs --------------------------------------------------------------
     async def _send_tags(self, entry: dict) -> dict:

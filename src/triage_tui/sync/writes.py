@@ -20,6 +20,8 @@ from triage_tui.store.errors import OutboxUnavailable
 from triage_tui.store.outbox import Outbox, queued_message
 
 __all__ = ["OutboxUnavailable", "Writes", "queued_message"]
+from triage_tui.triage import bug_reports
+from triage_tui.triage.bug_reports import BugReport
 from triage_tui.triage.incidents import incident_tag
 from triage_tui.triage.macros import ChangeSet
 
@@ -280,6 +282,87 @@ class Writes:
             f"zendesk:user:{user['id']}",
             {"user_id": user["id"], "user": {"organization_id": organization["id"]}},
             summary=f"Move {user.get('name') or user['id']} to {organization.get('name') or organization['id']}",
+            now=self.now(),
+        )
+
+    # -- bug reports and GitHub issue work (issue 26) -----------------------------------------
+    def bug_report(
+        self, ticket: dict[str, Any], report: BugReport, repo: str, existing: int | None, channel: str | None = None
+    ) -> dict:
+        """A bug report or feature request from `ticket`: one GitHub write (a new issue, or a
+        +1 on the open one `existing`), which, once GitHub has it, queues the reply with its
+        link and status (sync/sender.py). One entry: nothing reaches Zendesk before the issue
+        exists. The marker in what GitHub receives finds it after a crash, never twice."""
+        marker = uuid.uuid4().hex
+        then = {
+            "ticket_id": ticket["id"],
+            "report": {
+                "kind": report.kind,
+                "ticket_id": report.ticket_id,
+                "ticket_url": report.ticket_url,
+                "first_name": report.first_name,
+                "title": report.title,
+                "notes": report.notes,
+                "priority": report.priority,
+            },
+            "existing": existing is not None,
+            "seen_updated_at": ticket.get("updated_at"),
+            "channel": channel,
+        }
+        if existing is None:
+            payload = {
+                "repo": repo,
+                "title": report.title,
+                "body": bug_reports.issue_body(report, marker),
+                "labels": list(bug_reports.LABELS[report.kind]),
+                "marker": marker,
+                "then": then,
+            }
+            summary = f"#{ticket['id']}: open a {report.what} in {repo}"
+            return self.outbox.add(
+                "github_issue_create", f"github:issues:{repo}", payload, summary=summary, now=self.now()
+            )
+        comment: dict[str, Any] = {
+            "repo": repo,
+            "number": existing,
+            "body": bug_reports.plus_one_body(report, marker),
+            "marker": marker,
+            "then": then,
+        }
+        summary = f"#{ticket['id']}: +1 on {repo}#{existing}"
+        return self.outbox.add(
+            "github_comment", f"github:issue:{repo}#{existing}", comment, summary=summary, now=self.now()
+        )
+
+    def reply_after_issue(self, entry: dict[str, Any], issue_url: str) -> list[dict[str, Any]]:
+        """The ticket writes that follow a bug report's GitHub write (specs, not yet queued):
+        the reply with the issue's link and the handbook's status, on the version seen."""
+        then = entry["payload"]["then"]
+        report = BugReport(**then["report"])
+        text = bug_reports.customer_reply(report, issue_url, existing=bool(then["existing"]))
+        ticket = {**(self.store.ticket(then["ticket_id"]) or {}), "id": then["ticket_id"]}
+        ticket["updated_at"] = then.get("seen_updated_at") or ticket.get("updated_at")
+        change = ChangeSet(comment=text, public=True, status=bug_reports.status_after(report))
+        return self._ticket_update(ticket, change, f"#{then['ticket_id']}: reply with {issue_url}")
+
+    def comment_issue(self, repo: str, number: int, body: str, summary: str | None = None) -> dict:
+        """A comment on a GitHub issue; its hidden marker finds it after a crash."""
+        marker = uuid.uuid4().hex
+        return self.outbox.add(
+            "github_comment",
+            f"github:issue:{repo}#{number}",
+            {"repo": repo, "number": number, "body": f"{body}\n\n{bug_reports.marker_line(marker)}", "marker": marker},
+            summary=summary or f"{repo}#{number}: comment",
+            now=self.now(),
+        )
+
+    def assign_issue_to_me(self, repo: str, number: int) -> dict:
+        """Assign the token's own GitHub user (asked of GitHub when sent); adding twice is harmless."""
+        return self.outbox.add(
+            "github_assign",
+            f"github:issue:{repo}#{number}",
+            {"repo": repo, "number": number},
+            summary=f"{repo}#{number}: assign to me",
             now=self.now(),
         )
 

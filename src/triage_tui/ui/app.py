@@ -89,6 +89,7 @@ class TriageApp(SyncBridge):
             search=self.search_zendesk,
             offline=self.offline,
             sync_problem=lambda: self.sync_problem,
+            read_github=self.read_github,
         )
         self.alerts = Alerts(self.workspace, lambda: keys.label(self, "incident.follow_up"))
         self.theme = config.ui.theme if config.ui.theme in self.available_themes else "textual-dark"

@@ -28,6 +28,8 @@ class Context:
     offline: bool
     # Why sync is not running, when it is not (crashed and restarting, or never started).
     sync_problem: Callable[[], str | None] = lambda: None
+    # Ask the sync worker for a GitHub read ("github_search", "issue_comments") and its key.
+    read_github: Callable[[str, tuple], None] = lambda kind, asked: None
 
     @property
     def reads(self) -> Reads:

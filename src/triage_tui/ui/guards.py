@@ -1,6 +1,6 @@
 """Routing guards on the ticket screen: a public reply to a legal or abusive ticket asks
 first (the default is no: an internal note, or an assignment, instead); a community
-question refuses public replies and `Q` opens the question; `B` adds the billing lead as a
+question refuses public replies and `Q` opens the question; `$` adds the billing lead as a
 follower of a billing ticket with an internal note."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ NOTE, ASSIGN, REPLY = "note", "assign", "reply"
 
 
 class GuardScreen(FieldEditScreen):
-    """The routing guards' hooks of TicketScreen, and the `Q` and `B` keys."""
+    """The routing guards' hooks of TicketScreen, and the `Q` and `$` keys."""
 
     @property
     def public_confirmed(self) -> set[int]:

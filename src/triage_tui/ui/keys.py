@@ -146,7 +146,8 @@ MAIN = [
     ),
     _k(
         "ticket.billing",
-        "B",
+        # $ for billing: B is the bug report's.
+        "dollar_sign",
         "billing_follower",
         "Billing",
         "Add the billing lead as a follower, with an internal note of what is needed",
@@ -168,6 +169,15 @@ MAIN = [
         "Possible incident",
         "Show a possible incident's tickets, marked (t then attaches them to an incident)",
         show=False,
+    ),
+    _k(
+        "ticket.bug_report",
+        "B",
+        "bug_report",
+        "Bug report",
+        "Bug report or feature request: find or open the GitHub issue, reply with its link",
+        show=False,
+        priority=True,
     ),
     _k("ticket.reveal", "v", "reveal", "Reveal", "Reveal content behind a content warning", show=False),
     _k("outbox.conflicts", "C", "conflicts", "Conflicts", "Resolve conflicts and failed writes", show=False),
@@ -219,6 +229,19 @@ SDK = [
     _k("sdk.up", "k", "list_up", "Up", "Previous issue", show=False),
     _k("sdk.label", "l", "sdk_label", "Label", "Add a team label or SDK Support Hero"),
     _k("sdk.url", "u", "sdk_url", "URL", "Open the issue in the browser, or copy its link (over SSH)"),
+    # Working an issue (issue 26): read, comment, assign me, escalate a mobile one.
+    _k("sdk.comments", "c", "sdk_comments", "Comments", "Read the issue's comments"),
+    # Priority (as r, i): the editor it opens gets the keys typed right after it.
+    _k("sdk.comment", "w", "sdk_comment", "Comment", "Write a comment on the issue", priority=True),
+    _k("sdk.assign", "A", "sdk_assign", "Assign me", "Assign the issue to me on GitHub"),
+    _k(
+        "sdk.escalate",
+        "E",
+        "sdk_escalate",
+        "Escalate",
+        "Escalate a mobile SDK issue: a comment mentioning @PostHog/team-client-libraries",
+        priority=True,
+    ),
 ]
 # Every main-screen key that acts on the queue or its selection is handled as it arrives
 # (priority), like r and i: a terminal delivers a burst in one read, and a priority key
@@ -296,6 +319,28 @@ HELP = [
     _k("help.bottom", "G,end", "scroll('end')", "End", "The end of the help (the row markers)"),
     _k("help.close", "escape,question_mark,q", "close", "Close", "Close the help"),
 ]
+BUG_REPORT = [
+    _k("bugreport.send", "ctrl+s", "send", "Send", "Open the issue (or +1 the one chosen), then reply with its link"),
+    # Priority, as tab: `ctrl+t tab <notes>` in one read switches before the notes are typed.
+    _k(
+        "bugreport.kind",
+        "ctrl+t",
+        "toggle_kind",
+        "Bug/Feature",
+        "Switch between bug report and feature request",
+        priority=True,
+    ),
+    _k("bugreport.search", "ctrl+f", "search", "Search", "Search GitHub's open issues again, with the title's words"),
+    # Priority, and the focus moves at once: text typed right after Tab lands in the next field.
+    _k("bugreport.next_field", "tab", "next_field", "Next field", "Move to the next field", show=False, priority=True),
+    _k("bugreport.cancel", "escape", "cancel", "Cancel", "Close without sending"),
+]
+ISSUE_COMMENTS = [
+    _k("issue.comment", "w", "comment", "Comment", "Write a comment on this issue", priority=True),
+    _k("issue.close", "escape,q", "close", "Close", "Close the comments"),
+    _k("issue.down", "j,down", "scroll_down", "Down", "Scroll down", show=False),
+    _k("issue.up", "k,up", "scroll_up", "Up", "Scroll up", show=False),
+]
 
 # The order `?` lists them in: the main screen's keys first, the dialogs' after.
 OWNERS: dict[str, list[Key]] = {
@@ -311,6 +356,8 @@ OWNERS: dict[str, list[Key]] = {
     "picker": PICKER,
     "confirm": CONFIRM,
     "conflict": CONFLICT,
+    "bug_report": BUG_REPORT,
+    "issue_comments": ISSUE_COMMENTS,
     "help": HELP,
 }
 BY_ID: dict[str, Key] = {key.id: key for keys in OWNERS.values() for key in keys}
@@ -359,9 +406,9 @@ _INCIDENT_IDS = {"app.incidents", "app.mode_incidents", "queue.possible_incident
 SECTIONS: list[tuple[str, list[Key]]] = [
     ("Queue", [k for k in MAIN if k.id in _QUEUE_IDS] + BOX + QUEUE),
     ("Ticket", [k for k in MAIN if k.id.startswith("ticket.") and k.id not in _QUEUE_IDS] + DETAIL),
-    ("Composer and editors", COMPOSER + EDITOR + IMPACT),
+    ("Composer and editors", COMPOSER + EDITOR + IMPACT + BUG_REPORT),
     ("Incidents", [k for k in MAIN if k.id in _INCIDENT_IDS] + INCIDENTS),
-    ("SDK rotation", [k for k in MAIN if k.id == "app.mode_sdk"] + SDK),
+    ("SDK rotation", [k for k in MAIN if k.id == "app.mode_sdk"] + SDK + ISSUE_COMMENTS),
     ("Global", [k for k in MAIN if k.id in _GLOBAL_IDS]),
     ("Pickers and dialogs", PICKER + CONFIRM + CONFLICT + HELP),
 ]
@@ -388,6 +435,7 @@ PALETTE = [
     ("ticket.billing", "Billing lead as follower, with a note"),
     ("ticket.related", "Jump to a related ticket (and back)"),
     ("queue.possible_incident", "Show the possible incident's tickets"),
+    ("ticket.bug_report", "Bug report or feature request on GitHub"),
     ("app.incidents", "Toggle the incident watch split"),
     ("app.mode_incidents", "Incident watch, full screen"),
     ("app.mode_sdk", "SDK rotation view"),

@@ -43,6 +43,8 @@ class SyncReported(Message):
         crashed: str | None = None,
         searched: SearchOutcome | None = None,
         toasts: list[str] | None = None,
+        copies: list[str] | None = None,
+        github: Any = None,
     ) -> None:
         super().__init__()
         self.lines = lines
@@ -54,6 +56,8 @@ class SyncReported(Message):
         self.crashed = crashed  # the sync loop died with this error and restarts shortly
         self.searched = searched  # a "find in Zendesk" answered
         self.toasts = toasts or []  # what a bulk change did, ticket by ticket
+        self.copies = copies or []  # for the clipboard: a bug report's Slack alert
+        self.github = github  # a GitHub read answered (sync.github_reads.GithubAnswer)
 
 
 class SyncBridge(App):
@@ -104,6 +108,8 @@ class SyncBridge(App):
                     crashed=event.crashed,
                     searched=event.searched,
                     toasts=event.toasts,
+                    copies=event.copies,
+                    github=event.github,
                 )
             )
 
@@ -127,6 +133,7 @@ class SyncBridge(App):
         try:
             main = self.main
             main.queue_table  # noqa: B018 - closing: the screen is there, its widgets are gone
+            main.query_one("#status")  # removed before the queue at exit: a report then found it gone
         except (LookupError, NoMatches):
             return  # arrived while the app is closing
         if message.crashed:
@@ -160,6 +167,16 @@ class SyncBridge(App):
             main.search_answered(message.searched)
         for toast in message.toasts:
             self.notify(toast, severity="warning" if "failed" in toast else "information", markup=False)
+        for text in message.copies:
+            self.copy_to_clipboard(text)  # OSC 52: reaches the laptop over SSH
+        follow = getattr(self.screen, "outbox_changed", None)
+        if message.outbox_changed and callable(follow):
+            follow()  # a dialog showing queued writes (an issue's comments) follows them
+        if message.github is not None:
+            # The screen that asked (the bug report form, an issue's comments), if still open.
+            answered = getattr(self.screen, "github_answered", None)
+            if callable(answered):
+                answered(message.github)
         main.refresh_status()
         self.check_notifications()
 
@@ -171,3 +188,8 @@ class SyncBridge(App):
 
     def search_zendesk(self, number: int, text: str) -> None:
         self.requests.ask("search", (number, text))
+
+    def read_github(self, kind: str, asked: tuple[Any, ...]) -> None:
+        """A GitHub read someone waits on ("github_search", "issue_comments"); the answer
+        goes to the screen on top, through `github_answered`."""
+        self.requests.ask(kind, asked)

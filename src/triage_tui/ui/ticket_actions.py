@@ -497,6 +497,18 @@ class TicketScreen(Screen):
             cursor_after="Found:",
         )
 
+    # -- bug reports and feature requests (issue 26) -------------------------------------------
+    async def action_bug_report(self) -> None:
+        tickets = self._need_tickets()
+        if not tickets:
+            return
+        if len(tickets) > 1:
+            self.notify("A bug report is from one ticket: unmark the others first.", severity="warning", markup=False)
+            return
+        from triage_tui.ui.flows_bugreport import bug_report_flow
+
+        await run_flow(self, bug_report_flow(self, self.context, tickets[0]), "bug report")
+
     # -- incidents ---------------------------------------------------------------------------
     async def action_attach_incident(self) -> None:
         if tickets := self._need_tickets():

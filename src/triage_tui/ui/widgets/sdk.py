@@ -1,5 +1,6 @@
 """The SDK rotation view: open issues of the SDK repositories, unlabelled first, and the
-keys that act on the issue it shows (l label, u URL)."""
+keys that act on the issue it shows (l label, u URL; c comments, w comment, A assign me,
+E escalate a mobile issue to the client libraries team)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from triage_tui.targets import Target
-from triage_tui.triage.sla import parse_time
+from triage_tui.triage.bug_reports import MOBILE_TEAM, escalation_comment
+from triage_tui.triage.sdk_tickets import mobile_clock
+from triage_tui.triage.sla import format_duration, parse_time
 from triage_tui.ui import keys
 from triage_tui.ui.flows import queue_write, run_flow
 from triage_tui.ui.links import open_or_copy
@@ -47,6 +50,7 @@ class SdkPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(Text("SDK rotation: open issues", style="bold"), id="sdk-title")
+        yield Static(id="sdk-zendesk")  # the rotation's Zendesk filters (issue 26)
         yield OptionList(id="sdk-list")
         with VerticalScroll(id="sdk-detail-scroll"):
             yield Static(id="sdk-detail")
@@ -100,6 +104,7 @@ class SdkPane(Vertical):
         text.append_text(plain(issue.get("title"), "bold", limit=300))
         text.append("\n")
         text.append_text(plain(issue.get("html_url"), "underline", limit=300))
+        text.append_text(self._work_lines(issue))
         text.append("\n\n")
         text.append_text(plain(issue.get("body"), multiline=True, limit=5000))
         detail.update(text)
@@ -109,6 +114,62 @@ class SdkPane(Vertical):
         sent = self._sent_since_last_poll()
         issues = [self._with_queued_labels(issue, sent) for issue in self.context.workspace.issues()]
         self.set_issues(issues, gh.team_labels, gh.hero_label, gh.mobile_repos, self.context.now())
+        self.query_one("#sdk-zendesk", Static).update(self._zendesk_lines())
+
+    # -- the rotation's Zendesk half (issue 26): its filters, mobile ones on a shorter SLA ------
+    SHOWN_TICKETS = 4  # at 80x24 the issues keep most of the pane; `f <id>` opens a ticket
+
+    def _zendesk_lines(self) -> Text:
+        views = self.context.reads.sdk_views()
+        text = Text()
+        if not views:
+            return text
+        sdk = self.context.config.sdk
+        text.append("Zendesk: ", style="bold")
+        for index, view in enumerate(views):
+            text.append(" · " if index else "")
+            text.append_text(plain(f"{view.get('title')} {len(view.get('tickets') or [])}", limit=120))
+            if view.get("mobile"):
+                text.append(f" (SLA ×{sdk.mobile_sla_factor:g})", style="magenta")
+        for view in views:
+            if view.get("error"):
+                text.append_text(plain(f"\n✗ {view.get('title')}: {view['error']}", "bold red", limit=200))
+        rows = self._zendesk_rows(views)
+        for seconds, mobile, ticket in rows[: self.SHOWN_TICKETS]:
+            text.append("\n")
+            style = "bold red" if seconds is not None and seconds < 0 else ""
+            text.append(f"{format_duration(seconds) if seconds is not None else '—':>8} ", style=style)
+            if mobile:
+                text.append("mobile ", style="bold magenta")
+            text.append(f"#{ticket['id']} ", style="bold")
+            text.append_text(plain(ticket.get("subject"), limit=160))
+        if len(rows) > self.SHOWN_TICKETS:
+            text.append(f"\n   … {len(rows) - self.SHOWN_TICKETS} more", style="dim")
+        return text
+
+    def _zendesk_rows(self, views: list[dict]) -> list[tuple[float | None, bool, dict]]:
+        """Each ticket once (mobile if any mobile view holds it), closest to breach first."""
+        workspace, sdk = self.context.workspace, self.context.config.sdk
+        now = self.context.now()
+        mobile_ids = {t["id"] for v in views if v.get("mobile") for t in v.get("tickets") or []}
+        seen: dict[int, dict] = {}
+        for view in views:
+            for ticket in view.get("tickets") or []:
+                seen.setdefault(ticket["id"], ticket)
+        rows = []
+        for ticket_id, ticket in seen.items():
+            mobile = ticket_id in mobile_ids
+            seconds = None
+            entry = workspace.entries.get(ticket_id)
+            if entry is not None:
+                clock = entry.clock
+                if mobile:
+                    target = self.context.config.sla.targets.get(entry.plan)
+                    clock = mobile_clock(clock, target, sdk.mobile_sla_factor, workspace.calendar)
+                seconds = clock.seconds_to_breach(now, workspace.calendar)
+            rows.append((seconds, mobile, ticket))
+        rows.sort(key=lambda row: (row[0] is None, row[0] if row[0] is not None else 0.0, not row[1]))
+        return rows
 
     def _sent_since_last_poll(self) -> dict[str, list[dict]]:
         """Labels GitHub accepted after the cached issues were fetched, by target: the cache
@@ -170,6 +231,84 @@ class SdkPane(Vertical):
         if issue is None or not issue.get("html_url"):
             return
         open_or_copy(self, issue["html_url"], "issue link")
+
+    # -- working an issue (issue 26): read, comment, assign me, escalate a mobile one ---------
+    def is_mobile(self, issue: dict) -> bool:
+        gh = self.context.config.github
+        names = [label["name"] for label in issue.get("labels", [])]
+        return issue["repo"] in gh.mobile_repos or "team/mobile" in names
+
+    def _work_lines(self, issue: dict) -> Text:
+        """Who has it, how many comments, and our writes to it still on their way."""
+        lines = Text()
+        assignees = [a.get("login", "") for a in issue.get("assignees") or [] if isinstance(a, dict)]
+        lines.append(f"\nAssigned: {', '.join(assignees) or 'nobody'} · {issue.get('comments') or 0} comments")
+        if self.is_mobile(issue):
+            lines.append(" · mobile: faster SLA, escalate with ", style="magenta")
+            lines.append(keys.label(self.app, "sdk.escalate"), style="bold magenta")
+        for entry in self.context.reads.unsent_for(Target.issue(issue["repo"], issue["number"])):
+            if entry.get("kind") in ("github_comment", "github_assign"):
+                mark = "✗ failed" if entry.get("status") == "failed" else "↑ queued"
+                lines.append_text(plain(f"\n{mark}: {entry.get('summary')}", "yellow", limit=200))
+        return lines
+
+    async def action_sdk_comments(self) -> None:
+        if (issue := self.current) is None:
+            return
+        from triage_tui.ui.screens.issue_comments import IssueComments
+
+        screen = IssueComments(
+            issue,
+            lambda asked: self.context.read_github("issue_comments", asked),
+            lambda: self._comment(issue),
+            lambda: self.context.reads.unsent_for(Target.issue(issue["repo"], issue["number"])),
+        )
+        await self.app.push_screen(screen)
+
+    async def action_sdk_comment(self) -> None:
+        if (issue := self.current) is not None:
+            await run_flow(self, self._comment(issue), f"comment on {issue['repo']}#{issue['number']}")
+
+    async def action_sdk_escalate(self) -> None:
+        if (issue := self.current) is None:
+            return
+        name = f"{issue['repo']}#{issue['number']}"
+        if not self.is_mobile(issue):
+            self.notify(
+                f"{name} is not a mobile SDK issue: route it with a team label ({keys.label(self.app, 'sdk.label')}).",
+                severity="warning",
+                markup=False,
+            )
+            return
+        await run_flow(self, self._comment(issue, escalate=True), f"escalate {name}")
+
+    async def _comment(self, issue: dict, *, escalate: bool = False) -> None:
+        from triage_tui.ui.flows import text_editor
+
+        name = f"{issue['repo']}#{issue['number']}"
+        title = f"Escalate {name} to the client libraries team" if escalate else f"Comment on {name}"
+        text = escalation_comment("") if escalate else ""
+        hint = keys.hint(self.app, ("editor.save", "send to GitHub"), ("editor.cancel", "cancel"))
+        body = await self.app.push_screen_wait(text_editor().TextEditor(title, text, hint))
+        if body is None or not body.strip():
+            return
+        if escalate and MOBILE_TEAM not in body:
+            body = escalation_comment(body)  # the mention is what escalates it
+        comment = self.context.writes.comment_issue
+        summary = f"{name}: {'escalate to client libraries' if escalate else 'comment'}"
+        if not queue_write(self, f"Not sent to {name}", lambda: comment(issue["repo"], issue["number"], body, summary)):
+            return
+        self.notify(f"Queued: {summary}", markup=False)
+        self.context.kick()
+
+    def action_sdk_assign(self) -> None:
+        if (issue := self.current) is None:
+            return
+        name = f"{issue['repo']}#{issue['number']}"
+        assign = self.context.writes.assign_issue_to_me
+        if queue_write(self, f"Not assigned {name}", lambda: assign(issue["repo"], issue["number"])):
+            self.notify(f"Queued: assign {name} to me", markup=False)
+            self.context.kick()
 
     def action_list_down(self) -> None:
         self.query_one(OptionList).action_cursor_down()

@@ -1,0 +1,102 @@
+"""`B` on a ticket: a bug report or feature request, from the keyboard at 80x24 (issue 26).
+
+With the app's real sync worker against the sandbox; what reached GitHub and Zendesk is
+read back from the sandbox's state. Keys are posted as a terminal sends them (a burst).
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from textual import events
+
+from tests.app.test_find import found
+from tests.app.test_writes import burst
+from tests.app.waiting import until
+from tests.reliability.test_ui_resilience import live_app
+from triage_tui.ui.screens.bug_report import BugReportForm
+
+SMALL = (80, 24)
+MAIN = "PostHog/posthog"
+DUPLICATE = 27100  # seeded: "Funnel conversion drops to zero after step 3 with breakdown"
+
+
+@pytest.fixture
+def live(sandbox, filled_cache, tmp_path):
+    shutil.copytree(filled_cache, tmp_path / "live")
+    return live_app(sandbox.url, tmp_path / "live")
+
+
+def ctrl(app, letter: str) -> None:
+    app.post_message(events.Key(f"ctrl+{letter}", None))
+
+
+def funnel_ticket(sandbox) -> dict:
+    return min(
+        (
+            t
+            for t in sandbox.state.tickets.values()
+            if t["subject"].startswith("Funnel conversion drops") and t["status"] in ("new", "open")
+        ),
+        key=lambda t: t["id"],
+    )
+
+
+def replies_with(sandbox, ticket_id: int, url: str) -> list[dict]:
+    return [c for c in sandbox.state.comments.get(ticket_id, []) if c.get("public") and url in c["body"]]
+
+
+async def open_form(pilot, app, ticket: dict) -> BugReportForm:
+    burst(app, "f", str(ticket["id"]), "enter")
+    await found(pilot, app, ticket["id"])
+    burst(app, "B")
+    await until(pilot, lambda: isinstance(app.screen, BugReportForm), what="B opens the form")
+    form = app.screen
+    assert isinstance(form, BugReportForm)
+    return form
+
+
+async def test_b_finds_the_open_issue_and_a_plus_one_then_the_reply_goes_pending(live, sandbox):
+    ticket = funnel_ticket(sandbox)
+    async with live.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: live.main.side_panes_ready)
+        form = await open_form(pilot, live, ticket)
+        # The duplicate search answers in the form: the seeded issue is offered.
+        await until(pilot, lambda: form.query_one("#bugreport-issues").option_count > 1, what="search answered")
+        burst(live, "tab", "Breakdown by cohort shows 0%. ", "tab", "down", "ctrl+s")
+        await until(pilot, lambda: not isinstance(live.screen, BugReportForm), what="the form closes")
+        url = f"https://github.com/{MAIN}/issues/{DUPLICATE}"
+        await until(pilot, lambda: replies_with(sandbox, ticket["id"], url), what="the reply reached Zendesk")
+    comments = sandbox.state.issue_comments[f"{MAIN}#{DUPLICATE}"]
+    assert comments[-1]["body"].startswith("+1") and "Breakdown by cohort shows 0%." in comments[-1]["body"]
+    assert f"/agent/tickets/{ticket['id']}" in comments[-1]["body"]
+    assert len(replies_with(sandbox, ticket["id"], url)) == 1
+    assert sandbox.state.tickets[ticket["id"]]["status"] == "pending"
+    assert not [w for w in sandbox.state.writes if w.get("path") == f"/repos/{MAIN}/issues"]  # no new issue
+
+
+async def test_b_opens_a_feature_request_replies_solved_and_copies_the_alert(live, sandbox):
+    ticket = funnel_ticket(sandbox)
+    sandbox.state.tickets[ticket["id"]]["priority"] = "high"
+    before = {issue["number"] for issue in sandbox.state.issues[MAIN]}
+    async with live.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: live.main.side_panes_ready)
+        form = await open_form(pilot, live, ticket)
+        ctrl(live, "t")  # feature request
+        burst(live, "tab", "Customers want a breakdown by cohort in funnels. ")
+        ctrl(live, "s")
+        await until(pilot, lambda: not isinstance(live.screen, BugReportForm), what="the form closes")
+        assert form.kind == "feature"
+        await until(pilot, lambda: len(sandbox.state.issues[MAIN]) > len(before), what="the issue was opened")
+        [issue] = [i for i in sandbox.state.issues[MAIN] if i["number"] not in before]
+        await until(
+            pilot, lambda: replies_with(sandbox, ticket["id"], issue["html_url"]), what="the reply reached Zendesk"
+        )
+        await until(pilot, lambda: issue["html_url"] in (live.clipboard or ""), what="the alert copied")
+        assert live.clipboard == f"New feature request from a high priority customer: {issue['html_url']}"
+    assert [label["name"] for label in issue["labels"]] == ["enhancement", "feature"]
+    assert "Customers want a breakdown by cohort in funnels." in issue["body"]
+    assert "What they want to do:" in issue["body"] and "Steps to reproduce" not in issue["body"]
+    assert "From: " in issue["body"] and f"/agent/tickets/{ticket['id']}" in issue["body"]
+    assert sandbox.state.tickets[ticket["id"]]["status"] == "solved"
