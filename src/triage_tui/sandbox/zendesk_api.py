@@ -137,7 +137,8 @@ def offset_cursor_page(request: Request, base_url: str, key: str, ordered: list[
     requests shifts the rows: one repeats, or one is skipped."""
     size = max(1, min(100, _int(request.query.get("page[size]"), 100)))
     after_text, before_text = request.query.get("page[after]"), request.query.get("page[before]")
-    mark = decode_cursor(before_text or after_text) if (before_text or after_text) else {"offset": 0}
+    given = before_text or after_text
+    mark = decode_cursor(given) if given else {"offset": 0}
     if not isinstance(mark, dict) or not isinstance(mark.get("offset"), int):
         raise ValueError("bad cursor")  # noqa: TRY004 - answered 400, as any bad value
     if before_text:
