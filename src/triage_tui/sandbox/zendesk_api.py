@@ -314,7 +314,7 @@ def build(
     listing("groups", "groups", lambda request: list(state.groups.values()))
     listing("organizations", "organizations", lambda request: list(state.organizations.values()))
     listing("users", "users", lambda request: list(state.users.values()))
-    listing("views", "views", lambda request: views_for(request.user))
+    listing("views", "views", lambda request: views_for(request.user, request.query.get("access")))
     listing("views/active", "views", lambda request: [v for v in views_for(request.user) if v.get("active", True)])
     listing("macros", "macros", macros_of)
     listing("macros/active", "macros", lambda request: [m for m in state.macros.values() if m.get("active", True)])
@@ -718,8 +718,14 @@ def build(
             "title": view_title(str(view.get("raw_title") or view.get("title") or ""), settings.agent_locale),
         }
 
-    def views_for(user: dict | None) -> list[dict]:
-        return [rendered(v) for v in state.views.values() if may_see_view(v, user)]
+    def views_for(user: dict | None, access: str | None = None) -> list[dict]:
+        # The spec (ListViews.access): "personal", "shared" or "account".
+        kinds = {"personal": ("User",), "shared": ("Group",), "account": (None,)}.get(access or "")
+        return [
+            rendered(v)
+            for v in state.views.values()
+            if may_see_view(v, user) and (kinds is None or (v.get("restriction") or {}).get("type") in kinds)
+        ]
 
     def visible_view(view_id: int, user: dict | None) -> dict | None:
         view = state.views.get(view_id)

@@ -312,3 +312,49 @@ class ZendeskClient:
 
     async def delete_macro(self, macro_id: int) -> None:
         await self.http.request("DELETE", f"/api/v2/macros/{macro_id}.json", accept=(404,))
+
+    # -- issue 23: the tool's own change feed, reconciliation, tickets made and merged --------
+    async def personal_views(self) -> list[dict[str, Any]]:
+        """This agent's personal views, as Zendesk answers them (`access=personal`, spec
+        ListViews): raw dicts, since finding our own feed needs its description, restriction
+        and grouping, which the reference lists' `View` leaves out."""
+        return [
+            v for v in await self._all("/api/v2/views.json", "views", {"access": "personal"}) if isinstance(v, dict)
+        ]
+
+    async def create_view(self, body: dict[str, Any]) -> dict[str, Any]:
+        response = await self.http.request("POST", "/api/v2/views.json", json_body=body)
+        return _view(decode_json("zendesk", response))
+
+    async def update_view(self, view_id: int, body: dict[str, Any]) -> dict[str, Any]:
+        response = await self.http.request("PUT", f"/api/v2/views/{view_id}.json", json_body=body)
+        return _view(decode_json("zendesk", response))
+
+    async def delete_view(self, view_id: int) -> None:
+        # Gone already (another copy removed the same duplicate): what was wanted.
+        await self.http.request("DELETE", f"/api/v2/views/{view_id}.json", accept=(404,))
+
+    async def create_ticket(self, body: dict[str, Any]) -> Ticket:
+        """`POST /api/v2/tickets` (agents): `requester: {name, email}` creates the end user."""
+        response = await self.http.request("POST", "/api/v2/tickets.json", json_body=body)
+        return Ticket.model_validate(decode_json("zendesk", response)["ticket"])
+
+    async def merge_tickets(self, target_id: int, source_ids: list[int]) -> dict[str, Any]:
+        """Merge `source_ids` into `target_id`: Zendesk closes the sources. Returns the job status."""
+        response = await self.http.request(
+            "POST", f"/api/v2/tickets/{target_id}/merge.json", json_body={"ids": source_ids}
+        )
+        body = decode_json("zendesk", response)
+        if not isinstance(body, dict) or not isinstance(body.get("job_status"), dict):
+            raise BadResponse("zendesk", "merge: expected a 'job_status'")
+        return body["job_status"]
+
+
+def _view(body: Any) -> dict[str, Any]:
+    if (
+        not isinstance(body, dict)
+        or not isinstance(body.get("view"), dict)
+        or not isinstance(body["view"].get("id"), int)
+    ):
+        raise BadResponse("zendesk", "views: expected a 'view' with an id")
+    return body["view"]
