@@ -122,10 +122,11 @@ async def _sync_mode(client, config: Config) -> str:
             if plan.keep is not None
             else ChangeFeed(None, "triage-tui's own personal view, made by the next sync (not made yet)", planned=True)
         )
-    shown = 0
+    shown, refused = 0, None
     try:
         store = Store(config.cache_dir or xdg_dir("cache"), read_only_ok=True)
         shown = len(store.unsolved_rows())
+        refused = (store.get("cursor:zendesk") or {}).get("deletions_unavailable")
         store.close()
     except Exception:  # noqa: BLE001, S110 - the cache check below says what is wrong with it
         pass
@@ -135,6 +136,7 @@ async def _sync_mode(client, config: Config) -> str:
         config.sync.zendesk_seconds,
         config.sync.deletions_seconds,
         describe_reconcile(shown, RECONCILE_SECONDS),
+        refused,
     )
     budget = client.http.budget
     if budget.known:

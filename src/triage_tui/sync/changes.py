@@ -158,7 +158,12 @@ def is_newer(candidate: str | None, cached: str | None) -> bool:
 
 
 def describe_mode(
-    role: str | None, feed: ChangeFeed, zendesk_seconds: float, deletions_seconds: float, reconcile: str = ""
+    role: str | None,
+    feed: ChangeFeed,
+    zendesk_seconds: float,
+    deletions_seconds: float,
+    reconcile: str = "",
+    deletions_refused: str | None = None,
 ) -> str:
     """What `doctor` says about how this copy keeps its queue current, and why."""
     who = {"admin": "admin token", "agent": "agent token"}.get(role or "", f"{role or 'unknown'} role")
@@ -168,8 +173,13 @@ def describe_mode(
         else "the incremental export is admin-only"
     )
     source = f"changes from {feed.why}" if not feed.by_search else f"changes by search ({feed.why})"
-    text = f"{who}; {source} every {zendesk_seconds:g}s ±20%, deletions every {deletions_seconds:g}s"
-    return f"{text}; {reconcile}; {export}" if reconcile else f"{text}; {export}"
+    deletions = (
+        f"deletions listed every {deletions_seconds:g}s"
+        if deletions_refused is None
+        else f"deletions may not be listed ({deletions_refused}): reconciliation finds them"
+    )
+    parts = [who, source, f"polled every {zendesk_seconds:g}s ±20%", deletions, reconcile, export]
+    return "; ".join(part for part in parts if part)
 
 
 # Reconciliation: tickets leave a queue without "changing" for it (merged: closed; moved to
