@@ -189,3 +189,31 @@ async def test_a_reconciliation_pass_fits_in_15_minutes_whatever_the_queue(agent
     await engine.poll("reconcile")
     wait = engine.schedule.next_at["reconcile"] - start
     assert wait <= RECONCILE_SECONDS * (1 + JITTER) + 1000  # the clock leaps 1000 s a reading
+
+
+async def test_each_step_reads_the_tickets_read_longest_ago_so_none_waits_two_passes(engine, strict):
+    """80 tickets shown are one request a pass. When 3 arrive after a step (new ids, above
+    where it stopped), the next step must still read all 83: reading on from the last id read
+    (as the first bench run did) read the 3 alone and left the 80 for a second pass (13 min)."""
+    read: list[set[int]] = []
+    handle = strict.app.handle
+
+    def recorded(request):
+        if request.path.startswith("/api/v2/tickets/show_many"):
+            read.append({int(i) for i in request.query["ids"].split(",")})
+        return handle(request)
+
+    strict.app.handle = recorded
+    try:
+        await engine.engine.poll("reconcile")
+        requester = next(u for u in strict.state.users.values() if u["role"] == "end-user")
+        with strict.state.lock:
+            for n in range(3):
+                strict.state.create_ticket({"subject": f"New {n}"}, requester, requester, "Help", strict.app.now())
+        await engine.engine.poll("zendesk")
+        shown = {int(k) for k in engine.store.unsolved()}
+        read.clear()
+        await engine.engine.poll("reconcile")
+    finally:
+        strict.app.handle = handle
+    assert len(shown) <= 100 and read == [shown]

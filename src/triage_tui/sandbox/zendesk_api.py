@@ -771,11 +771,12 @@ def build(
                 and str(restriction.get("id")) == str((user or {}).get("id"))
             ):
                 return Response(403, dict(limits.FORBIDDEN))  # an agent's views are personal
-            view["restriction"] = (
-                {"type": restriction.get("type"), "id": int(restriction["id"])}
-                if isinstance(restriction, dict)
-                else None
-            )
+            if not isinstance(restriction, dict):
+                view["restriction"] = None
+            elif restriction.get("ids"):  # the spec: "ids" is preferred for a Group
+                view["restriction"] = {"type": restriction.get("type"), "ids": [int(i) for i in restriction["ids"]]}
+            else:
+                view["restriction"] = {"type": restriction.get("type"), "id": int(restriction.get("id") or 0)}
         for name in ("active", "description"):
             if name in body:
                 view[name] = body[name]

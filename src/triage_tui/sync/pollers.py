@@ -404,18 +404,22 @@ class Pollers:
         return await self._guard("zendesk", self._reconcile, status="none")
 
     async def _reconcile(self, report: SyncReport) -> None:
-        """One step of a reconciliation pass: the next 100 tickets shown (by id, after where
-        the last step stopped) read again through show_many. A ticket it leaves out is
+        """One step of a reconciliation pass: the 100 tickets shown that were read longest
+        ago (never read first) read again through show_many. A ticket it leaves out is
         deleted, merged away or out of this token's reach, and leaves the cache; one it
-        returns closed or solved leaves the queue; a newer one is stored."""
+        returns closed or solved leaves the queue; a newer one is stored.
+
+        Longest ago first, not "on from the last id read": with a pass of C requests spread
+        as C steps, every ticket shown is read within C steps however the queue grows or
+        shrinks between them (reading on from an id read three new tickets alone once and
+        left the rest for a second pass)."""
         client = self.clients.zendesk
         assert client is not None
-        shown = sorted(int(key) for key in self.store.unsolved_rows())
         place = self.store.get("cursor:reconcile") or {}
-        after = int(place.get("after") or 0)
-        chunk = [i for i in shown if i > after][:SHOW_MANY]
-        if not chunk:  # the pass is over: the next one starts now
-            chunk, place = shown[:SHOW_MANY], {**place, "passes": int(place.get("passes") or 0) + 1}
+        step = int(place.get("step") or 0) + 1
+        last_read: dict[str, int] = place.get("read") or {}
+        shown = [int(key) for key in self.store.unsolved_rows()]
+        chunk = sorted(shown, key=lambda i: (last_read.get(str(i), 0), i))[:SHOW_MANY]
         if not chunk:
             return
         page = await client.tickets_many(chunk)
@@ -433,7 +437,10 @@ class Pollers:
         report.changed += self.store.put_tickets(moved_on, only_if_newer=True)
         report.changed += self.store.put_tickets(gone)
         self._skipped(report, page.skipped)
-        self.store.set("cursor:reconcile", {**place, "after": chunk[-1], "shown": len(shown)})
+        # Only tickets still shown are remembered: the record stays the size of the queue.
+        read = {str(i): last_read[str(i)] for i in shown if str(i) in last_read}
+        read.update({str(i): step for i in chunk})
+        self.store.set("cursor:reconcile", {"step": step, "read": read})
 
     async def deletions(self) -> SyncReport:
         return await self._guard("zendesk", self._deletions, status="none")
