@@ -59,6 +59,38 @@ def _account_flags(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _account_shape_flags(parser: argparse.ArgumentParser) -> None:
+    """How unlike a fresh account the sandbox is: what a real team's account does to a reader."""
+    parser.add_argument("--agent-locale", choices=["en", "de"], default="en", help="the language of view titles")
+    parser.add_argument(
+        "--restrict-groups",
+        default="",
+        metavar="NAME,...",
+        help="agents see only these groups' tickets (views, search, show_many, ticket GET)",
+    )
+    parser.add_argument("--deny-deleted", action="store_true", help="deleted_tickets answers 403 to agents")
+    parser.add_argument(
+        "--edit-default-view",
+        action="store_true",
+        help='an admin edited "Recently updated tickets" to leave the Support group out',
+    )
+
+
+def _account_settings(args: argparse.Namespace) -> dict:
+    groups = tuple(name.strip() for name in args.restrict_groups.split(",") if name.strip())
+    from triage_tui.sandbox.data import GROUPS
+
+    unknown = [name for name in groups if name.lower() not in {g.lower() for g in GROUPS}]
+    if unknown:
+        raise UserError(f"--restrict-groups: no group named {unknown[0]!r} (groups: {', '.join(GROUPS)})")
+    return {
+        "agent_locale": args.agent_locale,
+        "restrict_groups": groups,
+        "deny_deleted": args.deny_deleted,
+        "edit_default_view": args.edit_default_view,
+    }
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="triage-tui", description="A keyboard-driven terminal workstation for support engineers."
@@ -81,6 +113,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--faults", default="", help="fault spec for the sandbox, e.g. 429:0.1,503:0.05")
     _account_flags(demo)
+    _account_shape_flags(demo)
 
     sandbox = commands.add_parser("sandbox", help="serve the fake Zendesk/incident.io/GitHub APIs on loopback")
     sandbox.add_argument("--host", default="127.0.0.1")
@@ -93,6 +126,7 @@ def _parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--activity", type=float, default=0.0, help="seconds between background events (0: none)")
     sandbox.add_argument("--faults", default="", help="e.g. 429:0.1,503:0.05,stall:0.05:2s,reset:0.02")
     _account_flags(sandbox)
+    _account_shape_flags(sandbox)
     sandbox.add_argument(
         "--search-lag",
         type=float,
@@ -394,6 +428,7 @@ def _sandbox(args: argparse.Namespace) -> int:
                 plan=args.plan,
                 search_lag_seconds=args.search_lag,
                 own_links=True,
+                **_account_settings(args),
             ),
             faults=faults,
             activity_seconds=args.activity,
@@ -475,7 +510,7 @@ def _demo(args: argparse.Namespace) -> int:
         tempfile.TemporaryDirectory(prefix="triage-tui-demo-") as scratch,
         Sandbox(
             data,
-            settings=SandboxSettings(persona=args.persona, plan=args.plan, own_links=True),
+            settings=SandboxSettings(persona=args.persona, plan=args.plan, own_links=True, **_account_settings(args)),
             faults=faults,
             activity_seconds=args.activity,
         ) as sandbox,

@@ -97,13 +97,47 @@ async def _services(
 
 
 async def _sync_mode(client, config: Config) -> str:
-    """Which endpoints this token keeps the queue current with, and the account's budget."""
-    from triage_tui.sync.changes import choose_feed, describe_mode
+    """Which feed keeps the queue current and why, what reconciliation costs, the budget.
+
+    Doctor only looks: the feed view is made by the first sync, not here."""
+    from triage_tui.store.cache import Store
+    from triage_tui.sync.changes import (
+        RECONCILE_SECONDS,
+        ChangeFeed,
+        configured_feed,
+        describe_mode,
+        describe_reconcile,
+        own_feed,
+        plan_feed,
+    )
 
     me = await client.me()
-    views, _ = await client.views()
-    feed = choose_feed([v.model_dump(mode="json") for v in views], config.zendesk.changes_view)
-    text = describe_mode(me.role, feed, config.sync.zendesk_seconds, config.sync.deletions_seconds)
+    if config.zendesk.changes_view is not None:
+        views, _ = await client.views()
+        feed = configured_feed([v.model_dump(mode="json") for v in views], config.zendesk.changes_view)
+    else:
+        plan = plan_feed(await client.personal_views(), me.id)
+        feed = (
+            own_feed(plan.keep)
+            if plan.keep is not None
+            else ChangeFeed(None, "triage-tui's own personal view, made by the next sync (not made yet)", planned=True)
+        )
+    shown, refused = 0, None
+    try:
+        store = Store(config.cache_dir or xdg_dir("cache"), read_only_ok=True)
+        shown = len(store.unsolved_rows())
+        refused = (store.get("cursor:zendesk") or {}).get("deletions_unavailable")
+        store.close()
+    except Exception:  # noqa: BLE001, S110 - the cache check below says what is wrong with it
+        pass
+    text = describe_mode(
+        me.role,
+        feed,
+        config.sync.zendesk_seconds,
+        config.sync.deletions_seconds,
+        describe_reconcile(shown, RECONCILE_SECONDS),
+        refused,
+    )
     budget = client.http.budget
     if budget.known:
         text += f"; account budget {budget.limit}/min, {budget.remaining} left this minute"

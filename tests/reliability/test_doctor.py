@@ -43,3 +43,26 @@ def test_doctor_fails_on_a_bad_token_and_never_prints_it(sandbox, tmp_path):
     assert result.returncode == 1
     assert "[FAIL] zendesk" in result.stdout and "not authorised (401)" in result.stdout
     assert "wrong-token-value" not in result.stdout + result.stderr
+
+
+def test_doctor_names_the_feed_and_why_and_what_reconciliation_costs(sandbox, tmp_path):
+    # Issue 23: "`doctor` names the feed, the reconciliation interval and its cost".
+    before = doctor(sandbox.url, "sandbox", tmp_path).stdout
+    line = next(text for text in before.splitlines() if "zendesk sync" in text)
+    assert "own personal view, made by the next sync (not made yet)" in line
+    assert "reconciliation re-reads the 0 tickets shown through show_many every 10 min" in line
+    assert "leave within 12 min" in line
+    with sandbox.state.lock:
+        user = next(u for u in sandbox.state.users.values() if u["email"] == "agent@example.com")
+        sandbox.state.views[5] = {
+            "id": 5,
+            "title": "Kürzlich geändert",
+            "description": "[triage-tui:changes:v1]",
+            "restriction": {"type": "User", "id": user["id"]},
+            "conditions": {"all": [{"field": "status", "operator": "less_than", "value": "closed"}]},
+        }
+    after = doctor(sandbox.url, "sandbox", tmp_path).stdout
+    line = next(text for text in after.splitlines() if "zendesk sync" in text)
+    assert "changes from view 5, triage-tui's own personal view (found by its marker)" in line
+    assert "no title, language, grouping or admin's edit involved" in line
+    assert "sandbox" not in line

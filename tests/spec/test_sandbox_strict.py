@@ -318,8 +318,14 @@ def test_all_unsolved_is_exactly_the_tickets_below_solved(make):
     assert listed == unsolved and len(listed) == 80
 
 
+def ungrouped(app: SandboxApp, view: int) -> None:
+    """The view without its grouping: these tests are about the sort (grouping: issue 23's tests)."""
+    app.state.views[view]["execution"]["group_by"] = None
+
+
 def test_view_sorting_by_updated_and_the_default_orders(make):
     app = make()
+    ungrouped(app, ALL_UNSOLVED)
     tickets = get(app, f"/api/v2/views/{ALL_UNSOLVED}/tickets.json?sort_by=updated").body["tickets"]
     stamps = [t["updated_at"] for t in tickets]
     assert stamps == sorted(stamps, reverse=True)  # "desc" for all but alphabetical columns
@@ -343,6 +349,7 @@ def test_view_sorting_by_updated_and_the_default_orders(make):
 
 def test_view_pagination_cursor_with_page_size_offset_without(make):
     app = make()
+    ungrouped(app, ALL_UNSOLVED)
     everything = view_ids(app, ALL_UNSOLVED, "sort_by=updated")
     seen, target = [], f"/api/v2/views/{ALL_UNSOLVED}/tickets.json?sort_by=updated&page[size]=30"
     first = get(app, target).body
@@ -366,14 +373,26 @@ def test_view_pagination_cursor_with_page_size_offset_without(make):
     assert offset["count"] == 80 and len(offset["tickets"]) == 50 and offset["next_page"]
 
 
-def test_keyset_cursor_neither_repeats_nor_skips_when_a_ticket_moves_to_the_front(make, clocks):
+def test_a_views_cursor_is_an_offset_so_rows_shift_when_a_ticket_enters_or_leaves(make, clocks):
+    # README "Facts found ... 2026-12-07": the recorded after_cursor decodes to
+    # {"sort": ..., "offset": N}; a ticket entering or leaving between two requests shifts rows.
     app = make()
+    ungrouped(app, ALL_UNSOLVED)
     first = get(app, f"/api/v2/views/{ALL_UNSOLVED}/tickets.json?sort_by=updated&page[size]=30").body
-    moved = view_ids(app, ALL_UNSOLVED, "sort_by=updated")[50]
-    call(app, "PUT", f"/api/v2/tickets/{moved}.json", {"ticket": {"additional_tags": ["bump"]}})
-    second = get(app, relative(first["links"]["next"])).body
+    cursor = base64.urlsafe_b64decode(first["meta"]["after_cursor"])
+    assert b'"offset": 30' in cursor
     before = [t["id"] for t in first["tickets"]]
-    assert before[-1] not in [t["id"] for t in second["tickets"]] and len(second["tickets"]) == 30
+    moved = view_ids(app, ALL_UNSOLVED, "sort_by=updated")[50]
+    clocks.advance(5)
+    call(app, "PUT", f"/api/v2/tickets/{moved}.json", {"ticket": {"priority": "urgent"}})
+    second = [t["id"] for t in get(app, relative(first["links"]["next"])).body["tickets"]]
+    assert second[0] == before[-1]  # one moved to the front: the last row of page 1 repeats
+    third_link = get(app, relative(first["links"]["next"])).body["links"]["next"]
+    call(app, "PUT", f"/api/v2/tickets/{before[0]}.json", {"ticket": {"status": "solved"}})
+    call(app, "PUT", f"/api/v2/tickets/{moved}.json", {"ticket": {"status": "solved"}})
+    listed = view_ids(app, ALL_UNSOLVED, "sort_by=updated")
+    third = [t["id"] for t in get(app, relative(third_link)).body["tickets"]]
+    assert third[0] == listed[60] and listed[58] not in second + third  # two left above: a row skipped
 
 
 def test_a_ticket_solved_by_a_colleague_leaves_all_unsolved_and_heads_recently_updated(make, clocks):
@@ -388,7 +407,9 @@ def test_a_ticket_solved_by_a_colleague_leaves_all_unsolved_and_heads_recently_u
     )
     assert ticket_id not in view_ids(app, ALL_UNSOLVED)
     recent = get(app, f"/api/v2/views/{RECENTLY_UPDATED}/tickets.json?sort_by=updated&sort_order=desc").body["tickets"]
-    assert recent[0]["id"] == ticket_id and recent[0]["status"] == "solved"
+    # Grouped by status ascending (README "Facts found ... 2026-12-07"): the solved group last.
+    solved = [t for t in recent if t["status"] == "solved"]
+    assert solved[0]["id"] == ticket_id and recent[-len(solved) :] == solved
     assert all(t["status"] != "closed" for t in recent)
     clocks.advance(25 * 3600)  # "updated_at less_than 24": hours since the update
     assert ticket_id not in view_ids(app, RECENTLY_UPDATED)

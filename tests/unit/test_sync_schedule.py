@@ -8,7 +8,16 @@ import pytest
 
 from triage_tui.config import Config, ConfigError
 from triage_tui.sources.http import Budget
-from triage_tui.sync.changes import choose_feed, is_newer
+from triage_tui.sync.changes import (
+    FeedPlan,
+    configured_feed,
+    describe_reconcile,
+    feed_view_body,
+    is_newer,
+    plan_feed,
+    reconcile_requests,
+    reconcile_step,
+)
 from triage_tui.sync.schedule import JITTER, MAX_STRETCHED, Schedule, budget_stretch
 
 
@@ -63,48 +72,73 @@ def test_refresh_makes_everything_due_now():
     assert sorted(plan.due(0.0)) == ["github", "zendesk"]
 
 
-# -- which view tells what changed ------------------------------------------------------
+# -- which view tells what changed (issue 23) ----------------------------------------------
+ME = 42
+
+
+def own(view_id: int, user: int = ME, **changes) -> dict:
+    """A feed view as Zendesk lists it after `feed_view_body` made it."""
+    body = feed_view_body(user)["view"]
+    return {
+        "id": view_id,
+        "title": body["title"],
+        "description": body["description"],
+        "active": True,
+        "restriction": body["restriction"],
+        "conditions": {"all": body["all"], "any": []},
+        "execution": {"group_by": None, "sort_by": "updated", "sort_order": "desc"},
+        **changes,
+    }
+
+
 RECENT = {
     "id": 7,
     "title": "Recently updated tickets",
+    "raw_title": "{{zd.recently_updated_tickets}}",
     "active": True,
+    "restriction": None,
     "conditions": {"all": [{"field": "status", "operator": "less_than", "value": "closed"}]},
 }
-UNSOLVED = {
-    "id": 8,
-    "title": "All unsolved tickets",
-    "active": True,
-    "conditions": {"all": [{"field": "status", "operator": "less_than", "value": "solved"}]},
-}
 
 
-def test_the_feed_is_zendesks_recently_updated_view():
-    feed = choose_feed([UNSOLVED, RECENT])
-    assert feed.view_id == 7 and not feed.by_search
+def test_the_feed_is_our_own_view_found_by_its_marker_and_owner_never_by_a_title():
+    assert plan_feed([RECENT, own(9)], ME) == FeedPlan(9)
+    assert plan_feed([RECENT], ME).keep is None  # "Recently updated tickets" is not ours
+    renamed = own(9, title="Kürzlich geändert")
+    assert plan_feed([renamed], ME).keep == 9  # a title in any language, or edited, is not what counts
+    assert plan_feed([own(9, user=7)], ME).keep is None  # a colleague's is theirs
 
 
-def test_a_view_of_unsolved_tickets_alone_cannot_show_a_colleagues_solve():
-    feed = choose_feed([UNSOLVED])
-    assert feed.by_search and "search" in feed.why
+def test_two_copies_racing_keep_the_first_view_made_and_delete_the_others():
+    assert plan_feed([own(12), own(10), own(11)], ME) == FeedPlan(10, (11, 12))
 
 
-def test_any_view_that_shows_solved_tickets_will_do():
-    custom = {
-        "id": 9,
-        "title": "Touched lately",
-        "conditions": {"all": [{"field": "status", "operator": "less_than", "value": "closed"}]},
-    }
-    assert choose_feed([UNSOLVED, custom]).view_id == 9
+def test_an_edited_feed_view_is_put_back():
+    grouped = own(9, execution={"group_by": "status"})
+    narrowed = own(
+        9, conditions={"all": [*own(9)["conditions"]["all"], {"field": "group_id", "operator": "is", "value": "1"}]}
+    )
+    assert plan_feed([grouped], ME).repair and plan_feed([narrowed], ME).repair
+    assert plan_feed([own(9, active=False)], ME).repair
+    assert not plan_feed([own(9)], ME).repair
 
 
-def test_the_configured_view_wins_and_an_unknown_one_is_named():
-    assert choose_feed([RECENT, UNSOLVED], configured=8).view_id == 8
-    feed = choose_feed([RECENT], configured=99)
-    assert feed.by_search and "changes_view = 99" in feed.why
+def test_the_configured_view_wins_and_an_unknown_or_inactive_one_is_named():
+    assert configured_feed([RECENT], 7).view_id == 7
+    assert configured_feed([RECENT], 99).by_search and "changes_view = 99" in configured_feed([RECENT], 99).why
+    assert configured_feed([{**RECENT, "active": False}], 7).by_search
 
 
-def test_an_inactive_view_is_never_used():
-    assert choose_feed([{**RECENT, "active": False}]).by_search
+def test_reconciliation_costs_one_request_per_100_tickets_shown_per_pass():
+    assert reconcile_requests(0) == 1 and reconcile_requests(100) == 1 and reconcile_requests(5000) == 50
+    assert reconcile_step(5000, 600) == 12.0 and reconcile_step(80, 600) == 600.0
+    assert "50 requests a pass, 5.0 a minute" in describe_reconcile(5000, 600)
+
+
+def test_a_step_of_a_pass_is_scheduled_sooner_than_the_pass():
+    plan = Schedule({"reconcile": 600.0}, rng=random.Random(1))
+    wait = plan.ran("reconcile", 0.0, every=12.0)
+    assert 12.0 * (1 - JITTER) <= wait <= 12.0 * (1 + JITTER)
 
 
 def test_a_listed_ticket_is_fetched_only_when_newer_than_the_cached_copy():

@@ -1,4 +1,5 @@
-"""Background activity for the demo: new tickets, customer replies and incident updates."""
+"""Background activity for the demo: new tickets, customer replies, colleagues' solves,
+merges, moves between groups and deletions, and incident updates."""
 
 from __future__ import annotations
 
@@ -32,14 +33,18 @@ class Activity:
         """One event, chosen by the seeded generator; returns what happened."""
         with self.state.lock:
             roll = self.state.rng.random()
-            if roll < 0.4:
+            if roll < 0.35:
                 return self._new_ticket()
-            if roll < 0.7:
+            if roll < 0.6:
                 return self._customer_reply()
-            if roll < 0.82:
+            if roll < 0.72:
                 return self._colleague_solves()
-            if roll < 0.87:
+            if roll < 0.77:
                 return self._colleague_deletes()
+            if roll < 0.82:
+                return self._colleague_merges()
+            if roll < 0.9:
+                return self._colleague_moves()
             return self._incident_update()
 
     def _colleague(self) -> dict:
@@ -84,44 +89,52 @@ class Activity:
         self.state.delete_ticket(ticket["id"], self._colleague(), self.now())
         return f"colleague deleted {ticket['id']}"
 
+    def _colleague_merges(self) -> str:
+        """A colleague merges a duplicate into another ticket: the duplicate is closed, which
+        no unsolved view shows, without ever being "solved"."""
+        candidates = sorted(
+            (t for t in self.state.tickets.values() if t["status"] in ("new", "open", "pending", "hold")),
+            key=lambda t: t["id"],
+        )
+        if len(candidates) < 2:
+            return self._new_ticket()
+        source, target = self.state.rng.sample(candidates, 2)
+        self.state.merge_tickets(target["id"], [source["id"]], self._colleague(), self.now())
+        return f"colleague merged {source['id']} into {target['id']}"
+
+    def _colleague_moves(self) -> str:
+        """A colleague moves a ticket to another group: out of reach of agents restricted to
+        their groups, whose views drop it without it changing for them."""
+        candidates = sorted(
+            (t for t in self.state.tickets.values() if t["status"] in ("new", "open", "pending", "hold")),
+            key=lambda t: t["id"],
+        )
+        groups = sorted(self.state.groups)
+        if not candidates or len(groups) < 2:
+            return self._new_ticket()
+        ticket = self.state.rng.choice(candidates)
+        ticket["group_id"] = self.state.rng.choice([g for g in groups if g != ticket.get("group_id")])
+        self.state.touch(ticket, self.now())
+        return f"colleague moved {ticket['id']} to group {ticket['group_id']}"
+
     def _customer(self) -> dict:
         customers = [u for u in self.state.users.values() if u.get("role") == "end-user"]
         return self.state.rng.choice(customers)
 
     def _new_ticket(self) -> str:
-        moment = self.now()
+        """A customer writes in: created as `POST /api/v2/tickets` creates one."""
         requester = self._customer()
         group, subject, body = self.state.rng.choice(TOPICS)
-        ticket_id = self.state.new_id()
         support = next((g["id"] for g in self.state.groups.values() if g["name"] == "Support"), None)
-        ticket = {
-            "url": f"https://example.zendesk.com/api/v2/tickets/{ticket_id}.json",
-            "id": ticket_id,
+        fields = {
             "subject": subject,
-            "raw_subject": subject,
-            "description": body,
-            "status": "new",
             "priority": "normal",
             "type": "question",
-            "requester_id": requester["id"],
-            "submitter_id": requester["id"],
-            "assignee_id": None,
-            "organization_id": requester.get("organization_id"),
             "group_id": support,
             "tags": [group.lower().split(" ")[0]],
-            "custom_fields": [],
-            "created_at": iso(moment),
-            "updated_at": iso(moment),
         }
-        self.state.tickets[ticket_id] = ticket
-        self.state.metric_sets[ticket_id] = {
-            "ticket_id": ticket_id,
-            "requester_updated_at": iso(moment),
-            "status_updated_at": iso(moment),
-        }
-        self.state.add_comment(ticket_id, requester["id"], body, True, moment)
-        self.state.touch(ticket, moment)
-        return f"new ticket {ticket_id}"
+        ticket = self.state.create_ticket(fields, requester, requester, body, self.now())
+        return f"new ticket {ticket['id']}"
 
     def _customer_reply(self) -> str:
         moment = self.now()

@@ -599,47 +599,92 @@ def _main_repo(data: dict[str, Any], now: dt.datetime) -> None:
     data["labels"][MAIN_REPO] = labels
 
 
+# Default views are dynamic content: `raw_title` is a placeholder and `title` is rendered in
+# the agent's language (README "Facts found ... 2026-12-07"; recorded
+# TestViews.test_get_active_views.json). English and German, the sandbox's two locales.
+VIEW_TITLES: dict[str, dict[str, str]] = {
+    "en": {
+        "{{zd.your_unsolved_tickets}}": "Your unsolved tickets",
+        "{{zd.unassigned_tickets}}": "Unassigned tickets",
+        "{{zd.all_unsolved_tickets}}": "All unsolved tickets",
+        "{{zd.recently_updated_tickets}}": "Recently updated tickets",
+        "{{zd.new_tickets_in_your_groups}}": "New tickets in your groups",
+        "{{zd.pending_tickets}}": "Pending tickets",
+        "{{zd.recently_solved_tickets}}": "Recently solved tickets",
+    },
+    "de": {
+        "{{zd.your_unsolved_tickets}}": "Ihre ungelösten Tickets",
+        "{{zd.unassigned_tickets}}": "Nicht zugewiesene Tickets",
+        "{{zd.all_unsolved_tickets}}": "Alle ungelösten Tickets",
+        "{{zd.recently_updated_tickets}}": "Kürzlich aktualisierte Tickets",
+        "{{zd.new_tickets_in_your_groups}}": "Neue Tickets in Ihren Gruppen",
+        "{{zd.pending_tickets}}": "Wartende Tickets",
+        "{{zd.recently_solved_tickets}}": "Kürzlich gelöste Tickets",
+    },
+}
+RECENTLY_UPDATED_VIEW = 360100004
+
+
+def view_title(raw_title: str, locale: str) -> str:
+    """A view's title as an agent with `locale` reads it: placeholders rendered, text as is."""
+    return VIEW_TITLES.get(locale, VIEW_TITLES["en"]).get(raw_title, raw_title)
+
+
+def view_execution(
+    sort_by: str | None, sort_order: str = "desc", group_by: str | None = None, group_order: str = "asc"
+) -> dict[str, Any]:
+    """A view's `execution`, as Zendesk answers it (recorded TestViews.test_get_active_views)."""
+    columns = [
+        {"id": c, "title": t}
+        for c, t in (
+            ("subject", "Subject"),
+            ("requester", "Requester"),
+            ("created", "Requested"),
+            ("updated", "Updated"),
+            ("group", "Group"),
+            ("assignee", "Assignee"),
+        )
+    ]
+    return {
+        "group_by": group_by,
+        "group_order": group_order,
+        "sort_by": sort_by,
+        "sort_order": sort_order,
+        "group": {"id": group_by, "order": group_order} if group_by else None,
+        "sort": {"id": sort_by, "order": sort_order} if sort_by else None,
+        "columns": columns,
+        "fields": columns,
+        "custom_fields": [],
+    }
+
+
 def _views(now: dt.datetime) -> list[dict[str, Any]]:
-    """Zendesk's default views, with the conditions and sort a new account ships with."""
+    """Zendesk's default views as a real account lists them (recorded
+    TestViews.test_get_active_views): dynamic-content titles, `"default": false`, and the
+    conditions, grouping and sort a new account ships with."""
     stamp = iso(now - dt.timedelta(days=900))
 
     def view(
-        vid: int, title: str, position: int, conditions: list[dict[str, str]], sort_by: str, sort_order: str = "desc"
+        vid: int,
+        raw_title: str,
+        position: int,
+        conditions: list[dict[str, str]],
+        sort_by: str,
+        group_by: str | None = None,
     ) -> dict[str, Any]:
-        columns = [
-            {"id": c, "title": t}
-            for c, t in (
-                ("subject", "Subject"),
-                ("requester", "Requester"),
-                ("created", "Requested"),
-                ("updated", "Updated"),
-                ("group", "Group"),
-                ("assignee", "Assignee"),
-            )
-        ]
         return {
             "url": f"https://example.zendesk.com/api/v2/views/{vid}.json",
             "id": vid,
-            "title": title,
-            "raw_title": title,
+            "title": view_title(raw_title, "en"),
+            "raw_title": raw_title,
             "active": True,
-            "default": True,
+            "default": False,
             "position": position,
             "description": None,
             "restriction": None,
             "created_at": stamp,
             "updated_at": stamp,
-            "execution": {
-                "group_by": None,
-                "group_order": "asc",
-                "sort_by": sort_by,
-                "sort_order": sort_order,
-                "group": None,
-                "sort": None,
-                "columns": columns,
-                "fields": columns,
-                "custom_fields": [],
-            },
+            "execution": view_execution(sort_by, "desc", group_by),
             "conditions": {"all": conditions, "any": []},
         }
 
@@ -647,46 +692,56 @@ def _views(now: dt.datetime) -> list[dict[str, Any]]:
     return [
         view(
             360100001,
-            "Your unsolved tickets",
-            1,
+            "{{zd.your_unsolved_tickets}}",
+            0,
             [unsolved, {"field": "assignee_id", "operator": "is", "value": "current_user"}],
             "nice_id",
+            "status",
         ),
         view(
             360100002,
-            "Unassigned tickets",
-            2,
+            "{{zd.unassigned_tickets}}",
+            1,
             [{"field": "assignee_id", "operator": "is", "value": ""}, unsolved],
             "created",
         ),
-        view(360100003, "All unsolved tickets", 3, [unsolved], "nice_id"),
+        view(360100003, "{{zd.all_unsolved_tickets}}", 2, [unsolved], "nice_id", "assignee"),
         view(
-            360100004,
-            "Recently updated tickets",
-            4,
+            RECENTLY_UPDATED_VIEW,
+            "{{zd.recently_updated_tickets}}",
+            3,
             [
                 {"field": "updated_at", "operator": "less_than", "value": "24"},
                 {"field": "status", "operator": "less_than", "value": "closed"},
             ],
             "updated",
+            "status",
         ),
         view(
             360100005,
-            "New tickets in your groups",
-            5,
+            "{{zd.new_tickets_in_your_groups}}",
+            4,
             [
                 {"field": "status", "operator": "is", "value": "new"},
                 {"field": "group_id", "operator": "is", "value": "current_groups"},
             ],
             "created",
         ),
-        view(360100006, "Pending tickets", 6, [{"field": "status", "operator": "is", "value": "pending"}], "nice_id"),
+        view(
+            360100006,
+            "{{zd.pending_tickets}}",
+            9999,
+            [{"field": "status", "operator": "is", "value": "pending"}],
+            "nice_id",
+            "updated",
+        ),
         view(
             360100007,
-            "Recently solved tickets",
-            7,
+            "{{zd.recently_solved_tickets}}",
+            9999,
             [{"field": "status", "operator": "is", "value": "solved"}],
             "solved",
+            "assignee",
         ),
     ]
 
@@ -720,6 +775,14 @@ def _sdk_views(now: dt.datetime, sdk_group: int) -> list[dict[str, Any]]:
             42222680081819, "Mobile SDK tickets", [{"field": "current_tags", "operator": "includes", "value": "mobile"}]
         ),
     ]
+
+
+def edit_default_view(views: list[dict[str, Any]], group_id: int) -> None:
+    """An admin's edit of "Recently updated tickets": one group's tickets left out (what
+    `--edit-default-view` does; admins may edit or deactivate default views)."""
+    for view in views:
+        if view.get("raw_title") == "{{zd.recently_updated_tickets}}":
+            view["conditions"]["all"].append({"field": "group_id", "operator": "is_not", "value": str(group_id)})
 
 
 def _sla_policies(now: dt.datetime, organizations: list[dict[str, Any]]) -> list[dict[str, Any]]:

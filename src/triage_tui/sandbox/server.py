@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from triage_tui.sandbox import github_api, incidentio_api, limits, pages, zendesk_api
 from triage_tui.sandbox.activity import Activity
+from triage_tui.sandbox.data import VIEW_TITLES, edit_default_view
 from triage_tui.sandbox.faults import Fault, FaultPlan
 from triage_tui.sandbox.http import Request, Response, Router
 from triage_tui.sandbox.state import SandboxState
@@ -78,12 +79,19 @@ class SandboxSettings:
     # stay the same from run to run (the screenshots show them).
     own_links: bool = False
     github_search_per_minute: int = 30  # GitHub's search API: its own 30 a minute per token
+    # Issue 23: an account that does not look like the default one.
+    agent_locale: str = "en"  # the language view titles are rendered in ("en", "de")
+    restrict_groups: tuple[str, ...] = ()  # agents see only these groups' tickets (names)
+    deny_deleted: bool = False  # deleted_tickets answers 403 to agents (no permission)
+    edit_default_view: bool = False  # an admin edited "Recently updated tickets": Support left out
 
     def __post_init__(self) -> None:
         if self.persona not in ("agent", "admin"):
             raise ValueError(f"persona {self.persona!r}: expected agent or admin")
         if self.plan not in limits.PLAN_PER_MINUTE:
             raise ValueError(f"plan {self.plan!r}: expected one of {', '.join(limits.PLAN_PER_MINUTE)}")
+        if self.agent_locale not in VIEW_TITLES:
+            raise ValueError(f"agent locale {self.agent_locale!r}: expected one of {', '.join(VIEW_TITLES)}")
 
     @property
     def account_per_minute(self) -> int:
@@ -106,6 +114,9 @@ class SandboxApp:
     ) -> None:
         self.state = state
         self.settings = settings or SandboxSettings()
+        if self.settings.edit_default_view:
+            support = next((g["id"] for g in state.groups.values() if g.get("name") == "Support"), 0)
+            edit_default_view(list(state.views.values()), support)
         self.faults = faults or FaultPlan([])
         self.now: Callable[[], dt.datetime] = now or (lambda: dt.datetime.now(dt.UTC))
         self.base_url = ""

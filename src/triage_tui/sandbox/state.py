@@ -77,6 +77,8 @@ class SandboxState:
             self._log_change(ticket)
             self.versions[ticket["id"]] = [(0.0, None if ticket.get("status") == "deleted" else copy.deepcopy(ticket))]
         self.next_id = max([*self.tickets, *self.users, *self.macros, 1]) + 1
+        # Merges' job statuses (issue 23): completed at once; the bulk-update jobs keep their own.
+        self.merge_jobs: dict[str, dict] = {}
         self.requests: Counter[str] = Counter()
         self.writes: list[dict[str, Any]] = []
         # Background jobs (`update_many`), by job id, in the order they were queued: each
@@ -174,6 +176,118 @@ class SandboxState:
                 break
             last = seq
         return last
+
+    # -- creating, merging and moving tickets (issue 23) ---------------------------------
+    def end_user(self, name: str, email: str) -> dict:
+        """The end user with this email, created on first sight (Zendesk's
+        `requester: {name, email}` on ticket creation)."""
+        wanted = email.strip().lower()
+        for user in self.users.values():
+            if str(user.get("email") or "").lower() == wanted:
+                return user
+        user = {
+            "id": self.new_id(),
+            "name": name or wanted.split("@")[0],
+            "email": wanted,
+            "role": "end-user",
+            "organization_id": None,
+            "default_group_id": None,
+            "time_zone": "UTC",
+            "tags": [],
+            "user_fields": {},
+        }
+        self.users[user["id"]] = user
+        return user
+
+    def create_ticket(
+        self,
+        fields: dict,
+        requester: dict,
+        submitter: dict,
+        body: str,
+        now: dt.datetime,
+        *,
+        public: bool = True,
+        follow_up_of: dict | None = None,
+    ) -> dict:
+        """A new ticket as `POST /api/v2/tickets` makes it: status new, the first comment
+        its description, by the submitter (the spec's submitter_id: "The submitter always
+        becomes the author of the first comment on the ticket"); a follow-up of a closed
+        ticket says so in its `via`."""
+        ticket_id = self.new_id()
+        subject = str(fields.get("subject") or body.split("\n", 1)[0][:80])
+        ticket: dict[str, Any] = {
+            "url": f"https://example.zendesk.com/api/v2/tickets/{ticket_id}.json",
+            "id": ticket_id,
+            "subject": subject,
+            "raw_subject": subject,
+            "description": body,
+            "status": fields.get("status") or "new",
+            "priority": fields.get("priority"),
+            "type": fields.get("type"),
+            "requester_id": requester["id"],
+            "submitter_id": submitter["id"],
+            "assignee_id": fields.get("assignee_id"),
+            "organization_id": fields.get("organization_id") or requester.get("organization_id"),
+            "group_id": fields.get("group_id"),
+            "external_id": fields.get("external_id"),
+            "collaborator_ids": [],
+            "follower_ids": [],
+            "tags": [str(t) for t in fields.get("tags") or []],
+            "custom_fields": [],
+            "created_at": iso(now),
+            "updated_at": iso(now),
+            "via": {
+                "channel": "api",
+                "source": {"from": {"ticket_id": follow_up_of["id"]}, "to": {}, "rel": "follow_up"}
+                if follow_up_of is not None
+                else {"from": {}, "to": {}, "rel": None},
+            },
+        }
+        self.tickets[ticket_id] = ticket
+        self.metric_sets[ticket_id] = {
+            "ticket_id": ticket_id,
+            "requester_updated_at": iso(now),
+            "status_updated_at": iso(now),
+        }
+        self.add_comment(ticket_id, submitter["id"], body, public, now)
+        self.touch(ticket, now)
+        return ticket
+
+    def merge_tickets(self, target_id: int, source_ids: list[int], actor: dict, now: dt.datetime) -> dict:
+        """Merge sources into the target, as `POST tickets/{id}/merge` does: each source gets
+        a note and is closed; the target gets a note. Returns the finished job status."""
+        target = self.tickets[target_id]
+        for source_id in source_ids:
+            source = self.tickets[source_id]
+            self.add_comment(
+                source_id,
+                actor.get("id"),
+                f"Request #{source_id} was closed and merged into request #{target_id}.",
+                False,
+                now,
+            )
+            source["status"] = "closed"
+            self.metric_sets.setdefault(source_id, {"ticket_id": source_id})["status_updated_at"] = iso(now)
+            self.touch(source, now)
+        merged = ", ".join(f"#{i}" for i in source_ids)
+        self.add_comment(
+            target_id, actor.get("id"), f"Requests {merged} were closed and merged into this request.", False, now
+        )
+        self.touch(target, now)
+        job_id = f"merge{self.new_id()}"
+        job = {
+            "id": job_id,
+            "url": f"https://example.zendesk.com/api/v2/job_statuses/{job_id}.json",
+            "job_type": "MergeTickets",
+            "status": "completed",
+            "total": len(source_ids),
+            "progress": len(source_ids),
+            "message": "Completed",
+            "results": [{"id": i, "status": "Merged", "success": True} for i in source_ids],
+        }
+        self.merge_jobs[job_id] = job
+        return job
 
     # -- tickets ----------------------------------------------------------------------
     def ticket_with_metrics(self, ticket_id: int) -> dict:

@@ -290,7 +290,8 @@ class ZendeskClient:
 
     # -- issue 26, part B: follow-ups and corrections ----------------------------------------
     async def create_ticket(self, payload: dict[str, Any]) -> Ticket:
-        """`POST /api/v2/tickets` (agents), e.g. a follow-up of a closed ticket."""
+        """`POST /api/v2/tickets` (agents), e.g. a follow-up of a closed ticket; a
+        `requester: {name, email}` creates the end user."""
         response = await self.http.request("POST", "/api/v2/tickets.json", json_body=payload)
         return Ticket.model_validate(decode_json("zendesk", response)["ticket"])
 
@@ -399,6 +400,37 @@ class ZendeskClient:
             raise BadResponse("zendesk", "job_statuses/show_many: expected a 'job_statuses' list")
         return [JobStatus.parse(item) for item in found]
 
+    # -- issue 23: the tool's own change feed, reconciliation, tickets made and merged --------
+    async def personal_views(self) -> list[dict[str, Any]]:
+        """This agent's personal views, as Zendesk answers them (`access=personal`, spec
+        ListViews): raw dicts, since finding our own feed needs its description, restriction
+        and grouping, which the reference lists' `View` leaves out."""
+        return [
+            v for v in await self._all("/api/v2/views.json", "views", {"access": "personal"}) if isinstance(v, dict)
+        ]
+
+    async def create_view(self, body: dict[str, Any]) -> dict[str, Any]:
+        response = await self.http.request("POST", "/api/v2/views.json", json_body=body)
+        return _view(decode_json("zendesk", response))
+
+    async def update_view(self, view_id: int, body: dict[str, Any]) -> dict[str, Any]:
+        response = await self.http.request("PUT", f"/api/v2/views/{view_id}.json", json_body=body)
+        return _view(decode_json("zendesk", response))
+
+    async def delete_view(self, view_id: int) -> None:
+        # Gone already (another copy removed the same duplicate): what was wanted.
+        await self.http.request("DELETE", f"/api/v2/views/{view_id}.json", accept=(404,))
+
+    async def merge_tickets(self, target_id: int, source_ids: list[int]) -> dict[str, Any]:
+        """Merge `source_ids` into `target_id`: Zendesk closes the sources. Returns the job status."""
+        response = await self.http.request(
+            "POST", f"/api/v2/tickets/{target_id}/merge.json", json_body={"ids": source_ids}
+        )
+        body = decode_json("zendesk", response)
+        if not isinstance(body, dict) or not isinstance(body.get("job_status"), dict):
+            raise BadResponse("zendesk", "merge: expected a 'job_status'")
+        return body["job_status"]
+
 
 BULK_IDS = 100  # update_many: "a comma-separated list of up to 100 ticket ids" (the spec)
 
@@ -442,3 +474,13 @@ class JobStatus:
                 results.append(JobResult(item["id"], success, error))
         message = body.get("message")
         return cls(body["id"], str(body["status"]), tuple(results), message if isinstance(message, str) else None)
+
+
+def _view(body: Any) -> dict[str, Any]:
+    if (
+        not isinstance(body, dict)
+        or not isinstance(body.get("view"), dict)
+        or not isinstance(body["view"].get("id"), int)
+    ):
+        raise BadResponse("zendesk", "views: expected a 'view' with an id")
+    return body["view"]

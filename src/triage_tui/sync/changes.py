@@ -6,20 +6,33 @@ Pure decisions, kept apart from the poller so they can be tested without a serve
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Any
 
 from triage_tui.triage.sla import parse_time
 
-# Zendesk's default view of every ticket touched lately, solved ones included: what a
-# poll needs to see a colleague's reply, reassignment or solve.
-RECENTLY_UPDATED = "recently updated tickets"
+# The tool's own personal view (agents may create them: spec CreateView, "Allowed For:
+# Agents"): every ticket changed in the last 24 hours, solved ones included, newest change
+# first and never grouped. It is found again by the marker in its description and by its
+# owner, never by a title (default views' titles are dynamic content in the agent's
+# language, and an admin may edit or deactivate them: README "Facts found ... 2026-12-07").
+FEED_MARKER = "triage-tui:changes:v1"
+FEED_TITLE = "triage-tui: recently changed tickets"
+FEED_DESCRIPTION = f"Used by triage-tui to see what changed; edits are put back. [{FEED_MARKER}]"
+FEED_CONDITIONS = (
+    {"field": "status", "operator": "less_than", "value": "closed"},
+    {"field": "updated_at", "operator": "less_than", "value": "24"},
+)
 # Views read tickets as they are now; a small overlap covers changes within the same
 # second as the last one seen.
 VIEW_OVERLAP = dt.timedelta(seconds=60)
 # Search "can take up to a few minutes" to index a change (Zendesk's Search reference):
 # whatever it returns is re-read from this far back.
 SEARCH_LAG = dt.timedelta(minutes=5)
+# A view's cursor is an offset: a read of several pages is repeated until a pass finds
+# nothing the one before missed, at most this many times.
+FEED_PASSES = 3
 
 
 @dataclass(frozen=True)
@@ -28,10 +41,11 @@ class ChangeFeed:
 
     view_id: int | None
     why: str
+    planned: bool = False  # the own view is not made yet: the next sync makes it (doctor)
 
     @property
     def by_search(self) -> bool:
-        return self.view_id is None
+        return self.view_id is None and not self.planned
 
 
 def parse_stamp(text: str | None) -> dt.datetime | None:
@@ -49,42 +63,90 @@ def stamp(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _shows_solved(view: dict[str, Any]) -> bool:
-    """A view whose status conditions let solved tickets through (status < closed, or none)."""
+def feed_view_body(user_id: int) -> dict[str, Any]:
+    """The CreateView/UpdateView body of the tool's own feed, personal to `user_id`."""
+    return {
+        "view": {
+            "title": FEED_TITLE,
+            "description": FEED_DESCRIPTION,
+            "active": True,
+            "all": [dict(c) for c in FEED_CONDITIONS],
+            "any": [],
+            "output": {
+                "columns": ["nice_id", "description", "status", "updated", "group", "assignee"],
+                "group_by": None,
+                "sort_by": "updated",
+                "sort_order": "desc",
+            },
+            "restriction": {"type": "User", "id": user_id},
+        }
+    }
+
+
+def is_own_feed(view: dict[str, Any], user_id: int) -> bool:
+    """One of this agent's feed views: our marker, and personal to this agent."""
+    restriction = view.get("restriction") or {}
+    return (
+        FEED_MARKER in str(view.get("description") or "")
+        and isinstance(restriction, dict)
+        and restriction.get("type") == "User"
+        and str(restriction.get("id")) == str(user_id)
+        and isinstance(view.get("id"), int)
+    )
+
+
+def _condition(c: Any) -> tuple[str, str, str]:
+    c = c if isinstance(c, dict) else {}
+    return (str(c.get("field")), str(c.get("operator")), str(c.get("value")))
+
+
+def feed_is_intact(view: dict[str, Any]) -> bool:
+    """Whether our feed view still has exactly the conditions and order it was made with
+    (someone may have edited it in Zendesk's UI)."""
     conditions = view.get("conditions") or {}
-    rules = [c for c in (conditions.get("all") or []) if isinstance(c, dict) and c.get("field") == "status"]
-    if not rules:
-        return False  # unknown shape: only a view we can reason about is trusted
-    for rule in rules:
-        operator, value = rule.get("operator"), str(rule.get("value") or "")
-        if operator == "less_than" and value != "closed":
-            return False
-        if operator == "is" and value != "solved":
-            return False
-        if operator not in ("less_than", "is", "is_not", "greater_than"):
-            return False
-        if operator == "is_not" and value == "solved":
-            return False
-    return True
+    execution = view.get("execution") or {}
+    return (
+        view.get("active", True) is True
+        and sorted(map(_condition, conditions.get("all") or [])) == sorted(map(_condition, FEED_CONDITIONS))
+        and not (conditions.get("any") or [])
+        and not execution.get("group_by")
+    )
 
 
-def choose_feed(views: list[dict[str, Any]], configured: int | None = None) -> ChangeFeed:
-    """The configured view, else Zendesk's "Recently updated tickets", else any active view
-    that includes solved tickets; with none, search (which indexes minutes late)."""
+@dataclass(frozen=True)
+class FeedPlan:
+    """What to do with the agent's feed views as listed: keep one, delete the others,
+    put its conditions back, or create it."""
+
+    keep: int | None
+    delete: tuple[int, ...] = ()
+    repair: bool = False
+
+
+def plan_feed(views: list[dict[str, Any]], user_id: int) -> FeedPlan:
+    """Two copies starting together may each create one: the lowest id (the first made)
+    is kept by every copy, the others deleted, so an agent ends with exactly one."""
+    own = sorted((v for v in views if is_own_feed(v, user_id)), key=lambda v: v["id"])
+    if not own:
+        return FeedPlan(None)
+    return FeedPlan(own[0]["id"], tuple(v["id"] for v in own[1:]), not feed_is_intact(own[0]))
+
+
+def configured_feed(views: list[dict[str, Any]], configured: int) -> ChangeFeed:
+    """`[zendesk] changes_view`: the user's choice, used as it is while it is active."""
     active = [v for v in views if v.get("active", True) and isinstance(v.get("id"), int)]
-    if configured is not None:
-        if any(v["id"] == configured for v in active):
-            return ChangeFeed(configured, f"view {configured} from [zendesk] changes_view")
-        return ChangeFeed(
-            None, f"[zendesk] changes_view = {configured} is not an active view you can see; using search"
-        )
-    for view in active:
-        if str(view.get("title") or "").strip().lower() == RECENTLY_UPDATED:
-            return ChangeFeed(view["id"], f"view {view['id']} {view.get('title')!r}")
-    for view in active:
-        if _shows_solved(view):
-            return ChangeFeed(view["id"], f"view {view['id']} {view.get('title')!r} (shows solved tickets)")
-    return ChangeFeed(None, "no view shows recently solved tickets; using search (changes arrive minutes late)")
+    if any(v["id"] == configured for v in active):
+        return ChangeFeed(configured, f"view {configured} from [zendesk] changes_view")
+    return ChangeFeed(None, f"[zendesk] changes_view = {configured} is not an active view you can see; using search")
+
+
+def own_feed(view_id: int, made: bool = False) -> ChangeFeed:
+    how = "created for you" if made else "found by its marker"
+    return ChangeFeed(
+        view_id,
+        f"view {view_id}, triage-tui's own personal view ({how}): changed in 24 h, solved included, "
+        "newest first, ungrouped; no title, language, grouping or admin's edit involved",
+    )
 
 
 def is_newer(candidate: str | None, cached: str | None) -> bool:
@@ -95,7 +157,14 @@ def is_newer(candidate: str | None, cached: str | None) -> bool:
     return old is None or new > old
 
 
-def describe_mode(role: str | None, feed: ChangeFeed, zendesk_seconds: float, deletions_seconds: float) -> str:
+def describe_mode(
+    role: str | None,
+    feed: ChangeFeed,
+    zendesk_seconds: float,
+    deletions_seconds: float,
+    reconcile: str = "",
+    deletions_refused: str | None = None,
+) -> str:
     """What `doctor` says about how this copy keeps its queue current, and why."""
     who = {"admin": "admin token", "agent": "agent token"}.get(role or "", f"{role or 'unknown'} role")
     export = (
@@ -104,4 +173,37 @@ def describe_mode(role: str | None, feed: ChangeFeed, zendesk_seconds: float, de
         else "the incremental export is admin-only"
     )
     source = f"changes from {feed.why}" if not feed.by_search else f"changes by search ({feed.why})"
-    return f"{who}; {source} every {zendesk_seconds:g}s ±20%, deletions every {deletions_seconds:g}s; {export}"
+    deletions = (
+        f"deletions listed every {deletions_seconds:g}s"
+        if deletions_refused is None
+        else f"deletions may not be listed ({deletions_refused}): reconciliation finds them"
+    )
+    parts = [who, source, f"polled every {zendesk_seconds:g}s ±20%", deletions, reconcile, export]
+    return "; ".join(part for part in parts if part)
+
+
+# Reconciliation: tickets leave a queue without "changing" for it (merged: closed; moved to
+# a group out of a restricted agent's reach; deleted without permission to list deletions).
+# Every ticket shown is re-read through show_many (100 ids a request) once per pass, the
+# requests spread evenly over the pass, so a ghost leaves within one pass (+20% jitter).
+RECONCILE_SECONDS = 600.0
+SHOW_MANY = 100
+
+
+def reconcile_requests(shown: int) -> int:
+    """Requests one pass over `shown` tickets costs."""
+    return max(1, math.ceil(shown / SHOW_MANY))
+
+
+def reconcile_step(shown: int, seconds: float = RECONCILE_SECONDS) -> float:
+    """Seconds between two requests of a pass, so that a pass takes `seconds`."""
+    return seconds / reconcile_requests(shown)
+
+
+def describe_reconcile(shown: int, seconds: float = RECONCILE_SECONDS) -> str:
+    requests = reconcile_requests(shown)
+    return (
+        f"reconciliation re-reads the {shown:,} tickets shown through show_many every {seconds / 60:g} min "
+        f"({requests} request{'s' if requests != 1 else ''} a pass, {requests * 60 / seconds:.1f} a minute): "
+        f"merged, closed, moved-out-of-reach and deleted tickets leave within {seconds * 1.2 / 60:g} min"
+    )

@@ -20,6 +20,7 @@ from triage_tui.found import SearchOutcome
 from triage_tui.store.cache import Store
 from triage_tui.store.errors import StoreUnavailable
 from triage_tui.store.outbox import Outbox
+from triage_tui.sync.changes import RECONCILE_SECONDS, reconcile_step
 from triage_tui.sync.clients import Clients
 from triage_tui.sync.github_reads import GithubAnswer, answer
 from triage_tui.sync.leader import ChangeLog, PollLock, Shared
@@ -34,7 +35,7 @@ SEND_IDLE = 5.0
 RESTART_BACKOFF = (1.0, 2.0, 5.0, 15.0, 60.0)
 STORE_RETRY = 30.0
 ZENDESK_JOBS = frozenset(
-    {"zendesk", "deletions", "reference"}
+    {"zendesk", "deletions", "reference", "reconcile"}
 )  # a full or read-only disk is looked at again this often
 
 
@@ -107,8 +108,10 @@ class SyncEngine:
                 "incidentio": sync.incidentio_seconds,
                 "github": sync.github_seconds,
                 "reference": sync.reference_seconds,
+                # One pass over the tickets shown; each run reads the next 100 of them.
+                "reconcile": RECONCILE_SECONDS,
             },
-            spread_first=frozenset({"deletions"}),
+            spread_first=frozenset({"deletions", "reconcile"}),
         )
         self.jobs: dict[str, Callable[[], Awaitable[SyncReport]]] = {
             "zendesk": self.pollers.zendesk,
@@ -116,6 +119,7 @@ class SyncEngine:
             "incidentio": self.pollers.incidents,
             "github": self.pollers.github,
             "reference": self.pollers.reference,
+            "reconcile": self.pollers.reconcile,
         }
         self._fetches: set[asyncio.Task[None]] = set()
         self._wake_sender: asyncio.Event | None = None
@@ -125,13 +129,20 @@ class SyncEngine:
         return [name for name in ("zendesk", "incidentio", "github") if getattr(self.clients, name) is not None]
 
     def _client_of(self, job: str) -> Any:
-        return getattr(self.clients, "zendesk" if job in ("deletions", "reference") else job, None)
+        return getattr(self.clients, "zendesk" if job in ("deletions", "reference", "reconcile") else job, None)
 
     async def poll(self, name: str) -> SyncReport:
         report = await self.jobs[name]()
         client = self._client_of(name)
-        budget = client.http.budget if client is not None and name in ("zendesk", "deletions") else None
-        self.schedule.ran(name, self.monotonic(), budget=budget, retry_after=report.retry_after)
+        budget = client.http.budget if client is not None and name in ("zendesk", "deletions", "reconcile") else None
+        # A reconciliation pass is spread over its interval: its next step comes after a
+        # share of it, so that 5,000 tickets shown are 50 requests ~12 s apart, not 50 at once.
+        every = (
+            reconcile_step(len(self.store.unsolved_rows()), self.schedule.intervals[name])
+            if name == "reconcile"
+            else None
+        )
+        self.schedule.ran(name, self.monotonic(), budget=budget, retry_after=report.retry_after, every=every)
         return report
 
     async def due_reports(self) -> list[SyncReport]:
@@ -276,7 +287,7 @@ class SyncEngine:
             event.lines.append(report.line())
             if job == "reference":
                 event.reference_changed = report.error is None
-            elif job in ("zendesk", "deletions"):
+            elif job in ("zendesk", "deletions", "reconcile"):
                 event.changed_tickets += [c for c in report.changed if isinstance(c, int)]
             else:
                 event.incidents_changed = event.incidents_changed or bool(report.changed)

@@ -16,25 +16,31 @@ from typing import Any
 from triage_tui.config import Config
 from triage_tui.found import SearchOutcome
 from triage_tui.models.base import SkippedRecord
-from triage_tui.sources.errors import AuthFailed, NotFound, RateLimited, SourceError
+from triage_tui.sources.errors import AuthFailed, NotFound, RateLimited, Rejected, SourceError
 from triage_tui.sources.zendesk import ChangedTicket, TicketPage, visible_fields
-from triage_tui.store.cache import Q, Store
+from triage_tui.store.cache import UNSOLVED, Q, Store
 from triage_tui.sync.changes import (
+    FEED_PASSES,
     SEARCH_LAG,
+    SHOW_MANY,
     VIEW_OVERLAP,
     ChangeFeed,
-    choose_feed,
+    configured_feed,
+    feed_view_body,
     is_newer,
+    own_feed,
     parse_stamp,
+    plan_feed,
     stamp,
 )
 from triage_tui.sync.clients import Clients
 from triage_tui.triage.search import RESULT_LIMIT, plan_search
 from triage_tui.triage.suggest import MACRO_USES_KEY, applied_macros
 
-# Zendesk's "Recently updated tickets" view reaches back 24 hours: a copy away for longer
-# reads the whole queue again.
+# The feed view reaches back 24 hours: a copy away for longer reads the whole queue again.
 RESYNC_AFTER = dt.timedelta(hours=20)
+# The feed view found is looked at again this often (someone may have edited or deleted it).
+FEED_RECHECK = dt.timedelta(hours=1)
 
 
 @dataclass
@@ -137,6 +143,7 @@ class Pollers:
                 self._say_progress({"stage": "reference"})
             await self._reference(report)
         if first:
+            await self.feed()  # found or made once, so that the next polls read it at once
             return
         high_water = parse_stamp(cursor["high_water"])
         checked = parse_stamp(cursor.get("checked_at")) or high_water
@@ -145,16 +152,22 @@ class Pollers:
             # laptop shut): read the whole queue again rather than miss what changed.
             await self._first_sync(report)
             return
-        feed = self.feed()
+        feed = await self.feed()
         if feed.by_search:
-            since = high_water - SEARCH_LAG
-            listed = await client.search_changes(stamp(since))
+            listed = await client.search_changes(stamp(high_water - SEARCH_LAG))
         else:
-            assert feed.view_id is not None
-            since = high_water - VIEW_OVERLAP
-            listed = []
-            async for page in client.view_changes(feed.view_id, stamp(since)):
-                listed += page
+            try:
+                listed = await self._read_feed(feed, high_water - VIEW_OVERLAP)
+            except NotFound:
+                # Our view was deleted (in Zendesk's UI, or by a copy that lost a race):
+                # find or make it again, once, and read that.
+                self.store.set("feed:zendesk", {})
+                feed = await self.feed()
+                listed = (
+                    await self._read_feed(feed, high_water - VIEW_OVERLAP)
+                    if not feed.by_search
+                    else await client.search_changes(stamp(high_water - SEARCH_LAG))
+                )
         await self._fetch_changed(report, listed)
         newest = max([m for m in (parse_stamp(t.updated_at) for t in listed) if m is not None], default=high_water)
         # high_water is Zendesk's clock (what the next poll lists down to); checked_at is ours
@@ -325,8 +338,111 @@ class Pollers:
             self.store.put_records("org", [_dump(o) for o in found_orgs])
             self._skipped(report, bad)
 
-    def feed(self) -> ChangeFeed:
-        return choose_feed(self.store.list("views"), self.config.zendesk.changes_view)
+    # -- issue 23: the change feed and reconciliation ---------------------------------------
+    async def _read_feed(self, feed: ChangeFeed, since: dt.datetime) -> list[ChangedTicket]:
+        """Every ticket the feed lists as changed at or after `since`, ids deduplicated.
+
+        A view's cursor is an offset (README "Facts found ... 2026-12-07"): a ticket leaving
+        the view between two page requests skips a row. One page is one consistent answer;
+        a read of several is done again until a pass finds nothing the one before missed."""
+        client = self.clients.zendesk
+        assert client is not None and feed.view_id is not None
+        seen: dict[int, ChangedTicket] = {}
+        for number in range(FEED_PASSES):
+            pages, missed = 0, False
+            async for page in client.view_changes(feed.view_id, stamp(since)):
+                pages += 1
+                for item in page:
+                    known = seen.get(item.id)
+                    if known is None or item.updated_at > known.updated_at:
+                        missed = missed or (number > 0 and known is None)
+                        seen[item.id] = item
+            if pages <= 1 or (number > 0 and not missed):
+                break
+        return list(seen.values())
+
+    async def feed(self) -> ChangeFeed:
+        """Where this copy reads changes: `[zendesk] changes_view` when set, else the agent's
+        own personal view (found by its marker, made once per agent), else search."""
+        if self.config.zendesk.changes_view is not None:
+            return configured_feed(self.store.list("views"), self.config.zendesk.changes_view)
+        saved = self.store.get("feed:zendesk") or {}
+        checked = parse_stamp(saved.get("checked_at"))
+        if saved.get("why") and checked is not None and self.now() - checked < FEED_RECHECK:
+            return ChangeFeed(saved.get("view_id"), saved["why"])
+        feed = await self._own_feed()
+        self.store.set("feed:zendesk", {"view_id": feed.view_id, "why": feed.why, "checked_at": stamp(self.now())})
+        return feed
+
+    async def _own_feed(self) -> ChangeFeed:
+        client = self.clients.zendesk
+        assert client is not None
+        me = self.store.get("me") or _dump(await client.me())
+        user_id = int(me["id"])
+        plan = plan_feed(await client.personal_views(), user_id)
+        made = False
+        if plan.keep is None:
+            try:
+                created = await client.create_view(feed_view_body(user_id))
+            except (AuthFailed, Rejected) as exc:
+                return ChangeFeed(
+                    None, f"no personal view could be made ({exc.message}); changes by search arrive minutes late"
+                )
+            made = True
+            # Another copy of this agent may have made one at the same moment: list again,
+            # and every copy keeps the first made.
+            plan = plan_feed(await client.personal_views(), user_id)
+            if plan.keep is None:  # not listed yet: ours is the one
+                plan = plan_feed([created], user_id)
+        for extra in plan.delete:
+            await client.delete_view(extra)
+        if plan.repair:
+            assert plan.keep is not None
+            await client.update_view(plan.keep, feed_view_body(user_id))
+        assert plan.keep is not None
+        return own_feed(plan.keep, made)
+
+    async def reconcile(self) -> SyncReport:
+        return await self._guard("zendesk", self._reconcile, status="none")
+
+    async def _reconcile(self, report: SyncReport) -> None:
+        """One step of a reconciliation pass: the 100 tickets shown that were read longest
+        ago (never read first) read again through show_many. A ticket it leaves out is
+        deleted, merged away or out of this token's reach, and leaves the cache; one it
+        returns closed or solved leaves the queue; a newer one is stored.
+
+        Longest ago first, not "on from the last id read": with a pass of C requests spread
+        as C steps, every ticket shown is read within C steps however the queue grows or
+        shrinks between them (reading on from an id read three new tickets alone once and
+        left the rest for a second pass)."""
+        client = self.clients.zendesk
+        assert client is not None
+        place = self.store.get("cursor:reconcile") or {}
+        step = int(place.get("step") or 0) + 1
+        last_read: dict[str, int] = place.get("read") or {}
+        shown = [int(key) for key in self.store.unsolved_rows()]
+        chunk = sorted(shown, key=lambda i: (last_read.get(str(i), 0), i))[:SHOW_MANY]
+        if not chunk:
+            return
+        page = await client.tickets_many(chunk)
+        self._save_people(page)
+        returned = {t.id for t in page.tickets}
+        # Only those still shown: a write or poll may have settled one while we waited.
+        gone = [{"id": i, "status": "deleted"} for i in chunk if i not in returned and self.store.ticket(i) is not None]
+        # A ticket as cached needs nothing: storing it again would repaint it for nothing.
+        moved_on = []
+        for ticket in page.tickets:
+            fresh = self._keep_local_metrics(_dump(ticket))
+            cached = self.store.ticket(ticket.id) or {}
+            if fresh.get("status") not in UNSOLVED or is_newer(fresh.get("updated_at"), cached.get("updated_at")):
+                moved_on.append(fresh)
+        report.changed += self.store.put_tickets(moved_on, only_if_newer=True)
+        report.changed += self.store.put_tickets(gone)
+        self._skipped(report, page.skipped)
+        # Only tickets still shown are remembered: the record stays the size of the queue.
+        read = {str(i): last_read[str(i)] for i in shown if str(i) in last_read}
+        read.update({str(i): step for i in chunk})
+        self.store.set("cursor:reconcile", {"step": step, "read": read})
 
     async def deletions(self) -> SyncReport:
         return await self._guard("zendesk", self._deletions, status="none")

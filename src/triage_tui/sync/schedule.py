@@ -52,9 +52,18 @@ class Schedule:
     def due(self, now: float) -> list[str]:
         return [name for name in self.intervals if self.next_at.get(name, float("-inf")) <= now]
 
-    def ran(self, name: str, now: float, *, budget: Budget | None = None, retry_after: float | None = None) -> float:
-        """Record a run; returns the seconds until it is due again."""
-        every = self.intervals[name]
+    def ran(
+        self,
+        name: str,
+        now: float,
+        *,
+        budget: Budget | None = None,
+        retry_after: float | None = None,
+        every: float | None = None,
+    ) -> float:
+        """Record a run; returns the seconds until it is due again. `every`: this time, a
+        shorter wait than the job's interval (a step of a pass spread over it)."""
+        every = self.intervals[name] if every is None else every
         wait = every * (1 + self.rng.uniform(-JITTER, JITTER))
         if budget is not None:
             stretch = budget_stretch(budget)
