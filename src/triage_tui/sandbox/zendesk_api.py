@@ -1222,7 +1222,7 @@ def build(
                 "via": {"channel": "api", "source": {"from": {}, "to": {}, "rel": None}},
             }
             state.audits.setdefault(ticket["id"], []).append(audit)
-            state.writes.append({"api": "zendesk", "method": "POST", "path": request.path, "body": body})
+            state.writes.append({"api": "zendesk", "method": "POST", "path": request.path, "body": request.body})
             return Response(201, {"ticket": ticket, "audit": audit}, {"Location": ticket["url"]})
 
     @router.route("POST", rf"{api}/tickets/(?P<id>\d+)/merge")
