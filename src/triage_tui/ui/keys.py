@@ -248,9 +248,12 @@ SDK = [
 # would otherwise overtake the keys typed before it (`space s` solving before the mark).
 # The App's own keys (quit, help, refresh) and enter, tab and escape keep their order by
 # going through the focused widget; inside a text box the others are characters.
-# A key a pane binds too (`u`, `H` in the incident pane) stays in order, so the focused
-# pane's meaning wins as before.
-_PANE_KEYS = {one for key in INCIDENTS + SDK for one in key.key.split(",")}
+# A key the incident pane binds too (`u`, `H`) stays in order, so the focused pane's meaning
+# wins as before: that pane shares the screen with the queue (the split). The SDK pane never
+# does (its view hides the queue, and the ticket keys are off there), so its keys (`E`, `c`,
+# `w`, `A`) take nothing from the queue's: `E` then the words of a field edit in one read
+# stays in order with the priority keys typed after it.
+_PANE_KEYS = {one for key in INCIDENTS for one in key.key.split(",")}
 _IN_ORDER = {"ticket.open", "app.cycle", "queue.clear"}
 MAIN = [
     key
