@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from triage_tui import presence
 from triage_tui.config import Config
 from triage_tui.entries import (
     CACHED_FIELDS,
@@ -28,6 +29,7 @@ from triage_tui.entries import (
 )
 from triage_tui.found import NOT_QUEUED_TIER, SEARCH_VIEW, Found, SearchOutcome
 from triage_tui.gcpause import collection_paused
+from triage_tui.presence import Colleague
 from triage_tui.readmodel import Reads
 from triage_tui.store.cache import Store, queue_projection
 from triage_tui.store.outbox import Outbox
@@ -83,6 +85,7 @@ class Detail:
     seconds_to_breach: float | None
     stage: str | None
     pending_writes: list[dict] = field(default_factory=list)
+    colleagues: list[Colleague] = field(default_factory=list)  # on it now, through a team's relay
 
 
 __all__ = ["Detail", "Entry", "QueueTicket", "Row", "Workspace", "fuzzy_match"]
@@ -399,6 +402,7 @@ class Workspace:
 
     def next_row(self, rows: list[Row]) -> Row | None:
         me = self.reads.me().id
+        rows = [r for r in rows if presence.writer(self.store, r.entry.id) is None]  # a colleague answers it
         chosen = next_ticket([Ranked(r.entry.facts, r.tier) for r in rows], me)
         if chosen is None:
             return None
@@ -434,7 +438,8 @@ class Workspace:
             sla_stage=stage,
         )
         pending = self.reads.unsent_for(Target.ticket(ticket_id))
-        return Detail(ticket, entry, requester, org, comments, authors, flags, seconds, stage, pending)
+        on_it = presence.colleagues(self.store, ticket_id)
+        return Detail(ticket, entry, requester, org, comments, authors, flags, seconds, stage, pending, on_it)
 
     def plan_label(self, plan: str) -> str:
         return PLAN_LABELS.get(plan, plan)

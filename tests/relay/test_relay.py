@@ -142,6 +142,7 @@ async def test_a_copy_whose_relay_is_gone_falls_back_to_zendesk_and_returns(stri
         what="the copy reads Zendesk itself",
     )
 
+    said = len(relay.lines)
     nats_server.start()
     await eventually(lambda: copy.store.sync_state("zendesk").get(PATH_KEY) == "relay", timeout=30, what="it returns")
     reads = zendesk_reads(strict)
@@ -151,6 +152,7 @@ async def test_a_copy_whose_relay_is_gone_falls_back_to_zendesk_and_returns(stri
         lambda: (copy.store.ticket(ticket["id"]) or {}).get("subject") == "through the relay again", timeout=20
     )
     assert zendesk_reads(strict) - reads <= 6  # the relay's reads; the copy's own polls stopped
+    assert not [line for line in relay.lines[said:] if "stopped reading" in line]  # it leads, and stays
 
 
 async def test_a_copy_restricted_to_one_group_receives_no_ticket_of_another(strict, secured_server, tmp_path, running):

@@ -110,6 +110,7 @@ class Relay:
 
     async def _serve(self, link: Link, stop: asyncio.Event, lost: asyncio.Event) -> None:
         js = link.js
+        self.buckets.clear()  # bound to the last connection: a reconnect looks them up again
         lease_kv = await bucket(js, LEASE_BUCKET, create=True, ttl=self.lease_seconds)
         self.state = await bucket(js, STATE, create=True)
         self.ref = await bucket(js, REF, create=True)

@@ -83,6 +83,7 @@ class TriageApp(SyncBridge):
             search=self.search_zendesk,
             offline=self.offline,
             sync_problem=lambda: self.sync_problem,
+            presence=lambda ticket_id, doing: self.requests.ask("presence", (ticket_id, doing)),
         )
         self.alerts = Alerts(self.workspace, lambda: keys.label(self, "incident.follow_up"))
         self.theme = config.ui.theme if config.ui.theme in self.available_themes else "textual-dark"

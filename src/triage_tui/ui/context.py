@@ -28,6 +28,9 @@ class Context:
     offline: bool
     # Why sync is not running, when it is not (crashed and restarting, or never started).
     sync_problem: Callable[[], str | None] = lambda: None
+    # What this engineer is doing on a ticket ("viewing", "replying", "noting"), for
+    # colleagues' screens through a team's relay; nothing happens without one.
+    presence: Callable[[int | None, str], None] = lambda ticket_id, doing: None
 
     @property
     def reads(self) -> Reads:
