@@ -155,7 +155,9 @@ def wait_until(condition, timeout: float, step: float = 0.2) -> float | None:
     return None
 
 
-def run(copies: int, steady_minutes: float, tickets: int, work: Path) -> dict:
+def run(
+    copies: int, steady_minutes: float, tickets: int, work: Path, outage: float = 120.0, after: float = 60.0
+) -> dict:
     data = generate(seed=11, tickets=tickets)
     agents = [u["email"] for u in data["users"] if u.get("role") == "agent"]
     results: dict = {"copies": copies}
@@ -261,7 +263,7 @@ def run(copies: int, steady_minutes: float, tickets: int, work: Path) -> dict:
         took = wait_until(lambda: "relay-b leads" in (work / "relay-b" / "relay.log").read_text(), 120)
         results["takeover_seconds"] = took
         print(f"relay-b leads {took} s after relay-a was killed", flush=True)
-        time.sleep(60)
+        time.sleep(after)
         results["after_takeover"] = latencies(colleagues, watcher, copies, killed - 5, time.time() - 20)
         print(results["after_takeover"], flush=True)
 
@@ -269,7 +271,7 @@ def run(copies: int, steady_minutes: float, tickets: int, work: Path) -> dict:
         requests0, errors0 = zendesk_requests(sandbox), statuses.get(429, 0)
         server.stop()
         stopped = time.time()
-        time.sleep(120)
+        time.sleep(outage)
         gone = time.time()
         fell_back = []
         for index in range(copies):
@@ -287,7 +289,7 @@ def run(copies: int, steady_minutes: float, tickets: int, work: Path) -> dict:
         server.start()
         back = time.time()
         wait_until(
-            lambda: all(watcher.paths[i][-1][1] == "relay" for i in range(copies)),
+            lambda: all(watcher.paths[i] and watcher.paths[i][-1][1] == "relay" for i in range(copies)),
             180,
             1.0,
         )
@@ -301,10 +303,10 @@ def run(copies: int, steady_minutes: float, tickets: int, work: Path) -> dict:
             "never": sum(r is None for r in returned),
         }
         print(results["return"], flush=True)
-        requests0, errors0, after = zendesk_requests(sandbox), statuses.get(429, 0), time.time()
-        time.sleep(60)
+        requests0, errors0, resumed = zendesk_requests(sandbox), statuses.get(429, 0), time.time()
+        time.sleep(after)
         results["after_return"] = {
-            "zendesk_per_minute": (zendesk_requests(sandbox) - requests0) / ((time.time() - after) / 60),
+            "zendesk_per_minute": (zendesk_requests(sandbox) - requests0) / ((time.time() - resumed) / 60),
             "answers_429": statuses.get(429, 0) - errors0,
         }
         print(results["after_return"], flush=True)
@@ -331,6 +333,8 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=100)
     parser.add_argument("--steady", type=float, default=3.0, help="minutes of the steady phase")
     parser.add_argument("--tickets", type=int, default=2000)
+    parser.add_argument("--outage", type=float, default=120.0, help="seconds nats-server is stopped")
+    parser.add_argument("--after", type=float, default=60.0, help="seconds measured after the takeover and the return")
     args = parser.parse_args()
     if not shutil.which("tmux"):
         sys.exit("bench needs tmux")
@@ -339,7 +343,7 @@ def main() -> None:
     print(f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {machine}, work in {work}", flush=True)
     random.seed(5)
     try:
-        results = run(args.copies, args.steady, args.tickets, work)
+        results = run(args.copies, args.steady, args.tickets, work, args.outage, args.after)
     finally:
         tmux("kill-server")
     print(json.dumps(results, indent=1, default=str))
