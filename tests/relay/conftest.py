@@ -118,7 +118,8 @@ class Copy:
         self.clients = build_clients(config, TOKENS, sleep=no_sleep, timeout=5)
         running.closers.append(self.clients.aclose)
         self.feed = RelayFeed(config, self.store, secret, whoami=self._me)
-        self.engine = SyncEngine(config, self.store, Outbox(directory), self.clients, feed=self.feed)
+        self.outbox = Outbox(directory)
+        self.engine = SyncEngine(config, self.store, self.outbox, self.clients, feed=self.feed)
         self.events: list[SyncEvent] = []
         self.task, self.stop = running.start(lambda stop: self.engine.run_forever(self.events.append, stop))
 

@@ -4,6 +4,7 @@ copies fed from JetStream, a lease that passes on, and NATS permissions per grou
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 
 import pytest
@@ -11,6 +12,8 @@ import pytest
 from tests.relay.conftest import GROUPS_OF_ALEX, Copy, eventually, make_relay, relay_config
 from triage_tui.relay.connect import RelayConfigError, bucket, check_url, connect
 from triage_tui.relay.names import PATH_KEY, group_bucket, ticket_key
+from triage_tui.sync.writes import Writes
+from triage_tui.triage.macros import ChangeSet
 
 
 def zendesk_reads(sandbox) -> int:
@@ -59,6 +62,19 @@ async def test_a_relay_publishes_the_account_and_a_copy_paints_a_change_without_
     assert took < 15
     relay_reads = zendesk_reads(strict) - reads_before
     assert relay_reads <= 4  # the relay's own view + show_many; the copy read no ticket itself
+
+    # Writes still go from the copy to Zendesk, with its own token, at once.
+    row = copy.store.unsolved()[str(ticket["id"])]
+    Writes(copy.outbox, copy.store, lambda: dt.datetime.now(dt.UTC)).update_ticket(
+        row, ChangeSet(comment="sent by a copy fed by the relay"), "reply"
+    )
+    copy.engine.kick()
+    await eventually(
+        lambda: any(
+            c["body"] == "sent by a copy fed by the relay" for c in strict.state.comments.get(ticket["id"], [])
+        ),
+        what="the write reaches Zendesk",
+    )
 
 
 async def test_a_deleted_ticket_and_one_moved_out_of_a_group_leave_the_copy(strict, nats_server, tmp_path, running):

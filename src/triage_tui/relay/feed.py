@@ -235,6 +235,7 @@ class RelayFeed:
         latest: dict[int, dict | None] = {}  # ticket id -> its newest value here (None: it left)
         presence = self.store.get(PRESENCE_STORE_KEY) or {}
         presence_changed: set[int] = set()
+        people: dict[str, dict] = {"user": {}, "org": {}}  # written once a batch: each write rewrites all
         for source, key, entry in items:
             removed = entry.operation in (KV_DEL, KV_PURGE) or entry.value is None
             if source == "ref":
@@ -254,8 +255,8 @@ class RelayFeed:
             elif (ticket_id := ticket_of_key(key)) is not None:
                 if not removed:
                     value = json.loads(entry.value)
-                    self.store.put_records("user", value.get("users") or [])
-                    self.store.put_records("org", value.get("orgs") or [])
+                    people["user"].update({u["id"]: u for u in value.get("users") or []})
+                    people["org"].update({o["id"]: o for o in value.get("orgs") or []})
                     latest[ticket_id] = value["ticket"]
                     continue
                 # A delete in a group's bucket: deleted, or moved to another group. Only the
@@ -264,6 +265,9 @@ class RelayFeed:
                 current = latest[ticket_id] if ticket_id in latest else self.store.ticket(ticket_id)
                 if current is not None and (current.get("group_id") or 0) == (group_of_bucket(source) or 0):
                     latest[ticket_id] = None
+        for kind, records in people.items():
+            if records:
+                self.store.put_records(kind, list(records.values()))
         if event.reference_changed:
             self.store.set("reference:refreshed_at", _iso(_now()))
         fresh = [ticket for ticket in latest.values() if ticket is not None]

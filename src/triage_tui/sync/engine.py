@@ -31,6 +31,7 @@ from triage_tui.sync.sender import Sender, SendReport
 # another process (headless sync beside the app) or one whose backoff ended goes out.
 SEND_IDLE = 5.0
 RESTART_BACKOFF = (1.0, 2.0, 5.0, 15.0, 60.0)
+FALLBACK_SPREAD = 10.0
 STORE_RETRY = 30.0
 ZENDESK_JOBS = frozenset(
     {"zendesk", "deletions", "reference"}
@@ -157,7 +158,9 @@ class SyncEngine:
         limited = zendesk.http.limited_for() if zendesk is not None else 0.0
         fed = self.feed is not None and self.feed.feeds_queue()
         if self._fed and not fed:
-            self.schedule.postpone("zendesk", self.monotonic())  # the relay is gone: read Zendesk now
+            # The relay is gone: read Zendesk soon, each copy of the team at its own moment
+            # (they all lost it at once), not at the end of a whole interval.
+            self.schedule.postpone("zendesk", self.monotonic() + self.schedule.rng.uniform(0.0, FALLBACK_SPREAD))
         self._fed = fed
         for name in self.schedule.due(self.monotonic()):
             if fed and name in ZENDESK_JOBS:
