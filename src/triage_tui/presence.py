@@ -52,5 +52,11 @@ def writer(store: Any, ticket_id: int) -> Colleague | None:
     return next((c for c in colleagues(store, ticket_id) if c.writing), None)
 
 
+def written_on(store: Any) -> set[int]:
+    """Every ticket a colleague is writing on now (one read, for `n` over the whole queue)."""
+    board = store.get(PRESENCE_STORE_KEY)
+    return {int(key) for key in board or {} if writer(store, int(key)) is not None}
+
+
 def line(found: list[Colleague]) -> str:
     return ", ".join(str(c) for c in found)

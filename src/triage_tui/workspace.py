@@ -402,7 +402,8 @@ class Workspace:
 
     def next_row(self, rows: list[Row]) -> Row | None:
         me = self.reads.me().id
-        rows = [r for r in rows if presence.writer(self.store, r.entry.id) is None]  # a colleague answers it
+        busy = presence.written_on(self.store)  # a colleague is answering these
+        rows = [r for r in rows if r.entry.id not in busy] if busy else rows
         chosen = next_ticket([Ranked(r.entry.facts, r.tier) for r in rows], me)
         if chosen is None:
             return None

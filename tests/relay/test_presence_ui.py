@@ -15,6 +15,7 @@ from triage_tui.ui.sync_bridge import SyncReported
 from triage_tui.ui.widgets.detail import DetailPane
 
 SIZE = (120, 40)
+RELAY = {"url": "nats://127.0.0.1:4222"}
 
 
 def toasts(app) -> list[str]:
@@ -29,7 +30,7 @@ def colleague_on(harness, ticket_id: int, name: str, doing: str, age: float = 0.
 
 
 async def test_a_colleague_replying_shows_on_the_row_and_the_detail_and_n_passes_the_ticket_by(harness):
-    app = harness.app()
+    app = harness.app(relay=RELAY)  # a copy of a team with a relay (the app here runs on its cache)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n")
         chosen = app.queue_table.current_id
@@ -47,7 +48,7 @@ async def test_a_colleague_replying_shows_on_the_row_and_the_detail_and_n_passes
 
 
 async def test_opening_the_composer_on_a_ticket_a_colleague_writes_on_says_so_first_and_is_announced(harness):
-    app = harness.app()
+    app = harness.app(relay=RELAY)  # a copy of a team with a relay (the app here runs on its cache)
     async with app.run_test(size=SIZE) as pilot:
         ticket_id = app.queue_table.current_id
         colleague_on(harness, ticket_id, "Alex", "noting")
@@ -66,3 +67,16 @@ async def test_opening_the_composer_on_a_ticket_a_colleague_writes_on_says_so_fi
         from triage_tui.presence import colleagues
 
         assert colleagues(app.workspace.store, ticket_id + 1) == []
+
+
+async def test_without_a_relay_nothing_is_announced_and_rows_are_as_before(harness):
+    app = harness.app()
+    async with app.run_test(size=SIZE) as pilot:
+        ticket_id = app.queue_table.current_id
+        colleague_on(harness, ticket_id, "Alex", "replying")  # a stale entry from another set-up
+        app.post_message(SyncReported([], [ticket_id], False))
+        await pilot.press("j", "k", "r")
+        await until(pilot, lambda: isinstance(app.screen, Composer))
+        row = next(r for r in app.queue_table.rows if r.entry.id == ticket_id)
+        assert not app.queue_table._cells(row)["subject"].startswith("[")
+        assert not [kind for kind, _ in app.requests._pending if kind == "presence"]

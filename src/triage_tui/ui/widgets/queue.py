@@ -300,6 +300,8 @@ class QueueTable(ScrollView, can_focus=True):
 
     def _on_it(self, ticket_id: int) -> str:
         """Colleagues on the ticket now (a team's relay), before its subject."""
+        if not self.workspace.config.relay.url:
+            return ""  # no team's relay, no colleagues: not even a cache read per row
         found = colleagues(self.workspace.store, ticket_id)
         return f"[{clean(presence_line(found), limit=60)}] " if found else ""
 
