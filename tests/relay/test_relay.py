@@ -170,6 +170,14 @@ async def test_a_copy_whose_relay_is_gone_falls_back_to_zendesk_and_returns(stri
     assert zendesk_reads(strict) - reads <= 6  # the relay's reads; the copy's own polls stopped
     assert not [line for line in relay.lines[said:] if "stopped reading" in line]  # it leads, and stays
 
+    nats_server.stop()  # and a second outage is noticed like the first
+    await eventually(
+        lambda: str(copy.store.sync_state("zendesk").get(PATH_KEY)).startswith("zendesk"),
+        timeout=20,
+        what="the copy falls back again",
+    )
+    assert sum("reading Zendesk directly" in line for line in copy.lines()) == 2
+
 
 async def test_a_copy_restricted_to_one_group_receives_no_ticket_of_another(strict, secured_server, tmp_path, running):
     """NATS permissions decide: alex's user may read one group's bucket and the reference."""

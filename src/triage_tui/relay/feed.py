@@ -99,7 +99,7 @@ class RelayFeed:
 
     # -- the loop ------------------------------------------------------------------------
     async def run(self, emit: Callable[[SyncEvent], None], stop: asyncio.Event) -> None:
-        fell_back = False
+        fell_back = said = False
         while not stop.is_set():
             lost = asyncio.Event()
 
@@ -113,11 +113,12 @@ class RelayFeed:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - unreachable, refused, no relay yet: count it, try again
-                if self.connected or not fell_back:
+                if not said or self.connected:  # once an outage (a session that was up ends), not every try
+                    said = True
                     emit(SyncEvent(lines=[f"relay: unreachable: {type(exc).__name__}: {exc}"]))
             finally:
-                if self.connected:
-                    self.connected = False
+                if self.connected:  # it was up: a new outage starts now
+                    self.connected = fell_back = False
                     self.lost_since, self.lost_at = self.monotonic(), _now()
                 if link is not None:
                     await link.close()
@@ -130,8 +131,6 @@ class RelayFeed:
                         outbox_changed=True,  # the status line repaints
                     )
                 )
-            elif self.feeds_queue():
-                fell_back = False
             await _wait(stop, RECONNECT)
 
     async def _serve(self, link: Link, emit: Callable[[SyncEvent], None], stop: asyncio.Event, lost: asyncio.Event):
