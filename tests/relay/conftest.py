@@ -81,15 +81,18 @@ class Running:
         return task, stop
 
     async def close(self) -> None:
+        """Stop every task (a test may do it before its server stops), then the clients."""
         for task, stop in self.tasks:
             stop.set()
         tasks = [task for task, _ in self.tasks]
-        _, late = await asyncio.wait(tasks, timeout=10)
-        for task in late:
-            task.cancel()
-        await asyncio.wait(tasks, timeout=5)
+        if tasks:
+            _, late = await asyncio.wait(tasks, timeout=10)
+            for task in late:
+                task.cancel()
+            await asyncio.wait(tasks, timeout=5)
         for close in self.closers:
             await close()
+        self.tasks, self.closers = [], []  # closed once, even when a test closes early
 
 
 @pytest.fixture

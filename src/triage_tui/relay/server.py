@@ -71,13 +71,17 @@ def copy_permissions(user: str, group_ids: list[int] | None) -> dict[str, Any]:
 RELAY_PERMISSIONS: dict[str, Any] = {"publish": {"allow": [">"]}, "subscribe": {"allow": [">"]}}
 
 
-def server_config(port: int, store_dir: Path, users: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def server_config(
+    port: int, store_dir: Path, users: list[dict[str, Any]] | None = None, tls: dict[str, str] | None = None
+) -> dict[str, Any]:
     config: dict[str, Any] = {
         "listen": f"127.0.0.1:{port}",
         "jetstream": {"store_dir": str(store_dir), "max_memory_store": 256 << 20, "max_file_store": 4 << 30},
     }
     if users:
         config["authorization"] = {"users": users}
+    if tls:
+        config["tls"] = tls  # {"cert_file": ..., "key_file": ...}
     return config
 
 
@@ -91,20 +95,29 @@ class NatsServer:
     """Started and stopped by its owner (a test fixture, the bench); the same port and store
     across a stop and a start, as a restarted server would be."""
 
-    def __init__(self, directory: Path, users: list[dict[str, Any]] | None = None, port: int | None = None) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        users: list[dict[str, Any]] | None = None,
+        port: int | None = None,
+        tls: dict[str, str] | None = None,
+    ) -> None:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.port = port or free_port()
         self.users = users
+        self.tls = tls
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
-        return f"nats://127.0.0.1:{self.port}"
+        return f"{'tls' if self.tls else 'nats'}://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 15.0) -> None:
         conf = self.directory / "nats.conf"
-        conf.write_text(json.dumps(server_config(self.port, self.directory / "jetstream", self.users), indent=2))
+        conf.write_text(
+            json.dumps(server_config(self.port, self.directory / "jetstream", self.users, self.tls), indent=2)
+        )
         log = (self.directory / "nats.log").open("ab")
         self.process = subprocess.Popen([server_binary(), "-c", str(conf)], stdout=log, stderr=log)
         log.close()
