@@ -253,14 +253,33 @@ async def test_presence_shows_to_a_colleague_and_ages_out(strict, nats_server, t
     writer.engine.requests.ask("presence", (None, ""))  # moved on: gone at once
     await eventually(lambda: colleagues(reader.store, ticket_id) == [], timeout=5)
 
-    # A copy that dies stops refreshing: its entry ages out of the colleague's screen.
-    writer.engine.requests.ask("presence", (ticket_id, "noting"))
-    await eventually(lambda: colleagues(reader.store, ticket_id) != [])
-    writer.task.cancel()
-    entry = json.loads(json.dumps(reader.store.get("relay:presence")))
-    assert entry
-    monkeypatch.setattr(feed_module, "PRESENCE_SECONDS", 1.0)
-    import triage_tui.presence as presence_module
+    # A copy that dies says nothing more: its last entry (refreshed 28 s ago here) ages out of
+    # the colleague's screen on the colleague's own clock, with no message from the server.
+    link = await connect(config.relay, None, name="a copy about to die")
+    kv = await bucket(link.js, "presence")
+    said = (dt.datetime.now(dt.UTC) - dt.timedelta(seconds=28)).isoformat(timespec="seconds")
+    await kv.put(f"t{ticket_id}.dying", json.dumps({"name": "Kim", "doing": "noting", "at": said}).encode())
+    await link.close()
+    await eventually(lambda: [str(c) for c in colleagues(reader.store, ticket_id)] == ["Kim is writing a note"])
+    changed_before = len(reader.events)
+    took = await eventually(lambda: colleagues(reader.store, ticket_id) == [], timeout=10, what="it ages out")
+    assert took < 5
+    await eventually(lambda: any(ticket_id in e.changed_tickets for e in reader.events[changed_before:]))
 
-    monkeypatch.setattr(presence_module, "PRESENCE_SECONDS", 1.0)
-    await eventually(lambda: colleagues(reader.store, ticket_id) == [], timeout=10, what="it ages out")
+
+async def test_a_copy_that_quits_leaves_its_colleagues_screens_at_once(strict, nats_server, tmp_path, running):
+    from triage_tui.presence import colleagues
+
+    config = relay_config(strict.url, nats_server.url)
+    relay = make_relay(running, config, tmp_path / "relay", "relay-1")
+    running.start(relay.run)
+    await eventually(lambda: relay.leading.is_set() and relay.store.get("cursor:zendesk"))
+    writer = Copy(running, relay_config(strict.url, nats_server.url, name="Alex"), tmp_path / "alex")
+    reader = Copy(running, config, tmp_path / "sam")
+    await eventually(lambda: writer.feed.connected and reader.feed.connected)
+    ticket_id = int(next(iter(relay.store.unsolved())))
+    writer.engine.requests.ask("presence", (ticket_id, "replying"))
+    await eventually(lambda: colleagues(reader.store, ticket_id) != [], timeout=5)
+    writer.stop.set()  # q: the app closes, its sync loop stops
+    took = await eventually(lambda: colleagues(reader.store, ticket_id) == [], timeout=10, what="gone at once")
+    assert took < 5  # not the 30 s an entry takes to age out

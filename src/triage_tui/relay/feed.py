@@ -82,6 +82,7 @@ class RelayFeed:
         self._queue: asyncio.Queue[tuple[str, str, Any]] = asyncio.Queue()
         self._groups_changed = asyncio.Event()
         self.user_id: int | None = None
+        self._said: str | None = None  # the presence key this copy last announced
         self.name = self.relay.name
 
     # -- what the engine asks -----------------------------------------------------------
@@ -155,9 +156,15 @@ class RelayFeed:
             self.lost_since = None
             self._say_path("relay")
             emit(SyncEvent(lines=["relay: reading the queue from the relay"], outbox_changed=True))
-            await _first(stop, lost)
-            for task in tasks:
-                task.cancel()
+            try:
+                await _first(stop, lost)
+            finally:  # stopped, or cancelled by the engine as the app quits
+                for task in tasks:
+                    task.cancel()
+                if not lost.is_set() and self._said is not None:
+                    # Quitting: colleagues stop seeing this engineer now, not when it ages out.
+                    with contextlib.suppress(Exception):
+                        await asyncio.wait_for(presence.delete(self._said), 2.0)
         if lost.is_set():
             raise ConnectionError("the relay's NATS connection closed")
 
@@ -305,17 +312,17 @@ class RelayFeed:
     async def _announce(self, presence: KeyValue, lost: asyncio.Event) -> None:
         """Publish what this engineer is doing; refreshed before it ages out, removed when
         they move on. A copy that dies stops refreshing and its entry ages out."""
-        said: str | None = None
+        self._said = None
         while True:
             ticket_id, what = self.activity
             key = presence_key(ticket_id, self.copy_id) if ticket_id is not None and what else None
             with contextlib.suppress(Exception):  # a failed put is tried again at the next refresh
-                if said is not None and said != key:
-                    await presence.delete(said)
+                if self._said is not None and self._said != key:
+                    await presence.delete(self._said)
                 if key is not None:
                     value = {"name": self.name, "user_id": self.user_id, "doing": what, "at": _iso(_now())}
                     await presence.put(key, json.dumps(value).encode())
-                said = key
+                self._said = key
             self._activity_changed.clear()
             await _wait(self._activity_changed, PRESENCE_REFRESH)
 
