@@ -140,7 +140,10 @@ def _parser() -> argparse.ArgumentParser:
 
     auth = commands.add_parser("auth", help="store, inspect or clear API tokens in the keyring")
     auth.add_argument("verb", choices=["set", "status", "clear"])
-    auth.add_argument("service", nargs="?", choices=["zendesk", "incidentio", "github"])
+    auth.add_argument("service", nargs="?", choices=["zendesk", "incidentio", "github", "relay"])
+
+    relay = commands.add_parser("relay", help="read one Zendesk account for the team and publish it to NATS JetStream")
+    relay.add_argument("--name", default="", help="this relay's name in the lease and in doctor (default: host:pid)")
 
     commands.add_parser("doctor", help="check config, tokens, services, cache and terminal")
 
@@ -181,6 +184,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_doctor(config)
     if command == "sync":
         return _sync(config, args.once)
+    if command == "relay":
+        return _relay(config, args.name)
     return _run(config, offline=args.offline, mouse=not args.no_mouse and config.ui.mouse)
 
 
@@ -227,7 +232,8 @@ def _engine_factory(config: Config, store, outbox, tokens: dict):
         from triage_tui.sync.clients import build_clients
         from triage_tui.sync.engine import SyncEngine
 
-        return SyncEngine(config, store, outbox, build_clients(config, tokens))
+        clients = build_clients(config, tokens)
+        return SyncEngine(config, store, outbox, clients, feed=_relay_feed(config, store, clients))
 
     return make
 
@@ -252,6 +258,7 @@ def _check_clients(config: Config, tokens: dict) -> None:
         raise UserError("zendesk.email is not set: the agent the token belongs to")
     if not tokens["zendesk"].value:
         raise UserError(f"no Zendesk token: {tokens['zendesk'].origin}")
+    _check_relay(config)
 
 
 def _run(config: Config, *, offline: bool, mouse: bool) -> int:
@@ -338,6 +345,81 @@ def _sync(config: Config, once: bool) -> int:
         print(f"triage-tui: {store.notice}", file=sys.stderr)
         return 1
     return code
+
+
+# -- the relay (README "Running a relay") ------------------------------------------------
+def _check_relay(config: Config) -> None:
+    """A relay URL that cannot work is a one-line error before anything starts."""
+    if not config.relay.url:
+        return
+    from triage_tui.relay.connect import RelayConfigError, check_url
+
+    try:
+        check_url(config.relay.url)
+    except RelayConfigError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _relay_feed(config: Config, store, clients):
+    """With `[relay] url`, the queue is read from the team's relay (None: from Zendesk)."""
+    if not config.relay.url:
+        return None
+    from triage_tui.relay.feed import RelayFeed
+    from triage_tui.secrets import RELAY, lookup
+
+    async def whoami() -> dict:
+        return (await clients.zendesk.me()).model_dump(mode="json")
+
+    return RelayFeed(config, store, lookup(RELAY).value, whoami=whoami if clients.zendesk else None)
+
+
+def _relay(config: Config, name: str) -> int:
+    """Headless: lead (or stand by to lead) the reading of the account; ctrl+c stops."""
+    import asyncio
+    import os
+    import signal
+    import socket
+
+    from triage_tui.relay.publisher import Relay
+    from triage_tui.secrets import RELAY, lookup
+    from triage_tui.store.cache import Store
+    from triage_tui.store.outbox import Outbox
+    from triage_tui.sync.clients import build_clients
+
+    tokens = _tokens()
+    _check_clients(config, tokens)
+    if not config.relay.url:
+        raise UserError("relay.url is not set: the NATS server to publish to (TRIAGE_RELAY_URL)")
+    # Its own cache: what it read, and its cursor, apart from any copy's on the same box.
+    directory = _cache_dir(config) / "relay"
+    store, outbox = Store(directory), Outbox(directory)
+    clients = build_clients(config, tokens)
+    relay = Relay(
+        config,
+        store,
+        outbox,
+        clients,
+        lookup(RELAY).value,
+        name=name or f"{socket.gethostname()}:{os.getpid()}",
+        emit=lambda line: print(line, flush=True),
+    )
+
+    async def go() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        try:
+            await relay.run(stop)
+        finally:
+            await clients.aclose()
+
+    try:
+        asyncio.run(go())
+    finally:
+        store.close()
+        outbox.close()
+    return 0
 
 
 def _auth(args: argparse.Namespace) -> int:

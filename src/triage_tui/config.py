@@ -359,6 +359,22 @@ class SyncConfig(_Section):
 
 
 @dataclass
+class RelayConfig(_Section):
+    """A team's relay (README "Running a relay"): empty url, every copy reads Zendesk itself.
+    The NATS password or token comes from the keyring or TRIAGE_RELAY_TOKEN, never from here."""
+
+    url: str = _check(_text, "")  # nats://127.0.0.1:4222, tls://nats.example.com:4222
+    user: str = _check(_text, "")  # the NATS user (its password is the relay token); empty: a token alone
+    ca_file: Path | None = _check(_optional_path, None)  # the server's CA when it is not a public one
+    # Which groups' tickets this copy asks for (names or ids); empty: every group the NATS
+    # user may read (the server's permissions decide, never this list).
+    groups: list[str] = _check(_strings, factory=list)
+    name: str = _check(_text, "")  # shown to colleagues ("Alex is replying"); empty: the Zendesk user's name
+    lease_seconds: float = _check(_at_least(1, "a leader must renew its lease several times within it"), 15.0)
+    fallback_seconds: float = _check(_at_least(5, "a relay restarting must not send every copy to Zendesk"), 60.0)
+
+
+@dataclass
 class UiConfig(_Section):
     theme: str = _check(_text, "textual-dark")
     notifications: bool = _check(_flag, True)
@@ -376,6 +392,7 @@ class Config(_Section):
     sla: SlaConfig = _check(SlaConfig, factory=SlaConfig)
     sync: SyncConfig = _check(SyncConfig, factory=SyncConfig)
     ui: UiConfig = _check(UiConfig, factory=UiConfig)
+    relay: RelayConfig = _check(RelayConfig, factory=RelayConfig)
     keys: dict[str, str] = _check(_keymap, factory=dict)
     cache_dir: Path | None = _check(_optional_path, None)
 
@@ -510,6 +527,10 @@ theme = "textual-dark"
 notifications = true
 bell = true
 mouse = true                       # false (or --no-mouse) saves bytes over SSH
+
+[relay]                            # a team's relay (README "Running a relay"); no url: read Zendesk
+# url = "tls://nats.example.com:4222"  # its password: `triage-tui auth set relay` or TRIAGE_RELAY_TOKEN
+# user = "alex"
 
 [keys]                             # binding id = keys, to change a default; `?` lists the ids
 # "ticket.solve" = "S"             # e.g. solve with S; several keys: "S,ctrl+o"

@@ -144,6 +144,34 @@ async def _sync_mode(client, config: Config) -> str:
     return text
 
 
+def _relay(config: Config, check_services: bool) -> list[tuple[bool | None, str, str]]:
+    """Which path feeds the queue, and with a relay: reachable, its leader, its lag."""
+    if not config.relay.url:
+        return [(True, "queue fed by", "Zendesk, polled by this copy (no [relay] url)")]
+    from triage_tui.relay.health import relay_checks
+    from triage_tui.secrets import RELAY
+
+    secret = lookup(RELAY)
+    # A server with users wants a password; a loopback one without users wants none.
+    needed = bool(config.relay.user)
+    checks: list[tuple[bool | None, str, str]] = [
+        (True if secret.value or not needed else None, "token relay", secret.origin if needed else "none needed"),
+    ]
+    if check_services:
+        checks += asyncio.run(relay_checks(config.relay, secret.value))
+    reachable = any(what == "relay" and ok for ok, what, _ in checks)
+    checks.append(
+        (
+            True if reachable else None,
+            "queue fed by",
+            f"the relay (Zendesk directly after {config.relay.fallback_seconds:.0f} s without it)"
+            if reachable
+            else f"Zendesk directly while the relay is unreachable (after {config.relay.fallback_seconds:.0f} s)",
+        )
+    )
+    return checks
+
+
 def run_doctor(
     config: Config, *, check_services: bool = True, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 ) -> int:
@@ -166,6 +194,7 @@ def run_doctor(
         )
     if check_services:
         checks += asyncio.run(_services(config, tokens, sleep))
+    checks += _relay(config, check_services)
     cache_dir = config.cache_dir or xdg_dir("cache")
     from triage_tui.store.errors import StoreUnavailable
 

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 SERVICE = "triage-tui"
 SOURCES = ("zendesk", "incidentio", "github")
+# Not an API token: the NATS password (or token) of a team's relay. Kept like the tokens
+# (keyring or TRIAGE_RELAY_TOKEN), asked for only when `[relay] url` is set.
+RELAY = "relay"
 
 HEADLESS_HINT = (
     "no keyring backend is available (common over SSH): set {env} instead, "
@@ -39,8 +42,8 @@ def env_name(source: str) -> str:
 
 
 def _check(source: str) -> None:
-    if source not in SOURCES:
-        raise SecretError(f"unknown service {source!r}: expected one of {', '.join(SOURCES)}")
+    if source not in (*SOURCES, RELAY):
+        raise SecretError(f"unknown service {source!r}: expected one of {', '.join((*SOURCES, RELAY))}")
 
 
 def _keyring():

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from triage_tui import presence
 from triage_tui.config import Config
 from triage_tui.entries import (
     CACHED_FIELDS,
@@ -28,6 +29,7 @@ from triage_tui.entries import (
 )
 from triage_tui.found import NOT_QUEUED_TIER, SEARCH_VIEW, Found, SearchOutcome
 from triage_tui.gcpause import collection_paused
+from triage_tui.presence import Colleague
 from triage_tui.readmodel import Reads
 from triage_tui.store.cache import Store, queue_projection
 from triage_tui.store.outbox import Outbox
@@ -85,6 +87,7 @@ class Detail:
     stage: str | None
     pending_writes: list[dict] = field(default_factory=list)
     hints: TicketHints | None = None  # suggested macros, related tickets (None: being computed)
+    colleagues: list[Colleague] = field(default_factory=list)  # on it now, through a team's relay
 
 
 __all__ = ["Detail", "Entry", "QueueTicket", "Row", "Workspace", "fuzzy_match"]
@@ -416,6 +419,8 @@ class Workspace:
             raw = self.store.ticket(ticket_id)
             return raw is not None and answered_last(raw, self.store.comments(ticket_id))
 
+        busy = presence.written_on(self.store)  # a colleague is answering these
+        rows = [r for r in rows if r.entry.id not in busy] if busy else rows
         chosen = next_ticket([Ranked(r.entry.facts, r.tier) for r in rows], me, answered)
         if chosen is None:
             return None
@@ -452,7 +457,8 @@ class Workspace:
         )
         pending = self.reads.unsent_for(Target.ticket(ticket_id))
         hints = self.suggestions.shown(ticket_id)
-        return Detail(ticket, entry, requester, org, comments, authors, flags, seconds, stage, pending, hints)
+        on_it = presence.colleagues(self.store, ticket_id)
+        return Detail(ticket, entry, requester, org, comments, authors, flags, seconds, stage, pending, hints, on_it)
 
     def plan_label(self, plan: str) -> str:
         return PLAN_LABELS.get(plan, plan)

@@ -13,7 +13,7 @@ import datetime as dt
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from triage_tui.config import Config
 from triage_tui.found import SearchOutcome
@@ -33,6 +33,7 @@ from triage_tui.sync.sender import Sender, SendReport
 # another process (headless sync beside the app) or one whose backoff ended goes out.
 SEND_IDLE = 5.0
 RESTART_BACKOFF = (1.0, 2.0, 5.0, 15.0, 60.0)
+FALLBACK_SPREAD = 10.0
 STORE_RETRY = 30.0
 ZENDESK_JOBS = frozenset(
     {"zendesk", "deletions", "reference", "reconcile"}
@@ -73,6 +74,17 @@ class SyncEvent:
         )
 
 
+class QueueFeed(Protocol):
+    """Another way for the queue to learn what changed (a team's relay: `relay/feed.py`).
+    While it feeds the queue the engine reads no Zendesk changes of its own."""
+
+    def feeds_queue(self) -> bool: ...
+
+    async def run(self, emit: Callable[[SyncEvent], None], stop: asyncio.Event) -> None: ...
+
+    def doing(self, ticket_id: int | None, what: str) -> None: ...
+
+
 def _first_leaf(exc: BaseException) -> BaseException:
     """The error inside a task group's wrapper, to name what actually failed."""
     while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
@@ -89,8 +101,11 @@ class SyncEngine:
         clients: Clients,
         now: Callable[[], dt.datetime] = utc_now,
         monotonic: Callable[[], float] = time.monotonic,
+        feed: QueueFeed | None = None,
     ) -> None:
         self.config = config
+        self.feed = feed
+        self._fed = False
         self.store = store
         self.outbox = outbox
         self.clients = clients
@@ -157,7 +172,16 @@ class SyncEngine:
             self.schedule.ran("reference", self.monotonic())  # the first Zendesk poll fetches it
         zendesk = self.clients.zendesk
         limited = zendesk.http.limited_for() if zendesk is not None else 0.0
+        fed = self.feed is not None and self.feed.feeds_queue()
+        if self._fed and not fed:
+            # The relay is gone: read Zendesk soon, each copy of the team at its own moment
+            # (they all lost it at once), not at the end of a whole interval.
+            self.schedule.postpone("zendesk", self.monotonic() + self.schedule.rng.uniform(0.0, FALLBACK_SPREAD))
+        self._fed = fed
         for name in self.schedule.due(self.monotonic()):
+            if fed and name in ZENDESK_JOBS:
+                self.schedule.ran(name, self.monotonic())  # the relay read it for the team
+                continue
             if limited > 0 and name in ZENDESK_JOBS:
                 # The account's budget is spent for now (a 429 said so): every Zendesk job
                 # waits with the one that was refused, rather than collect 429s of its own.
@@ -218,6 +242,8 @@ class SyncEngine:
                 group.create_task(self._poll_task(emit, stop)),
                 group.create_task(self._request_task(emit, queue, group)),
             ]
+            if self.feed is not None:
+                tasks.append(group.create_task(self.feed.run(emit, stop)))
             await stop.wait()
             for task in [*tasks, *self._fetches]:  # a conversation in flight must not hold up quitting
                 task.cancel()
@@ -315,6 +341,8 @@ class SyncEngine:
                 self._fetches.add(group.create_task(self._search(emit, value)))
             elif kind in ("github_search", "issue_comments"):
                 self._fetches.add(group.create_task(self._github_read(emit, kind, value)))
+            elif kind == "presence" and self.feed is not None:
+                self.feed.doing(*value)  # what this engineer does on a ticket, for colleagues
 
     async def _comments(self, emit: Callable[[SyncEvent], None], ticket_id: int) -> None:
         try:

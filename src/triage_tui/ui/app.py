@@ -90,6 +90,10 @@ class TriageApp(SyncBridge):
             offline=self.offline,
             sync_problem=lambda: self.sync_problem,
             read_github=self.read_github,
+            # Only with a team's relay: without one nothing would take these asks.
+            presence=(lambda ticket_id, doing: self.requests.ask("presence", (ticket_id, doing)))
+            if config.relay.url
+            else (lambda ticket_id, doing: None),
         )
         self.alerts = Alerts(self.workspace, lambda: keys.label(self, "incident.follow_up"))
         self.theme = config.ui.theme if config.ui.theme in self.available_themes else "textual-dark"

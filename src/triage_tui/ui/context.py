@@ -30,6 +30,9 @@ class Context:
     sync_problem: Callable[[], str | None] = lambda: None
     # Ask the sync worker for a GitHub read ("github_search", "issue_comments") and its key.
     read_github: Callable[[str, tuple], None] = lambda kind, asked: None
+    # What this engineer is doing on a ticket ("viewing", "replying", "noting"), for
+    # colleagues' screens through a team's relay; nothing happens without one.
+    presence: Callable[[int | None, str], None] = lambda ticket_id, doing: None
 
     @property
     def reads(self) -> Reads:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.screen import Screen
 
+from triage_tui.presence import writer as colleague_writing
 from triage_tui.store.errors import StoreUnavailable
 from triage_tui.sync.writes import OutboxUnavailable
 from triage_tui.triage.incidents import incident_tag
@@ -110,6 +111,7 @@ class TicketScreen(Screen):
     """A screen with a queue whose selected tickets the ticket keys act on."""
 
     context: Context
+    composing: int | None = None  # the ticket whose reply or note is open: colleagues see "replying"
 
     def refresh_queue(self, keep_id: int | None = None) -> None:
         """Redraw the queue (the marks of queued writes change): the subclass draws."""
@@ -343,6 +345,16 @@ class TicketScreen(Screen):
             self._after_queue(tickets, summary)
             return None
 
+        # A colleague writing on it already: said before the composer opens (no dialog, so
+        # a burst like `r` + text still lands in the composer).
+        for ticket in tickets:
+            if writer := colleague_writing(self.context.workspace.store, ticket["id"]):
+                self.notify(
+                    f"#{ticket['id']}: {writer} (their reply may cross yours)", severity="warning", markup=False
+                )
+                break
+        self.composing = first["id"] if single else None
+        self.context.presence(self.composing, "replying" if public else "noting")
         screen = composer().Composer(
             title=heading,
             public=public,
@@ -356,7 +368,11 @@ class TicketScreen(Screen):
             cursor_after=cursor_after,
             customer=self._customer_said(first) if single else None,
         )
-        await self.app.push_screen_wait(screen)
+        try:
+            await self.app.push_screen_wait(screen)
+        finally:
+            self.composing = None
+            self.context.presence(first["id"] if single else None, "viewing")
 
     def _customer_said(self, ticket: dict) -> str | None:
         """The requester's latest public message, to answer with it in view (the composer

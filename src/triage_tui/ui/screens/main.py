@@ -190,6 +190,8 @@ class MainScreen(DutyScreen):
         workspace = self.context.workspace
         ticket_id = self.queue_table.current_id
         detail = workspace.detail(ticket_id) if ticket_id is not None else None
+        if self.composing is None:
+            self.context.presence(detail.ticket.id if detail else None, "viewing")
         if detail is None:
             pane.show(None, empty=self._nothing_shown())
             return

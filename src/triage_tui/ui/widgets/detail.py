@@ -13,6 +13,7 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
+from triage_tui.presence import line as presence_line
 from triage_tui.triage.macros import STATUS_LABELS
 from triage_tui.triage.sla import format_duration
 from triage_tui.ui import keys
@@ -112,6 +113,9 @@ class DetailPane(Widget, can_focus=True):
         head.append(f"#{ticket.id} ", style="bold")
         head.append_text(plain(ticket.title, "bold", limit=300))
         head.append("\n")
+        if detail.colleagues:  # through a team's relay: who else is on it now
+            head.append_text(plain(presence_line(detail.colleagues), "bold yellow", limit=200))
+            head.append("\n")
         facts = [
             ("Status", STATUS_LABELS.get(ticket.status, ticket.status)),
             ("Priority", ticket.priority or "—"),

@@ -20,6 +20,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from triage_tui.presence import colleagues
+from triage_tui.presence import line as presence_line
 from triage_tui.triage.incidents import INCIDENT_TAG_PREFIX
 from triage_tui.triage.macros import STATUS_LABELS
 from triage_tui.triage.sla import format_duration
@@ -297,9 +299,16 @@ class QueueTable(ScrollView, can_focus=True):
             "status": STATUS_LABELS.get(ticket.status, ticket.status),
             "group": clean(entry.group),
             "who": clean(who),
-            "subject": clean(ticket.title, limit=400),
+            "subject": self._on_it(entry.id) + clean(ticket.title, limit=400),
             "updated": age(ticket.updated_at, self.now()),
         }
+
+    def _on_it(self, ticket_id: int) -> str:
+        """Colleagues on the ticket now (a team's relay), before its subject."""
+        if not self.workspace.config.relay.url:
+            return ""  # no team's relay, no colleagues: not even a cache read per row
+        found = colleagues(self.workspace.store, ticket_id)
+        return f"[{clean(presence_line(found), limit=60)}] " if found else ""
 
     def _style_for(self, row: Row, index: int) -> Style:
         if index == self.cursor and self.has_focus:

@@ -104,6 +104,7 @@ def status_text(
             text.append(
                 f"{name} ✓{_hhmm(state.get('last_success'))}", style="green" if state.get("last_success") else "dim"
             )
+            _relay_path(text, state.get("path"))
             if waiting:
                 text.append(f" ↑{waiting}", style="yellow")
     if problem:
@@ -116,6 +117,14 @@ def status_text(
         text.append("  ")
         text.append_text(plain(reason, "bold red", limit=160))
     return text
+
+
+def _relay_path(text: Text, path: object) -> None:
+    """With a team's relay: whether it feeds the queue, or this copy reads Zendesk without it."""
+    if path == "relay":
+        text.append(" via relay", style="green")
+    elif isinstance(path, str) and path.startswith("zendesk: "):
+        text.append(f" direct, {path.removeprefix('zendesk: ')}", style="bold yellow")
 
 
 class StatusLine(Static):

@@ -1,0 +1,143 @@
+"""`triage-tui relay` as a user runs it, `doctor`'s relay section, and the [relay] settings."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from tests.conftest import sandbox_config
+from triage_tui.config import ConfigError, load_config
+
+
+class Output:
+    """A process's output, read by a thread as it comes (waiting on it needs no sleeps)."""
+
+    def __init__(self, process: subprocess.Popen) -> None:
+        self.lines: list[str] = []
+        self.changed = threading.Condition()
+        threading.Thread(target=self._read, args=(process,), daemon=True).start()
+
+    def _read(self, process: subprocess.Popen) -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            with self.changed:
+                self.lines.append(line)
+                self.changed.notify_all()
+
+    def wait_for(self, text: str, timeout: float = 60.0) -> None:
+        with self.changed:
+            said = self.changed.wait_for(lambda: any(text in line for line in self.lines), timeout)
+        assert said, f"{text!r} not said within {timeout} s: {self.lines}"
+
+
+def doctor_output(config, capsys) -> str:
+    from triage_tui.doctor import run_doctor
+
+    run_doctor(config)
+    return capsys.readouterr().out
+
+
+def test_the_relay_command_leads_doctor_sees_it_and_ctrl_c_hands_the_lease_back(
+    sandbox, nats_server, tmp_path, monkeypatch, capsys
+):
+    env = {
+        **os.environ,
+        "TRIAGE_ZENDESK_URL": sandbox.url,
+        "TRIAGE_ZENDESK_EMAIL": "agent@example.com",
+        "TRIAGE_ZENDESK_TOKEN": "sandbox",
+        "TRIAGE_RELAY_URL": nats_server.url,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "triage_tui", "relay", "--name", "desk-1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        output = Output(process)
+        output.wait_for("desk-1 leads")
+        output.wait_for("zendesk: ok")  # its first read of the account
+        monkeypatch.setenv("TRIAGE_ZENDESK_TOKEN", "sandbox")
+        config = sandbox_config(sandbox.url).replace(relay={"url": nats_server.url})
+        deadline = time.monotonic() + 30
+        out = doctor_output(config, capsys)
+        while "last read of Zendesk" not in out and time.monotonic() < deadline:
+            out = doctor_output(config, capsys)  # the cursor is published after the first read
+        assert f"[ok  ] relay: {nats_server.url} reachable" in out
+        assert "[ok  ] relay leader: desk-1 since " in out
+        assert "[ok  ] relay lag: last read of Zendesk" in out
+        assert "[ok  ] queue fed by: the relay" in out
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(15) == 0
+    out = doctor_output(config, capsys)
+    assert "[FAIL] relay leader: no relay holds the lease: start `triage-tui relay`" in out  # released at once
+
+
+def test_doctor_without_a_relay_says_zendesk_feeds_the_queue(sandbox, monkeypatch, capsys):
+    monkeypatch.setenv("TRIAGE_ZENDESK_TOKEN", "sandbox")
+    out = doctor_output(sandbox_config(sandbox.url), capsys)
+    assert "[ok  ] queue fed by: Zendesk, polled by this copy (no [relay] url)" in out
+
+
+def test_doctor_names_an_unreachable_relay(sandbox, monkeypatch, capsys):
+    from triage_tui.relay.server import free_port
+
+    monkeypatch.setenv("TRIAGE_ZENDESK_TOKEN", "sandbox")
+    config = sandbox_config(sandbox.url).replace(relay={"url": f"nats://127.0.0.1:{free_port()}"})
+    out = doctor_output(config, capsys)
+    assert "[FAIL] relay: nats://127.0.0.1:" in out and "unreachable" in out
+    assert "[warn] queue fed by: Zendesk directly while the relay is unreachable" in out
+
+
+def test_a_copy_or_a_relay_pointed_off_this_machine_without_tls_stops_in_one_line(sandbox, tmp_path):
+    env = {
+        **os.environ,
+        "TRIAGE_ZENDESK_URL": sandbox.url,
+        "TRIAGE_ZENDESK_EMAIL": "agent@example.com",
+        "TRIAGE_ZENDESK_TOKEN": "sandbox",
+        "TRIAGE_RELAY_URL": "nats://relay.example.com:4222",
+    }
+    for command in ("relay", "sync"):
+        done = subprocess.run(
+            [sys.executable, "-m", "triage_tui", command],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 2
+        assert done.stderr.strip().count("\n") == 0
+        assert "use tls://relay.example.com:4222" in done.stderr
+
+
+def test_relay_settings_come_from_the_file_and_env_and_the_password_never_from_the_file(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text('[relay]\nurl = "tls://nats.example.com:4222"\nuser = "alex"\ngroups = ["Replay"]\n')
+    config = load_config(path, environ={"TRIAGE_RELAY_FALLBACK_SECONDS": "90"})
+    assert config.relay.url == "tls://nats.example.com:4222" and config.relay.user == "alex"
+    assert config.relay.groups == ["Replay"] and config.relay.fallback_seconds == 90
+    assert load_config(path, environ={"TRIAGE_RELAY_URL": "nats://127.0.0.1:4222"}).relay.url.startswith("nats://127")
+    path.write_text('[relay]\npassword = "hunter2"\n')
+    with pytest.raises(ConfigError, match="password"):
+        load_config(path, environ={})
+    path.write_text("[relay]\nlease_seconds = 0.1\n")
+    with pytest.raises(ConfigError, match="lease_seconds"):
+        load_config(path, environ={})
+
+
+def test_the_relay_password_is_kept_like_the_tokens(monkeypatch):
+    from triage_tui.secrets import RELAY, lookup
+
+    monkeypatch.setenv("TRIAGE_RELAY_TOKEN", "s3cret")
+    token = lookup(RELAY)
+    assert token.value == "s3cret" and token.origin == "env TRIAGE_RELAY_TOKEN"
+    assert "s3cret" not in repr(token)
