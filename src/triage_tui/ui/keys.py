@@ -111,6 +111,10 @@ MAIN = [
         "Fields",
         "Edit priority, severity, group or assignee (safe update, not an escalation)",
         show=False,
+        # Priority although the SDK pane binds E too: the letters typed after it (`E pri
+        # high`) must reach its picker, not overtake it (`p` opened Pending). The SDK's own
+        # E still wins there: ticket keys are off outside the queue (MainScreen.check_action).
+        priority=True,
     ),
     _k(
         "ticket.raise",
