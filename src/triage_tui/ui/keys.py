@@ -252,14 +252,14 @@ SDK = [
 # would otherwise overtake the keys typed before it (`space s` solving before the mark).
 # The App's own keys (quit, help, refresh) and enter, tab and escape keep their order by
 # going through the focused widget; inside a text box the others are characters.
-# A key a pane binds too (`u`, `H` in the incident pane) stays in order, so the focused
-# pane's meaning wins as before.
+# A key a pane binds too (`u`, `H` in the incident pane) is priority as well (`u j` copied
+# the next ticket's link): MainScreen.check_action turns it off while a pane that binds
+# the same key has focus, so the focused pane's meaning wins as before.
 _PANE_KEYS = {one for key in INCIDENTS + SDK for one in key.key.split(",")}
+PANE_SHARED_ACTIONS = frozenset(key.action_name for key in MAIN if set(key.key.split(",")) & _PANE_KEYS)
 _IN_ORDER = {"ticket.open", "app.cycle", "queue.clear"}
 MAIN = [
-    key
-    if key.priority or key.id in _IN_ORDER or key.action.startswith("app.") or set(key.key.split(",")) & _PANE_KEYS
-    else replace(key, priority=True)
+    key if key.priority or key.id in _IN_ORDER or key.action.startswith("app.") else replace(key, priority=True)
     for key in MAIN
 ]
 # The keys that close a dialog or open the next are priority: the App handles them as they

@@ -17,6 +17,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
+from textual.dom import DOMNode
 from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Input
@@ -272,7 +273,21 @@ class MainScreen(DutyScreen):
             return False  # typed into a text box it is a character, not a key
         if action in keys.TICKET_ACTIONS and self.mode != "queue":
             return False  # the queue is hidden: its ticket is not what the user sees
+        if self._focused_pane_binds(action):
+            return False  # `u` in the focused incident list is the incident's link
         return not (getattr(self.app, "quitting", False) and action in keys.WORKSPACE_ACTIONS)
+
+    def _focused_pane_binds(self, action: str) -> bool:
+        """A widget between the focus and this screen binds this action's key too."""
+        node: DOMNode | None = self.focused
+        if action not in keys.PANE_SHARED_ACTIONS or node is None or node is self.queue_table:
+            return False
+        mine = {key for key, binding in self._bindings if binding.action == action}
+        while node is not None and node is not self:
+            if mine & node._bindings.key_to_bindings.keys():
+                return True
+            node = node.parent
+        return False
 
     def action_cycle_panes(self) -> None:
         panes = [self.queue_table, self.query_one(DetailPane), *self.query("#incident-list, #sdk-list")]
