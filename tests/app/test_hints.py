@@ -135,6 +135,28 @@ async def test_a_burst_is_announced_once_and_p_shows_its_tickets_marked(burst_da
         await harness.engine.clients.aclose()
 
 
+async def test_escape_from_the_possible_incident_leaves_no_marks_behind(burst_dataset, tmp_path):
+    """`P` then `escape`, without attaching: back in the queue, the next key acts on the
+    ticket under the cursor, not on the burst's tickets P marked (a mark marked before P
+    stays)."""
+    data, ids = burst_dataset
+    with Sandbox(data) as sandbox:
+        harness = Harness(sandbox, tmp_path / "cache")
+        await harness.fill()
+        app = harness.app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: app.workspace.suggestions.bursts(), what="the burst found")
+            mine = next(row.entry.id for row in app.queue_table.rows if row.entry.id not in ids)
+            app.queue_table.move_to(mine)
+            burst(app, "space", "P")
+            await until(pilot, lambda: app.main.view == SEARCH_VIEW)
+            assert app.queue_table.marked == {mine, *ids}
+            burst(app, "escape")
+            await until(pilot, lambda: app.main.view != SEARCH_VIEW)
+            assert app.queue_table.marked == {mine}
+        await harness.engine.clients.aclose()
+
+
 async def test_from_an_empty_cache_the_burst_is_named_within_90_seconds_and_macros_are_suggested(
     burst_dataset, tmp_path
 ):

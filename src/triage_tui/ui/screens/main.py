@@ -88,6 +88,7 @@ class MainScreen(DutyScreen):
         # The view, the ticket under the cursor and the filter when the search view opened.
         self._before_search: tuple[str, int | None, str] = (view, None, "")
         self._trail: RelatedTrail | None = None  # where `x` came from and goes next
+        self._burst_marks: set[int] = set()  # what `P` marked: escape takes them back
 
     def compose(self) -> ComposeResult:
         context = self.context
@@ -433,6 +434,8 @@ class MainScreen(DutyScreen):
         view, ticket_id, text = self._before_search
         self.set_reactive(MainScreen.view, view)
         self.context.workspace.end_search()
+        self.queue_table.marked -= self._burst_marks  # left unattached: no hidden marks
+        self._burst_marks = set()
         self._show_filter(text)
         self.refresh_queue(keep_id=ticket_id)
 
@@ -558,7 +561,9 @@ class MainScreen(DutyScreen):
             self.view = SEARCH_VIEW  # records what escape comes back to
         self._show_filter("")
         table = self.queue_table
-        table.marked |= set(burst.ids) & workspace.markable_ids()
+        added = (set(burst.ids) & workspace.markable_ids()) - table.marked
+        table.marked |= added
+        self._burst_marks |= added
         self.refresh_queue()
         table.cursor = 0
         self.set_focus(table)
