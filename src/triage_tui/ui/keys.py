@@ -324,7 +324,15 @@ HELP = [
     _k("help.close", "escape,question_mark,q", "close", "Close", "Close the help"),
 ]
 BUG_REPORT = [
-    _k("bugreport.send", "ctrl+s", "send", "Send", "Open the issue (or +1 the one chosen), then reply with its link"),
+    # Priority, as the composer's: the keys typed after ctrl+s (or escape) reach the queue.
+    _k(
+        "bugreport.send",
+        "ctrl+s",
+        "send",
+        "Send",
+        "Open the issue (or +1 the one chosen), then reply with its link",
+        priority=True,
+    ),
     # Priority, as tab: `ctrl+t tab <notes>` in one read switches before the notes are typed.
     _k(
         "bugreport.kind",
@@ -337,7 +345,7 @@ BUG_REPORT = [
     _k("bugreport.search", "ctrl+f", "search", "Search", "Search GitHub's open issues again, with the title's words"),
     # Priority, and the focus moves at once: text typed right after Tab lands in the next field.
     _k("bugreport.next_field", "tab", "next_field", "Next field", "Move to the next field", show=False, priority=True),
-    _k("bugreport.cancel", "escape", "cancel", "Cancel", "Close without sending"),
+    _k("bugreport.cancel", "escape", "cancel", "Cancel", "Close without sending", priority=True),
 ]
 ISSUE_COMMENTS = [
     _k("issue.comment", "w", "comment", "Comment", "Write a comment on this issue", priority=True),
