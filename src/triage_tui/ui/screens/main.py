@@ -89,6 +89,7 @@ class MainScreen(DutyScreen):
         self._before_search: tuple[str, int | None, str] = (view, None, "")
         self._trail: RelatedTrail | None = None  # where `x` came from and goes next
         self._burst_marks: set[int] = set()  # what `P` marked: escape takes them back
+        self._burst_lead: int | None = None  # the possible incident `P` shows: P again, the next
 
     def compose(self) -> ComposeResult:
         context = self.context
@@ -436,6 +437,7 @@ class MainScreen(DutyScreen):
         self.context.workspace.end_search()
         self.queue_table.marked -= self._burst_marks  # left unattached: no hidden marks
         self._burst_marks = set()
+        self._burst_lead = None
         self._show_filter(text)
         self.refresh_queue(keep_id=ticket_id)
 
@@ -541,12 +543,15 @@ class MainScreen(DutyScreen):
         return self.queue_table.move_to(ticket_id)
 
     def action_possible_incident(self) -> None:
-        """The largest possible incident's tickets as a view, all marked: `t` attaches them."""
+        """The largest possible incident's tickets as a view, all marked: `t` attaches them; `P`
+        again shows the next one."""
         bursts = self.context.workspace.suggestions.bursts()
         if not bursts:
             self.notify("No possible incident: no burst of alike new tickets in the last hour.", markup=False)
             return
-        self.show_burst(bursts[0])
+        leads = [b.lead for b in bursts]
+        shown = self._burst_lead if self.view == SEARCH_VIEW else None
+        self.show_burst(bursts[(leads.index(shown) + 1) % len(bursts)] if shown in leads else bursts[0])
 
     def show_burst(self, burst: Burst) -> None:
         workspace = self.context.workspace
@@ -561,9 +566,11 @@ class MainScreen(DutyScreen):
             self.view = SEARCH_VIEW  # records what escape comes back to
         self._show_filter("")
         table = self.queue_table
+        table.marked -= self._burst_marks  # P again: the previous one's marks go
         added = (set(burst.ids) & workspace.markable_ids()) - table.marked
         table.marked |= added
-        self._burst_marks |= added
+        self._burst_marks = added
+        self._burst_lead = burst.lead
         self.refresh_queue()
         table.cursor = 0
         self.set_focus(table)
