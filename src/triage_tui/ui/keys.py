@@ -202,7 +202,14 @@ QUEUE = [
     _k("queue.bottom", "G,end", "cursor_last", "Bottom", "Last ticket", show=False, priority=True),
     _k("queue.page_down", "pagedown,ctrl+d", "page_down", "Page down", "Page down", show=False, priority=True),
     _k("queue.page_up", "pageup,ctrl+u", "page_up", "Page up", "Page up", show=False, priority=True),
-    _k("queue.mark", "space", "toggle_mark", "Mark", "Mark the ticket for a bulk action", priority=True),
+    _k(
+        "queue.mark",
+        "space",
+        "toggle_mark",
+        "Mark",
+        "Mark (or unmark) the ticket for a bulk action, then move to the next",
+        priority=True,
+    ),
 ]
 DETAIL = [
     _k("detail.down", "j,down", "line_down", "Down", "Scroll the conversation down", show=False),
