@@ -100,3 +100,18 @@ async def test_b_opens_a_feature_request_replies_solved_and_copies_the_alert(liv
     assert "What they want to do:" in issue["body"] and "Steps to reproduce" not in issue["body"]
     assert "From: " in issue["body"] and f"/agent/tickets/{ticket['id']}" in issue["body"]
     assert sandbox.state.tickets[ticket["id"]]["status"] == "solved"
+
+
+async def test_keys_after_ctrl_s_in_the_form_move_the_queue(harness):
+    """`B`, what you found, then `ctrl+s j` in one read: the report is queued and `j` moves
+    the queue's cursor to the next ticket, as after ctrl+s in the composer."""
+    app = harness.app()
+    async with app.run_test(size=SMALL) as pilot:
+        table = app.queue_table
+        start, acted = table.cursor, table.current_id
+        burst(app, "B")
+        await until(pilot, lambda: isinstance(app.screen, BugReportForm), what="B opens the form")
+        burst(app, "tab", "Crashes at launch. ", "ctrl+s", "j")
+        await until(pilot, lambda: app.outbox.entries(), what="the report queued")
+        await until(pilot, lambda: app.screen is app.main and table.current_id != acted, what="j after ctrl+s")
+        assert table.cursor == start + 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from tests.app.test_writes import burst
 from tests.app.waiting import until
 from triage_tui.ui import keys
 from triage_tui.ui.links import has_local_display
@@ -181,6 +182,27 @@ async def test_u_copies_the_ticket_link_over_ssh(harness, monkeypatch):
         assert copied == [f"{app.config.zendesk.base_url()}/agent/tickets/{ticket_id}"]
         assert any("OSC 52" in n for n in notes)
         await pilot.press("2", "u")  # the incident's incident.io page
+        assert copied[-1].startswith("https://app.incident.io/")
+
+
+async def test_u_then_j_in_one_burst_copies_the_ticket_u_was_pressed_on(harness, monkeypatch):
+    """`u j` typed in one read: the link is the ticket under the cursor when `u` came, not
+    the next one (`j` used to overtake `u`). In the incident split, the focused incident
+    list's own `u` still wins."""
+    app = harness.app()
+    copied: list[str] = []
+    app.copy_to_clipboard = copied.append
+    monkeypatch.setenv("SSH_CONNECTION", "10.0.0.1 5000 10.0.0.2 22")
+    async with app.run_test(size=SMALL) as pilot:
+        first = app.queue_table.current_id
+        burst(app, "u", "j")
+        await until(pilot, lambda: copied and app.queue_table.current_id != first, what="u copied, j moved")
+        assert copied == [f"{app.config.zendesk.base_url()}/agent/tickets/{first}"]
+        await pilot.press("I")
+        await until(pilot, lambda: app.main.query_one("#incident-list").region.area > 0, what="the split")
+        app.main.query_one("#incident-list").focus()
+        await pilot.press("u")
+        await until(pilot, lambda: len(copied) == 2, what="u in the incident list")
         assert copied[-1].startswith("https://app.incident.io/")
 
 

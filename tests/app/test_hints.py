@@ -135,6 +135,75 @@ async def test_a_burst_is_announced_once_and_p_shows_its_tickets_marked(burst_da
         await harness.engine.clients.aclose()
 
 
+async def test_escape_from_the_possible_incident_leaves_no_marks_behind(burst_dataset, tmp_path):
+    """`P` then `escape`, without attaching: back in the queue, the next key acts on the
+    ticket under the cursor, not on the burst's tickets P marked (a mark marked before P
+    stays)."""
+    data, ids = burst_dataset
+    with Sandbox(data) as sandbox:
+        harness = Harness(sandbox, tmp_path / "cache")
+        await harness.fill()
+        app = harness.app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: app.workspace.suggestions.bursts(), what="the burst found")
+            mine = next(row.entry.id for row in app.queue_table.rows if row.entry.id not in ids)
+            app.queue_table.move_to(mine)
+            burst(app, "space", "P")
+            await until(pilot, lambda: app.main.view == SEARCH_VIEW)
+            assert app.queue_table.marked == {mine, *ids}
+            burst(app, "escape")
+            await until(pilot, lambda: app.main.view != SEARCH_VIEW)
+            assert app.queue_table.marked == {mine}
+        await harness.engine.clients.aclose()
+
+
+REPLAY_REPORTS = [
+    "Session replay recordings won't load, the player spins forever.",
+    "Replays stuck loading: the session replay player never starts.",
+    "Our session replay recordings fail to load in the player since this morning.",
+    "Session replay player not loading any recordings.",
+    "Recordings in session replay are not loading, the player just spins.",
+]
+
+
+async def test_two_bursts_are_announced_in_one_toast_and_p_again_shows_the_next(dataset, tmp_path):
+    """Two possible incidents at once: one toast names both (not one toast each, stacked
+    over the queue, each saying P shows it), and P shows the first, P again the second."""
+    data = copy.deepcopy(dataset)
+    events = add_burst(data, FROZEN_NOW)
+    replays = add_burst(data, FROZEN_NOW)
+    for ticket_id, text in zip(replays, REPLAY_REPORTS, strict=True):
+        ticket = next(t for t in data["tickets"] if t["id"] == ticket_id)
+        ticket["subject"] = ticket["raw_subject"] = "Session replay not loading"
+        ticket["description"] = text
+        comment = data["comments"][str(ticket_id)][0]
+        comment["body"] = comment["plain_body"] = text
+        comment["html_body"] = f"<p>{text}</p>"
+    with Sandbox(data) as sandbox:
+        harness = Harness(sandbox, tmp_path / "cache")
+        await harness.fill()
+        app = harness.app()
+        said: list[str] = []
+        app.notify = lambda message, **kw: said.append(message)  # type: ignore[method-assign]
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: len(app.workspace.suggestions.bursts()) == 2, what="both bursts found")
+            await until(pilot, lambda: any("ossible incident" in s for s in said), what="the announcement")
+            await pilot.pause()
+            announced = [s for s in said if "ossible incident" in s]
+            assert len(announced) == 1
+            assert f"#{events[0]}" in announced[0] and f"#{replays[0]}" in announced[0]
+            burst(app, "P")
+            await until(pilot, lambda: app.main.view == SEARCH_VIEW)
+            first = {row.entry.id for row in app.queue_table.rows}
+            assert first in (set(events), set(replays)) and app.queue_table.marked == first
+            burst(app, "P")
+            await until(pilot, lambda: {row.entry.id for row in app.queue_table.rows} != first, what="P again")
+            second = {row.entry.id for row in app.queue_table.rows}
+            assert {frozenset(first), frozenset(second)} == {frozenset(events), frozenset(replays)}
+            assert app.queue_table.marked == second
+        await harness.engine.clients.aclose()
+
+
 async def test_from_an_empty_cache_the_burst_is_named_within_90_seconds_and_macros_are_suggested(
     burst_dataset, tmp_path
 ):

@@ -194,16 +194,16 @@ class TriageApp(SyncBridge):
         news = self.bursts.news(self.workspace.suggestions.bursts())
         if not self.config.ui.notifications:
             return  # alerts are off: P still shows the latest
-        for burst in news:
-            press = keys.label(self, "queue.possible_incident")
-            attach = keys.label(self, "ticket.attach")
-            self.notify(
-                f"{burst.describe()}: {press} shows them, {attach} attaches them to an incident",
-                title="Possible incident",
-                severity="warning",
-                timeout=20,
-                markup=False,
-            )
+        if not news:
+            return
+        press = keys.label(self, "queue.possible_incident")
+        attach = keys.label(self, "ticket.attach")
+        if len(news) == 1:
+            text = f"{news[0].describe()}: {press} shows them, {attach} attaches them to an incident"
+        else:  # one toast, not one each stacked over the queue
+            each = ", ".join(f"{len(b.ids)} tickets like #{b.lead}" for b in news)
+            text = f"{len(news)} possible incidents: {each}. {press} shows one, {press} again the next"
+        self.notify(text, title="Possible incident", severity="warning", timeout=20, markup=False)
 
     def on_unmount(self) -> None:
         self.workspace.suggestions.stop()

@@ -42,7 +42,7 @@ async def run_bound_key(widget: Widget, key: str) -> bool:
     return await widget.app.run_action(active.binding.action, active.node)
 
 
-async def _on_key_in_order(widget: Widget, event: events.Key) -> bool:
+async def on_key_in_order(widget: Widget, event: events.Key) -> bool:
     """A bound key, acted on as it arrives; False for a key the box types itself."""
     if event.is_printable or (event.key in ("enter", "tab") and isinstance(widget, TextArea)):
         return False
@@ -63,14 +63,14 @@ class InOrderTextArea(TextArea):
             event.stop()
             event.prevent_default()
             return
-        await _on_key_in_order(self, event)
+        await on_key_in_order(self, event)
 
 
 class InOrderInput(Input):
     """An Input whose bound keys (backspace, arrows, enter) act in the order they were typed."""
 
     async def on_key(self, event: events.Key) -> None:
-        await _on_key_in_order(self, event)
+        await on_key_in_order(self, event)
 
 
 async def typed_so_far(widget: Widget | None, limit: float = SETTLE_LIMIT) -> None:

@@ -111,6 +111,10 @@ MAIN = [
         "Fields",
         "Edit priority, severity, group or assignee (safe update, not an escalation)",
         show=False,
+        # Priority although the SDK pane binds E too: the letters typed after it (`E pri
+        # high`) must reach its picker, not overtake it (`p` opened Pending). The SDK's own
+        # E still wins there: ticket keys are off outside the queue (MainScreen.check_action).
+        priority=True,
     ),
     _k(
         "ticket.raise",
@@ -198,7 +202,14 @@ QUEUE = [
     _k("queue.bottom", "G,end", "cursor_last", "Bottom", "Last ticket", show=False, priority=True),
     _k("queue.page_down", "pagedown,ctrl+d", "page_down", "Page down", "Page down", show=False, priority=True),
     _k("queue.page_up", "pageup,ctrl+u", "page_up", "Page up", "Page up", show=False, priority=True),
-    _k("queue.mark", "space", "toggle_mark", "Mark", "Mark the ticket for a bulk action", priority=True),
+    _k(
+        "queue.mark",
+        "space",
+        "toggle_mark",
+        "Mark",
+        "Mark (or unmark) the ticket for a bulk action, then move to the next",
+        priority=True,
+    ),
 ]
 DETAIL = [
     _k("detail.down", "j,down", "line_down", "Down", "Scroll the conversation down", show=False),
@@ -248,17 +259,14 @@ SDK = [
 # would otherwise overtake the keys typed before it (`space s` solving before the mark).
 # The App's own keys (quit, help, refresh) and enter, tab and escape keep their order by
 # going through the focused widget; inside a text box the others are characters.
-# A key the incident pane binds too (`u`, `H`) stays in order, so the focused pane's meaning
-# wins as before: that pane shares the screen with the queue (the split). The SDK pane never
-# does (its view hides the queue, and the ticket keys are off there), so its keys (`E`, `c`,
-# `w`, `A`) take nothing from the queue's: `E` then the words of a field edit in one read
-# stays in order with the priority keys typed after it.
-_PANE_KEYS = {one for key in INCIDENTS for one in key.key.split(",")}
+# A key a pane binds too (`u`, `H` in the incident pane) is priority as well (`u j` copied
+# the next ticket's link): MainScreen.check_action turns it off while a pane that binds
+# the same key has focus, so the focused pane's meaning wins as before.
+_PANE_KEYS = {one for key in INCIDENTS + SDK for one in key.key.split(",")}
+PANE_SHARED_ACTIONS = frozenset(key.action_name for key in MAIN if set(key.key.split(",")) & _PANE_KEYS)
 _IN_ORDER = {"ticket.open", "app.cycle", "queue.clear"}
 MAIN = [
-    key
-    if key.priority or key.id in _IN_ORDER or key.action.startswith("app.") or set(key.key.split(",")) & _PANE_KEYS
-    else replace(key, priority=True)
+    key if key.priority or key.id in _IN_ORDER or key.action.startswith("app.") else replace(key, priority=True)
     for key in MAIN
 ]
 # The keys that close a dialog or open the next are priority: the App handles them as they
@@ -323,7 +331,15 @@ HELP = [
     _k("help.close", "escape,question_mark,q", "close", "Close", "Close the help"),
 ]
 BUG_REPORT = [
-    _k("bugreport.send", "ctrl+s", "send", "Send", "Open the issue (or +1 the one chosen), then reply with its link"),
+    # Priority, as the composer's: the keys typed after ctrl+s (or escape) reach the queue.
+    _k(
+        "bugreport.send",
+        "ctrl+s",
+        "send",
+        "Send",
+        "Open the issue (or +1 the one chosen), then reply with its link",
+        priority=True,
+    ),
     # Priority, as tab: `ctrl+t tab <notes>` in one read switches before the notes are typed.
     _k(
         "bugreport.kind",
@@ -336,7 +352,7 @@ BUG_REPORT = [
     _k("bugreport.search", "ctrl+f", "search", "Search", "Search GitHub's open issues again, with the title's words"),
     # Priority, and the focus moves at once: text typed right after Tab lands in the next field.
     _k("bugreport.next_field", "tab", "next_field", "Next field", "Move to the next field", show=False, priority=True),
-    _k("bugreport.cancel", "escape", "cancel", "Cancel", "Close without sending"),
+    _k("bugreport.cancel", "escape", "cancel", "Cancel", "Close without sending", priority=True),
 ]
 ISSUE_COMMENTS = [
     _k("issue.comment", "w", "comment", "Comment", "Write a comment on this issue", priority=True),

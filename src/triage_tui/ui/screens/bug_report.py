@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
@@ -17,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from triage_tui.triage.bug_reports import BUG, FEATURE, search_words
 from triage_tui.ui import keys
+from triage_tui.ui.in_order import InOrderInput, InOrderTextArea, close_after_typed, on_key_in_order, typed_so_far
 from triage_tui.ui.safe import plain
 from triage_tui.ui.screens import settle_cursors
 
@@ -25,6 +27,13 @@ NOTES = {
     BUG: "Steps to reproduce:\n\nLink to the insight (or other):\n",
     FEATURE: "What they want to do:\n\nWhy (their use case):\n",
 }
+
+
+class InOrderOptionList(OptionList):
+    """`down` then `ctrl+s` in one read: the issue moved to is the one chosen."""
+
+    async def on_key(self, event: events.Key) -> None:
+        await on_key_in_order(self, event)
 
 
 @dataclass(frozen=True)
@@ -60,10 +69,10 @@ class BugReportForm(ModalScreen[BugReportChoice | None]):
         with Vertical(id="composer-box"):
             yield Static(Text(self.heading, style="bold"), id="composer-title")
             yield Static(id="bugreport-kind")
-            yield Input(self.subject, id="bugreport-title", placeholder="Issue title")
-            yield TextArea(NOTES[BUG], id="bugreport-notes", soft_wrap=True)
+            yield InOrderInput(self.subject, id="bugreport-title", placeholder="Issue title")
+            yield InOrderTextArea(NOTES[BUG], id="bugreport-notes", soft_wrap=True)
             yield Static(id="bugreport-status")
-            yield OptionList(id="bugreport-issues")
+            yield InOrderOptionList(id="bugreport-issues")
             hint = keys.hint(
                 self.app,
                 ("bugreport.send", "send"),
@@ -149,7 +158,12 @@ class BugReportForm(ModalScreen[BugReportChoice | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_next_field()
 
-    def action_send(self) -> None:
+    async def _typed_so_far(self) -> None:
+        for box in self.query("#bugreport-title, #bugreport-notes, #bugreport-issues"):
+            await typed_so_far(box)
+
+    async def action_send(self) -> None:
+        await self._typed_so_far()  # what was typed (and chosen) before ctrl+s, all of it
         title = self.query_one("#bugreport-title", Input).value.strip()
         if not title:
             self.notify("Not sent: the issue needs a title.", severity="error", markup=False)
@@ -159,7 +173,8 @@ class BugReportForm(ModalScreen[BugReportChoice | None]):
         chosen = options.get_option_at_index(index).id if index is not None else NEW
         existing = None if chosen in (None, NEW) else int(chosen)
         notes = self.query_one("#bugreport-notes", TextArea).text
-        self.dismiss(BugReportChoice(self.kind, title, notes, existing))
+        await close_after_typed(self, BugReportChoice(self.kind, title, notes, existing))
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    async def action_cancel(self) -> None:
+        await self._typed_so_far()
+        await close_after_typed(self, None)

@@ -17,6 +17,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
+from textual.dom import DOMNode
 from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Input
@@ -87,6 +88,8 @@ class MainScreen(DutyScreen):
         # The view, the ticket under the cursor and the filter when the search view opened.
         self._before_search: tuple[str, int | None, str] = (view, None, "")
         self._trail: RelatedTrail | None = None  # where `x` came from and goes next
+        self._burst_marks: set[int] = set()  # what `P` marked: escape takes them back
+        self._burst_lead: int | None = None  # the possible incident `P` shows: P again, the next
 
     def compose(self) -> ComposeResult:
         context = self.context
@@ -274,7 +277,21 @@ class MainScreen(DutyScreen):
             return False  # typed into a text box it is a character, not a key
         if action in keys.TICKET_ACTIONS and self.mode != "queue":
             return False  # the queue is hidden: its ticket is not what the user sees
+        if self._focused_pane_binds(action):
+            return False  # `u` in the focused incident list is the incident's link
         return not (getattr(self.app, "quitting", False) and action in keys.WORKSPACE_ACTIONS)
+
+    def _focused_pane_binds(self, action: str) -> bool:
+        """A widget between the focus and this screen binds this action's key too."""
+        node: DOMNode | None = self.focused
+        if action not in keys.PANE_SHARED_ACTIONS or node is None or node is self.queue_table:
+            return False
+        mine = {key for key, binding in self._bindings if binding.action == action}
+        while node is not None and node is not self:
+            if mine & node._bindings.key_to_bindings.keys():
+                return True
+            node = node.parent
+        return False
 
     def action_cycle_panes(self) -> None:
         panes = [self.queue_table, self.query_one(DetailPane), *self.query("#incident-list, #sdk-list")]
@@ -420,6 +437,9 @@ class MainScreen(DutyScreen):
         view, ticket_id, text = self._before_search
         self.set_reactive(MainScreen.view, view)
         self.context.workspace.end_search()
+        self.queue_table.marked -= self._burst_marks  # left unattached: no hidden marks
+        self._burst_marks = set()
+        self._burst_lead = None
         self._show_filter(text)
         self.refresh_queue(keep_id=ticket_id)
 
@@ -525,12 +545,15 @@ class MainScreen(DutyScreen):
         return self.queue_table.move_to(ticket_id)
 
     def action_possible_incident(self) -> None:
-        """The largest possible incident's tickets as a view, all marked: `t` attaches them."""
+        """The largest possible incident's tickets as a view, all marked: `t` attaches them; `P`
+        again shows the next one."""
         bursts = self.context.workspace.suggestions.bursts()
         if not bursts:
             self.notify("No possible incident: no burst of alike new tickets in the last hour.", markup=False)
             return
-        self.show_burst(bursts[0])
+        leads = [b.lead for b in bursts]
+        shown = self._burst_lead if self.view == SEARCH_VIEW else None
+        self.show_burst(bursts[(leads.index(shown) + 1) % len(bursts)] if shown in leads else bursts[0])
 
     def show_burst(self, burst: Burst) -> None:
         workspace = self.context.workspace
@@ -545,7 +568,11 @@ class MainScreen(DutyScreen):
             self.view = SEARCH_VIEW  # records what escape comes back to
         self._show_filter("")
         table = self.queue_table
-        table.marked |= set(burst.ids) & workspace.markable_ids()
+        table.marked -= self._burst_marks  # P again: the previous one's marks go
+        added = (set(burst.ids) & workspace.markable_ids()) - table.marked
+        table.marked |= added
+        self._burst_marks = added
+        self._burst_lead = burst.lead
         self.refresh_queue()
         table.cursor = 0
         self.set_focus(table)
