@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
 from textual.app import App
+from textual.widgets import Static
 
 from tests.app.waiting import until
+from triage_tui.ui.screens.conflict import ConflictScreen
 from triage_tui.ui.screens.issue_comments import IssueComments
 
 HOSTILE = "[bold]boss[/bold] [@click=app.quit]x[/] \x1b[31mred\x1b]52;c;cHduZWQ=\x07"
@@ -35,3 +38,33 @@ async def test_a_comment_authors_login_and_body_are_inert_on_the_issue_comments_
         assert "\x1b" not in text and "\x07" not in text
         assert text.count("[@click=app.quit]") == 3  # body, author, comment: the characters, not a link
         assert not [span for span in getattr(shown, "spans", []) if "click" in str(span.style)]
+
+
+FAILED = {
+    "status": "failed",
+    "summary": f"Follow-up of #12: {HOSTILE}",
+    "payload": {"ticket": {"subject": "Follow-up", "comment": {"body": "Thanks"}}},
+    "last_error": f"HTTP 422: Subject {HOSTILE} is invalid",  # a service may echo what it refused
+}
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        FAILED,
+        FAILED | {"status": "conflict", "theirs": {"status": "open"}, "their_changes": []},
+        FAILED | {"deleted": {"ticket_id": 12}},
+    ],
+    ids=["failed", "conflict", "deleted"],
+)
+async def test_a_write_whose_summary_carries_a_hostile_subject_is_inert_on_the_conflict_screen(entry):
+    """A write's summary carries a ticket's subject (a follow-up, a moved requester's name),
+    and `C` shows it for a write that failed, was overtaken or hit a deleted ticket."""
+    app = App()
+    screen = ConflictScreen(entry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(screen)
+        await until(pilot, lambda: screen.is_mounted, what="the conflict screen is up")
+        text = "\n".join(str(widget.render()) for widget in screen.query(Static))
+        assert "[@click=app.quit]" in text
+        assert "\x1b" not in text and "\x07" not in text
