@@ -13,6 +13,7 @@ from textual.widgets import Static
 from tests.app.waiting import until
 from triage_tui.ui.screens.conflict import ConflictScreen
 from triage_tui.ui.screens.issue_comments import IssueComments
+from triage_tui.ui.widgets.sdk import SdkPane
 
 HOSTILE = "[bold]boss[/bold] [@click=app.quit]x[/] \x1b[31mred\x1b]52;c;cHduZWQ=\x07"
 
@@ -68,3 +69,16 @@ async def test_a_write_whose_summary_carries_a_hostile_subject_is_inert_on_the_c
         text = "\n".join(str(widget.render()) for widget in screen.query(Static))
         assert "[@click=app.quit]" in text
         assert "\x1b" not in text and "\x07" not in text
+
+
+def test_an_sdk_issues_assignee_logins_are_inert_in_its_detail():
+    """GitHub logins are GitHub's data, not ours: the SDK view's "Assigned:" line is plain."""
+    pane = SimpleNamespace(
+        is_mobile=lambda issue: False,
+        context=SimpleNamespace(reads=SimpleNamespace(unsent_for=lambda target: [])),
+    )
+    issue = {"repo": "PostHog/posthog-js", "number": 7, "comments": 2, "assignees": [{"login": HOSTILE}]}
+    lines = SdkPane._work_lines(pane, issue)  # type: ignore[arg-type]
+    assert "[@click=app.quit]" in lines.plain
+    assert "\x1b" not in lines.plain and "\x07" not in lines.plain
+    assert lines.plain.startswith("\nAssigned: ")
