@@ -7,12 +7,16 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from rich.text import Text
 from textual.app import App
 from textual.widgets import Static
 
 from tests.app.waiting import until
+from triage_tui.ui.screens.confirm import Confirm
 from triage_tui.ui.screens.conflict import ConflictScreen
 from triage_tui.ui.screens.issue_comments import IssueComments
+from triage_tui.ui.screens.picker import Choice, FuzzyPicker
+from triage_tui.ui.screens.text_editor import TextEditor
 from triage_tui.ui.widgets.sdk import SdkPane
 
 HOSTILE = "[bold]boss[/bold] [@click=app.quit]x[/] \x1b[31mred\x1b]52;c;cHduZWQ=\x07"
@@ -82,3 +86,22 @@ def test_an_sdk_issues_assignee_logins_are_inert_in_its_detail():
     assert "[@click=app.quit]" in lines.plain
     assert "\x1b" not in lines.plain and "\x07" not in lines.plain
     assert lines.plain.startswith("\nAssigned: ")
+
+
+@pytest.mark.parametrize("dialog", ["editor", "picker", "confirm"])
+async def test_an_incident_name_in_a_dialog_title_is_inert(dialog):
+    """An incident's macro is titled `Incident <ref>: <name>` (incident.io's name, untrusted),
+    and the macro editor's title repeats it; pickers and confirms take titles the same way."""
+    title = f"New macro: Incident INC-7: {HOSTILE}"
+    screen = {
+        "editor": lambda: TextEditor(title, "", "ctrl+s saves"),
+        "picker": lambda: FuzzyPicker(title, [Choice("a", "A")]),
+        "confirm": lambda: Confirm(title, Text("body")),
+    }[dialog]()
+    app = App()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(screen)
+        await until(pilot, lambda: screen.is_mounted, what="the dialog is up")
+        text = str(screen.query_one("#composer-title, #picker-title, #confirm-title").render())
+        assert "[@click=app.quit]" in text
+        assert "\x1b" not in text and "\x07" not in text

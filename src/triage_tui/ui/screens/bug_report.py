@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 
 from triage_tui.triage.bug_reports import BUG, FEATURE, search_words
 from triage_tui.ui import keys
-from triage_tui.ui.safe import plain
+from triage_tui.ui.safe import clean, plain
 from triage_tui.ui.screens import settle_cursors
 
 NEW = "new"  # the option "none of these: open a new issue"
@@ -58,7 +58,7 @@ class BugReportForm(ModalScreen[BugReportChoice | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="composer-box"):
-            yield Static(Text(self.heading, style="bold"), id="composer-title")
+            yield Static(Text(clean(self.heading), style="bold"), id="composer-title")
             yield Static(id="bugreport-kind")
             yield Input(self.subject, id="bugreport-title", placeholder="Issue title")
             yield TextArea(NOTES[BUG], id="bugreport-notes", soft_wrap=True)

@@ -17,6 +17,7 @@ from triage_tui.triage.incidents import Impact
 from triage_tui.ui import keys
 from triage_tui.ui.external_editor import EditorFailed, edit_with_app_suspended
 from triage_tui.ui.in_order import InOrderInput, InOrderTextArea, close_after_typed, typed_so_far
+from triage_tui.ui.safe import clean
 from triage_tui.ui.screens import settle_cursors
 from triage_tui.ui.widgets.keybar import KeyBar
 
@@ -43,7 +44,7 @@ class TextEditor(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="composer-box"):
-            yield Static(Text(self.title_text, style="bold"), id="composer-title")
+            yield Static(Text(clean(self.title_text), style="bold"), id="composer-title")
             yield InOrderTextArea(self.initial, id="composer-text", soft_wrap=True)
             yield Static(Text(self._hint(), style="dim"), id="composer-hint")
         yield KeyBar()
@@ -104,7 +105,7 @@ class ImpactForm(ModalScreen[Impact | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="composer-box"):
-            yield Static(Text(self.title_text, style="bold"), id="composer-title")
+            yield Static(Text(clean(self.title_text), style="bold"), id="composer-title")
             yield Static("What is broken")
             yield InOrderInput(self.values[0], id="impact-broken")
             yield Static("What still works")
