@@ -3,16 +3,12 @@ after a restart there is exactly one issue and one reply (issue 26)."""
 
 from __future__ import annotations
 
-import asyncio
 import copy
-import os
-import signal
-import time
 
 import pytest
 
 from tests.helpers import Engine
-from tests.reliability.test_faults import sync_process
+from tests.reliability.killed_sync import kill_mid_send, sync_process
 from triage_tui.sandbox.faults import FaultPlan, parse_faults
 from triage_tui.sandbox.server import Sandbox
 from triage_tui.triage.bug_reports import BUG, BugReport
@@ -21,14 +17,8 @@ MAIN = "PostHog/posthog"
 TITLE = "Funnel shows 0% after step 3 (kill test)"
 
 
-def issue_post_arrived(sandbox: Sandbox, timeout: float = 60) -> bool:
-    """Wait until the issue create has reached the sandbox (it is stalled there)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if sandbox.state.requests.get(f"github POST /repos/{MAIN}/issues"):
-            return True
-        time.sleep(0.05)
-    return False
+def titled(sandbox: Sandbox) -> list[dict]:
+    return [i for i in sandbox.state.issues[MAIN] if i["title"] == TITLE]
 
 
 @pytest.mark.slow
@@ -47,11 +37,8 @@ async def test_kill_9_between_the_issue_and_the_reply_leaves_one_issue_and_one_r
         running.outbox.close()
         faults.enabled = True  # every request now stalls 3 s before it is handled
         process = sync_process(sandbox.url, cache_home, once=False)
-        assert issue_post_arrived(sandbox), "the sync never sent the issue"
-        os.kill(process.pid, signal.SIGKILL)  # GitHub gets the issue; Zendesk nothing yet
-        process.wait(timeout=10)
-        await asyncio.sleep(3.5)  # the stalled request is handled after all: the issue exists
-        faults.enabled = False
+        # GitHub gets the issue; Zendesk nothing yet.
+        await kill_mid_send(sandbox, faults, process, f"github POST /repos/{MAIN}/issues", lambda: titled(sandbox))
         assert len([i for i in sandbox.state.issues[MAIN] if i["title"] == TITLE]) == 1
         assert not [
             c for c in sandbox.state.comments.get(ticket["id"], []) if f"github.com/{MAIN}/issues/" in c["body"]
