@@ -6,26 +6,16 @@ read back from the sandbox's state. Keys are posted as a terminal sends them (a 
 
 from __future__ import annotations
 
-import shutil
-
-import pytest
 from textual import events
 
 from tests.app.test_find import found
 from tests.app.test_writes import burst
 from tests.app.waiting import until
-from tests.reliability.test_ui_resilience import live_app
 from triage_tui.ui.screens.bug_report import BugReportForm
 
 SMALL = (80, 24)
 MAIN = "PostHog/posthog"
 DUPLICATE = 27100  # seeded: "Funnel conversion drops to zero after step 3 with breakdown"
-
-
-@pytest.fixture
-def live(sandbox, filled_cache, tmp_path):
-    shutil.copytree(filled_cache, tmp_path / "live")
-    return live_app(sandbox.url, tmp_path / "live")
 
 
 def ctrl(app, letter: str) -> None:
