@@ -9,9 +9,10 @@ from types import SimpleNamespace
 import pytest
 from rich.text import Text
 from textual.app import App
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from tests.app.waiting import until
+from triage_tui.ui.screens.bug_report import BugReportForm
 from triage_tui.ui.screens.confirm import Confirm
 from triage_tui.ui.screens.conflict import ConflictScreen
 from triage_tui.ui.screens.issue_comments import IssueComments
@@ -105,3 +106,16 @@ async def test_an_incident_name_in_a_dialog_title_is_inert(dialog):
         text = str(screen.query_one("#composer-title, #picker-title, #confirm-title").render())
         assert "[@click=app.quit]" in text
         assert "\x1b" not in text and "\x07" not in text
+
+
+async def test_a_hostile_subject_prefilled_as_the_bug_reports_title_is_inert():
+    """The bug report form starts from the ticket's subject (the requester's words): shown
+    in an Input, and sent to GitHub as the issue's title, without its escape sequences."""
+    form = BugReportForm("#12: bug report", "PostHog/posthog", HOSTILE, search=lambda asked: None)
+    app = App()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(form)
+        await until(pilot, lambda: form.is_mounted, what="the bug report form is up")
+        title = form.query_one("#bugreport-title", Input).value
+        assert "[@click=app.quit]" in title
+        assert "\x1b" not in title and "\x07" not in title

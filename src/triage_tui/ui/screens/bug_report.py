@@ -60,7 +60,8 @@ class BugReportForm(ModalScreen[BugReportChoice | None]):
         with Vertical(id="composer-box"):
             yield Static(Text(clean(self.heading), style="bold"), id="composer-title")
             yield Static(id="bugreport-kind")
-            yield Input(self.subject, id="bugreport-title", placeholder="Issue title")
+            # The requester's subject: shown, then sent as the issue's title, without escapes.
+            yield Input(clean(self.subject), id="bugreport-title", placeholder="Issue title")
             yield TextArea(NOTES[BUG], id="bugreport-notes", soft_wrap=True)
             yield Static(id="bugreport-status")
             yield OptionList(id="bugreport-issues")
