@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from triage_tui.triage.bug_reports import BUG, FEATURE, search_words
 from triage_tui.ui import keys
+from triage_tui.ui.in_order import InOrderInput, InOrderTextArea, typed_so_far
 from triage_tui.ui.safe import clean, plain
 from triage_tui.ui.screens import settle_cursors
 
@@ -61,8 +62,8 @@ class BugReportForm(ModalScreen[BugReportChoice | None]):
             yield Static(Text(clean(self.heading), style="bold"), id="composer-title")
             yield Static(id="bugreport-kind")
             # The requester's subject: shown, then sent as the issue's title, without escapes.
-            yield Input(clean(self.subject), id="bugreport-title", placeholder="Issue title")
-            yield TextArea(NOTES[BUG], id="bugreport-notes", soft_wrap=True)
+            yield InOrderInput(clean(self.subject), id="bugreport-title", placeholder="Issue title")
+            yield InOrderTextArea(NOTES[BUG], id="bugreport-notes", soft_wrap=True)
             yield Static(id="bugreport-status")
             yield OptionList(id="bugreport-issues")
             hint = keys.hint(
@@ -130,7 +131,8 @@ class BugReportForm(ModalScreen[BugReportChoice | None]):
         status.update(plain(f"Open issues like it in {self.repo}: {shown}{more}; choose one for a +1", "dim"))
 
     # -- keys ------------------------------------------------------------------------------
-    def action_toggle_kind(self) -> None:
+    async def action_toggle_kind(self) -> None:
+        await typed_so_far(self.focused)  # "untouched" counts the notes typed before ctrl+t
         notes = self.query_one("#bugreport-notes", TextArea)
         untouched = notes.text == NOTES[self.kind]
         self.kind = FEATURE if self.kind == BUG else BUG
@@ -138,7 +140,10 @@ class BugReportForm(ModalScreen[BugReportChoice | None]):
             notes.load_text(NOTES[self.kind])
         self._show_kind()
 
-    def action_next_field(self) -> None:
+    async def action_next_field(self) -> None:
+        # Tab acts as it arrives: the keys typed before it (a backspace included) are acted
+        # on in this field first, as a bound key acts where the focus is when it is handled.
+        await typed_so_far(self.focused)
         fields = [
             self.query_one("#bugreport-title", Input),
             self.query_one("#bugreport-notes", TextArea),
@@ -147,8 +152,8 @@ class BugReportForm(ModalScreen[BugReportChoice | None]):
         current = next((i for i, box in enumerate(fields) if box is self.focused), -1)
         self.set_focus(fields[(current + 1) % len(fields)])
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.action_next_field()
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
+        await self.action_next_field()
 
     def action_send(self) -> None:
         title = self.query_one("#bugreport-title", Input).value.strip()
