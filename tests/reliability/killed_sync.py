@@ -6,20 +6,26 @@ outbox still says "sending"."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import copy
 import os
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from triage_tui.sandbox.faults import FaultPlan
+from tests.helpers import Engine
+from triage_tui.sandbox.faults import FaultPlan, parse_faults
 from triage_tui.sandbox.server import Sandbox
 
 
-def sync_process(url: str, cache: Path, *, once: bool) -> subprocess.Popen:
-    env = {
+def sandbox_env(url: str, cache: Path) -> dict[str, str]:
+    """The environment of a triage-tui child on the sandbox's three services."""
+    return {
         **os.environ,
         "TRIAGE_ZENDESK_URL": url,
         "TRIAGE_ZENDESK_EMAIL": "agent@example.com",
@@ -30,8 +36,48 @@ def sync_process(url: str, cache: Path, *, once: bool) -> subprocess.Popen:
         "TRIAGE_GITHUB_TOKEN": "sandbox",
         "XDG_CACHE_HOME": str(cache),
     }
+
+
+def sync_process(url: str, cache: Path, *, once: bool) -> subprocess.Popen:
     args = [sys.executable, "-m", "triage_tui", "sync"] + (["--once"] if once else [])
-    return subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        args, env=sandbox_env(url, cache), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+@dataclass
+class Rig:
+    """A sandbox whose requests can be made to stall, and an engine on its cache that
+    queues the write (then hands the cache to a child process)."""
+
+    sandbox: Sandbox
+    faults: FaultPlan
+    running: Engine
+    cache_home: Path
+
+    def stall(self) -> None:
+        """Close our handles on the cache for the child, and stall every request 3 s."""
+        self.running.store.close()
+        self.running.outbox.close()
+        self.faults.enabled = True
+
+    def start_sync(self) -> subprocess.Popen:
+        self.stall()
+        return sync_process(self.sandbox.url, self.cache_home, once=False)
+
+
+@contextlib.asynccontextmanager
+async def stalling(dataset: dict[str, Any], tmp_path: Path) -> AsyncIterator[Rig]:
+    faults = FaultPlan(parse_faults("stall:1.0:3s"), seed=1)
+    faults.enabled = False
+    with Sandbox(copy.deepcopy(dataset), faults=faults) as sandbox:
+        cache_home = tmp_path / "xdg-cache"
+        running = Engine(sandbox.url, cache_home / "triage-tui")
+        await running.engine.poll("zendesk")
+        try:
+            yield Rig(sandbox, faults, running, cache_home)
+        finally:
+            await running.clients.aclose()
 
 
 def arrived(sandbox: Sandbox, request: str, timeout: float = 60) -> bool:

@@ -2,34 +2,22 @@
 
 from __future__ import annotations
 
-import copy
-
 import pytest
 
-from tests.helpers import Engine
-from tests.reliability.killed_sync import kill_mid_send, sync_process
-from triage_tui.sandbox.faults import FaultPlan, parse_faults
-from triage_tui.sandbox.server import Sandbox
+from tests.reliability.killed_sync import kill_mid_send, stalling, sync_process
 
 
 @pytest.mark.slow
 async def test_kill_9_mid_incident_create_leaves_one_incident_with_its_ticket_attached_once(dataset, tmp_path):
     """The create left, the process died before recording it: the restart sends the same
     idempotency key, incident.io answers the same incident, and its ticket is attached once."""
-    faults = FaultPlan(parse_faults("stall:1.0:3s"), seed=1)
-    faults.enabled = False
-    with Sandbox(copy.deepcopy(dataset), faults=faults) as sandbox:
-        cache_home = tmp_path / "xdg-cache"
-        running = Engine(sandbox.url, cache_home / "triage-tui")
-        await running.engine.poll("zendesk")
+    async with stalling(dataset, tmp_path) as rig:
+        sandbox, faults, running, cache_home = rig.sandbox, rig.faults, rig.running, rig.cache_home
         ticket = next(iter(running.store.unsolved().values()))
         entry = running.writes.raise_incident(
             [ticket], name="Exports failing once", summary="s", severity_id="01SEVMINOR", watcher=None
         )
-        running.store.close()
-        running.outbox.close()
-        faults.enabled = True  # every request now stalls 3 s before it is handled
-        process = sync_process(sandbox.url, cache_home, once=False)
+        process = rig.start_sync()
 
         def made() -> list[dict]:
             return [i for i in sandbox.state.incidents.values() if i["name"] == "Exports failing once"]
@@ -45,7 +33,6 @@ async def test_kill_9_mid_incident_create_leaves_one_incident_with_its_ticket_at
         attached = [a for a in sandbox.state.incident_attachments if a["incident_id"] == incident["id"]]
         assert [a["resource"]["external_id"] for a in attached] == [str(ticket["id"])]
         assert running.outbox.get(entry["id"])["status"] == "sent"
-        await running.clients.aclose()
 
 
 @pytest.mark.slow
@@ -53,18 +40,11 @@ async def test_kill_9_mid_follow_up_create_leaves_one_follow_up_ticket(dataset, 
     """The follow-up's POST left, the process died before recording it: the restart finds
     it among the requester's tickets (by the external_id the entry carries) and does not
     create a second one."""
-    faults = FaultPlan(parse_faults("stall:1.0:3s"), seed=1)
-    faults.enabled = False
-    with Sandbox(copy.deepcopy(dataset), faults=faults) as sandbox:
-        cache_home = tmp_path / "xdg-cache"
-        running = Engine(sandbox.url, cache_home / "triage-tui")
-        await running.engine.poll("zendesk")
+    async with stalling(dataset, tmp_path) as rig:
+        sandbox, faults, running, cache_home = rig.sandbox, rig.faults, rig.running, rig.cache_home
         closed = next(t for t in sandbox.state.tickets.values() if t["status"] == "closed")
         entry = running.writes.follow_up(closed, subject="Follow-up once", text="Hey, once.", public=True)
-        running.store.close()
-        running.outbox.close()
-        faults.enabled = True  # every request now stalls 3 s before it is handled
-        process = sync_process(sandbox.url, cache_home, once=False)
+        process = rig.start_sync()
 
         def follow_ups() -> list[dict]:
             return [t for t in sandbox.state.tickets.values() if t.get("subject") == "Follow-up once"]
@@ -78,4 +58,3 @@ async def test_kill_9_mid_follow_up_create_leaves_one_follow_up_ticket(dataset, 
         running.open()
         sent = running.outbox.get(entry["id"])
         assert sent["status"] == "sent" and sent.get("note") == "found applied after an interrupted send"
-        await running.clients.aclose()

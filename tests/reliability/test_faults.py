@@ -12,8 +12,7 @@ import httpx
 import pytest
 
 from tests.helpers import Engine
-from tests.reliability.killed_sync import kill_mid_send, sync_process
-from triage_tui.sandbox.faults import FaultPlan, parse_faults
+from tests.reliability.killed_sync import kill_mid_send, stalling, sync_process
 from triage_tui.sandbox.server import Sandbox
 from triage_tui.sources.errors import BadResponse
 from triage_tui.sources.zendesk import ZendeskClient
@@ -151,18 +150,11 @@ async def test_network_gone_then_back_catches_up_without_a_restart(dataset, tmp_
 @pytest.mark.slow
 async def test_kill_9_of_headless_sync_mid_send_posts_the_reply_exactly_once(dataset, tmp_path):
     """The reply left, the process died before recording it: after restart, sent once."""
-    faults = FaultPlan(parse_faults("stall:1.0:3s"), seed=1)
-    faults.enabled = False
-    with Sandbox(copy.deepcopy(dataset), faults=faults) as sandbox:
-        cache_home = tmp_path / "xdg-cache"
-        running = Engine(sandbox.url, cache_home / "triage-tui")
-        await running.engine.poll("zendesk")
+    async with stalling(dataset, tmp_path) as rig:
+        sandbox, faults, running, cache_home = rig.sandbox, rig.faults, rig.running, rig.cache_home
         ticket = next(iter(running.store.unsolved().values()))
         entry = running.writes.update_ticket(ticket, ChangeSet(comment="exactly once, please"), "reply")
-        running.store.close()
-        running.outbox.close()
-        faults.enabled = True  # every request now stalls 3 s before it is handled
-        process = sync_process(sandbox.url, cache_home, once=False)
+        process = rig.start_sync()
 
         def bodies() -> list[str]:
             return [c["body"] for c in sandbox.state.comments[ticket["id"]]]
@@ -175,7 +167,6 @@ async def test_kill_9_of_headless_sync_mid_send_posts_the_reply_exactly_once(dat
         assert bodies().count("exactly once, please") == 1
         running.open()
         assert running.outbox.get(entry["id"])["status"] == "sent"
-        await running.clients.aclose()
 
 
 async def test_kill_9_after_persist_before_send_sends_once_after_restart(dataset, tmp_path):
@@ -197,15 +188,9 @@ async def test_kill_9_after_persist_before_send_sends_once_after_restart(dataset
 
 @pytest.mark.slow
 async def test_kill_9_of_the_app_mid_send_posts_the_note_exactly_once(dataset, tmp_path):
-    faults = FaultPlan(parse_faults("stall:1.0:3s"), seed=1)
-    faults.enabled = False
-    with Sandbox(copy.deepcopy(dataset), faults=faults) as sandbox:
-        cache_home = tmp_path / "xdg-cache"
-        running = Engine(sandbox.url, cache_home / "triage-tui")
-        await running.engine.poll("zendesk")
-        running.store.close()
-        running.outbox.close()
-        faults.enabled = True
+    async with stalling(dataset, tmp_path) as rig:
+        sandbox, faults, cache_home = rig.sandbox, rig.faults, rig.cache_home
+        rig.stall()
         root = Path(__file__).resolve().parents[2]
         child = subprocess.Popen(  # noqa: ASYNC220 - a child the test SIGKILLs; starting it is quick
             [sys.executable, "-m", "tests.reliability.app_child", sandbox.url, str(cache_home / "triage-tui")],
@@ -226,4 +211,3 @@ async def test_kill_9_of_the_app_mid_send_posts_the_note_exactly_once(dataset, t
         out, err = again.communicate(timeout=60)
         assert again.returncode == 0, out + err
         assert len(posted()) == 1
-        await running.clients.aclose()
