@@ -104,6 +104,8 @@ MAIN = [
         priority=True,
     ),
     # -- issue 26, part B --
+    # Priority (as r, i): the dialog each opens gets the keys typed right after it
+    # (`E pri urgent enter` in one read edits the field; not p for Pending, r for a reply).
     _k(
         "ticket.fields",
         "E",
@@ -111,6 +113,7 @@ MAIN = [
         "Fields",
         "Edit priority, severity, group or assignee (safe update, not an escalation)",
         show=False,
+        priority=True,
     ),
     _k(
         "ticket.raise",
@@ -119,6 +122,7 @@ MAIN = [
         "Raise inc.",
         "Raise an incident from the ticket(s): severity, name, summary with links; then watch it",
         show=False,
+        priority=True,
     ),
     _k(
         "ticket.follow_up",
@@ -127,6 +131,7 @@ MAIN = [
         "Follow-up",
         "A follow-up ticket of a closed one, for its requester (a closed ticket takes no change)",
         show=False,
+        priority=True,
     ),
     _k(
         "ticket.real_org",
@@ -135,6 +140,7 @@ MAIN = [
         "Real org",
         "Move the requester out of a temporary (free-email) org into their real one",
         show=False,
+        priority=True,
     ),
     _k(
         "ticket.question",
