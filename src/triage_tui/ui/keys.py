@@ -51,7 +51,8 @@ def _k(
 
 MAIN = [
     _k("app.quit", "q", "app.quit", "Quit", "Quit triage-tui (queued writes stay queued)"),
-    _k("app.help", "question_mark", "app.help", "Help", "Show every key and its remap id"),
+    # Priority: the help is up before the keys typed right after ? (`? G`) are handed on.
+    _k("app.help", "question_mark", "app.help", "Help", "Show every key and its remap id", priority=True),
     _k("ticket.open", "enter", "open_ticket", "Open", "Open the ticket: focus the conversation", show=False),
     _k("app.cycle", "tab", "cycle_panes", "Pane", "Move to the next pane", show=False),
     _k("app.zoom", "z", "zoom", "Zoom", "Zoom the focused pane to the full screen, or back", show=False),
