@@ -2,6 +2,7 @@
 and summarised in README.md under "How it is built"), checked by import-linter's
 contracts in pyproject.toml."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -29,3 +30,21 @@ def test_triage_and_data_layers_do_not_import_textual_at_runtime():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout
+
+
+# Textual's private attributes change without notice between releases (the brief: public
+# API only). Our own objects' underscored names are fine; these are Textual's.
+PRIVATE_TEXTUAL = re.compile(
+    r"\b(?:app|screen|widget|self\.app|self\.screen|event)\._[a-z]"
+    r"|def _on_key\b|\._bindings\b|\._modal_binding_chain\b|\._result_callbacks\b"
+)
+
+
+def test_the_ui_uses_no_private_textual_attributes():
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in sorted((ROOT / "src" / "triage_tui" / "ui").rglob("*.py"))
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if PRIVATE_TEXTUAL.search(line)
+    ]
+    assert not found, "\n".join(found)

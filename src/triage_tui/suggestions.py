@@ -99,9 +99,6 @@ class Suggestions:
         if ids:
             self._queue.put(("tickets", ids))
 
-    def wait_ready(self, timeout: float | None = None) -> bool:
-        return self._ready.wait(timeout)
-
     @property
     def ready(self) -> bool:
         return self._ready.is_set()

@@ -6,26 +6,19 @@ read back from the sandbox's state. Keys are posted as a terminal sends them (a 
 
 from __future__ import annotations
 
-import shutil
-
-import pytest
 from textual import events
+from textual.app import App
+from textual.widgets import Input, TextArea
 
 from tests.app.test_find import found
 from tests.app.test_writes import burst
 from tests.app.waiting import until
-from tests.reliability.test_ui_resilience import live_app
-from triage_tui.ui.screens.bug_report import BugReportForm
+from triage_tui.triage.bug_reports import BUG
+from triage_tui.ui.screens.bug_report import NOTES, BugReportForm
 
 SMALL = (80, 24)
 MAIN = "PostHog/posthog"
 DUPLICATE = 27100  # seeded: "Funnel conversion drops to zero after step 3 with breakdown"
-
-
-@pytest.fixture
-def live(sandbox, filled_cache, tmp_path):
-    shutil.copytree(filled_cache, tmp_path / "live")
-    return live_app(sandbox.url, tmp_path / "live")
 
 
 def ctrl(app, letter: str) -> None:
@@ -115,3 +108,21 @@ async def test_keys_after_ctrl_s_in_the_form_move_the_queue(harness):
         await until(pilot, lambda: app.outbox.entries(), what="the report queued")
         await until(pilot, lambda: app.screen is app.main and table.current_id != acted, what="j after ctrl+s")
         assert table.cursor == start + 1
+
+
+async def test_backspace_in_a_burst_edits_the_title_and_the_notes_in_the_order_typed():
+    """A terminal hands a fast typist's keys over in one read: backspace is a bound key,
+    and must act where it was typed, not after the letters behind it (ui/in_order.py), nor
+    in the notes because Tab (acted on as it arrives) moved the focus there meanwhile."""
+    form = BugReportForm("#12: bug report", MAIN, "Funnel", search=lambda asked: None)
+    app = App()
+    async with app.run_test(size=SMALL) as pilot:
+        app.push_screen(form)
+        await until(pilot, lambda: form.query_one("#bugreport-title").has_focus, what="the form is up")
+        title = form.query_one("#bugreport-title", Input)
+        notes = form.query_one("#bugreport-notes", TextArea)
+        # The subject is selected as the form opens: typing replaces it.
+        burst(app, " abc", "backspace", "backspace", "XY", "tab", "Seen", "backspace", "x ")
+        await until(pilot, lambda: "Seex " in notes.text, what="the notes typed")
+        assert notes.text == "Seex " + NOTES[BUG]  # typed where the cursor starts: the top
+        assert title.value == " aXY"

@@ -320,3 +320,21 @@ async def test_keys_after_discarding_a_draft_reach_the_queue(harness):
         await until(pilot, lambda: app.queue_table.current_id != ticket_id, what="j after ctrl+g y")
         assert app.screen is app.main
         assert app.context.reads.draft(ticket_id, "note") == ""
+
+
+async def test_keys_typed_right_after_question_mark_scroll_the_help_not_the_queue(harness):
+    """`? G` in one read (a fast typist): G goes to the help that ? opened, as r then text
+    goes to the composer; the queue's cursor stays where it was."""
+    from textual.containers import VerticalScroll
+
+    from triage_tui.ui.screens.help import HelpScreen
+
+    app = harness.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        row = app.queue_table.cursor
+        app.post_message(events.Key("question_mark", "?"))  # then G, in the same read
+        burst(app, "G")
+        await up(pilot, app, HelpScreen)
+        box = app.screen.query_one("#help-box", VerticalScroll)
+        await until(pilot, lambda: box.max_scroll_y > 0 and box.scroll_y == box.max_scroll_y, what="G scrolls the help")
+        assert app.queue_table.cursor == row

@@ -5,24 +5,13 @@ from what reached the sandbox: `N` on a closed ticket creates one follow-up tick
 
 from __future__ import annotations
 
-import shutil
-
-import pytest
-
 from tests.app.test_find import found, ticket_with, toasts
 from tests.app.test_writes import burst, up
 from tests.app.waiting import until
-from tests.reliability.test_ui_resilience import live_app
 from triage_tui.ui.screens.picker import FuzzyPicker
 from triage_tui.ui.screens.text_editor import TextEditor
 
 SMALL = (80, 24)
-
-
-@pytest.fixture
-def live(sandbox, filled_cache, tmp_path):
-    shutil.copytree(filled_cache, tmp_path / "live")
-    return live_app(sandbox.url, tmp_path / "live")
 
 
 async def test_n_on_a_closed_ticket_creates_one_follow_up_for_its_requester(live, sandbox):

@@ -5,25 +5,14 @@ a burst in one read (tests/app/test_writes.py: burst)."""
 
 from __future__ import annotations
 
-import shutil
-
-import pytest
-
 from tests.app.test_writes import burst
 from tests.app.waiting import palette_top, until
-from tests.reliability.test_ui_resilience import live_app
 from triage_tui.found import SEARCH_VIEW
 from triage_tui.ui.screens.composer import Composer
 from triage_tui.ui.widgets.detail import DetailPane
 from triage_tui.ui.widgets.status import StatusLine
 
 SMALL = (80, 24)
-
-
-@pytest.fixture
-def live(sandbox, filled_cache, tmp_path):
-    shutil.copytree(filled_cache, tmp_path / "live")
-    return live_app(sandbox.url, tmp_path / "live")
 
 
 def toasts(app) -> list[str]:

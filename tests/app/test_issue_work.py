@@ -5,23 +5,12 @@ real sync worker; what reached GitHub is read back from the sandbox."""
 
 from __future__ import annotations
 
-import shutil
-
-import pytest
-
 from tests.app.test_writes import burst
 from tests.app.waiting import until
-from tests.reliability.test_ui_resilience import live_app
 from triage_tui.ui.screens.issue_comments import IssueComments
 from triage_tui.ui.widgets.sdk import SdkPane
 
 SMALL = (80, 24)
-
-
-@pytest.fixture
-def live(sandbox, filled_cache, tmp_path):
-    shutil.copytree(filled_cache, tmp_path / "live")
-    return live_app(sandbox.url, tmp_path / "live")
 
 
 def comments_of(sandbox, issue: dict) -> list[dict]:

@@ -3,17 +3,9 @@ after a restart there is exactly one issue and one reply (issue 26)."""
 
 from __future__ import annotations
 
-import asyncio
-import copy
-import os
-import signal
-import time
-
 import pytest
 
-from tests.helpers import Engine
-from tests.reliability.test_faults import sync_process
-from triage_tui.sandbox.faults import FaultPlan, parse_faults
+from tests.reliability.killed_sync import kill_mid_send, stalling, sync_process
 from triage_tui.sandbox.server import Sandbox
 from triage_tui.triage.bug_reports import BUG, BugReport
 
@@ -21,37 +13,21 @@ MAIN = "PostHog/posthog"
 TITLE = "Funnel shows 0% after step 3 (kill test)"
 
 
-def issue_post_arrived(sandbox: Sandbox, timeout: float = 60) -> bool:
-    """Wait until the issue create has reached the sandbox (it is stalled there)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if sandbox.state.requests.get(f"github POST /repos/{MAIN}/issues"):
-            return True
-        time.sleep(0.05)
-    return False
+def titled(sandbox: Sandbox) -> list[dict]:
+    return [i for i in sandbox.state.issues[MAIN] if i["title"] == TITLE]
 
 
 @pytest.mark.slow
 async def test_kill_9_between_the_issue_and_the_reply_leaves_one_issue_and_one_reply(dataset, tmp_path):
-    faults = FaultPlan(parse_faults("stall:1.0:3s"), seed=1)
-    faults.enabled = False
-    with Sandbox(copy.deepcopy(dataset), faults=faults) as sandbox:
-        cache_home = tmp_path / "xdg-cache"
-        running = Engine(sandbox.url, cache_home / "triage-tui")
-        await running.engine.poll("zendesk")
+    async with stalling(dataset, tmp_path) as rig:
+        sandbox, faults, running, cache_home = rig.sandbox, rig.faults, rig.running, rig.cache_home
         ticket = min((t for t in running.store.unsolved().values() if t["status"] == "open"), key=lambda t: t["id"])
         url = f"https://example.zendesk.com/agent/tickets/{ticket['id']}"
         report = BugReport(BUG, ticket["id"], url, "Ada", TITLE, "Steps: open the funnel", "high")
         entry = running.writes.bug_report(ticket, report, MAIN, None)
-        running.store.close()
-        running.outbox.close()
-        faults.enabled = True  # every request now stalls 3 s before it is handled
-        process = sync_process(sandbox.url, cache_home, once=False)
-        assert issue_post_arrived(sandbox), "the sync never sent the issue"
-        os.kill(process.pid, signal.SIGKILL)  # GitHub gets the issue; Zendesk nothing yet
-        process.wait(timeout=10)
-        await asyncio.sleep(3.5)  # the stalled request is handled after all: the issue exists
-        faults.enabled = False
+        process = rig.start_sync()
+        # GitHub gets the issue; Zendesk nothing yet.
+        await kill_mid_send(sandbox, faults, process, f"github POST /repos/{MAIN}/issues", lambda: titled(sandbox))
         assert len([i for i in sandbox.state.issues[MAIN] if i["title"] == TITLE]) == 1
         assert not [
             c for c in sandbox.state.comments.get(ticket["id"], []) if f"github.com/{MAIN}/issues/" in c["body"]
@@ -65,4 +41,3 @@ async def test_kill_9_between_the_issue_and_the_reply_leaves_one_issue_and_one_r
         assert sandbox.state.tickets[ticket["id"]]["status"] == "pending"
         running.open()
         assert running.outbox.get(entry["id"])["status"] == "sent"
-        await running.clients.aclose()

@@ -2,67 +2,37 @@
 
 from __future__ import annotations
 
-import asyncio
-import copy
-import os
-import signal
-import time
-
 import pytest
 
-from tests.helpers import Engine
-from tests.reliability.test_faults import sync_process
-from triage_tui.sandbox.faults import FaultPlan, parse_faults
-from triage_tui.sandbox.server import Sandbox
-
-
-def arrived(sandbox, request: str, timeout: float = 60) -> bool:
-    """Wait until `request` ("incidentio POST /v2/incidents") reached the sandbox (it may
-    still be stalled there)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if any(key.startswith(request) for key in sandbox.state.requests):
-            return True
-        time.sleep(0.05)
-    return False
+from tests.reliability.killed_sync import kill_mid_send, stalling, sync_process
 
 
 @pytest.mark.slow
 async def test_kill_9_mid_incident_create_leaves_one_incident_with_its_ticket_attached_once(dataset, tmp_path):
     """The create left, the process died before recording it: the restart sends the same
     idempotency key, incident.io answers the same incident, and its ticket is attached once."""
-    faults = FaultPlan(parse_faults("stall:1.0:3s"), seed=1)
-    faults.enabled = False
-    with Sandbox(copy.deepcopy(dataset), faults=faults) as sandbox:
-        cache_home = tmp_path / "xdg-cache"
-        running = Engine(sandbox.url, cache_home / "triage-tui")
-        await running.engine.poll("zendesk")
+    async with stalling(dataset, tmp_path) as rig:
+        sandbox, faults, running, cache_home = rig.sandbox, rig.faults, rig.running, rig.cache_home
         ticket = next(iter(running.store.unsolved().values()))
         entry = running.writes.raise_incident(
             [ticket], name="Exports failing once", summary="s", severity_id="01SEVMINOR", watcher=None
         )
-        running.store.close()
-        running.outbox.close()
-        faults.enabled = True  # every request now stalls 3 s before it is handled
-        process = sync_process(sandbox.url, cache_home, once=False)
-        assert arrived(sandbox, "incidentio POST /v2/incidents"), "the sync never sent the create"
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-        await asyncio.sleep(3.5)  # the stalled create completes on the server: the incident exists
-        faults.enabled = False
-        made = [i for i in sandbox.state.incidents.values() if i["name"] == "Exports failing once"]
-        assert len(made) == 1
+        process = rig.start_sync()
+
+        def made() -> list[dict]:
+            return [i for i in sandbox.state.incidents.values() if i["name"] == "Exports failing once"]
+
+        await kill_mid_send(sandbox, faults, process, "incidentio POST /v2/incidents", made)
+        assert len(made()) == 1
         again = sync_process(sandbox.url, cache_home, once=True)
         out, err = again.communicate(timeout=60)
         assert again.returncode == 0, out + err
         running.open()
         await running.drain()
-        made = [i for i in sandbox.state.incidents.values() if i["name"] == "Exports failing once"]
-        assert len(made) == 1
-        attached = [a for a in sandbox.state.incident_attachments if a["incident_id"] == made[0]["id"]]
+        [incident] = made()
+        attached = [a for a in sandbox.state.incident_attachments if a["incident_id"] == incident["id"]]
         assert [a["resource"]["external_id"] for a in attached] == [str(ticket["id"])]
         assert running.outbox.get(entry["id"])["status"] == "sent"
-        await running.clients.aclose()
 
 
 @pytest.mark.slow
@@ -70,27 +40,16 @@ async def test_kill_9_mid_follow_up_create_leaves_one_follow_up_ticket(dataset, 
     """The follow-up's POST left, the process died before recording it: the restart finds
     it among the requester's tickets (by the external_id the entry carries) and does not
     create a second one."""
-    faults = FaultPlan(parse_faults("stall:1.0:3s"), seed=1)
-    faults.enabled = False
-    with Sandbox(copy.deepcopy(dataset), faults=faults) as sandbox:
-        cache_home = tmp_path / "xdg-cache"
-        running = Engine(sandbox.url, cache_home / "triage-tui")
-        await running.engine.poll("zendesk")
+    async with stalling(dataset, tmp_path) as rig:
+        sandbox, faults, running, cache_home = rig.sandbox, rig.faults, rig.running, rig.cache_home
         closed = next(t for t in sandbox.state.tickets.values() if t["status"] == "closed")
         entry = running.writes.follow_up(closed, subject="Follow-up once", text="Hey, once.", public=True)
-        running.store.close()
-        running.outbox.close()
-        faults.enabled = True  # every request now stalls 3 s before it is handled
-        process = sync_process(sandbox.url, cache_home, once=False)
-        assert arrived(sandbox, "zendesk POST /api/v2/tickets"), "the sync never sent the follow-up"
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-        await asyncio.sleep(3.5)  # the stalled POST completes on the server: the ticket exists
+        process = rig.start_sync()
 
         def follow_ups() -> list[dict]:
             return [t for t in sandbox.state.tickets.values() if t.get("subject") == "Follow-up once"]
 
-        faults.enabled = False
+        await kill_mid_send(sandbox, faults, process, "zendesk POST /api/v2/tickets", follow_ups)
         assert len(follow_ups()) == 1
         again = sync_process(sandbox.url, cache_home, once=True)
         out, err = again.communicate(timeout=60)
@@ -99,4 +58,3 @@ async def test_kill_9_mid_follow_up_create_leaves_one_follow_up_ticket(dataset, 
         running.open()
         sent = running.outbox.get(entry["id"])
         assert sent["status"] == "sent" and sent.get("note") == "found applied after an interrupted send"
-        await running.clients.aclose()

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import copy
-import os
-import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.helpers import Engine
-from triage_tui.sandbox.faults import FaultPlan, parse_faults
+from tests.reliability.killed_sync import kill_mid_send, stalling, sync_process
 from triage_tui.sandbox.server import Sandbox
 from triage_tui.sources.errors import BadResponse
 from triage_tui.sources.zendesk import ZendeskClient
@@ -151,62 +147,26 @@ async def test_network_gone_then_back_catches_up_without_a_restart(dataset, tmp_
     await running.clients.aclose()
 
 
-def put_arrived(sandbox, timeout: float = 60) -> bool:
-    """Wait until a ticket update has reached the sandbox (it may still be stalled there)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if any(key.startswith("zendesk PUT") for key in sandbox.state.requests):
-            return True
-        time.sleep(0.05)
-    return False
-
-
-def sync_process(url: str, cache, *, once: bool) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "TRIAGE_ZENDESK_URL": url,
-        "TRIAGE_ZENDESK_EMAIL": "agent@example.com",
-        "TRIAGE_ZENDESK_TOKEN": "sandbox",
-        "TRIAGE_INCIDENTIO_URL": url,
-        "TRIAGE_INCIDENTIO_TOKEN": "sandbox",
-        "TRIAGE_GITHUB_URL": url,
-        "TRIAGE_GITHUB_TOKEN": "sandbox",
-        "XDG_CACHE_HOME": str(cache),
-    }
-    args = [sys.executable, "-m", "triage_tui", "sync"] + (["--once"] if once else [])
-    return subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
 @pytest.mark.slow
 async def test_kill_9_of_headless_sync_mid_send_posts_the_reply_exactly_once(dataset, tmp_path):
     """The reply left, the process died before recording it: after restart, sent once."""
-    faults = FaultPlan(parse_faults("stall:1.0:3s"), seed=1)
-    faults.enabled = False
-    with Sandbox(copy.deepcopy(dataset), faults=faults) as sandbox:
-        cache_home = tmp_path / "xdg-cache"
-        running = Engine(sandbox.url, cache_home / "triage-tui")
-        await running.engine.poll("zendesk")
+    async with stalling(dataset, tmp_path) as rig:
+        sandbox, faults, running, cache_home = rig.sandbox, rig.faults, rig.running, rig.cache_home
         ticket = next(iter(running.store.unsolved().values()))
         entry = running.writes.update_ticket(ticket, ChangeSet(comment="exactly once, please"), "reply")
-        running.store.close()
-        running.outbox.close()
-        faults.enabled = True  # every request now stalls 3 s before it is handled
-        process = sync_process(sandbox.url, cache_home, once=False)
-        assert put_arrived(sandbox), "the sync never sent the reply"
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-        await asyncio.sleep(3.5)  # the stalled request completes on the server: the reply is posted
-        faults.enabled = False
-        bodies = [c["body"] for c in sandbox.state.comments[ticket["id"]]]
-        assert bodies.count("exactly once, please") == 1
+        process = rig.start_sync()
+
+        def bodies() -> list[str]:
+            return [c["body"] for c in sandbox.state.comments[ticket["id"]]]
+
+        await kill_mid_send(sandbox, faults, process, "zendesk PUT", lambda: "exactly once, please" in bodies())
+        assert bodies().count("exactly once, please") == 1
         again = sync_process(sandbox.url, cache_home, once=True)
         out, err = again.communicate(timeout=60)
         assert again.returncode == 0, out + err
-        bodies = [c["body"] for c in sandbox.state.comments[ticket["id"]]]
-        assert bodies.count("exactly once, please") == 1
+        assert bodies().count("exactly once, please") == 1
         running.open()
         assert running.outbox.get(entry["id"])["status"] == "sent"
-        await running.clients.aclose()
 
 
 async def test_kill_9_after_persist_before_send_sends_once_after_restart(dataset, tmp_path):
@@ -228,15 +188,9 @@ async def test_kill_9_after_persist_before_send_sends_once_after_restart(dataset
 
 @pytest.mark.slow
 async def test_kill_9_of_the_app_mid_send_posts_the_note_exactly_once(dataset, tmp_path):
-    faults = FaultPlan(parse_faults("stall:1.0:3s"), seed=1)
-    faults.enabled = False
-    with Sandbox(copy.deepcopy(dataset), faults=faults) as sandbox:
-        cache_home = tmp_path / "xdg-cache"
-        running = Engine(sandbox.url, cache_home / "triage-tui")
-        await running.engine.poll("zendesk")
-        running.store.close()
-        running.outbox.close()
-        faults.enabled = True
+    async with stalling(dataset, tmp_path) as rig:
+        sandbox, faults, cache_home = rig.sandbox, rig.faults, rig.cache_home
+        rig.stall()
         root = Path(__file__).resolve().parents[2]
         child = subprocess.Popen(  # noqa: ASYNC220 - a child the test SIGKILLs; starting it is quick
             [sys.executable, "-m", "tests.reliability.app_child", sandbox.url, str(cache_home / "triage-tui")],
@@ -245,26 +199,15 @@ async def test_kill_9_of_the_app_mid_send_posts_the_note_exactly_once(dataset, t
             stderr=subprocess.PIPE,
             text=True,
         )
-        assert put_arrived(sandbox), child.stderr.read() if child.poll() is not None else "no PUT yet"
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait(timeout=10)
-        await asyncio.sleep(3.5)  # the stalled request is handled after all: the note is posted
-        faults.enabled = False
-        posted = [
-            (tid, c)
-            for tid, comments in sandbox.state.comments.items()
-            for c in comments
-            if c["body"] == "note from the app"
-        ]
-        assert len(posted) == 1
+
+        def posted() -> list[dict]:
+            return [
+                c for comments in sandbox.state.comments.values() for c in comments if c["body"] == "note from the app"
+            ]
+
+        await kill_mid_send(sandbox, faults, child, "zendesk PUT", posted)
+        assert len(posted()) == 1
         again = sync_process(sandbox.url, cache_home, once=True)
         out, err = again.communicate(timeout=60)
         assert again.returncode == 0, out + err
-        posted = [
-            (tid, c)
-            for tid, comments in sandbox.state.comments.items()
-            for c in comments
-            if c["body"] == "note from the app"
-        ]
-        assert len(posted) == 1
-        await running.clients.aclose()
+        assert len(posted()) == 1

@@ -22,6 +22,7 @@ import pytest
 
 from tests.conftest import FROZEN_NOW, sandbox_config
 from tests.helpers import TOKENS, Engine
+from tests.reliability.killed_sync import sandbox_env
 from tests.reliability.machine import SmallDisk
 from triage_tui.sandbox.server import Sandbox
 from triage_tui.store.cache import Store
@@ -66,18 +67,7 @@ def a_ticket(store: Store) -> dict:
 def cli(
     *args: str, cache_home: Path, url: str = "http://127.0.0.1:9", extra: dict | None = None
 ) -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
-        "TRIAGE_ZENDESK_URL": url,
-        "TRIAGE_ZENDESK_EMAIL": "agent@example.com",
-        "TRIAGE_ZENDESK_TOKEN": "sandbox",
-        "TRIAGE_INCIDENTIO_URL": url,
-        "TRIAGE_INCIDENTIO_TOKEN": "sandbox",
-        "TRIAGE_GITHUB_URL": url,
-        "TRIAGE_GITHUB_TOKEN": "sandbox",
-        "XDG_CACHE_HOME": str(cache_home),
-        **(extra or {}),
-    }
+    env = {**sandbox_env(url, cache_home), **(extra or {})}
     return subprocess.run(
         [sys.executable, "-m", "triage_tui", *args], env=env, capture_output=True, text=True, timeout=120, check=False
     )

@@ -6,36 +6,12 @@ spec's CreateView/UpdateView/DeleteView, and recorded/TestViews.test_get_active_
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 
-import pytest
-
-from tests.spec.test_sandbox_strict import RECENTLY_UPDATED, Clocks, call, get, view_ids
+from tests.spec.test_sandbox_strict import RECENTLY_UPDATED, call, get, view_ids
 from triage_tui.sandbox.activity import Activity
-from triage_tui.sandbox.server import SandboxApp, SandboxSettings
-from triage_tui.sandbox.state import SandboxState
 
 UNSOLVED = ("new", "open", "pending", "hold")
-
-
-@pytest.fixture
-def clocks() -> Clocks:
-    return Clocks()
-
-
-@pytest.fixture
-def make(dataset, clocks):
-    """`make(**settings)`: a socket-free sandbox app on the frozen dataset and the fake clocks."""
-
-    def build(**settings) -> SandboxApp:
-        app = SandboxApp(SandboxState(copy.deepcopy(dataset)), SandboxSettings(**settings))
-        app.base_url = "http://sandbox.test"
-        app.clock = lambda: clocks.seconds
-        app.now = lambda: clocks.moment
-        return app
-
-    return build
 
 
 def me(app, email: str = "agent@example.com") -> dict:

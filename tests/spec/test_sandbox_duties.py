@@ -7,11 +7,7 @@ Evidence, named per test: the OpenAPI descriptions ../shared/api/zendesk/support
 
 from __future__ import annotations
 
-from tests.spec import test_sandbox_strict
 from tests.spec.test_sandbox_strict import call, get
-
-clocks = test_sandbox_strict.clocks
-make = test_sandbox_strict.make
 
 TICKET = 41002
 SEVERITY = 360200002  # the seeded account's "Severity" drop-down

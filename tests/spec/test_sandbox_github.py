@@ -13,11 +13,7 @@ out and those already assigned kept; a 403 or 429 over the search limit (the san
 
 from __future__ import annotations
 
-from tests.spec import test_sandbox_strict
 from tests.spec.test_sandbox_strict import call, get
-
-clocks = test_sandbox_strict.clocks
-make = test_sandbox_strict.make
 
 MAIN = "PostHog/posthog"
 

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from tests.spec import openapi, test_sandbox_strict
+from tests.spec import openapi
 from tests.spec.test_sandbox_strict import call, get, relative
 from triage_tui.sandbox.server import SandboxApp
 
 # The strict suite's fixtures: a socket-free app on the seeded dataset, with clocks moved by hand.
-clocks = test_sandbox_strict.clocks
-make = test_sandbox_strict.make
 
 SEARCH = "/api/v2/search.json?query="
 COUNT = "/api/v2/search/count.json?query="

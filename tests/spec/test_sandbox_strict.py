@@ -23,7 +23,6 @@ from triage_tui.models.incidentio import Incident
 from triage_tui.sandbox.activity import Activity
 from triage_tui.sandbox.http import Request, Response
 from triage_tui.sandbox.server import Sandbox, SandboxApp, SandboxSettings
-from triage_tui.sandbox.state import SandboxState
 
 FORBIDDEN = {
     "error": "Forbidden",
@@ -45,25 +44,6 @@ class Clocks:
     def advance(self, seconds: float) -> None:
         self.seconds += seconds
         self.moment += dt.timedelta(seconds=seconds)
-
-
-@pytest.fixture
-def clocks() -> Clocks:
-    return Clocks()
-
-
-@pytest.fixture
-def make(dataset, clocks):
-    """`make(**settings)`: a socket-free sandbox app on the frozen dataset and the fake clocks."""
-
-    def build(**settings) -> SandboxApp:
-        app = SandboxApp(SandboxState(copy.deepcopy(dataset)), SandboxSettings(**settings))
-        app.base_url = "http://sandbox.test"
-        app.clock = lambda: clocks.seconds
-        app.now = lambda: clocks.moment
-        return app
-
-    return build
 
 
 def call(

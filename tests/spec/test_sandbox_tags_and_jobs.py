@@ -9,12 +9,9 @@ FailedResult) and the recorded answers ("recorded/<file>").
 
 from __future__ import annotations
 
-from tests.spec import test_sandbox_strict
 from tests.spec.test_sandbox_strict import assert_429, call, get
 
 # The strict suite's fixtures: a socket-free app on the seeded dataset, with clocks moved by hand.
-clocks = test_sandbox_strict.clocks
-make = test_sandbox_strict.make
 
 TICKET = 41002  # open, tagged ["product"]
 

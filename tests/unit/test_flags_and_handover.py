@@ -1,10 +1,9 @@
-"""Flags the detail pane shows, the incident hint, and the handover texts."""
+"""Flags the detail pane shows and the handover texts."""
 
 import datetime as dt
 
 from triage_tui.triage.flags import ticket_flags
 from triage_tui.triage.handover import HandoverTicket, Update, custom_field_text, incident_handover, rotation_handover
-from triage_tui.triage.incidents import pattern_hint
 
 NOW = dt.datetime(2026, 11, 18, 12, tzinfo=dt.UTC)
 
@@ -44,24 +43,6 @@ def test_sales_lead_and_incident_and_cs_flags():
 
 def test_ordinary_ticket_has_no_flags():
     assert keys(text="How do I create a funnel?") == []
-
-
-def test_several_similar_new_tickets_suggest_raising_an_incident():
-    tickets = [
-        (1, NOW - dt.timedelta(minutes=5), "Session replay recordings not loading", 5),
-        (2, NOW - dt.timedelta(minutes=15), "replay recordings are not loading at all", 5),
-        (3, NOW - dt.timedelta(minutes=25), "Recordings not loading in session replay", 5),
-        (4, NOW - dt.timedelta(minutes=20), "How do I export a cohort", 5),
-        (5, NOW - dt.timedelta(hours=5), "recordings not loading replay", 5),
-    ]
-    hint = pattern_hint(tickets, NOW)
-    assert hint is not None and hint.ticket_ids == (1, 2, 3)
-    assert "recordings" in hint.shared_words and "loading" in hint.shared_words
-
-
-def test_no_hint_for_unrelated_tickets():
-    tickets = [(i, NOW, text, 1) for i, text in enumerate(["funnel question", "billing invoice", "flags rollout"])]
-    assert pattern_hint(tickets, NOW) is None
 
 
 TEMPLATE = (

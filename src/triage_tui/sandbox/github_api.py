@@ -41,6 +41,26 @@ def validation_failed(resource: str, field: str, code: str = "missing_field") ->
     )
 
 
+def labels_named(state: SandboxState, repo: str, names: list[str]) -> dict[str, dict]:
+    """The repo's labels by name, with any of `names` it lacks created as GitHub does for a
+    user with push access (grey, no description). Called with the state's lock held."""
+    labels = state.labels.setdefault(repo, [])
+    known = {label["name"]: label for label in labels}
+    for name in names:
+        if name not in known:
+            label_id = state.new_id()
+            known[name] = {
+                "id": label_id,
+                "node_id": f"LA_kwDO{label_id}",
+                "name": name,
+                "color": "ededed",
+                "description": None,
+                "default": False,
+            }
+            labels.append(known[name])
+    return known
+
+
 def build(
     state: SandboxState,
     base_url: Callable[[], str],
@@ -185,19 +205,8 @@ def build(
             repo = repo_of(request)
             if issue is None or repo is None:  # no repo, no issue
                 return Response(404, NOT_FOUND)
-            known = {label["name"]: label for label in state.labels[repo]}
+            known = labels_named(state, repo, names)
             for name in names:
-                if name not in known:
-                    label_id = state.new_id()
-                    known[name] = {
-                        "id": label_id,
-                        "node_id": f"LA_kwDO{label_id}",
-                        "name": name,
-                        "color": "ededed",
-                        "description": None,
-                        "default": False,
-                    }
-                    state.labels[repo].append(known[name])
                 if name not in [label["name"] for label in issue["labels"]]:
                     issue["labels"].append(known[name])
             state.writes.append({"api": "github", "method": "POST", "path": request.path, "body": body})
@@ -275,26 +284,15 @@ def _writes(
             return validation_failed("Issue", "body", "invalid")
         if not isinstance(labels, list):
             return validation_failed("Issue", "labels", "invalid")
-        names = [label.get("name") if isinstance(label, dict) else label for label in labels]
-        if not all(isinstance(name, str) and name for name in names):
+        given = [label.get("name") if isinstance(label, dict) else label for label in labels]
+        names = [name for name in given if isinstance(name, str) and name]
+        if len(names) != len(given):
             return validation_failed("Issue", "labels", "invalid")
         with state.lock:
             repo = repo_of(request)
             if repo is None:
                 return Response(404, NOT_FOUND)
-            known = {label["name"]: label for label in state.labels.setdefault(repo, [])}
-            for name in names:
-                if name not in known:  # a push user's unknown label is created with the issue
-                    label_id = state.new_id()
-                    known[name] = {
-                        "id": label_id,
-                        "node_id": f"LA_kwDO{label_id}",
-                        "name": name,
-                        "color": "ededed",
-                        "description": None,
-                        "default": False,
-                    }
-                    state.labels[repo].append(known[name])
+            known = labels_named(state, repo, names)
             items = state.issues[repo]
             number = max([issue["number"] for issue in items] + [0]) + 1
             ident = state.new_id() + 2600000000

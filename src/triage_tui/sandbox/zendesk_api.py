@@ -115,20 +115,25 @@ def cursor_page(
     before_cursor = (
         encode_cursor(list(keys[start])) if page and backwards and (first_prev or after_text or before_text) else None
     )
+    meta = {"has_more": has_more, "after_cursor": after_cursor, "before_cursor": before_cursor}
+    links = _cursor_links(
+        request, base_url, size, before_cursor if backwards else None, after_cursor if more_after else None
+    )
+    return {key: page, "meta": meta, "links": links}
+
+
+def _cursor_links(
+    request: Request, base_url: str, size: int, before_cursor: str | None, after_cursor: str | None
+) -> dict[str, str | None]:
+    """The page's `links.prev`/`links.next`: this request's URL with the cursor swapped in
+    (and page[size] always there), or null where there is no way to go."""
     query = {k: v for k, v in request.query.items() if k not in ("page[after]", "page[before]")}
     query.setdefault("page[size]", str(size))
 
-    def link(name: str, cursor: str) -> str:
-        return f"{base_url}{request.path}?{urlencode({**query, name: cursor})}"
+    def link(name: str, cursor: str | None) -> str | None:
+        return f"{base_url}{request.path}?{urlencode({**query, name: cursor})}" if cursor else None
 
-    return {
-        key: page,
-        "meta": {"has_more": has_more, "after_cursor": after_cursor, "before_cursor": before_cursor},
-        "links": {
-            "prev": link("page[before]", before_cursor) if backwards and before_cursor else None,
-            "next": link("page[after]", after_cursor) if more_after and after_cursor else None,
-        },
-    }
+    return {"prev": link("page[before]", before_cursor), "next": link("page[after]", after_cursor)}
 
 
 def offset_cursor_page(request: Request, base_url: str, key: str, ordered: list[Any], sort: str) -> dict[str, Any]:
@@ -153,20 +158,9 @@ def offset_cursor_page(request: Request, base_url: str, key: str, ordered: list[
     after_cursor = encode_cursor({"sort": sort, "offset": end}) if page else None
     # recorded TestViews.test_getting_tickets_from_a_view: the first page has no before_cursor.
     before_cursor = encode_cursor({"sort": sort, "offset": start}) if page and start > 0 else None
-    query = {k: v for k, v in request.query.items() if k not in ("page[after]", "page[before]")}
-    query.setdefault("page[size]", str(size))
-
-    def link(name: str, cursor: str) -> str:
-        return f"{base_url}{request.path}?{urlencode({**query, name: cursor})}"
-
-    return {
-        key: page,
-        "meta": {"has_more": has_more, "after_cursor": after_cursor, "before_cursor": before_cursor},
-        "links": {
-            "prev": link("page[before]", before_cursor) if before_cursor else None,
-            "next": link("page[after]", after_cursor) if has_more and after_cursor else None,
-        },
-    }
+    meta = {"has_more": has_more, "after_cursor": after_cursor, "before_cursor": before_cursor}
+    links = _cursor_links(request, base_url, size, before_cursor, after_cursor if has_more else None)
+    return {key: page, "meta": meta, "links": links}
 
 
 def listing_page(request: Request, base_url: str, key: str, items: list[Any], **options: Any) -> dict[str, Any]:

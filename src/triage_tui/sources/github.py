@@ -112,28 +112,31 @@ class GithubClient:
 
     async def issues_since(self, repo: str, since: str) -> list[Issue]:
         """Every issue of `repo` (open or closed) changed since `since`, all pages."""
-        url: str | None = f"/repos/{repo}/issues"
-        params: dict[str, Any] | None = {"state": "all", "since": since, "per_page": 100}
-        raw: list[Any] = []
-        while url:
-            response = await self.http.request("GET", url, params=params)
-            body = decode_json("github", response)
-            raw.extend(body if isinstance(body, list) else [])
-            found = _NEXT.search(response.headers.get("link", ""))
-            url, params = (found.group(1) if found else None), None
+        raw = await self._every_page(f"/repos/{repo}/issues", {"state": "all", "since": since, "per_page": 100})
         return parse_many(Issue, [{**item, "repo": repo} for item in raw if isinstance(item, dict)])[0]
 
     async def comments(self, repo: str, number: int) -> list[IssueComment]:
-        url: str | None = f"/repos/{repo}/issues/{number}/comments"
-        params: dict[str, Any] | None = {"per_page": 100}
+        return parse_many(
+            IssueComment, await self._every_page(f"/repos/{repo}/issues/{number}/comments", {"per_page": 100})
+        )[0]
+
+    async def _every_page(self, url: str, params: dict[str, Any]) -> list[Any]:
+        """A list endpoint's items over all its pages (the Link header's rel="next").
+
+        Anything but a list is a bad answer, not an empty one: the callers look for our
+        marker in what comes back, and "not found" would send the write a second time."""
         raw: list[Any] = []
-        while url:
-            response = await self.http.request("GET", url, params=params)
+        next_url: str | None = url
+        next_params: dict[str, Any] | None = params
+        while next_url:
+            response = await self.http.request("GET", next_url, params=next_params)
             body = decode_json("github", response)
-            raw.extend(body if isinstance(body, list) else [])
+            if not isinstance(body, list):
+                raise BadResponse("github", f"{url}: expected a list")
+            raw.extend(body)
             found = _NEXT.search(response.headers.get("link", ""))
-            url, params = (found.group(1) if found else None), None
-        return parse_many(IssueComment, raw)[0]
+            next_url, next_params = (found.group(1) if found else None), None
+        return raw
 
     async def add_comment(self, repo: str, number: int, body: str) -> IssueComment:
         response = await self.http.request("POST", f"/repos/{repo}/issues/{number}/comments", json_body={"body": body})

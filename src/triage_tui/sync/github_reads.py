@@ -56,6 +56,8 @@ async def answer(clients: Clients, kind: str, asked: tuple[Any, ...]) -> GithubA
         return GithubAnswer(kind, asked, comments=comments)
     except RateLimited as exc:
         wait = f": try again in {int(exc.retry_after) + 1} s" if exc.retry_after else ""
-        return GithubAnswer(kind, asked, error=f"GitHub's search limit (30 a minute) reached{wait}")
+        # The search API has its own budget (30 a minute); comments count against the general one.
+        limit = "search limit (30 a minute)" if kind == "github_search" else "rate limit"
+        return GithubAnswer(kind, asked, error=f"GitHub's {limit} reached{wait}")
     except SourceError as exc:
         return GithubAnswer(kind, asked, error=exc.message)

@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from textual.app import App, SuspendNotSupported
+from textual.widgets import TextArea
 
 FALLBACK = "vi"
 
@@ -75,3 +76,17 @@ def edit_with_app_suspended(app: App, text: str) -> str:
     if isinstance(outcome, Exception):
         raise outcome
     return outcome
+
+
+def edit_text_area(area: TextArea) -> None:
+    """ctrl+o in a text box: its text through the editor and back, or a one-line error
+    with the draft unchanged. The whole text is replaced in one edit, so ctrl+z undoes it."""
+    try:
+        edited = edit_with_app_suspended(area.app, area.text)
+    except EditorFailed as error:
+        area.notify(str(error), severity="error", markup=False, timeout=10)
+        return
+    if edited != area.text:
+        area.replace(edited, area.document.start, area.document.end)
+        area.move_cursor(area.document.end)
+    area.focus()

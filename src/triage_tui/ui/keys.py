@@ -51,7 +51,8 @@ def _k(
 
 MAIN = [
     _k("app.quit", "q", "app.quit", "Quit", "Quit triage-tui (queued writes stay queued)"),
-    _k("app.help", "question_mark", "app.help", "Help", "Show every key and its remap id"),
+    # Priority: the help is up before the keys typed right after ? (`? G`) are handed on.
+    _k("app.help", "question_mark", "app.help", "Help", "Show every key and its remap id", priority=True),
     _k("ticket.open", "enter", "open_ticket", "Open", "Open the ticket: focus the conversation", show=False),
     _k("app.cycle", "tab", "cycle_panes", "Pane", "Move to the next pane", show=False),
     _k("app.zoom", "z", "zoom", "Zoom", "Zoom the focused pane to the full screen, or back", show=False),
@@ -104,6 +105,8 @@ MAIN = [
         priority=True,
     ),
     # -- issue 26, part B --
+    # Priority (as r, i): the dialog each opens gets the keys typed right after it
+    # (`E pri urgent enter` in one read edits the field; not p for Pending, r for a reply).
     _k(
         "ticket.fields",
         "E",
@@ -123,6 +126,7 @@ MAIN = [
         "Raise inc.",
         "Raise an incident from the ticket(s): severity, name, summary with links; then watch it",
         show=False,
+        priority=True,
     ),
     _k(
         "ticket.follow_up",
@@ -131,6 +135,7 @@ MAIN = [
         "Follow-up",
         "A follow-up ticket of a closed one, for its requester (a closed ticket takes no change)",
         show=False,
+        priority=True,
     ),
     _k(
         "ticket.real_org",
@@ -139,6 +144,7 @@ MAIN = [
         "Real org",
         "Move the requester out of a temporary (free-email) org into their real one",
         show=False,
+        priority=True,
     ),
     _k(
         "ticket.question",

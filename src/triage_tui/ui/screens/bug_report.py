@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 from triage_tui.triage.bug_reports import BUG, FEATURE, search_words
 from triage_tui.ui import keys
 from triage_tui.ui.in_order import InOrderInput, InOrderTextArea, close_after_typed, on_key_in_order, typed_so_far
-from triage_tui.ui.safe import plain
+from triage_tui.ui.safe import clean, plain
 from triage_tui.ui.screens import settle_cursors
 
 NEW = "new"  # the option "none of these: open a new issue"
@@ -67,9 +67,10 @@ class BugReportForm(ModalScreen[BugReportChoice | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="composer-box"):
-            yield Static(Text(self.heading, style="bold"), id="composer-title")
+            yield Static(Text(clean(self.heading), style="bold"), id="composer-title")
             yield Static(id="bugreport-kind")
-            yield InOrderInput(self.subject, id="bugreport-title", placeholder="Issue title")
+            # The requester's subject: shown, then sent as the issue's title, without escapes.
+            yield InOrderInput(clean(self.subject), id="bugreport-title", placeholder="Issue title")
             yield InOrderTextArea(NOTES[BUG], id="bugreport-notes", soft_wrap=True)
             yield Static(id="bugreport-status")
             yield InOrderOptionList(id="bugreport-issues")
@@ -138,7 +139,8 @@ class BugReportForm(ModalScreen[BugReportChoice | None]):
         status.update(plain(f"Open issues like it in {self.repo}: {shown}{more}; choose one for a +1", "dim"))
 
     # -- keys ------------------------------------------------------------------------------
-    def action_toggle_kind(self) -> None:
+    async def action_toggle_kind(self) -> None:
+        await typed_so_far(self.focused)  # "untouched" counts the notes typed before ctrl+t
         notes = self.query_one("#bugreport-notes", TextArea)
         untouched = notes.text == NOTES[self.kind]
         self.kind = FEATURE if self.kind == BUG else BUG
@@ -146,7 +148,10 @@ class BugReportForm(ModalScreen[BugReportChoice | None]):
             notes.load_text(NOTES[self.kind])
         self._show_kind()
 
-    def action_next_field(self) -> None:
+    async def action_next_field(self) -> None:
+        # Tab acts as it arrives: the keys typed before it (a backspace included) are acted
+        # on in this field first, as a bound key acts where the focus is when it is handled.
+        await typed_so_far(self.focused)
         fields = [
             self.query_one("#bugreport-title", Input),
             self.query_one("#bugreport-notes", TextArea),
@@ -155,8 +160,8 @@ class BugReportForm(ModalScreen[BugReportChoice | None]):
         current = next((i for i, box in enumerate(fields) if box is self.focused), -1)
         self.set_focus(fields[(current + 1) % len(fields)])
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.action_next_field()
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
+        await self.action_next_field()
 
     async def _typed_so_far(self) -> None:
         for box in self.query("#bugreport-title, #bugreport-notes, #bugreport-issues"):

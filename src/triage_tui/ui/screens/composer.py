@@ -17,7 +17,7 @@ from textual.widgets import Static, TextArea
 
 from triage_tui.triage.macros import ChangeSet, insertion_text, unfilled_placeholders
 from triage_tui.ui import keys
-from triage_tui.ui.external_editor import EditorFailed, edit_with_app_suspended
+from triage_tui.ui.external_editor import edit_text_area
 from triage_tui.ui.flows import run_flow
 from triage_tui.ui.in_order import InOrderTextArea, close_after_typed, typed_so_far
 from triage_tui.ui.safe import plain
@@ -211,16 +211,7 @@ class Composer(ModalScreen[Composed | None]):
         await close_after_typed(self, None)
 
     def action_external_editor(self) -> None:
-        area = self.query_one(TextArea)
-        try:
-            edited = edit_with_app_suspended(self.app, area.text)
-        except EditorFailed as error:
-            self.notify(str(error), severity="error", markup=False, timeout=10)
-            return
-        if edited != area.text:
-            area.replace(edited, area.document.start, area.document.end)  # one edit: ctrl+z undoes it
-            area.move_cursor(area.document.end)
-        area.focus()
+        edit_text_area(self.query_one(TextArea))
 
     async def action_insert_macro(self) -> None:
         await self._typed_so_far()  # the macro goes where the cursor is after the keys before it

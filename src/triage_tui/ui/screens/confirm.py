@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from triage_tui.ui import keys
 from triage_tui.ui.in_order import close_after_typed
+from triage_tui.ui.safe import clean
 
 
 class Confirm(ModalScreen[bool]):
@@ -22,7 +23,7 @@ class Confirm(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
-            yield Static(Text(self.title_text, style="bold"), id="confirm-title")
+            yield Static(Text(clean(self.title_text), style="bold"), id="confirm-title")
             yield Static(self.body, id="confirm-body")
             hint = f"{keys.label(self.app, 'confirm.yes')}: confirm   {keys.label(self.app, 'confirm.no')}: cancel"
             yield Static(Text(hint, style="dim"), id="confirm-hint")

@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from triage_tui.ui import keys
 from triage_tui.ui.in_order import close_after_typed
-from triage_tui.ui.safe import plain
+from triage_tui.ui.safe import clean, plain
 
 SHOWN = ("status", "priority", "group_id", "assignee_id", "tags", "updated_at")
 LABELS = {"group_id": "group", "assignee_id": "assignee"}
@@ -129,10 +129,11 @@ class ConflictScreen(ModalScreen[str | None]):
         with Vertical(id="confirm-box"):
             if self.entry.get("status") == "failed":
                 # Refused, not overtaken (a bulk job's result for this ticket, a 4xx): say why.
-                yield Static(Text(f"Failed: {self.entry['summary']}", style="bold red"))
-                yield Static(Text(str(self.entry.get("last_error") or "refused by the service")), id="conflict-who")
+                yield Static(Text(clean(f"Failed: {self.entry['summary']}"), style="bold red"))
+                why = clean(str(self.entry.get("last_error") or "refused by the service"))  # may echo ticket text
+                yield Static(Text(why), id="conflict-who")
             else:
-                yield Static(Text(f"Conflict: {self.entry['summary']}", style="bold red"))
+                yield Static(Text(clean(f"Conflict: {self.entry['summary']}"), style="bold red"))
                 yield Static(who_changed_what(self.entry.get("their_changes") or [], self.names), id="conflict-who")
             yield Static(Text("Nothing was overwritten.", style="dim"))
             with Horizontal(id="conflict-versions"):
@@ -150,7 +151,7 @@ class ConflictScreen(ModalScreen[str | None]):
 
     def _compose_deleted(self, mine: dict, deleted: dict) -> ComposeResult:
         with Vertical(id="confirm-box"):
-            yield Static(Text(f"Not sent: {self.entry['summary']}", style="bold red"))
+            yield Static(Text(clean(f"Not sent: {self.entry['summary']}"), style="bold red"))
             yield Static(deleted_notice(deleted, self.names), id="conflict-who")
             yield Static(Text("Nothing was sent and nothing will be retried. Your text is kept here.", style="dim"))
             yield Static(_version("Mine (not sent)", mine, self.names), classes="conflict-side")

@@ -41,7 +41,13 @@ class HelpScreen(ModalScreen[None]):
         # The App's own keys (Textual's: the command palette, ctrl+q), as they are bound now.
         ours = {key.id for key in keys.BY_ID.values()}
         textual: list[tuple[str, str, str]] = []
-        for key, binding in self.app._bindings:
+        # The bottom screen's active bindings end with the App's (remaps included): public
+        # API, where the App's own binding map is Textual's private attribute.
+        app_bindings = self.app.screen_stack[0].active_bindings
+        for key, active in app_bindings.items():
+            binding = active.binding
+            if active.node is not self.app:
+                continue
             if binding.id in ours or binding.system or not (binding.tooltip or binding.description):
                 continue
             shown = self.app.get_key_display(Binding(key, ""))

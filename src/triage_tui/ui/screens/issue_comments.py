@@ -57,8 +57,9 @@ class IssueComments(ModalScreen[None]):
         text.append_text(plain(self.issue.get("body") or "(no description)", multiline=True, limit=5000))
         for comment in comments:
             text.append("\n\n")
-            text.append(f"{comment.get('author') or 'someone'}", style="bold")
-            text.append(f"  {(comment.get('created_at') or '')[:16].replace('T', ' ')}\n", style="dim")
+            text.append_text(plain(comment.get("author") or "someone", "bold", limit=80))
+            text.append_text(plain(f"  {(comment.get('created_at') or '')[:16].replace('T', ' ')}", "dim"))
+            text.append("\n")
             text.append_text(plain(without_marker(comment.get("body") or ""), multiline=True, limit=5000))
         for entry in self.queued():
             if entry.get("kind") == "github_comment":

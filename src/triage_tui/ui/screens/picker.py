@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 
 from triage_tui.ui import keys
 from triage_tui.ui.in_order import InOrderInput, close_after_typed, typed_so_far
-from triage_tui.ui.safe import plain
+from triage_tui.ui.safe import clean, plain
 from triage_tui.ui.screens import settle_cursors
 from triage_tui.ui.widgets.keybar import KeyBar
 
@@ -47,7 +47,7 @@ class FuzzyPicker(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-box"):
-            yield Static(Text(self.title_text, style="bold"), id="picker-title")
+            yield Static(Text(clean(self.title_text), style="bold"), id="picker-title")
             yield InOrderInput(placeholder=self.placeholder, id="picker-input")
             yield OptionList(id="picker-options")
             if self.preview is not None:

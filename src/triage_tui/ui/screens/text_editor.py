@@ -15,8 +15,9 @@ from textual.widgets import Input, Static, TextArea
 
 from triage_tui.triage.incidents import Impact
 from triage_tui.ui import keys
-from triage_tui.ui.external_editor import EditorFailed, edit_with_app_suspended
+from triage_tui.ui.external_editor import edit_text_area
 from triage_tui.ui.in_order import InOrderInput, InOrderTextArea, close_after_typed, typed_so_far
+from triage_tui.ui.safe import clean
 from triage_tui.ui.screens import settle_cursors
 from triage_tui.ui.widgets.keybar import KeyBar
 
@@ -43,7 +44,7 @@ class TextEditor(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="composer-box"):
-            yield Static(Text(self.title_text, style="bold"), id="composer-title")
+            yield Static(Text(clean(self.title_text), style="bold"), id="composer-title")
             yield InOrderTextArea(self.initial, id="composer-text", soft_wrap=True)
             yield Static(Text(self._hint(), style="dim"), id="composer-hint")
         yield KeyBar()
@@ -80,16 +81,7 @@ class TextEditor(ModalScreen[str | None]):
         await close_after_typed(self, None)
 
     def action_external_editor(self) -> None:
-        area = self.query_one(TextArea)
-        try:
-            edited = edit_with_app_suspended(self.app, area.text)
-        except EditorFailed as error:
-            self.notify(str(error), severity="error", markup=False, timeout=10)
-            return
-        if edited != area.text:
-            area.replace(edited, area.document.start, area.document.end)  # one edit: ctrl+z undoes it
-            area.move_cursor(area.document.end)
-        area.focus()
+        edit_text_area(self.query_one(TextArea))
 
 
 class ImpactForm(ModalScreen[Impact | None]):
@@ -104,7 +96,7 @@ class ImpactForm(ModalScreen[Impact | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="composer-box"):
-            yield Static(Text(self.title_text, style="bold"), id="composer-title")
+            yield Static(Text(clean(self.title_text), style="bold"), id="composer-title")
             yield Static("What is broken")
             yield InOrderInput(self.values[0], id="impact-broken")
             yield Static("What still works")

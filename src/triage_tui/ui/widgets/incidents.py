@@ -28,7 +28,7 @@ from triage_tui.triage.macros import ChangeSet, render_placeholders
 from triage_tui.ui import keys
 from triage_tui.ui.flows import not_queued, queue_write, run_flow, save_handover, text_editor
 from triage_tui.ui.links import open_or_copy
-from triage_tui.ui.safe import plain
+from triage_tui.ui.safe import clean, plain
 from triage_tui.ui.widgets.queue import age
 
 if TYPE_CHECKING:  # models pull in pydantic, which start-up does without
@@ -249,10 +249,10 @@ class IncidentPane(Vertical):
         if final is None:
             return
         if existing:
-            self.notify(f"Queued: update macro {body['title']}", markup=False)
+            self.notify(f"Queued: update macro {clean(body['title'])}", markup=False)
         else:
             tag = incident_tag(incident.reference)
-            self.notify(f"Queued: create macro {body['title']} (tag {tag})", markup=False)
+            self.notify(f"Queued: create macro {clean(body['title'])} (tag {tag})", markup=False)
         context.kick()
 
     def _editor_hint(self, save: str = "save") -> str:

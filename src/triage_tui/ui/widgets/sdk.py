@@ -242,7 +242,9 @@ class SdkPane(Vertical):
         """Who has it, how many comments, and our writes to it still on their way."""
         lines = Text()
         assignees = [a.get("login", "") for a in issue.get("assignees") or [] if isinstance(a, dict)]
-        lines.append(f"\nAssigned: {', '.join(assignees) or 'nobody'} · {issue.get('comments') or 0} comments")
+        who = ", ".join(assignees) or "nobody"
+        lines.append("\n")  # plain() keeps one line: the break is ours
+        lines.append_text(plain(f"Assigned: {who} · {issue.get('comments') or 0} comments"))
         if self.is_mobile(issue):
             lines.append(" · mobile: faster SLA, escalate with ", style="magenta")
             lines.append(keys.label(self.app, "sdk.escalate"), style="bold magenta")

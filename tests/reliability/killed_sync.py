@@ -1,0 +1,118 @@
+"""kill -9 in the middle of a send, shared by the exactly-once tests: the headless sync as a
+child process, the request that reached the (stalling) sandbox, and the wait until the
+stalled request has been handled after all, so the write exists on the service while the
+outbox still says "sending"."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copy
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tests.helpers import Engine
+from triage_tui.sandbox.faults import FaultPlan, parse_faults
+from triage_tui.sandbox.server import Sandbox
+
+
+def sandbox_env(url: str, cache: Path) -> dict[str, str]:
+    """The environment of a triage-tui child on the sandbox's three services."""
+    return {
+        **os.environ,
+        "TRIAGE_ZENDESK_URL": url,
+        "TRIAGE_ZENDESK_EMAIL": "agent@example.com",
+        "TRIAGE_ZENDESK_TOKEN": "sandbox",
+        "TRIAGE_INCIDENTIO_URL": url,
+        "TRIAGE_INCIDENTIO_TOKEN": "sandbox",
+        "TRIAGE_GITHUB_URL": url,
+        "TRIAGE_GITHUB_TOKEN": "sandbox",
+        "XDG_CACHE_HOME": str(cache),
+    }
+
+
+def sync_process(url: str, cache: Path, *, once: bool) -> subprocess.Popen:
+    args = [sys.executable, "-m", "triage_tui", "sync"] + (["--once"] if once else [])
+    return subprocess.Popen(
+        args, env=sandbox_env(url, cache), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+@dataclass
+class Rig:
+    """A sandbox whose requests can be made to stall, and an engine on its cache that
+    queues the write (then hands the cache to a child process)."""
+
+    sandbox: Sandbox
+    faults: FaultPlan
+    running: Engine
+    cache_home: Path
+
+    def stall(self) -> None:
+        """Close our handles on the cache for the child, and stall every request 3 s."""
+        self.running.store.close()
+        self.running.outbox.close()
+        self.faults.enabled = True
+
+    def start_sync(self) -> subprocess.Popen:
+        self.stall()
+        return sync_process(self.sandbox.url, self.cache_home, once=False)
+
+
+@contextlib.asynccontextmanager
+async def stalling(dataset: dict[str, Any], tmp_path: Path) -> AsyncIterator[Rig]:
+    faults = FaultPlan(parse_faults("stall:1.0:3s"), seed=1)
+    faults.enabled = False
+    with Sandbox(copy.deepcopy(dataset), faults=faults) as sandbox:
+        cache_home = tmp_path / "xdg-cache"
+        running = Engine(sandbox.url, cache_home / "triage-tui")
+        await running.engine.poll("zendesk")
+        try:
+            yield Rig(sandbox, faults, running, cache_home)
+        finally:
+            await running.clients.aclose()
+
+
+def arrived(sandbox: Sandbox, request: str, timeout: float = 60) -> bool:
+    """Wait until `request` ("zendesk PUT", "incidentio POST /v2/incidents") has reached the
+    sandbox; with a stall fault it is still held there, not yet handled."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(key.startswith(request) for key in sandbox.state.requests):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+async def handled(condition: Callable[[], object], timeout: float = 30) -> bool:
+    """Wait until the service shows the stalled request's effect (`condition`)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        await asyncio.sleep(0.05)
+    return False
+
+
+async def kill_mid_send(
+    sandbox: Sandbox,
+    faults: FaultPlan,
+    process: subprocess.Popen,
+    request: str,
+    done: Callable[[], object],
+) -> None:
+    """SIGKILL `process` (started with every request stalling) once `request` reached the
+    sandbox, before it can record the answer; return once the service has acted on it
+    (`done`), with the faults off again for the restart."""
+    assert arrived(sandbox, request), process.stderr.read() if process.poll() is not None else f"no {request}"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+    assert await handled(done), f"{request} was never handled after the kill"
+    faults.enabled = False
