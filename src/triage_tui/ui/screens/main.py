@@ -11,10 +11,12 @@ and one pane in one screen keeps its cursor across 1, 2 and I.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.dom import DOMNode
@@ -286,9 +288,11 @@ class MainScreen(DutyScreen):
         node: DOMNode | None = self.focused
         if action not in keys.PANE_SHARED_ACTIONS or node is None or node is self.queue_table:
             return False
-        mine = {key for key, binding in self._bindings if binding.action == action}
+        mine = _effective_keys(self.app, (key.id for key in keys.MAIN if key.action_name == action))
         while node is not None and node is not self:
-            if mine & node._bindings.key_to_bindings.keys():
+            # A widget's bindings are its class's BINDINGS, by id, under the user's remaps.
+            theirs = (b.id for b in getattr(type(node), "BINDINGS", ()) if isinstance(b, Binding) and b.id)
+            if mine & _effective_keys(self.app, theirs):
                 return True
             node = node.parent
         return False
@@ -591,3 +595,8 @@ class MainScreen(DutyScreen):
         else:
             title, text, name = "Support Hero handover", hero_text(context), "handover-rotation"
         await run_flow(self, save_handover(self, title, text, name, context.now), "rotation handover")
+
+
+def _effective_keys(app: App, binding_ids: Iterable[str]) -> set[str]:
+    """The keys these bindings answer to now, remaps included."""
+    return {one for binding_id in binding_ids for one in keys.effective(app, binding_id).split(",")}
