@@ -109,5 +109,7 @@ class CorrectionScreen(TicketScreen):
         org = next(c for c in choices if str(c.id) == picked)
         move = self.context.writes.move_requester
         if queue_write(self, "Not queued", lambda: move(user, {"id": org.id, "name": org.name})):
-            self.notify(f"Queued: {clean(user.get('name'), limit=40)} moves to {org.name}", markup=False)
+            self.notify(
+                f"Queued: {clean(user.get('name'), limit=40)} moves to {clean(org.name, limit=60)}", markup=False
+            )
             self.context.kick()
