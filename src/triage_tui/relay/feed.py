@@ -37,6 +37,7 @@ from triage_tui.relay.names import (
     presence_key,
     ticket_of_key,
 )
+from triage_tui.relay.waits import first_of
 from triage_tui.store.cache import Store
 from triage_tui.sync.engine import SyncEvent
 
@@ -132,7 +133,7 @@ class RelayFeed:
                         outbox_changed=True,  # the status line repaints
                     )
                 )
-            await _wait(stop, RECONNECT)
+            await first_of(stop, seconds=RECONNECT)
 
     async def _serve(self, link: Link, emit: Callable[[SyncEvent], None], stop: asyncio.Event, lost: asyncio.Event):
         js = link.js
@@ -157,7 +158,7 @@ class RelayFeed:
             self._say_path("relay")
             emit(SyncEvent(lines=["relay: reading the queue from the relay"], outbox_changed=True))
             try:
-                await _first(stop, lost)
+                await first_of(stop, lost)
             finally:  # stopped, or cancelled by the engine as the app quits
                 for task in tasks:
                     task.cancel()
@@ -211,7 +212,7 @@ class RelayFeed:
     async def _rescan(self, js: Any, group: asyncio.TaskGroup, tasks: list, lost: asyncio.Event) -> None:
         """New groups, and groups whose first ticket came after we looked."""
         while True:
-            await _wait(self._groups_changed, RESCAN)
+            await first_of(self._groups_changed, seconds=RESCAN)
             self._groups_changed.clear()
             await self._watch_groups(js, group, tasks, lost)
 
@@ -324,7 +325,7 @@ class RelayFeed:
                     await presence.put(key, json.dumps(value).encode())
                 self._said = key
             self._activity_changed.clear()
-            await _wait(self._activity_changed, PRESENCE_REFRESH)
+            await first_of(self._activity_changed, seconds=PRESENCE_REFRESH)
 
     def sweep(self) -> list[int]:
         """Colleagues' entries past their age (the server drops them without telling
@@ -349,19 +350,3 @@ class RelayFeed:
             await asyncio.sleep(SWEEP)
             if changed := self.sweep():
                 emit(SyncEvent(changed_tickets=changed))
-
-
-async def _wait(event: asyncio.Event, seconds: float) -> None:
-    try:
-        await asyncio.wait_for(event.wait(), timeout=max(0.0, seconds))
-    except TimeoutError:
-        pass
-
-
-async def _first(*events: asyncio.Event) -> None:
-    waits = [asyncio.ensure_future(e.wait()) for e in events]
-    try:
-        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for waiting in waits:
-            waiting.cancel()

@@ -34,6 +34,7 @@ from triage_tui.relay.names import (
     ticket_key,
     ticket_of_key,
 )
+from triage_tui.relay.waits import first_of
 from triage_tui.store.cache import Store
 from triage_tui.store.outbox import Outbox
 from triage_tui.sync.clients import Clients
@@ -97,7 +98,7 @@ class Relay:
                 link = await connect(self.config.relay, self.secret, name=f"relay {self.name}", on_lost=on_lost)
             except Exception as exc:  # noqa: BLE001 - unreachable, refused, TLS: say it and try again
                 self.emit(f"relay: NATS unreachable: {type(exc).__name__}: {exc}")
-                await _wait(stop, RECONNECT)
+                await first_of(stop, seconds=RECONNECT)
                 continue
             try:
                 await self._serve(link, stop, lost)
@@ -106,7 +107,7 @@ class Relay:
             finally:
                 self.leading.clear()
                 await link.close()
-            await _wait(stop, RECONNECT if not stop.is_set() else 0)
+            await first_of(stop, seconds=RECONNECT if not stop.is_set() else 0)
 
     async def _serve(self, link: Link, stop: asyncio.Event, lost: asyncio.Event) -> None:
         js = link.js
@@ -127,7 +128,7 @@ class Relay:
                         self.emit(f"relay: {self.name} lost the lease: another relay reads Zendesk now")
                     self.leading.clear()
                 else:
-                    await _wait(stop, self.lease_seconds / 3, lost)
+                    await first_of(stop, lost, seconds=self.lease_seconds / 3)
         finally:
             if not lost.is_set():
                 await lease.release()
@@ -138,13 +139,13 @@ class Relay:
         async with asyncio.TaskGroup() as group:
             renewing = group.create_task(self._renew(lease, stop, lost))
             polling = group.create_task(self._poll_loop(stop, lost))
-            await _first(stop, lost)
+            await first_of(stop, lost)
             renewing.cancel()
             polling.cancel()
 
     async def _renew(self, lease: Lease, stop: asyncio.Event, lost: asyncio.Event) -> None:
         while not stop.is_set() and not lost.is_set():
-            await _wait(stop, self.lease_seconds / 3, lost)
+            await first_of(stop, lost, seconds=self.lease_seconds / 3)
             if stop.is_set() or lost.is_set():
                 return
             if not await lease.renew():
@@ -155,7 +156,7 @@ class Relay:
         engine.schedule.start(time.monotonic())
         while not stop.is_set() and not lost.is_set():
             await self.poll_once()
-            await _wait(stop, max(0.05, engine.schedule.seconds_to_next(time.monotonic())), lost)
+            await first_of(stop, lost, seconds=max(0.05, engine.schedule.seconds_to_next(time.monotonic())))
 
     # -- taking over ---------------------------------------------------------------------
     async def _take_over(self) -> None:
@@ -250,23 +251,3 @@ class Relay:
 async def _streams(js: Any) -> Any:
     for info in await js.streams_info():
         yield info
-
-
-async def _wait(stop: asyncio.Event, seconds: float, also: asyncio.Event | None = None) -> None:
-    """Sleep `seconds`, or less when `stop` (or `also`) is set."""
-    events = [stop] + ([also] if also is not None else [])
-    waits = [asyncio.ensure_future(e.wait()) for e in events]
-    try:
-        await asyncio.wait(waits, timeout=max(0.0, seconds), return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for waiting in waits:
-            waiting.cancel()
-
-
-async def _first(*events: asyncio.Event) -> None:
-    waits = [asyncio.ensure_future(e.wait()) for e in events]
-    try:
-        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for waiting in waits:
-            waiting.cancel()
