@@ -128,6 +128,18 @@ class Colleagues(threading.Thread):
             self.changes.append((time.time(), ticket["id"], ticket["updated_at"]))
 
 
+def open_store(stores: dict[int, Store], index: int, cache: Path) -> Store | None:
+    """Copy `index`'s cache, opened once it exists (None until its copy has made it)."""
+    if index not in stores:
+        if not (cache / "data").exists():
+            return None
+        try:
+            stores[index] = Store(cache)
+        except Exception:  # noqa: BLE001 - not created yet by its copy: next round
+            return None
+    return stores[index]
+
+
 class Watcher(threading.Thread):
     """Reads every copy's cache once a second: poll completions and when changes arrive."""
 
@@ -145,14 +157,9 @@ class Watcher(threading.Thread):
             now = time.time()
             changes = list(self.colleagues.changes)
             for index, cache in enumerate(self.caches):
-                if index not in stores:
-                    if not (cache / "data").exists():
-                        continue
-                    try:
-                        stores[index] = Store(cache)
-                    except Exception:  # noqa: BLE001, S112 - not created yet by its copy: next second
-                        continue
-                store = stores[index]
+                store = open_store(stores, index, cache)
+                if store is None:
+                    continue
                 state = store.sync_state("zendesk")
                 success = state.get("last_success")
                 if success and success != last_success.get(index):

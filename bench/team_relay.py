@@ -40,7 +40,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from team import Colleagues, config_text, count_statuses
+from team import Colleagues, config_text, count_statuses, open_store
 from triage_tui.relay.names import PATH_KEY, PRESENCE, PRESENCE_STORE_KEY
 from triage_tui.relay.server import NatsServer
 from triage_tui.sandbox.data import generate
@@ -83,14 +83,9 @@ class Watcher(threading.Thread):
             now = time.time()
             changes = list(self.colleagues.changes)
             for index, cache in enumerate(self.caches):
-                if index not in stores:
-                    if not (cache / "data").exists():
-                        continue
-                    try:
-                        stores[index] = Store(cache)
-                    except Exception:  # noqa: BLE001, S112 - not created yet by its copy
-                        continue
-                store = stores[index]
+                store = open_store(stores, index, cache)
+                if store is None:
+                    continue
                 path = str(store.sync_state("zendesk").get(PATH_KEY) or "")
                 if not self.paths[index] or self.paths[index][-1][1] != path:
                     self.paths[index].append((now, path))
