@@ -421,16 +421,6 @@ class ZendeskClient:
         # Gone already (another copy removed the same duplicate): what was wanted.
         await self.http.request("DELETE", f"/api/v2/views/{view_id}.json", accept=(404,))
 
-    async def merge_tickets(self, target_id: int, source_ids: list[int]) -> dict[str, Any]:
-        """Merge `source_ids` into `target_id`: Zendesk closes the sources. Returns the job status."""
-        response = await self.http.request(
-            "POST", f"/api/v2/tickets/{target_id}/merge.json", json_body={"ids": source_ids}
-        )
-        body = decode_json("zendesk", response)
-        if not isinstance(body, dict) or not isinstance(body.get("job_status"), dict):
-            raise BadResponse("zendesk", "merge: expected a 'job_status'")
-        return body["job_status"]
-
 
 BULK_IDS = 100  # update_many: "a comma-separated list of up to 100 ticket ids" (the spec)
 
