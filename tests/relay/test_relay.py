@@ -10,8 +10,10 @@ import json
 import pytest
 
 from tests.relay.conftest import GROUPS_OF_ALEX, Copy, eventually, make_relay, relay_config
+from triage_tui.relay import feed, publisher
 from triage_tui.relay.connect import RelayConfigError, bucket, check_url, connect
 from triage_tui.relay.names import PATH_KEY, group_bucket, ticket_key
+from triage_tui.relay.waits import first_of
 from triage_tui.sync.writes import Writes
 from triage_tui.triage.macros import ChangeSet
 
@@ -119,7 +121,8 @@ async def test_the_leader_killed_another_relay_takes_over_from_its_cursor_and_no
     assert not second.leading.is_set()  # exactly one reads Zendesk
 
     first_task.cancel()  # killed: no clean release of the lease, its connection just drops
-    await asyncio.gather(first_task, return_exceptions=True)
+    stopped, _ = await asyncio.wait([first_task], timeout=15)
+    assert stopped, "the killed relay went on running"
     ticket = change(strict, subject="made while no relay led")
     took = await eventually(lambda: second.leading.is_set(), timeout=30, what="the second relay takes over")
     assert took < 30
@@ -130,6 +133,55 @@ async def test_the_leader_killed_another_relay_takes_over_from_its_cursor_and_no
     )
     # It resumed from the cursor the first left: no second first sync of the whole queue.
     assert not any("search/export" in key for key in _requests_since(strict, second))
+
+
+async def test_a_relay_killed_while_a_library_swallows_the_cancellation_still_stops(
+    strict, nats_server, tmp_path, running, monkeypatch
+):
+    """Python 3.11's `asyncio.wait_for` (around every nats-py request) returns the answer
+    instead of raising when a cancellation arrives with it. Every wait of the relay is made
+    to do so here: its loops must still end, or the kill, and a quit, wait for ever."""
+
+    async def swallowing(*events: asyncio.Event, seconds: float | None = None) -> None:
+        try:
+            await first_of(*events, seconds=seconds)
+        except asyncio.CancelledError:
+            pass
+
+    monkeypatch.setattr(publisher, "first_of", swallowing)
+    relay = make_relay(running, relay_config(strict.url, nats_server.url, lease_seconds=2), tmp_path / "r", "relay-1")
+    task, _ = running.start(relay.run)
+    await eventually(lambda: relay.leading.is_set() and relay.store.get("cursor:zendesk"), timeout=30)
+
+    task.cancel()
+    stopped, _ = await asyncio.wait([task], timeout=15)
+    assert stopped, "the cancelled relay went on running"
+    assert task.cancelled()
+    assert not relay.leading.is_set()
+
+
+async def test_a_copy_cancelled_while_a_library_swallows_the_cancellation_still_stops(
+    strict, nats_server, tmp_path, running, monkeypatch
+):
+    """The same for a copy's feed: the app's quit cancels its sync, which must end."""
+
+    async def swallowing(*events: asyncio.Event, seconds: float | None = None) -> None:
+        try:
+            await first_of(*events, seconds=seconds)
+        except asyncio.CancelledError:
+            pass
+
+    config = relay_config(strict.url, nats_server.url)
+    relay = make_relay(running, config, tmp_path / "relay", "relay-1")
+    running.start(relay.run)
+    await eventually(lambda: relay.leading.is_set() and relay.store.get("cursor:zendesk"))
+    monkeypatch.setattr(feed, "first_of", swallowing)
+    copy = Copy(running, config, tmp_path / "copy")
+    await eventually(lambda: copy.feed.connected, what="the copy reads the relay")
+
+    copy.task.cancel()
+    stopped, _ = await asyncio.wait([copy.task], timeout=15)
+    assert stopped, "the cancelled copy went on running"
 
 
 def _requests_since(sandbox, relay) -> list[str]:

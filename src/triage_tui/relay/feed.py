@@ -37,7 +37,7 @@ from triage_tui.relay.names import (
     presence_key,
     ticket_of_key,
 )
-from triage_tui.relay.waits import first_of
+from triage_tui.relay.waits import first_of, stop_if_cancelled
 from triage_tui.store.cache import Store
 from triage_tui.sync.engine import SyncEvent
 
@@ -103,6 +103,7 @@ class RelayFeed:
     async def run(self, emit: Callable[[SyncEvent], None], stop: asyncio.Event) -> None:
         fell_back = said = False
         while not stop.is_set():
+            stop_if_cancelled()
             lost = asyncio.Event()
 
             async def on_lost(lost: asyncio.Event = lost) -> None:
@@ -212,6 +213,7 @@ class RelayFeed:
     async def _rescan(self, js: Any, group: asyncio.TaskGroup, tasks: list, lost: asyncio.Event) -> None:
         """New groups, and groups whose first ticket came after we looked."""
         while True:
+            stop_if_cancelled()
             await first_of(self._groups_changed, seconds=RESCAN)
             self._groups_changed.clear()
             await self._watch_groups(js, group, tasks, lost)
@@ -220,6 +222,7 @@ class RelayFeed:
         try:
             watcher = await kv.watch(">")
             async for entry in watcher:
+                stop_if_cancelled()
                 if entry is not None:
                     await self._queue.put((source, entry.key, entry))
         except asyncio.CancelledError:
@@ -230,6 +233,7 @@ class RelayFeed:
     # -- applying what arrives -----------------------------------------------------------
     async def _apply(self, emit: Callable[[SyncEvent], None]) -> None:
         while True:
+            stop_if_cancelled()
             items = [await self._queue.get()]
             await asyncio.sleep(BATCH_WINDOW)
             while not self._queue.empty():
@@ -315,6 +319,7 @@ class RelayFeed:
         they move on. A copy that dies stops refreshing and its entry ages out."""
         self._said = None
         while True:
+            stop_if_cancelled()
             ticket_id, what = self.activity
             key = presence_key(ticket_id, self.copy_id) if ticket_id is not None and what else None
             with contextlib.suppress(Exception):  # a failed put is tried again at the next refresh
@@ -347,6 +352,7 @@ class RelayFeed:
 
     async def _sweeper(self, emit: Callable[[SyncEvent], None]) -> None:
         while True:
+            stop_if_cancelled()
             await asyncio.sleep(SWEEP)
             if changed := self.sweep():
                 emit(SyncEvent(changed_tickets=changed))

@@ -34,7 +34,7 @@ from triage_tui.relay.names import (
     ticket_key,
     ticket_of_key,
 )
-from triage_tui.relay.waits import first_of
+from triage_tui.relay.waits import first_of, stop_if_cancelled
 from triage_tui.store.cache import Store
 from triage_tui.store.outbox import Outbox
 from triage_tui.sync.clients import Clients
@@ -89,6 +89,7 @@ class Relay:
     # -- the loop ------------------------------------------------------------------------
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
+            stop_if_cancelled()
             lost = asyncio.Event()
 
             async def on_lost(lost: asyncio.Event = lost) -> None:
@@ -120,6 +121,7 @@ class Relay:
         lease = Lease(lease_kv, self.name)
         try:
             while not stop.is_set() and not lost.is_set():
+                stop_if_cancelled()
                 if await lease.try_acquire():
                     self.emit(f"relay: {self.name} leads: reading Zendesk")
                     try:
@@ -145,6 +147,7 @@ class Relay:
 
     async def _renew(self, lease: Lease, stop: asyncio.Event, lost: asyncio.Event) -> None:
         while not stop.is_set() and not lost.is_set():
+            stop_if_cancelled()
             await first_of(stop, lost, seconds=self.lease_seconds / 3)
             if stop.is_set() or lost.is_set():
                 return
@@ -155,6 +158,7 @@ class Relay:
         engine = self.engine
         engine.schedule.start(time.monotonic())
         while not stop.is_set() and not lost.is_set():
+            stop_if_cancelled()
             await self.poll_once()
             await first_of(stop, lost, seconds=max(0.05, engine.schedule.seconds_to_next(time.monotonic())))
 
