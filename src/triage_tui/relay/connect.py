@@ -28,6 +28,11 @@ from triage_tui.config import RelayConfig
 CONNECT_TIMEOUT = 2.0
 CLOSE_TIMEOUT = 2.0  # closing a link to a server that went away must not hold up a stop
 API_TIMEOUT = 3.0  # a JetStream request (a bucket's info, a put); a forbidden one never answers
+# A link that dies without a word (a laptop's Wi-Fi, a dropped VPN) is found by pings: nats-py's
+# defaults (every 120 s, two unanswered) would keep a copy on a dead relay for four minutes,
+# past `fallback_seconds`; every 10 s, three unanswered, finds it in about 30.
+PING_SECONDS = 10
+PINGS_UNANSWERED = 3
 SECURE_SCHEMES = ("tls", "wss")
 
 
@@ -103,6 +108,8 @@ async def connect(
         "allow_reconnect": False,
         "max_reconnect_attempts": 1,  # each server tried twice, then NoServersError (0 means forever)
         "reconnect_time_wait": 0.5,
+        "ping_interval": PING_SECONDS,
+        "max_outstanding_pings": PINGS_UNANSWERED,
         "inbox_prefix": inbox_prefix(config.user),
     }
     if config.user:

@@ -93,6 +93,14 @@ class RelayFeed:
             return True
         return self.lost_since is not None and self.monotonic() - self.lost_since < self.relay.fallback_seconds
 
+    def _next_try(self) -> float:
+        """Seconds to the next connection attempt: RECONNECT, or less when the fallback falls
+        due sooner, so the copy turns to Zendesk at `fallback_seconds`, not a try later."""
+        if self.lost_since is None or self.connected:
+            return RECONNECT
+        due = self.lost_since + self.relay.fallback_seconds - self.monotonic()
+        return RECONNECT if due <= 0 else min(RECONNECT, due)
+
     def doing(self, ticket_id: int | None, what: str) -> None:
         """The engineer is viewing, replying to or noting on `ticket_id` (None: nothing)."""
         if (ticket_id, what) != self.activity:
@@ -134,7 +142,7 @@ class RelayFeed:
                         outbox_changed=True,  # the status line repaints
                     )
                 )
-            await first_of(stop, seconds=RECONNECT)
+            await first_of(stop, seconds=self._next_try())
 
     async def _serve(self, link: Link, emit: Callable[[SyncEvent], None], stop: asyncio.Event, lost: asyncio.Event):
         js = link.js
