@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from tests.spec import openapi
 from tests.spec.test_sandbox_strict import call, get, relative
-from triage_tui.sandbox.server import SandboxApp
+from triage_sandbox.server import SandboxApp
 
 # The strict suite's fixtures: a socket-free app on the seeded dataset, with clocks moved by hand.
 

@@ -16,12 +16,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 from urllib.parse import parse_qsl, urlsplit
 
-from triage_tui.sandbox import github_api, incidentio_api, limits, pages, zendesk_api
-from triage_tui.sandbox.activity import Activity
-from triage_tui.sandbox.data import VIEW_TITLES, edit_default_view
-from triage_tui.sandbox.faults import Fault, FaultPlan
-from triage_tui.sandbox.http import Request, Response, Router
-from triage_tui.sandbox.state import SandboxState
+from triage_sandbox import github_api, incidentio_api, limits, pages, zendesk_api
+from triage_sandbox.activity import Activity
+from triage_sandbox.data import VIEW_TITLES, edit_default_view
+from triage_sandbox.faults import Fault, FaultPlan
+from triage_sandbox.http import Request, Response, Router
+from triage_sandbox.state import SandboxState
 
 DEFAULT_TOKEN = "sandbox"
 ACCOUNT = ("account",)  # the key of the account-wide Zendesk budget

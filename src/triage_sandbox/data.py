@@ -11,16 +11,33 @@ import datetime as dt
 import random
 from typing import Any
 
-from triage_tui.config import DEFAULT_ESCALATION_GROUPS
-from triage_tui.config import DEFAULT_SDK_REPOS as SDK_REPOS
-
 HOUR = 3600.0
 
 AGENT_EMAIL = "agent@example.com"
 # An admin of the account: a token with this address is treated as an admin (see server.py).
 ADMIN_EMAIL = "admin@example.com"
-# The handbook's escalation teams (the config's default), plus the SME product groups.
-GROUPS = ["Support", *DEFAULT_ESCALATION_GROUPS, "Flags", "Data", "Observability", "AI & client libraries"]
+# The handbook's escalation teams, then the SME product groups. The sandbox keeps its own
+# copy of these facts (it never imports the product): tests/unit/test_sandbox_package.py
+# checks that they agree with the product's defaults.
+ESCALATION_GROUPS = [
+    "Product Analytics",
+    "Web Analytics",
+    "Feature Success",
+    "Replay",
+    "CDP",
+    "Infrastructure",
+    "Growth",
+    "Billing",
+]
+GROUPS = ["Support", *ESCALATION_GROUPS, "Flags", "Data", "Observability", "AI & client libraries"]
+# The SDK repositories the rotation watches, each seeded with issues.
+SDK_REPOS = [
+    "PostHog/posthog-js",
+    "PostHog/posthog-python",
+    "PostHog/posthog-ios",
+    "PostHog/posthog-android",
+    "PostHog/posthog-flutter",
+]
 PLANS = ["free", "pay_as_you_go", "boost", "scale", "enterprise"]
 PLAN_TARGET_HOURS = {"free": None, "pay_as_you_go": 72.0, "boost": 48.0, "scale": 24.0, "enterprise": 8.0}
 

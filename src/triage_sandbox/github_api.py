@@ -10,10 +10,10 @@ import re
 from collections.abc import Callable
 from urllib.parse import quote, unquote, urlencode
 
-from triage_tui.sandbox.data import iso
-from triage_tui.sandbox.http import Request, Response, Router
-from triage_tui.sandbox.pages import issue_url
-from triage_tui.sandbox.state import SandboxState
+from triage_sandbox.data import iso
+from triage_sandbox.http import Request, Response, Router
+from triage_sandbox.pages import issue_url
+from triage_sandbox.state import SandboxState
 
 NOT_FOUND = {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}
 REPO = r"/repos/(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+)"

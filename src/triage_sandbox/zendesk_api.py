@@ -14,14 +14,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeGuard
 from urllib.parse import urlencode
 
-from triage_tui.sandbox import limits, rules
-from triage_tui.sandbox.data import iso, view_execution, view_title
-from triage_tui.sandbox.http import Handler, Request, Response, Router
-from triage_tui.sandbox.limits import FORBIDDEN
-from triage_tui.sandbox.state import SandboxState, decode_cursor, encode_cursor
+from triage_sandbox import limits, rules
+from triage_sandbox.data import iso, view_execution, view_title
+from triage_sandbox.http import Handler, Request, Response, Router
+from triage_sandbox.limits import FORBIDDEN
+from triage_sandbox.state import SandboxState, decode_cursor, encode_cursor
 
 if TYPE_CHECKING:
-    from triage_tui.sandbox.server import SandboxSettings
+    from triage_sandbox.server import SandboxSettings
 
 NOT_FOUND = {"error": "RecordNotFound", "description": "Not found"}
 CONFLICT = {
