@@ -3,9 +3,7 @@ GitHub (/repos, /user), with real auth checks, rate-limit headers, 429 budgets a
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import email.utils
 import json
 import socket
 import threading
@@ -15,17 +13,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 from urllib.parse import parse_qsl, urlsplit
 
-from triage_sandbox import github_api, incidentio_api, limits, pages
+from triage_sandbox import auth, github_api, incidentio_api, limits, pages
 from triage_sandbox.activity import Activity
 from triage_sandbox.data import edit_default_view
 from triage_sandbox.faults import Fault, FaultPlan
 from triage_sandbox.http import Request, Response, Router
-from triage_sandbox.settings import Budget, SandboxSettings
+from triage_sandbox.settings import SandboxSettings
 from triage_sandbox.state import SandboxState
+from triage_sandbox.throttle import Throttle
 from triage_sandbox.zendesk import api as zendesk_api
 from triage_sandbox.zendesk.replies import NOT_FOUND
-
-ACCOUNT = ("account",)  # the key of the account-wide Zendesk budget
 
 
 class SandboxApp:
@@ -54,10 +51,7 @@ class SandboxApp:
         self.zendesk = zendesk_api.build(state, lambda: self.base_url, lambda: self.now(), self.settings)
         self.incidentio = incidentio_api.build(state, lambda: self.now(), self.links_url)
         self.github = github_api.build(state, lambda: self.base_url, lambda: self.now(), self.links_url)
-        self.budgets = limits.Budgets(lambda: self.clock())
-        self.incidentio_budget = Budget(self.settings.incidentio_per_minute)
-        self.github_remaining = self.settings.github_per_hour
-        self.github_search_budget = Budget(self.settings.github_search_per_minute)
+        self.throttle = Throttle(self.settings, lambda: self.clock())
 
     def links_url(self) -> str:
         """Where the records' web links point: the sandbox itself, or "" (as seeded)."""
@@ -82,14 +76,14 @@ class SandboxApp:
             return Response(404, {"error": "RecordNotFound", "description": "Not found"})
         with self.state.lock:
             self.state.requests[f"{service} {request.method} {request.path}"] += 1
-        if not self.authenticate(service, request):
-            return self.unauthorised(service)
+        if not auth.authenticate(self.state, self.settings, service, request):
+            return auth.unauthorised(service)
         fault = self.faults.draw()
         if fault is not None:
             early = self.inject(service, fault)
             if early is not None:
                 return early
-        limited = self.rate_limit(service, request)
+        limited = self.throttle.rate_limit(service, request)
         if limited.status == 429:
             return limited
         if (
@@ -111,148 +105,14 @@ class SandboxApp:
         response.headers.update(limited.headers)
         return response
 
-    # -- auth ---------------------------------------------------------------------------
+    # -- roles and faults -----------------------------------------------------------------
     def is_admin(self, request: Request) -> bool:
         """The rule in `limits`: the persona, or the authenticated user's own role."""
         return self.settings.persona == "admin" or (request.user or {}).get("role") == "admin"
 
-    def authenticate(self, service: str, request: Request) -> bool:
-        header = request.headers.get("authorization", "")
-        token = self.settings.token
-        if service == "zendesk":
-            if not header.startswith("Basic "):
-                return False
-            try:
-                decoded = base64.b64decode(header[6:]).decode()
-            except (ValueError, UnicodeDecodeError):
-                return False
-            user_part, _, secret = decoded.partition(":")
-            if not user_part.endswith("/token") or secret != token:
-                return False
-            email_address = user_part.removesuffix("/token").lower()
-            with self.state.lock:
-                agent = next(
-                    (
-                        u
-                        for u in self.state.users.values()
-                        if (u.get("email") or "").lower() == email_address and u.get("role") in ("agent", "admin")
-                    ),
-                    None,
-                )
-            request.user = agent
-            return agent is not None
-        if service == "incidentio":
-            return header == f"Bearer {token}"
-        return header in (f"Bearer {token}", f"token {token}")
-
-    def unauthorised(self, service: str) -> Response:
-        if service == "zendesk":
-            return Response(401, {"error": "Couldn't authenticate you"})
-        if service == "incidentio":
-            return incidentio_api.error(401, "authentication_error", "The API key you've provided is invalid")
-        return Response(401, {"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest"})
-
-    # -- limits and faults ----------------------------------------------------------------
-    def too_many(self, service: str, retry_after: int) -> Response:
-        if service == "zendesk":
-            return Response(
-                429, "Number of allowed API requests per minute exceeded", {"Retry-After": str(retry_after)}
-            )
-        if service == "incidentio":
-            when = email.utils.format_datetime(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=retry_after), usegmt=True)
-            return Response(
-                429,
-                {
-                    "type": "rate_limited",
-                    "status": 429,
-                    "rate_limit": {"name": "api_key", "limit": 1200, "remaining": 0, "retry_after": when},
-                },
-            )
-        return Response(
-            429, {"message": "API rate limit exceeded"}, {"Retry-After": str(retry_after), "x-ratelimit-remaining": "0"}
-        )
-
-    def zendesk_budgets(self, request: Request) -> list[tuple[tuple, int, float]]:
-        """Every budget one Zendesk request counts in: the account's, and its endpoint's."""
-        settings = self.settings
-        path = request.path.removesuffix(".json")
-        user_id = (request.user or {}).get("id")
-        wanted: list[tuple[tuple, int, float]] = [(ACCOUNT, settings.account_per_minute, 60.0)]
-        if path.startswith("/api/v2/incremental/"):
-            wanted.append((("incremental",), settings.incremental_per_minute, 60.0))
-        elif path == "/api/v2/search/export":
-            wanted.append((("search_export",), settings.search_export_per_minute, 60.0))
-        elif path == "/api/v2/views/count_many":
-            wanted.append((("views_count_many",), settings.views_count_many_per_minute, 60.0))
-        elif path == "/api/v2/deleted_tickets":
-            wanted.append((("deleted_tickets",), settings.deleted_tickets_per_minute, 60.0))
-        elif request.method == "GET" and path.startswith("/api/v2/views/") and path.endswith(("/count", "/execute")):
-            view_id = path.split("/")[4]
-            wanted.append((("view", view_id, user_id), settings.view_per_minute, 60.0))
-        else:
-            updated = limits.ticket_update(request.method, path)
-            if updated is not None:
-                wanted.append((("ticket_updates",), settings.ticket_updates_per_minute, 60.0))
-            if updated not in (None, limits.BULK):
-                wanted.append(
-                    (
-                        ("ticket_update", user_id, updated),
-                        settings.ticket_updates_per_ticket,
-                        settings.ticket_updates_per_ticket_seconds,
-                    )
-                )
-        return wanted
-
-    def account_headers(self) -> dict[str, str]:
-        """Zendesk's rate-limit headers, about the account budget (as in the recorded answers)."""
-        limit, remaining, reset = self.budgets.snapshot(ACCOUNT)
-        limit = limit or self.settings.account_per_minute
-        return {
-            "x-rate-limit": str(limit),
-            "x-rate-limit-remaining": str(remaining),
-            "ratelimit-limit": str(limit),
-            "ratelimit-remaining": str(remaining),
-            "ratelimit-reset": str(reset),
-        }
-
-    def rate_limit(self, service: str, request: Request) -> Response:
-        if service == "zendesk":
-            allowed, retry_after, _ = self.budgets.take(self.zendesk_budgets(request))
-            headers = self.account_headers()
-            if allowed:
-                return Response(200, headers=headers)
-            refused = self.too_many(service, retry_after)
-            refused.headers.update(headers)
-            return refused
-        if service == "incidentio":
-            allowed, _, reset = self.incidentio_budget.take(self.clock)
-            return Response(200) if allowed else self.too_many(service, reset)
-        if request.path.startswith("/search/"):
-            # GitHub's search has its own budget (30 a minute for a token), apart from the
-            # 5,000 an hour; over it, GitHub answers 403 or 429: the sandbox says 429.
-            allowed, remaining, reset = self.github_search_budget.take(self.clock)
-            search_headers = {
-                "x-ratelimit-limit": str(self.settings.github_search_per_minute),
-                "x-ratelimit-remaining": str(remaining),
-                "x-ratelimit-resource": "search",
-            }
-            if allowed:
-                return Response(200, headers=search_headers)
-            refused = self.too_many(service, reset)
-            refused.headers["x-ratelimit-resource"] = "search"
-            return refused
-        conditional = "if-none-match" in request.headers
-        if not conditional:  # GitHub: a conditional request answered 304 costs nothing; approximated
-            self.github_remaining = max(0, self.github_remaining - 1)
-        headers = {
-            "x-ratelimit-limit": str(self.settings.github_per_hour),
-            "x-ratelimit-remaining": str(self.github_remaining),
-        }
-        return Response(200, headers=headers) if self.github_remaining > 0 else self.too_many(service, 60)
-
     def inject(self, service: str, fault: Fault) -> Response | None:
         if fault.kind == "429":
-            return self.too_many(service, 1)
+            return self.throttle.too_many(service, 1)
         if fault.kind in ("500", "502", "503"):
             return Response(
                 int(fault.kind), "<html><body><h1>Service Unavailable</h1></body></html>", {"Content-Type": "text/html"}

@@ -3,36 +3,12 @@ that no API module needs the server's)."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from triage_sandbox import limits
 from triage_sandbox.data import VIEW_TITLES
 
 DEFAULT_TOKEN = "sandbox"
-
-
-@dataclass
-class Budget:
-    """A per-minute request budget (incident.io's per-key limit)."""
-
-    limit: int
-    window_start: float = 0.0
-    used: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def take(self, clock: Callable[[], float]) -> tuple[bool, int, int]:
-        """(allowed, remaining, seconds until the window resets)."""
-        with self.lock:
-            current = clock()
-            if current - self.window_start >= 60:
-                self.window_start, self.used = current, 0
-            reset = max(1, int(60 - (current - self.window_start)))
-            if self.used >= self.limit:
-                return False, 0, reset
-            self.used += 1
-            return True, self.limit - self.used, reset
 
 
 @dataclass
