@@ -5,7 +5,7 @@ Each test names its evidence: the Zendesk Support OpenAPI description in
 `../shared/api/zendesk/support-api.oas.yaml` ("spec", with its line), the facts in
 `../shared/api/README.md` ("README"), Zendesk's guide "Searching with the Zendesk API"
 ("guide") or the Zendesk Support search reference ("reference"). Expected values are read
-from the seeded dataset (`sandbox/data.py`), never from the code under test.
+from the seeded dataset (`triage_sandbox/data.py`), never from the code under test.
 """
 
 from __future__ import annotations

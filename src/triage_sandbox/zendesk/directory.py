@@ -8,7 +8,7 @@ from triage_sandbox.http import Request, Response
 from triage_sandbox.limits import FORBIDDEN
 from triage_sandbox.zendesk.context import API, Zendesk
 from triage_sandbox.zendesk.pagination import listing_page
-from triage_sandbox.zendesk.replies import NOT_FOUND, invalid
+from triage_sandbox.zendesk.replies import NOT_FOUND, body_object, invalid
 
 
 def register(z: Zendesk) -> None:
@@ -60,10 +60,10 @@ def register(z: Zendesk) -> None:
     # name an organization of the account.
     @router.route("PUT", rf"{api}/users/(?P<id>\d+)")
     def update_user(request: Request) -> Response:
-        body = request.body if isinstance(request.body, dict) else {}
-        changes = body.get("user")
-        if not isinstance(changes, dict):
-            return Response(400, {"error": "InvalidEndpoint", "description": "user object expected"})
+        given = body_object(request, "user")
+        if isinstance(given, Response):
+            return given
+        body, changes = given
         with state.lock:
             user = state.users.get(int(request.params["id"]))
             if user is None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from triage_sandbox.http import Response
+from typing import Any
+
+from triage_sandbox.http import Request, Response
 
 NOT_FOUND = {"error": "RecordNotFound", "description": "Not found"}
 CONFLICT = {
@@ -25,3 +27,13 @@ def record_invalid(field: str, text: str) -> Response:
             "details": {field: [{"description": text}]},
         },
     )
+
+
+def body_object(request: Request, key: str) -> tuple[dict[str, Any], dict[str, Any]] | Response:
+    """The request's JSON body and the `key` object in it (`{"ticket": {...}}`), or Zendesk's
+    400 when there is none."""
+    body = request.body if isinstance(request.body, dict) else {}
+    inner = body.get(key)
+    if not isinstance(inner, dict):
+        return Response(400, {"error": "InvalidEndpoint", "description": f"{key} object expected"})
+    return body, inner

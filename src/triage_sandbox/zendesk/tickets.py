@@ -8,7 +8,7 @@ from triage_sandbox.http import Request, Response
 from triage_sandbox.zendesk import tag_rules, ticket_changes
 from triage_sandbox.zendesk.context import API, Zendesk
 from triage_sandbox.zendesk.pagination import listing_page
-from triage_sandbox.zendesk.replies import CONFLICT, NOT_FOUND, invalid, record_invalid
+from triage_sandbox.zendesk.replies import CONFLICT, NOT_FOUND, body_object, invalid, record_invalid
 
 
 def register(z: Zendesk) -> None:
@@ -36,10 +36,10 @@ def register(z: Zendesk) -> None:
 
     @router.route("PUT", rf"{api}/tickets/(?P<id>\d+)")
     def update_ticket(request: Request) -> Response:
-        body = request.body if isinstance(request.body, dict) else {}
-        changes = body.get("ticket")
-        if not isinstance(changes, dict):
-            return Response(400, {"error": "InvalidEndpoint", "description": "ticket object expected"})
+        given = body_object(request, "ticket")
+        if isinstance(given, Response):
+            return given
+        _, changes = given
         ticket_id = int(request.params["id"])
         with state.lock:
             ticket = state.tickets.get(ticket_id)
