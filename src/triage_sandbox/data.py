@@ -278,7 +278,7 @@ def generate(seed: int = 7, tickets: int = 300, now: dt.datetime | None = None) 
     data["views"] = _views(now) + _sdk_views(now, account.group_ids["AI & client libraries"])
     data["sla_policies"] = _sla_policies(now, account.organizations)
     data["ticket_fields"] = _ticket_fields()
-    _incidents(data, now, account.me, account.agents, data["tickets"], rng)
+    _incidents(data, now, account.agents, data["tickets"])
     data["issues"], data["labels"] = _issues(now, rng)
     _main_repo(data, now)
     return data
@@ -1093,19 +1093,31 @@ def _macros(group_ids: dict[str, int]) -> list[dict[str, Any]]:
     ]
 
 
-def _incidents(
-    data: dict[str, Any], now: dt.datetime, me: dict, agents: list[dict], tickets: list[dict], rng: random.Random
-) -> None:
-    def user(agent: dict) -> dict[str, Any]:
-        return {
-            "id": f"01USER{agent['id']}",
-            "name": agent["name"],
-            "email": agent["email"],
-            "role": "responder",
-            "slack_user_id": f"U{agent['id']}",
-            "organisation_id": "01ORG",
-        }
+def _incidents(data: dict[str, Any], now: dt.datetime, agents: list[dict], tickets: list[dict]) -> None:
+    """incident.io's catalogue (severities, statuses, roles), three incidents (two live, one
+    with a Support Watcher), their updates, and tickets already attached to the live ones."""
+    severities, statuses, roles = _incident_catalogue(now)
+    incidents = _incident_records(now, agents, severities, statuses, roles)
+    data["incidents"] = incidents
+    data["severities"] = severities
+    data["incident_statuses"] = statuses
+    data["incident_roles"] = roles
+    data["incident_updates"] = _incident_updates(now, agents, incidents, statuses)
+    data["incident_attachments"] = _incident_attachments(agents, incidents, tickets)
 
+
+def _incident_user(agent: dict) -> dict[str, Any]:
+    return {
+        "id": f"01USER{agent['id']}",
+        "name": agent["name"],
+        "email": agent["email"],
+        "role": "responder",
+        "slack_user_id": f"U{agent['id']}",
+        "organisation_id": "01ORG",
+    }
+
+
+def _incident_catalogue(now: dt.datetime) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     stamp = iso(now - dt.timedelta(days=200))
     severities = [
         {
@@ -1215,6 +1227,16 @@ def _incidents(
             "updated_at": stamp,
         },
     ]
+    return severities, statuses, roles
+
+
+def _incident_records(
+    now: dt.datetime,
+    agents: list[dict],
+    severities: list[dict[str, Any]],
+    statuses: list[dict[str, Any]],
+    roles: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
     by_name = {status["name"]: status for status in statuses}
 
     def incident(
@@ -1231,8 +1253,8 @@ def _incidents(
         created = now - dt.timedelta(hours=hours_ago)
         # An unfilled role has no `assignee` at all (the schema's assignee is not nullable).
         assignments = [
-            {"role": roles[0], "assignee": user(lead)},
-            {"role": roles[1], **({"assignee": user(watcher)} if watcher else {})},
+            {"role": roles[0], "assignee": _incident_user(lead)},
+            {"role": roles[1], **({"assignee": _incident_user(watcher)} if watcher else {})},
         ]
         return {
             "id": iid,
@@ -1253,7 +1275,7 @@ def _incidents(
             "idempotency_key": iid,
             "did_opt_out_of_post_incident_flow": False,
             "organisation_id": "01ORG",
-            "creator": {"user": user(lead)},
+            "creator": {"user": _incident_user(lead)},
             "last_activity_at": iso(now - dt.timedelta(minutes=12)),
             "custom_field_entries": [],
             "slack_team_id": "T01",
@@ -1296,10 +1318,13 @@ def _incidents(
             agents[0],
         ),
     ]
-    data["incidents"] = incidents
-    data["severities"] = severities
-    data["incident_statuses"] = statuses
-    data["incident_roles"] = roles
+    return incidents
+
+
+def _incident_updates(
+    now: dt.datetime, agents: list[dict], incidents: list[dict[str, Any]], statuses: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    by_name = {status["name"]: status for status in statuses}
     updates = []
     for inc in incidents[:2]:
         for minutes, message, status in (
@@ -1317,13 +1342,19 @@ def _incidents(
                     "message": message,
                     "new_incident_status": by_name[status],
                     "new_severity": inc["severity"],
-                    "updater": {"user": user(agents[3])},
+                    "updater": {"user": _incident_user(agents[3])},
                     "created_at": iso(at),
                     "next_update_in_minutes": 30,
                 }
             )
-    data["incident_updates"] = updates
-    # Tickets already linked to the live incidents, and their incident.io attachments.
+    return updates
+
+
+def _incident_attachments(
+    agents: list[dict], incidents: list[dict[str, Any]], tickets: list[dict]
+) -> list[dict[str, Any]]:
+    """Tickets already linked to the live incidents (their `incident/<n>` tag added), and
+    their incident.io attachments."""
     attachments = []
     candidates = [t for t in tickets if t["status"] in ("new", "open")]
     for index, ticket in enumerate(candidates[12:17]):
@@ -1344,12 +1375,12 @@ def _incidents(
                     "created_at": inc["created_at"],
                     "updated_at": inc["created_at"],
                 },
-                "creator": {"user": user(agents[0])},
+                "creator": {"user": _incident_user(agents[0])},
                 "created_at": inc["created_at"],
                 "organisation_id": "01ORG",
             }
         )
-    data["incident_attachments"] = attachments
+    return attachments
 
 
 def _issues(now: dt.datetime, rng: random.Random) -> tuple[dict[str, list], dict[str, list]]:

@@ -44,6 +44,9 @@ class JobsFirstRouter(Router):
 
 @dataclass
 class Zendesk:
+    """The ground every area's endpoints stand on (`register(z)` in each module): the state,
+    `base_url` and `now` read at each request, the settings, and the router they join."""
+
     state: SandboxState
     base_url: Callable[[], str]
     now: Callable[[], dt.datetime]
