@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.fixtures.labelled_support import BURST, MACROS, TICKETS
-from triage_tui.sandbox.data import TOPICS
+from triage_sandbox.data import TOPICS
 from triage_tui.triage.hints import Hints, ticket_text
 from triage_tui.triage.related import TicketInfo
 

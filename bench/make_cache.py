@@ -11,9 +11,9 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from triage_sandbox.data import generate
+from triage_sandbox.server import Sandbox, SandboxSettings
 from triage_tui.cli import demo_config
-from triage_tui.sandbox.data import generate
-from triage_tui.sandbox.server import Sandbox, SandboxSettings
 from triage_tui.secrets import Token
 from triage_tui.store.cache import Store
 from triage_tui.store.outbox import Outbox

@@ -41,8 +41,8 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import tmux_timing
-from triage_tui.sandbox.data import generate
-from triage_tui.sandbox.server import Sandbox, SandboxSettings
+from triage_sandbox.data import generate
+from triage_sandbox.server import Sandbox, SandboxSettings
 from triage_tui.store.cache import Store
 from triage_tui.sync.changes import FEED_MARKER
 

@@ -41,10 +41,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from team import Colleagues, config_text, count_statuses, open_store
+from triage_sandbox.data import generate
+from triage_sandbox.server import Sandbox
 from triage_tui.relay.names import PATH_KEY, PRESENCE, PRESENCE_STORE_KEY
 from triage_tui.relay.server import NatsServer
-from triage_tui.sandbox.data import generate
-from triage_tui.sandbox.server import Sandbox
 from triage_tui.store.cache import Store
 
 BIN = Path(sys.executable).parent / "triage-tui"

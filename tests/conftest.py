@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from triage_sandbox.data import generate
+from triage_sandbox.server import Sandbox
 from triage_tui.config import Config
-from triage_tui.sandbox.data import generate
-from triage_tui.sandbox.server import Sandbox
 
 # A Wednesday, so business hours are running: 2026-11-18 14:00 UTC.
 FROZEN_NOW = dt.datetime(2026, 11, 18, 14, 0, tzinfo=dt.UTC)
@@ -54,7 +54,7 @@ def filled_cache(tmp_path_factory, dataset):
     import asyncio
     import copy
 
-    from triage_tui.sandbox.server import Sandbox
+    from triage_sandbox.server import Sandbox
 
     template = tmp_path_factory.mktemp("filled") / "cache"
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CONTRACTS = 5
+CONTRACTS = 8
 
 
 def test_layer_contracts_hold():

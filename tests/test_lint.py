@@ -8,7 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = "src/triage_tui"
-EVERYTHING = [PACKAGE, "tests", "bench", "screenshots"]
+EVERYTHING = [PACKAGE, "src/triage_sandbox", "tests", "bench", "screenshots"]
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -23,5 +23,5 @@ def test_ruff_is_clean():
 
 
 def test_mypy_is_clean():
-    result = run("mypy", PACKAGE)
+    result = run("mypy", PACKAGE, "src/triage_sandbox")
     assert result.returncode == 0, result.stdout + result.stderr

@@ -78,7 +78,7 @@ def _account_shape_flags(parser: argparse.ArgumentParser) -> None:
 
 def _account_settings(args: argparse.Namespace) -> dict:
     groups = tuple(name.strip() for name in args.restrict_groups.split(",") if name.strip())
-    from triage_tui.sandbox.data import GROUPS
+    from triage_sandbox.data import GROUPS
 
     unknown = [name for name in groups if name.lower() not in {g.lower() for g in GROUPS}]
     if unknown:
@@ -455,7 +455,7 @@ def _auth(args: argparse.Namespace) -> int:
 
 
 def _faults(spec: str, seed: int):
-    from triage_tui.sandbox.faults import FaultPlan, FaultSpecError, parse_faults
+    from triage_sandbox.faults import FaultPlan, FaultSpecError, parse_faults
 
     try:
         return FaultPlan(parse_faults(spec), seed=seed)
@@ -464,7 +464,7 @@ def _faults(spec: str, seed: int):
 
 
 def _dataset(args: argparse.Namespace) -> dict:
-    from triage_tui.sandbox.data import generate
+    from triage_sandbox.data import generate
 
     if getattr(args, "data", None):
         try:
@@ -485,7 +485,7 @@ def _dataset(args: argparse.Namespace) -> dict:
 def _sandbox(args: argparse.Namespace) -> int:
     import threading
 
-    from triage_tui.sandbox.server import Sandbox, SandboxSettings
+    from triage_sandbox.server import Sandbox, SandboxSettings
     from triage_tui.sources.http import is_loopback
 
     if not is_loopback(args.host):
@@ -493,7 +493,7 @@ def _sandbox(args: argparse.Namespace) -> int:
     faults = _faults(args.faults, args.seed)
     data = _dataset(args)
     if args.dump:
-        from triage_tui.sandbox.state import SandboxState
+        from triage_sandbox.state import SandboxState
 
         with private_file(args.dump) as handle:
             json.dump(SandboxState(data).dump(), handle)
@@ -581,8 +581,8 @@ def _fill_once(engine) -> None:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from triage_tui.sandbox.burst import add_burst
-    from triage_tui.sandbox.server import Sandbox, SandboxSettings
+    from triage_sandbox.burst import add_burst
+    from triage_sandbox.server import Sandbox, SandboxSettings
     from triage_tui.secrets import Token
 
     faults = _faults(args.faults, args.seed)

@@ -9,7 +9,7 @@ import httpx
 
 from tests.app.waiting import until
 from tests.helpers import Harness
-from triage_tui.sandbox.server import Sandbox, SandboxSettings
+from triage_sandbox.server import Sandbox, SandboxSettings
 from triage_tui.ui.widgets.incidents import IncidentPane
 from triage_tui.ui.widgets.sdk import SdkPane
 

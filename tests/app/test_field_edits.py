@@ -10,7 +10,7 @@ from tests.app.waiting import until
 from triage_tui.ui.screens.picker import FuzzyPicker
 
 SIZE = (80, 24)
-SEVERITY_ID = 360200002  # the sandbox account's "Severity" drop-down (sandbox/data.py)
+SEVERITY_ID = 360200002  # the sandbox account's "Severity" drop-down (triage_sandbox/data.py)
 
 
 async def _edit(app, pilot, words: str, label: str) -> None:

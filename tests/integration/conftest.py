@@ -7,7 +7,7 @@ import copy
 import pytest
 
 from tests.helpers import Engine
-from triage_tui.sandbox.server import Sandbox, SandboxSettings
+from triage_sandbox.server import Sandbox, SandboxSettings
 
 
 @pytest.fixture

@@ -98,7 +98,7 @@ async def test_the_duplicate_search_over_githubs_limit_says_when_to_try_again(da
     import copy
 
     from tests.helpers import Engine
-    from triage_tui.sandbox.server import Sandbox, SandboxSettings
+    from triage_sandbox.server import Sandbox, SandboxSettings
     from triage_tui.sync.github_reads import answer
 
     with Sandbox(copy.deepcopy(dataset), settings=SandboxSettings(github_search_per_minute=1)) as sandbox:

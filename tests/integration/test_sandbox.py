@@ -10,12 +10,12 @@ import time
 import httpx
 import pytest
 
+from triage_sandbox.faults import FaultPlan, FaultSpecError, parse_faults
+from triage_sandbox.server import Sandbox, SandboxSettings
 from triage_tui.models.base import parse_many
 from triage_tui.models.github import Issue
 from triage_tui.models.incidentio import Incident, IncidentUpdate
 from triage_tui.models.zendesk import Comment, Group, Macro, Organization, Ticket, User
-from triage_tui.sandbox.faults import FaultPlan, FaultSpecError, parse_faults
-from triage_tui.sandbox.server import Sandbox, SandboxSettings
 
 AUTH = httpx.BasicAuth("agent@example.com/token", "sandbox")
 ADMIN = httpx.BasicAuth("admin@example.com/token", "sandbox")
@@ -227,7 +227,7 @@ def test_dataset_has_what_the_handbook_needs(dataset):
 
 def test_same_seed_same_dataset():
     from tests.conftest import FROZEN_NOW
-    from triage_tui.sandbox.data import generate
+    from triage_sandbox.data import generate
 
     assert generate(seed=3, tickets=120, now=FROZEN_NOW) == generate(seed=3, tickets=120, now=FROZEN_NOW)
 

@@ -8,8 +8,8 @@ import pytest
 
 from tests.conftest import FROZEN_NOW
 from tests.helpers import Engine
-from triage_tui.sandbox.faults import FaultPlan, parse_faults
-from triage_tui.sandbox.server import Sandbox
+from triage_sandbox.faults import FaultPlan, parse_faults
+from triage_sandbox.server import Sandbox
 from triage_tui.store.outbox import Outbox
 from triage_tui.triage.macros import ChangeSet
 

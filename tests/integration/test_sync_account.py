@@ -18,7 +18,7 @@ import pytest
 
 from tests.conftest import sandbox_config
 from tests.helpers import Engine
-from triage_tui.sandbox.server import Sandbox, SandboxSettings
+from triage_sandbox.server import Sandbox, SandboxSettings
 from triage_tui.sync.changes import FEED_MARKER, RECONCILE_SECONDS, reconcile_step
 from triage_tui.sync.schedule import JITTER
 

@@ -13,7 +13,7 @@ import datetime as dt
 
 from tests.conftest import FROZEN_NOW
 from tests.helpers import Engine
-from triage_tui.sandbox.server import Sandbox, SandboxSettings
+from triage_sandbox.server import Sandbox, SandboxSettings
 
 ADMIN_ONLY = ("/api/v2/incremental/", "/api/v2/tickets.json", "/api/v2/slas/", "/api/v2/ticket_audits")
 

@@ -16,7 +16,7 @@ import pytest
 
 from tests.conftest import FROZEN_NOW
 from tests.helpers import Engine
-from triage_tui.sandbox.server import Sandbox, SandboxSettings
+from triage_sandbox.server import Sandbox, SandboxSettings
 from triage_tui.triage.macros import ChangeSet, changes_from_actions
 
 INCIDENT = {"id": "01INC231", "reference": "INC-231"}

@@ -13,11 +13,11 @@ import pytest
 
 from tests.conftest import sandbox_config
 from tests.helpers import TOKENS, no_sleep
+from triage_sandbox.server import Sandbox, SandboxSettings
 from triage_tui.config import Config
 from triage_tui.relay.feed import RelayFeed
 from triage_tui.relay.publisher import Relay
 from triage_tui.relay.server import RELAY_PERMISSIONS, NatsServer, copy_permissions
-from triage_tui.sandbox.server import Sandbox, SandboxSettings
 from triage_tui.store.cache import Store
 from triage_tui.store.outbox import Outbox
 from triage_tui.sync.clients import build_clients

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from tests.helpers import Engine
-from triage_tui.sandbox.faults import FaultPlan, parse_faults
-from triage_tui.sandbox.server import Sandbox
+from triage_sandbox.faults import FaultPlan, parse_faults
+from triage_sandbox.server import Sandbox
 
 
 def sandbox_env(url: str, cache: Path) -> dict[str, str]:

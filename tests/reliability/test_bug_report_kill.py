@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.reliability.killed_sync import kill_mid_send, stalling, sync_process
-from triage_tui.sandbox.server import Sandbox
+from triage_sandbox.server import Sandbox
 from triage_tui.triage.bug_reports import BUG, BugReport
 
 MAIN = "PostHog/posthog"

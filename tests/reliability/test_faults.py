@@ -13,7 +13,7 @@ import pytest
 
 from tests.helpers import Engine
 from tests.reliability.killed_sync import kill_mid_send, stalling, sync_process
-from triage_tui.sandbox.server import Sandbox
+from triage_sandbox.server import Sandbox
 from triage_tui.sources.errors import BadResponse
 from triage_tui.sources.zendesk import ZendeskClient
 from triage_tui.triage.macros import ChangeSet

@@ -7,7 +7,7 @@ import copy
 import pytest
 
 from tests.helpers import Harness
-from triage_tui.sandbox.server import Sandbox
+from triage_sandbox.server import Sandbox
 from triage_tui.ui.safe import clean, fit
 from triage_tui.ui.widgets.detail import DetailPane
 

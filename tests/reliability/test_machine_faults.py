@@ -24,7 +24,7 @@ from tests.conftest import FROZEN_NOW, sandbox_config
 from tests.helpers import TOKENS, Engine
 from tests.reliability.killed_sync import sandbox_env
 from tests.reliability.machine import SmallDisk
-from triage_tui.sandbox.server import Sandbox
+from triage_sandbox.server import Sandbox
 from triage_tui.store.cache import Store
 from triage_tui.store.errors import OutboxUnavailable, StoreUnavailable
 from triage_tui.store.outbox import Outbox, retry_due

@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 from tests.conftest import FROZEN_NOW, sandbox_config
-from triage_tui.sandbox.server import Sandbox, SandboxSettings
+from triage_sandbox.server import Sandbox, SandboxSettings
 from triage_tui.secrets import Token
 from triage_tui.store.cache import Store
 from triage_tui.store.outbox import Outbox

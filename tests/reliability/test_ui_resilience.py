@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from tests.app.waiting import until
 from tests.conftest import FROZEN_NOW, sandbox_config
 from tests.helpers import TOKENS, no_sleep
-from triage_tui.sandbox.faults import FaultPlan, parse_faults
-from triage_tui.sandbox.server import Sandbox
+from triage_sandbox.faults import FaultPlan, parse_faults
+from triage_sandbox.server import Sandbox
 from triage_tui.store.cache import Store
 from triage_tui.store.outbox import Outbox
 from triage_tui.sync.clients import build_clients

@@ -121,7 +121,7 @@ def searched(filled_cache, dataset, tmp_path_factory):
     import copy
 
     from tests.helpers import Engine
-    from triage_tui.sandbox.server import Sandbox
+    from triage_sandbox.server import Sandbox
 
     template = tmp_path_factory.mktemp("searched") / "cache"
     shutil.copytree(filled_cache, template)

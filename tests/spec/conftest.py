@@ -7,8 +7,8 @@ import copy
 import pytest
 
 from tests.spec.test_sandbox_strict import Clocks
-from triage_tui.sandbox.server import SandboxApp, SandboxSettings
-from triage_tui.sandbox.state import SandboxState
+from triage_sandbox.server import SandboxApp, SandboxSettings
+from triage_sandbox.state import SandboxState
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from tests.spec.test_sandbox_strict import RECENTLY_UPDATED, call, get, view_ids
-from triage_tui.sandbox.activity import Activity
+from triage_sandbox.activity import Activity
 
 UNSOLVED = ("new", "open", "pending", "hold")
 

@@ -14,8 +14,8 @@ import pytest
 
 from tests.spec import openapi
 from tests.spec.test_sandbox_strict import Clocks, call
-from triage_tui.sandbox.server import SandboxApp, SandboxSettings
-from triage_tui.sandbox.state import SandboxState
+from triage_sandbox.server import SandboxApp, SandboxSettings
+from triage_sandbox.state import SandboxState
 
 # (name, service, method, target, body, email). In order: writes come before the reads that
 # show them (audits after an update, deleted tickets after a delete).

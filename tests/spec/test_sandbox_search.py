@@ -5,7 +5,7 @@ Each test names its evidence: the Zendesk Support OpenAPI description in
 `../shared/api/zendesk/support-api.oas.yaml` ("spec", with its line), the facts in
 `../shared/api/README.md` ("README"), Zendesk's guide "Searching with the Zendesk API"
 ("guide") or the Zendesk Support search reference ("reference"). Expected values are read
-from the seeded dataset (`sandbox/data.py`), never from the code under test.
+from the seeded dataset (`triage_sandbox/data.py`), never from the code under test.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from tests.spec import openapi
 from tests.spec.test_sandbox_strict import call, get, relative
-from triage_tui.sandbox.server import SandboxApp
+from triage_sandbox.server import SandboxApp
 
 # The strict suite's fixtures: a socket-free app on the seeded dataset, with clocks moved by hand.
 

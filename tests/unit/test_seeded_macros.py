@@ -11,7 +11,7 @@ import re
 import pytest
 
 from tests.conftest import FROZEN_NOW
-from triage_tui.sandbox.data import generate
+from triage_sandbox.data import generate
 
 ISSUE_LINK = re.compile(r"https://github\.com/[\w.-]+/[\w.-]+/issues/\S+")
 

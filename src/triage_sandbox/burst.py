@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from triage_tui.sandbox.data import iso
+from triage_sandbox.data import iso
 
 # (minutes ago, subject, first message)
 REPORTS = [

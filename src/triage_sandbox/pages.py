@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 
-from triage_tui.sandbox.http import Response
-from triage_tui.sandbox.state import SandboxState
+from triage_sandbox.http import Response
+from triage_sandbox.state import SandboxState
 
 TICKET = re.compile(r"^/agent/tickets/(?P<id>\d+)$")
 INCIDENT = re.compile(r"^/incidents/(?P<number>\d+)$")

@@ -7,10 +7,10 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from triage_tui.sandbox.data import iso
-from triage_tui.sandbox.http import Request, Response, Router
-from triage_tui.sandbox.pages import incident_url
-from triage_tui.sandbox.state import SandboxState
+from triage_sandbox.data import iso
+from triage_sandbox.http import Request, Response, Router
+from triage_sandbox.pages import incident_url
+from triage_sandbox.state import SandboxState
 
 # The status categories of incident.io's API (`live` is shown as "Active" in the web app).
 CATEGORIES = ("triage", "declined", "merged", "canceled", "live", "learning", "closed", "paused")

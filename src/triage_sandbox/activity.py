@@ -7,8 +7,8 @@ import datetime as dt
 import threading
 from collections.abc import Callable
 
-from triage_tui.sandbox.data import AGENT_EMAIL, TOPICS, iso
-from triage_tui.sandbox.state import SandboxState
+from triage_sandbox.data import AGENT_EMAIL, TOPICS, iso
+from triage_sandbox.state import SandboxState
 
 
 class Activity:

@@ -9,18 +9,36 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import dataclass, field
 from typing import Any
-
-from triage_tui.config import DEFAULT_ESCALATION_GROUPS
-from triage_tui.config import DEFAULT_SDK_REPOS as SDK_REPOS
 
 HOUR = 3600.0
 
 AGENT_EMAIL = "agent@example.com"
 # An admin of the account: a token with this address is treated as an admin (see server.py).
 ADMIN_EMAIL = "admin@example.com"
-# The handbook's escalation teams (the config's default), plus the SME product groups.
-GROUPS = ["Support", *DEFAULT_ESCALATION_GROUPS, "Flags", "Data", "Observability", "AI & client libraries"]
+# The handbook's escalation teams, then the SME product groups. The sandbox keeps its own
+# copy of these facts (it never imports the product): tests/unit/test_sandbox_package.py
+# checks that they agree with the product's defaults.
+ESCALATION_GROUPS = [
+    "Product Analytics",
+    "Web Analytics",
+    "Feature Success",
+    "Replay",
+    "CDP",
+    "Infrastructure",
+    "Growth",
+    "Billing",
+]
+GROUPS = ["Support", *ESCALATION_GROUPS, "Flags", "Data", "Observability", "AI & client libraries"]
+# The SDK repositories the rotation watches, each seeded with issues.
+SDK_REPOS = [
+    "PostHog/posthog-js",
+    "PostHog/posthog-python",
+    "PostHog/posthog-ios",
+    "PostHog/posthog-android",
+    "PostHog/posthog-flutter",
+]
 PLANS = ["free", "pay_as_you_go", "boost", "scale", "enterprise"]
 PLAN_TARGET_HOURS = {"free": None, "pay_as_you_go": 72.0, "boost": 48.0, "scale": 24.0, "enterprise": 8.0}
 
@@ -243,13 +261,68 @@ class _Ids:
 
 
 def generate(seed: int = 7, tickets: int = 300, now: dt.datetime | None = None) -> dict[str, Any]:
-    """The whole dataset: Zendesk, incident.io and GitHub objects, ready to serve or dump."""
+    """The whole dataset: Zendesk, incident.io and GitHub objects, ready to serve or dump.
+
+    Each step draws from one random generator in turn, so the order of the steps is part of
+    the dataset: the same seed and `now` give the same bytes.
+    """
     now = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
     rng = random.Random(seed)
     data: dict[str, Any] = {"generated_at": iso(now), "seed": seed}
+    account = _account(rng, now, tickets)
+    data["groups"] = account.groups
+    data["organizations"] = account.organizations
+    data["users"] = account.agents + account.customers + [account.admin]
+    data["tickets"], data["comments"] = _tickets(rng, now, tickets, account)
+    data["macros"] = _macros(account.group_ids)
+    data["views"] = _views(now) + _sdk_views(now, account.group_ids["AI & client libraries"])
+    data["sla_policies"] = _sla_policies(now, account.organizations)
+    data["ticket_fields"] = _ticket_fields()
+    _incidents(data, now, account.agents, data["tickets"])
+    data["issues"], data["labels"] = _issues(now, rng)
+    _main_repo(data, now)
+    return data
 
+
+@dataclass
+class _Account:
+    """The Zendesk account the tickets are written in: its groups, organizations and people."""
+
+    group_ids: dict[str, int]
+    groups: list[dict[str, Any]]
+    organizations: list[dict[str, Any]]
+    temp_org: dict[str, Any]  # the free-email catch-all ("Gmail user - please assign ...")
+    warned_org: dict[str, Any]  # tagged content_warning
+    agents: list[dict[str, Any]]
+    customers: list[dict[str, Any]]
+    admin: dict[str, Any]
+    org_by_id: dict[int, dict[str, Any]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.org_by_id = {org["id"]: org for org in self.organizations}
+
+    @property
+    def me(self) -> dict[str, Any]:
+        return self.agents[0]
+
+    @property
+    def cs_agent(self) -> dict[str, Any]:
+        return self.agents[-1]
+
+
+def _account(rng: random.Random, now: dt.datetime, tickets: int) -> _Account:
     group_ids = {name: 360000000 + i * 101 for i, name in enumerate(GROUPS, start=1)}
-    data["groups"] = [
+    organizations, temp_org, warned_org = _organizations(now)
+    user_ids = _Ids(7000000000)
+    agents = _agents(user_ids, group_ids)
+    customers = _customers(rng, user_ids, organizations, temp_org, tickets)
+    # The admin comes last so that adding it moved no other user's id.
+    admin = _admin(user_ids, group_ids)
+    return _Account(group_ids, _groups(now, group_ids), organizations, temp_org, warned_org, agents, customers, admin)
+
+
+def _groups(now: dt.datetime, group_ids: dict[str, int]) -> list[dict[str, Any]]:
+    return [
         {
             "id": gid,
             "name": name,
@@ -261,6 +334,9 @@ def generate(seed: int = 7, tickets: int = 300, now: dt.datetime | None = None) 
         for name, gid in group_ids.items()
     ]
 
+
+def _organizations(now: dt.datetime) -> tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any]]:
+    """The customers' companies, then the free-email catch-all and a content-warned forum."""
     org_ids = _Ids(5000000000)
     organizations: list[dict[str, Any]] = []
     for index, company in enumerate(COMPANIES):
@@ -291,10 +367,11 @@ def generate(seed: int = 7, tickets: int = 300, now: dt.datetime | None = None) 
         "organization_fields": {"plan": "scale"},
     }
     organizations += [temp_org, warned_org]
-    data["organizations"] = organizations
+    return organizations, temp_org, warned_org
 
-    user_ids = _Ids(7000000000)
-    agents: list[dict[str, Any]] = [
+
+def _agents(user_ids: _Ids, group_ids: dict[str, int]) -> list[dict[str, Any]]:
+    return [
         {
             "id": user_ids(),
             "name": name,
@@ -308,6 +385,11 @@ def generate(seed: int = 7, tickets: int = 300, now: dt.datetime | None = None) 
         }
         for name, email in AGENTS
     ]
+
+
+def _customers(
+    rng: random.Random, user_ids: _Ids, organizations: list[dict[str, Any]], temp_org: dict[str, Any], tickets: int
+) -> list[dict[str, Any]]:
     customers: list[dict[str, Any]] = []
     for i in range(max(40, min(tickets // 2, 4000))):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
@@ -326,8 +408,11 @@ def generate(seed: int = 7, tickets: int = 300, now: dt.datetime | None = None) 
                 "user_fields": {},
             }
         )
-    # The admin comes last so that adding it moved no other user's id.
-    admin = {
+    return customers
+
+
+def _admin(user_ids: _Ids, group_ids: dict[str, int]) -> dict[str, Any]:
+    return {
         "id": user_ids(),
         "name": "Alex Admin",
         "email": ADMIN_EMAIL,
@@ -338,21 +423,150 @@ def generate(seed: int = 7, tickets: int = 300, now: dt.datetime | None = None) 
         "tags": [],
         "user_fields": {},
     }
-    data["users"] = agents + customers + [admin]
-    me = agents[0]
-    cs_agent = agents[-1]
 
-    unsolved = min(tickets, max(80, tickets // 20))
+
+# Stages to seed among the first unsolved tickets (hours left before breach) so that every
+# SLA colour shows up.
+SEEDED_REMAINING = [-5.0, -0.5, 0.6, 1.5, 2.4, 2.9]
+
+
+def _tickets(
+    rng: random.Random, now: dt.datetime, count: int, account: _Account
+) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
+    """`count` tickets, the first few hundredths unsolved, and their conversations."""
+    unsolved = min(count, max(80, count // 20))
     ticket_ids = _Ids(41000)
+    conversations = _Conversations()
     out_tickets: list[dict[str, Any]] = []
-    comments: dict[str, list[dict[str, Any]]] = {}
-    comment_ids = _Ids(9000000000)
-    org_by_id = {org["id"]: org for org in organizations}
+    for n in range(count):
+        is_unsolved = n < unsolved
+        ticket, requester, created, customer_at = _ticket(rng, now, n, ticket_ids(), is_unsolved, account)
+        out_tickets.append(ticket)
+        if is_unsolved:
+            _open_conversation(conversations, ticket, requester, created, customer_at, account)
+        else:
+            _closed_conversation(conversations, ticket, requester, created, account)
+    return out_tickets, conversations.comments
 
-    def add_comment(ticket_id: int, author: int, body: str, public: bool, at: dt.datetime) -> None:
-        comments.setdefault(str(ticket_id), []).append(
+
+def _ticket(
+    rng: random.Random, now: dt.datetime, n: int, tid: int, is_unsolved: bool, account: _Account
+) -> tuple[dict[str, Any], dict[str, Any], dt.datetime, dt.datetime]:
+    """The `n`th ticket, its requester, when it was created and when the customer last wrote."""
+    group_name, subject, body = TOPICS[n % len(TOPICS)] if n < len(TOPICS) * 2 else rng.choice(TOPICS)
+    requester = rng.choice(account.customers)
+    requester_org = account.org_by_id.get(requester["organization_id"])
+    plan = requester_org["organization_fields"]["plan"] if requester_org else "free"
+    priority = rng.choices(["low", "normal", "high", "urgent"], weights=[3, 8, 3, 1])[0]
+    status, created, customer_at, updated = _moments(rng, now, n, plan, is_unsolved)
+    group_id = account.group_ids[group_name] if status != "new" else account.group_ids["Support"]
+    assignee = None
+    if status in ("open", "pending", "hold", "solved", "closed") and rng.random() < 0.6:
+        assignee = rng.choice(account.agents)["id"]
+    tags = _tags(n, is_unsolved, group_name, subject, requester_org is account.warned_org)
+    if "escalated" in tags:
+        # An escalated ticket is open; its group and assignee were drawn for the status it
+        # had before, and stay so: the seeded data must not move.
+        status = "open"
+    ticket = {
+        "url": f"https://example.zendesk.com/api/v2/tickets/{tid}.json",
+        "id": tid,
+        "external_id": None,
+        "via": {"channel": "email", "source": {"from": {}, "to": {}, "rel": None}},
+        "created_at": iso(created),
+        "updated_at": iso(updated),
+        "type": "question",
+        "subject": subject,
+        "raw_subject": subject,
+        "description": body,
+        "priority": priority,
+        "status": status,
+        "recipient": "support@example.com",
+        "requester_id": requester["id"],
+        "submitter_id": requester["id"],
+        "assignee_id": assignee,
+        "organization_id": requester["organization_id"],
+        "group_id": group_id,
+        "collaborator_ids": [],
+        "follower_ids": [],
+        "forum_topic_id": None,
+        "problem_id": None,
+        "has_incidents": False,
+        "is_public": True,
+        "due_at": None,
+        "tags": tags,
+        "custom_fields": [],
+        "satisfaction_rating": None,
+        "ticket_form_id": 360000001,
+        "brand_id": 360000002,
+        "allow_attachments": True,
+        "metric_set": {
+            "ticket_id": tid,
+            "requester_updated_at": iso(customer_at),
+            "assignee_updated_at": iso(customer_at - dt.timedelta(hours=2)) if created < customer_at else None,
+            "status_updated_at": iso(updated),
+            "latest_comment_added_at": iso(customer_at),
+        },
+    }
+    return ticket, requester, created, customer_at
+
+
+def _moments(
+    rng: random.Random, now: dt.datetime, n: int, plan: str, is_unsolved: bool
+) -> tuple[str, dt.datetime, dt.datetime, dt.datetime]:
+    """(status, created, when the customer last wrote, updated). An unsolved ticket is placed
+    somewhere in its plan's reply target (the first few at the seeded stages); a solved one
+    anywhere in the last two years."""
+    if is_unsolved:
+        status = rng.choices(["new", "open", "pending", "hold"], weights=[3, 6, 3, 1])[0]
+        target = PLAN_TARGET_HOURS[plan]
+        if n < len(SEEDED_REMAINING) and target is not None:
+            remaining = SEEDED_REMAINING[n]
+            status = "open" if n % 2 else "new"
+        elif target is not None:
+            remaining = rng.uniform(-0.3 * target, target)
+        else:
+            remaining = 0.0
+        if target is not None:
+            customer_at = business_before(now, (target - remaining) * HOUR)
+        else:
+            customer_at = now - dt.timedelta(hours=rng.uniform(1, 120))
+        created = customer_at - dt.timedelta(hours=rng.choice([0, 0, 0, 5, 30, 70]))
+        return status, created, customer_at, customer_at
+    status = rng.choices(["solved", "closed"], weights=[1, 3])[0]
+    created = now - dt.timedelta(days=rng.uniform(3, 700))
+    updated = created + dt.timedelta(days=rng.uniform(0.1, 3))
+    return status, created, created, updated
+
+
+def _tags(n: int, is_unsolved: bool, group_name: str, subject: str, content_warned: bool) -> list[str]:
+    tags: list[str] = [group_name.lower().split(" ")[0].replace("&", "and")]
+    if group_name == "AI & client libraries" and ("iOS" in subject or "Android" in subject):
+        tags.append("mobile")  # what the SDK rotation's mobile filter looks for
+    if is_unsolved and n % 11 == 4:
+        tags.append("escalated")
+    if is_unsolved and n == 7:
+        tags.append("cs_tagged")
+    if is_unsolved and content_warned:
+        tags.append("content_warning")
+    if "enterprise" in subject.lower():
+        tags.append("sales_question")
+    if is_unsolved and n in (9, 10):
+        tags.append("plan_enterprise")
+    return tags
+
+
+class _Conversations:
+    """Every ticket's comments, numbered in the order they are written."""
+
+    def __init__(self) -> None:
+        self.comments: dict[str, list[dict[str, Any]]] = {}
+        self._ids = _Ids(9000000000)
+
+    def add(self, ticket_id: int, author: int, body: str, public: bool, at: dt.datetime) -> None:
+        self.comments.setdefault(str(ticket_id), []).append(
             {
-                "id": comment_ids(),
+                "id": self._ids(),
                 "type": "Comment",
                 "author_id": author,
                 "body": body,
@@ -364,162 +578,84 @@ def generate(seed: int = 7, tickets: int = 300, now: dt.datetime | None = None) 
             }
         )
 
-    # Stages to seed among the unsolved tickets so the SLA colours all show up.
-    seeded_remaining = [-5.0, -0.5, 0.6, 1.5, 2.4, 2.9]
-    for n in range(tickets):
-        tid = ticket_ids()
-        is_unsolved = n < unsolved
-        group_name, subject, body = TOPICS[n % len(TOPICS)] if n < len(TOPICS) * 2 else rng.choice(TOPICS)
-        requester = rng.choice(customers)
-        requester_org = org_by_id.get(requester["organization_id"])
-        plan = requester_org["organization_fields"]["plan"] if requester_org else "free"
-        tags: list[str] = [group_name.lower().split(" ")[0].replace("&", "and")]
-        if group_name == "AI & client libraries" and ("iOS" in subject or "Android" in subject):
-            tags.append("mobile")  # what the SDK rotation's mobile filter looks for
-        priority = rng.choices(["low", "normal", "high", "urgent"], weights=[3, 8, 3, 1])[0]
-        if is_unsolved:
-            status = rng.choices(["new", "open", "pending", "hold"], weights=[3, 6, 3, 1])[0]
-            target = PLAN_TARGET_HOURS[plan]
-            if n < len(seeded_remaining) and target is not None:
-                remaining = seeded_remaining[n]
-                status = "open" if n % 2 else "new"
-            elif target is not None:
-                remaining = rng.uniform(-0.3 * target, target)
-            else:
-                remaining = 0.0
-            if target is not None:
-                customer_at = business_before(now, (target - remaining) * HOUR)
-            else:
-                customer_at = now - dt.timedelta(hours=rng.uniform(1, 120))
-            created = customer_at - dt.timedelta(hours=rng.choice([0, 0, 0, 5, 30, 70]))
-            updated = customer_at
-        else:
-            status = rng.choices(["solved", "closed"], weights=[1, 3])[0]
-            created = now - dt.timedelta(days=rng.uniform(3, 700))
-            customer_at = created
-            updated = created + dt.timedelta(days=rng.uniform(0.1, 3))
-        group_id = group_ids[group_name] if status != "new" else group_ids["Support"]
-        assignee = None
-        if status in ("open", "pending", "hold", "solved", "closed") and rng.random() < 0.6:
-            assignee = rng.choice(agents)["id"]
-        if is_unsolved and n % 11 == 4:
-            tags.append("escalated")
-            status = "open"
-        if is_unsolved and n == 7:
-            tags.append("cs_tagged")
-        if is_unsolved and requester_org is warned_org:
-            tags.append("content_warning")
-        if "enterprise" in subject.lower():
-            tags.append("sales_question")
-        if is_unsolved and n in (9, 10):
-            tags.append("plan_enterprise")
-        ticket = {
-            "url": f"https://example.zendesk.com/api/v2/tickets/{tid}.json",
-            "id": tid,
-            "external_id": None,
-            "via": {"channel": "email", "source": {"from": {}, "to": {}, "rel": None}},
-            "created_at": iso(created),
-            "updated_at": iso(updated),
-            "type": "question",
-            "subject": subject,
-            "raw_subject": subject,
-            "description": body,
-            "priority": priority,
-            "status": status,
-            "recipient": "support@example.com",
-            "requester_id": requester["id"],
-            "submitter_id": requester["id"],
-            "assignee_id": assignee,
-            "organization_id": requester["organization_id"],
-            "group_id": group_id,
-            "collaborator_ids": [],
-            "follower_ids": [],
-            "forum_topic_id": None,
-            "problem_id": None,
-            "has_incidents": False,
-            "is_public": True,
-            "due_at": None,
-            "tags": tags,
-            "custom_fields": [],
-            "satisfaction_rating": None,
-            "ticket_form_id": 360000001,
-            "brand_id": 360000002,
-            "allow_attachments": True,
-            "metric_set": {
-                "ticket_id": tid,
-                "requester_updated_at": iso(customer_at),
-                "assignee_updated_at": iso(customer_at - dt.timedelta(hours=2)) if created < customer_at else None,
-                "status_updated_at": iso(updated),
-                "latest_comment_added_at": iso(customer_at),
-            },
-        }
-        out_tickets.append(ticket)
-        if is_unsolved:
-            add_comment(
-                tid,
-                requester["id"],
-                f"Hi there,\n\n{body}\n\nThanks,\n{requester['name'].split(' ')[0]}",
-                True,
-                created,
-            )
-            if created < customer_at:
-                agent_id = assignee or me["id"]
-                add_comment(
-                    tid,
-                    agent_id,
-                    "Checked the project: ingestion looks healthy, events arrive with correct timestamps. Asking for their snippet.",
-                    False,
-                    created + dt.timedelta(hours=1),
-                )
-                add_comment(
-                    tid,
-                    agent_id,
-                    f"Hey {requester['name'].split(' ')[0]}, thanks for the details! Could you share the snippet you use to initialise PostHog? See https://github.com/PostHog/posthog-js/issues/1234 for a similar report.",
-                    True,
-                    customer_at - dt.timedelta(hours=2),
-                )
-                add_comment(
-                    tid,
-                    requester["id"],
-                    "Here is our init code. Still seeing the problem today. Slack thread: https://posthog.slack.com/archives/C01/p123",
-                    True,
-                    customer_at,
-                )
-        else:
-            # Closed conversations keep their history too, internal notes included: served
-            # oldest first, these are the first tickets a client pages through.
-            agent_id = assignee or me["id"]
-            first = requester["name"].split(" ")[0]
-            add_comment(tid, requester["id"], f"Hi there,\n\n{body}\n\nThanks,\n{first}", True, created)
-            add_comment(
-                tid,
-                agent_id,
-                "Internal: reproduced on our side; the fix shipped in the latest release.",
-                False,
-                created + dt.timedelta(minutes=40),
-            )
-            add_comment(
-                tid,
-                agent_id,
-                f"Hey {first}, this is fixed now: please update to the latest version and let us know.",
-                True,
-                created + dt.timedelta(hours=1),
-            )
-        if is_unsolved and "cs_tagged" in tags:
-            add_comment(
-                tid,
-                cs_agent["id"],
-                "CS here: this is a top-10 account up for renewal next week, please prioritise.",
-                False,
-                customer_at,
-            )
-    data["tickets"] = out_tickets
-    data["comments"] = comments
 
-    data["macros"] = _macros(group_ids)
-    data["views"] = _views(now) + _sdk_views(now, group_ids["AI & client libraries"])
-    data["sla_policies"] = _sla_policies(now, organizations)
-    data["ticket_fields"] = [
+def _open_conversation(
+    conversations: _Conversations,
+    ticket: dict[str, Any],
+    requester: dict[str, Any],
+    created: dt.datetime,
+    customer_at: dt.datetime,
+    account: _Account,
+) -> None:
+    """The customer's question; for a ticket the customer wrote again on, an internal note, the
+    agent's reply and the customer's answer; and CS's note on the ticket CS tagged."""
+    tid, body = ticket["id"], ticket["description"]
+    add = conversations.add
+    add(tid, requester["id"], f"Hi there,\n\n{body}\n\nThanks,\n{requester['name'].split(' ')[0]}", True, created)
+    if created < customer_at:
+        agent_id = ticket["assignee_id"] or account.me["id"]
+        add(
+            tid,
+            agent_id,
+            "Checked the project: ingestion looks healthy, events arrive with correct timestamps. Asking for their snippet.",
+            False,
+            created + dt.timedelta(hours=1),
+        )
+        add(
+            tid,
+            agent_id,
+            f"Hey {requester['name'].split(' ')[0]}, thanks for the details! Could you share the snippet you use to initialise PostHog? See https://github.com/PostHog/posthog-js/issues/1234 for a similar report.",
+            True,
+            customer_at - dt.timedelta(hours=2),
+        )
+        add(
+            tid,
+            requester["id"],
+            "Here is our init code. Still seeing the problem today. Slack thread: https://posthog.slack.com/archives/C01/p123",
+            True,
+            customer_at,
+        )
+    if "cs_tagged" in ticket["tags"]:
+        add(
+            tid,
+            account.cs_agent["id"],
+            "CS here: this is a top-10 account up for renewal next week, please prioritise.",
+            False,
+            customer_at,
+        )
+
+
+def _closed_conversation(
+    conversations: _Conversations,
+    ticket: dict[str, Any],
+    requester: dict[str, Any],
+    created: dt.datetime,
+    account: _Account,
+) -> None:
+    """Closed conversations keep their history too, internal notes included: served oldest
+    first, these are the first tickets a client pages through."""
+    tid, body = ticket["id"], ticket["description"]
+    agent_id = ticket["assignee_id"] or account.me["id"]
+    first = requester["name"].split(" ")[0]
+    conversations.add(tid, requester["id"], f"Hi there,\n\n{body}\n\nThanks,\n{first}", True, created)
+    conversations.add(
+        tid,
+        agent_id,
+        "Internal: reproduced on our side; the fix shipped in the latest release.",
+        False,
+        created + dt.timedelta(minutes=40),
+    )
+    conversations.add(
+        tid,
+        agent_id,
+        f"Hey {first}, this is fixed now: please update to the latest version and let us know.",
+        True,
+        created + dt.timedelta(hours=1),
+    )
+
+
+def _ticket_fields() -> list[dict[str, Any]]:
+    return [
         {
             "id": 360200001,
             "title": "Priority",
@@ -537,10 +673,6 @@ def generate(seed: int = 7, tickets: int = 300, now: dt.datetime | None = None) 
             "custom_field_options": [{"name": f"Sev {i}", "value": f"sev_{i}"} for i in range(1, 4)],
         },
     ]
-    _incidents(data, now, me, agents, out_tickets, rng)
-    data["issues"], data["labels"] = _issues(now, rng)
-    _main_repo(data, now)
-    return data
 
 
 # The product's own repository, where bug reports and feature requests from tickets go
@@ -961,19 +1093,31 @@ def _macros(group_ids: dict[str, int]) -> list[dict[str, Any]]:
     ]
 
 
-def _incidents(
-    data: dict[str, Any], now: dt.datetime, me: dict, agents: list[dict], tickets: list[dict], rng: random.Random
-) -> None:
-    def user(agent: dict) -> dict[str, Any]:
-        return {
-            "id": f"01USER{agent['id']}",
-            "name": agent["name"],
-            "email": agent["email"],
-            "role": "responder",
-            "slack_user_id": f"U{agent['id']}",
-            "organisation_id": "01ORG",
-        }
+def _incidents(data: dict[str, Any], now: dt.datetime, agents: list[dict], tickets: list[dict]) -> None:
+    """incident.io's catalogue (severities, statuses, roles), three incidents (two live, one
+    with a Support Watcher), their updates, and tickets already attached to the live ones."""
+    severities, statuses, roles = _incident_catalogue(now)
+    incidents = _incident_records(now, agents, severities, statuses, roles)
+    data["incidents"] = incidents
+    data["severities"] = severities
+    data["incident_statuses"] = statuses
+    data["incident_roles"] = roles
+    data["incident_updates"] = _incident_updates(now, agents, incidents, statuses)
+    data["incident_attachments"] = _incident_attachments(agents, incidents, tickets)
 
+
+def _incident_user(agent: dict) -> dict[str, Any]:
+    return {
+        "id": f"01USER{agent['id']}",
+        "name": agent["name"],
+        "email": agent["email"],
+        "role": "responder",
+        "slack_user_id": f"U{agent['id']}",
+        "organisation_id": "01ORG",
+    }
+
+
+def _incident_catalogue(now: dt.datetime) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     stamp = iso(now - dt.timedelta(days=200))
     severities = [
         {
@@ -1083,6 +1227,16 @@ def _incidents(
             "updated_at": stamp,
         },
     ]
+    return severities, statuses, roles
+
+
+def _incident_records(
+    now: dt.datetime,
+    agents: list[dict],
+    severities: list[dict[str, Any]],
+    statuses: list[dict[str, Any]],
+    roles: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
     by_name = {status["name"]: status for status in statuses}
 
     def incident(
@@ -1099,8 +1253,8 @@ def _incidents(
         created = now - dt.timedelta(hours=hours_ago)
         # An unfilled role has no `assignee` at all (the schema's assignee is not nullable).
         assignments = [
-            {"role": roles[0], "assignee": user(lead)},
-            {"role": roles[1], **({"assignee": user(watcher)} if watcher else {})},
+            {"role": roles[0], "assignee": _incident_user(lead)},
+            {"role": roles[1], **({"assignee": _incident_user(watcher)} if watcher else {})},
         ]
         return {
             "id": iid,
@@ -1121,7 +1275,7 @@ def _incidents(
             "idempotency_key": iid,
             "did_opt_out_of_post_incident_flow": False,
             "organisation_id": "01ORG",
-            "creator": {"user": user(lead)},
+            "creator": {"user": _incident_user(lead)},
             "last_activity_at": iso(now - dt.timedelta(minutes=12)),
             "custom_field_entries": [],
             "slack_team_id": "T01",
@@ -1164,10 +1318,13 @@ def _incidents(
             agents[0],
         ),
     ]
-    data["incidents"] = incidents
-    data["severities"] = severities
-    data["incident_statuses"] = statuses
-    data["incident_roles"] = roles
+    return incidents
+
+
+def _incident_updates(
+    now: dt.datetime, agents: list[dict], incidents: list[dict[str, Any]], statuses: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    by_name = {status["name"]: status for status in statuses}
     updates = []
     for inc in incidents[:2]:
         for minutes, message, status in (
@@ -1185,13 +1342,19 @@ def _incidents(
                     "message": message,
                     "new_incident_status": by_name[status],
                     "new_severity": inc["severity"],
-                    "updater": {"user": user(agents[3])},
+                    "updater": {"user": _incident_user(agents[3])},
                     "created_at": iso(at),
                     "next_update_in_minutes": 30,
                 }
             )
-    data["incident_updates"] = updates
-    # Tickets already linked to the live incidents, and their incident.io attachments.
+    return updates
+
+
+def _incident_attachments(
+    agents: list[dict], incidents: list[dict[str, Any]], tickets: list[dict]
+) -> list[dict[str, Any]]:
+    """Tickets already linked to the live incidents (their `incident/<n>` tag added), and
+    their incident.io attachments."""
     attachments = []
     candidates = [t for t in tickets if t["status"] in ("new", "open")]
     for index, ticket in enumerate(candidates[12:17]):
@@ -1212,12 +1375,12 @@ def _incidents(
                     "created_at": inc["created_at"],
                     "updated_at": inc["created_at"],
                 },
-                "creator": {"user": user(agents[0])},
+                "creator": {"user": _incident_user(agents[0])},
                 "created_at": inc["created_at"],
                 "organisation_id": "01ORG",
             }
         )
-    data["incident_attachments"] = attachments
+    return attachments
 
 
 def _issues(now: dt.datetime, rng: random.Random) -> tuple[dict[str, list], dict[str, list]]:

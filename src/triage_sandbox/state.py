@@ -11,7 +11,7 @@ import threading
 from collections import Counter
 from typing import Any
 
-from triage_tui.sandbox.data import iso
+from triage_sandbox.data import iso
 
 
 def parse_time(text: str) -> dt.datetime:
