@@ -13,7 +13,7 @@ from tests.app.test_writes import burst, up
 from tests.app.waiting import until
 from tests.conftest import FROZEN_NOW, sandbox_config
 from tests.helpers import TOKENS, Harness, no_sleep
-from triage_tui.found import SEARCH_VIEW
+from triage_tui.read.search import SEARCH_VIEW
 from triage_tui.sandbox.burst import REPORTS, add_burst
 from triage_tui.sandbox.server import Sandbox
 from triage_tui.store.cache import Store

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from triage_tui.config import Config
-from triage_tui.found import SearchOutcome
 from triage_tui.store.cache import Store
 from triage_tui.store.errors import StoreUnavailable
 from triage_tui.store.outbox import Outbox
@@ -28,6 +27,7 @@ from triage_tui.sync.pollers import Pollers, SyncReport
 from triage_tui.sync.requests import Requests
 from triage_tui.sync.schedule import Schedule
 from triage_tui.sync.sender import Sender, SendReport
+from triage_tui.sync.ticket_requests import SearchOutcome
 
 # With nothing due, the send task still looks at the outbox this often: a write queued by
 # another process (headless sync beside the app) or one whose backoff ended goes out.

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from triage_tui.config import Config
-from triage_tui.found import SearchOutcome
 from triage_tui.models.base import SkippedRecord
 from triage_tui.sources.errors import AuthFailed, NotFound, RateLimited, Rejected, SourceError
 from triage_tui.sources.zendesk import ChangedTicket, TicketPage, visible_fields
@@ -34,6 +33,7 @@ from triage_tui.sync.changes import (
     stamp,
 )
 from triage_tui.sync.clients import Clients
+from triage_tui.sync.ticket_requests import SearchOutcome
 from triage_tui.triage.search import RESULT_LIMIT, plan_search
 from triage_tui.triage.suggest import MACRO_USES_KEY, applied_macros
 

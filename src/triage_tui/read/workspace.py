@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import zlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from triage_tui import presence
 from triage_tui.config import Config
-from triage_tui.entries import (
+from triage_tui.gcpause import collection_paused
+from triage_tui.read import catalog
+from triage_tui.read.detail import Detail, TicketDetails
+from triage_tui.read.entries import (
     CACHED_FIELDS,
     RANKED_FIELDS,
     VERSION_FIELDS,
@@ -27,15 +29,14 @@ from triage_tui.entries import (
     Stored,
     fuzzy_match,
 )
-from triage_tui.found import NOT_QUEUED_TIER, SEARCH_VIEW, Found, SearchOutcome
-from triage_tui.gcpause import collection_paused
-from triage_tui.presence import Colleague
-from triage_tui.readmodel import Reads
+from triage_tui.read.local_writes import LocalWrites
+from triage_tui.read.people import People
+from triage_tui.read.reads import Reads
+from triage_tui.read.search import NOT_QUEUED_TIER, SEARCH_VIEW, Found
 from triage_tui.store.cache import Store, queue_projection
 from triage_tui.store.outbox import Outbox
-from triage_tui.suggestions import Suggestions, TicketHints
-from triage_tui.targets import Target
-from triage_tui.triage.flags import Flag, ticket_flags
+from triage_tui.suggestions import Suggestions
+from triage_tui.sync.ticket_requests import SearchOutcome
 from triage_tui.triage.incidents import incident_tag
 from triage_tui.triage.macros import placeholder_context
 from triage_tui.triage.ranking import UNSOLVED, Ranked, RankRules, TicketFacts, next_ticket, rank
@@ -44,20 +45,14 @@ from triage_tui.triage.tickets import PLAN_LABELS, SlaRules, answered_last, cloc
 
 if TYPE_CHECKING:
     from triage_tui.models.incidentio import Incident, IncidentUpdate
-    from triage_tui.models.zendesk import Comment, Macro, Organization, Ticket, User
+    from triage_tui.models.zendesk import Macro, Organization, Ticket, User
 
 
-# The pydantic models are imported on first use: the first paint needs none of them.
 def _zendesk():
+    # The pydantic models are imported on first use: the first paint needs none of them.
     from triage_tui.models import zendesk
 
     return zendesk
-
-
-def _incidentio():
-    from triage_tui.models import incidentio
-
-    return incidentio
 
 
 _FROM_ISO = dt.datetime.fromisoformat  # what `triage.sla.parse_time` does, without the call
@@ -74,22 +69,6 @@ VIEWS = {
 }
 
 
-@dataclass
-class Detail:
-    ticket: Ticket
-    entry: Entry | None
-    requester: User | None
-    organization: Organization | None
-    comments: list[Comment] | None
-    authors: dict[int, str]
-    flags: list[Flag]
-    seconds_to_breach: float | None
-    stage: str | None
-    pending_writes: list[dict] = field(default_factory=list)
-    hints: TicketHints | None = None  # suggested macros, related tickets (None: being computed)
-    colleagues: list[Colleague] = field(default_factory=list)  # on it now, through a team's relay
-
-
 __all__ = ["Detail", "Entry", "QueueTicket", "Row", "Workspace", "fuzzy_match"]
 
 
@@ -98,6 +77,7 @@ class Workspace:
         self.store = store
         self.outbox = outbox
         self.reads = Reads(store, outbox)
+        self.local = LocalWrites(store)
         self.config = config
         self.now = now
         self.calendar = BusinessCalendar.from_settings(config.sla)
@@ -114,8 +94,7 @@ class Workspace:
         self._user_names: dict[str, str] = {}
         self._org_records: dict[str, dict] = {}
         self.groups: dict[int, str] = {}
-        self._orgs: dict[int, Organization | None] = {}
-        self._users: dict[int, User | None] = {}
+        self.people = People(store)
         self.rules = RankRules(config.zendesk.escalation_tag, config.zendesk.cs_tag)
         sla = config.sla
         # Everything the derived facts depend on besides the ticket and its org; a short
@@ -141,6 +120,7 @@ class Workspace:
         self._searches = 0
         self._found_entries: dict[int, Entry] = {}
         self.suggestions = Suggestions(store, now)  # its thread starts after the first paint
+        self.details = TicketDetails(self.reads, self.people, self.suggestions, config, self.calendar, now)
 
     # -- loading ------------------------------------------------------------------------
     def load(self) -> None:
@@ -190,6 +170,7 @@ class Workspace:
         self.rules = RankRules(self.config.zendesk.escalation_tag, self.config.zendesk.cs_tag, mine)
         self._user_names = self.store.names("user")
         self._org_records = self.store.all_records("org") if orgs is None else orgs
+        self.people.org_records = self._org_records
 
     def _version(self, data: Stored) -> str:
         """Every input of a ticket's derived facts: the digest of the ticket's own (queue
@@ -234,7 +215,7 @@ class Workspace:
             fresh[entry.id] = entry
         self.entries = fresh
         if kept != derived:
-            self.reads.save_derived_records(kept)
+            self.local.save_derived_records(kept)
 
     def names_for(self, row: QueueRow) -> Names:
         """Requester, organization and group names of a queue row, as the cache knows them."""
@@ -264,25 +245,14 @@ class Workspace:
         return Entry(facts, plan, version, data, self._names_for, derived=cached)
 
     def _org(self, org_id: int | None) -> Organization | None:
-        if org_id is None:
-            return None
-        if org_id not in self._orgs:
-            raw = self._org_records.get(str(org_id)) or self.store.record("org", org_id)
-            self._orgs[org_id] = _zendesk().Organization.model_validate(raw) if raw else None
-        return self._orgs[org_id]
+        return self.people.org(org_id)
 
     def user(self, user_id: int | None) -> User | None:
-        if user_id is None:
-            return None
-        if user_id not in self._users:
-            raw = self.store.record("user", user_id)
-            self._users[user_id] = _zendesk().User.model_validate(raw) if raw else None
-        return self._users[user_id]
+        return self.people.user(user_id)
 
     def forget_people(self) -> None:
         """Users or orgs changed: names and plans must be read again."""
-        self._orgs.clear()
-        self._users.clear()
+        self.people.forget()
 
     def _entry(self, ticket: Ticket, version: str, data: Stored) -> Entry:
         plan = plan_of(ticket, self._org(ticket.organization_id), self.sla)
@@ -429,36 +399,7 @@ class Workspace:
     # -- detail -------------------------------------------------------------------------
     def detail(self, ticket_id: int) -> Detail | None:
         entry = self.entries.get(ticket_id) or self._found_entries.get(ticket_id)
-        raw = self.store.ticket(ticket_id)
-        if raw is None:
-            return None
-        zendesk = _zendesk()
-        ticket = zendesk.Ticket.model_validate(raw)
-        requester = self.user(ticket.requester_id)
-        org = self._org(ticket.organization_id)
-        cached = self.store.comments(ticket_id)
-        comments = [zendesk.Comment.model_validate(c) for c in cached["items"]] if cached else None
-        authors: dict[int, str] = {}
-        for comment in comments or []:
-            if comment.author_id is not None and comment.author_id not in authors:
-                user = self.user(comment.author_id)
-                authors[comment.author_id] = user.display_name if user else f"user {comment.author_id}"
-        seconds = entry.clock.seconds_to_breach(self.now(), self.calendar) if entry else None
-        stage = stage_for(seconds, self.config.sla.alert_hours)
-        text = " ".join([ticket.title, ticket.description or ""] + [c.text for c in comments or []][:3])
-        flags = ticket_flags(
-            tags=ticket.tags,
-            text=text,
-            org_name=org.name if org else None,
-            org_tags=org.tags if org else (),
-            requester_email=requester.email if requester else None,
-            cs_tag=self.config.zendesk.cs_tag,
-            sla_stage=stage,
-        )
-        pending = self.reads.unsent_for(Target.ticket(ticket_id))
-        hints = self.suggestions.shown(ticket_id)
-        on_it = presence.colleagues(self.store, ticket_id)
-        return Detail(ticket, entry, requester, org, comments, authors, flags, seconds, stage, pending, hints, on_it)
+        return self.details.read(ticket_id, entry)
 
     def plan_label(self, plan: str) -> str:
         return PLAN_LABELS.get(plan, plan)
@@ -477,29 +418,17 @@ class Workspace:
 
     # -- macros, incidents, issues ------------------------------------------------------
     def macros(self) -> list[Macro]:
-        return [_zendesk().Macro.model_validate(m) for m in self.reads.raw_macros()]
+        return catalog.macros(self.reads)
 
     def incidents(self) -> list[Incident]:
         """Live incidents, newest first, then recently resolved ones (to follow up)."""
-        model = _incidentio().Incident
-        found: dict[str, Incident] = {}
-        for raw in self.reads.raw_incidents():
-            try:
-                incident = model.model_validate(raw)
-            except ValueError:
-                continue
-            found[incident.id] = incident
-        return sorted(found.values(), key=lambda i: (not i.is_live, -(i.created_at or self.now()).timestamp()))
+        return catalog.incidents(self.reads, self.now())
 
     def incident_updates(self, incident_id: str) -> list[IncidentUpdate]:
-        return [_incidentio().IncidentUpdate.model_validate(u) for u in self.reads.raw_incident_updates(incident_id)]
+        return catalog.incident_updates(self.reads, incident_id)
 
     def tagged_tickets(self, incident: Incident) -> list[dict]:
-        tag = incident_tag(incident.reference)
-        return self.store.tickets_tagged(tag)
+        return self.store.tickets_tagged(incident_tag(incident.reference))
 
     def issues(self) -> list[dict]:
-        found: list[dict] = []
-        for repo in self.config.github.repos:
-            found += self.reads.raw_issues(repo)
-        return found
+        return catalog.issues(self.reads, self.config.github.repos)

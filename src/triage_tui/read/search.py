@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SEARCH_VIEW = "search"
+from triage_tui.config import SEARCH_VIEW
+
+__all__ = ["NOT_QUEUED_TIER", "SEARCH_VIEW", "Found"]
+
 NOT_QUEUED_TIER = 8  # solved or closed: below every tier of the handbook, never "next"
 
 
@@ -44,17 +47,3 @@ class Found:
         if self.count > len(self.ids):
             return f"newest of {self.count:,}: narrow the search"
         return ""
-
-
-@dataclass
-class SearchOutcome:
-    """What a "find in Zendesk" found: ticket ids in Zendesk's order (most recently updated
-    first), how many matched in all, and what the query meant."""
-
-    text: str
-    number: int = 0  # the `Found.number` it answers
-    meaning: str = ""
-    ids: list[int] = field(default_factory=list)
-    count: int = 0
-    error: str | None = None
-    changed: list[int] = field(default_factory=list)  # stored anew: the queue repaints these
