@@ -13,35 +13,12 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from triage_tui.store.cache import QUEUE_FIELDS
+from triage_tui.store.queue_rows import QueueRow
 from triage_tui.triage.ranking import TIER_LABELS, TicketFacts
 from triage_tui.triage.sla import ClockState, SlaClock, Stage, parse_time
 
 if TYPE_CHECKING:
     from triage_tui.models.zendesk import Ticket
-
-
-class QueueRow(NamedTuple):
-    """A ticket's queue fields as the cache stores them (a JSON list, for decode speed),
-    read by name. The fields are the store's `QUEUE_FIELDS`, in order."""
-
-    id: int
-    subject: str | None
-    status: str | None
-    priority: str | None
-    group_id: int | None
-    assignee_id: int | None
-    requester_id: int | None
-    organization_id: int | None
-    tags: list[str] | None
-    created_at: str | None
-    updated_at: str | None
-    excerpt: str | None
-    inputs: str  # digest of every input of the derived facts (the store's `inputs_digest`)
-
-
-if QueueRow._fields != QUEUE_FIELDS:  # the store's layout moved: this must move with it
-    raise ImportError(f"QueueRow {QueueRow._fields} does not mirror the store's QUEUE_FIELDS {QUEUE_FIELDS}")
 
 
 class DerivedRecord(NamedTuple):

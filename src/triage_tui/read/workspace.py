@@ -33,8 +33,9 @@ from triage_tui.read.local_writes import LocalWrites
 from triage_tui.read.people import People
 from triage_tui.read.reads import Reads
 from triage_tui.read.search import NOT_QUEUED_TIER, SEARCH_VIEW, Found
-from triage_tui.store.cache import Store, queue_projection
+from triage_tui.store.cache import Store
 from triage_tui.store.outbox import Outbox
+from triage_tui.store.queue_rows import queue_row
 from triage_tui.suggestions import Suggestions
 from triage_tui.sync.ticket_requests import SearchOutcome
 from triage_tui.triage.incidents import incident_tag
@@ -152,7 +153,7 @@ class Workspace:
             full = self.store.ticket(ticket_id)
             if full is None or full.get("status") not in UNSOLVED:
                 continue  # solved, closed or deleted: it leaves the queue
-            row = queue_projection(full)
+            row = queue_row(full)
             try:
                 entry = self._entry(_zendesk().Ticket.model_validate(full), self._version(row), row)
             except (ValueError, TypeError, IndexError) as exc:
@@ -334,7 +335,7 @@ class Workspace:
         full = self.store.ticket(ticket_id)
         if full is None:
             return None
-        row = queue_projection(full)
+        row = queue_row(full)
         try:
             return self._entry(_zendesk().Ticket.model_validate(full), self._version(row), row)
         except (ValueError, TypeError, IndexError) as exc:

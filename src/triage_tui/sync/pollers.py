@@ -17,7 +17,8 @@ from triage_tui.config import Config
 from triage_tui.models.base import SkippedRecord
 from triage_tui.sources.errors import AuthFailed, NotFound, RateLimited, Rejected, SourceError
 from triage_tui.sources.zendesk import ChangedTicket, TicketPage, visible_fields
-from triage_tui.store.cache import UNSOLVED, Q, Store
+from triage_tui.store.cache import Store
+from triage_tui.store.queue_rows import UNSOLVED, QueueRow
 from triage_tui.sync.changes import (
     FEED_PASSES,
     SEARCH_LAG,
@@ -323,12 +324,18 @@ class Pollers:
         the queue must never show a ticket without its requester and plan."""
         client = self.clients.zendesk
         assert client is not None
-        rows = self.store.unsolved_rows().values()
+        rows = [QueueRow._make(row) for row in self.store.unsolved_rows().values()]
         users, orgs = self.store.names("user"), self.store.names("org")
         want_users = sorted(
-            {i for r in rows for i in (r[Q.REQUESTER], r[Q.ASSIGNEE]) if isinstance(i, int) and str(i) not in users}
+            {i for r in rows for i in (r.requester_id, r.assignee_id) if isinstance(i, int) and str(i) not in users}
         )
-        want_orgs = sorted({r[Q.ORG] for r in rows if isinstance(r[Q.ORG], int) and str(r[Q.ORG]) not in orgs})
+        want_orgs = sorted(
+            {
+                r.organization_id
+                for r in rows
+                if isinstance(r.organization_id, int) and str(r.organization_id) not in orgs
+            }
+        )
         if want_users:
             found, bad = await client.users_many(want_users)
             self.store.put_records("user", [_dump(u) for u in found])
