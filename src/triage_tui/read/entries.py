@@ -11,14 +11,11 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from triage_tui.store.queue_rows import QueueRow
 from triage_tui.triage.ranking import TIER_LABELS, TicketFacts
 from triage_tui.triage.sla import ClockState, SlaClock, Stage, parse_time
-
-if TYPE_CHECKING:
-    from triage_tui.models.zendesk import Ticket
 
 
 class DerivedRecord(NamedTuple):
@@ -58,12 +55,13 @@ CACHED_FIELDS = fields_of(DerivedRecord, "version", "plan", "state", "breach_at"
 
 @dataclass(frozen=True, slots=True)
 class QueueTicket:
-    """The fields of a ticket a queue row shows: built straight from the cache's JSON,
-    which was validated on its way in (pydantic per row would dominate start-up)."""
+    """The queue row's fields typed for the screen (dates parsed, tags a tuple): built on
+    first use from the stored row and the ranking facts, only for the rows drawn or
+    filtered, never by validating the record again (pydantic per row would dominate
+    start-up)."""
 
     id: int
-    subject: str | None
-    raw_subject: str | None
+    subject: str | None  # the subject, else the raw subject (the queue row's)
     status: str
     priority: str | None
     group_id: int | None
@@ -76,24 +74,7 @@ class QueueTicket:
 
     @property
     def title(self) -> str:
-        return self.subject or self.raw_subject or "(no subject)"
-
-    @classmethod
-    def from_ticket(cls, ticket: Ticket) -> QueueTicket:
-        return cls(
-            ticket.id,
-            ticket.subject,
-            ticket.raw_subject,
-            ticket.status,
-            ticket.priority,
-            ticket.group_id,
-            ticket.assignee_id,
-            ticket.requester_id,
-            ticket.organization_id,
-            tuple(ticket.tags),
-            ticket.created_at,
-            ticket.updated_at,
-        )
+        return self.subject or "(no subject)"
 
 
 class Names(NamedTuple):
@@ -135,7 +116,6 @@ class Entry:
         data: Stored,
         names_for: NamesFor,
         derived: Stored | None = None,
-        ticket: QueueTicket | None = None,
         clock: SlaClock | None = None,
     ) -> None:
         self.facts = facts
@@ -145,7 +125,7 @@ class Entry:
         self._row: QueueRow | None = None
         self._names_for = names_for
         self._derived = derived
-        self._ticket = ticket
+        self._ticket: QueueTicket | None = None
         self._clock = clock
         self._names: Names | None = None
         self._haystack: str | None = None
@@ -167,7 +147,6 @@ class Entry:
             self._ticket = QueueTicket(
                 facts.id,
                 row.subject,
-                None,
                 facts.status,
                 facts.priority,
                 facts.group_id,

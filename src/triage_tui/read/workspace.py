@@ -32,7 +32,7 @@ from triage_tui.read.entries import (
 from triage_tui.read.local_writes import LocalWrites
 from triage_tui.read.people import People
 from triage_tui.read.reads import Reads
-from triage_tui.read.search import NOT_QUEUED_TIER, SEARCH_VIEW, Found
+from triage_tui.read.search import SEARCH_VIEW, Found, Searches
 from triage_tui.store.cache import Store
 from triage_tui.store.outbox import Outbox
 from triage_tui.store.queue_rows import queue_row
@@ -46,7 +46,7 @@ from triage_tui.triage.tickets import PLAN_LABELS, SlaRules, answered_last, cloc
 
 if TYPE_CHECKING:
     from triage_tui.models.incidentio import Incident, IncidentUpdate
-    from triage_tui.models.zendesk import Macro, Organization, Ticket, User
+    from triage_tui.models.zendesk import Macro, Organization, User
 
 
 def _zendesk():
@@ -117,9 +117,7 @@ class Workspace:
         )
         self._fingerprint = f"{zlib.crc32(rules.encode()):08x}"
         self._names_for = self.names_for  # one bound method shared by every entry
-        self.found: Found | None = None  # the last "find in Zendesk"
-        self._searches = 0
-        self._found_entries: dict[int, Entry] = {}
+        self.searches = Searches(lambda ticket_id: self.entries.get(ticket_id) or self._read_entry(ticket_id))
         self.suggestions = Suggestions(store, now)  # its thread starts after the first paint
         self.details = TicketDetails(self.reads, self.people, self.suggestions, config, self.calendar, now)
 
@@ -134,7 +132,7 @@ class Workspace:
         """
         with collection_paused():
             self._load()
-        self._read_found()
+        self.searches.read()
 
     def update(self, ticket_ids: Iterable[int]) -> None:
         """A sync changed these tickets: read just their records, not the whole queue (a
@@ -150,18 +148,11 @@ class Workspace:
             entry.forget_names()
         for ticket_id in ids:
             self.entries.pop(ticket_id, None)
-            full = self.store.ticket(ticket_id)
-            if full is None or full.get("status") not in UNSOLVED:
-                continue  # solved, closed or deleted: it leaves the queue
-            row = queue_row(full)
-            try:
-                entry = self._entry(_zendesk().Ticket.model_validate(full), self._version(row), row)
-            except (ValueError, TypeError, IndexError) as exc:
-                self.skipped.append(f"ticket {ticket_id}: {exc}")
-                continue
-            self.entries[ticket_id] = entry
+            # Solved, closed or deleted: it leaves the queue.
+            if (changed := self._read_entry(ticket_id, unsolved_only=True)) is not None:
+                self.entries[ticket_id] = changed
         # The derived cache is left as it is: the next full load recomputes these few.
-        self._read_found(ids)
+        self.searches.read(ids)
 
     def _read_people_and_groups(self, orgs: dict[str, dict] | None = None) -> None:
         self.forget_people()  # the detail's users and orgs may have been renamed too
@@ -208,7 +199,7 @@ class Workspace:
                     full = self.store.ticket(int(key))  # the SLA metrics live in the whole record
                     if full is None:
                         raise ValueError("in the queue but not in the cache")
-                    entry = self._entry(_zendesk().Ticket.model_validate(full), version, data)
+                    entry = self._computed(full, version, data)
                     kept[key] = list(entry.derived_record())
             except (ValueError, TypeError, IndexError) as exc:  # pydantic's ValidationError is a ValueError
                 self.skipped.append(f"ticket {key}: {exc}")
@@ -255,11 +246,28 @@ class Workspace:
         """Users or orgs changed: names and plans must be read again."""
         self.people.forget()
 
-    def _entry(self, ticket: Ticket, version: str, data: Stored) -> Entry:
+    def _read_entry(self, ticket_id: int, *, unsolved_only: bool = False) -> Entry | None:
+        """One ticket's entry from its stored record: None when it is not cached (deleted),
+        solved while only the queue's are wanted, or malformed (said in `skipped`)."""
+        record = self.store.ticket(ticket_id)
+        if record is None or (unsolved_only and record.get("status") not in UNSOLVED):
+            return None
+        row = queue_row(record)
+        try:
+            return self._computed(record, self._version(row), row)
+        except (ValueError, TypeError, IndexError) as exc:  # pydantic's ValidationError is a ValueError
+            self.skipped.append(f"ticket {ticket_id}: {exc}")
+            return None
+
+    def _computed(self, record: dict, version: str, row: Stored) -> Entry:
+        """An entry with its plan, SLA clock and ranking facts computed from the stored record
+        (the one place the queue reads a record as a `Ticket` again: the handbook's rules
+        read its SLA data and custom fields, which the queue row leaves out)."""
+        ticket = _zendesk().Ticket.model_validate(record)
         plan = plan_of(ticket, self._org(ticket.organization_id), self.sla)
         clock = clock_for(ticket, plan, self.sla)
         facts = facts_for(ticket, clock, self.sla)
-        return Entry(facts, plan, version, data, self._names_for, ticket=QueueTicket.from_ticket(ticket), clock=clock)
+        return Entry(facts, plan, version, row, self._names_for, clock=clock)
 
     # -- queue --------------------------------------------------------------------------
     def _in_view(self, entry: Entry, view: str) -> bool:
@@ -285,71 +293,26 @@ class Workspace:
         return names
 
     # -- find in Zendesk ----------------------------------------------------------------
+    @property
+    def found(self) -> Found | None:
+        """The last "find in Zendesk", shown as the search view."""
+        return self.searches.found
+
     def begin_search(self, text: str) -> Found:
-        self._searches += 1
-        self.found = Found(text, self._searches)
-        self._found_entries = {}
-        return self.found
+        return self.searches.begin(text)
 
     def finish_search(self, outcome: SearchOutcome) -> bool:
-        """Zendesk answered: False when it answers a search since replaced by another (the
-        same words asked again count as another: the first may have failed)."""
-        found = self.found
-        if found is None or found.number != outcome.number or not found.searching:
-            return False
-        found.searching = False
-        found.meaning, found.ids, found.count, found.error = outcome.meaning, outcome.ids, outcome.count, outcome.error
-        self._read_found()
-        return True
+        return self.searches.finish(outcome)
+
+    def interrupt_search(self, reason: str) -> bool:
+        return self.searches.interrupt(reason)
+
+    def end_search(self) -> None:
+        self.searches.end()
 
     def markable_ids(self) -> set[int]:
         """Tickets a mark may stay on: the queue's, and what the last search found."""
-        return set(self.entries) | set(self._found_entries)
-
-    def interrupt_search(self, reason: str) -> bool:
-        """The sync loop restarted while a search was out: its answer will not come."""
-        found = self.found
-        if found is None or not found.searching:
-            return False
-        found.searching, found.error = False, reason
-        return True
-
-    def end_search(self) -> None:
-        self.found = None
-        self._found_entries = {}
-
-    def _read_found(self, changed: Iterable[int] | None = None) -> None:
-        """Entries for the found tickets, whatever their status: the queue's own where it
-        holds the ticket, else read from the cache."""
-        if self.found is None:
-            return
-        wanted = set(self.found.ids) if changed is None else set(self.found.ids) & set(changed)
-        for ticket_id in wanted:
-            entry = self.entries.get(ticket_id) or self._entry_outside_queue(ticket_id)
-            if entry is None:
-                self._found_entries.pop(ticket_id, None)  # deleted since
-            else:
-                self._found_entries[ticket_id] = entry
-
-    def _entry_outside_queue(self, ticket_id: int) -> Entry | None:
-        full = self.store.ticket(ticket_id)
-        if full is None:
-            return None
-        row = queue_row(full)
-        try:
-            return self._entry(_zendesk().Ticket.model_validate(full), self._version(row), row)
-        except (ValueError, TypeError, IndexError) as exc:
-            self.skipped.append(f"ticket {ticket_id}: {exc}")
-            return None
-
-    def _found_rows(self, text: str) -> list[Row]:
-        assert self.found is not None
-        chosen = [self._found_entries[i] for i in self.found.ids if i in self._found_entries]
-        chosen = [e for e in chosen if not text or fuzzy_match(text, e.haystack)]
-        tiers = {r.facts.id: r.tier for r in rank((e.facts for e in chosen), self.now(), self.rules)}
-        # Zendesk's order (most recently updated first), not the handbook's: this is a
-        # lookup, and solved tickets have no tier.
-        return [Row(e, tiers.get(e.id, NOT_QUEUED_TIER), None, None) for e in chosen]
+        return set(self.entries) | set(self.searches.entries)
 
     def rows(self, view: str = "all", text: str = "") -> list[Row]:
         with collection_paused():
@@ -357,7 +320,7 @@ class Workspace:
 
     def _rows(self, view: str, text: str) -> list[Row]:
         if view == SEARCH_VIEW and self.found is not None:
-            return self._found_rows(text)
+            return self.searches.rows(text, self.now(), self.rules)
         now = self.now()
         chosen = [
             e for e in self.entries.values() if self._in_view(e, view) and (not text or fuzzy_match(text, e.haystack))
@@ -399,7 +362,7 @@ class Workspace:
 
     # -- detail -------------------------------------------------------------------------
     def detail(self, ticket_id: int) -> Detail | None:
-        entry = self.entries.get(ticket_id) or self._found_entries.get(ticket_id)
+        entry = self.entries.get(ticket_id) or self.searches.entries.get(ticket_id)
         return self.details.read(ticket_id, entry)
 
     def plan_label(self, plan: str) -> str:
