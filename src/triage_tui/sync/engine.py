@@ -23,7 +23,8 @@ from triage_tui.sync.changes import RECONCILE_SECONDS, reconcile_step
 from triage_tui.sync.clients import Clients
 from triage_tui.sync.github_reads import GithubAnswer, answer
 from triage_tui.sync.leader import ChangeLog, PollLock, Shared
-from triage_tui.sync.pollers import Pollers, SyncReport
+from triage_tui.sync.poll_base import SyncReport
+from triage_tui.sync.pollers import Pollers
 from triage_tui.sync.requests import Requests
 from triage_tui.sync.schedule import Schedule
 from triage_tui.sync.sender import Sender, SendReport
