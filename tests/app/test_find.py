@@ -233,7 +233,7 @@ async def test_a_kept_filter_survives_the_find_box_and_the_search(live, sandbox)
 async def test_the_same_words_searched_again_get_their_own_answer(live, sandbox):
     """Answers are matched to searches by number, not words: a retry is not answered by
     the failure of the search before it."""
-    from triage_tui.sync.ticket_requests import SearchOutcome
+    from triage_tui.sync.search_outcome import SearchOutcome
 
     async with live.run_test(size=SMALL) as pilot:
         await until(pilot, lambda: live.main.side_panes_ready)

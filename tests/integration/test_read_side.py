@@ -4,6 +4,9 @@ itself goes through `LocalWrites`)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from tests.conftest import FROZEN_NOW, sandbox_config
 from triage_tui.models.zendesk import Ticket
 from triage_tui.read.local_writes import LocalWrites
@@ -65,3 +68,15 @@ def test_reading_never_writes_and_local_writes_read_back(tmp_path):
     assert everything(store) == before
     store.close()
     outbox.close()
+
+
+def test_the_read_side_paints_without_the_models_or_the_http_clients():
+    """First paint reads the queue rows as stored: importing the read side must not import
+    pydantic (the models) or httpx (the sync's clients), which cost a first paint ~100 ms."""
+    code = (
+        "import sys; import triage_tui.read.workspace, triage_tui.read.search;"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'httpx'}); print(heavy);"
+        "sys.exit(1 if heavy else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr

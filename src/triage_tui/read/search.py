@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from triage_tui.config import SEARCH_VIEW
 from triage_tui.read.entries import Entry, Row, fuzzy_match
-from triage_tui.sync.ticket_requests import SearchOutcome
+from triage_tui.sync.search_outcome import SearchOutcome
 from triage_tui.triage.ranking import RankRules, rank
 
 __all__ = ["NOT_QUEUED_TIER", "SEARCH_VIEW", "Found", "Searches"]

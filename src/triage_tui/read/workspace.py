@@ -37,7 +37,7 @@ from triage_tui.store.cache import Store
 from triage_tui.store.outbox import Outbox
 from triage_tui.store.queue_rows import queue_row
 from triage_tui.suggestions import Suggestions
-from triage_tui.sync.ticket_requests import SearchOutcome
+from triage_tui.sync.search_outcome import SearchOutcome
 from triage_tui.triage.incidents import incident_tag
 from triage_tui.triage.macros import placeholder_context
 from triage_tui.triage.ranking import UNSOLVED, Ranked, RankRules, TicketFacts, next_ticket, rank

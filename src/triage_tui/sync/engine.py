@@ -27,8 +27,8 @@ from triage_tui.sync.poll_base import SyncReport
 from triage_tui.sync.pollers import Pollers
 from triage_tui.sync.requests import Requests
 from triage_tui.sync.schedule import Schedule
+from triage_tui.sync.search_outcome import SearchOutcome
 from triage_tui.sync.sender import Sender, SendReport
-from triage_tui.sync.ticket_requests import SearchOutcome
 
 # With nothing due, the send task still looks at the outbox this often: a write queued by
 # another process (headless sync beside the app) or one whose backoff ended goes out.

@@ -3,29 +3,14 @@ a ticket's conversation (and, beside it, the macros its audits say were applied)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from triage_tui.sources.errors import NotFound, SourceError
 from triage_tui.sources.zendesk import TicketPage
 from triage_tui.sync.poll_base import PollerBase, SyncReport, dump
+from triage_tui.sync.search_outcome import SearchOutcome
 from triage_tui.triage.search import RESULT_LIMIT, plan_search
 from triage_tui.triage.suggest import MACRO_USES_KEY, applied_macros
 
 AUDIT_BUDGET_SHARE = 0.5  # read audits for the hints only while the account has this much left
-
-
-@dataclass
-class SearchOutcome:
-    """What a "find in Zendesk" found: ticket ids in Zendesk's order (most recently updated
-    first), how many matched in all, and what the query meant."""
-
-    text: str
-    number: int = 0  # the `Found.number` it answers
-    meaning: str = ""
-    ids: list[int] = field(default_factory=list)
-    count: int = 0
-    error: str | None = None
-    changed: list[int] = field(default_factory=list)  # stored anew: the queue repaints these
 
 
 class TicketRequests(PollerBase):

@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.worker import Worker, WorkerState
 
 from triage_tui.sync.requests import Requests
-from triage_tui.sync.ticket_requests import SearchOutcome
+from triage_tui.sync.search_outcome import SearchOutcome
 
 if TYPE_CHECKING:
     from triage_tui.read.workspace import Workspace
