@@ -1,5 +1,6 @@
 """The queue's records: one unsolved ticket (`Entry`), its place in a view (`Row`), and
-the typed shapes of what the cache keeps for them.
+the derived facts the workspace caches for it (`DerivedRecord`). An entry reads its
+ticket's stored queue row (`store.queue_rows.QueueRow`) by name.
 
 No UI framework and no IO here: the workspace builds these from the cache and the UI
 draws them. Per-ticket work is lazy, since most of a queue of thousands is never drawn.
