@@ -82,9 +82,9 @@ def ranking_benchmark() -> float:
 def workspace_refresh(config_path: Path) -> float:
     """One ticket changes in the cache: update + re-rank, as the app does on a sync."""
     from triage_tui.config import load_config
+    from triage_tui.read.workspace import Workspace
     from triage_tui.store.cache import Store
     from triage_tui.store.outbox import Outbox
-    from triage_tui.workspace import Workspace
 
     config = load_config(config_path)
     store, outbox = Store(config.cache_dir), Outbox(config.cache_dir)

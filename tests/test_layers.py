@@ -25,7 +25,7 @@ def test_layer_contracts_hold():
 
 def test_triage_and_data_layers_do_not_import_textual_at_runtime():
     code = (
-        "import sys; import triage_tui.triage.tickets, triage_tui.sync.engine, triage_tui.workspace;"
+        "import sys; import triage_tui.triage.tickets, triage_tui.sync.engine, triage_tui.read.workspace;"
         "bad = [m for m in sys.modules if m.split('.')[0] == 'textual']; print(bad); sys.exit(1 if bad else 0)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from triage_tui.found import SEARCH_VIEW
+# The queue's view of what `f` found in Zendesk: a name the user's own views may not take.
+SEARCH_VIEW = "search"
 
 DEFAULT_SDK_REPOS = [
     "PostHog/posthog-js",

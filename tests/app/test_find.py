@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from tests.app.test_writes import burst
 from tests.app.waiting import palette_top, until
-from triage_tui.found import SEARCH_VIEW
+from triage_tui.read.search import SEARCH_VIEW
 from triage_tui.ui.screens.composer import Composer
 from triage_tui.ui.widgets.detail import DetailPane
 from triage_tui.ui.widgets.status import StatusLine
@@ -233,7 +233,7 @@ async def test_a_kept_filter_survives_the_find_box_and_the_search(live, sandbox)
 async def test_the_same_words_searched_again_get_their_own_answer(live, sandbox):
     """Answers are matched to searches by number, not words: a retry is not answered by
     the failure of the search before it."""
-    from triage_tui.found import SearchOutcome
+    from triage_tui.sync.search_outcome import SearchOutcome
 
     async with live.run_test(size=SMALL) as pilot:
         await until(pilot, lambda: live.main.side_panes_ready)

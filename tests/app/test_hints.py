@@ -15,7 +15,7 @@ from tests.conftest import FROZEN_NOW, sandbox_config
 from tests.helpers import TOKENS, Harness, no_sleep
 from triage_sandbox.burst import REPORTS, add_burst
 from triage_sandbox.server import Sandbox
-from triage_tui.found import SEARCH_VIEW
+from triage_tui.read.search import SEARCH_VIEW
 from triage_tui.store.cache import Store
 from triage_tui.store.outbox import Outbox
 from triage_tui.sync.clients import build_clients

@@ -114,7 +114,7 @@ async def test_the_duplicate_search_over_githubs_limit_says_when_to_try_again(da
 async def test_while_github_has_not_got_it_the_ticket_shows_the_report_queued(strict, engine):
     """The reply waits for the issue: meanwhile the queue marks the ticket ↑ and its detail
     names the GitHub write, as for any write of the ticket's own."""
-    from triage_tui.readmodel import Reads
+    from triage_tui.read.reads import Reads
     from triage_tui.targets import Target
 
     ticket = open_ticket(engine)

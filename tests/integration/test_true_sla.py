@@ -17,10 +17,10 @@ import datetime as dt
 
 from tests.conftest import FROZEN_NOW, sandbox_config
 from tests.helpers import Engine
+from triage_tui.read.workspace import Workspace
 from triage_tui.store.cache import Store
 from triage_tui.store.outbox import Outbox
 from triage_tui.triage.sla import format_duration, parse_time
-from triage_tui.workspace import Workspace
 
 
 def open_workspace(directory) -> Workspace:

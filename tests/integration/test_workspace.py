@@ -9,9 +9,9 @@ import random
 import shutil
 
 from tests.conftest import FROZEN_NOW, sandbox_config
+from triage_tui.read.workspace import Workspace
 from triage_tui.store.cache import Store
 from triage_tui.store.outbox import Outbox
-from triage_tui.workspace import Workspace
 
 
 def queue_of(workspace: Workspace) -> list[tuple]:

@@ -168,7 +168,7 @@ def test_search_view_with_solved_tickets(snap_compare, searched_app, searched, s
     first. Cache-only mode cannot ask Zendesk, so the answer recorded above is handed in."""
     import dataclasses
 
-    from triage_tui.found import SEARCH_VIEW
+    from triage_tui.read.search import SEARCH_VIEW
 
     outcome = searched[1]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from triage_tui.found import Found
+from triage_tui.read.search import Found
 from triage_tui.triage.search import plan_search
 
 ORGS = ["Massive Dynamic", "Acme Analytics"]

@@ -44,6 +44,9 @@ class TicketMetricSet(ApiModel):
 
 
 class Ticket(ApiModel):
+    """The ticket record: validated once, here, as the sources read it; stored as its JSON
+    (`store.cache`), from which the queue's fields are derived (`store.queue_rows`)."""
+
     id: int
     subject: str | None = None
     raw_subject: str | None = None

@@ -1,65 +1,39 @@
 """The disk cache: the source of truth for the screen.
 
-Safety, because diskcache's defaults are not safe for this data:
-- the directory is 0700 and files 0600 (created under a 077 umask), since tickets hold
-  customers' words;
-- values are JSON, never pickle (diskcache unpickles by default: CVE-2025-69872, whoever
-  can write the directory gets code execution); a schema version guards the layout, and a
-  cache of another version is rebuilt, a corrupt one moved aside, never a crash.
+Safety, because diskcache's defaults are not safe for this data: private JSON databases
+(`files.py`); a schema version guards the layout, and a cache of another version is
+rebuilt, a corrupt one moved aside, never a crash.
 
 Faults of the machine are not corruption (see `errors.py`): a full disk or a read-only
 cache dir at start-up gives a read-only store that paints what is cached (`read_only_ok`),
 and a write that fails for them later stops the store's writes (`read_only`) instead of
 raising into the UI or leaving half of a sync on disk.
 
-Layout: every ticket, comment list, user and org has a key of its own; unsolved tickets
-also live together, projected to their queue fields, under one key (start-up paints from
-a single read), and so do users and orgs.
+Layout: every ticket (the JSON of `models.zendesk.Ticket`), comment list, user and org has
+a key of its own; unsolved tickets also live together, as their queue rows
+(`queue_rows.py`), under one key (start-up paints from a single read), and so do users and
+orgs.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
-import hashlib
-import json
-import os
 import re
 import shutil
 import sqlite3
-import threading
-import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import diskcache
 
 from triage_tui.store.errors import StoreUnavailable, is_corruption, storage_fault
+from triage_tui.store.files import iso, make_private_dir, open_json_cache
+from triage_tui.store.queue_rows import QUEUE_FIELDS, UNSOLVED, queue_row
+from triage_tui.store.read_only import ReadOnlyCache
 
 SCHEMA_VERSION = 6  # 6: queue rows carry the digest of their derived-facts inputs
-UNSOLVED = frozenset({"new", "open", "pending", "hold"})
-# What a queue row needs of a ticket. The unsolved snapshot holds these as a list per
-# ticket, not a dict: start-up decodes 5,000 of them, and lists of scalars decode in a
-# third of the time (measured: 22 ms against 68 ms with the SLA metrics left out).
-QUEUE_FIELDS = (
-    "id",
-    "subject",
-    "status",
-    "priority",
-    "group_id",
-    "assignee_id",
-    "requester_id",
-    "organization_id",
-    "tags",
-    "created_at",
-    "updated_at",
-    "excerpt",
-    "inputs",
-)
-EXCERPT = 240
-
 
 _AUTH_STATUS = re.compile(r"not authori[sz]ed \((401|403)\)")
 
@@ -86,170 +60,12 @@ def _older(candidate: str | None, cached: str | None) -> bool:
         return False
 
 
-class Q:
-    """Positions of QUEUE_FIELDS in a stored queue row."""
-
-    ID, SUBJECT, STATUS, PRIORITY, GROUP, ASSIGNEE, REQUESTER, ORG, TAGS, CREATED, UPDATED, EXCERPT, INPUTS = range(13)
-
-
-# What a ticket's derived facts (plan, SLA clock, ranking facts) read besides its queue
-# fields: Zendesk changes these without touching `updated_at` (show_many brings the SLA
-# data after search brought the ticket; a policy's targets are edited).
-DERIVED_INPUTS = ("slas", "metric_set")
-
-
-def queue_projection(ticket: dict) -> list:
-    row = [ticket.get(key) for key in QUEUE_FIELDS]
-    row[Q.SUBJECT] = ticket.get("subject") or ticket.get("raw_subject")
-    row[Q.EXCERPT] = (ticket.get("description") or "")[:EXCERPT]
-    row[Q.INPUTS] = inputs_digest(row, ticket)
-    return row
-
-
-def inputs_digest(row: list, ticket: dict) -> str:
-    """A short digest of everything the derived facts of `ticket` read: its queue fields and
-    its SLA data. Cached facts are reused only while it is unchanged: a cache keyed on one
-    field (`updated_at`) went stale when another changed. Computed once per write, so
-    start-up compares a string per ticket instead of hashing thousands."""
-    inputs = [row[: Q.INPUTS], *(ticket.get(key) for key in DERIVED_INPUTS)]
-    text = json.dumps(inputs, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
-
-
-@contextlib.contextmanager
-def private_umask() -> Iterator[None]:
-    old = os.umask(0o077)
-    try:
-        yield
-    finally:
-        os.umask(old)
-
-
-def make_private_dir(path: Path) -> None:
-    with private_umask():
-        path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    # Only when it is wrong: chmod fails on a read-only mount even when it would change nothing.
-    if path.stat().st_mode & 0o777 != 0o700:
-        os.chmod(path, 0o700)
-
-
-def tighten(path: Path) -> None:
-    """Files someone else created too openly (an older version, a copy) become owner-only."""
-    for child in path.rglob("*"):
-        try:
-            mode = child.stat().st_mode & 0o777
-            wanted = 0o700 if child.is_dir() else 0o600
-            if mode & 0o077:
-                os.chmod(child, wanted)
-        except OSError:
-            continue
-
-
-def open_json_cache(path: Path) -> diskcache.Cache:
-    make_private_dir(path)
-    with private_umask():
-        cache = diskcache.Cache(
-            str(path),
-            disk=diskcache.JSONDisk,
-            disk_compress_level=0,
-            # Large values (the unsolved snapshot) stay in SQLite rows, not loose files.
-            disk_min_file_size=1 << 30,
-            size_limit=8 << 30,
-            eviction_policy="none",
-        )
-    tighten(path)
-    return cache
-
-
-def iso(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def unavailable(exc: BaseException, path: Path) -> StoreUnavailable:
     """`exc` as a StoreUnavailable when it is a fault of the machine; otherwise re-raised."""
     reason = storage_fault(exc, path)
     if reason is None:
         raise exc
     return StoreUnavailable(reason, path)
-
-
-class ReadOnlyCache:
-    """The reading half of diskcache.Cache over a database nobody may write now.
-
-    diskcache writes its settings table on every open, so it cannot open a cache on a
-    read-only mount or a full disk. SQLite can, read-only; `immutable=1` is the fallback
-    when even the WAL index cannot be created (a read-only mount). Values are decoded by
-    diskcache's own JSONDisk, so both read the same bytes the same way.
-    """
-
-    def __init__(self, path: Path, reason: str, *, missing_ok: bool = False) -> None:
-        self.path = Path(path)
-        self.reason = reason
-        self._lock = threading.Lock()
-        self._disk = diskcache.JSONDisk(str(self.path), compress_level=0)
-        self._con: sqlite3.Connection | None = None
-        database = self.path / "cache.db"
-        if not database.exists():
-            if missing_ok:
-                return
-            raise StoreUnavailable(f"{reason}, and nothing is cached yet", self.path.parent)
-        self._con = self._connect(database)
-
-    def _connect(self, database: Path) -> sqlite3.Connection:
-        uri = database.resolve().as_uri()
-        failure: BaseException | None = None
-        for options in ("?mode=ro", "?immutable=1"):
-            try:
-                con = sqlite3.connect(uri + options, uri=True, check_same_thread=False)
-                con.execute("SELECT count(*) FROM Cache").fetchone()
-                return con
-            except sqlite3.Error as exc:
-                failure = exc
-        raise StoreUnavailable(f"{self.reason}, and the cache cannot be read ({failure})", self.path.parent)
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        if self._con is None:
-            return default
-        db_key, raw = self._disk.put(key)
-        with self._lock:
-            row = self._con.execute(
-                "SELECT mode, filename, value FROM Cache "
-                "WHERE key = ? AND raw = ? AND (expire_time IS NULL OR expire_time > ?)",
-                (db_key, raw, time.time()),
-            ).fetchone()
-        if row is None:
-            return default
-        return self._disk.fetch(row[0], row[1], row[2], False)
-
-    def iterkeys(self) -> Iterator[Any]:
-        if self._con is None:
-            return iter(())
-        with self._lock:
-            rows = self._con.execute("SELECT key, raw FROM Cache ORDER BY rowid").fetchall()
-        return iter([self._disk.get(key, raw) for key, raw in rows])
-
-    def volume(self) -> int:
-        if self._con is None:
-            return 0
-        with self._lock:
-            ((pages,),) = self._con.execute("PRAGMA page_count").fetchall()
-            ((size,),) = self._con.execute("PRAGMA page_size").fetchall()
-        return pages * size
-
-    def _refuse(self, *_: Any, **__: Any) -> Any:
-        raise StoreUnavailable(self.reason, self.path.parent)
-
-    set = delete = clear = _refuse
-
-    @contextlib.contextmanager
-    def transact(self) -> Iterator[None]:
-        self._refuse()
-        yield  # pragma: no cover - never reached
-
-    def close(self) -> None:
-        if self._con is not None:
-            self._con.close()
-            self._con = None
 
 
 def _cache_write(default: Callable[[], Any] = lambda: None) -> Callable:
@@ -373,7 +189,7 @@ class Store:
 
     # -- tickets ------------------------------------------------------------------------
     def unsolved_rows(self) -> dict[str, list]:
-        """Unsolved tickets by id (JSON object keys are strings): queue rows, see `Q`."""
+        """Unsolved tickets by id (JSON object keys are strings): their queue rows (`QueueRow`)."""
         value = self.get("tickets:unsolved")
         return value if isinstance(value, dict) else {}
 
@@ -403,7 +219,7 @@ class Store:
                 cached = self.get(f"ticket:{key}")
                 if cached == ticket:
                     if replace_unsolved and ticket.get("status") in UNSOLVED:
-                        snapshot[key] = queue_projection(ticket)  # unchanged, still in the queue
+                        snapshot[key] = queue_row(ticket)  # unchanged, still in the queue
                     continue
                 if only_if_newer and cached and _older(ticket.get("updated_at"), cached.get("updated_at")):
                     continue
@@ -414,7 +230,7 @@ class Store:
                     continue
                 self.cache.set(f"ticket:{key}", ticket)
                 if ticket.get("status") in UNSOLVED:
-                    snapshot[key] = queue_projection(ticket)
+                    snapshot[key] = queue_row(ticket)
                 else:
                     snapshot.pop(key, None)
                 for tag in ticket.get("tags") or []:

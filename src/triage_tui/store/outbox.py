@@ -26,8 +26,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from triage_tui.store.cache import ReadOnlyCache, iso, open_json_cache, private_umask
 from triage_tui.store.errors import OutboxUnavailable, StoreUnavailable, storage_fault
+from triage_tui.store.files import iso, open_json_cache, private_umask
+from triage_tui.store.read_only import ReadOnlyCache
 from triage_tui.targets import Target
 
 ACTIVE = ("pending", "sending")

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from triage_tui.config import Config
-from triage_tui.found import SearchOutcome
 from triage_tui.store.cache import Store
 from triage_tui.store.errors import StoreUnavailable
 from triage_tui.store.outbox import Outbox
@@ -24,9 +23,11 @@ from triage_tui.sync.changes import RECONCILE_SECONDS, reconcile_step
 from triage_tui.sync.clients import Clients
 from triage_tui.sync.github_reads import GithubAnswer, answer
 from triage_tui.sync.leader import ChangeLog, PollLock, Shared
-from triage_tui.sync.pollers import Pollers, SyncReport
+from triage_tui.sync.poll_base import SyncReport
+from triage_tui.sync.pollers import Pollers
 from triage_tui.sync.requests import Requests
 from triage_tui.sync.schedule import Schedule
+from triage_tui.sync.search_outcome import SearchOutcome
 from triage_tui.sync.sender import Sender, SendReport
 
 # With nothing due, the send task still looks at the outbox this often: a write queued by

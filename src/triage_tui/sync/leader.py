@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from triage_tui.store.cache import Store, private_umask
+from triage_tui.store.cache import Store
+from triage_tui.store.files import private_umask
 
 LOG_KEY = "sync:changes"
 LOG_LENGTH = 50

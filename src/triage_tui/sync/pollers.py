@@ -1,7 +1,9 @@
 """Pollers: pull each service into the cache and say which ids changed.
 
-A failed poll records "offline since" or the error against its source and returns; it
-never raises into the caller's loop, so one bad poll cannot take the app down.
+This module is the Zendesk queue: a first sync page by page, then the changes its feed
+lists (`feed_reads.py`), reconciliation and deletions. incident.io (`incident_polls.py`),
+GitHub (`github_polls.py`) and the screen's own asks (`ticket_requests.py`) are polled by
+the same object; what they share is `poll_base.py`.
 """
 
 from __future__ import annotations
@@ -9,113 +11,31 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import math
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
-from triage_tui.config import Config
-from triage_tui.found import SearchOutcome
-from triage_tui.models.base import SkippedRecord
-from triage_tui.sources.errors import AuthFailed, NotFound, RateLimited, Rejected, SourceError
+from triage_tui.sources.errors import AuthFailed, NotFound, SourceError
 from triage_tui.sources.zendesk import ChangedTicket, TicketPage, visible_fields
-from triage_tui.store.cache import UNSOLVED, Q, Store
+from triage_tui.store.queue_rows import UNSOLVED, QueueRow
 from triage_tui.sync.changes import (
-    FEED_PASSES,
     SEARCH_LAG,
     SHOW_MANY,
     VIEW_OVERLAP,
-    ChangeFeed,
-    configured_feed,
-    feed_view_body,
     is_newer,
-    own_feed,
     parse_stamp,
-    plan_feed,
     stamp,
 )
-from triage_tui.sync.clients import Clients
-from triage_tui.triage.search import RESULT_LIMIT, plan_search
-from triage_tui.triage.suggest import MACRO_USES_KEY, applied_macros
+from triage_tui.sync.feed_reads import FeedReads
+from triage_tui.sync.github_polls import GithubPolls
+from triage_tui.sync.incident_polls import IncidentPolls
+from triage_tui.sync.poll_base import SyncReport, dump
+from triage_tui.sync.ticket_requests import TicketRequests
 
 # The feed view reaches back 24 hours: a copy away for longer reads the whole queue again.
 RESYNC_AFTER = dt.timedelta(hours=20)
-# The feed view found is looked at again this often (someone may have edited or deleted it).
-FEED_RECHECK = dt.timedelta(hours=1)
-
-
-@dataclass
-class SyncReport:
-    source: str
-    changed: list[Any] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    error: str | None = None
-    offline: bool = False
-    requests: int = 0
-    retry_after: float | None = None  # rate limited: when the service said to come back
-
-    def line(self) -> str:
-        if self.error:
-            return f"{self.source}: {'offline' if self.offline else 'error'}: {self.error}"
-        extra = f", {len(self.skipped)} malformed records skipped" if self.skipped else ""
-        return f"{self.source}: ok, {len(self.changed)} changed, {self.requests} requests{extra}"
-
 
 FIRST_SYNC_PAGE = 1000  # the search export's page
-AUDIT_BUDGET_SHARE = 0.5  # read audits for the hints only while the account has this much left
 
 
-def _dump(model: Any) -> dict:
-    return model.model_dump(mode="json")
-
-
-class Pollers:
-    def __init__(self, config: Config, store: Store, clients: Clients, now: Callable[[], dt.datetime]) -> None:
-        self.config = config
-        self.store = store
-        self.clients = clients
-        self.now = now
-        # Called with the changed ticket ids after each page of a long first sync.
-        self.progress: Callable[[list[int]], None] | None = None
-
-    async def _guard(self, source: str, work: Callable[[SyncReport], Any], *, status: str = "all") -> SyncReport:
-        """Run one poll: its errors become the report (and the source's offline state).
-
-        `status`: what the run may say of the source on screen. "all" (the queue, incidents,
-        issues): success and failure. "errors" (a conversation, reference lists): failure only,
-        since their success says nothing of whether the queue is current. "none" (deletions):
-        neither; its own budget running out is not the queue's state."""
-        report = SyncReport(source)
-        client = getattr(self.clients, source)
-        if client is None:
-            report.error = "not configured"
-            return report
-        before = client.http.requests_made
-        try:
-            await work(report)
-        except RateLimited as exc:
-            # The team's budget is spent for this minute: not offline, just later. The
-            # schedule comes back after Retry-After (with jitter); the cache keeps serving.
-            report.error = exc.message
-            report.retry_after = exc.retry_after if exc.retry_after is not None else 30.0
-            if status != "none":
-                self.store.mark_busy(report.source, f"rate limited; next try in {report.retry_after:.0f}s")
-        except SourceError as exc:
-            report.error = exc.message
-            # Unreachable or failing: "offline since", and the cache keeps serving.
-            # Refused (a bad token, a bad request): an error the status line names.
-            report.offline = exc.retryable
-            if status != "none":
-                self.store.mark_failed(report.source, self.now(), exc.message, offline=report.offline)
-        else:
-            if status == "all":
-                self.store.mark_synced(report.source, self.now())
-        finally:
-            report.requests = client.http.requests_made - before
-        return report
-
-    def _skipped(self, report: SyncReport, skipped: list[SkippedRecord]) -> None:
-        report.skipped += [str(s) for s in skipped]
-
+class Pollers(FeedReads, TicketRequests, IncidentPolls, GithubPolls):
     # -- Zendesk --------------------------------------------------------------------------
     async def zendesk(self) -> SyncReport:
         return await self._guard("zendesk", self._zendesk)
@@ -137,7 +57,7 @@ class Pollers:
         if first:
             cursor = await self._first_sync(report)
         if not self.store.get("me"):
-            self.store.set("me", _dump(await client.me()))
+            self.store.set("me", dump(await client.me()))
         if not self.has_reference():
             if first:
                 self._say_progress({"stage": "reference"})
@@ -252,7 +172,7 @@ class Pollers:
         """Store one page of the first sync; returns what changed and the newest change seen."""
         self._save_people(page)
         changed = self.store.put_tickets(
-            [self._known_metrics(_dump(t)) for t in page.tickets], replace_unsolved=replace, only_if_newer=True
+            [self._known_metrics(dump(t)) for t in page.tickets], replace_unsolved=replace, only_if_newer=True
         )
         report.changed += changed
         self._skipped(report, page.skipped)
@@ -272,7 +192,7 @@ class Pollers:
         self._save_people(page)
         returned = {t.id for t in page.tickets}
         gone = [{"id": ticket_id, "status": "deleted"} for ticket_id in ids if ticket_id not in returned]
-        report.changed += self.store.put_tickets([_dump(t) for t in page.tickets], only_if_newer=True)
+        report.changed += self.store.put_tickets([dump(t) for t in page.tickets], only_if_newer=True)
         report.changed += self.store.put_tickets(gone)
         self._skipped(report, page.skipped)
 
@@ -292,7 +212,7 @@ class Pollers:
             return
         page = await client.tickets_many(stale)
         self._save_people(page)
-        fresh = [self._keep_local_metrics(_dump(ticket)) for ticket in page.tickets]
+        fresh = [self._keep_local_metrics(dump(ticket)) for ticket in page.tickets]
         # A write sent while this poll waited may already have stored a newer version.
         report.changed += self.store.put_tickets(fresh, only_if_newer=True)
         self._skipped(report, page.skipped)
@@ -311,7 +231,7 @@ class Pollers:
             self._say_progress({"stage": "sla", "done": start, "total": len(missing)})
             page = await client.tickets_many(missing[start : start + 100])
             self._save_people(page)
-            changed = self.store.put_tickets([_dump(t) for t in page.tickets], only_if_newer=True)
+            changed = self.store.put_tickets([dump(t) for t in page.tickets], only_if_newer=True)
             known = set(report.changed)
             report.changed += [c for c in changed if c not in known]
             self._skipped(report, page.skipped)
@@ -323,84 +243,26 @@ class Pollers:
         the queue must never show a ticket without its requester and plan."""
         client = self.clients.zendesk
         assert client is not None
-        rows = self.store.unsolved_rows().values()
+        rows = [QueueRow._make(row) for row in self.store.unsolved_rows().values()]
         users, orgs = self.store.names("user"), self.store.names("org")
         want_users = sorted(
-            {i for r in rows for i in (r[Q.REQUESTER], r[Q.ASSIGNEE]) if isinstance(i, int) and str(i) not in users}
+            {i for r in rows for i in (r.requester_id, r.assignee_id) if isinstance(i, int) and str(i) not in users}
         )
-        want_orgs = sorted({r[Q.ORG] for r in rows if isinstance(r[Q.ORG], int) and str(r[Q.ORG]) not in orgs})
+        want_orgs = sorted(
+            {
+                r.organization_id
+                for r in rows
+                if isinstance(r.organization_id, int) and str(r.organization_id) not in orgs
+            }
+        )
         if want_users:
             found, bad = await client.users_many(want_users)
-            self.store.put_records("user", [_dump(u) for u in found])
+            self.store.put_records("user", [dump(u) for u in found])
             self._skipped(report, bad)
         if want_orgs:
             found_orgs, bad = await client.organizations_many(want_orgs)
-            self.store.put_records("org", [_dump(o) for o in found_orgs])
+            self.store.put_records("org", [dump(o) for o in found_orgs])
             self._skipped(report, bad)
-
-    # -- issue 23: the change feed and reconciliation ---------------------------------------
-    async def _read_feed(self, feed: ChangeFeed, since: dt.datetime) -> list[ChangedTicket]:
-        """Every ticket the feed lists as changed at or after `since`, ids deduplicated.
-
-        A view's cursor is an offset (README "Facts found ... 2026-12-07"): a ticket leaving
-        the view between two page requests skips a row. One page is one consistent answer;
-        a read of several is done again until a pass finds nothing the one before missed."""
-        client = self.clients.zendesk
-        assert client is not None and feed.view_id is not None
-        seen: dict[int, ChangedTicket] = {}
-        for number in range(FEED_PASSES):
-            pages, missed = 0, False
-            async for page in client.view_changes(feed.view_id, stamp(since)):
-                pages += 1
-                for item in page:
-                    known = seen.get(item.id)
-                    if known is None or item.updated_at > known.updated_at:
-                        missed = missed or (number > 0 and known is None)
-                        seen[item.id] = item
-            if pages <= 1 or (number > 0 and not missed):
-                break
-        return list(seen.values())
-
-    async def feed(self) -> ChangeFeed:
-        """Where this copy reads changes: `[zendesk] changes_view` when set, else the agent's
-        own personal view (found by its marker, made once per agent), else search."""
-        if self.config.zendesk.changes_view is not None:
-            return configured_feed(self.store.list("views"), self.config.zendesk.changes_view)
-        saved = self.store.get("feed:zendesk") or {}
-        checked = parse_stamp(saved.get("checked_at"))
-        if saved.get("why") and checked is not None and self.now() - checked < FEED_RECHECK:
-            return ChangeFeed(saved.get("view_id"), saved["why"])
-        feed = await self._own_feed()
-        self.store.set("feed:zendesk", {"view_id": feed.view_id, "why": feed.why, "checked_at": stamp(self.now())})
-        return feed
-
-    async def _own_feed(self) -> ChangeFeed:
-        client = self.clients.zendesk
-        assert client is not None
-        me = self.store.get("me") or _dump(await client.me())
-        user_id = int(me["id"])
-        plan = plan_feed(await client.personal_views(), user_id)
-        made = False
-        if plan.keep is None:
-            try:
-                created = await client.create_view(feed_view_body(user_id))
-            except (AuthFailed, Rejected) as exc:
-                return ChangeFeed(
-                    None, f"no personal view could be made ({exc.message}); changes by search arrive minutes late"
-                )
-            made = True
-            # Another copy of this agent may have made one at the same moment: list again,
-            # and every copy keeps the first made.
-            plan = plan_feed(await client.personal_views(), user_id)
-            if plan.keep is None:  # not listed yet: ours is the one
-                plan = plan_feed([created], user_id)
-        for extra in plan.delete:
-            await client.delete_view(extra)
-        if plan.repair:
-            assert plan.keep is not None
-            await client.update_view(plan.keep, feed_view_body(user_id))
-        assert plan.keep is not None
-        return own_feed(plan.keep, made)
 
     async def reconcile(self) -> SyncReport:
         return await self._guard("zendesk", self._reconcile, status="none")
@@ -432,7 +294,7 @@ class Pollers:
         # A ticket as cached needs nothing: storing it again would repaint it for nothing.
         moved_on = []
         for ticket in page.tickets:
-            fresh = self._keep_local_metrics(_dump(ticket))
+            fresh = self._keep_local_metrics(dump(ticket))
             cached = self.store.ticket(ticket.id) or {}
             if fresh.get("status") not in UNSOLVED or is_newer(fresh.get("updated_at"), cached.get("updated_at")):
                 moved_on.append(fresh)
@@ -478,32 +340,6 @@ class Pollers:
             cursor = {**cursor, "deleted_since": stamp(newest - VIEW_OVERLAP)}
             self.store.set("cursor:zendesk", cursor)
 
-    def _known_metrics(self, ticket: dict) -> dict:
-        """Search brings no SLA metrics: an unchanged ticket keeps the ones already cached."""
-        cached = self.store.ticket(ticket["id"])
-        if cached and cached.get("updated_at") == ticket.get("updated_at"):
-            for key in ("metric_set", "slas"):
-                if ticket.get(key) is None and cached.get(key) is not None:
-                    ticket[key] = cached[key]
-        return ticket
-
-    def _keep_local_metrics(self, ticket: dict) -> dict:
-        if ticket.get("metric_set") is None:
-            previous = self.store.ticket(ticket["id"])
-            if previous and previous.get("metric_set"):
-                ticket["metric_set"] = previous["metric_set"]
-        return ticket
-
-    def _save_people(self, page: Any) -> None:
-        if page.users:
-            self.store.put_records("user", [_dump(u) for u in page.users])
-        if page.organizations:
-            self.store.put_records("org", [_dump(o) for o in page.organizations])
-        if page.groups:
-            known = {g["id"]: g for g in self.store.list("groups")}
-            known.update({g.id: _dump(g) for g in page.groups})
-            self.store.put_list("groups", list(known.values()))
-
     def has_reference(self) -> bool:
         """Groups, macros, views and fields fetched at least once (groups alone may have
         come as sideloads with tickets)."""
@@ -522,191 +358,6 @@ class Pollers:
             ("ticket_fields", client.ticket_fields),
         ):
             items, skipped = await fetch()
-            self.store.put_list(name, [_dump(i) for i in items])
+            self.store.put_list(name, [dump(i) for i in items])
             self._skipped(report, skipped)
         self.store.set("reference:refreshed_at", self.now().isoformat())
-
-    async def search(self, text: str, number: int = 0) -> SearchOutcome:
-        """Find tickets in Zendesk, solved ones included: by id (fetched directly: search
-        indexes late), requester email, organization, or words. The found tickets are read
-        again through show_many, so what is shown is their state now, with SLA metrics."""
-        plan = plan_search(text, self.store.names("org").values())
-        outcome = SearchOutcome(text, number, plan.meaning if plan else "")
-        if plan is None:
-            return outcome
-
-        async def work(report: SyncReport) -> None:
-            client = self.clients.zendesk
-            assert client is not None
-            if plan.ticket_id is not None:
-                order = [plan.ticket_id]
-            else:
-                assert plan.query is not None
-                result = await client.search_tickets(plan.query, RESULT_LIMIT)
-                self._save_people(result.found)
-                self._skipped(report, result.found.skipped)
-                order = [t.id for t in result.found.tickets]
-                outcome.count = result.count
-            page = await client.tickets_many(order, waited_on=True) if order else TicketPage([])
-            self._save_people(page)
-            self._skipped(report, page.skipped)
-            fresh = {t.id for t in page.tickets}
-            # Deleted since search indexed them (show_many leaves those out): not found.
-            outcome.ids = [i for i in order if i in fresh]
-            if plan.ticket_id is not None:
-                outcome.count = len(outcome.ids)
-            else:
-                outcome.count -= len(order) - len(outcome.ids)  # the deleted ones are not "more"
-            tickets = [self._keep_local_metrics(_dump(t)) for t in page.tickets]
-            outcome.changed = self.store.put_tickets(tickets, only_if_newer=True)
-
-        # A refused query or an unreachable service is the search's answer, not the queue's
-        # state: the status line keeps saying what the polls say.
-        report = await self._guard("zendesk", work, status="none")
-        outcome.error = report.error
-        return outcome
-
-    async def comments(self, ticket_id: int) -> SyncReport:
-        """Fetch a ticket's conversation when it is opened, unless the cached one is current."""
-
-        async def work(report: SyncReport) -> None:
-            client = self.clients.zendesk
-            assert client is not None  # _guard reports an unconfigured source
-            ticket = self.store.ticket(ticket_id)
-            cached = self.store.comments(ticket_id)
-            if cached and ticket and cached.get("ticket_updated_at") == ticket.get("updated_at"):
-                return
-            try:
-                items, skipped = await client.comments(ticket_id)
-            except NotFound:
-                # Deleted (or merged away) since the last deletions poll: it leaves the queue
-                # now rather than at the next one, and the source is not "in error" for it.
-                report.changed += self.store.put_tickets([{"id": ticket_id, "status": "deleted"}])
-                return
-            self._skipped(report, skipped)
-            self.store.put_comments(ticket_id, ticket.get("updated_at") if ticket else None, [_dump(c) for c in items])
-            missing = {c.author_id for c in items if c.author_id and not self.store.record("user", c.author_id)}
-            if missing:
-                users, bad = await client.users_many(sorted(missing))
-                self.store.put_records("user", [_dump(u) for u in users])
-                self._skipped(report, bad)
-            await self._learn_macros(ticket_id)
-            report.changed.append(ticket_id)
-
-        return await self._guard("zendesk", work, status="errors")
-
-    async def _learn_macros(self, ticket_id: int) -> None:
-        """Which macros engineers applied to a ticket, from its audits: one more request,
-        only beside a conversation fetched anyway, and only while the account has half its
-        budget left this minute (the hints learn slowly rather than slow a team's polls)."""
-        client = self.clients.zendesk
-        assert client is not None
-        if client.http.budget.share_left() < AUDIT_BUDGET_SHARE:
-            return
-        try:
-            audits = await client.audits(ticket_id)
-        except SourceError:
-            return  # a hint is not worth an error on the status line
-        applied = applied_macros(_dump(a) for a in audits)
-        uses = self.store.get(MACRO_USES_KEY) or {}
-        if uses.get(str(ticket_id), []) != applied:
-            if applied:
-                uses[str(ticket_id)] = applied
-            else:
-                uses.pop(str(ticket_id), None)
-            self.store.set(MACRO_USES_KEY, uses)
-
-    # -- incident.io ----------------------------------------------------------------------
-    async def incidents(self) -> SyncReport:
-        return await self._guard("incidentio", self._incidents)
-
-    async def _incidents(self, report: SyncReport) -> None:
-        client = self.clients.incidentio
-        assert client is not None
-        if not self.store.list("incident_roles"):
-            roles, skipped = await client.roles()
-            self.store.put_list("incident_roles", [_dump(r) for r in roles])
-            self._skipped(report, skipped)
-        if not self.store.list("incident_severities"):  # to raise an incident with (issue 26)
-            severities, skipped = await client.severities()
-            self.store.put_list("incident_severities", [_dump(s) for s in severities])
-            self._skipped(report, skipped)
-        incidents, skipped = await client.live_incidents()
-        self._skipped(report, skipped)
-        previous = {i["id"]: i for i in self.store.list("incidents")}
-        current = [_dump(i) for i in incidents]
-        self.store.put_list("incidents", current)
-        for incident in current:
-            old = previous.get(incident["id"])
-            if old != incident:
-                report.changed.append(incident["id"])
-            if (
-                old is None
-                or old.get("updated_at") != incident.get("updated_at")
-                or not self.store.get(f"incident_updates:{incident['id']}")
-            ):
-                updates, bad = await client.updates(incident["id"])
-                self.store.set(f"incident_updates:{incident['id']}", [_dump(u) for u in updates])
-                self._skipped(report, bad)
-        gone = set(previous) - {i["id"] for i in current}
-        if gone:
-            # Resolved: keep it at hand, the Support Watcher still follows up its tickets.
-            resolved = {i["id"]: i for i in self.store.list("incidents_resolved")}
-            for incident_id in sorted(gone):
-                try:
-                    resolved[incident_id] = _dump(await client.incident(incident_id))
-                except SourceError:
-                    resolved[incident_id] = previous[incident_id]
-                report.changed.append(incident_id)
-            self.store.put_list("incidents_resolved", list(resolved.values())[-10:])
-
-    # -- GitHub ---------------------------------------------------------------------------
-    async def github(self) -> SyncReport:
-        return await self._guard("github", self._github)
-
-    async def _github(self, report: SyncReport) -> None:
-        client = self.clients.github
-        assert client is not None
-        for repo in self.config.github.repos:
-            cached = self.store.get(f"issues:{repo}") or {}
-            result = await client.open_issues(repo, cached.get("etag"))
-            if result.not_modified:
-                continue
-            self._skipped(report, result.skipped)
-            self.store.set(f"issues:{repo}", {"etag": result.etag, "items": [_dump(i) for i in result.issues]})
-            report.changed.append(repo)
-        if self.config.sdk.zendesk_views and self.clients.zendesk is not None:
-            await self._sdk_views(report)
-
-    # The ticket fields the SDK view shows of a view's tickets (the rest stays in Zendesk).
-    _SDK_FIELDS = ("id", "subject", "status", "priority", "group_id", "tags", "created_at", "updated_at")
-
-    async def _sdk_views(self, report: SyncReport) -> None:
-        """The SDK rotation's Zendesk filters, on the GitHub schedule (a request per view
-        every 5 minutes, from the account's budget). A view that fails says why in its place."""
-        zendesk = self.clients.zendesk
-        assert zendesk is not None
-        titles = {v.get("id"): v.get("title") for v in self.store.list("views")}
-        # Titles known from the last poll or the hourly reference lists; else asked once.
-        titles.update({v["id"]: v["title"] for v in self.store.get("sdk_views") or [] if v.get("titled")})
-        found = []
-        for view_id in self.config.sdk.zendesk_views:
-            record: dict[str, Any] = {
-                "id": view_id,
-                "title": titles.get(view_id) or f"view {view_id}",
-                "mobile": view_id in self.config.sdk.mobile_views,
-                "tickets": [],
-                "error": None,
-            }
-            try:
-                if view_id not in titles:
-                    record["title"] = await zendesk.view_title(view_id)
-                record["titled"] = True
-                tickets = await zendesk.view_tickets(view_id)
-                record["tickets"] = [{k: t.get(k) for k in self._SDK_FIELDS} for t in tickets]
-            except SourceError as exc:  # a Zendesk problem: said in its place, not GitHub's
-                record["error"] = exc.message
-            found.append(record)
-        if found != self.store.get("sdk_views"):
-            self.store.set("sdk_views", found)
-            report.changed.append("sdk_views")

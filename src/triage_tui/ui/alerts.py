@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from triage_tui.entries import Row
+from triage_tui.read.entries import Row
+from triage_tui.read.workspace import Workspace
 from triage_tui.triage.sla import alert_due
 from triage_tui.ui.safe import clean
-from triage_tui.workspace import Workspace
 
 SLA_TOASTS = 2  # more stages crossed at once than this are one toast
 
@@ -76,7 +76,7 @@ class Alerts:
                 if announce:
                     crossed.append((row.entry.id, stage))
         if changed:
-            reads.save_fired_alerts(fired)
+            self.workspace.local.save_fired_alerts(fired)
         if len(crossed) <= SLA_TOASTS:
             return [f"#{ticket_id} breaches its SLA in under {stage}" for ticket_id, stage in crossed]
         # A busy queue crosses several stages a minute: one toast, not a stack over the detail.

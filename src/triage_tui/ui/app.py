@@ -18,6 +18,7 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 
 from triage_tui.config import Config
+from triage_tui.read.workspace import Workspace
 from triage_tui.store.cache import Store
 from triage_tui.store.outbox import Outbox
 from triage_tui.sync.requests import Requests
@@ -31,7 +32,6 @@ from triage_tui.ui.screens.help import HelpScreen
 from triage_tui.ui.screens.main import MainScreen
 from triage_tui.ui.sync_bridge import SyncBridge, SyncReported
 from triage_tui.ui.widgets.queue import QueueTable
-from triage_tui.workspace import Workspace
 
 __all__ = ["SyncReported", "TriageApp", "binding_ids", "stylesheet"]
 

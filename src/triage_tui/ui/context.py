@@ -9,10 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from triage_tui.config import Config
-from triage_tui.readmodel import Reads
+from triage_tui.read.local_writes import LocalWrites
+from triage_tui.read.reads import Reads
+from triage_tui.read.workspace import Workspace
 from triage_tui.store.outbox import Outbox
 from triage_tui.sync.writes import Writes
-from triage_tui.workspace import Workspace
 
 
 @dataclass
@@ -37,3 +38,8 @@ class Context:
     @property
     def reads(self) -> Reads:
         return self.workspace.reads
+
+    @property
+    def local(self) -> LocalWrites:
+        """Drafts, impact facts and fired alerts: what this copy keeps for itself."""
+        return self.workspace.local

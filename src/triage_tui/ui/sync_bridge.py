@@ -20,12 +20,12 @@ from textual.css.query import NoMatches
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
-from triage_tui.found import SearchOutcome
 from triage_tui.sync.requests import Requests
+from triage_tui.sync.search_outcome import SearchOutcome
 
 if TYPE_CHECKING:
+    from triage_tui.read.workspace import Workspace
     from triage_tui.ui.screens.main import MainScreen
-    from triage_tui.workspace import Workspace
 
 
 class SyncReported(Message):

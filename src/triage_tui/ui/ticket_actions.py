@@ -30,8 +30,8 @@ from triage_tui.ui.screens.picker import Choice, FuzzyPicker
 from triage_tui.ui.widgets.queue import QueueTable
 
 if TYPE_CHECKING:
-    from triage_tui.entries import Row
     from triage_tui.models.zendesk import Macro
+    from triage_tui.read.entries import Row
     from triage_tui.ui.context import Context
     from triage_tui.ui.screens.composer import Composed
 
@@ -170,7 +170,7 @@ class TicketScreen(Screen):
 
     def _save_draft(self, ticket_id: int, kind: str, text: str) -> None:
         try:
-            kept = self.context.reads.save_draft(ticket_id, kind, text)
+            kept = self.context.local.save_draft(ticket_id, kind, text)
         except StoreUnavailable:
             kept = False
         if kept or not text.strip():

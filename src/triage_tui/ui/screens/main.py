@@ -24,8 +24,9 @@ from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Input
 
-from triage_tui.entries import Row
-from triage_tui.found import SEARCH_VIEW, SearchOutcome
+from triage_tui.read.entries import Row
+from triage_tui.read.search import SEARCH_VIEW
+from triage_tui.sync.search_outcome import SearchOutcome
 from triage_tui.triage.bursts import Burst
 from triage_tui.ui import keys
 from triage_tui.ui.context import Context

@@ -14,11 +14,11 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from triage_tui.presence import line as presence_line
+from triage_tui.read.workspace import Detail
 from triage_tui.triage.macros import STATUS_LABELS
 from triage_tui.triage.sla import format_duration
 from triage_tui.ui import keys
 from triage_tui.ui.safe import fit, plain
-from triage_tui.workspace import Detail
 
 # Bodies are shown up to this size; a 1 MB paste must not freeze the terminal.
 BODY_LIMIT = 20_000

@@ -226,7 +226,7 @@ class IncidentPane(Vertical):
         impact = await app.push_screen_wait(editor.ImpactForm(title, saved.broken, saved.works, saved.degraded))
         if impact is None:
             return
-        reads.save_impact(incident.id, impact)
+        context.local.save_impact(incident.id, impact)
         template = (reads.incident_template() or {}).get("actions", [])
         status_page = context.config.incidentio.status_page_url
         body = incident_macro(template, incident.reference, incident.name, impact, status_page)["macro"]

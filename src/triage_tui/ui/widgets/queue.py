@@ -22,12 +22,12 @@ from textual.strip import Strip
 
 from triage_tui.presence import colleagues
 from triage_tui.presence import line as presence_line
+from triage_tui.read.workspace import Row, Workspace
 from triage_tui.triage.incidents import INCIDENT_TAG_PREFIX
 from triage_tui.triage.macros import STATUS_LABELS
 from triage_tui.triage.sla import format_duration
 from triage_tui.ui import keys
 from triage_tui.ui.safe import clean, fit
-from triage_tui.workspace import Row, Workspace
 
 
 @dataclass(frozen=True)

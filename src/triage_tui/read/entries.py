@@ -1,5 +1,6 @@
 """The queue's records: one unsolved ticket (`Entry`), its place in a view (`Row`), and
-the typed shapes of what the cache keeps for them.
+the derived facts the workspace caches for it (`DerivedRecord`). An entry reads its
+ticket's stored queue row (`store.queue_rows.QueueRow`) by name.
 
 No UI framework and no IO here: the workspace builds these from the cache and the UI
 draws them. Per-ticket work is lazy, since most of a queue of thousands is never drawn.
@@ -11,37 +12,11 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
-from triage_tui.store.cache import QUEUE_FIELDS
+from triage_tui.store.queue_rows import QueueRow
 from triage_tui.triage.ranking import TIER_LABELS, TicketFacts
 from triage_tui.triage.sla import ClockState, SlaClock, Stage, parse_time
-
-if TYPE_CHECKING:
-    from triage_tui.models.zendesk import Ticket
-
-
-class QueueRow(NamedTuple):
-    """A ticket's queue fields as the cache stores them (a JSON list, for decode speed),
-    read by name. The fields are the store's `QUEUE_FIELDS`, in order."""
-
-    id: int
-    subject: str | None
-    status: str | None
-    priority: str | None
-    group_id: int | None
-    assignee_id: int | None
-    requester_id: int | None
-    organization_id: int | None
-    tags: list[str] | None
-    created_at: str | None
-    updated_at: str | None
-    excerpt: str | None
-    inputs: str  # digest of every input of the derived facts (the store's `inputs_digest`)
-
-
-if QueueRow._fields != QUEUE_FIELDS:  # the store's layout moved: this must move with it
-    raise ImportError(f"QueueRow {QueueRow._fields} does not mirror the store's QUEUE_FIELDS {QUEUE_FIELDS}")
 
 
 class DerivedRecord(NamedTuple):
@@ -81,12 +56,13 @@ CACHED_FIELDS = fields_of(DerivedRecord, "version", "plan", "state", "breach_at"
 
 @dataclass(frozen=True, slots=True)
 class QueueTicket:
-    """The fields of a ticket a queue row shows: built straight from the cache's JSON,
-    which was validated on its way in (pydantic per row would dominate start-up)."""
+    """The queue row's fields typed for the screen (dates parsed, tags a tuple): built on
+    first use from the stored row and the ranking facts, only for the rows drawn or
+    filtered, never by validating the record again (pydantic per row would dominate
+    start-up)."""
 
     id: int
-    subject: str | None
-    raw_subject: str | None
+    subject: str | None  # the subject, else the raw subject (the queue row's)
     status: str
     priority: str | None
     group_id: int | None
@@ -99,24 +75,7 @@ class QueueTicket:
 
     @property
     def title(self) -> str:
-        return self.subject or self.raw_subject or "(no subject)"
-
-    @classmethod
-    def from_ticket(cls, ticket: Ticket) -> QueueTicket:
-        return cls(
-            ticket.id,
-            ticket.subject,
-            ticket.raw_subject,
-            ticket.status,
-            ticket.priority,
-            ticket.group_id,
-            ticket.assignee_id,
-            ticket.requester_id,
-            ticket.organization_id,
-            tuple(ticket.tags),
-            ticket.created_at,
-            ticket.updated_at,
-        )
+        return self.subject or "(no subject)"
 
 
 class Names(NamedTuple):
@@ -158,7 +117,6 @@ class Entry:
         data: Stored,
         names_for: NamesFor,
         derived: Stored | None = None,
-        ticket: QueueTicket | None = None,
         clock: SlaClock | None = None,
     ) -> None:
         self.facts = facts
@@ -168,7 +126,7 @@ class Entry:
         self._row: QueueRow | None = None
         self._names_for = names_for
         self._derived = derived
-        self._ticket = ticket
+        self._ticket: QueueTicket | None = None
         self._clock = clock
         self._names: Names | None = None
         self._haystack: str | None = None
@@ -190,7 +148,6 @@ class Entry:
             self._ticket = QueueTicket(
                 facts.id,
                 row.subject,
-                None,
                 facts.status,
                 facts.priority,
                 facts.group_id,

@@ -3,8 +3,9 @@
 The store keeps JSON under keys such as `me`, `list:macros`, `impact:<incident>`; the
 screens ask here instead (`me()`, `incident_macro()`, `impact()`), so a layout change of
 the cache is a change to this file and the store, never to a screen. Writes still go
-through the outbox (`sync.writes.Writes`); the few UI-owned values (drafts, impact facts,
-fired SLA alerts) are saved here too, beside the read that returns them.
+through the outbox (`sync.writes.Writes`), and the few values this copy keeps for itself
+(drafts, impact facts, fired SLA alerts) through `local_writes.LocalWrites`: reading here
+never writes.
 """
 
 from __future__ import annotations
@@ -20,6 +21,13 @@ from triage_tui.triage.incidents import TEMPLATE_TITLE, Impact, is_incident_macr
 
 SOURCES = ("zendesk", "incidentio", "github")
 UNSENT = ACTIVE + NEEDS_USER  # shown as ↑ in the queue and in the ticket's detail
+# The values this copy keeps for itself, read here and written by `LocalWrites`.
+DERIVED_KEY = "derived:queue"
+ALERTS_KEY = "alerts"
+
+
+def impact_key(incident_id: str) -> str:
+    return f"impact:{incident_id}"
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,8 @@ class Role:
 
 
 class Reads:
+    """Typed reads of the cache and the outbox; nothing here writes."""
+
     def __init__(self, store: Store, outbox: Outbox) -> None:
         self.store = store
         self.outbox = outbox
@@ -70,11 +80,8 @@ class Reads:
 
     def derived_records(self) -> dict[str, list[Any]]:
         """The workspace's per-ticket derived records (`entries.DerivedRecord`), by ticket id."""
-        value = self.store.get("derived:queue")
+        value = self.store.get(DERIVED_KEY)
         return value if isinstance(value, dict) else {}
-
-    def save_derived_records(self, records: dict[str, list[Any]]) -> None:
-        self.store.set("derived:queue", records)
 
     # -- macros, incidents, issues: the cached API JSON, which the workspace models ------
     def raw_macros(self) -> list[dict]:
@@ -110,27 +117,17 @@ class Reads:
 
     def impact(self, incident_id: str) -> Impact:
         """What is broken, works and is degraded, as last written for this incident."""
-        saved = self.store.get(f"impact:{incident_id}") or []
+        saved = self.store.get(impact_key(incident_id)) or []
         return Impact(*[str(value) for value in saved[:3]])
-
-    def save_impact(self, incident_id: str, impact: Impact) -> None:
-        self.store.set(f"impact:{incident_id}", [impact.broken, impact.works, impact.degraded])
 
     # -- drafts and alerts ----------------------------------------------------------------
     def draft(self, ticket_id: int, kind: str) -> str:
         return self.store.draft(ticket_id, kind)
 
-    def save_draft(self, ticket_id: int, kind: str, text: str) -> bool:
-        """False when the cache could not keep it (disk full, read-only)."""
-        return self.store.save_draft(ticket_id, kind, text)
-
     def fired_alerts(self) -> dict[str, list[str]]:
         """The SLA alert stages already announced, per clock (remembered across restarts)."""
-        value = self.store.get("alerts", {})
+        value = self.store.get(ALERTS_KEY, {})
         return value if isinstance(value, dict) else {}
-
-    def save_fired_alerts(self, fired: dict[str, list[str]]) -> None:
-        self.store.set("alerts", fired)
 
     # -- sync and outbox state ---------------------------------------------------------
     def notice(self) -> str | None:

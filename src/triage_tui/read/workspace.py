@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import zlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from triage_tui import presence
 from triage_tui.config import Config
-from triage_tui.entries import (
+from triage_tui.gcpause import collection_paused
+from triage_tui.read import catalog
+from triage_tui.read.detail import Detail, TicketDetails
+from triage_tui.read.entries import (
     CACHED_FIELDS,
     RANKED_FIELDS,
     VERSION_FIELDS,
@@ -27,15 +29,15 @@ from triage_tui.entries import (
     Stored,
     fuzzy_match,
 )
-from triage_tui.found import NOT_QUEUED_TIER, SEARCH_VIEW, Found, SearchOutcome
-from triage_tui.gcpause import collection_paused
-from triage_tui.presence import Colleague
-from triage_tui.readmodel import Reads
-from triage_tui.store.cache import Store, queue_projection
+from triage_tui.read.local_writes import LocalWrites
+from triage_tui.read.people import People
+from triage_tui.read.reads import Reads
+from triage_tui.read.search import SEARCH_VIEW, Found, Searches
+from triage_tui.store.cache import Store
 from triage_tui.store.outbox import Outbox
-from triage_tui.suggestions import Suggestions, TicketHints
-from triage_tui.targets import Target
-from triage_tui.triage.flags import Flag, ticket_flags
+from triage_tui.store.queue_rows import queue_row
+from triage_tui.suggestions import Suggestions
+from triage_tui.sync.search_outcome import SearchOutcome
 from triage_tui.triage.incidents import incident_tag
 from triage_tui.triage.macros import placeholder_context
 from triage_tui.triage.ranking import UNSOLVED, Ranked, RankRules, TicketFacts, next_ticket, rank
@@ -44,20 +46,14 @@ from triage_tui.triage.tickets import PLAN_LABELS, SlaRules, answered_last, cloc
 
 if TYPE_CHECKING:
     from triage_tui.models.incidentio import Incident, IncidentUpdate
-    from triage_tui.models.zendesk import Comment, Macro, Organization, Ticket, User
+    from triage_tui.models.zendesk import Macro, Organization, User
 
 
-# The pydantic models are imported on first use: the first paint needs none of them.
 def _zendesk():
+    # The pydantic models are imported on first use: the first paint needs none of them.
     from triage_tui.models import zendesk
 
     return zendesk
-
-
-def _incidentio():
-    from triage_tui.models import incidentio
-
-    return incidentio
 
 
 _FROM_ISO = dt.datetime.fromisoformat  # what `triage.sla.parse_time` does, without the call
@@ -74,22 +70,6 @@ VIEWS = {
 }
 
 
-@dataclass
-class Detail:
-    ticket: Ticket
-    entry: Entry | None
-    requester: User | None
-    organization: Organization | None
-    comments: list[Comment] | None
-    authors: dict[int, str]
-    flags: list[Flag]
-    seconds_to_breach: float | None
-    stage: str | None
-    pending_writes: list[dict] = field(default_factory=list)
-    hints: TicketHints | None = None  # suggested macros, related tickets (None: being computed)
-    colleagues: list[Colleague] = field(default_factory=list)  # on it now, through a team's relay
-
-
 __all__ = ["Detail", "Entry", "QueueTicket", "Row", "Workspace", "fuzzy_match"]
 
 
@@ -98,6 +78,7 @@ class Workspace:
         self.store = store
         self.outbox = outbox
         self.reads = Reads(store, outbox)
+        self.local = LocalWrites(store)
         self.config = config
         self.now = now
         self.calendar = BusinessCalendar.from_settings(config.sla)
@@ -114,8 +95,7 @@ class Workspace:
         self._user_names: dict[str, str] = {}
         self._org_records: dict[str, dict] = {}
         self.groups: dict[int, str] = {}
-        self._orgs: dict[int, Organization | None] = {}
-        self._users: dict[int, User | None] = {}
+        self.people = People(store)
         self.rules = RankRules(config.zendesk.escalation_tag, config.zendesk.cs_tag)
         sla = config.sla
         # Everything the derived facts depend on besides the ticket and its org; a short
@@ -137,10 +117,9 @@ class Workspace:
         )
         self._fingerprint = f"{zlib.crc32(rules.encode()):08x}"
         self._names_for = self.names_for  # one bound method shared by every entry
-        self.found: Found | None = None  # the last "find in Zendesk"
-        self._searches = 0
-        self._found_entries: dict[int, Entry] = {}
+        self.searches = Searches(lambda ticket_id: self.entries.get(ticket_id) or self._read_entry(ticket_id))
         self.suggestions = Suggestions(store, now)  # its thread starts after the first paint
+        self.details = TicketDetails(self.reads, self.people, self.suggestions, config, self.calendar, now)
 
     # -- loading ------------------------------------------------------------------------
     def load(self) -> None:
@@ -153,7 +132,7 @@ class Workspace:
         """
         with collection_paused():
             self._load()
-        self._read_found()
+        self.searches.read()
 
     def update(self, ticket_ids: Iterable[int]) -> None:
         """A sync changed these tickets: read just their records, not the whole queue (a
@@ -169,18 +148,11 @@ class Workspace:
             entry.forget_names()
         for ticket_id in ids:
             self.entries.pop(ticket_id, None)
-            full = self.store.ticket(ticket_id)
-            if full is None or full.get("status") not in UNSOLVED:
-                continue  # solved, closed or deleted: it leaves the queue
-            row = queue_projection(full)
-            try:
-                entry = self._entry(_zendesk().Ticket.model_validate(full), self._version(row), row)
-            except (ValueError, TypeError, IndexError) as exc:
-                self.skipped.append(f"ticket {ticket_id}: {exc}")
-                continue
-            self.entries[ticket_id] = entry
+            # Solved, closed or deleted: it leaves the queue.
+            if (changed := self._read_entry(ticket_id, unsolved_only=True)) is not None:
+                self.entries[ticket_id] = changed
         # The derived cache is left as it is: the next full load recomputes these few.
-        self._read_found(ids)
+        self.searches.read(ids)
 
     def _read_people_and_groups(self, orgs: dict[str, dict] | None = None) -> None:
         self.forget_people()  # the detail's users and orgs may have been renamed too
@@ -190,6 +162,7 @@ class Workspace:
         self.rules = RankRules(self.config.zendesk.escalation_tag, self.config.zendesk.cs_tag, mine)
         self._user_names = self.store.names("user")
         self._org_records = self.store.all_records("org") if orgs is None else orgs
+        self.people.org_records = self._org_records
 
     def _version(self, data: Stored) -> str:
         """Every input of a ticket's derived facts: the digest of the ticket's own (queue
@@ -226,7 +199,7 @@ class Workspace:
                     full = self.store.ticket(int(key))  # the SLA metrics live in the whole record
                     if full is None:
                         raise ValueError("in the queue but not in the cache")
-                    entry = self._entry(_zendesk().Ticket.model_validate(full), version, data)
+                    entry = self._computed(full, version, data)
                     kept[key] = list(entry.derived_record())
             except (ValueError, TypeError, IndexError) as exc:  # pydantic's ValidationError is a ValueError
                 self.skipped.append(f"ticket {key}: {exc}")
@@ -234,7 +207,7 @@ class Workspace:
             fresh[entry.id] = entry
         self.entries = fresh
         if kept != derived:
-            self.reads.save_derived_records(kept)
+            self.local.save_derived_records(kept)
 
     def names_for(self, row: QueueRow) -> Names:
         """Requester, organization and group names of a queue row, as the cache knows them."""
@@ -264,31 +237,37 @@ class Workspace:
         return Entry(facts, plan, version, data, self._names_for, derived=cached)
 
     def _org(self, org_id: int | None) -> Organization | None:
-        if org_id is None:
-            return None
-        if org_id not in self._orgs:
-            raw = self._org_records.get(str(org_id)) or self.store.record("org", org_id)
-            self._orgs[org_id] = _zendesk().Organization.model_validate(raw) if raw else None
-        return self._orgs[org_id]
+        return self.people.org(org_id)
 
     def user(self, user_id: int | None) -> User | None:
-        if user_id is None:
-            return None
-        if user_id not in self._users:
-            raw = self.store.record("user", user_id)
-            self._users[user_id] = _zendesk().User.model_validate(raw) if raw else None
-        return self._users[user_id]
+        return self.people.user(user_id)
 
     def forget_people(self) -> None:
         """Users or orgs changed: names and plans must be read again."""
-        self._orgs.clear()
-        self._users.clear()
+        self.people.forget()
 
-    def _entry(self, ticket: Ticket, version: str, data: Stored) -> Entry:
+    def _read_entry(self, ticket_id: int, *, unsolved_only: bool = False) -> Entry | None:
+        """One ticket's entry from its stored record: None when it is not cached (deleted),
+        solved while only the queue's are wanted, or malformed (said in `skipped`)."""
+        record = self.store.ticket(ticket_id)
+        if record is None or (unsolved_only and record.get("status") not in UNSOLVED):
+            return None
+        row = queue_row(record)
+        try:
+            return self._computed(record, self._version(row), row)
+        except (ValueError, TypeError, IndexError) as exc:  # pydantic's ValidationError is a ValueError
+            self.skipped.append(f"ticket {ticket_id}: {exc}")
+            return None
+
+    def _computed(self, record: dict, version: str, row: Stored) -> Entry:
+        """An entry with its plan, SLA clock and ranking facts computed from the stored record
+        (the one place the queue reads a record as a `Ticket` again: the handbook's rules
+        read its SLA data and custom fields, which the queue row leaves out)."""
+        ticket = _zendesk().Ticket.model_validate(record)
         plan = plan_of(ticket, self._org(ticket.organization_id), self.sla)
         clock = clock_for(ticket, plan, self.sla)
         facts = facts_for(ticket, clock, self.sla)
-        return Entry(facts, plan, version, data, self._names_for, ticket=QueueTicket.from_ticket(ticket), clock=clock)
+        return Entry(facts, plan, version, row, self._names_for, clock=clock)
 
     # -- queue --------------------------------------------------------------------------
     def _in_view(self, entry: Entry, view: str) -> bool:
@@ -314,71 +293,26 @@ class Workspace:
         return names
 
     # -- find in Zendesk ----------------------------------------------------------------
+    @property
+    def found(self) -> Found | None:
+        """The last "find in Zendesk", shown as the search view."""
+        return self.searches.found
+
     def begin_search(self, text: str) -> Found:
-        self._searches += 1
-        self.found = Found(text, self._searches)
-        self._found_entries = {}
-        return self.found
+        return self.searches.begin(text)
 
     def finish_search(self, outcome: SearchOutcome) -> bool:
-        """Zendesk answered: False when it answers a search since replaced by another (the
-        same words asked again count as another: the first may have failed)."""
-        found = self.found
-        if found is None or found.number != outcome.number or not found.searching:
-            return False
-        found.searching = False
-        found.meaning, found.ids, found.count, found.error = outcome.meaning, outcome.ids, outcome.count, outcome.error
-        self._read_found()
-        return True
+        return self.searches.finish(outcome)
+
+    def interrupt_search(self, reason: str) -> bool:
+        return self.searches.interrupt(reason)
+
+    def end_search(self) -> None:
+        self.searches.end()
 
     def markable_ids(self) -> set[int]:
         """Tickets a mark may stay on: the queue's, and what the last search found."""
-        return set(self.entries) | set(self._found_entries)
-
-    def interrupt_search(self, reason: str) -> bool:
-        """The sync loop restarted while a search was out: its answer will not come."""
-        found = self.found
-        if found is None or not found.searching:
-            return False
-        found.searching, found.error = False, reason
-        return True
-
-    def end_search(self) -> None:
-        self.found = None
-        self._found_entries = {}
-
-    def _read_found(self, changed: Iterable[int] | None = None) -> None:
-        """Entries for the found tickets, whatever their status: the queue's own where it
-        holds the ticket, else read from the cache."""
-        if self.found is None:
-            return
-        wanted = set(self.found.ids) if changed is None else set(self.found.ids) & set(changed)
-        for ticket_id in wanted:
-            entry = self.entries.get(ticket_id) or self._entry_outside_queue(ticket_id)
-            if entry is None:
-                self._found_entries.pop(ticket_id, None)  # deleted since
-            else:
-                self._found_entries[ticket_id] = entry
-
-    def _entry_outside_queue(self, ticket_id: int) -> Entry | None:
-        full = self.store.ticket(ticket_id)
-        if full is None:
-            return None
-        row = queue_projection(full)
-        try:
-            return self._entry(_zendesk().Ticket.model_validate(full), self._version(row), row)
-        except (ValueError, TypeError, IndexError) as exc:
-            self.skipped.append(f"ticket {ticket_id}: {exc}")
-            return None
-
-    def _found_rows(self, text: str) -> list[Row]:
-        assert self.found is not None
-        chosen = [self._found_entries[i] for i in self.found.ids if i in self._found_entries]
-        chosen = [e for e in chosen if not text or fuzzy_match(text, e.haystack)]
-        tiers = {r.facts.id: r.tier for r in rank((e.facts for e in chosen), self.now(), self.rules)}
-        # Zendesk's order (most recently updated first), not the handbook's: this is a
-        # lookup, and solved tickets have no tier.
-        return [Row(e, tiers.get(e.id, NOT_QUEUED_TIER), None, None) for e in chosen]
+        return set(self.entries) | set(self.searches.entries)
 
     def rows(self, view: str = "all", text: str = "") -> list[Row]:
         with collection_paused():
@@ -386,7 +320,7 @@ class Workspace:
 
     def _rows(self, view: str, text: str) -> list[Row]:
         if view == SEARCH_VIEW and self.found is not None:
-            return self._found_rows(text)
+            return self.searches.rows(text, self.now(), self.rules)
         now = self.now()
         chosen = [
             e for e in self.entries.values() if self._in_view(e, view) and (not text or fuzzy_match(text, e.haystack))
@@ -428,37 +362,8 @@ class Workspace:
 
     # -- detail -------------------------------------------------------------------------
     def detail(self, ticket_id: int) -> Detail | None:
-        entry = self.entries.get(ticket_id) or self._found_entries.get(ticket_id)
-        raw = self.store.ticket(ticket_id)
-        if raw is None:
-            return None
-        zendesk = _zendesk()
-        ticket = zendesk.Ticket.model_validate(raw)
-        requester = self.user(ticket.requester_id)
-        org = self._org(ticket.organization_id)
-        cached = self.store.comments(ticket_id)
-        comments = [zendesk.Comment.model_validate(c) for c in cached["items"]] if cached else None
-        authors: dict[int, str] = {}
-        for comment in comments or []:
-            if comment.author_id is not None and comment.author_id not in authors:
-                user = self.user(comment.author_id)
-                authors[comment.author_id] = user.display_name if user else f"user {comment.author_id}"
-        seconds = entry.clock.seconds_to_breach(self.now(), self.calendar) if entry else None
-        stage = stage_for(seconds, self.config.sla.alert_hours)
-        text = " ".join([ticket.title, ticket.description or ""] + [c.text for c in comments or []][:3])
-        flags = ticket_flags(
-            tags=ticket.tags,
-            text=text,
-            org_name=org.name if org else None,
-            org_tags=org.tags if org else (),
-            requester_email=requester.email if requester else None,
-            cs_tag=self.config.zendesk.cs_tag,
-            sla_stage=stage,
-        )
-        pending = self.reads.unsent_for(Target.ticket(ticket_id))
-        hints = self.suggestions.shown(ticket_id)
-        on_it = presence.colleagues(self.store, ticket_id)
-        return Detail(ticket, entry, requester, org, comments, authors, flags, seconds, stage, pending, hints, on_it)
+        entry = self.entries.get(ticket_id) or self.searches.entries.get(ticket_id)
+        return self.details.read(ticket_id, entry)
 
     def plan_label(self, plan: str) -> str:
         return PLAN_LABELS.get(plan, plan)
@@ -477,29 +382,17 @@ class Workspace:
 
     # -- macros, incidents, issues ------------------------------------------------------
     def macros(self) -> list[Macro]:
-        return [_zendesk().Macro.model_validate(m) for m in self.reads.raw_macros()]
+        return catalog.macros(self.reads)
 
     def incidents(self) -> list[Incident]:
         """Live incidents, newest first, then recently resolved ones (to follow up)."""
-        model = _incidentio().Incident
-        found: dict[str, Incident] = {}
-        for raw in self.reads.raw_incidents():
-            try:
-                incident = model.model_validate(raw)
-            except ValueError:
-                continue
-            found[incident.id] = incident
-        return sorted(found.values(), key=lambda i: (not i.is_live, -(i.created_at or self.now()).timestamp()))
+        return catalog.incidents(self.reads, self.now())
 
     def incident_updates(self, incident_id: str) -> list[IncidentUpdate]:
-        return [_incidentio().IncidentUpdate.model_validate(u) for u in self.reads.raw_incident_updates(incident_id)]
+        return catalog.incident_updates(self.reads, incident_id)
 
     def tagged_tickets(self, incident: Incident) -> list[dict]:
-        tag = incident_tag(incident.reference)
-        return self.store.tickets_tagged(tag)
+        return self.store.tickets_tagged(incident_tag(incident.reference))
 
     def issues(self) -> list[dict]:
-        found: list[dict] = []
-        for repo in self.config.github.repos:
-            found += self.reads.raw_issues(repo)
-        return found
+        return catalog.issues(self.reads, self.config.github.repos)
