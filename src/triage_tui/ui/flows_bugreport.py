@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from triage_tui.sync.requests import SearchGithub
 from triage_tui.triage import bug_reports
 from triage_tui.triage.bug_reports import FEATURE, BugReport
 from triage_tui.triage.macros import ChangeSet
@@ -30,7 +31,7 @@ async def bug_report_flow(screen: Screen, context: Context, ticket: dict) -> Non
         heading,
         repo,
         str(ticket.get("subject") or ""),
-        lambda asked: context.read_github("github_search", asked),
+        lambda asked: context.read_github(SearchGithub(*asked)),
         low_priority=priority == "low",
     )
     choice = await screen.app.push_screen_wait(form)
