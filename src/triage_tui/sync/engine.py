@@ -27,12 +27,11 @@ from triage_tui.sync.leader import ChangeLog, PollLock, Shared
 from triage_tui.sync.pollers import Pollers, SyncReport
 from triage_tui.sync.requests import (
     FetchComments,
+    GithubRead,
     Presence,
-    ReadIssueComments,
     Refresh,
     Request,
     Requests,
-    SearchGithub,
     SearchZendesk,
     SendNow,
 )
@@ -349,7 +348,7 @@ class SyncEngine:
                     self._fetches.add(group.create_task(self._comments(emit, ticket_id)))
                 case SearchZendesk(number, text):
                     self._fetches.add(group.create_task(self._search(emit, (number, text))))
-                case SearchGithub() | ReadIssueComments() as read:
+                case GithubRead() as read:
                     self._fetches.add(group.create_task(self._github_read(emit, read.kind, read.asked)))
                 case Presence(ticket_id, doing) if self.feed is not None:
                     self.feed.doing(ticket_id, doing)  # what this engineer does on a ticket, for colleagues

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from dataclasses import dataclass
-from typing import ClassVar, Literal
+from dataclasses import dataclass, fields
+from typing import Any, ClassVar
 
 
 @dataclass(frozen=True)
@@ -40,31 +40,32 @@ class SearchZendesk:
 
 
 @dataclass(frozen=True)
-class SearchGithub:
-    """Open issues of `repo` matching `words` (a bug report's duplicate search)."""
+class GithubRead:
+    """A GitHub read someone waits on; its answer (sync/github_reads.py) carries `kind`
+    and `asked` (the fields, in order), for the screen to match it to what it asked."""
 
-    kind: ClassVar[Literal["github_search"]] = "github_search"
+    kind: ClassVar[str]
     repo: str
-    words: str
 
     @property
-    def asked(self) -> tuple[str, str]:
-        """What the answer (sync/github_reads.py) carries, for the screen to match it."""
-        return (self.repo, self.words)
+    def asked(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, f.name) for f in fields(self))
 
 
 @dataclass(frozen=True)
-class ReadIssueComments:
+class SearchGithub(GithubRead):
+    """Open issues of `repo` matching `words` (a bug report's duplicate search)."""
+
+    kind: ClassVar[str] = "github_search"
+    words: str
+
+
+@dataclass(frozen=True)
+class ReadIssueComments(GithubRead):
     """A GitHub issue's comments."""
 
-    kind: ClassVar[Literal["issue_comments"]] = "issue_comments"
-    repo: str
+    kind: ClassVar[str] = "issue_comments"
     number: int
-
-    @property
-    def asked(self) -> tuple[str, int]:
-        """What the answer (sync/github_reads.py) carries, for the screen to match it."""
-        return (self.repo, self.number)
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,6 @@ class Presence:
     doing: str
 
 
-GithubRead = SearchGithub | ReadIssueComments
 Request = SendNow | Refresh | FetchComments | SearchZendesk | GithubRead | Presence
 
 
