@@ -284,7 +284,7 @@ class Writes:
     ) -> dict:
         """A bug report or feature request from `ticket`: one GitHub write (a new issue, or a
         +1 on the open one `existing`), which, once GitHub has it, queues the reply with its
-        link and status (sync/sender.py). One entry: nothing reaches Zendesk before the issue
+        link and status (sync/send_github.py). One entry: nothing reaches Zendesk before the issue
         exists. The marker in what GitHub receives finds it after a crash, never twice."""
         marker = uuid.uuid4().hex
         then = {

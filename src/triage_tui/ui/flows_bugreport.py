@@ -1,7 +1,7 @@
 """The bug report flow, from a ticket (`B`): the form (kind, title, what was found, the open
 issues like it), then one outbox entry. The GitHub write goes first; the reply with the
 issue's link and the handbook's status is queued by the sender once GitHub has it, and
-the team-channel alert is copied then (sync/sender.py). A low-priority feature request
+the team-channel alert is copied then (sync/send_github.py). A low-priority feature request
 gets the link to open one instead, and no issue from us."""
 
 from __future__ import annotations
