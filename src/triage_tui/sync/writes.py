@@ -18,13 +18,13 @@ from typing import Any
 from triage_tui.store.cache import Store
 from triage_tui.store.errors import OutboxUnavailable
 from triage_tui.store.outbox import NewWrite, Outbox, queued_message
-
-__all__ = ["OutboxUnavailable", "Writes", "queued_message"]
 from triage_tui.targets import Target, WriteKind
 from triage_tui.triage import bug_reports
 from triage_tui.triage.bug_reports import BugReport
 from triage_tui.triage.incidents import incident_tag
 from triage_tui.triage.macros import ChangeSet
+
+__all__ = ["OutboxUnavailable", "Writes", "queued_message"]
 
 
 class Writes:
