@@ -12,7 +12,7 @@ import datetime as dt
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from triage_tui.sources.errors import Offline, RateLimited, SourceError
 from triage_tui.store.cache import Store
@@ -132,6 +132,7 @@ class Sending:
             self.store.mark_failed(source, self.now(), exc.message, offline=True)
 
 
+Service = Literal["zendesk", "incidentio", "github"]  # a field of Clients
 Send = Callable[[Sending, dict], Awaitable[Any]]
 Applied = Callable[[Sending, dict], Awaitable[tuple[bool, str | None]]]
 Finish = Callable[[Sending, dict, Any, SendReport], None]
@@ -155,7 +156,7 @@ class Handler:
     `finish`: the entry recorded as sent, and what follows in the cache. `gone_on_404`: a
     404 means the ticket was deleted."""
 
-    service: str
+    service: Service
     send: Send
     applied: Applied = never_applied
     finish: Finish = finish_sent
