@@ -13,6 +13,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from triage_tui.sync.requests import ReadIssueComments
 from triage_tui.targets import Target
 from triage_tui.triage.bug_reports import MOBILE_TEAM, escalation_comment
 from triage_tui.triage.sdk_tickets import mobile_clock
@@ -261,7 +262,7 @@ class SdkPane(Vertical):
 
         screen = IssueComments(
             issue,
-            lambda asked: self.context.read_github("issue_comments", asked),
+            lambda asked: self.context.read_github(ReadIssueComments(*asked)),
             lambda: self._comment(issue),
             lambda: self.context.reads.unsent_for(Target.issue(issue["repo"], issue["number"])),
         )
