@@ -12,6 +12,7 @@ from triage_tui.triage.field_edits import change_for, editable_fields, options, 
 from triage_tui.ui.flows import queue_write, run_flow
 from triage_tui.ui.screens.picker import Choice, FuzzyPicker
 from triage_tui.ui.ticket_actions import TicketScreen
+from triage_tui.ui.ticket_flows.selection import after_queue, need_tickets
 
 AGENT_ROLES = ("agent", "admin")
 
@@ -34,7 +35,7 @@ class FieldEditScreen(TicketScreen):
         return agents
 
     async def action_edit_fields(self) -> None:
-        if tickets := self._need_tickets():
+        if tickets := need_tickets(self):
             await run_flow(self, self._edit_fields(tickets), "edit a field")
 
     async def _edit_fields(self, tickets: list[dict]) -> None:
@@ -85,4 +86,4 @@ class FieldEditScreen(TicketScreen):
         if queue_write(
             self, f"Not queued: {summary}", lambda: writes.update_each([(t, change) for t in tickets], summary)
         ):
-            self._after_queue(tickets, summary)
+            after_queue(self, tickets, summary)

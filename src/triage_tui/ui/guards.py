@@ -12,6 +12,8 @@ from triage_tui.ui.field_edits import FieldEditScreen
 from triage_tui.ui.flows import run_flow
 from triage_tui.ui.links import open_or_copy, ticket_url
 from triage_tui.ui.screens.picker import Choice, FuzzyPicker
+from triage_tui.ui.ticket_flows.compose import compose
+from triage_tui.ui.ticket_flows.selection import need_tickets
 from triage_tui.ui.widgets.queue import QueueTable
 
 NOTE, ASSIGN, REPLY = "note", "assign", "reply"
@@ -81,7 +83,7 @@ class GuardScreen(FieldEditScreen):
         if choice in (NOTE, ASSIGN):
             self._copy_flag_message(first, tickets)
         if choice == NOTE:
-            await self._compose_flow(tickets, public=False, change=ChangeSet(), title="Flag it: internal note")
+            await compose(self, tickets, public=False, change=ChangeSet(), title="Flag it: internal note")
         elif choice == ASSIGN:
             await self._edit_field(tickets, "assignee")
         return False
@@ -121,7 +123,7 @@ class GuardScreen(FieldEditScreen):
 
     # -- B: billing lead as a follower, with an internal note ---------------------------------
     async def action_billing_follower(self) -> None:
-        if tickets := self._need_tickets():
+        if tickets := need_tickets(self):
             await run_flow(self, self._billing_follower(tickets), "billing follower")
 
     async def _billing_follower(self, tickets: list[dict]) -> None:
@@ -129,7 +131,8 @@ class GuardScreen(FieldEditScreen):
         if not lead:
             self.notify('No billing lead configured: set [zendesk] billing_lead = "email".', severity="warning")
             return
-        await self._compose_flow(
+        await compose(
+            self,
             tickets,
             public=False,
             change=ChangeSet(followers=(lead,)),

@@ -12,6 +12,7 @@ from triage_tui.ui.links import ticket_url
 from triage_tui.ui.safe import clean
 from triage_tui.ui.screens.picker import Choice, FuzzyPicker
 from triage_tui.ui.ticket_actions import TicketScreen
+from triage_tui.ui.ticket_flows.selection import need_tickets
 
 WATCH, HAND_OVER = "watch", "hand-over"
 
@@ -20,7 +21,7 @@ class RaiseIncidentScreen(TicketScreen):
     """The ticket screen's incident raise (`!`)."""
 
     async def action_raise_incident(self) -> None:
-        if tickets := self._need_tickets():
+        if tickets := need_tickets(self):
             await run_flow(self, self._raise(tickets), "raise an incident")
 
     async def _raise(self, tickets: list[dict]) -> None:

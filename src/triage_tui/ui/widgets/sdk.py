@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from triage_tui.targets import Target
 from triage_tui.triage.bug_reports import MOBILE_TEAM, escalation_comment
+from triage_tui.triage.sdk_issues import is_mobile_issue, issue_order, issue_rank
 from triage_tui.triage.sdk_tickets import mobile_clock
 from triage_tui.triage.sla import format_duration, parse_time
 from triage_tui.ui import keys
@@ -26,17 +27,6 @@ from triage_tui.ui.widgets.queue import age
 
 if TYPE_CHECKING:
     from triage_tui.ui.context import Context
-
-
-def issue_rank(issue: dict, team_labels: list[str], hero_label: str) -> int:
-    """0 needs routing (no team label, not hero: "bug" alone routes nowhere), 1 `SDK Support
-    Hero`, 2 team-labelled."""
-    names = [label["name"] for label in issue.get("labels", [])]
-    if any(name in team_labels or name.startswith("team/") for name in names):
-        return 2
-    if hero_label in names:
-        return 1
-    return 0
 
 
 class SdkPane(Vertical):
@@ -64,14 +54,7 @@ class SdkPane(Vertical):
         self, issues: list[dict], team_labels: list[str], hero_label: str, mobile_repos: list[str], now: dt.datetime
     ) -> None:
         keep = self.current["id"] if self.current else None
-        self.issues = sorted(
-            issues,
-            key=lambda i: (
-                issue_rank(i, team_labels, hero_label),
-                i["repo"] not in mobile_repos,
-                i.get("created_at") or "",
-            ),
-        )
+        self.issues = sorted(issues, key=lambda i: issue_order(i, team_labels, hero_label, mobile_repos))
         options = self.query_one(OptionList)
         options.clear_options()
         for issue in self.issues:
@@ -234,9 +217,7 @@ class SdkPane(Vertical):
 
     # -- working an issue (issue 26): read, comment, assign me, escalate a mobile one ---------
     def is_mobile(self, issue: dict) -> bool:
-        gh = self.context.config.github
-        names = [label["name"] for label in issue.get("labels", [])]
-        return issue["repo"] in gh.mobile_repos or "team/mobile" in names
+        return is_mobile_issue(issue, self.context.config.github.mobile_repos)
 
     def _work_lines(self, issue: dict) -> Text:
         """Who has it, how many comments, and our writes to it still on their way."""
