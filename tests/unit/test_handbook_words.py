@@ -44,8 +44,7 @@ def test_the_seven_tiers_are_one_type_in_the_handbooks_order():
     ],
 )
 def test_each_tier_carries_every_word_the_app_says_of_it(tier, label, reason, meaning, brief):
-    words = Tier(tier)
-    assert (words.label, words.reason, words.meaning, words.brief) == (label, reason, meaning, brief)
+    assert Tier(tier).words == (label, reason, meaning, brief)
 
 
 def test_the_tier_column_says_breached_once_a_tier_4_clock_has_run_out():

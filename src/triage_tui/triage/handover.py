@@ -296,7 +296,7 @@ def hero_handover(
     for item in handed:
         owner = item.assignee or "unassigned"
         status = STATUS_LABELS.get(item.status, item.status)
-        line = f"• #{item.id} [{status}, tier {item.tier}: {Tier(item.tier).brief}; {owner}] {item.subject}"
+        line = f"• #{item.id} [{status}, tier {item.tier}: {Tier(item.tier).words.brief}; {owner}] {item.subject}"
         lines.append(line)
         lines.append(f"  next: {item.next_step}" if item.next_step else "  next: (no internal note yet: add one)")
     lines += ["", "*What I did this rotation*", *_done_lines(done)]

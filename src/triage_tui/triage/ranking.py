@@ -23,7 +23,7 @@ from typing import NamedTuple
 from triage_tui.triage.tiers import Tier
 
 # A tier's short word by its number (`Row.tier_label`): the Tier's own, nothing outside the queue.
-TIER_LABELS = {tier.value: tier.label for tier in Tier}
+TIER_LABELS = {tier.value: tier.words.label for tier in Tier}
 WAITING_ON_CUSTOMER = frozenset({"pending", "hold"})
 AWAITING_US = frozenset({"new", "open"})
 UNSOLVED = AWAITING_US | WAITING_ON_CUSTOMER

@@ -33,23 +33,8 @@ class Tier(IntEnum):
 
     @property
     def words(self) -> Words:
+        """Everything the app says of this tier: `Tier.WAITING.words.label` is "Waiting"."""
         return _WORDS[self]
-
-    @property
-    def label(self) -> str:
-        return _WORDS[self].label
-
-    @property
-    def reason(self) -> str:
-        return _WORDS[self].reason
-
-    @property
-    def meaning(self) -> str:
-        return _WORDS[self].meaning
-
-    @property
-    def brief(self) -> str:
-        return _WORDS[self].brief
 
 
 _WORDS = {
@@ -90,14 +75,14 @@ def tier_column(number: int, *, breached: bool) -> str:
     tier = tier_of_number(number)
     if tier is None:
         return ""
-    return BREACHED_LABEL if tier is Tier.NEARING_BREACH and breached else tier.label
+    return BREACHED_LABEL if tier is Tier.NEARING_BREACH and breached else tier.words.label
 
 
 def why_next(ticket_id: int, tier: int, seconds_to_breach: float | None, plan: str = "") -> str:
     """The toast for `n`: "#123: tier 2, escalated, High priority; 40m to breach (tiers first,
     then closest to breach; nothing unassigned or yours awaiting a reply ranks above it)"."""
     known = tier_of_number(tier)
-    reason = known.reason if known is not None else f"tier {tier}"
+    reason = known.words.reason if known is not None else f"tier {tier}"
     return (
         f"#{ticket_id}: tier {tier}, {reason}; {breach_phrase(seconds_to_breach, plan)} "
         "(tiers first, then closest to breach; nothing unassigned or yours awaiting a reply ranks above it)"

@@ -1,9 +1,10 @@
-"""The ticket keys: status, replies and notes, macros, escalation, incidents, conflicts.
+"""The ticket keys: status, replies and notes, macros, escalation, field edits, incidents,
+follow-ups and corrections, conflicts.
 
 They act on the queue's selection (the marked tickets, else the one under the cursor), so
 they live on the screen that holds the queue: `MainScreen` is a `TicketScreen`. Each action
-calls one flow (ui/ticket_flows/), a worker awaiting its screens in turn: pick a macro, then
-compose, then queue the writes.
+calls one flow of ui/ticket_flows/, a worker awaiting its screens in turn: pick a macro,
+then compose, then queue the writes.
 """
 
 from __future__ import annotations
@@ -11,7 +12,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from triage_tui.triage.tiers import why_next
-from triage_tui.ui.ticket_flows import attach, bug_report, compose, conflicts, escalate, macro, status
+from triage_tui.ui.ticket_flows import (
+    attach,
+    billing,
+    bug_report,
+    compose,
+    conflicts,
+    escalate,
+    fields,
+    follow_up,
+    guards,
+    macro,
+    raise_incident,
+    real_org,
+    status,
+)
 from triage_tui.ui.ticket_flows.screen import SelectionScreen
 
 if TYPE_CHECKING:
@@ -28,6 +43,7 @@ class TicketScreen(SelectionScreen):
         plan = workspace.plan_label(row.entry.plan) if row.entry.plan else ""
         return why_next(row.entry.id, row.tier, counted.seconds_to_breach, plan)
 
+    # -- status --------------------------------------------------------------------------
     async def action_set_open(self) -> None:
         await status.set_status(self, "open")
 
@@ -43,6 +59,10 @@ class TicketScreen(SelectionScreen):
     def action_assign_me(self) -> None:
         status.assign_me(self)
 
+    async def action_edit_fields(self) -> None:
+        await fields.edit_fields(self)
+
+    # -- replies, notes, macros ---------------------------------------------------------
     async def action_reply(self) -> None:
         await compose.reply(self)
 
@@ -56,6 +76,7 @@ class TicketScreen(SelectionScreen):
         """A macro chosen in the palette: straight to the composer, actions staged."""
         await macro.macro_by_id(self, macro_id)
 
+    # -- routing: escalation, billing, community questions, bug reports --------------------
     async def action_escalate(self) -> None:
         await escalate.escalate(self)
 
@@ -63,11 +84,29 @@ class TicketScreen(SelectionScreen):
         """The escalation note to a team chosen in the palette."""
         await escalate.escalate_to(self, group_id)
 
+    async def action_billing_follower(self) -> None:
+        await billing.billing_follower(self)
+
+    def action_open_question(self) -> None:
+        guards.open_question(self)
+
     async def action_bug_report(self) -> None:
         await bug_report.bug_report(self)
 
+    # -- incidents ---------------------------------------------------------------------------
     async def action_attach_incident(self) -> None:
         await attach.attach_to_incident(self)
 
+    async def action_raise_incident(self) -> None:
+        await raise_incident.raise_incident(self)
+
+    # -- corrections: a closed ticket's follow-up, a requester's real org -------------------
+    async def action_follow_up(self) -> None:
+        await follow_up.follow_up(self)
+
+    async def action_move_requester(self) -> None:
+        await real_org.move_requester(self)
+
+    # -- the outbox's conflicts and failed writes ------------------------------------------
     async def action_conflicts(self) -> None:
         await conflicts.resolve_conflicts(self)

@@ -13,6 +13,8 @@ from triage_tui.triage.macros import ChangeSet, render_placeholders
 from triage_tui.triage.status_words import GREETING, status_title
 from triage_tui.ui.flows import composer, not_queued, run_flow
 from triage_tui.ui.safe import clean
+from triage_tui.ui.ticket_flows import guards
+from triage_tui.ui.ticket_flows.fields import edit_field
 from triage_tui.ui.ticket_flows.macro_picker import describe, pick_macro
 from triage_tui.ui.ticket_flows.placeholders import placeholders
 from triage_tui.ui.ticket_flows.screen import SelectionScreen
@@ -67,8 +69,15 @@ async def compose(
     One ticket: the text is shown rendered. Several: the text keeps its placeholders
     and the composer shows what each ticket will receive. `check` may refuse the text
     (the composer stays open and says why)."""
-    if public and not await screen.public_reply_allowed(tickets):
-        return  # a routing guard stopped it, or led to a note or an assignment instead
+    if public:
+        answer = await guards.public_reply(screen, tickets)
+        # A routing guard stopped it, or led to a note or an assignment instead.
+        if answer == guards.NOTE:
+            await compose(screen, tickets, public=False, change=ChangeSet(), title="Flag it: internal note")
+        elif answer == guards.ASSIGN:
+            await edit_field(screen, tickets, "assignee")
+        if answer != guards.REPLY:
+            return
     context = screen.context
     first = tickets[0]
     single = len(tickets) == 1
@@ -98,7 +107,7 @@ async def compose(
     def send(composed: Composed) -> str | None:
         problem = check(composed.text) if check is not None else None
         if not problem and composed.public:
-            problem = screen.public_reply_refused(tickets)
+            problem = guards.public_reply_refused(screen, tickets)
         if problem:
             return problem
         kind = "reply" if composed.public else "note"

@@ -55,3 +55,12 @@ def queue_change(screen: SelectionScreen, tickets: list[dict], change: ChangeSet
 
     if queue_write(screen, f"Not queued: {summary}", write):
         after_queue(screen, tickets, summary)
+
+
+def current_ticket(screen: SelectionScreen) -> dict | None:
+    """The ticket under the cursor alone (marks aside), or None (and the reason shown)."""
+    ticket_id = screen.query_one(QueueTable).current_id
+    ticket = screen.context.reads.ticket(ticket_id) if ticket_id is not None else None
+    if ticket is None:
+        screen.notify("No ticket selected.", severity="warning")
+    return ticket

@@ -59,10 +59,10 @@ TIER_STYLES = {Tier.CS_TAGGED: "bold red", Tier.ESCALATED_HIGH: "bold yellow", T
 def _tier_legend() -> list[tuple[str, str, str]]:
     rows = []
     for tier in Tier:
-        meaning = tier.meaning + (" (dimmed row)" if tier is Tier.WAITING else "")
+        meaning = tier.words.meaning + (" (dimmed row)" if tier is Tier.WAITING else "")
         if tier is Tier.NEARING_BREACH:  # two words in the column: past its target, or nearing it
             rows.append((BREACHED_LABEL, "", f"tier {tier}: {BREACHED_MEANING}"))
-        rows.append((tier.label, TIER_STYLES.get(tier, ""), f"tier {tier}: {meaning}"))
+        rows.append((tier.words.label, TIER_STYLES.get(tier, ""), f"tier {tier}: {meaning}"))
     return rows
 
 
