@@ -9,6 +9,7 @@ import pytest
 from triage_tui.triage.escalation import ESCALATION_TEMPLATE, escalation_gaps, escalation_refusal, escalation_title
 from triage_tui.triage.ranking import RankRules, TicketFacts, rank, tier_of
 from triage_tui.triage.sdk_issues import is_mobile_issue, issue_order, issue_rank
+from triage_tui.triage.sdk_tickets import breach_order, rotation_tickets
 from triage_tui.triage.sla_words import breach_phrase, detail_sla, sla_placeholder
 from triage_tui.triage.status_words import GREETING, SOLVED_NOTE, STATUS_TITLES, status_title
 from triage_tui.triage.tiers import Tier, tier_column, why_next
@@ -144,3 +145,18 @@ def test_a_mobile_sdk_issue_is_one_in_a_mobile_repo_or_labelled_team_mobile():
     assert is_mobile_issue(_issue("PostHog/posthog-ios"), mobile)
     assert is_mobile_issue(_issue("PostHog/posthog-js", "team/mobile"), mobile)
     assert not is_mobile_issue(_issue("PostHog/posthog-js", "bug"), mobile)
+
+
+def test_the_rotations_zendesk_tickets_are_each_shown_once_mobile_if_a_mobile_view_holds_it():
+    one, two, three = {"id": 1}, {"id": 2}, {"id": 3}
+    views = [
+        {"title": "Escalated SDK tickets", "tickets": [one, two]},
+        {"title": "Mobile SDK tickets", "mobile": True, "tickets": [two, three]},
+        {"title": "Broken view", "error": "403"},
+    ]
+    assert rotation_tickets(views) == [(one, False), (two, True), (three, True)]
+
+
+def test_the_rotations_zendesk_tickets_closest_to_breach_first_mobile_first_at_a_tie_no_clock_last():
+    rows = [(None, True, {"id": 1}), (600.0, False, {"id": 2}), (-60.0, False, {"id": 3}), (600.0, True, {"id": 4})]
+    assert [t["id"] for _, _, t in sorted(rows, key=breach_order)] == [3, 4, 2, 1]

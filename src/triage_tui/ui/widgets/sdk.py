@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 from triage_tui.targets import Target
 from triage_tui.triage.bug_reports import MOBILE_TEAM, escalation_comment
 from triage_tui.triage.sdk_issues import is_mobile_issue, issue_order, issue_rank
-from triage_tui.triage.sdk_tickets import mobile_clock
+from triage_tui.triage.sdk_tickets import breach_order, mobile_clock, rotation_tickets
 from triage_tui.triage.sla import format_duration, parse_time
 from triage_tui.ui import keys
 from triage_tui.ui.flows import queue_write, run_flow
@@ -134,16 +134,10 @@ class SdkPane(Vertical):
         """Each ticket once (mobile if any mobile view holds it), closest to breach first."""
         workspace, sdk = self.context.workspace, self.context.config.sdk
         now = self.context.now()
-        mobile_ids = {t["id"] for v in views if v.get("mobile") for t in v.get("tickets") or []}
-        seen: dict[int, dict] = {}
-        for view in views:
-            for ticket in view.get("tickets") or []:
-                seen.setdefault(ticket["id"], ticket)
         rows = []
-        for ticket_id, ticket in seen.items():
-            mobile = ticket_id in mobile_ids
+        for ticket, mobile in rotation_tickets(views):
             seconds = None
-            entry = workspace.entries.get(ticket_id)
+            entry = workspace.entries.get(ticket["id"])
             if entry is not None:
                 clock = entry.clock
                 if mobile:
@@ -151,7 +145,7 @@ class SdkPane(Vertical):
                     clock = mobile_clock(clock, target, sdk.mobile_sla_factor, workspace.calendar)
                 seconds = clock.seconds_to_breach(now, workspace.calendar)
             rows.append((seconds, mobile, ticket))
-        rows.sort(key=lambda row: (row[0] is None, row[0] if row[0] is not None else 0.0, not row[1]))
+        rows.sort(key=breach_order)
         return rows
 
     def _sent_since_last_poll(self) -> dict[str, list[dict]]:
