@@ -12,7 +12,7 @@ from textual.widgets import Input, TextArea
 
 from tests.app.test_find import found
 from tests.app.test_writes import burst
-from tests.app.waiting import until
+from tests.waiting import until
 from triage_tui.triage.bug_reports import BUG
 from triage_tui.ui.screens.bug_report import NOTES, BugReportForm
 

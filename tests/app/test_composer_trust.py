@@ -7,7 +7,7 @@ from textual import events
 from textual.widgets import TextArea
 
 from tests.app.test_writes import NAMED, burst, up
-from tests.app.waiting import until
+from tests.waiting import until
 from triage_tui.ui.screens.composer import Composer
 
 MORE_NAMED = {"left": None, "ctrl+o": None, "ctrl+g": None, "ctrl+t": None}

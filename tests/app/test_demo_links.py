@@ -7,8 +7,8 @@ import copy
 
 import httpx
 
-from tests.app.waiting import until
 from tests.helpers import Harness
+from tests.waiting import until
 from triage_tui.sandbox.server import Sandbox, SandboxSettings
 from triage_tui.ui.widgets.incidents import IncidentPane
 from triage_tui.ui.widgets.sdk import SdkPane

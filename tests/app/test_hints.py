@@ -10,9 +10,9 @@ import time
 import pytest
 
 from tests.app.test_writes import burst, up
-from tests.app.waiting import until
 from tests.conftest import FROZEN_NOW, sandbox_config
 from tests.helpers import TOKENS, Harness, no_sleep
+from tests.waiting import until
 from triage_tui.found import SEARCH_VIEW
 from triage_tui.sandbox.burst import REPORTS, add_burst
 from triage_tui.sandbox.server import Sandbox

@@ -6,7 +6,7 @@ stays Open, but our public reply is its latest word: the customer's turn. This h
 from __future__ import annotations
 
 from tests.app.test_writes import burst, up
-from tests.app.waiting import until
+from tests.waiting import until
 from triage_tui.ui.screens.composer import Composer
 from triage_tui.ui.sync_bridge import SyncReported
 

@@ -3,7 +3,7 @@ not "needs label" again until the next GitHub poll, minutes later (issue 24)."""
 
 from __future__ import annotations
 
-from tests.app.waiting import until
+from tests.waiting import until
 from triage_tui.ui.screens.picker import FuzzyPicker
 from triage_tui.ui.sync_bridge import SyncReported
 from triage_tui.ui.widgets.sdk import SdkPane

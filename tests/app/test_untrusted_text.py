@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.app import App
 from textual.widgets import Input, Static
 
-from tests.app.waiting import until
+from tests.waiting import until
 from triage_tui.ui.screens.bug_report import BugReportForm
 from triage_tui.ui.screens.confirm import Confirm
 from triage_tui.ui.screens.conflict import ConflictScreen

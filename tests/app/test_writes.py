@@ -12,9 +12,9 @@ import pytest
 from textual import events
 from textual.widgets import Static, TextArea
 
-from tests.app.waiting import until
 from tests.helpers import Harness
 from tests.reliability.machine import SmallDisk
+from tests.waiting import until
 from triage_tui.ui.screens.composer import Composer
 from triage_tui.ui.screens.picker import FuzzyPicker
 from triage_tui.ui.screens.text_editor import TextEditor

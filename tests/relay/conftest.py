@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,16 +21,6 @@ from triage_tui.store.cache import Store
 from triage_tui.store.outbox import Outbox
 from triage_tui.sync.clients import build_clients
 from triage_tui.sync.engine import SyncEngine, SyncEvent
-
-
-async def eventually(condition: Callable[[], object], timeout: float = 10.0, what: str = "") -> float:
-    """Let the loop run until `condition()` holds; returns the seconds it took."""
-    started = time.monotonic()
-    while not condition():
-        if time.monotonic() - started > timeout:
-            raise AssertionError(f"not within {timeout} s: {what or condition}")
-        await asyncio.sleep(0.02)
-    return time.monotonic() - started
 
 
 def relay_config(url: str, nats_url: str, **relay: object) -> Config:

@@ -9,7 +9,8 @@ import json
 
 import pytest
 
-from tests.relay.conftest import GROUPS_OF_ALEX, Copy, eventually, make_relay, relay_config
+from tests.relay.conftest import GROUPS_OF_ALEX, Copy, make_relay, relay_config
+from tests.waiting import eventually
 from triage_tui.relay import feed, publisher
 from triage_tui.relay.connect import RelayConfigError, bucket, check_url, connect
 from triage_tui.relay.names import PATH_KEY, group_bucket, ticket_key

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.app.waiting import until
 from tests.conftest import FROZEN_NOW, sandbox_config
 from tests.helpers import TOKENS, no_sleep
+from tests.waiting import until
 from triage_tui.sandbox.faults import FaultPlan, parse_faults
 from triage_tui.sandbox.server import Sandbox
 from triage_tui.store.cache import Store

@@ -9,8 +9,8 @@ import shutil
 
 import pytest
 
-from tests.app.waiting import until
 from tests.conftest import FROZEN_NOW, sandbox_config
+from tests.waiting import until
 from triage_tui.store.cache import Store
 from triage_tui.store.outbox import Outbox
 from triage_tui.ui.app import TriageApp
