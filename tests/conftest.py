@@ -117,4 +117,4 @@ async def harness(sandbox, tmp_path, filled_cache):
     shutil.copytree(filled_cache, tmp_path / "cache")
     running = Harness(sandbox, tmp_path / "cache")
     yield running
-    await running.engine.aclose()
+    await running.aclose()

@@ -81,6 +81,9 @@ class Harness:
     async def fill(self) -> None:
         await fill(self.engine)
 
+    async def aclose(self) -> None:
+        await self.engine.aclose()
+
     def app(self, **config_overrides) -> TriageApp:
         config = sandbox_config(self.sandbox.url).replace(**config_overrides, cache_dir=self.directory)
         return TriageApp(config, Store(self.directory), Outbox(self.directory), now=lambda: FROZEN_NOW, offline=True)

@@ -8,9 +8,9 @@ One family, for the three places a test waits from:
 - `eventually_blocking(condition)`: a test outside any loop (a child process, a server
   thread).
 
-Each returns the seconds it took, and past its deadline fails with `what` (and the error
-the condition last raised, if it raised: a widget not mounted yet is "not yet", not a
-failure, until the deadline).
+Each returns the seconds it took, and past its deadline fails with `what` (a text, or a
+function giving the state worth seeing then) and the error the condition last raised, if
+it raised: a widget not mounted yet is "not yet", not a failure, until the deadline.
 """
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ from textual.css.query import NoMatches
 # Short against anything a test measures (the fastest bound asserted is 0.5 s), long
 # enough that looking does not starve the code under test of the two shared cores.
 STEP = 0.01
+
+# What a failed wait says: a text, or a function giving the state worth seeing then.
+What = str | Callable[[], object]
 
 
 class _Look:
@@ -40,8 +43,9 @@ class _Look:
             self.raised = error
             return False
 
-    def failure(self, timeout: float, what: str) -> AssertionError:
-        failed = AssertionError(f"not within {timeout} s: {what or self.condition}")
+    def failure(self, timeout: float, what: What) -> AssertionError:
+        said = what() if callable(what) else what
+        failed = AssertionError(f"not within {timeout} s: {said or self.condition}")
         failed.__cause__ = self.raised
         return failed
 
@@ -49,7 +53,7 @@ class _Look:
 async def eventually(
     condition: Callable[[], object],
     timeout: float = 10.0,
-    what: str = "",
+    what: What = "",
     *,
     pause: Callable[[float], Awaitable[object]] = asyncio.sleep,
 ) -> float:
@@ -62,12 +66,12 @@ async def eventually(
     return time.monotonic() - started
 
 
-async def until(pilot, condition: Callable[[], object], timeout: float = 10.0, what: str = "") -> float:
+async def until(pilot, condition: Callable[[], object], timeout: float = 10.0, what: What = "") -> float:
     """Let the app under `pilot` run until `condition()` holds; returns the seconds it took."""
     return await eventually(condition, timeout, what, pause=pilot.pause)
 
 
-def eventually_blocking(condition: Callable[[], object], timeout: float = 10.0, what: str = "") -> float:
+def eventually_blocking(condition: Callable[[], object], timeout: float = 10.0, what: What = "") -> float:
     """Block until `condition()` holds (it is made true by another thread or process)."""
     look, started = _Look(condition), time.monotonic()
     while not look.holds():

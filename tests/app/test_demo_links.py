@@ -16,12 +16,11 @@ from triage_tui.ui.widgets.sdk import SdkPane
 SIZE = (80, 24)
 
 
-async def test_every_link_u_copies_in_the_demo_opens_the_sandboxs_page(dataset, tmp_path):
+async def test_every_link_u_copies_in_the_demo_opens_the_sandboxs_page(dataset, tmp_path, closing):
     with Sandbox(copy.deepcopy(dataset), settings=SandboxSettings(own_links=True)) as sandbox:
-        harness = Harness(sandbox, tmp_path / "cache")
+        harness = closing(Harness(sandbox, tmp_path / "cache"))
         for source in ("zendesk", "incidentio", "github"):
             assert (await harness.engine.engine.poll(source)).error is None
-        await harness.engine.clients.aclose()
         app = harness.app()
         copied: list[str] = []
         app.copy_to_clipboard = copied.append

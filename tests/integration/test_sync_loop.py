@@ -81,7 +81,8 @@ async def test_a_crashed_loop_says_so_and_comes_back(sandbox, tmp_path, closing)
     stop, task, events = await start(closing, engine)
     await eventually(lambda: any(e.crashed for e in events))
     crash = next(e for e in events if e.crashed)
-    assert "RuntimeError: disk hiccup" in crash.crashed and "restarting" in crash.lines[0]
+    assert crash.crashed is not None and "RuntimeError: disk hiccup" in crash.crashed
+    assert "restarting" in crash.lines[0]
     await eventually(
         lambda: any(c["body"] == "sent after the restart" for c in sandbox.state.comments.get(ticket["id"], []))
     )

@@ -157,8 +157,8 @@ def busy(dataset):
         yield running
 
 
-async def test_a_status_change_to_150_marked_tickets_is_two_bulk_requests_and_no_429(busy, tmp_path):
-    engine = Engine(busy.url, tmp_path / "cache")
+async def test_a_status_change_to_150_marked_tickets_is_two_bulk_requests_and_no_429(busy, tmp_path, closing):
+    engine = closing(Engine(busy.url, tmp_path / "cache"))
     await engine.engine.poll("zendesk")
     marked = open_tickets(engine, 150)
     requests_before = sum(n for key, n in busy.state.requests.items() if key.startswith("zendesk"))
@@ -183,7 +183,6 @@ async def test_a_status_change_to_150_marked_tickets_is_two_bulk_requests_and_no
     polls = busy.state.requests["zendesk GET /api/v2/job_statuses/show_many.json"]
     assert spent == 2 + polls and polls <= 3  # 2 bulk requests, both jobs read in one request a time
     assert engine.clients.zendesk.http.rate_limited_until == 0.0  # no 429 for the account
-    await engine.clients.aclose()
 
 
 async def test_a_ticket_its_job_could_not_update_stays_visible_and_retryable(strict, engine):
@@ -234,10 +233,10 @@ async def test_a_crash_before_the_job_id_was_saved_sends_the_change_again_harmle
 
 
 # -- 429: Retry-After, not our own backoff -----------------------------------------------
-async def test_a_writes_429_waits_for_its_retry_after(dataset, tmp_path):
+async def test_a_writes_429_waits_for_its_retry_after(dataset, tmp_path, closing):
     settings = SandboxSettings(ticket_updates_per_minute=1, search_lag_seconds=0)
     with Sandbox(copy.deepcopy(dataset), settings=settings) as limited:
-        engine = Engine(limited.url, tmp_path / "cache")
+        engine = closing(Engine(limited.url, tmp_path / "cache"))
         await engine.engine.poll("zendesk")
         first, second = open_tickets(engine, 2)
         engine.writes.update_ticket(first, ChangeSet(priority="urgent"), "priority")
@@ -253,4 +252,3 @@ async def test_a_writes_429_waits_for_its_retry_after(dataset, tmp_path):
         await engine.drain(rounds=3)
         assert engine.outbox.get(entry["id"])["status"] == "pending"
         assert limited.state.tickets[second["id"]]["priority"] != "urgent" or second.get("priority") == "urgent"
-        await engine.clients.aclose()

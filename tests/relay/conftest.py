@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -63,9 +64,9 @@ class Running:
         self.tasks: list[tuple[asyncio.Task, asyncio.Event]] = []
         self.closers: list = []
 
-    def start(self, run: Callable[[asyncio.Event], object]) -> tuple[asyncio.Task, asyncio.Event]:
+    def start(self, run: Callable[[asyncio.Event], Coroutine[Any, Any, object]]) -> tuple[asyncio.Task, asyncio.Event]:
         stop = asyncio.Event()
-        task = asyncio.create_task(run(stop))  # type: ignore[arg-type]
+        task = asyncio.create_task(run(stop))
         self.tasks.append((task, stop))
         return task, stop
 
@@ -91,14 +92,20 @@ async def running():
     await tasks.close()
 
 
-def make_relay(running: Running, config: Config, directory: Path, name: str, secret: str | None = None) -> Relay:
+class LoggedRelay(Relay):
+    """A relay whose lines (what `triage-tui relay` prints) a test reads."""
+
+    lines: list[str]
+
+
+def make_relay(running: Running, config: Config, directory: Path, name: str, secret: str | None = None) -> LoggedRelay:
     clients = build_clients(config, TOKENS, sleep=no_sleep, timeout=5)
     running.closers.append(clients.aclose)
     lines: list[str] = []
-    relay = Relay(
+    relay = LoggedRelay(
         config, Store(directory), Outbox(directory), clients, secret, name=name, emit=lines.append, poll_seconds=1.0
     )
-    relay.lines = lines  # type: ignore[attr-defined]
+    relay.lines = lines
     return relay
 
 

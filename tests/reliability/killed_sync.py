@@ -5,20 +5,19 @@ outbox still says "sending"."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import copy
 import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tests.helpers import Engine
+from tests.waiting import eventually, eventually_blocking
 from triage_tui.sandbox.faults import FaultPlan, parse_faults
 from triage_tui.sandbox.server import Sandbox
 
@@ -77,28 +76,21 @@ async def stalling(dataset: dict[str, Any], tmp_path: Path) -> AsyncIterator[Rig
         try:
             yield Rig(sandbox, faults, running, cache_home)
         finally:
-            await running.clients.aclose()
+            await running.aclose()
 
 
-def arrived(sandbox: Sandbox, request: str, timeout: float = 60) -> bool:
+def arrived(sandbox: Sandbox, request: str, process: subprocess.Popen, timeout: float = 60) -> None:
     """Wait until `request` ("zendesk PUT", "incidentio POST /v2/incidents") has reached the
-    sandbox; with a stall fault it is still held there, not yet handled."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if any(key.startswith(request) for key in sandbox.state.requests):
-            return True
-        time.sleep(0.05)
-    return False
+    sandbox; with a stall fault it is still held there, not yet handled. A process that
+    exited first fails the wait at once, with what it printed."""
 
+    def reached() -> bool:
+        return any(key.startswith(request) for key in sandbox.state.requests)
 
-async def handled(condition: Callable[[], object], timeout: float = 30) -> bool:
-    """Wait until the service shows the stalled request's effect (`condition`)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        await asyncio.sleep(0.05)
-    return False
+    eventually_blocking(lambda: reached() or process.poll() is not None, timeout, what=f"no {request}")
+    if not reached():
+        assert process.stderr is not None
+        raise AssertionError(f"no {request}: the process exited first: {process.stderr.read()}")
 
 
 async def kill_mid_send(
@@ -111,8 +103,8 @@ async def kill_mid_send(
     """SIGKILL `process` (started with every request stalling) once `request` reached the
     sandbox, before it can record the answer; return once the service has acted on it
     (`done`), with the faults off again for the restart."""
-    assert arrived(sandbox, request), process.stderr.read() if process.poll() is not None else f"no {request}"
+    arrived(sandbox, request, process)
     os.kill(process.pid, signal.SIGKILL)
     process.wait(timeout=10)
-    assert await handled(done), f"{request} was never handled after the kill"
+    await eventually(done, timeout=30, what=f"{request} was never handled after the kill")
     faults.enabled = False

@@ -59,10 +59,10 @@ def hostile_dataset(dataset):
     return data, ticket["id"]
 
 
-async def test_hostile_ticket_renders_inert_and_the_layout_holds(hostile_dataset, tmp_path):
+async def test_hostile_ticket_renders_inert_and_the_layout_holds(hostile_dataset, tmp_path, closing):
     data, ticket_id = hostile_dataset
     with Sandbox(data) as sandbox:
-        harness = Harness(sandbox, tmp_path / "cache")
+        harness = closing(Harness(sandbox, tmp_path / "cache"))
         await harness.fill()
         app = harness.app()
         async with app.run_test(size=(100, 30)) as pilot:
@@ -82,4 +82,3 @@ async def test_hostile_ticket_renders_inert_and_the_layout_holds(hostile_dataset
             assert app.is_running
             conversation = app.main.query_one(DetailPane).plain_text
             assert "more characters not shown" in conversation
-        await harness.engine.clients.aclose()

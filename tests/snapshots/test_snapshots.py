@@ -139,9 +139,7 @@ def searched(filled_cache, dataset, tmp_path_factory):
         try:
             return await engine.engine.pollers.search(email)
         finally:
-            await engine.clients.aclose()
-            engine.store.close()
-            engine.outbox.close()
+            await engine.aclose()
 
     with Sandbox(copy.deepcopy(dataset)) as sandbox:
         outcome = asyncio.run(find(sandbox.url))
