@@ -12,7 +12,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,15 +44,20 @@ def sync_process(url: str, cache: Path, *, once: bool) -> subprocess.Popen:
     )
 
 
+ROOT = Path(__file__).resolve().parents[2]
+
+
 @dataclass
 class Rig:
     """A sandbox whose requests can be made to stall, and an engine on its cache that
-    queues the write (then hands the cache to a child process)."""
+    queues the write (then hands the cache to a child process). A child still running when
+    the test ends (an assert failed before the kill) is killed then."""
 
     sandbox: Sandbox
     faults: FaultPlan
     running: Engine
     cache_home: Path
+    children: list[subprocess.Popen] = field(default_factory=list)
 
     def stall(self) -> None:
         """Close our handles on the cache for the child, and stall every request 3 s."""
@@ -61,8 +66,32 @@ class Rig:
         self.faults.enabled = True
 
     def start_sync(self) -> subprocess.Popen:
+        """`triage-tui sync` on the cache, every request stalling."""
         self.stall()
-        return sync_process(self.sandbox.url, self.cache_home, once=False)
+        return self._adopt(sync_process(self.sandbox.url, self.cache_home, once=False))
+
+    def start_app(self) -> subprocess.Popen:
+        """The app (app_child.py) on the cache, writing a note, every request stalling."""
+        self.stall()
+        args = [
+            sys.executable,
+            "-m",
+            "tests.reliability.app_child",
+            self.sandbox.url,
+            str(self.cache_home / "triage-tui"),
+        ]
+        child = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        return self._adopt(child)
+
+    def _adopt(self, child: subprocess.Popen) -> subprocess.Popen:
+        self.children.append(child)
+        return child
+
+    def end_children(self) -> None:
+        for child in self.children:
+            if child.poll() is None:
+                child.kill()
+            child.communicate(timeout=10)  # reaped, its pipes closed
 
 
 @contextlib.asynccontextmanager
@@ -73,9 +102,11 @@ async def stalling(dataset: dict[str, Any], tmp_path: Path) -> AsyncIterator[Rig
         cache_home = tmp_path / "xdg-cache"
         running = Engine(sandbox.url, cache_home / "triage-tui")
         await running.engine.poll("zendesk")
+        rig = Rig(sandbox, faults, running, cache_home)
         try:
-            yield Rig(sandbox, faults, running, cache_home)
+            yield rig
         finally:
+            rig.end_children()
             await running.aclose()
 
 

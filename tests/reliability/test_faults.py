@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import copy
 import socket
-import subprocess
-import sys
-from pathlib import Path
 
 import httpx
 import pytest
@@ -188,15 +185,7 @@ async def test_kill_9_after_persist_before_send_sends_once_after_restart(dataset
 async def test_kill_9_of_the_app_mid_send_posts_the_note_exactly_once(dataset, tmp_path):
     async with stalling(dataset, tmp_path) as rig:
         sandbox, faults, cache_home = rig.sandbox, rig.faults, rig.cache_home
-        rig.stall()
-        root = Path(__file__).resolve().parents[2]
-        child = subprocess.Popen(  # noqa: ASYNC220 - a child the test SIGKILLs; starting it is quick
-            [sys.executable, "-m", "tests.reliability.app_child", sandbox.url, str(cache_home / "triage-tui")],
-            cwd=root,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        child = rig.start_app()
 
         def posted() -> list[dict]:
             return [

@@ -389,6 +389,7 @@ def run_in_a_terminal(args: list[str], env: dict, painted: bytes) -> tuple[int, 
     collect everything."""
     import pty
     import select
+    import signal
 
     pid, fd = pty.fork()
     if pid == 0:  # the child: never returns
@@ -408,6 +409,8 @@ def run_in_a_terminal(args: list[str], env: dict, painted: bytes) -> tuple[int, 
         if not pressed and painted in output:
             os.write(fd, b"q")
             pressed = True
+    if not pressed:  # it never painted: end it, and let the test show what it did print
+        os.kill(pid, signal.SIGKILL)
     _, status = os.waitpid(pid, 0)
     os.close(fd)
     return os.waitstatus_to_exitcode(status), output.decode(errors="replace")
