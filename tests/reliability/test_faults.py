@@ -8,7 +8,7 @@ import socket
 import httpx
 import pytest
 
-from tests.helpers import Engine
+from tests.helpers import Engine, no_sleep
 from tests.reliability.killed_sync import kill_mid_send, stalling, sync_process
 from triage_tui.sandbox.server import Sandbox
 from triage_tui.sources.errors import BadResponse
@@ -17,9 +17,6 @@ from triage_tui.triage.macros import ChangeSet
 
 
 def mock_client(handler) -> ZendeskClient:
-    async def no_sleep(_):
-        return None
-
     return ZendeskClient(
         "https://acme.zendesk.com",
         "a@example.com",
