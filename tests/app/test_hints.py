@@ -10,7 +10,7 @@ import time
 import pytest
 
 from tests.app.test_writes import burst, up
-from tests.conftest import FROZEN_NOW, sandbox_config
+from tests.conftest import FROZEN_NOW, Closing, sandbox_config
 from tests.helpers import TOKENS, Harness, no_sleep
 from tests.waiting import until
 from triage_tui.found import SEARCH_VIEW
@@ -110,14 +110,14 @@ def burst_dataset(dataset):
     return data, ids
 
 
-async def test_a_burst_is_announced_once_and_p_shows_its_tickets_marked(burst_dataset, tmp_path, closing):
+async def test_a_burst_is_announced_once_and_p_shows_its_tickets_marked(burst_dataset, tmp_path, closing: Closing):
     data, ids = burst_dataset
     with Sandbox(data) as sandbox:
         harness = closing(Harness(sandbox, tmp_path / "cache"))
         await harness.fill()
         app = harness.app()
         said: list[str] = []
-        app.notify = lambda message, **kw: said.append(message)
+        app.notify = lambda message, **kw: said.append(message)  # type: ignore[method-assign]
         async with app.run_test(size=(80, 24)) as pilot:
             await until(pilot, lambda: any("Possible incident" in s for s in said), what="the announcement")
             announced = [s for s in said if "Possible incident" in s]
@@ -134,7 +134,7 @@ async def test_a_burst_is_announced_once_and_p_shows_its_tickets_marked(burst_da
             await up(pilot, app, FuzzyPicker)  # the attach flow, for the marked tickets
 
 
-async def test_escape_from_the_possible_incident_leaves_no_marks_behind(burst_dataset, tmp_path, closing):
+async def test_escape_from_the_possible_incident_leaves_no_marks_behind(burst_dataset, tmp_path, closing: Closing):
     """`P` then `escape`, without attaching: back in the queue, the next key acts on the
     ticket under the cursor, not on the burst's tickets P marked (a mark marked before P
     stays)."""
@@ -164,7 +164,7 @@ REPLAY_REPORTS = [
 ]
 
 
-async def test_two_bursts_are_announced_in_one_toast_and_p_again_shows_the_next(dataset, tmp_path, closing):
+async def test_two_bursts_are_announced_in_one_toast_and_p_again_shows_the_next(dataset, tmp_path, closing: Closing):
     """Two possible incidents at once: one toast names both (not one toast each, stacked
     over the queue, each saying P shows it), and P shows the first, P again the second."""
     data = copy.deepcopy(dataset)
@@ -182,7 +182,7 @@ async def test_two_bursts_are_announced_in_one_toast_and_p_again_shows_the_next(
         await harness.fill()
         app = harness.app()
         said: list[str] = []
-        app.notify = lambda message, **kw: said.append(message)
+        app.notify = lambda message, **kw: said.append(message)  # type: ignore[method-assign]
         async with app.run_test(size=(80, 24)) as pilot:
             await until(pilot, lambda: len(app.workspace.suggestions.bursts()) == 2, what="both bursts found")
             await until(pilot, lambda: any("ossible incident" in s for s in said), what="the announcement")

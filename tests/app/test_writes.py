@@ -13,6 +13,7 @@ from textual import events
 from textual.screen import Screen
 from textual.widgets import Static, TextArea
 
+from tests.conftest import Closing
 from tests.helpers import Harness
 from tests.reliability.machine import SmallDisk
 from tests.waiting import until
@@ -174,7 +175,7 @@ def disk(tmp_path):
 
 
 async def test_a_reply_on_a_full_disk_stays_in_the_composer_and_goes_once_there_is_room(
-    sandbox, disk, filled_cache, closing, monkeypatch
+    sandbox, disk, filled_cache, closing: Closing, monkeypatch
 ):
     """Reproduce by hand: the cache on a small tmpfs (`mount -t tmpfs -o size=8m tmpfs DIR`),
     fill it (`dd if=/dev/zero of=DIR/fill`), `r`, text, ctrl+s."""

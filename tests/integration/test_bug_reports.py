@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import Closing
 from triage_tui.triage.bug_reports import BUG, FEATURE, BugReport
 
 MAIN = "PostHog/posthog"
@@ -92,7 +93,7 @@ async def test_a_send_whose_answer_was_lost_finds_its_issue_and_replies_once(str
     assert engine.outbox.get(entry["id"])["status"] == "sent"
 
 
-async def test_the_duplicate_search_over_githubs_limit_says_when_to_try_again(dataset, tmp_path, closing):
+async def test_the_duplicate_search_over_githubs_limit_says_when_to_try_again(dataset, tmp_path, closing: Closing):
     """README: the search API's own limit of 30 requests a minute; the form's search is one
     request at most, and past the limit the answer is a line saying so, not a long wait."""
     import copy

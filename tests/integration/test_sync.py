@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from tests.conftest import FROZEN_NOW
+from tests.conftest import FROZEN_NOW, Closing
 from tests.helpers import Engine
 from triage_tui.sandbox.faults import FaultPlan, parse_faults
 from triage_tui.sandbox.server import Sandbox
@@ -110,7 +110,7 @@ async def test_crash_after_sending_before_marking_sent_is_not_posted_twice(engin
     assert engine.outbox.get(entry["id"])["status"] == "sent"
 
 
-async def test_writes_survive_faults_exactly_once_and_in_order(dataset, tmp_path, closing):
+async def test_writes_survive_faults_exactly_once_and_in_order(dataset, tmp_path, closing: Closing):
     faults = FaultPlan(parse_faults("429:0.15,503:0.15,reset:0.1,stall:0.05:0.2s"), seed=11)
     with Sandbox(copy.deepcopy(dataset), faults=faults) as noisy:
         faults.enabled = False
@@ -132,7 +132,7 @@ async def test_writes_survive_faults_exactly_once_and_in_order(dataset, tmp_path
         assert running.outbox.counts() == {"queued": 0, "conflicts": 0, "failed": 0}
 
 
-async def test_unreachable_service_marks_offline_and_keeps_the_write(engine, sandbox, tmp_path, closing):
+async def test_unreachable_service_marks_offline_and_keeps_the_write(engine, sandbox, tmp_path, closing: Closing):
     await engine.engine.poll("zendesk")
     ticket = next(iter(engine.store.unsolved().values()))
     dead = closing(Engine("http://127.0.0.1:9", tmp_path / "cache2"))

@@ -16,7 +16,7 @@ import math
 
 import pytest
 
-from tests.conftest import sandbox_config
+from tests.conftest import Closing, sandbox_config
 from tests.helpers import Engine
 from triage_tui.sandbox.server import Sandbox, SandboxSettings
 from triage_tui.sync.changes import FEED_MARKER, RECONCILE_SECONDS, reconcile_step
@@ -84,7 +84,7 @@ async def test_every_change_is_seen_with_views_in_german_and_the_default_view_ed
     assert "own personal view" in agent.store.get("feed:zendesk")["why"]
 
 
-async def test_copies_of_one_agent_starting_together_leave_one_view(hostile, tmp_path, monkeypatch, closing):
+async def test_copies_of_one_agent_starting_together_leave_one_view(hostile, tmp_path, monkeypatch, closing: Closing):
     copies = [closing(Engine(hostile.url, tmp_path / f"copy{n}")) for n in range(3)]
     rosa = sandbox_config(hostile.url)
     monkeypatch.setattr(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 
-from tests.conftest import FROZEN_NOW
+from tests.conftest import FROZEN_NOW, Closing
 from tests.helpers import Engine
 from triage_tui.sandbox.server import Sandbox, SandboxSettings
 
@@ -119,7 +119,7 @@ async def test_restart_resumes_from_where_it_left_off(engine, strict):
     assert requests_made(strict) - before == 2  # no first sync again
 
 
-async def test_a_rate_limited_poll_is_busy_not_offline_and_waits_as_told(dataset, tmp_path, closing):
+async def test_a_rate_limited_poll_is_busy_not_offline_and_waits_as_told(dataset, tmp_path, closing: Closing):
     settings = SandboxSettings(zendesk_per_minute=40)
     with Sandbox(copy.deepcopy(dataset), settings=settings) as small:
         engine = closing(Engine(small.url, tmp_path / "cache"))
@@ -135,7 +135,7 @@ async def test_a_rate_limited_poll_is_busy_not_offline_and_waits_as_told(dataset
         assert state["last_success"]  # the queue is still as fresh as the last good poll
 
 
-async def test_an_admin_persona_is_refused_nothing_and_syncs_the_same_way(dataset, tmp_path, closing):
+async def test_an_admin_persona_is_refused_nothing_and_syncs_the_same_way(dataset, tmp_path, closing: Closing):
     with Sandbox(copy.deepcopy(dataset), settings=SandboxSettings(persona="admin")) as admin:
         engine = closing(Engine(admin.url, tmp_path / "cache"))
         for job in ("zendesk", "zendesk", "deletions"):

@@ -34,7 +34,7 @@ async def start(closing: Closing, engine: Engine) -> tuple[asyncio.Event, asynci
     return loop.stop, loop.task, loop.events
 
 
-async def test_a_write_goes_out_at_once_while_a_poll_is_stuck(sandbox, tmp_path, closing):
+async def test_a_write_goes_out_at_once_while_a_poll_is_stuck(sandbox, tmp_path, closing: Closing):
     """A poll held up (a 429's Retry-After, a stalled request) must not hold a note back:
     before, a note waited 47-65 s behind rate-limited polls."""
     engine = closing(Engine(sandbox.url, tmp_path / "cache"))
@@ -62,7 +62,7 @@ async def test_a_write_goes_out_at_once_while_a_poll_is_stuck(sandbox, tmp_path,
     await asyncio.wait_for(task, 5)
 
 
-async def test_a_crashed_loop_says_so_and_comes_back(sandbox, tmp_path, closing):
+async def test_a_crashed_loop_says_so_and_comes_back(sandbox, tmp_path, closing: Closing, monkeypatch):
     """Before, an exception in send() left no worker, no notice and writes queued until restart."""
     engine = closing(Engine(sandbox.url, tmp_path / "cache"))
     await engine.engine.poll("zendesk")
@@ -76,7 +76,7 @@ async def test_a_crashed_loop_says_so_and_comes_back(sandbox, tmp_path, closing)
             raise RuntimeError("disk hiccup")
         return await real_send()
 
-    engine.engine.send = send_that_breaks_once
+    monkeypatch.setattr(engine.engine, "send", send_that_breaks_once)
     engine.writes.update_ticket(ticket, ChangeSet(comment="sent after the restart"), "reply")
     stop, task, events = await start(closing, engine)
     await eventually(lambda: any(e.crashed for e in events))
@@ -90,7 +90,9 @@ async def test_a_crashed_loop_says_so_and_comes_back(sandbox, tmp_path, closing)
     await asyncio.wait_for(task, 5)
 
 
-async def test_two_copies_on_one_cache_poll_once_and_both_see_the_change(sandbox, tmp_path, closing):
+async def test_two_copies_on_one_cache_poll_once_and_both_see_the_change(
+    sandbox, tmp_path, closing: Closing, monkeypatch
+):
     """A dev box with a TUI and a headless sync costs the account one copy's polling."""
     leader = closing(Engine(sandbox.url, tmp_path / "cache"))
     await leader.engine.poll("zendesk")
@@ -106,10 +108,11 @@ async def test_two_copies_on_one_cache_poll_once_and_both_see_the_change(sandbox
             refused.append(True)
         return taken
 
-    follower.engine.lock.try_acquire = counted_try_acquire
+    monkeypatch.setattr(follower.engine.lock, "try_acquire", counted_try_acquire)
     stop_b, task_b, follower_events = await start(closing, follower)
     await eventually(lambda: len(refused) >= 3, what="three rounds of the follower's poll task, each refused the lock")
     assert not follower.engine.lock.held
+    assert follower.clients.zendesk is not None
     assert follower.clients.zendesk.http.requests_made == 0  # it never polled
 
     ticket_id = int(next(iter(leader.store.unsolved())))
@@ -123,7 +126,7 @@ async def test_two_copies_on_one_cache_poll_once_and_both_see_the_change(sandbox
     await asyncio.wait_for(task_b, 5)
 
 
-async def test_a_refresh_of_groups_and_macros_tells_the_screen_to_reload_them(sandbox, tmp_path, closing):
+async def test_a_refresh_of_groups_and_macros_tells_the_screen_to_reload_them(sandbox, tmp_path, closing: Closing):
     """Reference data reports as the Zendesk source; the screen must still learn that new
     macros or groups arrived (before, it never did until a restart)."""
     engine = closing(Engine(sandbox.url, tmp_path / "cache"))
@@ -138,7 +141,7 @@ async def test_a_refresh_of_groups_and_macros_tells_the_screen_to_reload_them(sa
     await asyncio.wait_for(task, 5)
 
 
-async def test_a_slow_conversation_does_not_hold_back_a_send_now(sandbox, tmp_path, closing):
+async def test_a_slow_conversation_does_not_hold_back_a_send_now(sandbox, tmp_path, closing: Closing, monkeypatch):
     engine = closing(Engine(sandbox.url, tmp_path / "cache"))
     await engine.engine.poll("zendesk")
     ticket = next(t for t in engine.store.unsolved().values() if t["status"] == "open")
@@ -149,7 +152,7 @@ async def test_a_slow_conversation_does_not_hold_back_a_send_now(sandbox, tmp_pa
         await released.wait()
         raise AssertionError("unreachable in this test")
 
-    engine.engine.pollers.comments = slow_comments
+    monkeypatch.setattr(engine.engine.pollers, "comments", slow_comments)
     engine.engine.schedule.next_at.update({name: 1e18 for name in engine.engine.schedule.intervals})
     stop, task, events = await start(closing, engine)
     engine.engine.requests.ask("comments", ticket["id"])
@@ -164,7 +167,9 @@ async def test_a_slow_conversation_does_not_hold_back_a_send_now(sandbox, tmp_pa
     assert not [e for e in events if e.crashed]
 
 
-async def test_what_the_screen_asks_while_the_loop_restarts_is_done_after_it(sandbox, tmp_path, closing):
+async def test_what_the_screen_asks_while_the_loop_restarts_is_done_after_it(
+    sandbox, tmp_path, closing: Closing, monkeypatch
+):
     engine = closing(Engine(sandbox.url, tmp_path / "cache"))
     await engine.engine.poll("zendesk")
     ticket_id = int(next(iter(engine.store.unsolved())))
@@ -182,8 +187,8 @@ async def test_what_the_screen_asks_while_the_loop_restarts_is_done_after_it(san
         fetched.append(ticket)
         return await real_comments(ticket)
 
-    engine.engine.send = send_that_breaks_once
-    engine.engine.pollers.comments = comments
+    monkeypatch.setattr(engine.engine, "send", send_that_breaks_once)
+    monkeypatch.setattr(engine.engine.pollers, "comments", comments)
     stop, task, events = await start(closing, engine)
     await eventually(lambda: any(e.crashed for e in events))
     engine.engine.requests.ask("comments", ticket_id)  # during the restart's backoff

@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 
-from tests.conftest import FROZEN_NOW, sandbox_config
+from tests.conftest import FROZEN_NOW, Closing, sandbox_config
 from tests.helpers import Engine
 from triage_tui.store.cache import Store
 from triage_tui.store.outbox import Outbox
@@ -56,7 +56,9 @@ def expected(workspace: Workspace, breach: dict[int, dt.datetime]) -> dict[int, 
     return {i: (b, format_duration(calendar.seconds_between(FROZEN_NOW, b))) for i, b in breach.items()}
 
 
-async def test_every_policy_ticket_shows_zendesks_breach_at_after_a_first_sync_and_a_restart(strict, tmp_path, closing):
+async def test_every_policy_ticket_shows_zendesks_breach_at_after_a_first_sync_and_a_restart(
+    strict, tmp_path, closing: Closing
+):
     directory = tmp_path / "cache"
     engine = closing(Engine(strict.url, directory))
     workspace = open_workspace(directory)

@@ -8,6 +8,7 @@ import socket
 import httpx
 import pytest
 
+from tests.conftest import Closing
 from tests.helpers import Engine, no_sleep
 from tests.reliability.killed_sync import kill_mid_send, stalling, sync_process
 from triage_tui.sandbox.server import Sandbox
@@ -36,14 +37,14 @@ def mock_client(handler) -> ZendeskClient:
     ],
     ids=["truncated-json", "html-page", "wrong-type"],
 )
-async def test_malformed_pages_are_reported_not_crashes(response, closing):
+async def test_malformed_pages_are_reported_not_crashes(response, closing: Closing):
     client = closing(mock_client(lambda request: response))
     with pytest.raises(BadResponse):
         async for _ in client.unsolved_tickets():
             pass
 
 
-async def test_records_with_wrong_types_are_skipped_and_the_rest_kept(closing):
+async def test_records_with_wrong_types_are_skipped_and_the_rest_kept(closing: Closing):
     body = {
         "results": [{"id": 1, "status": "open"}, {"id": "x"}, {"id": 3, "tags": "oops"}, "junk", {"id": 4}],
         "meta": {"has_more": False},
@@ -54,7 +55,7 @@ async def test_records_with_wrong_types_are_skipped_and_the_rest_kept(closing):
     assert len(pages[0].skipped) == 3
 
 
-async def test_the_authorization_header_never_appears_in_errors(closing):
+async def test_the_authorization_header_never_appears_in_errors(closing: Closing):
     client = closing(mock_client(lambda request: httpx.Response(401, json={"error": "Couldn't authenticate you"})))
     with pytest.raises(Exception) as error:
         await client.me()
@@ -62,7 +63,7 @@ async def test_the_authorization_header_never_appears_in_errors(closing):
     assert "Basic" not in text and "tok" not in text.replace("token", "")
 
 
-async def test_retry_after_is_honoured_as_seconds_and_http_date(closing):
+async def test_retry_after_is_honoured_as_seconds_and_http_date(closing: Closing):
     waits: list[float] = []
     calls = iter(
         [
@@ -93,7 +94,7 @@ async def test_retry_after_is_honoured_as_seconds_and_http_date(closing):
     assert 7 <= waits[0] <= 7 + 5 and waits[1] > 1e9
 
 
-async def test_pacing_slows_down_before_the_limit(closing):
+async def test_pacing_slows_down_before_the_limit(closing: Closing):
     waits: list[float] = []
 
     async def record(seconds):
@@ -121,7 +122,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-async def test_network_gone_then_back_catches_up_without_a_restart(dataset, tmp_path, closing):
+async def test_network_gone_then_back_catches_up_without_a_restart(dataset, tmp_path, closing: Closing):
     port = free_port()
     running = closing(Engine(f"http://127.0.0.1:{port}", tmp_path / "cache"))
     report = await running.engine.poll("zendesk")
@@ -162,7 +163,7 @@ async def test_kill_9_of_headless_sync_mid_send_posts_the_reply_exactly_once(dat
         assert sent is not None and sent["status"] == "sent"
 
 
-async def test_kill_9_after_persist_before_send_sends_once_after_restart(dataset, tmp_path, closing):
+async def test_kill_9_after_persist_before_send_sends_once_after_restart(dataset, tmp_path, closing: Closing):
     with Sandbox(copy.deepcopy(dataset)) as sandbox:
         cache_home = tmp_path / "xdg-cache"
         running = closing(Engine(sandbox.url, cache_home / "triage-tui"))

@@ -6,6 +6,7 @@ import copy
 
 import pytest
 
+from tests.conftest import Closing
 from tests.helpers import Harness
 from triage_tui.sandbox.server import Sandbox
 from triage_tui.ui.safe import clean, fit
@@ -59,7 +60,7 @@ def hostile_dataset(dataset):
     return data, ticket["id"]
 
 
-async def test_hostile_ticket_renders_inert_and_the_layout_holds(hostile_dataset, tmp_path, closing):
+async def test_hostile_ticket_renders_inert_and_the_layout_holds(hostile_dataset, tmp_path, closing: Closing):
     data, ticket_id = hostile_dataset
     with Sandbox(data) as sandbox:
         harness = closing(Harness(sandbox, tmp_path / "cache"))
@@ -69,7 +70,7 @@ async def test_hostile_ticket_renders_inert_and_the_layout_holds(hostile_dataset
             assert app.queue_table.move_to(ticket_id)
             await pilot.pause()
             detail = app.main.query_one(DetailPane)
-            assert detail.detail.ticket.id == ticket_id
+            assert detail.detail is not None and detail.detail.ticket.id == ticket_id
             screen = app.export_screenshot()
             assert "\x1b" not in screen and "\x07" not in screen and "\u202e" not in screen
             assert "[@click=app.quit]" in screen.replace("&#160;", " ")  # shown, not parsed

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FROZEN_NOW, sandbox_config
+from tests.conftest import FROZEN_NOW, Closing, sandbox_config
 from tests.helpers import TOKENS, Engine
 from tests.reliability.killed_sync import sandbox_env
 from tests.reliability.machine import SmallDisk
@@ -142,7 +142,7 @@ def test_after_a_failed_cache_write_no_later_write_lands_half_a_sync(disk, fille
     reopened.close()
 
 
-async def test_on_a_full_disk_nothing_is_sent_unrecorded(sandbox, disk, filled_cache, closing):
+async def test_on_a_full_disk_nothing_is_sent_unrecorded(sandbox, disk, filled_cache, closing: Closing):
     """The sender records "sending" before any HTTP call; when it cannot, it stops with
     OutboxUnavailable and the write goes out once, after there is room again."""
     directory = disk.dir / "triage-tui"
@@ -289,7 +289,7 @@ def dead_url() -> str:
         return f"http://127.0.0.1:{probe.getsockname()[1]}"
 
 
-async def test_a_write_in_backoff_is_due_after_a_reboot_and_not_before(sandbox, tmp_path, closing):
+async def test_a_write_in_backoff_is_due_after_a_reboot_and_not_before(sandbox, tmp_path, closing: Closing):
     """Process A backs a write off at uptime 10 days; the machine reboots (monotonic
     restarts near 0). Before its wall-clock retry time it waits (even in a process whose
     monotonic clock is far ahead); after it, it is sent once."""
@@ -305,7 +305,7 @@ async def test_a_write_in_backoff_is_due_after_a_reboot_and_not_before(sandbox, 
     report = await before_reboot.send_due()
     assert report.waiting == 1 and not report.sent
     stored = running.outbox.get(entry["id"])
-    assert "not_before" not in stored
+    assert stored is not None and "not_before" not in stored
     retry_at = dt.datetime.fromisoformat(stored["retry_at"])
     assert t0 < retry_at <= t0 + dt.timedelta(seconds=2)  # first backoff: 1-2 s, on the wall clock
 

@@ -8,7 +8,7 @@ import stat
 import subprocess
 import sys
 
-from tests.conftest import FROZEN_NOW, sandbox_config
+from tests.conftest import FROZEN_NOW, Closing, sandbox_config
 from triage_tui.sandbox.server import Sandbox, SandboxSettings
 from triage_tui.secrets import Token
 from triage_tui.store.cache import Store
@@ -30,7 +30,7 @@ def every_byte(directory) -> bytes:
     return found
 
 
-async def test_a_full_sync_and_send_leaves_no_token_on_disk(dataset, tmp_path, closing):
+async def test_a_full_sync_and_send_leaves_no_token_on_disk(dataset, tmp_path, closing: Closing):
     with Sandbox(copy.deepcopy(dataset), settings=SandboxSettings(token=SECRET)) as sandbox:
         cache = tmp_path / "cache"
         store, outbox = Store(cache), Outbox(cache)

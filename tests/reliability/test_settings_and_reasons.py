@@ -13,7 +13,7 @@ from typing import ClassVar
 
 import pytest
 
-from tests.conftest import FROZEN_NOW, sandbox_config
+from tests.conftest import FROZEN_NOW, Closing, sandbox_config
 from tests.helpers import Engine
 from triage_tui.secrets import Token
 from triage_tui.store.cache import Store
@@ -41,7 +41,7 @@ def test_auth_set_without_a_keyring_says_so_before_asking_for_the_token():
 
 
 # -- a rejected token: the reason stays in the sync state ---------------------------------
-async def test_a_rejected_token_leaves_a_reason_that_names_the_fix(sandbox, tmp_path, closing):
+async def test_a_rejected_token_leaves_a_reason_that_names_the_fix(sandbox, tmp_path, closing: Closing):
     directory = tmp_path / "cache"
     config = sandbox_config(sandbox.url)
     bad = {name: Token(name, "wrong-token-value", "test") for name in ("zendesk", "incidentio", "github")}
@@ -175,16 +175,18 @@ def test_the_quit_message_counts_what_stays_queued():
     )
 
 
-async def test_the_cli_says_so_after_the_app_exits(sandbox, tmp_path, capsys, closing):
+async def test_the_cli_says_so_after_the_app_exits(sandbox, tmp_path, capsys, closing: Closing):
     from triage_tui.cli import _after_app
     from triage_tui.triage.macros import ChangeSet
 
     running = closing(Engine(sandbox.url, tmp_path / "cache"))
     await running.engine.poll("zendesk")
     ticket = running.store.ticket(int(next(iter(running.store.unsolved_rows()))))
+    assert ticket is not None
     running.writes.update_ticket(ticket, ChangeSet(comment="one"), "note")
     running.writes.update_ticket(ticket, ChangeSet(comment="two"), "note")
-    assert running.writes.quit_message().startswith("2 writes stay queued")
+    said = running.writes.quit_message()
+    assert said is not None and said.startswith("2 writes stay queued")
     _after_app(running.store, running.outbox)
     assert (
         capsys.readouterr().err == "triage-tui: 2 writes stay queued; they go next time you start triage-tui "

@@ -6,6 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from tests.conftest import Closing
 from triage_tui.sources.errors import BadResponse
 from triage_tui.sources.github import GithubClient
 
@@ -17,7 +18,7 @@ def client(handler) -> GithubClient:
     return GithubClient("https://api.github.test", "tok", transport=httpx.MockTransport(handler), sleep=no_sleep)
 
 
-async def test_comments_follow_the_link_header_over_every_page(closing):
+async def test_comments_follow_the_link_header_over_every_page(closing: Closing):
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.params.get("page") == "2":
             return httpx.Response(200, json=[{"id": 2, "body": "second"}])
@@ -29,7 +30,7 @@ async def test_comments_follow_the_link_header_over_every_page(closing):
 
 
 @pytest.mark.parametrize("what", ["comments", "issues_since"])
-async def test_a_list_endpoint_answering_something_else_is_a_bad_answer_not_an_empty_list(what, closing):
+async def test_a_list_endpoint_answering_something_else_is_a_bad_answer_not_an_empty_list(what, closing: Closing):
     """Read as "nothing there", the marker search would say "not sent" and send it twice."""
     github = closing(client(lambda request: httpx.Response(200, json={"message": "Server Error"})))
     with pytest.raises(BadResponse, match="expected a list"):
