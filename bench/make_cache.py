@@ -52,7 +52,7 @@ def config_file(directory: Path, url: str = "http://127.0.0.1:9") -> Path:
     return path
 
 
-async def build(directory: Path, tickets: int) -> dict[str, int]:
+async def build(directory: Path, tickets: int) -> dict[str, float]:
     data = generate(seed=7, tickets=tickets, now=MOMENT)
     # The idle hour runs on a simulated clock: lift the sandbox's real-time per-minute
     # budgets, which would otherwise see an hour's requests arrive in seconds.
@@ -64,7 +64,7 @@ async def build(directory: Path, tickets: int) -> dict[str, int]:
         store, outbox = Store(directory / "cache"), Outbox(directory / "cache")
         tokens = {name: Token(name, "sandbox", "bench") for name in ("zendesk", "incidentio", "github")}
         engine = SyncEngine(config, store, outbox, build_clients(config, tokens), now=lambda: MOMENT)
-        requests = {}
+        requests: dict[str, float] = {}
         for source in ("zendesk", "incidentio", "github"):
             report = await engine.poll(source)
             requests[source] = report.requests

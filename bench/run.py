@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import os
 import platform
 import re
 import shutil
@@ -87,13 +88,16 @@ def workspace_refresh(config_path: Path) -> float:
     from triage_tui.store.outbox import Outbox
 
     config = load_config(config_path)
+    assert config.cache_dir is not None  # the bench's config names one
     store, outbox = Store(config.cache_dir), Outbox(config.cache_dir)
     workspace = Workspace(store, outbox, config, lambda: make_cache.MOMENT)
     workspace.load()
     times = []
     for n in range(7):
         ticket_id = next(iter(store.unsolved()))
-        ticket = dict(store.ticket(int(ticket_id)))
+        stored = store.ticket(int(ticket_id))
+        assert stored is not None
+        ticket = dict(stored)
         ticket["updated_at"] = (make_cache.MOMENT + dt.timedelta(seconds=n + 1)).strftime("%Y-%m-%dT%H:%M:%SZ")
         changed = store.put_tickets([ticket])
         started = time.perf_counter()
@@ -115,7 +119,8 @@ def main() -> None:
     print("building a cache of 100,000 tickets (5,000 unsolved) by a real first sync…", flush=True)
     sync = asyncio.run(make_cache.build(work, 100_000))
     config = work / "config.toml"
-    rows = []
+    # name, ours, the floor's, the ratio, the target, and whether it is met (None: no target)
+    rows: list[tuple[str, str, str, str, str, bool | None]] = []
 
     print("first paint…", flush=True)
     floor_paint, ours_paint = [], []
@@ -243,7 +248,7 @@ def main() -> None:
     )
 
     machine = (
-        f"{platform.machine()}, {platform.processor() or 'cpu'}, {shutil.os.cpu_count()} cores, "
+        f"{platform.machine()}, {platform.processor() or 'cpu'}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
     )
     lines = [

@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import AsyncIterator, Awaitable
 from pathlib import Path
+from typing import Protocol, TypeVar, runtime_checkable
 
 import pytest
 
 from triage_sandbox.data import generate
 from triage_sandbox.server import Sandbox
 from triage_tui.config import Config
+
+
+@runtime_checkable
+class AsyncClosable(Protocol):
+    def aclose(self) -> Awaitable[object]: ...
+
+
+class Closable(Protocol):
+    def close(self) -> object: ...
+
+
+C = TypeVar("C", bound=AsyncClosable | Closable)
 
 # A Wednesday, so business hours are running: 2026-11-18 14:00 UTC.
 FROZEN_NOW = dt.datetime(2026, 11, 18, 14, 0, tzinfo=dt.UTC)
@@ -38,6 +53,27 @@ def sandbox(dataset: dict):
         yield running
 
 
+class Closing:
+    """What a test opened, closed at its end in reverse order, whether its asserts passed or
+    not: `client = closing(ZendeskClient(...))`. Anything with `aclose()` or `close()`."""
+
+    def __init__(self, stack: contextlib.AsyncExitStack) -> None:
+        self._stack = stack
+
+    def __call__(self, thing: C) -> C:
+        if isinstance(thing, AsyncClosable):
+            self._stack.push_async_callback(thing.aclose)
+        else:
+            self._stack.callback(thing.close)
+        return thing
+
+
+@pytest.fixture
+async def closing() -> AsyncIterator[Closing]:
+    async with contextlib.AsyncExitStack() as stack:
+        yield Closing(stack)
+
+
 def sandbox_config(url: str) -> Config:
     return Config.from_dict(
         {
@@ -58,18 +94,17 @@ def filled_cache(tmp_path_factory, dataset):
 
     template = tmp_path_factory.mktemp("filled") / "cache"
 
-    async def fill(url: str) -> None:
-        from tests.helpers import Engine, Harness
+    async def fill_template(url: str) -> None:
+        from tests.helpers import Engine, fill
 
-        harness = Harness.__new__(Harness)
-        harness.engine = Engine(url, template)
-        await Harness.fill(harness)
-        await harness.engine.clients.aclose()
-        harness.engine.store.close()
-        harness.engine.outbox.close()
+        running = Engine(url, template)
+        try:
+            await fill(running)
+        finally:
+            await running.aclose()
 
     with Sandbox(copy.deepcopy(dataset)) as sandbox:
-        asyncio.run(fill(sandbox.url))
+        asyncio.run(fill_template(sandbox.url))
     return template
 
 
@@ -82,4 +117,4 @@ async def harness(sandbox, tmp_path, filled_cache):
     shutil.copytree(filled_cache, tmp_path / "cache")
     running = Harness(sandbox, tmp_path / "cache")
     yield running
-    await running.engine.clients.aclose()
+    await running.aclose()

@@ -44,10 +44,15 @@ class Engine:
         )
         self.writes = Writes(self.outbox, self.store, lambda: FROZEN_NOW)
 
-    async def restart(self) -> None:
+    async def aclose(self) -> None:
+        """Its clients, cache and outbox. Again is harmless: a test may close them early (to
+        hand the cache to a child process) and its `closing` fixture closes them again."""
         await self.clients.aclose()
         self.store.close()
         self.outbox.close()
+
+    async def restart(self) -> None:
+        await self.aclose()
         self.open()
 
     async def drain(self, rounds: int = 40) -> None:
@@ -57,6 +62,16 @@ class Engine:
                 return
 
 
+async def fill(running: Engine) -> None:
+    """A first sync of every source, and every unsolved ticket's conversation."""
+    for source in ("zendesk", "incidentio", "github"):
+        report = await running.engine.poll(source)
+        assert report.error is None, report.error
+    for key in running.store.unsolved():  # as if each ticket had been opened once
+        report = await running.engine.pollers.comments(int(key))
+        assert report.error is None, report.error
+
+
 class Harness:
     def __init__(self, sandbox, directory) -> None:
         self.sandbox = sandbox
@@ -64,12 +79,10 @@ class Harness:
         self.engine = Engine(sandbox.url, directory)
 
     async def fill(self) -> None:
-        for source in ("zendesk", "incidentio", "github"):
-            report = await self.engine.engine.poll(source)
-            assert report.error is None, report.error
-        for key in self.engine.store.unsolved():  # as if each ticket had been opened once
-            report = await self.engine.engine.pollers.comments(int(key))
-            assert report.error is None, report.error
+        await fill(self.engine)
+
+    async def aclose(self) -> None:
+        await self.engine.aclose()
 
     def app(self, **config_overrides) -> TriageApp:
         config = sandbox_config(self.sandbox.url).replace(**config_overrides, cache_dir=self.directory)

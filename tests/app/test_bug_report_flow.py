@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from textual import events
 from textual.app import App
-from textual.widgets import Input, TextArea
+from textual.widgets import Input, OptionList, TextArea
 
 from tests.app.test_find import found
 from tests.app.test_writes import burst
-from tests.app.waiting import until
+from tests.waiting import until
 from triage_tui.triage.bug_reports import BUG
 from triage_tui.ui.screens.bug_report import NOTES, BugReportForm
 
@@ -56,7 +56,9 @@ async def test_b_finds_the_open_issue_and_a_plus_one_then_the_reply_goes_pending
         await until(pilot, lambda: live.main.side_panes_ready)
         form = await open_form(pilot, live, ticket)
         # The duplicate search answers in the form: the seeded issue is offered.
-        await until(pilot, lambda: form.query_one("#bugreport-issues").option_count > 1, what="search answered")
+        await until(
+            pilot, lambda: form.query_one("#bugreport-issues", OptionList).option_count > 1, what="search answered"
+        )
         burst(live, "tab", "Breakdown by cohort shows 0%. ", "tab", "down", "ctrl+s")
         await until(pilot, lambda: not isinstance(live.screen, BugReportForm), what="the form closes")
         url = f"https://github.com/{MAIN}/issues/{DUPLICATE}"
@@ -115,7 +117,7 @@ async def test_backspace_in_a_burst_edits_the_title_and_the_notes_in_the_order_t
     and must act where it was typed, not after the letters behind it (ui/in_order.py), nor
     in the notes because Tab (acted on as it arrives) moved the focus there meanwhile."""
     form = BugReportForm("#12: bug report", MAIN, "Funnel", search=lambda asked: None)
-    app = App()
+    app: App[None] = App()
     async with app.run_test(size=SMALL) as pilot:
         app.push_screen(form)
         await until(pilot, lambda: form.query_one("#bugreport-title").has_focus, what="the form is up")

@@ -3,11 +3,13 @@ terminal delivers a paste, a fast typist or an SSH read: every key in one go, in
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import events
 from textual.widgets import TextArea
 
 from tests.app.test_writes import NAMED, burst, up
-from tests.app.waiting import until
+from tests.waiting import until
 from triage_tui.ui.screens.composer import Composer
 
 MORE_NAMED = {"left": None, "ctrl+o": None, "ctrl+g": None, "ctrl+t": None}
@@ -176,9 +178,11 @@ async def test_an_editor_that_fails_or_is_missing_leaves_the_draft_and_says_why(
         ):
             monkeypatch.setenv("EDITOR", editor)
             keys_burst(app, "ctrl+o")
-            await until(
-                pilot, lambda said=said: any(said in n.message for n in app._notifications), what=f"told: {said}"
-            )
+
+            def told(said: str = said) -> bool:
+                return any(said in n.message for n in app._notifications)
+
+            await until(pilot, told, what=f"told: {said}")
             messages = [n.message for n in app._notifications if said in n.message]
             assert len(messages) == 1 and "\n" not in messages[0] and "draft is unchanged" in messages[0]
             assert area.text == "Keep me"
@@ -240,7 +244,11 @@ async def test_help_scrolls_with_j_k_space_b_g_G(harness):
             (["g"], lambda: 0),
         ):
             burst(app, *keys_typed)
-            await until(pilot, lambda wanted=wanted: box.scroll_y == wanted(), what=f"{keys_typed} scrolls")
+
+            def scrolled(wanted: Callable[[], float] = wanted) -> bool:
+                return box.scroll_y == wanted()
+
+            await until(pilot, scrolled, what=f"{keys_typed} scrolls")
         assert isinstance(app.screen, HelpScreen)
 
 
@@ -271,7 +279,11 @@ async def test_the_key_bar_shows_the_keys_of_the_dialog_that_is_open(harness):
             shown = await shows(*wanted)
             assert not any(key in shown for key in queue_keys), shown
             own = app.screen.query_one(KeyBar)  # the dialog's own, over the backdrop
-            await until(pilot, lambda own=own, shown=shown: str(own.render()) == shown, what="the dialog's own bar")
+
+            def own_bar(own: KeyBar = own, shown: str = shown) -> bool:
+                return str(own.render()) == shown
+
+            await until(pilot, own_bar, what="the dialog's own bar")
             burst(app, "escape")
             await up(pilot, app, type(app.main))
             await shows(*queue_keys)

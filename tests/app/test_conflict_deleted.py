@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from tests.app.waiting import until
+from tests.waiting import until
 from triage_tui.ui.screens.composer import Composer
 from triage_tui.ui.screens.conflict import ConflictScreen
 

@@ -7,8 +7,9 @@ import copy
 
 import httpx
 
-from tests.app.waiting import until
+from tests.conftest import Closing
 from tests.helpers import Harness
+from tests.waiting import until
 from triage_sandbox.server import Sandbox, SandboxSettings
 from triage_tui.ui.widgets.incidents import IncidentPane
 from triage_tui.ui.widgets.sdk import SdkPane
@@ -16,17 +17,19 @@ from triage_tui.ui.widgets.sdk import SdkPane
 SIZE = (80, 24)
 
 
-async def test_every_link_u_copies_in_the_demo_opens_the_sandboxs_page(dataset, tmp_path):
+async def test_every_link_u_copies_in_the_demo_opens_the_sandboxs_page(
+    dataset, tmp_path, closing: Closing, monkeypatch
+):
     with Sandbox(copy.deepcopy(dataset), settings=SandboxSettings(own_links=True)) as sandbox:
-        harness = Harness(sandbox, tmp_path / "cache")
+        harness = closing(Harness(sandbox, tmp_path / "cache"))
         for source in ("zendesk", "incidentio", "github"):
             assert (await harness.engine.engine.poll(source)).error is None
-        await harness.engine.clients.aclose()
         app = harness.app()
         copied: list[str] = []
-        app.copy_to_clipboard = copied.append
+        monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
         async with app.run_test(size=SIZE) as pilot:
             ticket_id = app.queue_table.current_id
+            assert ticket_id is not None
             await pilot.press("u")
             await pilot.press("2")
             incident = await _current(pilot, lambda: app.main.query_one(IncidentPane).current)

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from tests.app.waiting import until
+from tests.waiting import until
 from triage_tui import cli
 from triage_tui.ui.app import TriageApp
 from triage_tui.ui.widgets.queue import QueueTable

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tests.app.test_writes import burst
-from tests.app.waiting import until
+from tests.waiting import until
 from triage_tui.ui import keys
 from triage_tui.ui.links import has_local_display
 from triage_tui.ui.screens.composer import Composer
@@ -276,7 +276,7 @@ async def test_z_zooms_the_focused_pane_and_back(harness):
 
 
 async def test_palette_entries_show_the_org_and_the_key(harness):
-    from tests.app.waiting import palette_top
+    from tests.app.palette import palette_top
 
     app = harness.app(keys={"ticket.solve": "S"})
     async with app.run_test(size=SMALL) as pilot:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from tests.app.test_find import toasts
 from tests.app.test_writes import burst, up
-from tests.app.waiting import until
+from tests.waiting import until
 from triage_tui.ui.screens.picker import FuzzyPicker
 
 SIZE = (80, 24)

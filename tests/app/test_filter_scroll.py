@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from tests.app.test_type_ahead import settle
 from tests.app.test_writes import burst
-from tests.app.waiting import until
+from tests.waiting import until
 
 
 def cursor_in_view(table) -> bool:

@@ -5,8 +5,9 @@ a burst in one read (tests/app/test_writes.py: burst)."""
 
 from __future__ import annotations
 
+from tests.app.palette import palette_top
 from tests.app.test_writes import burst
-from tests.app.waiting import palette_top, until
+from tests.waiting import until
 from triage_tui.read.search import SEARCH_VIEW
 from triage_tui.ui.screens.composer import Composer
 from triage_tui.ui.widgets.detail import DetailPane

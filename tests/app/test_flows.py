@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.app.waiting import palette_top, until
+from tests.app.palette import palette_top
+from tests.waiting import until
 from triage_tui.ui.screens.confirm import Confirm
 from triage_tui.ui.widgets.incidents import IncidentPane
 

@@ -10,9 +10,9 @@ import time
 import pytest
 
 from tests.app.test_writes import burst, up
-from tests.app.waiting import until
-from tests.conftest import FROZEN_NOW, sandbox_config
+from tests.conftest import FROZEN_NOW, Closing, sandbox_config
 from tests.helpers import TOKENS, Harness, no_sleep
+from tests.waiting import until
 from triage_sandbox.burst import REPORTS, add_burst
 from triage_sandbox.server import Sandbox
 from triage_tui.read.search import SEARCH_VIEW
@@ -110,10 +110,10 @@ def burst_dataset(dataset):
     return data, ids
 
 
-async def test_a_burst_is_announced_once_and_p_shows_its_tickets_marked(burst_dataset, tmp_path):
+async def test_a_burst_is_announced_once_and_p_shows_its_tickets_marked(burst_dataset, tmp_path, closing: Closing):
     data, ids = burst_dataset
     with Sandbox(data) as sandbox:
-        harness = Harness(sandbox, tmp_path / "cache")
+        harness = closing(Harness(sandbox, tmp_path / "cache"))
         await harness.fill()
         app = harness.app()
         said: list[str] = []
@@ -132,16 +132,15 @@ async def test_a_burst_is_announced_once_and_p_shows_its_tickets_marked(burst_da
             assert app.queue_table.marked == set(ids)
             burst(app, "t")
             await up(pilot, app, FuzzyPicker)  # the attach flow, for the marked tickets
-        await harness.engine.clients.aclose()
 
 
-async def test_escape_from_the_possible_incident_leaves_no_marks_behind(burst_dataset, tmp_path):
+async def test_escape_from_the_possible_incident_leaves_no_marks_behind(burst_dataset, tmp_path, closing: Closing):
     """`P` then `escape`, without attaching: back in the queue, the next key acts on the
     ticket under the cursor, not on the burst's tickets P marked (a mark marked before P
     stays)."""
     data, ids = burst_dataset
     with Sandbox(data) as sandbox:
-        harness = Harness(sandbox, tmp_path / "cache")
+        harness = closing(Harness(sandbox, tmp_path / "cache"))
         await harness.fill()
         app = harness.app()
         async with app.run_test(size=(80, 24)) as pilot:
@@ -154,7 +153,6 @@ async def test_escape_from_the_possible_incident_leaves_no_marks_behind(burst_da
             burst(app, "escape")
             await until(pilot, lambda: app.main.view != SEARCH_VIEW)
             assert app.queue_table.marked == {mine}
-        await harness.engine.clients.aclose()
 
 
 REPLAY_REPORTS = [
@@ -166,7 +164,7 @@ REPLAY_REPORTS = [
 ]
 
 
-async def test_two_bursts_are_announced_in_one_toast_and_p_again_shows_the_next(dataset, tmp_path):
+async def test_two_bursts_are_announced_in_one_toast_and_p_again_shows_the_next(dataset, tmp_path, closing: Closing):
     """Two possible incidents at once: one toast names both (not one toast each, stacked
     over the queue, each saying P shows it), and P shows the first, P again the second."""
     data = copy.deepcopy(dataset)
@@ -180,7 +178,7 @@ async def test_two_bursts_are_announced_in_one_toast_and_p_again_shows_the_next(
         comment["body"] = comment["plain_body"] = text
         comment["html_body"] = f"<p>{text}</p>"
     with Sandbox(data) as sandbox:
-        harness = Harness(sandbox, tmp_path / "cache")
+        harness = closing(Harness(sandbox, tmp_path / "cache"))
         await harness.fill()
         app = harness.app()
         said: list[str] = []
@@ -201,7 +199,6 @@ async def test_two_bursts_are_announced_in_one_toast_and_p_again_shows_the_next(
             second = {row.entry.id for row in app.queue_table.rows}
             assert {frozenset(first), frozenset(second)} == {frozenset(events), frozenset(replays)}
             assert app.queue_table.marked == second
-        await harness.engine.clients.aclose()
 
 
 async def test_from_an_empty_cache_the_burst_is_named_within_90_seconds_and_macros_are_suggested(
@@ -230,12 +227,14 @@ async def test_from_an_empty_cache_the_burst_is_named_within_90_seconds_and_macr
             # The first sync stores the macros without a reference change of its own: the
             # hints, built on the empty cache, must still learn them.
             lost = ticket_with_subject(app, "2FA device lost")
+
+            def first_macro() -> list[str]:
+                hints = app.workspace.suggestions.for_ticket(lost)
+                return [t for _, t in hints.macros][:1] if hints is not None else []
+
             await until(
                 pilot,
-                lambda: (
-                    [t for _, t in app.workspace.suggestions.for_ticket(lost).macros][:1]
-                    == ["2FA removal confirmation"]
-                ),
+                lambda: first_macro() == ["2FA removal confirmation"],
                 what="the macros learned after the first sync",
             )
     assert took < 90

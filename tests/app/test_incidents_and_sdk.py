@@ -116,7 +116,7 @@ async def test_F_follows_up_every_tagged_ticket_and_deletes_the_macro(harness):
 async def test_H_handover_is_saved_and_copied(harness, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     app = harness.app()
-    copied = []
+    copied: list[str] = []
     app.copy_to_clipboard = copied.append
     async with app.run_test(size=SIZE) as pilot:
         await open_incident(app, pilot, "INC-231")
@@ -144,7 +144,7 @@ async def test_sdk_view_orders_unlabelled_first_and_labels_an_issue(harness):
 
 async def test_u_shows_and_copies_the_issue_url(harness):
     app = harness.app()
-    copied = []
+    copied: list[str] = []
     app.copy_to_clipboard = copied.append
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("3", "u")

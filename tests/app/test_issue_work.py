@@ -6,7 +6,7 @@ real sync worker; what reached GitHub is read back from the sandbox."""
 from __future__ import annotations
 
 from tests.app.test_writes import burst
-from tests.app.waiting import until
+from tests.waiting import until
 from triage_tui.ui.screens.issue_comments import IssueComments
 from triage_tui.ui.widgets.sdk import SdkPane
 

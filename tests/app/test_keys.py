@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from textual.widgets import Input, TextArea
 
-from tests.app.waiting import palette_top, until
+from tests.app.palette import palette_top
+from tests.waiting import until
 from triage_tui.ui.screens.composer import Composer
 from triage_tui.ui.screens.confirm import Confirm
 from triage_tui.ui.screens.help import HelpScreen
@@ -352,15 +353,24 @@ async def test_after_first_paint_runs_once_after_the_queue_is_drawn(harness):
         assert seen == [len(app.queue_table.rows)] and seen[0] > 0
 
 
-async def test_a_poll_that_changed_nothing_repaints_the_status_only(harness):
+async def test_a_poll_that_changed_nothing_repaints_the_status_only(harness, monkeypatch):
     from triage_tui.ui.app import SyncReported
 
     app = harness.app()
     async with app.run_test(size=SIZE) as pilot:
         calls: list[str] = []
         load, update = app.workspace.load, app.workspace.update
-        app.workspace.load = lambda: (calls.append("load"), load())[1]
-        app.workspace.update = lambda ids: (calls.append("update"), update(ids))[1]
+
+        def loaded():
+            calls.append("load")
+            return load()
+
+        def updated(ids):
+            calls.append("update")
+            return update(ids)
+
+        monkeypatch.setattr(app.workspace, "load", loaded)
+        monkeypatch.setattr(app.workspace, "update", updated)
         app.post_message(SyncReported(["zendesk: ok, 0 changed, 1 requests"], [], False))
         await pilot.pause()
         assert calls == []

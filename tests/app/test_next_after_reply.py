@@ -6,17 +6,22 @@ stays Open, but our public reply is its latest word: the customer's turn. This h
 from __future__ import annotations
 
 from tests.app.test_writes import burst, up
-from tests.app.waiting import until
+from tests.waiting import until
 from triage_tui.ui.screens.composer import Composer
 from triage_tui.ui.sync_bridge import SyncReported
 
 
-async def test_n_after_replying_to_its_ticket_offers_another(harness):
+async def test_n_after_replying_to_its_ticket_offers_another(harness, monkeypatch):
     app = harness.app()
     said: list[str] = []
     async with app.run_test(size=(80, 24)) as pilot:
         notify = app.main.notify
-        app.main.notify = lambda message, **kw: (said.append(message), notify(message, **kw))
+
+        def told(message, **kw):
+            said.append(message)
+            notify(message, **kw)
+
+        monkeypatch.setattr(app.main, "notify", told)
         table = app.main.queue_table
         first = app.workspace.next_row(table.rows)
         assert first is not None

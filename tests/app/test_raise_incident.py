@@ -6,7 +6,7 @@ incident.io (the create with its idempotency key, the attachment) and Zendesk (t
 from __future__ import annotations
 
 from tests.app.test_writes import burst, up
-from tests.app.waiting import until
+from tests.waiting import until
 from triage_tui.ui.screens.picker import FuzzyPicker
 from triage_tui.ui.screens.text_editor import TextEditor
 

@@ -3,7 +3,9 @@ not "needs label" again until the next GitHub poll, minutes later (issue 24)."""
 
 from __future__ import annotations
 
-from tests.app.waiting import until
+from textual.widgets import OptionList
+
+from tests.waiting import until
 from triage_tui.ui.screens.picker import FuzzyPicker
 from triage_tui.ui.sync_bridge import SyncReported
 from triage_tui.ui.widgets.sdk import SdkPane
@@ -12,7 +14,7 @@ SIZE = (80, 24)
 
 
 def _row(pane: SdkPane, issue_id: int) -> str:
-    options = pane.query_one("#sdk-list")
+    options = pane.query_one("#sdk-list", OptionList)
     index = next(i for i, issue in enumerate(pane.issues) if issue["id"] == issue_id)
     return str(options.get_option_at_index(index).prompt)
 

@@ -8,6 +8,7 @@ from textual import events
 from textual.widgets import Input, TextArea
 
 from tests.app.test_writes import burst, up
+from tests.waiting import until
 from triage_tui.ui.screens.composer import Composer
 from triage_tui.ui.screens.picker import FuzzyPicker
 
@@ -92,9 +93,6 @@ async def test_marks_and_moves_then_i_in_one_burst_note_the_tickets_marked_first
         burst(app, "space", "j", "space", "i", "both, separately", "ctrl+s")
         await pilot.pause()
         await up(pilot, app, type(app.main), "back on the queue")
-        for _ in range(50):
-            if len(app.outbox.entries()) >= 2:
-                break
-            await pilot.pause(0.05)
+        await until(pilot, lambda: len(app.outbox.entries()) >= 2, what=app.outbox.entries)
         targets = sorted(entry["target"] for entry in app.outbox.entries())
         assert targets == sorted(f"zendesk:ticket:{ticket_id}" for ticket_id in (rows[0], rows[2]))

@@ -9,9 +9,10 @@ from types import SimpleNamespace
 import pytest
 from rich.text import Text
 from textual.app import App
+from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from tests.app.waiting import until
+from tests.waiting import until
 from triage_tui.ui.screens.bug_report import BugReportForm
 from triage_tui.ui.screens.confirm import Confirm
 from triage_tui.ui.screens.conflict import ConflictScreen
@@ -30,7 +31,7 @@ async def _nothing() -> None:
 async def test_a_comment_authors_login_and_body_are_inert_on_the_issue_comments_screen():
     issue = {"repo": "PostHog/posthog-js", "number": 7, "title": HOSTILE, "body": HOSTILE}
     screen = IssueComments(issue, ask=lambda asked: None, comment=_nothing)
-    app = App()
+    app: App[None] = App()
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(screen)
         await until(pilot, lambda: screen.is_mounted, what="the comments screen is up")
@@ -66,7 +67,7 @@ FAILED = {
 async def test_a_write_whose_summary_carries_a_hostile_subject_is_inert_on_the_conflict_screen(entry):
     """A write's summary carries a ticket's subject (a follow-up, a moved requester's name),
     and `C` shows it for a write that failed, was overtaken or hit a deleted ticket."""
-    app = App()
+    app: App[None] = App()
     screen = ConflictScreen(entry)
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(screen)
@@ -83,7 +84,7 @@ def test_an_sdk_issues_assignee_logins_are_inert_in_its_detail():
         context=SimpleNamespace(reads=SimpleNamespace(unsent_for=lambda target: [])),
     )
     issue = {"repo": "PostHog/posthog-js", "number": 7, "comments": 2, "assignees": [{"login": HOSTILE}]}
-    lines = SdkPane._work_lines(pane, issue)  # type: ignore[arg-type]
+    lines = SdkPane._work_lines(pane, issue)  # type: ignore[arg-type]  # a stand-in with the fields it reads
     assert "[@click=app.quit]" in lines.plain
     assert "\x1b" not in lines.plain and "\x07" not in lines.plain
     assert lines.plain.startswith("\nAssigned: ")
@@ -99,7 +100,8 @@ async def test_an_incident_name_in_a_dialog_title_is_inert(dialog):
         "picker": lambda: FuzzyPicker(title, [Choice("a", "A")]),
         "confirm": lambda: Confirm(title, Text("body")),
     }[dialog]()
-    app = App()
+    assert isinstance(screen, Screen)
+    app: App[None] = App()
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(screen)
         await until(pilot, lambda: screen.is_mounted, what="the dialog is up")
@@ -112,7 +114,7 @@ async def test_a_hostile_subject_prefilled_as_the_bug_reports_title_is_inert():
     """The bug report form starts from the ticket's subject (the requester's words): shown
     in an Input, and sent to GitHub as the issue's title, without its escape sequences."""
     form = BugReportForm("#12: bug report", "PostHog/posthog", HOSTILE, search=lambda asked: None)
-    app = App()
+    app: App[None] = App()
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(form)
         await until(pilot, lambda: form.is_mounted, what="the bug report form is up")

@@ -10,11 +10,13 @@ import shutil
 
 import pytest
 from textual import events
+from textual.screen import Screen
 from textual.widgets import Static, TextArea
 
-from tests.app.waiting import until
+from tests.conftest import Closing
 from tests.helpers import Harness
 from tests.reliability.machine import SmallDisk
+from tests.waiting import until
 from triage_tui.ui.screens.composer import Composer
 from triage_tui.ui.screens.picker import FuzzyPicker
 from triage_tui.ui.screens.text_editor import TextEditor
@@ -47,12 +49,12 @@ def burst(app, *keys: str) -> None:
             app.post_message(events.Key(SPECIAL.get(char, char), char))
 
 
-async def opened(pilot, app, key: str, screen: type) -> None:
+async def opened(pilot, app, key: str, screen: type[Screen]) -> None:
     await pilot.press(key)
     await up(pilot, app, screen, f"{key} opens {screen.__name__}")
 
 
-async def up(pilot, app, screen: type, what: str = "") -> None:
+async def up(pilot, app, screen: type[Screen], what: str = "") -> None:
     """Until `screen` is the active screen and mounted (its fields can be read)."""
     await until(pilot, lambda: isinstance(app.screen, screen) and app.screen.is_mounted, what=what or screen.__name__)
 
@@ -140,7 +142,7 @@ async def test_F_on_a_live_incident_sends_an_update_in_its_real_state_never_reso
     async with app.run_test(size=SIZE) as pilot:
         pane = await open_incident(app, pilot, "INC-231")
         incident = pane.current
-        assert incident.is_live
+        assert incident is not None and incident.is_live
         status = incident.incident_status.name
         tagged = [t["id"] for t in app.context.workspace.tagged_tickets(incident) if t["status"] != "closed"]
         before = {tid: harness.sandbox.state.tickets[tid]["status"] for tid in tagged}
@@ -172,19 +174,23 @@ def disk(tmp_path):
     small.close()
 
 
-async def test_a_reply_on_a_full_disk_stays_in_the_composer_and_goes_once_there_is_room(sandbox, disk, filled_cache):
+async def test_a_reply_on_a_full_disk_stays_in_the_composer_and_goes_once_there_is_room(
+    sandbox, disk, filled_cache, closing: Closing, monkeypatch
+):
     """Reproduce by hand: the cache on a small tmpfs (`mount -t tmpfs -o size=8m tmpfs DIR`),
     fill it (`dd if=/dev/zero of=DIR/fill`), `r`, text, ctrl+s."""
     directory = disk.dir / "triage-tui"
     shutil.copytree(filled_cache, directory)
-    harness = Harness(sandbox, directory)
+    harness = closing(Harness(sandbox, directory))
     app = harness.app()
     notes: list[tuple[str, str]] = []
     notify = app.notify
-    app.notify = lambda message, severity="information", **kw: (
-        notes.append((str(message), severity)),
-        notify(message, severity=severity, **kw),
-    )[1]
+
+    def noted(message, severity="information", **kw):
+        notes.append((str(message), severity))
+        notify(message, severity=severity, **kw)
+
+    monkeypatch.setattr(app, "notify", noted)
     async with app.run_test(size=SIZE) as pilot:
         ticket_id = app.queue_table.current_id
         with disk.full():
@@ -205,7 +211,6 @@ async def test_a_reply_on_a_full_disk_stays_in_the_composer_and_goes_once_there_
     await harness.send()
     bodies = [c["body"] for c in harness.sandbox.state.comments[ticket_id]]
     assert sum(b.endswith("the fix ships today") for b in bodies) == 1
-    await harness.engine.clients.aclose()
 
 
 async def test_status_and_attach_on_an_unavailable_outbox_say_why_without_a_traceback(harness):
@@ -223,7 +228,7 @@ async def test_status_and_attach_on_an_unavailable_outbox_say_why_without_a_trac
         assert all(sev == "error" and "cache dir is read-only" in msg for msg, sev in notes)
         assert app.is_running
     with pytest.raises(OutboxUnavailable):
-        app.context.writes.update_tickets([], None, "")  # type: ignore[arg-type]
+        app.context.writes.update_tickets([], None, "")
     assert harness.queued() == []
 
 

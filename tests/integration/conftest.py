@@ -23,4 +23,4 @@ async def engine(strict, tmp_path):
     running = Engine(strict.url, tmp_path / "cache")
     await running.engine.poll("zendesk")
     yield running
-    await running.clients.aclose()
+    await running.aclose()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import Closing
 from triage_tui.triage.bug_reports import BUG, FEATURE, BugReport
 
 MAIN = "PostHog/posthog"
@@ -92,7 +93,7 @@ async def test_a_send_whose_answer_was_lost_finds_its_issue_and_replies_once(str
     assert engine.outbox.get(entry["id"])["status"] == "sent"
 
 
-async def test_the_duplicate_search_over_githubs_limit_says_when_to_try_again(dataset, tmp_path):
+async def test_the_duplicate_search_over_githubs_limit_says_when_to_try_again(dataset, tmp_path, closing: Closing):
     """README: the search API's own limit of 30 requests a minute; the form's search is one
     request at most, and past the limit the answer is a line saying so, not a long wait."""
     import copy
@@ -102,13 +103,12 @@ async def test_the_duplicate_search_over_githubs_limit_says_when_to_try_again(da
     from triage_tui.sync.github_reads import answer
 
     with Sandbox(copy.deepcopy(dataset), settings=SandboxSettings(github_search_per_minute=1)) as sandbox:
-        running = Engine(sandbox.url, tmp_path / "cache")
+        running = closing(Engine(sandbox.url, tmp_path / "cache"))
         first = await answer(running.clients, "github_search", (MAIN, "funnel zero"))
         assert first.error is None and [i["number"] for i in first.issues] == [DUPLICATE]
         second = await answer(running.clients, "github_search", (MAIN, "funnel zero"))
         assert second.error is not None and second.error.startswith("GitHub's search limit (30 a minute) reached")
         assert sandbox.state.requests["github GET /search/issues"] <= 3
-        await running.clients.aclose()
 
 
 async def test_while_github_has_not_got_it_the_ticket_shows_the_report_queued(strict, engine):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 
+from tests.conftest import Closing
 from tests.helpers import Engine
 from triage_tui.sync import pollers as pollers_module
 
@@ -110,19 +111,18 @@ async def test_a_refused_query_says_why_and_leaves_the_queues_status_alone(engin
     assert state.get("last_error") is None and state.get("offline_since") is None
 
 
-async def test_an_unreachable_zendesk_is_the_searchs_answer(tmp_path):
-    engine = Engine("http://127.0.0.1:9", tmp_path / "cache")
+async def test_an_unreachable_zendesk_is_the_searchs_answer(tmp_path, closing: Closing):
+    engine = closing(Engine("http://127.0.0.1:9", tmp_path / "cache"))
     outcome = await engine.engine.pollers.search("export")
     assert outcome.error and "connect" in outcome.error
-    await engine.clients.aclose()
 
 
 # -- first sync progress (issue 15: "syncing (page 3 of ~5)"; the count must not jump) ---------
 async def test_the_first_sync_says_which_page_of_how_many_then_the_sla_clocks_then_clears(
-    strict, tmp_path, monkeypatch
+    strict, tmp_path, monkeypatch, closing: Closing
 ):
     monkeypatch.setattr(pollers_module, "FIRST_SYNC_PAGE", 25)
-    engine = Engine(strict.url, tmp_path / "cache")
+    engine = closing(Engine(strict.url, tmp_path / "cache"))
     seen: list[dict | None] = []
     mark = engine.store.mark_progress
 
@@ -150,13 +150,11 @@ async def test_the_first_sync_says_which_page_of_how_many_then_the_sla_clocks_th
     assert seen[-2] is not None and seen[-2]["stage"] == "reference" and seen[-1] is None
     state = engine.store.sync_state("zendesk")
     assert state.get("progress") is None and state.get("last_success")
-    await engine.clients.aclose()
 
 
-async def test_a_failed_first_sync_does_not_leave_the_status_line_saying_syncing(strict, tmp_path):
-    engine = Engine(strict.url, tmp_path / "cache")
+async def test_a_failed_first_sync_does_not_leave_the_status_line_saying_syncing(strict, tmp_path, closing: Closing):
+    engine = closing(Engine(strict.url, tmp_path / "cache"))
     strict.stop()  # Zendesk goes away mid-way: here, before the first page
     report = await engine.engine.poll("zendesk")
     assert report.error
     assert engine.store.sync_state("zendesk").get("progress") is None
-    await engine.clients.aclose()

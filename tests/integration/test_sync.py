@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from tests.conftest import FROZEN_NOW
+from tests.conftest import FROZEN_NOW, Closing
 from tests.helpers import Engine
 from triage_sandbox.faults import FaultPlan, parse_faults
 from triage_sandbox.server import Sandbox
@@ -18,7 +18,7 @@ from triage_tui.triage.macros import ChangeSet
 async def engine(sandbox, tmp_path):
     running = Engine(sandbox.url, tmp_path / "cache")
     yield running
-    await running.clients.aclose()
+    await running.aclose()
 
 
 async def test_first_sync_fills_the_cache_with_unsolved_tickets_people_and_reference(engine, sandbox):
@@ -110,11 +110,11 @@ async def test_crash_after_sending_before_marking_sent_is_not_posted_twice(engin
     assert engine.outbox.get(entry["id"])["status"] == "sent"
 
 
-async def test_writes_survive_faults_exactly_once_and_in_order(dataset, tmp_path):
+async def test_writes_survive_faults_exactly_once_and_in_order(dataset, tmp_path, closing: Closing):
     faults = FaultPlan(parse_faults("429:0.15,503:0.15,reset:0.1,stall:0.05:0.2s"), seed=11)
     with Sandbox(copy.deepcopy(dataset), faults=faults) as noisy:
         faults.enabled = False
-        running = Engine(noisy.url, tmp_path / "cache")
+        running = closing(Engine(noisy.url, tmp_path / "cache"))
         await running.engine.poll("zendesk")
         tickets = [t for t in running.store.unsolved().values() if t["status"] == "open"][:4]
         for ticket in tickets:
@@ -130,20 +130,18 @@ async def test_writes_survive_faults_exactly_once_and_in_order(dataset, tmp_path
             bodies = [c["body"] for c in noisy.state.comments[ticket["id"]] if c["body"].startswith(str(ticket["id"]))]
             assert bodies == [f"{ticket['id']}-{n}" for n in range(3)], bodies
         assert running.outbox.counts() == {"queued": 0, "conflicts": 0, "failed": 0}
-        await running.clients.aclose()
 
 
-async def test_unreachable_service_marks_offline_and_keeps_the_write(engine, sandbox, tmp_path):
+async def test_unreachable_service_marks_offline_and_keeps_the_write(engine, sandbox, tmp_path, closing: Closing):
     await engine.engine.poll("zendesk")
     ticket = next(iter(engine.store.unsolved().values()))
-    dead = Engine("http://127.0.0.1:9", tmp_path / "cache2")
+    dead = closing(Engine("http://127.0.0.1:9", tmp_path / "cache2"))
     dead.store.put_tickets([ticket])
     dead.writes.update_ticket(ticket, ChangeSet(comment="queued while offline"), "reply")
     report = await dead.engine.poll("zendesk")
     assert report.offline and dead.store.sync_state("zendesk")["offline_since"]
     send = await dead.engine.send()
     assert "zendesk" in send.offline and dead.outbox.counts()["queued"] == 1
-    await dead.clients.aclose()
 
 
 async def test_incidents_and_github_pollers(engine, sandbox):

@@ -16,7 +16,7 @@ import math
 
 import pytest
 
-from tests.conftest import sandbox_config
+from tests.conftest import Closing, sandbox_config
 from tests.helpers import Engine
 from triage_sandbox.server import Sandbox, SandboxSettings
 from triage_tui.sync.changes import FEED_MARKER, RECONCILE_SECONDS, reconcile_step
@@ -42,7 +42,7 @@ async def agent(hostile, tmp_path):
     report = await running.engine.poll("zendesk")
     assert report.error is None, report.error
     yield running
-    await running.clients.aclose()
+    await running.aclose()
 
 
 def group(sandbox, name: str) -> int:
@@ -84,24 +84,20 @@ async def test_every_change_is_seen_with_views_in_german_and_the_default_view_ed
     assert "own personal view" in agent.store.get("feed:zendesk")["why"]
 
 
-async def test_copies_of_one_agent_starting_together_leave_one_view(hostile, tmp_path, monkeypatch):
-    copies = [Engine(hostile.url, tmp_path / f"copy{n}") for n in range(3)]
+async def test_copies_of_one_agent_starting_together_leave_one_view(hostile, tmp_path, monkeypatch, closing: Closing):
+    copies = [closing(Engine(hostile.url, tmp_path / f"copy{n}")) for n in range(3)]
     rosa = sandbox_config(hostile.url)
     monkeypatch.setattr(
         "tests.helpers.sandbox_config", lambda url: rosa.replace(zendesk=rosa.zendesk.replace(email="rosa@example.com"))
     )
-    other = Engine(hostile.url, tmp_path / "rosa")
-    try:
-        reports = await asyncio.gather(*(c.engine.poll("zendesk") for c in [*copies, other]))
-        assert all(r.error is None for r in reports), [r.error for r in reports]
-        assert len(feed_views(hostile)) == 1 and len(feed_views(hostile, "rosa@example.com")) == 1
-        kept = feed_views(hostile)[0]["id"]
-        for running in copies:
-            await running.engine.poll("zendesk")
-            assert running.store.get("feed:zendesk")["view_id"] == kept
-    finally:
-        for running in [*copies, other]:
-            await running.clients.aclose()
+    other = closing(Engine(hostile.url, tmp_path / "rosa"))
+    reports = await asyncio.gather(*(c.engine.poll("zendesk") for c in [*copies, other]))
+    assert all(r.error is None for r in reports), [r.error for r in reports]
+    assert len(feed_views(hostile)) == 1 and len(feed_views(hostile, "rosa@example.com")) == 1
+    kept = feed_views(hostile)[0]["id"]
+    for running in copies:
+        await running.engine.poll("zendesk")
+        assert running.store.get("feed:zendesk")["view_id"] == kept
 
 
 async def test_a_deleted_feed_view_is_made_again_and_nothing_is_missed(agent, hostile):
@@ -126,7 +122,8 @@ async def test_a_read_of_several_pages_survives_a_ticket_leaving_between_them(en
     changed = candidates[:150]
     for ticket_id in changed:
         colleague(strict, ticket_id, subject=f"Bulk change {ticket_id}")
-    handle, left = strict.app.handle, []
+    handle = strict.app.handle
+    left: list[int] = []
 
     def one_leaves_between_pages(request):
         if "/tickets" in request.path and "page[after]" in request.query and not left:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 
-from tests.conftest import FROZEN_NOW
+from tests.conftest import FROZEN_NOW, Closing
 from tests.helpers import Engine
 from triage_sandbox.server import Sandbox, SandboxSettings
 
@@ -119,10 +119,10 @@ async def test_restart_resumes_from_where_it_left_off(engine, strict):
     assert requests_made(strict) - before == 2  # no first sync again
 
 
-async def test_a_rate_limited_poll_is_busy_not_offline_and_waits_as_told(dataset, tmp_path):
+async def test_a_rate_limited_poll_is_busy_not_offline_and_waits_as_told(dataset, tmp_path, closing: Closing):
     settings = SandboxSettings(zendesk_per_minute=40)
     with Sandbox(copy.deepcopy(dataset), settings=settings) as small:
-        engine = Engine(small.url, tmp_path / "cache")
+        engine = closing(Engine(small.url, tmp_path / "cache"))
         assert (await engine.engine.poll("zendesk")).error is None
         small.app.clock = lambda: 1.0  # the minute never ends: the budget stays spent
         while True:
@@ -133,16 +133,14 @@ async def test_a_rate_limited_poll_is_busy_not_offline_and_waits_as_told(dataset
         state = engine.store.sync_state("zendesk")
         assert not state.get("offline_since") and "rate limited" in state["busy"]
         assert state["last_success"]  # the queue is still as fresh as the last good poll
-        await engine.clients.aclose()
 
 
-async def test_an_admin_persona_is_refused_nothing_and_syncs_the_same_way(dataset, tmp_path):
+async def test_an_admin_persona_is_refused_nothing_and_syncs_the_same_way(dataset, tmp_path, closing: Closing):
     with Sandbox(copy.deepcopy(dataset), settings=SandboxSettings(persona="admin")) as admin:
-        engine = Engine(admin.url, tmp_path / "cache")
+        engine = closing(Engine(admin.url, tmp_path / "cache"))
         for job in ("zendesk", "zendesk", "deletions"):
             assert (await engine.engine.poll(job)).error is None
         assert not [key for key in admin.state.requests if "/incremental/" in key]
-        await engine.clients.aclose()
 
 
 async def test_a_copy_away_longer_than_the_view_reaches_back_reads_the_queue_again(engine, strict):

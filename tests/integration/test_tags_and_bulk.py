@@ -14,7 +14,7 @@ import datetime as dt
 
 import pytest
 
-from tests.conftest import FROZEN_NOW
+from tests.conftest import FROZEN_NOW, Closing
 from tests.helpers import Engine
 from triage_sandbox.server import Sandbox, SandboxSettings
 from triage_tui.triage.macros import ChangeSet, changes_from_actions
@@ -157,8 +157,8 @@ def busy(dataset):
         yield running
 
 
-async def test_a_status_change_to_150_marked_tickets_is_two_bulk_requests_and_no_429(busy, tmp_path):
-    engine = Engine(busy.url, tmp_path / "cache")
+async def test_a_status_change_to_150_marked_tickets_is_two_bulk_requests_and_no_429(busy, tmp_path, closing: Closing):
+    engine = closing(Engine(busy.url, tmp_path / "cache"))
     await engine.engine.poll("zendesk")
     marked = open_tickets(engine, 150)
     requests_before = sum(n for key, n in busy.state.requests.items() if key.startswith("zendesk"))
@@ -178,12 +178,12 @@ async def test_a_status_change_to_150_marked_tickets_is_two_bulk_requests_and_no
         assert busy.state.tickets[ticket["id"]]["status"] == "pending"
         assert "bulk-checked" in sandbox_tags(busy, ticket["id"])
         cached = engine.store.ticket(ticket["id"])
-        assert cached["status"] == "pending" and "bulk-checked" in cached["tags"]  # applied at once
+        assert cached is not None and cached["status"] == "pending" and "bulk-checked" in cached["tags"]  # at once
     spent = sum(n for key, n in busy.state.requests.items() if key.startswith("zendesk")) - requests_before
     polls = busy.state.requests["zendesk GET /api/v2/job_statuses/show_many.json"]
     assert spent == 2 + polls and polls <= 3  # 2 bulk requests, both jobs read in one request a time
+    assert engine.clients.zendesk is not None
     assert engine.clients.zendesk.http.rate_limited_until == 0.0  # no 429 for the account
-    await engine.clients.aclose()
 
 
 async def test_a_ticket_its_job_could_not_update_stays_visible_and_retryable(strict, engine):
@@ -234,16 +234,17 @@ async def test_a_crash_before_the_job_id_was_saved_sends_the_change_again_harmle
 
 
 # -- 429: Retry-After, not our own backoff -----------------------------------------------
-async def test_a_writes_429_waits_for_its_retry_after(dataset, tmp_path):
+async def test_a_writes_429_waits_for_its_retry_after(dataset, tmp_path, closing: Closing):
     settings = SandboxSettings(ticket_updates_per_minute=1, search_lag_seconds=0)
     with Sandbox(copy.deepcopy(dataset), settings=settings) as limited:
-        engine = Engine(limited.url, tmp_path / "cache")
+        engine = closing(Engine(limited.url, tmp_path / "cache"))
         await engine.engine.poll("zendesk")
         first, second = open_tickets(engine, 2)
         engine.writes.update_ticket(first, ChangeSet(priority="urgent"), "priority")
         entry = engine.writes.update_ticket(second, ChangeSet(priority="urgent"), "priority")
         await engine.engine.send()  # the second is refused: the minute's one update is spent
         waiting = engine.outbox.get(entry["id"])
+        assert waiting is not None
         assert waiting["status"] == "pending" and "rate limited" in waiting["last_error"]
         retry_at = dt.datetime.fromisoformat(waiting["retry_at"])
         # The sandbox said Retry-After: the window's remaining seconds (about 60); our own
@@ -251,6 +252,6 @@ async def test_a_writes_429_waits_for_its_retry_after(dataset, tmp_path):
         assert retry_at - FROZEN_NOW >= dt.timedelta(seconds=55)
         await engine.restart()  # a new process believes the persisted time
         await engine.drain(rounds=3)
-        assert engine.outbox.get(entry["id"])["status"] == "pending"
+        still = engine.outbox.get(entry["id"])
+        assert still is not None and still["status"] == "pending"
         assert limited.state.tickets[second["id"]]["priority"] != "urgent" or second.get("priority") == "urgent"
-        await engine.clients.aclose()

@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 
-from tests.conftest import FROZEN_NOW, sandbox_config
+from tests.conftest import FROZEN_NOW, Closing, sandbox_config
 from tests.helpers import Engine
 from triage_tui.read.workspace import Workspace
 from triage_tui.store.cache import Store
@@ -30,11 +30,12 @@ def open_workspace(directory) -> Workspace:
 
 async def zendesk_breach_at(engine: Engine, ids: list[int]) -> dict[int, dt.datetime]:
     """Each ticket's earliest active reply-metric `breach_at`, as the sandbox answers it now."""
+    assert engine.clients.zendesk is not None
     page = await engine.clients.zendesk.tickets_many(ids)
     found: dict[int, dt.datetime] = {}
     for ticket in page.tickets:
         metrics = ticket.slas.policy_metrics if ticket.slas else []
-        reply = [m for m in metrics if m.metric.endswith("reply_time")]
+        reply = [m for m in metrics if m.metric is not None and m.metric.endswith("reply_time")]
         active = [m.breach_at for m in reply if m.stage == "active" and m.breach_at]
         if active:
             found[ticket.id] = min(active)
@@ -55,9 +56,11 @@ def expected(workspace: Workspace, breach: dict[int, dt.datetime]) -> dict[int, 
     return {i: (b, format_duration(calendar.seconds_between(FROZEN_NOW, b))) for i, b in breach.items()}
 
 
-async def test_every_policy_ticket_shows_zendesks_breach_at_after_a_first_sync_and_a_restart(strict, tmp_path):
+async def test_every_policy_ticket_shows_zendesks_breach_at_after_a_first_sync_and_a_restart(
+    strict, tmp_path, closing: Closing
+):
     directory = tmp_path / "cache"
-    engine = Engine(strict.url, directory)
+    engine = closing(Engine(strict.url, directory))
     workspace = open_workspace(directory)
     # As the app does: each page of the first sync is ranked on screen as it arrives.
     engine.engine.pollers.progress = workspace.update
@@ -81,7 +84,6 @@ async def test_every_policy_ticket_shows_zendesks_breach_at_after_a_first_sync_a
     some = next(iter(breach))
     detail = restarted.detail(some)
     assert detail is not None and format_duration(detail.seconds_to_breach) == want[some][1]
-    await engine.clients.aclose()
 
 
 async def test_new_sla_data_without_a_new_updated_at_changes_the_row(engine, tmp_path):

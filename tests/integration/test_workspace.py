@@ -34,7 +34,9 @@ def test_updating_changed_tickets_matches_a_full_reload(filled_cache, tmp_path):
     for round_number in range(5):
         changed = []
         for ticket_id in rng.sample(ids, 6):
-            ticket = copy.deepcopy(store.ticket(ticket_id))
+            stored = store.ticket(ticket_id)
+            assert stored is not None
+            ticket = copy.deepcopy(stored)
             ticket["updated_at"] = (FROZEN_NOW + dt.timedelta(minutes=round_number + 1)).strftime("%Y-%m-%dT%H:%M:%SZ")
             ticket["priority"] = rng.choice(["low", "normal", "high", "urgent"])
             ticket["status"] = rng.choice(["open", "pending", "solved", "hold"])

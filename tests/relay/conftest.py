@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,16 +22,6 @@ from triage_tui.store.cache import Store
 from triage_tui.store.outbox import Outbox
 from triage_tui.sync.clients import build_clients
 from triage_tui.sync.engine import SyncEngine, SyncEvent
-
-
-async def eventually(condition: Callable[[], object], timeout: float = 10.0, what: str = "") -> float:
-    """Let the loop run until `condition()` holds; returns the seconds it took."""
-    started = time.monotonic()
-    while not condition():
-        if time.monotonic() - started > timeout:
-            raise AssertionError(f"not within {timeout} s: {what or condition}")
-        await asyncio.sleep(0.02)
-    return time.monotonic() - started
 
 
 def relay_config(url: str, nats_url: str, **relay: object) -> Config:
@@ -74,9 +64,9 @@ class Running:
         self.tasks: list[tuple[asyncio.Task, asyncio.Event]] = []
         self.closers: list = []
 
-    def start(self, run: Callable[[asyncio.Event], object]) -> tuple[asyncio.Task, asyncio.Event]:
+    def start(self, run: Callable[[asyncio.Event], Coroutine[Any, Any, object]]) -> tuple[asyncio.Task, asyncio.Event]:
         stop = asyncio.Event()
-        task = asyncio.create_task(run(stop))  # type: ignore[arg-type]
+        task = asyncio.create_task(run(stop))
         self.tasks.append((task, stop))
         return task, stop
 
@@ -102,14 +92,20 @@ async def running():
     await tasks.close()
 
 
-def make_relay(running: Running, config: Config, directory: Path, name: str, secret: str | None = None) -> Relay:
+class LoggedRelay(Relay):
+    """A relay whose lines (what `triage-tui relay` prints) a test reads."""
+
+    lines: list[str]
+
+
+def make_relay(running: Running, config: Config, directory: Path, name: str, secret: str | None = None) -> LoggedRelay:
     clients = build_clients(config, TOKENS, sleep=no_sleep, timeout=5)
     running.closers.append(clients.aclose)
     lines: list[str] = []
-    relay = Relay(
+    relay = LoggedRelay(
         config, Store(directory), Outbox(directory), clients, secret, name=name, emit=lines.append, poll_seconds=1.0
     )
-    relay.lines = lines  # type: ignore[attr-defined]
+    relay.lines = lines
     return relay
 
 

@@ -7,11 +7,11 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 
 import pytest
 
 from tests.conftest import sandbox_config
+from tests.waiting import eventually_blocking
 from triage_tui.config import ConfigError, load_config
 
 
@@ -66,10 +66,15 @@ def test_the_relay_command_leads_doctor_sees_it_and_ctrl_c_hands_the_lease_back(
         output.wait_for("zendesk: ok")  # its first read of the account
         monkeypatch.setenv("TRIAGE_ZENDESK_TOKEN", "sandbox")
         config = sandbox_config(sandbox.url).replace(relay={"url": nats_server.url})
-        deadline = time.monotonic() + 30
-        out = doctor_output(config, capsys)
-        while "last read of Zendesk" not in out and time.monotonic() < deadline:
-            out = doctor_output(config, capsys)  # the cursor is published after the first read
+        said: list[str] = []
+
+        def doctor_says_lag() -> bool:
+            said.append(doctor_output(config, capsys))
+            return "last read of Zendesk" in said[-1]
+
+        # The cursor is published after the relay's first read.
+        eventually_blocking(doctor_says_lag, timeout=30, what=lambda: said[-1])
+        out = said[-1]
         assert f"[ok  ] relay: {nats_server.url} reachable" in out
         assert "[ok  ] relay leader: desk-1 since " in out
         assert "[ok  ] relay lag: last read of Zendesk" in out

@@ -8,7 +8,7 @@ import datetime as dt
 
 from textual.widgets import TextArea
 
-from tests.app.waiting import until
+from tests.waiting import until
 from triage_tui.relay.names import PRESENCE_STORE_KEY
 from triage_tui.sync.requests import Presence
 from triage_tui.ui.screens.composer import Composer

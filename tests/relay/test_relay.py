@@ -9,7 +9,8 @@ import json
 
 import pytest
 
-from tests.relay.conftest import GROUPS_OF_ALEX, Copy, eventually, make_relay, relay_config
+from tests.relay.conftest import GROUPS_OF_ALEX, Copy, make_relay, relay_config
+from tests.waiting import eventually
 from triage_tui.relay import feed, publisher
 from triage_tui.relay.connect import RelayConfigError, bucket, check_url, connect
 from triage_tui.relay.names import PATH_KEY, group_bucket, ticket_key
@@ -52,6 +53,7 @@ async def test_a_relay_publishes_the_account_and_a_copy_paints_a_change_without_
     assert copy.store.sync_state("zendesk")[PATH_KEY] == "relay"
     assert copy.store.list("groups") and copy.store.list("macros")  # reference data came too
     some = copy.store.ticket(int(next(iter(unsolved))))
+    assert some is not None
     assert copy.store.record("user", some["requester_id"])  # the people a ticket names come with it
     reads_before = zendesk_reads(strict)
 
@@ -100,6 +102,7 @@ async def test_a_deleted_ticket_and_one_moved_out_of_a_group_leave_the_copy(stri
     await eventually(lambda: (copy.store.ticket(ticket["id"]) or {}).get("group_id") == new_group, timeout=15)
 
     doomed = copy.store.ticket(int(next(k for k in copy.store.unsolved() if int(k) != ticket["id"])))
+    assert doomed is not None
     relay.store.put_tickets([{"id": doomed["id"], "status": "deleted"}])  # what a deletions poll stores
     await relay.publish([doomed["id"]])
     await eventually(lambda: copy.store.ticket(doomed["id"]) is None, what="a deletion reaches the copy")

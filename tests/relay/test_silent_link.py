@@ -9,7 +9,8 @@ import time
 
 import pytest
 
-from tests.relay.conftest import Copy, eventually, make_relay, relay_config
+from tests.relay.conftest import Copy, make_relay, relay_config
+from tests.waiting import eventually
 from triage_tui.relay.connect import PING_SECONDS, PINGS_UNANSWERED
 
 

@@ -13,7 +13,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from tests.relay.conftest import Copy, eventually, make_relay, relay_config
+from tests.relay.conftest import Copy, make_relay, relay_config
+from tests.waiting import eventually
 from triage_tui.relay.connect import connect
 from triage_tui.relay.names import PATH_KEY
 from triage_tui.relay.server import NatsServer

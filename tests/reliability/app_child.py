@@ -24,7 +24,7 @@ app = TriageApp(
 async def write_then_wait(pilot):
     await pilot.press("i", *"note from the app", "ctrl+s")
     print("queued", flush=True)
-    await asyncio.sleep(3600)
+    await asyncio.Event().wait()  # nothing sets it: the test kills this process (SIGKILL)
 
 
 app.run(headless=True, auto_pilot=write_then_wait, size=(120, 40))

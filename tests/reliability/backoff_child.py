@@ -29,8 +29,10 @@ async def main() -> None:
     config = sandbox_config(url)
     clients = build_clients(config, TOKENS, max_retries=0, timeout=2)
     engine = SyncEngine(config, store, outbox, clients, monotonic=monotonic)
-    report = await engine.send()
-    await clients.aclose()
+    try:
+        report = await engine.send()
+    finally:
+        await clients.aclose()
     assert report.waiting == 1, report.line()
     entry = outbox.entries(("pending", "sending"))[0]
     print(monotonic(), entry["retry_at"])

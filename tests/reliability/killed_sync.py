@@ -5,20 +5,19 @@ outbox still says "sending"."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import copy
 import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tests.helpers import Engine
+from tests.waiting import eventually, eventually_blocking
 from triage_sandbox.faults import FaultPlan, parse_faults
 from triage_sandbox.server import Sandbox
 
@@ -45,15 +44,20 @@ def sync_process(url: str, cache: Path, *, once: bool) -> subprocess.Popen:
     )
 
 
+ROOT = Path(__file__).resolve().parents[2]
+
+
 @dataclass
 class Rig:
     """A sandbox whose requests can be made to stall, and an engine on its cache that
-    queues the write (then hands the cache to a child process)."""
+    queues the write (then hands the cache to a child process). A child still running when
+    the test ends (an assert failed before the kill) is killed then."""
 
     sandbox: Sandbox
     faults: FaultPlan
     running: Engine
     cache_home: Path
+    children: list[subprocess.Popen] = field(default_factory=list)
 
     def stall(self) -> None:
         """Close our handles on the cache for the child, and stall every request 3 s."""
@@ -62,8 +66,32 @@ class Rig:
         self.faults.enabled = True
 
     def start_sync(self) -> subprocess.Popen:
+        """`triage-tui sync` on the cache, every request stalling."""
         self.stall()
-        return sync_process(self.sandbox.url, self.cache_home, once=False)
+        return self._adopt(sync_process(self.sandbox.url, self.cache_home, once=False))
+
+    def start_app(self) -> subprocess.Popen:
+        """The app (app_child.py) on the cache, writing a note, every request stalling."""
+        self.stall()
+        args = [
+            sys.executable,
+            "-m",
+            "tests.reliability.app_child",
+            self.sandbox.url,
+            str(self.cache_home / "triage-tui"),
+        ]
+        child = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        return self._adopt(child)
+
+    def _adopt(self, child: subprocess.Popen) -> subprocess.Popen:
+        self.children.append(child)
+        return child
+
+    def end_children(self) -> None:
+        for child in self.children:
+            if child.poll() is None:
+                child.kill()
+            child.communicate(timeout=10)  # reaped, its pipes closed
 
 
 @contextlib.asynccontextmanager
@@ -74,31 +102,26 @@ async def stalling(dataset: dict[str, Any], tmp_path: Path) -> AsyncIterator[Rig
         cache_home = tmp_path / "xdg-cache"
         running = Engine(sandbox.url, cache_home / "triage-tui")
         await running.engine.poll("zendesk")
+        rig = Rig(sandbox, faults, running, cache_home)
         try:
-            yield Rig(sandbox, faults, running, cache_home)
+            yield rig
         finally:
-            await running.clients.aclose()
+            rig.end_children()
+            await running.aclose()
 
 
-def arrived(sandbox: Sandbox, request: str, timeout: float = 60) -> bool:
+def arrived(sandbox: Sandbox, request: str, process: subprocess.Popen, timeout: float = 60) -> None:
     """Wait until `request` ("zendesk PUT", "incidentio POST /v2/incidents") has reached the
-    sandbox; with a stall fault it is still held there, not yet handled."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if any(key.startswith(request) for key in sandbox.state.requests):
-            return True
-        time.sleep(0.05)
-    return False
+    sandbox; with a stall fault it is still held there, not yet handled. A process that
+    exited first fails the wait at once, with what it printed."""
 
+    def reached() -> bool:
+        return any(key.startswith(request) for key in sandbox.state.requests)
 
-async def handled(condition: Callable[[], object], timeout: float = 30) -> bool:
-    """Wait until the service shows the stalled request's effect (`condition`)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        await asyncio.sleep(0.05)
-    return False
+    eventually_blocking(lambda: reached() or process.poll() is not None, timeout, what=f"no {request}")
+    if not reached():
+        assert process.stderr is not None
+        raise AssertionError(f"no {request}: the process exited first: {process.stderr.read()}")
 
 
 async def kill_mid_send(
@@ -111,8 +134,8 @@ async def kill_mid_send(
     """SIGKILL `process` (started with every request stalling) once `request` reached the
     sandbox, before it can record the answer; return once the service has acted on it
     (`done`), with the faults off again for the restart."""
-    assert arrived(sandbox, request), process.stderr.read() if process.poll() is not None else f"no {request}"
+    arrived(sandbox, request, process)
     os.kill(process.pid, signal.SIGKILL)
     process.wait(timeout=10)
-    assert await handled(done), f"{request} was never handled after the kill"
+    await eventually(done, timeout=30, what=f"{request} was never handled after the kill")
     faults.enabled = False

@@ -27,12 +27,13 @@ async def test_kill_9_mid_incident_create_leaves_one_incident_with_its_ticket_at
         again = sync_process(sandbox.url, cache_home, once=True)
         out, err = again.communicate(timeout=60)
         assert again.returncode == 0, out + err
-        running.open()
+        await running.restart()  # the cache as the next process finds it
         await running.drain()
         [incident] = made()
         attached = [a for a in sandbox.state.incident_attachments if a["incident_id"] == incident["id"]]
         assert [a["resource"]["external_id"] for a in attached] == [str(ticket["id"])]
-        assert running.outbox.get(entry["id"])["status"] == "sent"
+        sent = running.outbox.get(entry["id"])
+        assert sent is not None and sent["status"] == "sent"
 
 
 @pytest.mark.slow
@@ -55,6 +56,10 @@ async def test_kill_9_mid_follow_up_create_leaves_one_follow_up_ticket(dataset, 
         out, err = again.communicate(timeout=60)
         assert again.returncode == 0, out + err
         assert len(follow_ups()) == 1
-        running.open()
+        await running.restart()  # the cache as the next process finds it
         sent = running.outbox.get(entry["id"])
-        assert sent["status"] == "sent" and sent.get("note") == "found applied after an interrupted send"
+        assert (
+            sent is not None
+            and sent["status"] == "sent"
+            and sent.get("note") == "found applied after an interrupted send"
+        )

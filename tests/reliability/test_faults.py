@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import copy
 import socket
-import subprocess
-import sys
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.helpers import Engine
+from tests.conftest import Closing
+from tests.helpers import Engine, no_sleep
 from tests.reliability.killed_sync import kill_mid_send, stalling, sync_process
 from triage_sandbox.server import Sandbox
 from triage_tui.sources.errors import BadResponse
@@ -20,9 +18,6 @@ from triage_tui.triage.macros import ChangeSet
 
 
 def mock_client(handler) -> ZendeskClient:
-    async def no_sleep(_):
-        return None
-
     return ZendeskClient(
         "https://acme.zendesk.com",
         "a@example.com",
@@ -42,36 +37,33 @@ def mock_client(handler) -> ZendeskClient:
     ],
     ids=["truncated-json", "html-page", "wrong-type"],
 )
-async def test_malformed_pages_are_reported_not_crashes(response):
-    client = mock_client(lambda request: response)
+async def test_malformed_pages_are_reported_not_crashes(response, closing: Closing):
+    client = closing(mock_client(lambda request: response))
     with pytest.raises(BadResponse):
         async for _ in client.unsolved_tickets():
             pass
-    await client.aclose()
 
 
-async def test_records_with_wrong_types_are_skipped_and_the_rest_kept():
+async def test_records_with_wrong_types_are_skipped_and_the_rest_kept(closing: Closing):
     body = {
         "results": [{"id": 1, "status": "open"}, {"id": "x"}, {"id": 3, "tags": "oops"}, "junk", {"id": 4}],
         "meta": {"has_more": False},
     }
-    client = mock_client(lambda request: httpx.Response(200, json=body))
+    client = closing(mock_client(lambda request: httpx.Response(200, json=body)))
     pages = [page async for page in client.unsolved_tickets()]
     assert [t.id for t in pages[0].tickets] == [1, 4]
     assert len(pages[0].skipped) == 3
-    await client.aclose()
 
 
-async def test_the_authorization_header_never_appears_in_errors():
-    client = mock_client(lambda request: httpx.Response(401, json={"error": "Couldn't authenticate you"}))
+async def test_the_authorization_header_never_appears_in_errors(closing: Closing):
+    client = closing(mock_client(lambda request: httpx.Response(401, json={"error": "Couldn't authenticate you"})))
     with pytest.raises(Exception) as error:
         await client.me()
     text = repr(error.value) + str(error.value)
     assert "Basic" not in text and "tok" not in text.replace("token", "")
-    await client.aclose()
 
 
-async def test_retry_after_is_honoured_as_seconds_and_http_date():
+async def test_retry_after_is_honoured_as_seconds_and_http_date(closing: Closing):
     waits: list[float] = []
     calls = iter(
         [
@@ -86,40 +78,42 @@ async def test_retry_after_is_honoured_as_seconds_and_http_date():
     async def record(seconds):
         waits.append(seconds)
 
-    client = ZendeskClient(
-        "https://acme.zendesk.com",
-        "a@example.com",
-        "t",
-        transport=httpx.MockTransport(lambda r: next(calls)),
-        sleep=record,
-        max_retries=3,
-        max_wait=1e12,
+    client = closing(
+        ZendeskClient(
+            "https://acme.zendesk.com",
+            "a@example.com",
+            "t",
+            transport=httpx.MockTransport(lambda r: next(calls)),
+            sleep=record,
+            max_retries=3,
+            max_wait=1e12,
+        )
     )
     assert (await client.me()).id == 1
     # Retry-After, plus a spread of a few seconds so a team's copies do not return together.
     assert 7 <= waits[0] <= 7 + 5 and waits[1] > 1e9
-    await client.aclose()
 
 
-async def test_pacing_slows_down_before_the_limit():
+async def test_pacing_slows_down_before_the_limit(closing: Closing):
     waits: list[float] = []
 
     async def record(seconds):
         waits.append(seconds)
 
     headers = {"x-rate-limit": "700", "x-rate-limit-remaining": "3", "ratelimit-reset": "40"}
-    client = ZendeskClient(
-        "https://acme.zendesk.com",
-        "a@example.com",
-        "t",
-        transport=httpx.MockTransport(lambda r: httpx.Response(200, json={"user": {"id": 1}}, headers=headers)),
-        sleep=record,
-        clock=lambda: 0.0,
+    client = closing(
+        ZendeskClient(
+            "https://acme.zendesk.com",
+            "a@example.com",
+            "t",
+            transport=httpx.MockTransport(lambda r: httpx.Response(200, json={"user": {"id": 1}}, headers=headers)),
+            sleep=record,
+            clock=lambda: 0.0,
+        )
     )
     await client.me()
     await client.me()
     assert waits and waits[0] == pytest.approx(10.0)
-    await client.aclose()
 
 
 def free_port() -> int:
@@ -128,9 +122,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-async def test_network_gone_then_back_catches_up_without_a_restart(dataset, tmp_path):
+async def test_network_gone_then_back_catches_up_without_a_restart(dataset, tmp_path, closing: Closing):
     port = free_port()
-    running = Engine(f"http://127.0.0.1:{port}", tmp_path / "cache")
+    running = closing(Engine(f"http://127.0.0.1:{port}", tmp_path / "cache"))
     report = await running.engine.poll("zendesk")
     assert report.offline and running.store.sync_state("zendesk")["offline_since"]
     with Sandbox(copy.deepcopy(dataset), port=port) as sandbox:
@@ -144,7 +138,6 @@ async def test_network_gone_then_back_catches_up_without_a_restart(dataset, tmp_
     with Sandbox(copy.deepcopy(dataset), port=port) as sandbox:
         await running.drain()
         assert [c["body"] for c in sandbox.state.comments[ticket["id"]]].count("written while offline") == 1
-    await running.clients.aclose()
 
 
 @pytest.mark.slow
@@ -165,14 +158,15 @@ async def test_kill_9_of_headless_sync_mid_send_posts_the_reply_exactly_once(dat
         out, err = again.communicate(timeout=60)
         assert again.returncode == 0, out + err
         assert bodies().count("exactly once, please") == 1
-        running.open()
-        assert running.outbox.get(entry["id"])["status"] == "sent"
+        await running.restart()  # the cache as the next process finds it
+        sent = running.outbox.get(entry["id"])
+        assert sent is not None and sent["status"] == "sent"
 
 
-async def test_kill_9_after_persist_before_send_sends_once_after_restart(dataset, tmp_path):
+async def test_kill_9_after_persist_before_send_sends_once_after_restart(dataset, tmp_path, closing: Closing):
     with Sandbox(copy.deepcopy(dataset)) as sandbox:
         cache_home = tmp_path / "xdg-cache"
-        running = Engine(sandbox.url, cache_home / "triage-tui")
+        running = closing(Engine(sandbox.url, cache_home / "triage-tui"))
         await running.engine.poll("zendesk")
         ticket = next(iter(running.store.unsolved().values()))
         running.writes.update_ticket(ticket, ChangeSet(comment="persisted, never sent"), "reply")
@@ -183,22 +177,13 @@ async def test_kill_9_after_persist_before_send_sends_once_after_restart(dataset
         assert process.returncode == 0, out + err
         assert "outbox: 1 sent" in out
         assert [c["body"] for c in sandbox.state.comments[ticket["id"]]].count("persisted, never sent") == 1
-        await running.clients.aclose()
 
 
 @pytest.mark.slow
 async def test_kill_9_of_the_app_mid_send_posts_the_note_exactly_once(dataset, tmp_path):
     async with stalling(dataset, tmp_path) as rig:
         sandbox, faults, cache_home = rig.sandbox, rig.faults, rig.cache_home
-        rig.stall()
-        root = Path(__file__).resolve().parents[2]
-        child = subprocess.Popen(  # noqa: ASYNC220 - a child the test SIGKILLs; starting it is quick
-            [sys.executable, "-m", "tests.reliability.app_child", sandbox.url, str(cache_home / "triage-tui")],
-            cwd=root,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        child = rig.start_app()
 
         def posted() -> list[dict]:
             return [

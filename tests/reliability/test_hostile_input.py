@@ -6,6 +6,7 @@ import copy
 
 import pytest
 
+from tests.conftest import Closing
 from tests.helpers import Harness
 from triage_sandbox.server import Sandbox
 from triage_tui.ui.safe import clean, fit
@@ -59,17 +60,17 @@ def hostile_dataset(dataset):
     return data, ticket["id"]
 
 
-async def test_hostile_ticket_renders_inert_and_the_layout_holds(hostile_dataset, tmp_path):
+async def test_hostile_ticket_renders_inert_and_the_layout_holds(hostile_dataset, tmp_path, closing: Closing):
     data, ticket_id = hostile_dataset
     with Sandbox(data) as sandbox:
-        harness = Harness(sandbox, tmp_path / "cache")
+        harness = closing(Harness(sandbox, tmp_path / "cache"))
         await harness.fill()
         app = harness.app()
         async with app.run_test(size=(100, 30)) as pilot:
             assert app.queue_table.move_to(ticket_id)
             await pilot.pause()
             detail = app.main.query_one(DetailPane)
-            assert detail.detail.ticket.id == ticket_id
+            assert detail.detail is not None and detail.detail.ticket.id == ticket_id
             screen = app.export_screenshot()
             assert "\x1b" not in screen and "\x07" not in screen and "\u202e" not in screen
             assert "[@click=app.quit]" in screen.replace("&#160;", " ")  # shown, not parsed
@@ -82,4 +83,3 @@ async def test_hostile_ticket_renders_inert_and_the_layout_holds(hostile_dataset
             assert app.is_running
             conversation = app.main.query_one(DetailPane).plain_text
             assert "more characters not shown" in conversation
-        await harness.engine.clients.aclose()

@@ -20,10 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FROZEN_NOW, sandbox_config
+from tests.conftest import FROZEN_NOW, Closing, sandbox_config
 from tests.helpers import TOKENS, Engine
 from tests.reliability.killed_sync import sandbox_env
 from tests.reliability.machine import SmallDisk
+from tests.waiting import eventually_blocking
 from triage_sandbox.server import Sandbox
 from triage_tui.store.cache import Store
 from triage_tui.store.errors import OutboxUnavailable, StoreUnavailable
@@ -63,7 +64,9 @@ def queue_earlier(directory: Path, summary: str) -> dict:
 
 
 def a_ticket(store: Store) -> dict:
-    return store.ticket(int(next(iter(store.unsolved_rows()))))
+    ticket = store.ticket(int(next(iter(store.unsolved_rows()))))
+    assert ticket is not None
+    return ticket
 
 
 def cli(
@@ -136,16 +139,17 @@ def test_after_a_failed_cache_write_no_later_write_lands_half_a_sync(disk, fille
     store.close()
     reopened = Store(directory)
     assert reopened.get("cursor:zendesk") == cursor
-    assert reopened.ticket(ticket["id"])["subject"] == ticket["subject"]
+    kept = reopened.ticket(ticket["id"])
+    assert kept is not None and kept["subject"] == ticket["subject"]
     reopened.close()
 
 
-async def test_on_a_full_disk_nothing_is_sent_unrecorded(sandbox, disk, filled_cache):
+async def test_on_a_full_disk_nothing_is_sent_unrecorded(sandbox, disk, filled_cache, closing: Closing):
     """The sender records "sending" before any HTTP call; when it cannot, it stops with
     OutboxUnavailable and the write goes out once, after there is room again."""
     directory = disk.dir / "triage-tui"
     shutil.copytree(filled_cache, directory)
-    running = Engine(sandbox.url, directory)
+    running = closing(Engine(sandbox.url, directory))
     await running.engine.poll("zendesk")
     ticket = a_ticket(running.store)
     running.writes.update_ticket(ticket, ChangeSet(comment="waits for room"), "note")
@@ -155,7 +159,6 @@ async def test_on_a_full_disk_nothing_is_sent_unrecorded(sandbox, disk, filled_c
     assert running.outbox.counts()["queued"] == 1
     await running.drain()
     assert [c["body"] for c in sandbox.state.comments[ticket["id"]]].count("waits for room") == 1
-    await running.clients.aclose()
 
 
 def test_start_up_on_a_full_disk_is_not_corruption(disk, filled_cache):
@@ -171,7 +174,8 @@ def test_start_up_on_a_full_disk_is_not_corruption(disk, filled_cache):
         outbox = Outbox(directory, read_only_ok=True)
         assert store.read_only and store.read_only_reason == disk.full_reason
         assert store.unsolved_rows() == expected  # paints from the cache
-        assert "read-only cache" in store.read_only_notice()
+        notice = store.read_only_notice()
+        assert notice is not None and "read-only cache" in notice
         assert [e["summary"] for e in outbox.entries()] == ["kept"]
         with pytest.raises(OutboxUnavailable):
             outbox.add(NewWrite(WriteKind.TICKET_UPDATE, Target.ticket(1), {}, "refused"), now=FROZEN_NOW)
@@ -276,7 +280,8 @@ async def test_the_app_paints_a_read_only_cache_and_says_so(disk, filled_cache):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert len(app.queue_table.rows) == rows > 0
-    assert store.read_only_notice().startswith("read-only cache: ")
+    notice = store.read_only_notice()
+    assert notice is not None and notice.startswith("read-only cache: ")
 
 
 # -- reboots: retry times on disk are wall-clock -----------------------------------------
@@ -286,29 +291,27 @@ def dead_url() -> str:
         return f"http://127.0.0.1:{probe.getsockname()[1]}"
 
 
-async def test_a_write_in_backoff_is_due_after_a_reboot_and_not_before(sandbox, tmp_path):
+async def test_a_write_in_backoff_is_due_after_a_reboot_and_not_before(sandbox, tmp_path, closing: Closing):
     """Process A backs a write off at uptime 10 days; the machine reboots (monotonic
     restarts near 0). Before its wall-clock retry time it waits (even in a process whose
     monotonic clock is far ahead); after it, it is sent once."""
     directory = tmp_path / "cache"
-    running = Engine(sandbox.url, directory)
+    running = closing(Engine(sandbox.url, directory))
     await running.engine.poll("zendesk")
     ticket = a_ticket(running.store)
     entry = running.writes.update_ticket(ticket, ChangeSet(comment="sent after the reboot"), "note")
-    await running.clients.aclose()
 
     t0 = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC)
-    offline = build_clients(sandbox_config(dead_url()), TOKENS, max_retries=0, timeout=2)
+    offline = closing(build_clients(sandbox_config(dead_url()), TOKENS, max_retries=0, timeout=2))
     before_reboot = Sender(running.outbox, running.store, offline, now=lambda: t0, monotonic=lambda: 864_000.0)
     report = await before_reboot.send_due()
     assert report.waiting == 1 and not report.sent
     stored = running.outbox.get(entry["id"])
-    assert "not_before" not in stored
+    assert stored is not None and "not_before" not in stored
     retry_at = dt.datetime.fromisoformat(stored["retry_at"])
     assert t0 < retry_at <= t0 + dt.timedelta(seconds=2)  # first backoff: 1-2 s, on the wall clock
-    await offline.aclose()
 
-    live = build_clients(sandbox_config(sandbox.url), TOKENS, max_retries=0, timeout=5)
+    live = closing(build_clients(sandbox_config(sandbox.url), TOKENS, max_retries=0, timeout=5))
     too_early = Sender(running.outbox, running.store, live, now=lambda: t0, monotonic=lambda: 1e12)
     assert (await too_early.send_due()).waiting == 1
     after_reboot = Sender(
@@ -316,7 +319,6 @@ async def test_a_write_in_backoff_is_due_after_a_reboot_and_not_before(sandbox, 
     )
     assert (await after_reboot.send_due()).sent == [entry["id"]]
     assert [c["body"] for c in sandbox.state.comments[ticket["id"]]].count("sent after the reboot") == 1
-    await live.aclose()
 
 
 def test_old_monotonic_entries_and_clocks_set_back_are_due_now():
@@ -341,12 +343,12 @@ def time_namespace_works() -> bool:
 
 async def _queue_a_write(url: str, directory: Path, text: str) -> dict:
     running = Engine(url, directory)
-    await running.engine.poll("zendesk")
-    ticket = a_ticket(running.store)
-    running.writes.update_ticket(ticket, ChangeSet(comment=text), "note")
-    running.store.close()
-    running.outbox.close()
-    await running.clients.aclose()
+    try:
+        await running.engine.poll("zendesk")
+        ticket = a_ticket(running.store)
+        running.writes.update_ticket(ticket, ChangeSet(comment=text), "note")
+    finally:
+        await running.aclose()
     return ticket
 
 
@@ -373,24 +375,29 @@ def test_a_reboot_between_two_processes_with_a_time_namespace(dataset, tmp_path)
         assert first.returncode == 0, first.stderr
         monotonic, retry_at = first.stdout.split()
         assert float(monotonic) > 864000
-        wait = (dt.datetime.fromisoformat(retry_at) - dt.datetime.now(dt.UTC)).total_seconds()
-        time.sleep(max(0.0, wait) + 0.2)
+        # The one wait on the clock left in the tests: the second process is the real
+        # command, which reads the wall clock itself, and its retry time (1-2 s ahead) has to
+        # pass on that clock. Injecting a clock would test a process the user never runs.
+        due = dt.datetime.fromisoformat(retry_at)
+        eventually_blocking(lambda: dt.datetime.now(dt.UTC) > due, timeout=10, what="the retry time")
         second = cli("sync", "--once", cache_home=cache_home, url=sandbox.url)
         assert second.returncode == 0, second.stdout + second.stderr
         assert "outbox: 1 sent, 0 waiting" in second.stdout
         assert [c["body"] for c in sandbox.state.comments[ticket["id"]]].count("queued before the reboot") == 1
 
 
-def run_in_a_terminal(args: list[str], env: dict, seconds: float = 4.0) -> tuple[int, str]:
-    """The real command in a pseudo-terminal: let it paint, press q, collect everything."""
+def run_in_a_terminal(args: list[str], env: dict, painted: bytes) -> tuple[int, str]:
+    """The real command in a pseudo-terminal: once the screen shows `painted`, press q;
+    collect everything."""
     import pty
     import select
+    import signal
 
     pid, fd = pty.fork()
     if pid == 0:  # the child: never returns
         os.execve(sys.executable, [sys.executable, "-m", "triage_tui", *args], env)
     output = b""
-    deadline, quit_at, pressed = time.monotonic() + 60, time.monotonic() + seconds, False
+    deadline, pressed = time.monotonic() + 60, False
     while time.monotonic() < deadline:
         ready, _, _ = select.select([fd], [], [], 0.2)
         if ready:
@@ -401,9 +408,11 @@ def run_in_a_terminal(args: list[str], env: dict, seconds: float = 4.0) -> tuple
             if not chunk:
                 break
             output += chunk
-        if not pressed and time.monotonic() > quit_at:
+        if not pressed and painted in output:
             os.write(fd, b"q")
             pressed = True
+    if not pressed:  # it never painted: end it, and let the test show what it did print
+        os.kill(pid, signal.SIGKILL)
     _, status = os.waitpid(pid, 0)
     os.close(fd)
     return os.waitstatus_to_exitcode(status), output.decode(errors="replace")
@@ -427,7 +436,7 @@ def test_the_app_command_on_a_read_only_cache_paints_and_exits_cleanly(disk, fil
         "TRIAGE_ZENDESK_EMAIL": "agent@example.com",
         "TRIAGE_ZENDESK_TOKEN": "t",
     }
-    code, output = run_in_a_terminal(args, env)
+    code, output = run_in_a_terminal(args, env, painted=b"cache only")
     assert code == 0 and "Traceback" not in output, output[-2000:]
     assert "cache only" in output  # the status line of a painted queue: no sync, no queueing
     assert f"triage-tui: read-only cache: {reason} ({directory}); showing what is cached" in output

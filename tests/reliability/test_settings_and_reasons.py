@@ -13,7 +13,7 @@ from typing import ClassVar
 
 import pytest
 
-from tests.conftest import FROZEN_NOW, sandbox_config
+from tests.conftest import FROZEN_NOW, Closing, sandbox_config
 from tests.helpers import Engine
 from triage_tui.secrets import Token
 from triage_tui.store.cache import Store
@@ -41,15 +41,14 @@ def test_auth_set_without_a_keyring_says_so_before_asking_for_the_token():
 
 
 # -- a rejected token: the reason stays in the sync state ---------------------------------
-async def test_a_rejected_token_leaves_a_reason_that_names_the_fix(sandbox, tmp_path):
+async def test_a_rejected_token_leaves_a_reason_that_names_the_fix(sandbox, tmp_path, closing: Closing):
     directory = tmp_path / "cache"
     config = sandbox_config(sandbox.url)
     bad = {name: Token(name, "wrong-token-value", "test") for name in ("zendesk", "incidentio", "github")}
     store, outbox = Store(directory), Outbox(directory)
-    clients = build_clients(config, bad, max_retries=0, timeout=5)
+    clients = closing(build_clients(config, bad, max_retries=0, timeout=5))
     engine = SyncEngine(config, store, outbox, clients, now=lambda: FROZEN_NOW)
     report = await engine.poll("zendesk")
-    await clients.aclose()
     assert report.error and "401" in report.error
     store.close()
     outbox.close()
@@ -67,9 +66,8 @@ async def test_a_rejected_token_leaves_a_reason_that_names_the_fix(sandbox, tmp_
 def test_a_403_reason_and_other_errors_are_kept_as_they_are(tmp_path):
     store = Store(tmp_path / "cache")
     store.mark_failed("github", FROZEN_NOW, "GET /user: not authorised (403): Resource not accessible", offline=False)
-    assert store.sync_reason("github").startswith(
-        "403: token lacks permission"
-    ) and "auth set github" in store.sync_reason("github")
+    reason = store.sync_reason("github")
+    assert reason is not None and reason.startswith("403: token lacks permission") and "auth set github" in reason
     store.mark_failed("incidentio", FROZEN_NOW, "GET /v2/incidents: cannot connect (ConnectError)", offline=True)
     assert store.sync_reason("incidentio") == "GET /v2/incidents: cannot connect (ConnectError)"
     store.close()
@@ -169,29 +167,31 @@ def test_the_quit_message_counts_what_stays_queued():
         queued_message({"queued": 3})
         == "3 writes stay queued; they go next time you start triage-tui (or run `triage-tui sync --once`)"
     )
-    assert queued_message({"queued": 1}).startswith("1 write stays queued; it goes next time")
+    said = queued_message({"queued": 1})
+    assert said is not None and said.startswith("1 write stays queued; it goes next time")
     assert (
         queued_message({"queued": 0, "conflicts": 1, "failed": 1})
         == "2 need you (conflict or failed): press C in the app"
     )
 
 
-async def test_the_cli_says_so_after_the_app_exits(sandbox, tmp_path, capsys):
+async def test_the_cli_says_so_after_the_app_exits(sandbox, tmp_path, capsys, closing: Closing):
     from triage_tui.cli import _after_app
     from triage_tui.triage.macros import ChangeSet
 
-    running = Engine(sandbox.url, tmp_path / "cache")
+    running = closing(Engine(sandbox.url, tmp_path / "cache"))
     await running.engine.poll("zendesk")
     ticket = running.store.ticket(int(next(iter(running.store.unsolved_rows()))))
+    assert ticket is not None
     running.writes.update_ticket(ticket, ChangeSet(comment="one"), "note")
     running.writes.update_ticket(ticket, ChangeSet(comment="two"), "note")
-    assert running.writes.quit_message().startswith("2 writes stay queued")
+    said = running.writes.quit_message()
+    assert said is not None and said.startswith("2 writes stay queued")
     _after_app(running.store, running.outbox)
     assert (
         capsys.readouterr().err == "triage-tui: 2 writes stay queued; they go next time you start triage-tui "
         "(or run `triage-tui sync --once`)\n"
     )
-    await running.clients.aclose()
 
 
 def test_headless_sync_with_a_rejected_token_names_the_fix(sandbox, tmp_path):

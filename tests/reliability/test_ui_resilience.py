@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.app.waiting import until
 from tests.conftest import FROZEN_NOW, sandbox_config
 from tests.helpers import TOKENS, no_sleep
+from tests.waiting import until
 from triage_sandbox.faults import FaultPlan, parse_faults
 from triage_sandbox.server import Sandbox
 from triage_tui.store.cache import Store
@@ -53,10 +53,9 @@ async def test_writes_through_the_ui_under_faults_arrive_once_in_order(dataset, 
             await pilot.press("j")
             second = app.queue_table.current_id
             await pilot.press("i", *"three", "ctrl+s")
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline and app.outbox.entries(("pending", "sending")):
-                await pilot.pause(0.2)
-            assert not app.outbox.entries(("pending", "sending")), app.outbox.entries()
+            await until(
+                pilot, lambda: not app.outbox.entries(("pending", "sending")), timeout=60, what=app.outbox.entries
+            )
             notes = lambda tid: [c["body"] for c in sandbox.state.comments[tid] if c["body"] in ("one", "two", "three")]
             assert notes(first) == ["one", "two"], [
                 (e["status"], e["summary"], e["last_error"], e["payload"]["ticket"].get("comment"))
@@ -77,8 +76,10 @@ async def test_the_ui_stays_responsive_while_the_network_stalls(dataset, filled_
                 await pilot.press("j")
             calm = time.monotonic() - started
             faults.enabled = True
+            asked = sum(sandbox.state.requests.values())
             await pilot.press("R")
-            await pilot.pause(0.3)  # the sync worker is now waiting on a 2 s stalled request
+            # The sync worker is now waiting on a 2 s stalled request.
+            await until(pilot, lambda: sum(sandbox.state.requests.values()) > asked, what="a request of R")
             started = time.monotonic()
             for _ in range(10):
                 await pilot.press("k")

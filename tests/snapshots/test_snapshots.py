@@ -9,8 +9,8 @@ import shutil
 
 import pytest
 
-from tests.app.waiting import until
 from tests.conftest import FROZEN_NOW, sandbox_config
+from tests.waiting import until
 from triage_tui.store.cache import Store
 from triage_tui.store.outbox import Outbox
 from triage_tui.ui.app import TriageApp
@@ -139,9 +139,7 @@ def searched(filled_cache, dataset, tmp_path_factory):
         try:
             return await engine.engine.pollers.search(email)
         finally:
-            await engine.clients.aclose()
-            engine.store.close()
-            engine.outbox.close()
+            await engine.aclose()
 
     with Sandbox(copy.deepcopy(dataset)) as sandbox:
         outcome = asyncio.run(find(sandbox.url))

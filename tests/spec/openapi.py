@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,7 +79,12 @@ class _SpecLoader(yaml.CSafeLoader):
     """YAML 1.1 reads a bare `=` as the `value` type; the description means the string."""
 
 
-_SpecLoader.add_constructor("tag:yaml.org,2002:value", lambda loader, node: loader.construct_scalar(node))
+def _plain_string(loader: yaml.SafeLoader, node: yaml.Node) -> str:
+    assert isinstance(node, yaml.ScalarNode)
+    return str(loader.construct_scalar(node))
+
+
+_SpecLoader.add_constructor("tag:yaml.org,2002:value", _plain_string)
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
@@ -93,7 +99,7 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
     return {"anyOf": [schema, {"type": "null"}]}
 
 
-def convert(node: Any, property_name: str | None = None, nulls: set[str] = frozenset()) -> Any:
+def convert(node: Any, property_name: str | None = None, nulls: AbstractSet[str] = frozenset()) -> Any:
     """OpenAPI 3.0 schema objects (anywhere in the document) to JSON Schema."""
     if isinstance(node, list):
         return [convert(item, None, nulls) for item in node]
@@ -178,7 +184,7 @@ class Spec:
         ]
 
 
-def _spec(uri: str, raw: dict[str, Any], nulls: set[str]) -> Spec:
+def _spec(uri: str, raw: dict[str, Any], nulls: AbstractSet[str]) -> Spec:
     document = convert(raw, None, nulls)
     registry = Registry().with_resource(uri, Resource.from_contents(document, default_specification=DRAFT7))
     templates = [

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.spec.test_sandbox_strict import RECENTLY_UPDATED, call, get, view_ids
+from tests.spec.test_sandbox_strict import RECENTLY_UPDATED, Response, call, get, view_ids
 from triage_sandbox.activity import Activity
 
 UNSOLVED = ("new", "open", "pending", "hold")
@@ -22,7 +22,7 @@ def group_id(app, name: str) -> int:
     return next(g["id"] for g in app.state.groups.values() if g["name"] == name)
 
 
-def personal_view(app, title: str = "mine", email: str = "agent@example.com", **extra) -> dict:
+def personal_view(app, title: str = "mine", email: str = "agent@example.com", **extra) -> Response:
     body = {
         "view": {
             "title": title,

@@ -274,9 +274,8 @@ def test_the_validation_catches_the_deviations_issue_16_found():
         "created_at": "2026-11-18T10:00:00Z",
         "updated_at": "2026-11-18T10:00:00Z",
     }
-    assert any(
-        "active" in e for e in incidents.errors("GET", "/v1/incident_statuses", 200, {"incident_statuses": [status]})
-    )
+    errors = incidents.errors("GET", "/v1/incident_statuses", 200, {"incident_statuses": [status]})
+    assert errors is not None and any("active" in e for e in errors)
     assert (
         incidents.errors("GET", "/v1/incident_statuses", 200, {"incident_statuses": [{**status, "category": "live"}]})
         == []

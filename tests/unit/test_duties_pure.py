@@ -64,10 +64,15 @@ def test_field_edits_build_safe_single_field_changes():
 
 
 def test_guards_and_texts():
-    assert reply_guard(1, ["legal"], ["x"]).action == "ask"
-    assert reply_guard(1, [], ["you useless morons"]).action == "ask"
+    for tags, texts in ((["legal"], ["x"]), ([], ["you useless morons"])):
+        guard = reply_guard(1, tags, texts)
+        assert guard is not None and guard.action == "ask"
     community = reply_guard(1, [], ["see https://posthog.com/questions/abc please"])
-    assert community.action == "refuse" and community.question_url == "https://posthog.com/questions/abc"
+    assert (
+        community is not None
+        and community.action == "refuse"
+        and community.question_url == "https://posthog.com/questions/abc"
+    )
     assert reply_guard(1, ["billing"], ["invoice"]) is None
     assert parse_incident_text("\nbody") == "Not raised: the first line is the incident's name, and it is empty."
     assert parse_incident_text("Name\n\nbody\n") == IncidentDraft("Name", "body")

@@ -43,7 +43,7 @@ def test_a_failing_editor_still_gives_the_terminal_back_to_the_app(monkeypatch, 
     monkeypatch.delenv("VISUAL", raising=False)
     app = SuspendingApp()
     with pytest.raises(EditorFailed, match="exited with 1"):
-        edit_with_app_suspended(app, "draft")  # type: ignore[arg-type]
+        edit_with_app_suspended(app, "draft")  # type: ignore[arg-type]  # a stand-in: suspend() only
     assert app.resumed
 
 
@@ -52,5 +52,5 @@ def test_a_missing_editor_still_gives_the_terminal_back_to_the_app(monkeypatch, 
     monkeypatch.delenv("VISUAL", raising=False)
     app = SuspendingApp()
     with pytest.raises(EditorFailed, match="could not run"):
-        edit_with_app_suspended(app, "draft")  # type: ignore[arg-type]
+        edit_with_app_suspended(app, "draft")  # type: ignore[arg-type]  # a stand-in: suspend() only
     assert app.resumed

@@ -19,11 +19,13 @@ class Limited:
 
 
 async def test_the_search_limit_is_named_for_a_search():
-    read = await answer(SimpleNamespace(github=Limited()), "github_search", ("PostHog/posthog", "funnel"))
+    limited = SimpleNamespace(github=Limited())
+    read = await answer(limited, "github_search", ("PostHog/posthog", "funnel"))  # type: ignore[arg-type]  # a stand-in
     assert read.error == "GitHub's search limit (30 a minute) reached: try again in 13 s"
 
 
 async def test_a_limited_comments_read_does_not_blame_the_search_limit():
     """Comments count against GitHub's general rate limit, not the search API's 30 a minute."""
-    read = await answer(SimpleNamespace(github=Limited()), "issue_comments", ("PostHog/posthog", 7))
+    limited = SimpleNamespace(github=Limited())
+    read = await answer(limited, "issue_comments", ("PostHog/posthog", 7))  # type: ignore[arg-type]  # a stand-in
     assert read.error == "GitHub's rate limit reached: try again in 13 s"

@@ -149,7 +149,7 @@ def test_a_mobile_sdk_issue_is_one_in_a_mobile_repo_or_labelled_team_mobile():
 
 def test_the_rotations_zendesk_tickets_are_each_shown_once_mobile_if_a_mobile_view_holds_it():
     one, two, three = {"id": 1}, {"id": 2}, {"id": 3}
-    views = [
+    views: list[dict] = [
         {"title": "Escalated SDK tickets", "tickets": [one, two]},
         {"title": "Mobile SDK tickets", "mobile": True, "tickets": [two, three]},
         {"title": "Broken view", "error": "403"},

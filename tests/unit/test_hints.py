@@ -4,6 +4,7 @@ labelled set (tests/fixtures/labelled_support.py)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from tests.fixtures.labelled_eval import measure
 from triage_tui.triage.bursts import find_bursts
@@ -70,7 +71,7 @@ def test_an_index_forgets_and_replaces_documents() -> None:
 
 
 def test_macros_applied_are_read_from_audits_not_triggers() -> None:
-    audits = [
+    audits: list[dict[str, Any]] = [
         {"via": {"channel": "web"}, "events": [{"type": "AgentMacroReference", "macro_id": "11"}]},
         {
             "events": [

@@ -39,7 +39,7 @@ def test_unknown_placeholders_stay_visible():
 
 
 def test_macro_actions_become_a_change_set_and_a_safe_update_payload():
-    actions = [
+    actions: list[dict[str, object]] = [
         {"field": "comment_value", "value": ["channel:all", "Hey {{ticket.requester.first_name}}"]},
         {"field": "comment_mode_is_public", "value": "false"},
         {"field": "status", "value": "pending"},

@@ -54,4 +54,5 @@ def test_incident_helpers():
         }
     )
     assert incident.number == "123" and incident.is_live
-    assert incident.lead().name == "Lee" and incident.assignee_of("Support Watcher") is None
+    lead = incident.lead()
+    assert lead is not None and lead.name == "Lee" and incident.assignee_of("Support Watcher") is None

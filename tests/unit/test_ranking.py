@@ -80,7 +80,8 @@ def test_next_ticket_skips_tickets_held_by_someone_else():
     queue = rank(
         [facts(1, breach_in=1, assignee_id=77), facts(2, breach_in=2), facts(3, breach_in=3, assignee_id=5)], NOW, RULES
     )
-    assert next_ticket(queue, me=5).facts.id == 2
+    offered = next_ticket(queue, me=5)
+    assert offered is not None and offered.facts.id == 2
 
 
 def test_next_ticket_is_none_when_only_waiting_tickets_remain():
@@ -228,7 +229,8 @@ def test_next_ticket_skips_tickets_we_answered_last():
     """After our reply the customer's turn has come: `n` offers the next ticket, not the
     one just answered (it stays Open, in its tier, until the customer writes again)."""
     queue = rank([facts(1, breach_in=1), facts(2, breach_in=2), facts(3, breach_in=3)], NOW, RULES)
-    assert next_ticket(queue, me=5, answered=lambda ticket_id: ticket_id in {1, 2}).facts.id == 3
+    offered = next_ticket(queue, me=5, answered=lambda ticket_id: ticket_id in {1, 2})
+    assert offered is not None and offered.facts.id == 3
     assert next_ticket(queue, me=5, answered=lambda ticket_id: True) is None
 
 

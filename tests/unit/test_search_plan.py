@@ -41,8 +41,9 @@ def test_zendesk_syntax_goes_as_written():
 
 
 def test_words_are_searched_as_words_even_with_a_colon_inside_quotes():
-    assert plan_search("export stuck", ORGS).query == "export stuck"  # type: ignore[union-attr]
-    assert plan_search('"error: 502"', ORGS).query == '"error: 502"'  # type: ignore[union-attr]
+    for typed in ("export stuck", '"error: 502"'):
+        plan = plan_search(typed, ORGS)
+        assert plan is not None and plan.query == typed
 
 
 def test_nothing_typed_is_nothing_to_search():

@@ -164,6 +164,7 @@ def test_pausing_never_advances_a_breach(start, pause_after, pause_for):
     paused = run_clock(
         [ClockEvent(start, "awaiting"), ClockEvent(pause, "paused"), ClockEvent(resume, "resumed")], 8, CAL
     )
+    assert paused.breach_at is not None and running.breach_at is not None
     assert paused.breach_at >= running.breach_at
 
 
@@ -173,12 +174,15 @@ def test_slas_after_our_write_follow_what_zendesk_would_say():
     active = {"policy_metrics": [{"metric": "next_reply_time", "stage": "active", "breach_at": "2026-11-18T12:00:00Z"}]}
     paused = {"policy_metrics": [{"metric": "next_reply_time", "stage": "paused", "breach_at": None}]}
     assert slas_after_write(active, "open", public_reply=False) == active  # assigned, tagged, noted
-    assert slas_after_write(active, "open", public_reply=True)["policy_metrics"][0]["stage"] == "achieved"
-    assert slas_after_write(active, "pending", public_reply=False)["policy_metrics"][0] == {
+    replied = slas_after_write(active, "open", public_reply=True)
+    assert replied is not None and replied["policy_metrics"][0]["stage"] == "achieved"
+    pending = slas_after_write(active, "pending", public_reply=False)
+    assert pending is not None and pending["policy_metrics"][0] == {
         "metric": "next_reply_time",
         "stage": "paused",
         "breach_at": None,
     }
-    assert slas_after_write(active, "solved", public_reply=False)["policy_metrics"][0]["stage"] == "achieved"
+    solved = slas_after_write(active, "solved", public_reply=False)
+    assert solved is not None and solved["policy_metrics"][0]["stage"] == "achieved"
     assert slas_after_write(paused, "open", public_reply=False) is None  # resumed: only Zendesk knows when
     assert slas_after_write({"policy_metrics": []}, "open", public_reply=True) == {"policy_metrics": []}

@@ -32,6 +32,13 @@ def macro(mid: int, title: str, text: str) -> dict:
     return {"id": mid, "title": title, "active": True, "actions": [{"field": "comment_value", "value": text}]}
 
 
+def hints_of(hints: Suggestions, ticket_id: int):
+    """The ticket's hints; the index is built by then, so there are some."""
+    found = hints.for_ticket(ticket_id)
+    assert found is not None, "the index is not built"
+    return found
+
+
 def test_a_changed_ticket_is_reindexed_alone_and_learned_macros_count(tmp_path) -> None:
     store = Store(tmp_path)
     store.put_tickets(
@@ -45,19 +52,19 @@ def test_a_changed_ticket_is_reindexed_alone_and_learned_macros_count(tmp_path) 
     hints = Suggestions(store, lambda: NOW)
     hints.build()
     hints._ready.set()  # as the hints thread does after its build
-    assert hints.for_ticket(1).related == []
-    assert hints.for_ticket(1).macros == [(7, "CDP: reconnect the destination")]
+    assert hints_of(hints, 1).related == []
+    assert hints_of(hints, 1).macros == [(7, "CDP: reconnect the destination")]
 
     built = hints.build_seconds
     store.put_tickets([ticket(2, 20, "HubSpot sync broken", "invalid_grant 401 on every contact event")])
     store.set(MACRO_USES_KEY, {"2": [7]})
     hints.update([2])
     assert hints.build_seconds == built  # not rebuilt
-    assert hints.for_ticket(1).related == [2]
+    assert hints_of(hints, 1).related == [2]
 
     store.put_tickets([ticket(2, 20, "HubSpot sync broken", "fixed", status="deleted")])
     hints.update([2])
-    assert hints.for_ticket(1).related == []
+    assert hints_of(hints, 1).related == []
     assert hints.indexed == 2
 
 
@@ -73,7 +80,8 @@ def test_the_detail_gets_the_last_hints_at_once_and_asks_the_thread_for_new_ones
         changed.clear()
         assert hints.shown(1) is None  # asked: the thread computes it
         assert changed.wait(10)  # answered
-        assert hints.shown(1).related == [2]  # the same organization's open ticket
+        shown = hints.shown(1)
+        assert shown is not None and shown.related == [2]  # the same organization's open ticket
     finally:
         hints.stop()
 
@@ -91,6 +99,6 @@ def test_macros_stored_by_a_first_sync_are_learned_without_a_reference_change(tm
         store.put_list("macros", [macro(7, "2FA removal", "I've removed two-factor authentication")])
         hints.submit([1])
         assert changed.wait(10)
-        assert hints.for_ticket(1).macros == [(7, "2FA removal")]
+        assert hints_of(hints, 1).macros == [(7, "2FA removal")]
     finally:
         hints.stop()

@@ -203,10 +203,12 @@ async def _refused(headers: dict[str, str]) -> float:
     client = ZendeskClient(
         "https://acme.zendesk.com", "a@example.com", "t", transport=httpx.MockTransport(lambda r: answer)
     )
-    with pytest.raises(RateLimited):
-        await client.deleted_since("2026-11-18T00:00:00Z")
-    await client.aclose()
-    return client.http.limited_for()
+    try:
+        with pytest.raises(RateLimited):
+            await client.deleted_since("2026-11-18T00:00:00Z")
+        return client.http.limited_for()
+    finally:
+        await client.aclose()
 
 
 async def test_a_429_with_the_account_spent_holds_every_zendesk_call():
