@@ -39,12 +39,10 @@ binding_ids = keys.binding_ids  # `triage-tui` validates `[keys]` with it before
 
 
 def stylesheet() -> Path:
-    """styles/app.tcss: inside the installed package, or beside src/ in a checkout."""
-    package = Path(__file__).resolve().parents[1]
-    packaged = package / "styles" / "app.tcss"
-    if packaged.is_file():
-        return packaged
-    return package.parents[1] / "styles" / "app.tcss"
+    """The package's own CSS (`styles/app.tcss` at the top of a checkout links to it): the
+    same file in a wheel and an editable install. An absolute path: Textual reads a relative
+    CSS_PATH from the file of whichever class subclasses the App."""
+    return Path(__file__).resolve().parent / "styles" / "app.tcss"
 
 
 class TriageApp(SyncBridge):
