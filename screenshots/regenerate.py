@@ -11,7 +11,7 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-from triage_tui.cli import demo_config
+from triage_tui.cli.sandbox import demo_config
 from triage_tui.sandbox.data import generate
 from triage_tui.sandbox.server import Sandbox
 from triage_tui.secrets import Token

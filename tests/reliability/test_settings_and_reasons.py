@@ -177,7 +177,7 @@ def test_the_quit_message_counts_what_stays_queued():
 
 
 async def test_the_cli_says_so_after_the_app_exits(sandbox, tmp_path, capsys):
-    from triage_tui.cli import _after_app
+    from triage_tui.cli.wiring import after_app
     from triage_tui.triage.macros import ChangeSet
 
     running = Engine(sandbox.url, tmp_path / "cache")
@@ -186,7 +186,7 @@ async def test_the_cli_says_so_after_the_app_exits(sandbox, tmp_path, capsys):
     running.writes.update_ticket(ticket, ChangeSet(comment="one"), "note")
     running.writes.update_ticket(ticket, ChangeSet(comment="two"), "note")
     assert running.writes.quit_message().startswith("2 writes stay queued")
-    _after_app(running.store, running.outbox)
+    after_app(running.store, running.outbox)
     assert (
         capsys.readouterr().err == "triage-tui: 2 writes stay queued; they go next time you start triage-tui "
         "(or run `triage-tui sync --once`)\n"
