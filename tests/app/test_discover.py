@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from tests.app.test_writes import burst
 from tests.waiting import until
+from triage_tui.sync.events import SyncEvent
 from triage_tui.ui import keys
 from triage_tui.ui.links import has_local_display
 from triage_tui.ui.screens.composer import Composer
@@ -164,7 +165,7 @@ async def test_after_an_action_the_cursor_keeps_its_place(harness):
         await pilot.press("p", *"Could you share the project id?", "ctrl+s")
         assert not isinstance(app.screen, Composer)
         await harness.send()
-        app.post_message(SyncReported([], [acted], False))
+        app.post_message(SyncReported(SyncEvent(changed_tickets=[acted])))
         await until(pilot, lambda: table.rows[start].entry.id != acted, what="the ticket moves to Waiting")
         assert table.cursor == start and table.current_id == following
 
@@ -215,9 +216,9 @@ def test_a_local_display_is_one_without_ssh():
 
 
 def test_global_flags_work_after_the_command():
-    from triage_tui.cli import _parser
+    from triage_tui.cli.parser import build_parser
 
-    parser = _parser()
+    parser = build_parser()
     for argv in (["demo", "--no-mouse"], ["--no-mouse", "demo"]):
         args = parser.parse_args(argv)
         assert args.command == "demo" and args.no_mouse and not args.offline

@@ -249,11 +249,12 @@ async def test_the_same_words_searched_again_get_their_own_answer(live, sandbox)
 async def test_a_search_out_when_sync_restarts_says_so_instead_of_searching_forever(live):
     async with live.run_test(size=SMALL) as pilot:
         await until(pilot, lambda: live.main.side_panes_ready)
+        from triage_tui.sync.events import SyncEvent
         from triage_tui.ui.sync_bridge import SyncReported
 
         live.main.search_zendesk("anything at all")
         # What the sync bridge posts when the loop crashes (its tasks, the search's too, die).
-        live.post_message(SyncReported(["sync stopped: boom"], [], False, crashed="RuntimeError: boom"))
+        live.post_message(SyncReported(SyncEvent(lines=["sync stopped: boom"], crashed="RuntimeError: boom")))
         await until(pilot, lambda: "search failed: sync restarted" in status(live))
 
 

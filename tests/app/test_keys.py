@@ -354,6 +354,7 @@ async def test_after_first_paint_runs_once_after_the_queue_is_drawn(harness):
 
 
 async def test_a_poll_that_changed_nothing_repaints_the_status_only(harness, monkeypatch):
+    from triage_tui.sync.events import SyncEvent
     from triage_tui.ui.app import SyncReported
 
     app = harness.app()
@@ -371,13 +372,17 @@ async def test_a_poll_that_changed_nothing_repaints_the_status_only(harness, mon
 
         monkeypatch.setattr(app.workspace, "load", loaded)
         monkeypatch.setattr(app.workspace, "update", updated)
-        app.post_message(SyncReported(["zendesk: ok, 0 changed, 1 requests"], [], False))
+        app.post_message(SyncReported(SyncEvent(lines=["zendesk: ok, 0 changed, 1 requests"])))
         await pilot.pause()
         assert calls == []
         ticket_id = app.queue_table.current_id
-        app.post_message(SyncReported(["zendesk: ok, 1 changed, 1 requests"], [ticket_id], False))
+        app.post_message(
+            SyncReported(SyncEvent(lines=["zendesk: ok, 1 changed, 1 requests"], changed_tickets=[ticket_id]))
+        )
         await pilot.pause()
         assert calls == ["update"]  # the changed ticket only, not the whole cache
-        app.post_message(SyncReported(["reference: ok, 0 changed, 3 requests"], [], False, reference_changed=True))
+        app.post_message(
+            SyncReported(SyncEvent(lines=["reference: ok, 0 changed, 3 requests"], reference_changed=True))
+        )
         await pilot.pause()
         assert calls == ["update", "load"]

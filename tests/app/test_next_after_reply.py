@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from tests.app.test_writes import burst, up
 from tests.waiting import until
+from triage_tui.sync.events import SyncEvent
 from triage_tui.ui.screens.composer import Composer
 from triage_tui.ui.sync_bridge import SyncReported
 
@@ -41,13 +42,13 @@ async def test_n_after_replying_to_its_ticket_offers_another(harness, monkeypatc
 
         # Sent, its echo stored; then read again from Zendesk (show_many with its SLA).
         await harness.send()
-        app.post_message(SyncReported([], [first.entry.id], False, outbox_changed=True))
+        app.post_message(SyncReported(SyncEvent(changed_tickets=[first.entry.id], outbox_changed=True)))
         await pilot.pause()
         await next_again(pilot, app, said)
         assert table.current_id == second, "n after the send"
         page = await harness.engine.clients.zendesk.tickets_many([first.entry.id])
         harness.engine.store.put_tickets([page.tickets[0].model_dump(mode="json")])
-        app.post_message(SyncReported([], [first.entry.id], False))
+        app.post_message(SyncReported(SyncEvent(changed_tickets=[first.entry.id])))
         await pilot.pause()
         await next_again(pilot, app, said)
         assert table.current_id == second, "n after Zendesk's answer"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from textual.widgets import OptionList
 
 from tests.waiting import until
+from triage_tui.sync.events import SyncEvent
 from triage_tui.ui.screens.picker import FuzzyPicker
 from triage_tui.ui.sync_bridge import SyncReported
 from triage_tui.ui.widgets.sdk import SdkPane
@@ -34,12 +35,12 @@ async def test_a_label_just_added_shows_on_the_row_until_the_next_poll_brings_it
         assert "needs label" not in _row(pane, issue["id"])
 
         await harness.send()  # GitHub has it now; our cache learns of it at the next poll
-        app.post_message(SyncReported([], [], False, outbox_changed=True))
+        app.post_message(SyncReported(SyncEvent(outbox_changed=True)))
         await until(pilot, lambda: "↑" not in _row(pane, issue["id"]), what="the ↑ gone once sent")
         row = _row(pane, issue["id"])
         assert "SDK Support Hero" in row and "hero" in row and "needs label" not in row
 
         await harness.engine.engine.poll("github")  # the poll brings the label itself
-        app.post_message(SyncReported([], [], True))
+        app.post_message(SyncReported(SyncEvent(incidents_changed=True)))
         await until(pilot, lambda: "SDK Support Hero" in _row(pane, issue["id"]), what="after the poll")
         assert "needs label" not in _row(pane, issue["id"])

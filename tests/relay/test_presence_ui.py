@@ -10,6 +10,7 @@ from textual.widgets import TextArea
 
 from tests.waiting import until
 from triage_tui.relay.names import PRESENCE_STORE_KEY
+from triage_tui.sync.events import SyncEvent
 from triage_tui.sync.requests import Presence
 from triage_tui.ui.screens.composer import Composer
 from triage_tui.ui.sync_bridge import SyncReported
@@ -37,7 +38,7 @@ async def test_a_colleague_replying_shows_on_the_row_and_the_detail_and_n_passes
         chosen = app.queue_table.current_id
         colleague_on(harness, chosen, "Alex", "replying")
         colleague_on(harness, chosen, "Sam [bold]", "viewing")  # a name is text, never markup
-        app.post_message(SyncReported([], [chosen], False))
+        app.post_message(SyncReported(SyncEvent(changed_tickets=[chosen])))
         detail = app.main.query_one(DetailPane)
         await until(pilot, lambda: "Alex is replying" in detail.plain_text, what="the detail says it")
         assert "Alex is replying, Sam [bold] is viewing" in detail.plain_text
@@ -54,7 +55,7 @@ async def test_opening_the_composer_on_a_ticket_a_colleague_writes_on_says_so_fi
         ticket_id = app.queue_table.current_id
         colleague_on(harness, ticket_id, "Alex", "noting")
         colleague_on(harness, ticket_id + 1, "Old", "replying", age=120)  # aged out: not shown
-        app.post_message(SyncReported([], [ticket_id], False))
+        app.post_message(SyncReported(SyncEvent(changed_tickets=[ticket_id])))
         await pilot.press("r", *"On it")  # one burst: the warning does not eat the keys
         await until(pilot, lambda: isinstance(app.screen, Composer))
         await until(pilot, lambda: app.screen.query_one(TextArea).text.endswith("On it"))
@@ -75,7 +76,7 @@ async def test_without_a_relay_nothing_is_announced_and_rows_are_as_before(harne
     async with app.run_test(size=SIZE) as pilot:
         ticket_id = app.queue_table.current_id
         colleague_on(harness, ticket_id, "Alex", "replying")  # a stale entry from another set-up
-        app.post_message(SyncReported([], [ticket_id], False))
+        app.post_message(SyncReported(SyncEvent(changed_tickets=[ticket_id])))
         await pilot.press("j", "k", "r")
         await until(pilot, lambda: isinstance(app.screen, Composer))
         row = next(r for r in app.queue_table.rows if r.entry.id == ticket_id)

@@ -17,7 +17,12 @@ url, directory = sys.argv[1], Path(sys.argv[2])
 config = sandbox_config(url).replace(cache_dir=directory)
 store, outbox = Store(directory), Outbox(directory)
 app = TriageApp(
-    config, store, outbox, engine_factory=lambda: SyncEngine(config, store, outbox, build_clients(config, TOKENS))
+    config,
+    store,
+    outbox,
+    engine_factory=lambda *, requests, progress: SyncEngine(
+        config, store, outbox, build_clients(config, TOKENS), requests=requests, progress=progress
+    ),
 )
 
 

@@ -176,7 +176,7 @@ def test_the_quit_message_counts_what_stays_queued():
 
 
 async def test_the_cli_says_so_after_the_app_exits(sandbox, tmp_path, capsys, closing: Closing):
-    from triage_tui.cli import _after_app
+    from triage_tui.cli.wiring import after_app
     from triage_tui.triage.macros import ChangeSet
 
     running = closing(Engine(sandbox.url, tmp_path / "cache"))
@@ -187,7 +187,7 @@ async def test_the_cli_says_so_after_the_app_exits(sandbox, tmp_path, capsys, cl
     running.writes.update_ticket(ticket, ChangeSet(comment="two"), "note")
     said = running.writes.quit_message()
     assert said is not None and said.startswith("2 writes stay queued")
-    _after_app(running.store, running.outbox)
+    after_app(running.store, running.outbox)
     assert (
         capsys.readouterr().err == "triage-tui: 2 writes stay queued; they go next time you start triage-tui "
         "(or run `triage-tui sync --once`)\n"

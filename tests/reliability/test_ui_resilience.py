@@ -22,8 +22,10 @@ from triage_tui.store.cache import Store
 from triage_tui.store.outbox import Outbox
 from triage_tui.sync.clients import build_clients
 from triage_tui.sync.engine import SyncEngine
+from triage_tui.sync.requests import Requests
 from triage_tui.ui.app import TriageApp
 from triage_tui.ui.screens.conflict import ConflictScreen
+from triage_tui.ui.sync_bridge import Progress
 from triage_tui.ui.widgets.detail import DetailPane
 
 
@@ -33,9 +35,11 @@ def live_app(url: str, directory) -> TriageApp:
     store, outbox = Store(directory), Outbox(directory)
     ticks = itertools.count(0, 1000)
 
-    def factory() -> SyncEngine:
+    def factory(*, requests: Requests, progress: Progress) -> SyncEngine:
         clients = build_clients(config, TOKENS, sleep=no_sleep, timeout=3)
-        return SyncEngine(config, store, outbox, clients, monotonic=lambda: float(next(ticks)))
+        return SyncEngine(
+            config, store, outbox, clients, monotonic=lambda: float(next(ticks)), requests=requests, progress=progress
+        )
 
     return TriageApp(config, store, outbox, engine_factory=factory, now=lambda: FROZEN_NOW)
 

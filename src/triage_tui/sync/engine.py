@@ -12,7 +12,6 @@ import asyncio
 import datetime as dt
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from triage_tui.config import Config
@@ -21,6 +20,7 @@ from triage_tui.store.errors import StoreUnavailable
 from triage_tui.store.outbox import Outbox
 from triage_tui.sync.changes import RECONCILE_SECONDS, reconcile_step
 from triage_tui.sync.clients import Clients
+from triage_tui.sync.events import SyncEvent
 from triage_tui.sync.github_reads import GithubAnswer, answer
 from triage_tui.sync.leader import ChangeLog, PollLock, Shared
 from triage_tui.sync.poll_base import SyncReport
@@ -54,36 +54,6 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-@dataclass
-class SyncEvent:
-    """What one step of the loop changed (past tense: it already happened)."""
-
-    lines: list[str] = field(default_factory=list)
-    changed_tickets: list[int] = field(default_factory=list)
-    incidents_changed: bool = False
-    reference_changed: bool = False
-    outbox_changed: bool = False
-    comments_for: int | None = None
-    crashed: str | None = None  # the loop died with this error and restarts shortly
-    searched: SearchOutcome | None = None  # a "find in Zendesk" the UI asked for
-    toasts: list[str] = field(default_factory=list)  # for the user now: what a bulk job did
-    copies: list[str] = field(default_factory=list)  # for the user's clipboard: a bug report's Slack alert
-    github: GithubAnswer | None = None  # a GitHub read the UI asked for (duplicate search, comments)
-
-    def __bool__(self) -> bool:
-        return bool(
-            self.lines
-            or self.changed_tickets
-            or self.incidents_changed
-            or self.reference_changed
-            or self.outbox_changed
-            or self.comments_for is not None
-            or self.crashed
-            or self.searched is not None
-            or self.github is not None
-        )
-
-
 class QueueFeed(Protocol):
     """Another way for the queue to learn what changed (a team's relay: `relay/feed.py`).
     While it feeds the queue the engine reads no Zendesk changes of its own."""
@@ -112,7 +82,12 @@ class SyncEngine:
         now: Callable[[], dt.datetime] = utc_now,
         monotonic: Callable[[], float] = time.monotonic,
         feed: QueueFeed | None = None,
+        *,
+        requests: Requests | None = None,
+        progress: Callable[[list[int]], None] | None = None,
     ) -> None:
+        """`requests`: how another thread (the app) asks the loop for things; `progress`:
+        told the changed ticket ids after each page of a long first sync."""
         self.config = config
         self.feed = feed
         self._fed = False
@@ -121,8 +96,9 @@ class SyncEngine:
         self.clients = clients
         self.monotonic = monotonic
         self.pollers = Pollers(config, store, clients, now)
+        self.pollers.progress = progress
         self.sender = Sender(outbox, store, clients, now, monotonic)
-        self.requests = Requests()
+        self.requests = requests if requests is not None else Requests()
         self.lock = PollLock(store.directory)
         self.changes = ChangeLog(store)
         sync = config.sync

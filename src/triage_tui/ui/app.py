@@ -1,8 +1,10 @@
-"""The Textual app: start-up, settings, the sync bridge and the global keys.
+"""The Textual app: settings, the services it owns and the global keys.
 
-It reads the cache through the workspace and writes only through the outbox; the screens
-and panes own their keys (`MainScreen` and `TicketScreen` the queue's and the ticket's,
-`IncidentPane` and `SdkPane` theirs), and `ui/keys.py` lists every one of them.
+It builds the workspace (the cache, read), the sync bridge (the engine's worker, its asks
+and reports) and the context the screens work with, then pushes `MainScreen`, which starts
+itself. It reads the cache through the workspace and writes only through the outbox; the
+screens and panes own their keys (`MainScreen` and `TicketScreen` the queue's and the
+ticket's, `IncidentPane` and `SdkPane` theirs), and `ui/keys.py` lists every one of them.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ from typing import Any
 from textual.app import App
 from textual.css.query import NoMatches
 from textual.screen import Screen
+from textual.worker import Worker
 
 from triage_tui.config import Config
 from triage_tui.read.workspace import Workspace
 from triage_tui.store.cache import Store
 from triage_tui.store.outbox import Outbox
-from triage_tui.sync.requests import Presence, Refresh, Requests
+from triage_tui.sync.requests import Requests
 from triage_tui.sync.writes import Writes
 from triage_tui.ui import keys
 from triage_tui.ui.alerts import Alerts
@@ -30,7 +33,7 @@ from triage_tui.ui.context import Context
 from triage_tui.ui.hints import BurstWatch, HintsChanged
 from triage_tui.ui.screens.help import HelpScreen
 from triage_tui.ui.screens.main import MainScreen
-from triage_tui.ui.sync_bridge import SyncBridge, SyncReported
+from triage_tui.ui.sync_bridge import EngineFactory, SyncBridge, SyncReported
 from triage_tui.ui.widgets.queue import QueueTable
 
 __all__ = ["SyncReported", "TriageApp", "binding_ids", "stylesheet"]
@@ -39,15 +42,13 @@ binding_ids = keys.binding_ids  # `triage-tui` validates `[keys]` with it before
 
 
 def stylesheet() -> Path:
-    """styles/app.tcss: inside the installed package, or beside src/ in a checkout."""
-    package = Path(__file__).resolve().parents[1]
-    packaged = package / "styles" / "app.tcss"
-    if packaged.is_file():
-        return packaged
-    return package.parents[1] / "styles" / "app.tcss"
+    """The package's own CSS (`styles/app.tcss` at the top of a checkout links to it): the
+    same file in a wheel and an editable install. An absolute path: Textual reads a relative
+    CSS_PATH from the file of whichever class subclasses the App."""
+    return Path(__file__).resolve().parent / "styles" / "app.tcss"
 
 
-class TriageApp(SyncBridge):
+class TriageApp(App):
     TITLE = "triage-tui"
     CSS_PATH = str(stylesheet())
     COMMANDS = App.COMMANDS | {CommandsProvider}
@@ -58,7 +59,7 @@ class TriageApp(SyncBridge):
         store: Store,
         outbox: Outbox,
         *,
-        engine_factory: Callable[[], Any] | None = None,
+        engine_factory: EngineFactory | None = None,
         now: Callable[[], dt.datetime] | None = None,
         offline: bool = False,
         cursor_blink: bool = True,
@@ -77,23 +78,23 @@ class TriageApp(SyncBridge):
         # The dialogs a flow is waiting on right now (see push_screen_wait).
         self.awaited_dialogs: weakref.WeakSet[Screen[Any]] = weakref.WeakSet()
         self.requests = Requests()
-        self.sync_problem: str | None = None
+        self.sync = SyncBridge(self, engine_factory, self.requests, self.workspace)
+        sync = self.sync
         self.context = Context(
             config=config,
             workspace=self.workspace,
             writes=Writes(outbox, store, self.now),
             outbox=outbox,
             now=lambda: self.now(),
-            kick=self.kick,
-            fetch_comments=self.fetch_comments,
-            search=self.search_zendesk,
+            kick=sync.kick,
+            fetch_comments=sync.fetch_comments,
+            search=sync.search_zendesk,
             offline=self.offline,
-            sync_problem=lambda: self.sync_problem,
-            read_github=self.read_github,
+            reported=sync.reported,
+            sync_problem=lambda: sync.problem,
+            read_github=sync.read_github,
             # Only with a team's relay: without one nothing would take these asks.
-            presence=(lambda ticket_id, doing: self.requests.ask(Presence(ticket_id, doing)))
-            if config.relay.url
-            else (lambda ticket_id, doing: None),
+            presence=sync.presence if config.relay.url else (lambda ticket_id, doing: None),
         )
         self.alerts = Alerts(self.workspace, lambda: keys.label(self, "incident.follow_up"))
         self.theme = config.ui.theme if config.ui.theme in self.available_themes else "textual-dark"
@@ -135,8 +136,8 @@ class TriageApp(SyncBridge):
         if not self.offline:
             # After the first paint: the worker's imports (httpx, pydantic) would hold the
             # GIL while the queue is being drawn.
-            self.call_after_refresh(self.sync_worker)
-        self.set_interval(60, self._minute_tick)
+            self.call_after_refresh(self.sync.start)
+        self.set_interval(60, self.check_notifications)
 
     @property
     def main(self) -> MainScreen:
@@ -153,33 +154,35 @@ class TriageApp(SyncBridge):
         """Redraw the queue (after a write outside the UI's knowledge)."""
         self.main.refresh_queue()
 
-    def refresh_everything(self) -> None:
-        self.main.refresh_queue()
-        # The queue is the first paint; the detail (whose models import pydantic), the
-        # hidden panes and the alerts follow it a frame later.
-        self.call_after_refresh(self.refresh_the_rest)
-
-    async def refresh_the_rest(self) -> None:
+    def on_queue_screen_painted(self, message: MainScreen.Painted) -> None:
         if self.after_first_paint is not None:
             self.after_first_paint()
             self.after_first_paint = None
-        if not self.is_running or self.quitting:
-            return  # closed within the first frame
-        try:
-            main = self.main
-            main.refresh_detail()
-            await main.mount_side_panes()
-        except LookupError:
-            return  # the app is closing
-        if not self.is_running:
-            return  # closed while mounting: the panes were never composed
-        main.refresh_incidents()
-        main.refresh_sdk()
-        main.refresh_status()
+
+    def on_queue_screen_started(self, message: MainScreen.Started) -> None:
         self.check_notifications()
         # The hints index is built on its own thread, after the first paint and the panes.
         self.workspace.suggestions.start(self._post_hints_changed)
 
+    # -- the sync bridge's reports ---------------------------------------------------------
+    def on_sync_reported(self, message: SyncReported) -> None:
+        try:
+            main = self.main
+            main.queue_table  # noqa: B018 - closing: the screen is there, its widgets are gone
+            main.query_one("#status")  # removed before the queue at exit: a report then found it gone
+        except (LookupError, NoMatches):
+            return  # arrived while the app is closing
+        self.sync.deliver(message.event)
+        self.check_notifications()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if self.sync.worker_changed(event):
+            try:
+                self.main.refresh_status()
+            except LookupError:
+                pass
+
+    # -- the hints index -------------------------------------------------------------------
     def _post_hints_changed(self) -> None:
         self.post_message(HintsChanged())  # from the hints thread: post_message is thread-safe
 
@@ -208,12 +211,6 @@ class TriageApp(SyncBridge):
     def on_unmount(self) -> None:
         self.workspace.suggestions.stop()
 
-    def _minute_tick(self) -> None:
-        main = self.main
-        main.refresh_queue()
-        main.refresh_incidents()  # their ages ("45m ago") move on with no poll changing them
-        self.check_notifications()
-
     def check_notifications(self) -> None:
         """Toast and bell for what `Alerts` finds new (urgent tickets, incidents, SLA stages)."""
         if not self.config.ui.notifications:
@@ -240,8 +237,9 @@ class TriageApp(SyncBridge):
     def action_refresh(self) -> None:
         if self.offline:
             self.workspace.load()
-            self.refresh_everything()
+            self.main.repaint()
+            self.check_notifications()
             self.notify("Offline mode: repainted from the cache.", markup=False)
             return
-        self.requests.ask(Refresh())
+        self.sync.refresh()
         self.notify("Syncing…", timeout=2)

@@ -1,5 +1,5 @@
-"""What the screens and panes work with: the read path, the write path, the clock and the
-sync bridge's requests. The App builds one and hands it down; nothing reaches for
+"""What the screens and panes work with: the read path, the write path, the clock, the
+sync bridge's requests and its reports. The App builds one and hands it down; nothing reaches for
 `self.app.<attribute>` to find these."""
 
 from __future__ import annotations
@@ -8,11 +8,14 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from textual.signal import Signal
+
 from triage_tui.config import Config
 from triage_tui.read.local_writes import LocalWrites
 from triage_tui.read.reads import Reads
 from triage_tui.read.workspace import Workspace
 from triage_tui.store.outbox import Outbox
+from triage_tui.sync.events import SyncEvent
 from triage_tui.sync.requests import GithubRead
 from triage_tui.sync.writes import Writes
 
@@ -28,6 +31,7 @@ class Context:
     fetch_comments: Callable[[int], None]  # ask the sync worker for a ticket's conversation
     search: Callable[[int, str], None]  # ask the sync worker to find tickets in Zendesk (search number, words)
     offline: bool
+    reported: Signal[SyncEvent]  # each sync report, once the workspace has it: panes redraw from it
     # Why sync is not running, when it is not (crashed and restarting, or never started).
     sync_problem: Callable[[], str | None] = lambda: None
     # Ask the sync worker for a GitHub read (a duplicate search, an issue's comments).

@@ -25,7 +25,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
-from triage_tui.ui.flows import FLOWS
+from triage_tui.ui.flow_runner import FLOWS
 
 SETTLE_LIMIT = 5.0  # seconds at most a closing key holds the next ones back (a cold start)
 

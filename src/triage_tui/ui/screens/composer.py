@@ -18,7 +18,7 @@ from textual.widgets import Static, TextArea
 from triage_tui.triage.macros import ChangeSet, insertion_text, unfilled_placeholders
 from triage_tui.ui import keys
 from triage_tui.ui.external_editor import edit_text_area
-from triage_tui.ui.flows import run_flow
+from triage_tui.ui.flow_runner import run_flow
 from triage_tui.ui.in_order import InOrderTextArea, close_after_typed, typed_so_far
 from triage_tui.ui.safe import plain
 from triage_tui.ui.screens import settle_cursors

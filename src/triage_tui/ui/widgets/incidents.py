@@ -33,6 +33,7 @@ from triage_tui.ui.widgets.queue import age
 
 if TYPE_CHECKING:  # models pull in pydantic, which start-up does without
     from triage_tui.models.incidentio import Incident, IncidentUpdate
+    from triage_tui.sync.events import SyncEvent
     from triage_tui.ui.context import Context
 
 
@@ -48,6 +49,15 @@ class IncidentPane(Vertical):
         self.context = context
         self.incidents: list[Incident] = []
         self.watch_queued: set[str] = set()  # incidents where my Support Watcher role is queued
+
+    def on_mount(self) -> None:
+        self.context.reported.subscribe(self, self._synced)
+        self.set_interval(60, self.reload)  # their ages ("45m ago") move on with no poll changing them
+
+    def _synced(self, event: SyncEvent) -> None:
+        # A queued watcher role turns from ↑ to confirmed when the outbox sends it.
+        if event.incidents_changed or event.outbox_changed:
+            self.reload()
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Incident watch", style="bold"), id="incident-title")

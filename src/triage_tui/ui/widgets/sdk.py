@@ -27,6 +27,7 @@ from triage_tui.ui.screens.picker import Choice, FuzzyPicker
 from triage_tui.ui.widgets.queue import age
 
 if TYPE_CHECKING:
+    from triage_tui.sync.events import SyncEvent
     from triage_tui.ui.context import Context
 
 
@@ -38,6 +39,14 @@ class SdkPane(Vertical):
         super().__init__(id=id)
         self.context = context
         self.issues: list[dict] = []
+
+    def on_mount(self) -> None:
+        self.context.reported.subscribe(self, self._synced)
+
+    def _synced(self, event: SyncEvent) -> None:
+        # outbox_changed too: a queued label turns from ↑ to confirmed.
+        if event.incidents_changed or event.outbox_changed:
+            self.reload()
 
     def compose(self) -> ComposeResult:
         yield Static(Text("SDK rotation: open issues", style="bold"), id="sdk-title")

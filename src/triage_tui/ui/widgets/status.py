@@ -4,10 +4,13 @@ queued writes and conflicts. A stale or offline state is shown, never hidden."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from rich.text import Text
+from textual.signal import Signal
 from textual.widgets import Static
 
+from triage_tui.sync.events import SyncEvent
 from triage_tui.triage.sla import parse_time
 from triage_tui.ui.safe import plain
 
@@ -128,6 +131,26 @@ def _relay_path(text: Text, path: object) -> None:
 
 
 class StatusLine(Static):
+    """Redraws itself on every sync report (a poll that changed nothing still moves its
+    times on); `describe` says what it shows, None while the screen is being taken down."""
+
+    def __init__(
+        self, text: Text, describe: Callable[[], Text | None], reported: Signal[SyncEvent], *, id: str | None = None
+    ) -> None:
+        super().__init__(text, id=id)
+        self.describe = describe
+        self.reported = reported
+
+    def on_mount(self) -> None:
+        self.reported.subscribe(self, self._synced)
+
+    def _synced(self, event: SyncEvent) -> None:
+        self.redraw()
+
+    def redraw(self) -> None:
+        if (text := self.describe()) is not None:
+            self.show(text)
+
     def show(self, text: Text) -> None:
         # One row, always: no relayout (which would repaint the whole screen on every sync).
         self.update(text, layout=False)
