@@ -205,7 +205,7 @@ def run(
         tmux("kill-session", "-t", SESSION)
         keys = " ".join(f"{k}={v}" for k, v in env.items() if k.startswith(("TRIAGE_", "PYTHON_KEYRING")))
         tmux("new-session", "-d", "-s", SESSION, "-x", "80", "-y", "24", f"env {keys} {BIN} --config {tui_config}")
-        colleagues = Colleagues(sandbox, every=3.0)
+        colleagues = Colleagues(sandbox, every=3.0, ghosts_for=0.0)  # changes only: ghosts are team.py's measure
         watcher = Watcher(caches, colleagues)
         watcher.start()
         ready = wait_until(
