@@ -76,6 +76,39 @@ async def test_the_relay_stores_a_listed_change_at_once_and_its_sla_data_once_a_
     await engine.clients.aclose()
 
 
+async def test_a_new_ticket_is_fetched_at_once_and_brings_the_owed_sla_data_along(strict, tmp_path):
+    """A new ticket needs its requester and its first-reply clock now: show_many is asked at
+    once, and the SLA data the round owes rides in the same request."""
+    engine = Engine(strict.url, tmp_path / "relay")
+    pollers = engine.engine.pollers
+    clock = [1000.0]
+    pollers.slas_every, pollers.monotonic = 30.0, lambda: clock[0]
+    for _ in range(2):
+        assert (await engine.engine.poll("zendesk")).error is None
+    waiting = [int(k) for k in engine.store.unsolved() if active_reply_metric(engine.store.ticket(int(k)) or {})]
+    a_colleagues_reply(strict, waiting[0], "first of the round")
+    await engine.engine.poll("zendesk")  # the round starts: its show_many now
+    a_colleagues_reply(strict, waiting[1], "owed its SLA data")
+    clock[0] += 5
+    await engine.engine.poll("zendesk")
+    assert engine.store.ticket(waiting[1])["slas"] != await slas_now(engine, waiting[1])  # owed
+
+    with strict.state.lock:
+        requester = next(u for u in strict.state.users.values() if u.get("role") == "end-user")
+        support = next(g for g in strict.state.groups.values() if g["name"] == "Support")["id"]
+        fields = {"subject": "A new one", "priority": "normal", "group_id": support}
+        created = strict.state.create_ticket(fields, requester, requester, "It is broken.", strict.app.now())
+    clock[0] += 5
+    before = show_manys(strict)
+    report = await engine.engine.poll("zendesk")
+    assert created["id"] in report.changed and waiting[1] in report.changed
+    assert show_manys(strict) - before == 1  # one request for both
+    assert engine.store.ticket(created["id"])["subject"] == "A new one"
+    assert str(requester["id"]) in engine.store.names("user")
+    assert engine.store.ticket(waiting[1])["slas"] == await slas_now(engine, waiting[1])
+    await engine.clients.aclose()
+
+
 async def test_a_copy_still_fetches_every_change_whole_at_once(strict, tmp_path):
     """Without the relay's pace (every copy, the default), nothing changes: a listed change
     is fetched through show_many on the poll that lists it, SLA data included."""

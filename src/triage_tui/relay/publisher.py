@@ -43,10 +43,11 @@ from triage_tui.sync.engine import SyncEngine
 LEASE_BUCKET = "relay_lease"
 RECONNECT = 2.0
 # One reader for a team looks more often than each copy did (its floor is 15 s). Its view
-# lists whole tickets, published at once; their SLA data comes through one `show_many` every
-# SLAS_SECONDS: ~7 view reads and ~2 show_many a minute keep the team under 10 requests a
-# minute, and a change waits about half a poll (4.3 s) before it is published.
-POLL_SECONDS = 8.5
+# lists whole tickets, published at once; their SLA data comes through one `show_many` a
+# round of SLAS_SECONDS, or with the show_many a new ticket needs anyway. With a change every
+# 3 s, a fifth of them new tickets: ~6 view reads and ~3.5 show_many a minute, and a change
+# waits about half a poll (5 s) before it is published.
+POLL_SECONDS = 10.0
 SLAS_SECONDS = 30.0
 ZENDESK_ONLY = ("zendesk", "deletions", "reference")
 

@@ -210,8 +210,8 @@ class Pollers(FeedReads, TicketRequests, IncidentPolls, GithubPolls):
                 cached is not None and item.fields is not None and item.fields != visible_fields(cached)
             ):
                 stale.append(item.id)
-        if self.slas_every is not None and await self._store_as_listed(report, listed, stale):
-            return
+        if self.slas_every is not None:
+            stale = await self._store_as_listed(report, listed, stale)
         if not stale:
             return
         page = await client.tickets_many(stale)
@@ -223,40 +223,33 @@ class Pollers(FeedReads, TicketRequests, IncidentPolls, GithubPolls):
         # Every queue row, not only these: people a failed lookup missed last time come now.
         await self._fill_people(report)
 
-    async def _store_as_listed(self, report: SyncReport, listed: list[ChangedTicket], stale: list[int]) -> bool:
-        """The relay's way (`slas_every` set): every other request it makes is one more for
-        the whole team's budget, and a view lists whole tickets, without SLA data. Store
-        what changed as listed, with the SLA data cached before, at once; fetch the SLA data
-        of all of them through one show_many every `slas_every`. A new ticket (its first
-        reply clock matters most) or one the listing could not give whole: show_many now.
-        False: the caller fetches `stale` through show_many as a copy does."""
+    async def _store_as_listed(self, report: SyncReport, listed: list[ChangedTicket], stale: list[int]) -> list[int]:
+        """The relay's way (`slas_every` set): each of its requests counts against the whole
+        team's budget, and a view lists whole tickets without SLA data. What changed is stored
+        as listed, with the SLA data cached before, at once; the SLA data of a round's changes
+        comes through one show_many every `slas_every`, or with the next show_many asked
+        anyway (a new ticket, whose requester it also brings; a listing that did not validate).
+        Returns the ids to fetch through show_many now."""
         whole = {item.id: item.ticket for item in listed if item.ticket is not None}
-        if any(i not in whole or self.store.ticket(i) is None for i in stale):
-            self.slas_owed.difference_update(stale)
-            return False
-        fresh = []
-        for ticket_id in stale:
-            ticket, cached = dump(whole[ticket_id]), self.store.ticket(ticket_id) or {}
-            for key in ("metric_set", "slas"):
-                if ticket.get(key) is None and cached.get(key) is not None:
-                    ticket[key] = cached[key]  # until this round's show_many: minutes old at most
-            fresh.append(ticket)
-        report.changed += self.store.put_tickets(fresh, only_if_newer=True)
-        self.slas_owed.update(stale)
-        assert self.slas_every is not None
-        if self.slas_owed and self.monotonic() - self.slas_read_at >= self.slas_every:
-            owed, self.slas_owed = sorted(self.slas_owed), set()
-            self.slas_read_at = self.monotonic()
-            client = self.clients.zendesk
-            assert client is not None
-            page = await client.tickets_many(owed)
-            self._save_people(page)
-            report.changed += self.store.put_tickets(
-                [self._keep_local_metrics(dump(t)) for t in page.tickets], only_if_newer=True
-            )
-            self._skipped(report, page.skipped)
-        await self._fill_people(report)
-        return True
+        due = self.monotonic() - self.slas_read_at >= self.slas_every if self.slas_every is not None else True
+        if not any(i not in whole or self.store.ticket(i) is None for i in stale):
+            fresh = []
+            for ticket_id in stale:
+                ticket, cached = dump(whole[ticket_id]), self.store.ticket(ticket_id) or {}
+                for key in ("metric_set", "slas"):
+                    if ticket.get(key) is None and cached.get(key) is not None:
+                        ticket[key] = cached[key]  # until the round's show_many: seconds old
+                fresh.append(ticket)
+            report.changed += self.store.put_tickets(fresh, only_if_newer=True)
+            self.slas_owed.update(stale)
+            if not (self.slas_owed and due):
+                if stale:
+                    await self._fill_people(report)  # an assignee the listing names, not sideloaded
+                return []
+            stale = []
+        fetch, self.slas_owed = sorted(set(stale) | self.slas_owed), set()
+        self.slas_read_at = self.monotonic()
+        return fetch
 
     async def _fill_sla_metrics(self, report: SyncReport) -> None:
         """Search sideloads people but not `metric_sets` or `slas`: fetch those through
