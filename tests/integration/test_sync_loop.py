@@ -9,6 +9,7 @@ import time
 from tests.helpers import Engine
 from triage_tui.sync.engine import SyncEvent
 from triage_tui.sync.leader import Shared
+from triage_tui.sync.requests import FetchComments
 from triage_tui.triage.macros import ChangeSet
 
 
@@ -139,7 +140,7 @@ async def test_a_slow_conversation_does_not_hold_back_a_send_now(sandbox, tmp_pa
     engine.engine.schedule.next_at.update({name: 1e18 for name in engine.engine.schedule.intervals})
     stop, task, events = await start(engine)
     await asyncio.sleep(0.3)
-    engine.engine.requests.ask("comments", ticket["id"])
+    engine.engine.requests.ask(FetchComments(ticket["id"]))
     await asyncio.sleep(0.1)
     engine.writes.update_ticket(ticket, ChangeSet(comment="not behind the conversation", public=False), "note")
     engine.engine.kick()
@@ -174,7 +175,7 @@ async def test_what_the_screen_asks_while_the_loop_restarts_is_done_after_it(san
     engine.engine.pollers.comments = comments
     stop, task, events = await start(engine)
     await wait_for(lambda: any(e.crashed for e in events))
-    engine.engine.requests.ask("comments", ticket_id)  # during the restart's backoff
+    engine.engine.requests.ask(FetchComments(ticket_id))  # during the restart's backoff
     await wait_for(lambda: ticket_id in fetched)
     stop.set()
     await asyncio.wait_for(task, 5)

@@ -10,6 +10,7 @@ from textual.widgets import TextArea
 
 from tests.app.waiting import until
 from triage_tui.relay.names import PRESENCE_STORE_KEY
+from triage_tui.sync.requests import Presence
 from triage_tui.ui.screens.composer import Composer
 from triage_tui.ui.sync_bridge import SyncReported
 from triage_tui.ui.widgets.detail import DetailPane
@@ -58,12 +59,12 @@ async def test_opening_the_composer_on_a_ticket_a_colleague_writes_on_says_so_fi
         await until(pilot, lambda: isinstance(app.screen, Composer))
         await until(pilot, lambda: app.screen.query_one(TextArea).text.endswith("On it"))
         assert any(f"#{ticket_id}: Alex is writing a note" in t for t in toasts(app))
-        asked = [value for kind, value in app.requests._pending if kind == "presence"]
-        assert asked[-1] == (ticket_id, "replying")  # colleagues see this engineer replying
+        asked = [request for request in app.requests._pending if isinstance(request, Presence)]
+        assert asked[-1] == Presence(ticket_id, "replying")  # colleagues see this engineer replying
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, Composer))
-        asked = [value for kind, value in app.requests._pending if kind == "presence"]
-        assert asked[-1] == (ticket_id, "viewing")
+        asked = [request for request in app.requests._pending if isinstance(request, Presence)]
+        assert asked[-1] == Presence(ticket_id, "viewing")
         from triage_tui.presence import colleagues
 
         assert colleagues(app.workspace.store, ticket_id + 1) == []
@@ -79,4 +80,4 @@ async def test_without_a_relay_nothing_is_announced_and_rows_are_as_before(harne
         await until(pilot, lambda: isinstance(app.screen, Composer))
         row = next(r for r in app.queue_table.rows if r.entry.id == ticket_id)
         assert not app.queue_table._cells(row)["subject"].startswith("[")
-        assert not [kind for kind, _ in app.requests._pending if kind == "presence"]
+        assert not [request for request in app.requests._pending if isinstance(request, Presence)]

@@ -14,6 +14,7 @@ from triage_tui.relay import feed, publisher
 from triage_tui.relay.connect import RelayConfigError, bucket, check_url, connect
 from triage_tui.relay.names import PATH_KEY, group_bucket, ticket_key
 from triage_tui.relay.waits import first_of
+from triage_tui.sync.requests import Presence
 from triage_tui.sync.writes import Writes
 from triage_tui.triage.macros import ChangeSet
 
@@ -290,7 +291,7 @@ async def test_presence_shows_to_a_colleague_and_ages_out(strict, nats_server, t
     from triage_tui.presence import colleagues
 
     ticket_id = int(next(iter(relay.store.unsolved())))
-    writer.engine.requests.ask("presence", (ticket_id, "replying"))
+    writer.engine.requests.ask(Presence(ticket_id, "replying"))
     took = await eventually(
         lambda: [str(c) for c in colleagues(reader.store, ticket_id)] == ["Alex is replying"],
         timeout=5,
@@ -300,9 +301,9 @@ async def test_presence_shows_to_a_colleague_and_ages_out(strict, nats_server, t
     assert ticket_id in reader.changed()  # the row and the detail repaint
     assert colleagues(writer.store, ticket_id) == []  # not oneself
 
-    writer.engine.requests.ask("presence", (ticket_id, "viewing"))
+    writer.engine.requests.ask(Presence(ticket_id, "viewing"))
     await eventually(lambda: [str(c) for c in colleagues(reader.store, ticket_id)] == ["Alex is viewing"])
-    writer.engine.requests.ask("presence", (None, ""))  # moved on: gone at once
+    writer.engine.requests.ask(Presence(None, ""))  # moved on: gone at once
     await eventually(lambda: colleagues(reader.store, ticket_id) == [], timeout=5)
 
     # A copy that dies says nothing more: its last entry (refreshed 28 s ago here) ages out of
@@ -330,7 +331,7 @@ async def test_a_copy_that_quits_leaves_its_colleagues_screens_at_once(strict, n
     reader = Copy(running, config, tmp_path / "sam")
     await eventually(lambda: writer.feed.connected and reader.feed.connected)
     ticket_id = int(next(iter(relay.store.unsolved())))
-    writer.engine.requests.ask("presence", (ticket_id, "replying"))
+    writer.engine.requests.ask(Presence(ticket_id, "replying"))
     await eventually(lambda: colleagues(reader.store, ticket_id) != [], timeout=5)
     writer.stop.set()  # q: the app closes, its sync loop stops
     took = await eventually(lambda: colleagues(reader.store, ticket_id) == [], timeout=10, what="gone at once")

@@ -27,10 +27,11 @@ from tests.reliability.machine import SmallDisk
 from triage_sandbox.server import Sandbox
 from triage_tui.store.cache import Store
 from triage_tui.store.errors import OutboxUnavailable, StoreUnavailable
-from triage_tui.store.outbox import Outbox, retry_due
+from triage_tui.store.outbox import NewWrite, Outbox, retry_due
 from triage_tui.sync.clients import build_clients
 from triage_tui.sync.sender import Sender
 from triage_tui.sync.writes import Writes
+from triage_tui.targets import Target, WriteKind
 from triage_tui.triage.macros import ChangeSet
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,7 +54,8 @@ def queue_earlier(directory: Path, summary: str) -> dict:
     """A write queued in an earlier session; returns the cached queue rows. Closes both
     (a mount with files open for writing cannot be remounted read-only)."""
     store, outbox = Store(directory), Outbox(directory)
-    outbox.add("ticket_update", "zendesk:ticket:1", {"ticket_id": 1, "ticket": {}}, summary=summary, now=FROZEN_NOW)
+    write = NewWrite(WriteKind.TICKET_UPDATE, Target.ticket(1), {"ticket_id": 1, "ticket": {}}, summary)
+    outbox.add(write, now=FROZEN_NOW)
     rows = store.unsolved_rows()
     store.close()
     outbox.close()
@@ -172,7 +174,7 @@ def test_start_up_on_a_full_disk_is_not_corruption(disk, filled_cache):
         assert "read-only cache" in store.read_only_notice()
         assert [e["summary"] for e in outbox.entries()] == ["kept"]
         with pytest.raises(OutboxUnavailable):
-            outbox.add("ticket_update", "zendesk:ticket:1", {}, summary="refused", now=FROZEN_NOW)
+            outbox.add(NewWrite(WriteKind.TICKET_UPDATE, Target.ticket(1), {}, "refused"), now=FROZEN_NOW)
         store.close()
         outbox.close()
         assert not list(directory.glob("*.corrupt-*"))

@@ -12,10 +12,11 @@ from tests.conftest import FROZEN_NOW, sandbox_config
 from triage_sandbox.server import Sandbox, SandboxSettings
 from triage_tui.secrets import Token
 from triage_tui.store.cache import Store
-from triage_tui.store.outbox import Outbox
+from triage_tui.store.outbox import NewWrite, Outbox
 from triage_tui.sync.clients import build_clients
 from triage_tui.sync.engine import SyncEngine
 from triage_tui.sync.writes import Writes
+from triage_tui.targets import Target, WriteKind
 from triage_tui.triage.macros import ChangeSet
 
 SECRET = "tok-3f9a7c1e5b2d8e4f"
@@ -85,9 +86,8 @@ def test_an_older_schema_is_rebuilt_but_the_outbox_survives(tmp_path):
 
     store = Store(tmp_path / "cache")
     outbox = Outbox(tmp_path / "cache")
-    outbox.add(
-        "ticket_update", "zendesk:ticket:1", {"ticket_id": 1, "ticket": {}}, summary="x", now=dt.datetime.now(dt.UTC)
-    )
+    write = NewWrite(WriteKind.TICKET_UPDATE, Target.ticket(1), {"ticket_id": 1, "ticket": {}}, "x")
+    outbox.add(write, now=dt.datetime.now(dt.UTC))
     store.set("meta:schema", 1)
     store.set("list:groups", [{"id": 1}])
     store.close()

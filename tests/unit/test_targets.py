@@ -1,10 +1,11 @@
-"""Outbox targets: one typed value, written and read back in one place."""
+"""Outbox targets and write kinds: typed values, written and read back in one place."""
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from triage_tui.targets import Target, ticket_ids
+from triage_tui.sync.sender import HANDLERS
+from triage_tui.targets import Target, WriteKind, ticket_ids
 
 
 def test_the_targets_the_outbox_has_always_stored():
@@ -12,6 +13,37 @@ def test_the_targets_the_outbox_has_always_stored():
     assert str(Target.incident("01INC232")) == "incidentio:incident:01INC232"
     assert str(Target.macros()) == "zendesk:macros"
     assert str(Target.issue("PostHog/posthog-js", 12)) == "github:issue:PostHog/posthog-js#12"
+    assert str(Target.new_ticket("triage-tui-followup-ab")) == "zendesk:ticket:new-triage-tui-followup-ab"
+    assert str(Target.user(42)) == "zendesk:user:42"
+    assert str(Target.new_incident("triage-tui-cd")) == "incidentio:incident:new-triage-tui-cd"
+    assert str(Target.issues("PostHog/posthog")) == "github:issues:PostHog/posthog"
+    assert Target.new_ticket("triage-tui-followup-ab").ticket_id is None
+
+
+def test_the_write_kinds_the_outbox_has_always_stored():
+    assert {kind.value for kind in WriteKind} == {
+        "ticket_update",
+        "ticket_tags",
+        "ticket_bulk",
+        "ticket_create",
+        "user_update",
+        "macro_create",
+        "macro_update",
+        "macro_delete",
+        "incident_create",
+        "incident_attach",
+        "incident_role",
+        "github_labels",
+        "github_issue_create",
+        "github_comment",
+        "github_assign",
+    }
+    assert WriteKind("ticket_update") == "ticket_update"
+
+
+def test_the_sender_has_a_handler_for_every_kind_but_bulk_which_goes_in_groups():
+    assert set(HANDLERS) == set(WriteKind) - {WriteKind.TICKET_BULK}
+    assert {handler.service for handler in HANDLERS.values()} == {"zendesk", "incidentio", "github"}
 
 
 def test_parse_reads_them_back():

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from triage_tui.triage.escalation import ESCALATION_TEMPLATE, escalation_gaps
 from triage_tui.triage.incidents import follow_up_text, is_resolved, says_resolved, update_text
 from triage_tui.triage.macros import changes_from_actions, has_greeting, insertion_text, without_greeting
-from triage_tui.ui.ticket_actions import ESCALATION_TEMPLATE, escalation_gaps
 
 HEY = "Hey {{ticket.requester.first_name | default: 'there'}},\n\n"
 
@@ -59,7 +59,7 @@ def test_only_closed_incidents_are_resolved_and_their_follow_up_says_so():
 
 
 def test_why_next_says_the_tier_and_the_clock():
-    from triage_tui.ui.ticket_actions import why_next
+    from triage_tui.triage.tiers import why_next
 
     text = why_next(123, 2, 40 * 60)
     assert text.startswith("#123: tier 2, escalated, High priority; 40m to breach")

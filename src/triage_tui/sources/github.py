@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from triage_tui.models.base import SkippedRecord, parse_many
 from triage_tui.models.github import GithubUser, Issue, IssueComment, Label
@@ -75,11 +74,6 @@ class GithubClient:
             "POST", f"/repos/{repo}/issues/{number}/labels", json_body={"labels": labels}
         )
         return parse_many(Label, decode_json("github", response))[0]
-
-    async def remove_label(self, repo: str, number: int, label: str) -> None:
-        await self.http.request(
-            "DELETE", f"/repos/{repo}/issues/{number}/labels/{quote(label, safe='')}", accept=(404,)
-        )
 
     # -- bug reports and working an issue ------------------------------------------------------
     async def me(self) -> GithubUser:

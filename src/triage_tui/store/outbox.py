@@ -23,13 +23,14 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from triage_tui.store.errors import OutboxUnavailable, StoreUnavailable, storage_fault
 from triage_tui.store.files import iso, open_json_cache, private_umask
 from triage_tui.store.read_only import ReadOnlyCache
-from triage_tui.targets import Target
+from triage_tui.targets import Target, WriteKind
 
 ACTIVE = ("pending", "sending")
 NEEDS_USER = ("conflict", "failed")
@@ -103,6 +104,35 @@ def _outbox_write(method: Callable) -> Callable:
     return wrapper
 
 
+@dataclass(frozen=True)
+class NewWrite:
+    """A write not yet persisted: what it does, what it acts on, the request's body, and
+    the line the user reads. `seen_updated_at`: the ticket's version the user saw."""
+
+    kind: WriteKind
+    target: Target
+    payload: dict[str, Any]
+    summary: str
+    seen_updated_at: str | None = None
+
+    def entry(self, seq: int, now: dt.datetime) -> dict[str, Any]:
+        """The entry as persisted: plain JSON, the same fields every version has stored."""
+        return {
+            "id": f"{seq:012d}",
+            "seq": seq,
+            "kind": self.kind.value,
+            "target": str(self.target),
+            "payload": self.payload,
+            "summary": self.summary,
+            "created_at": iso(now),
+            "seen_updated_at": self.seen_updated_at,
+            "status": "pending",
+            "attempts": 0,
+            "last_error": None,
+            "retry_at": None,  # wall-clock UTC, see retry_due()
+        }
+
+
 class SenderBusy(Exception):
     """Another process holds the sender lock."""
 
@@ -134,77 +164,27 @@ class Outbox:
     def close(self) -> None:
         self.cache.close()
 
-    def add(
-        self,
-        kind: str,
-        target: str,
-        payload: dict[str, Any],
-        *,
-        summary: str,
-        now: dt.datetime,
-        seen_updated_at: str | None = None,
-    ) -> dict[str, Any]:
-        """Persist a write. `target` orders writes: one target's writes go out in order.
+    def add(self, write: NewWrite, *, now: dt.datetime) -> dict[str, Any]:
+        """Persist a write. Its target orders writes: one target's writes go out in order.
 
         Raises OutboxUnavailable (disk full, read-only...) with nothing persisted."""
-        spec = {
-            "kind": kind,
-            "target": target,
-            "payload": payload,
-            "summary": summary,
-            "seen_updated_at": seen_updated_at,
-        }
-        return self.add_many([spec], now=now)[0]
+        return self.add_many([write], now=now)[0]
 
     @_outbox_write
-    def add_many(self, specs: Iterable[dict[str, Any]], *, now: dt.datetime) -> list[dict[str, Any]]:
+    def add_many(self, writes: Iterable[NewWrite], *, now: dt.datetime) -> list[dict[str, Any]]:
         """Persist several writes all together or none of them (one user action that makes
-        two writes must not half-happen). Each spec: kind, target, payload, summary and
-        optionally seen_updated_at."""
+        two writes must not half-happen)."""
         entries = []
         with self.cache.transact():
             # diskcache's incr() needs pickled ints; our values are JSON, so count by hand.
             seq = int(self.cache.get("meta:seq", 0))
-            for spec in specs:
+            for write in writes:
                 seq += 1
-                entry = self._new_entry(
-                    seq,
-                    spec["kind"],
-                    spec["target"],
-                    spec["payload"],
-                    spec["summary"],
-                    now,
-                    spec.get("seen_updated_at"),
-                )
+                entry = write.entry(seq, now)
                 self.cache.set(f"entry:{entry['id']}", entry)
                 entries.append(entry)
             self.cache.set("meta:seq", seq)
         return entries
-
-    @staticmethod
-    def _new_entry(
-        seq: int,
-        kind: str,
-        target: str,
-        payload: dict[str, Any],
-        summary: str,
-        now: dt.datetime,
-        seen_updated_at: str | None,
-    ) -> dict[str, Any]:
-        return {
-            "id": f"{seq:012d}",
-            "seq": seq,
-            "kind": kind,
-            "target": target,
-            "payload": payload,
-            "summary": summary,
-            "created_at": iso(now),
-            "seen_updated_at": seen_updated_at,
-            "status": "pending",
-            "attempts": 0,
-            "last_error": None,
-            "retry_at": None,  # wall-clock UTC, see retry_due()
-        }
 
     def entries(self, statuses: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
         found = []
@@ -235,7 +215,7 @@ class Outbox:
 
     @_outbox_write
     def settle(
-        self, entry_id: str, changes: dict[str, Any], follow_ups: list[dict[str, Any]], *, now: dt.datetime
+        self, entry_id: str, changes: dict[str, Any], follow_ups: list[NewWrite], *, now: dt.datetime
     ) -> list[dict[str, Any]]:
         """Record `entry_id`'s outcome and queue the writes that follow from it, in one
         transaction: a crash leaves either neither (the entry is looked for and settled

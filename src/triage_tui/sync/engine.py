@@ -25,7 +25,16 @@ from triage_tui.sync.github_reads import GithubAnswer, answer
 from triage_tui.sync.leader import ChangeLog, PollLock, Shared
 from triage_tui.sync.poll_base import SyncReport
 from triage_tui.sync.pollers import Pollers
-from triage_tui.sync.requests import Requests
+from triage_tui.sync.requests import (
+    FetchComments,
+    GithubRead,
+    Presence,
+    Refresh,
+    Request,
+    Requests,
+    SearchZendesk,
+    SendNow,
+)
 from triage_tui.sync.schedule import Schedule
 from triage_tui.sync.search_outcome import SearchOutcome
 from triage_tui.sync.sender import Sender, SendReport
@@ -199,7 +208,7 @@ class SyncEngine:
 
     def kick(self) -> None:
         """From another thread: a write was queued, send it now."""
-        self.requests.ask("send")
+        self.requests.ask(SendNow())
 
     # -- the loop -------------------------------------------------------------------------
     async def run_forever(self, emit: Callable[[SyncEvent], None], stop: asyncio.Event) -> None:
@@ -321,29 +330,29 @@ class SyncEngine:
         return event
 
     async def _request_task(
-        self, emit: Callable[[SyncEvent], None], queue: asyncio.Queue[tuple[str, Any]], group: asyncio.TaskGroup
+        self, emit: Callable[[SyncEvent], None], queue: asyncio.Queue[Request], group: asyncio.TaskGroup
     ) -> None:
         assert self._wake_sender is not None and self._wake_poller is not None
         while True:
-            kind, value = await queue.get()
-            if kind == "send":
-                self._wake_sender.set()
-            elif kind == "refresh":
-                # What changed, now; not the hourly reference lists nor the deletions poll,
-                # whose budget (10 a minute) the whole account shares.
-                for name in ("zendesk", "incidentio", "github"):
-                    self.schedule.postpone(name, self.monotonic())
-                self._wake_poller.set()
-                self._wake_sender.set()
-            elif kind == "comments":
-                # Its own task: a slow conversation must not hold back a "send now".
-                self._fetches.add(group.create_task(self._comments(emit, value)))
-            elif kind == "search":
-                self._fetches.add(group.create_task(self._search(emit, value)))
-            elif kind in ("github_search", "issue_comments"):
-                self._fetches.add(group.create_task(self._github_read(emit, kind, value)))
-            elif kind == "presence" and self.feed is not None:
-                self.feed.doing(*value)  # what this engineer does on a ticket, for colleagues
+            match await queue.get():
+                case SendNow():
+                    self._wake_sender.set()
+                case Refresh():
+                    # What changed, now; not the hourly reference lists nor the deletions poll,
+                    # whose budget (10 a minute) the whole account shares.
+                    for name in ("zendesk", "incidentio", "github"):
+                        self.schedule.postpone(name, self.monotonic())
+                    self._wake_poller.set()
+                    self._wake_sender.set()
+                case FetchComments(ticket_id):
+                    # Its own task: a slow conversation must not hold back a "send now".
+                    self._fetches.add(group.create_task(self._comments(emit, ticket_id)))
+                case SearchZendesk(number, text):
+                    self._fetches.add(group.create_task(self._search(emit, (number, text))))
+                case GithubRead() as read:
+                    self._fetches.add(group.create_task(self._github_read(emit, read.kind, read.asked)))
+                case Presence(ticket_id, doing) if self.feed is not None:
+                    self.feed.doing(ticket_id, doing)  # what this engineer does on a ticket, for colleagues
 
     async def _comments(self, emit: Callable[[SyncEvent], None], ticket_id: int) -> None:
         try:

@@ -1,5 +1,5 @@
 """GitHub reads a person waits on (issue 26): a duplicate search for a bug report, an
-issue's comments. Asked by the UI through `Requests` ("github_search", "issue_comments"),
+issue's comments. Asked by the UI through `Requests` (SearchGithub, ReadIssueComments),
 answered as plain values in a `SyncEvent.github`: the UI never sees a client or a model."""
 
 from __future__ import annotations

@@ -17,13 +17,14 @@ from typing import Any
 
 from triage_tui.store.cache import Store
 from triage_tui.store.errors import OutboxUnavailable
-from triage_tui.store.outbox import Outbox, queued_message
-
-__all__ = ["OutboxUnavailable", "Writes", "queued_message"]
+from triage_tui.store.outbox import NewWrite, Outbox, queued_message
+from triage_tui.targets import Target, WriteKind
 from triage_tui.triage import bug_reports
 from triage_tui.triage.bug_reports import BugReport
 from triage_tui.triage.incidents import incident_tag
 from triage_tui.triage.macros import ChangeSet
+
+__all__ = ["OutboxUnavailable", "Writes", "queued_message"]
 
 
 class Writes:
@@ -35,9 +36,13 @@ class Writes:
     def me_id(self) -> int | None:
         return (self.store.get("me") or {}).get("id")
 
+    def _add(self, kind: WriteKind, target: Target, payload: dict[str, Any], summary: str) -> dict[str, Any]:
+        """One write on its own, persisted now."""
+        return self.outbox.add(NewWrite(kind, target, payload, summary), now=self.now())
+
     def _ticket_update(
         self, ticket: dict[str, Any], change: ChangeSet, summary: str, *, safe: bool = True
-    ) -> list[dict[str, Any]]:
+    ) -> list[NewWrite]:
         """One ticket's change as outbox entries, sent in this order: the update (comment,
         fields, a macro's whole tag list) under safe_update, then each tag request.
 
@@ -49,46 +54,44 @@ class Writes:
         their answer, the ticket's tags after, says whether ours landed."""
         stamp = ticket.get("updated_at") if safe else None
         payload = change.to_payload(updated_stamp=stamp, me=self.me_id(), current_tags=ticket.get("tags") or [])
-        target = f"zendesk:ticket:{ticket['id']}"
-        specs: list[dict[str, Any]] = []
+        target = Target.ticket(ticket["id"])
+        specs: list[NewWrite] = []
         if payload["ticket"] or not change.tag_requests():
             specs.append(
-                {
-                    "kind": "ticket_update",
-                    "target": target,
-                    "payload": {"ticket_id": ticket["id"], "ticket": payload["ticket"]},
-                    "summary": summary,
-                    "seen_updated_at": stamp,
-                }
+                NewWrite(
+                    WriteKind.TICKET_UPDATE,
+                    target,
+                    {"ticket_id": ticket["id"], "ticket": payload["ticket"]},
+                    summary,
+                    seen_updated_at=stamp,
+                )
             )
         for action, tags in change.tag_requests():
             specs.append(
-                {
-                    "kind": "ticket_tags",
-                    "target": target,
+                NewWrite(
+                    WriteKind.TICKET_TAGS,
+                    target,
                     # "ticket" holds the tags endpoint's body, as "ticket" of an update holds its.
-                    "payload": {"ticket_id": ticket["id"], "action": action, "ticket": {"tags": list(tags)}},
-                    "summary": f"{summary} ({'+' if action == 'add' else '-'}{' '.join(tags)})"
-                    if payload["ticket"]
-                    else summary,
-                }
+                    {"ticket_id": ticket["id"], "action": action, "ticket": {"tags": list(tags)}},
+                    f"{summary} ({'+' if action == 'add' else '-'}{' '.join(tags)})" if payload["ticket"] else summary,
+                )
             )
         return specs
 
-    def _bulk(self, tickets: list[dict[str, Any]], change: ChangeSet, summary: str) -> list[dict[str, Any]]:
+    def _bulk(self, tickets: list[dict[str, Any]], change: ChangeSet, summary: str) -> list[NewWrite]:
         """One uniform change to many tickets, to go as `update_many` requests (100 ids
         each, one job each): an entry per ticket, so each ticket's outcome is its own
         (sent, or failed and retryable), all of one `bulk` group with the same body."""
         body = change.to_bulk_payload(me=self.me_id())["ticket"]
         group = uuid.uuid4().hex
         return [
-            {
-                "kind": "ticket_bulk",
-                "target": f"zendesk:ticket:{ticket['id']}",
-                "payload": {"ticket_id": ticket["id"], "bulk": group, "ticket": body},
-                "summary": f"#{ticket['id']}: {summary}",
-                "seen_updated_at": ticket.get("updated_at"),
-            }
+            NewWrite(
+                WriteKind.TICKET_BULK,
+                Target.ticket(ticket["id"]),
+                {"ticket_id": ticket["id"], "bulk": group, "ticket": body},
+                f"#{ticket['id']}: {summary}",
+                seen_updated_at=ticket.get("updated_at"),
+            )
             for ticket in tickets
         ]
 
@@ -127,31 +130,38 @@ class Writes:
         goes to all of them as bulk requests."""
         return self.outbox.add_many(self.attach_specs(tickets, incident), now=self.now())
 
-    def attach_specs(self, tickets: list[dict[str, Any]], incident: dict[str, Any]) -> list[dict[str, Any]]:
+    def attach_specs(
+        self, tickets: list[dict[str, Any]], incident: dict[str, Any], *, raised_by: str | None = None
+    ) -> list[NewWrite]:
         """attach_many's entries, not yet queued (the sender queues them for an incident it
-        has just raised)."""
+        has just raised, `raised_by` its entry: a resend finds them queued already)."""
         if len(tickets) < 2:
-            return [s for t in tickets for s in self._attach_specs(t, incident)]
+            return [s for t in tickets for s in self._attach_specs(t, incident, raised_by)]
         tag = incident_tag(incident["reference"])
         specs = self._bulk(tickets, ChangeSet(add_tags=(tag,)), f"tag {tag}")
-        specs += [self._attach_spec(ticket, incident) for ticket in tickets]
+        specs += [self._attach_spec(ticket, incident, raised_by) for ticket in tickets]
         return specs
 
-    def _attach_specs(self, ticket: dict[str, Any], incident: dict[str, Any]) -> list[dict]:
+    def _attach_specs(
+        self, ticket: dict[str, Any], incident: dict[str, Any], raised_by: str | None = None
+    ) -> list[NewWrite]:
         tag = incident_tag(incident["reference"])
         change = ChangeSet(add_tags=(tag,))
         return [*self._ticket_update(ticket, change, f"#{ticket['id']}: tag {tag}", safe=False)] + [
-            self._attach_spec(ticket, incident)
+            self._attach_spec(ticket, incident, raised_by)
         ]
 
     @staticmethod
-    def _attach_spec(ticket: dict[str, Any], incident: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "kind": "incident_attach",
-            "target": f"incidentio:incident:{incident['id']}",
-            "payload": {"incident_id": incident["id"], "ticket_id": ticket["id"]},
-            "summary": f"Attach #{ticket['id']} to {incident['reference']}",
-        }
+    def _attach_spec(ticket: dict[str, Any], incident: dict[str, Any], raised_by: str | None) -> NewWrite:
+        payload: dict[str, Any] = {"incident_id": incident["id"], "ticket_id": ticket["id"]}
+        if raised_by is not None:
+            payload["raised_by"] = raised_by
+        return NewWrite(
+            WriteKind.INCIDENT_ATTACH,
+            Target.incident(incident["id"]),
+            payload,
+            f"Attach #{ticket['id']} to {incident['reference']}",
+        )
 
     def attach_to_incident(self, ticket: dict[str, Any], incident: dict[str, Any]) -> list[dict]:
         """Tag `incident/<n>` (additive, so no stale-view risk) and attach in incident.io:
@@ -159,12 +169,11 @@ class Writes:
         return self.outbox.add_many(self._attach_specs(ticket, incident), now=self.now())
 
     def assign_role(self, incident: dict[str, Any], role: dict[str, Any], email: str) -> dict:
-        return self.outbox.add(
-            "incident_role",
-            f"incidentio:incident:{incident['id']}",
+        return self._add(
+            WriteKind.INCIDENT_ROLE,
+            Target.incident(incident["id"]),
             {"incident_id": incident["id"], "role_id": role["id"], "email": email},
-            summary=f"{role['name']} on {incident['reference']}: {email}",
-            now=self.now(),
+            f"{role['name']} on {incident['reference']}: {email}",
         )
 
     def incident_follow_up(
@@ -178,42 +187,29 @@ class Writes:
         return self.outbox.add_many(specs, now=self.now())
 
     @staticmethod
-    def _macro_delete_spec(macro_id: int, title: str) -> dict[str, Any]:
-        return {
-            "kind": "macro_delete",
-            "target": "zendesk:macros",
-            "payload": {"macro_id": macro_id},
-            "summary": f"Delete macro {title!r}",
-        }
+    def _macro_delete_spec(macro_id: int, title: str) -> NewWrite:
+        return NewWrite(WriteKind.MACRO_DELETE, Target.macros(), {"macro_id": macro_id}, f"Delete macro {title!r}")
 
     def create_macro(self, macro: dict[str, Any]) -> dict:
-        return self.outbox.add(
-            "macro_create",
-            "zendesk:macros",
-            {"macro": macro},
-            summary=f"Create macro {macro['title']!r}",
-            now=self.now(),
-        )
+        return self._add(WriteKind.MACRO_CREATE, Target.macros(), {"macro": macro}, f"Create macro {macro['title']!r}")
 
     def update_macro(self, macro_id: int, macro: dict[str, Any]) -> dict:
-        return self.outbox.add(
-            "macro_update",
-            "zendesk:macros",
+        return self._add(
+            WriteKind.MACRO_UPDATE,
+            Target.macros(),
             {"macro_id": macro_id, "macro": macro},
-            summary=f"Update macro {macro.get('title', macro_id)!r}",
-            now=self.now(),
+            f"Update macro {macro.get('title', macro_id)!r}",
         )
 
     def delete_macro(self, macro_id: int, title: str) -> dict:
-        return self.outbox.add_many([self._macro_delete_spec(macro_id, title)], now=self.now())[0]
+        return self.outbox.add(self._macro_delete_spec(macro_id, title), now=self.now())
 
     def label_issue(self, repo: str, number: int, labels: list[str]) -> dict:
-        return self.outbox.add(
-            "github_labels",
-            f"github:issue:{repo}#{number}",
+        return self._add(
+            WriteKind.GITHUB_LABELS,
+            Target.issue(repo, number),
             {"repo": repo, "number": number, "labels": labels},
-            summary=f"{repo}#{number}: label {', '.join(labels)}",
-            now=self.now(),
+            f"{repo}#{number}: label {', '.join(labels)}",
         )
 
     # -- issue 26, part B: raise an incident, follow-ups, corrections ----------------------
@@ -244,12 +240,11 @@ class Writes:
             incident["incident_role_assignments"] = [
                 {"incident_role_id": watcher[0], "assignee": {"email": watcher[1]}}
             ]
-        return self.outbox.add(
-            "incident_create",
-            f"incidentio:incident:new-{key}",
+        return self._add(
+            WriteKind.INCIDENT_CREATE,
+            Target.new_incident(key),
             {"incident": incident, "ticket_ids": [t["id"] for t in tickets]},
-            summary=f"Raise incident {name!r} ({len(tickets)} ticket(s))",
-            now=self.now(),
+            f"Raise incident {name!r} ({len(tickets)} ticket(s))",
         )
 
     def follow_up(self, closed: dict[str, Any], *, subject: str, text: str, public: bool) -> dict:
@@ -267,22 +262,20 @@ class Writes:
         for field in ("group_id", "organization_id", "priority"):
             if closed.get(field) is not None:
                 ticket[field] = closed[field]
-        return self.outbox.add(
-            "ticket_create",
-            f"zendesk:ticket:new-{mark}",
+        return self._add(
+            WriteKind.TICKET_CREATE,
+            Target.new_ticket(mark),
             {"ticket": ticket},
-            summary=f"Follow-up of #{closed['id']}: {subject}",
-            now=self.now(),
+            f"Follow-up of #{closed['id']}: {subject}",
         )
 
     def move_requester(self, user: dict[str, Any], organization: dict[str, Any]) -> dict:
         """The requester out of a temporary (free-email) organization into their real one."""
-        return self.outbox.add(
-            "user_update",
-            f"zendesk:user:{user['id']}",
+        return self._add(
+            WriteKind.USER_UPDATE,
+            Target.user(user["id"]),
             {"user_id": user["id"], "user": {"organization_id": organization["id"]}},
-            summary=f"Move {user.get('name') or user['id']} to {organization.get('name') or organization['id']}",
-            now=self.now(),
+            f"Move {user.get('name') or user['id']} to {organization.get('name') or organization['id']}",
         )
 
     # -- bug reports and GitHub issue work (issue 26) -----------------------------------------
@@ -291,7 +284,7 @@ class Writes:
     ) -> dict:
         """A bug report or feature request from `ticket`: one GitHub write (a new issue, or a
         +1 on the open one `existing`), which, once GitHub has it, queues the reply with its
-        link and status (sync/sender.py). One entry: nothing reaches Zendesk before the issue
+        link and status (sync/send_github.py). One entry: nothing reaches Zendesk before the issue
         exists. The marker in what GitHub receives finds it after a crash, never twice."""
         marker = uuid.uuid4().hex
         then = {
@@ -319,9 +312,7 @@ class Writes:
                 "then": then,
             }
             summary = f"#{ticket['id']}: open a {report.what} in {repo}"
-            return self.outbox.add(
-                "github_issue_create", f"github:issues:{repo}", payload, summary=summary, now=self.now()
-            )
+            return self._add(WriteKind.GITHUB_ISSUE_CREATE, Target.issues(repo), payload, summary)
         comment: dict[str, Any] = {
             "repo": repo,
             "number": existing,
@@ -330,11 +321,9 @@ class Writes:
             "then": then,
         }
         summary = f"#{ticket['id']}: +1 on {repo}#{existing}"
-        return self.outbox.add(
-            "github_comment", f"github:issue:{repo}#{existing}", comment, summary=summary, now=self.now()
-        )
+        return self._add(WriteKind.GITHUB_COMMENT, Target.issue(repo, existing), comment, summary)
 
-    def reply_after_issue(self, entry: dict[str, Any], issue_url: str) -> list[dict[str, Any]]:
+    def reply_after_issue(self, entry: dict[str, Any], issue_url: str) -> list[NewWrite]:
         """The ticket writes that follow a bug report's GitHub write (specs, not yet queued):
         the reply with the issue's link and the handbook's status, on the version seen."""
         then = entry["payload"]["then"]
@@ -348,22 +337,20 @@ class Writes:
     def comment_issue(self, repo: str, number: int, body: str, summary: str | None = None) -> dict:
         """A comment on a GitHub issue; its hidden marker finds it after a crash."""
         marker = uuid.uuid4().hex
-        return self.outbox.add(
-            "github_comment",
-            f"github:issue:{repo}#{number}",
+        return self._add(
+            WriteKind.GITHUB_COMMENT,
+            Target.issue(repo, number),
             {"repo": repo, "number": number, "body": f"{body}\n\n{bug_reports.marker_line(marker)}", "marker": marker},
-            summary=summary or f"{repo}#{number}: comment",
-            now=self.now(),
+            summary or f"{repo}#{number}: comment",
         )
 
     def assign_issue_to_me(self, repo: str, number: int) -> dict:
         """Assign the token's own GitHub user (asked of GitHub when sent); adding twice is harmless."""
-        return self.outbox.add(
-            "github_assign",
-            f"github:issue:{repo}#{number}",
+        return self._add(
+            WriteKind.GITHUB_ASSIGN,
+            Target.issue(repo, number),
             {"repo": repo, "number": number},
-            summary=f"{repo}#{number}: assign to me",
-            now=self.now(),
+            f"{repo}#{number}: assign to me",
         )
 
     def quit_message(self) -> str | None:

@@ -10,6 +10,8 @@ from typing import Literal
 from triage_tui.triage.incidents import incident_numbers
 
 Severity = Literal["danger", "warning", "info"]
+# The handbook: warn before showing a ticket's content when it (or its org) carries this tag.
+CONTENT_WARNING = "content_warning"
 
 FREE_EMAIL_DOMAINS = frozenset(
     {
@@ -61,8 +63,8 @@ def ticket_flags(
     tags = set(tags)
     org_tags = set(org_tags)
     flags: list[Flag] = []
-    if "content_warning" in tags or "content_warning" in org_tags:
-        flags.append(Flag("content_warning", "Content warning: press v to reveal the conversation", "danger"))
+    if CONTENT_WARNING in tags or CONTENT_WARNING in org_tags:
+        flags.append(Flag(CONTENT_WARNING, "Content warning: press v to reveal the conversation", "danger"))
     if "legal" in tags or _LEGAL.search(text):
         flags.append(Flag("legal", "Legal request: do not answer, flag it to the team lead", "danger"))
     if "abusive" in tags or _ABUSE.search(text):

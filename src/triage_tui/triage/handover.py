@@ -10,6 +10,7 @@ from typing import Any
 
 from triage_tui.targets import Target
 from triage_tui.triage.macros import STATUS_LABELS, render_placeholders, without_greeting
+from triage_tui.triage.tiers import Tier
 
 
 @dataclass(frozen=True)
@@ -138,13 +139,7 @@ def rotation_handover(tickets: Sequence[HandoverTicket], *, engineer: str, now: 
 # Support Hero: "items in 1-4 are resolved or passed to the next Support Hero"; the SDK
 # rotation: "a public handover message in #support-client-libraries" of the work in
 # progress, how the rotation went, learnings and feedback.
-TIER_WORDS = {
-    1: "CS tagged the team",
-    2: "escalated, High",
-    3: "escalated, Normal",
-    4: "nearing or past breach",
-}
-HANDED_TIERS = (1, 2, 3, 4)
+HANDED_TIERS = (Tier.CS_TAGGED, Tier.ESCALATED_HIGH, Tier.ESCALATED_NORMAL, Tier.NEARING_BREACH)
 
 
 @dataclass(frozen=True)
@@ -301,7 +296,7 @@ def hero_handover(
     for item in handed:
         owner = item.assignee or "unassigned"
         status = STATUS_LABELS.get(item.status, item.status)
-        line = f"• #{item.id} [{status}, tier {item.tier}: {TIER_WORDS[item.tier]}; {owner}] {item.subject}"
+        line = f"• #{item.id} [{status}, tier {item.tier}: {Tier(item.tier).words.brief}; {owner}] {item.subject}"
         lines.append(line)
         lines.append(f"  next: {item.next_step}" if item.next_step else "  next: (no internal note yet: add one)")
     lines += ["", "*What I did this rotation*", *_done_lines(done)]

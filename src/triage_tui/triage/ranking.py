@@ -20,15 +20,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-TIER_LABELS = {
-    1: "CS",
-    2: "Esc-Hi",
-    3: "Esc",
-    4: "Breach",
-    5: "Low",
-    6: "Queue",
-    7: "Wait",
-}
+from triage_tui.triage.tiers import Tier
+
+# A tier's short word by its number (`Row.tier_label`): the Tier's own, nothing outside the queue.
+TIER_LABELS = {tier.value: tier.words.label for tier in Tier}
 WAITING_ON_CUSTOMER = frozenset({"pending", "hold"})
 AWAITING_US = frozenset({"new", "open"})
 UNSOLVED = AWAITING_US | WAITING_ON_CUSTOMER
@@ -66,6 +61,8 @@ class TicketFacts:
     # with: only "now >= warn_ts" changes between re-ranks, so a re-rank is a comparison
     # per ticket, not the handbook's whole rule.
     tiers_for: RankRules | None = field(init=False, repr=False, compare=False, default=None)
+    # Plain ints, 0 for none: a sort of tuples that start with exact ints takes CPython's fast
+    # path (an IntEnum first made a re-rank of 20,000 twice as slow).
     tier_before_warning: int = field(init=False, repr=False, compare=False, default=0)
     tier_after_warning: int = field(init=False, repr=False, compare=False, default=0)
 
@@ -82,39 +79,43 @@ def is_escalated(facts: TicketFacts, rules: RankRules) -> bool:
     return not rules.my_group_ids or facts.group_id in rules.my_group_ids
 
 
-def tier_of(facts: TicketFacts, now: dt.datetime, rules: RankRules) -> int | None:
+def tier_of(facts: TicketFacts, now: dt.datetime, rules: RankRules) -> Tier | None:
     """The handbook tier (1-7), or None for tickets that left the queue."""
     return _tier(facts, now.timestamp(), rules)
 
 
-def _tier(facts: TicketFacts, now_ts: float, rules: RankRules) -> int | None:
+def _tier(facts: TicketFacts, now_ts: float, rules: RankRules) -> Tier | None:
     status = facts.status
     if status not in UNSOLVED:
         return None
     # Paused first: a CS tag asks for urgency on a request awaiting us, and a Pending or
     # On-hold ticket awaits the customer (its SLA paused), so it waits with the others.
     if status in WAITING_ON_CUSTOMER:
-        return 7
+        return Tier.WAITING
     if rules.cs_tag in facts.tags:
-        return 1
+        return Tier.CS_TAGGED
     escalated = is_escalated(facts, rules)
     priority = facts.priority or "normal"
     # The handbook names Open, but a ticket escalated while still New (Pylon's tickets are
     # New for seconds; one escalated at once) is no less escalated than an Open one.
     if escalated and priority in ("high", "urgent"):
-        return 2
+        return Tier.ESCALATED_HIGH
     if escalated and priority == "normal":
-        return 3
+        return Tier.ESCALATED_NORMAL
     if not escalated and now_ts >= facts.warn_ts:
-        return 4
+        return Tier.NEARING_BREACH
     if status == "open" and priority == "low":
-        return 5
-    return 6
+        return Tier.LOW_PRIORITY
+    return Tier.QUEUE
 
 
 class Ranked(NamedTuple):
     facts: TicketFacts
-    tier: int
+    tier: int  # a Tier from `rank`; an int for rows from elsewhere (a search result's 8)
+
+
+_TIERS: dict[int, Tier] = {int(tier): tier for tier in Tier}
+_WAITING = int(Tier.WAITING)
 
 
 def rank(tickets: Iterable[TicketFacts], now: dt.datetime, rules: RankRules) -> list[Ranked]:
@@ -129,19 +130,19 @@ def rank(tickets: Iterable[TicketFacts], now: dt.datetime, rules: RankRules) -> 
     for facts in tickets:
         if facts.tiers_for is not rules:
             # `_tier` itself, asked for a moment before and after any warning: one rule.
-            facts.tier_before_warning = _tier(facts, -_FAR_FUTURE, rules) or 0
-            facts.tier_after_warning = _tier(facts, _FAR_FUTURE, rules) or 0
+            facts.tier_before_warning = int(_tier(facts, -_FAR_FUTURE, rules) or 0)
+            facts.tier_after_warning = int(_tier(facts, _FAR_FUTURE, rules) or 0)
             facts.tiers_for = rules
         tier = facts.tier_after_warning if now_ts >= facts.warn_ts else facts.tier_before_warning
         if not tier:
             continue
-        if tier == 7 and facts.paused_remaining is not None:
+        if tier == _WAITING and facts.paused_remaining is not None:
             append((tier, facts.paused_remaining, facts.id, facts))
         else:
             append((tier, facts.breach_ts, facts.id, facts))
     # Ticket ids are unique, so tuple comparison never reaches the facts themselves.
     keyed.sort()
-    return [Ranked(item[3], item[0]) for item in keyed]
+    return [Ranked(item[3], _TIERS[item[0]]) for item in keyed]
 
 
 def next_ticket(
@@ -153,7 +154,7 @@ def next_ticket(
     stay Open, but it is the customer's turn: asked only of the few candidates `n` reaches,
     so it may read what ranking does not keep (comments, the outbox)."""
     for ranked in queue:
-        if ranked.tier == 7:
+        if ranked.tier == Tier.WAITING:
             return None
         assignee = ranked.facts.assignee_id
         if (assignee is None or assignee == me) and not answered(ranked.facts.id):

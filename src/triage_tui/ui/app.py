@@ -21,7 +21,7 @@ from triage_tui.config import Config
 from triage_tui.read.workspace import Workspace
 from triage_tui.store.cache import Store
 from triage_tui.store.outbox import Outbox
-from triage_tui.sync.requests import Requests
+from triage_tui.sync.requests import Presence, Refresh, Requests
 from triage_tui.sync.writes import Writes
 from triage_tui.ui import keys
 from triage_tui.ui.alerts import Alerts
@@ -91,7 +91,7 @@ class TriageApp(SyncBridge):
             sync_problem=lambda: self.sync_problem,
             read_github=self.read_github,
             # Only with a team's relay: without one nothing would take these asks.
-            presence=(lambda ticket_id, doing: self.requests.ask("presence", (ticket_id, doing)))
+            presence=(lambda ticket_id, doing: self.requests.ask(Presence(ticket_id, doing)))
             if config.relay.url
             else (lambda ticket_id, doing: None),
         )
@@ -243,5 +243,5 @@ class TriageApp(SyncBridge):
             self.refresh_everything()
             self.notify("Offline mode: repainted from the cache.", markup=False)
             return
-        self.requests.ask("refresh")
+        self.requests.ask(Refresh())
         self.notify("Syncing…", timeout=2)

@@ -13,6 +13,7 @@ from triage_tui.read.local_writes import LocalWrites
 from triage_tui.read.reads import Reads
 from triage_tui.read.workspace import Workspace
 from triage_tui.store.outbox import Outbox
+from triage_tui.sync.requests import GithubRead
 from triage_tui.sync.writes import Writes
 
 
@@ -29,8 +30,8 @@ class Context:
     offline: bool
     # Why sync is not running, when it is not (crashed and restarting, or never started).
     sync_problem: Callable[[], str | None] = lambda: None
-    # Ask the sync worker for a GitHub read ("github_search", "issue_comments") and its key.
-    read_github: Callable[[str, tuple], None] = lambda kind, asked: None
+    # Ask the sync worker for a GitHub read (a duplicate search, an issue's comments).
+    read_github: Callable[[GithubRead], None] = lambda read: None
     # What this engineer is doing on a ticket ("viewing", "replying", "noting"), for
     # colleagues' screens through a team's relay; nothing happens without one.
     presence: Callable[[int | None, str], None] = lambda ticket_id, doing: None

@@ -1,13 +1,14 @@
 """The bug report flow, from a ticket (`B`): the form (kind, title, what was found, the open
 issues like it), then one outbox entry. The GitHub write goes first; the reply with the
 issue's link and the handbook's status is queued by the sender once GitHub has it, and
-the team-channel alert is copied then (sync/sender.py). A low-priority feature request
+the team-channel alert is copied then (sync/send_github.py). A low-priority feature request
 gets the link to open one instead, and no issue from us."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from triage_tui.sync.requests import SearchGithub
 from triage_tui.triage import bug_reports
 from triage_tui.triage.bug_reports import FEATURE, BugReport
 from triage_tui.triage.macros import ChangeSet
@@ -30,7 +31,7 @@ async def bug_report_flow(screen: Screen, context: Context, ticket: dict) -> Non
         heading,
         repo,
         str(ticket.get("subject") or ""),
-        lambda asked: context.read_github("github_search", asked),
+        lambda asked: context.read_github(SearchGithub(*asked)),
         low_priority=priority == "low",
     )
     choice = await screen.app.push_screen_wait(form)

@@ -20,7 +20,7 @@ from textual.css.query import NoMatches
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
-from triage_tui.sync.requests import Requests
+from triage_tui.sync.requests import FetchComments, GithubRead, Requests, SearchZendesk, SendNow
 from triage_tui.sync.search_outcome import SearchOutcome
 
 if TYPE_CHECKING:
@@ -181,15 +181,15 @@ class SyncBridge(App):
         self.check_notifications()
 
     def kick(self) -> None:
-        self.requests.ask("send")
+        self.requests.ask(SendNow())
 
     def fetch_comments(self, ticket_id: int) -> None:
-        self.requests.ask("comments", ticket_id)
+        self.requests.ask(FetchComments(ticket_id))
 
     def search_zendesk(self, number: int, text: str) -> None:
-        self.requests.ask("search", (number, text))
+        self.requests.ask(SearchZendesk(number, text))
 
-    def read_github(self, kind: str, asked: tuple[Any, ...]) -> None:
-        """A GitHub read someone waits on ("github_search", "issue_comments"); the answer
-        goes to the screen on top, through `github_answered`."""
-        self.requests.ask(kind, asked)
+    def read_github(self, read: GithubRead) -> None:
+        """A GitHub read someone waits on (a duplicate search, an issue's comments); the
+        answer goes to the screen on top, through `github_answered`."""
+        self.requests.ask(read)

@@ -30,12 +30,12 @@ from triage_tui.sync.search_outcome import SearchOutcome
 from triage_tui.triage.bursts import Burst
 from triage_tui.ui import keys
 from triage_tui.ui.context import Context
-from triage_tui.ui.duties import DutyScreen
 from triage_tui.ui.flows import run_flow, save_handover
 from triage_tui.ui.handover_flow import hero_text, sdk_text
 from triage_tui.ui.links import open_or_copy, ticket_url
 from triage_tui.ui.safe import clean
 from triage_tui.ui.screens import settle_cursors
+from triage_tui.ui.ticket_actions import TicketScreen
 from triage_tui.ui.widgets.detail import DetailPane
 from triage_tui.ui.widgets.filter_box import FilterBox
 from triage_tui.ui.widgets.incidents import IncidentPane
@@ -63,7 +63,7 @@ class RelatedTrail:
         self.at = self.origin
 
 
-class MainScreen(DutyScreen):
+class MainScreen(TicketScreen):
     """Ticket actions live here, not on the App, so they never fire behind a modal."""
 
     BINDINGS = keys.bindings(keys.MAIN)

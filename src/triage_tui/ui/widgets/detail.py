@@ -15,8 +15,9 @@ from textual.widget import Widget
 
 from triage_tui.presence import line as presence_line
 from triage_tui.read.workspace import Detail
+from triage_tui.triage.flags import CONTENT_WARNING
 from triage_tui.triage.macros import STATUS_LABELS
-from triage_tui.triage.sla import format_duration
+from triage_tui.triage.sla_words import detail_sla
 from triage_tui.ui import keys
 from triage_tui.ui.safe import fit, plain
 
@@ -292,7 +293,7 @@ class DetailPane(Widget, can_focus=True):
     def _conversation(self, detail: Detail) -> Text:
         ticket = detail.ticket
         text = Text()
-        warned = "content_warning" in ticket.tags or any(f.key == "content_warning" for f in detail.flags)
+        warned = CONTENT_WARNING in ticket.tags or any(f.key == CONTENT_WARNING for f in detail.flags)
         if warned and ticket.id not in self.revealed:
             text.append("Content hidden: this ticket carries a content warning. Press v to reveal it.", style="bold")
             return text
@@ -330,17 +331,12 @@ class DetailPane(Widget, can_focus=True):
 
 
 def _sla_text(detail: Detail) -> str:
-    """The clock as the queue shows it (a paused clock says so), and where the number comes
-    from: Zendesk's own SLA policy (its breach_at) when the account has one for this ticket,
-    else the handbook's business-hours clock."""
     clock = detail.entry.clock if detail.entry is not None else None
-    source = "Zendesk" if clock is not None and clock.from_zendesk else "handbook"
-    # Pending and On-hold pause the clock (the handbook), as the queue shows them.
-    if detail.ticket.status in ("pending", "hold") or (clock is not None and clock.state == "paused"):
-        remaining = clock.remaining_when_paused if clock is not None and clock.state == "paused" else None
-        left = f", {format_duration(remaining)} left" if remaining is not None else ""
-        return f"paused ({STATUS_LABELS.get(detail.ticket.status, detail.ticket.status)}{left}) · {source}"
-    if detail.seconds_to_breach is None:
-        return "no clock"
-    stage = f" ({detail.stage})" if detail.stage else ""
-    return f"{format_duration(detail.seconds_to_breach)}{stage} · {source}"
+    return detail_sla(
+        detail.ticket.status,
+        clock.state if clock is not None else None,
+        clock.remaining_when_paused if clock is not None else None,
+        detail.seconds_to_breach,
+        detail.stage,
+        from_zendesk=clock is not None and clock.from_zendesk,
+    )

@@ -23,9 +23,11 @@ from textual.strip import Strip
 from triage_tui.presence import colleagues
 from triage_tui.presence import line as presence_line
 from triage_tui.read.workspace import Row, Workspace
+from triage_tui.triage.flags import CONTENT_WARNING
 from triage_tui.triage.incidents import INCIDENT_TAG_PREFIX
 from triage_tui.triage.macros import STATUS_LABELS
 from triage_tui.triage.sla import format_duration
+from triage_tui.triage.tiers import BREACHED_LABEL, BREACHED_MEANING, Tier, tier_column
 from triage_tui.ui import keys
 from triage_tui.ui.safe import clean, fit
 
@@ -50,8 +52,19 @@ COLUMNS = [
     Column("subject", "Subject", 0),
     Column("updated", "Updated", 8, 110),
 ]
-# The tier column in words that say what it means (the handbook's order is the row order).
-TIER_WORDS = {1: "CS", 2: "Esc High", 3: "Escalated", 5: "Low pri", 6: "Queue", 7: "Waiting"}
+# How the tier column looks, by tier (its words are the Tier's).
+TIER_STYLES = {Tier.CS_TAGGED: "bold red", Tier.ESCALATED_HIGH: "bold yellow", Tier.WAITING: "dim"}
+
+
+def _tier_legend() -> list[tuple[str, str, str]]:
+    rows = []
+    for tier in Tier:
+        meaning = tier.words.meaning + (" (dimmed row)" if tier is Tier.WAITING else "")
+        if tier is Tier.NEARING_BREACH:  # two words in the column: past its target, or nearing it
+            rows.append((BREACHED_LABEL, "", f"tier {tier}: {BREACHED_MEANING}"))
+        rows.append((tier.words.label, TIER_STYLES.get(tier, ""), f"tier {tier}: {meaning}"))
+    return rows
+
 
 # Every marker and colour a queue row can carry, for `?`: (marker, a style like it, meaning).
 LEGEND = [
@@ -66,14 +79,7 @@ LEGEND = [
     ("2h40m", "yellow", "less than 3h to breach"),
     ("paused", "", "Pending or On-hold: the SLA clock is paused"),
     ("—", "", "no SLA clock (Free plan, or no target)"),
-    ("CS", "bold red", "tier 1: Customer Success tagged the team (urgent)"),
-    ("Esc High", "bold yellow", "tier 2: escalated, High or Urgent priority"),
-    ("Escalated", "", "tier 3: escalated, Normal priority"),
-    ("Breached", "", "tier 4: New or Open, SLA breached"),
-    ("SLA <3h", "", "tier 4: New or Open, less than 3h to breach"),
-    ("Low pri", "", "tier 5: Open, Low priority"),
-    ("Queue", "", "tier 6: the rest that awaits us"),
-    ("Waiting", "dim", "tier 7: waiting on the customer (dimmed row)"),
+    *_tier_legend(),
 ]
 PRIORITY = {"urgent": "Urg", "high": "High", "normal": "Norm", "low": "Low", None: "—"}
 
@@ -279,21 +285,17 @@ class QueueTable(ScrollView, can_focus=True):
             marks += "⇡"
         if any(t.startswith(INCIDENT_TAG_PREFIX) for t in ticket.tags):
             marks += "!"
-        if "content_warning" in ticket.tags:
+        if CONTENT_WARNING in ticket.tags:
             marks += "⚠"
         running = entry.clock.state == "running"
         paused = entry.clock.state == "paused"
         sla = format_duration(row.seconds_to_breach) if running else ("paused" if paused else "—")
-        if row.tier == 4:
-            late = running and row.seconds_to_breach is not None and row.seconds_to_breach < 0
-            tier = "Breached" if late else "SLA <3h"
-        else:
-            tier = TIER_WORDS.get(row.tier, row.tier_label)
+        late = running and row.seconds_to_breach is not None and row.seconds_to_breach < 0
         who = entry.org or entry.requester
         return {
             "mark": marks,
             "sla": sla,
-            "tier": tier,
+            "tier": tier_column(row.tier, breached=late),
             "priority": PRIORITY.get(ticket.priority, ticket.priority or "—"),
             "plan": self.workspace.plan_label(entry.plan),
             "status": STATUS_LABELS.get(ticket.status, ticket.status),
@@ -338,7 +340,7 @@ class QueueTable(ScrollView, can_focus=True):
         row = self.rows[index]
         cells = self._cells(row)
         base = self.rich_style + self._style_for(row, index)
-        if row.tier == 7 and index != self.cursor:
+        if row.tier == Tier.WAITING and index != self.cursor:
             base += self.get_component_rich_style("queue--waiting", partial=True)
         if row.entry.id in self.marked and index != self.cursor:
             base += self.get_component_rich_style("queue--marked", partial=True)
@@ -349,7 +351,7 @@ class QueueTable(ScrollView, can_focus=True):
             style = base
             if column.key == "sla":
                 style = base + self._sla_style(row)
-            elif column.key == "tier" and row.tier in (1, 2):
+            elif column.key == "tier" and row.tier in (Tier.CS_TAGGED, Tier.ESCALATED_HIGH):
                 style = base + self.get_component_rich_style(f"queue--tier-{row.tier}", partial=True)
             segments.append(Segment(text, style))
             used += column_width

@@ -13,9 +13,11 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from triage_tui.sync.requests import ReadIssueComments
 from triage_tui.targets import Target
 from triage_tui.triage.bug_reports import MOBILE_TEAM, escalation_comment
-from triage_tui.triage.sdk_tickets import mobile_clock
+from triage_tui.triage.sdk_issues import is_mobile_issue, issue_order, issue_rank
+from triage_tui.triage.sdk_tickets import breach_order, mobile_clock, rotation_tickets
 from triage_tui.triage.sla import format_duration, parse_time
 from triage_tui.ui import keys
 from triage_tui.ui.flows import queue_write, run_flow
@@ -26,17 +28,6 @@ from triage_tui.ui.widgets.queue import age
 
 if TYPE_CHECKING:
     from triage_tui.ui.context import Context
-
-
-def issue_rank(issue: dict, team_labels: list[str], hero_label: str) -> int:
-    """0 needs routing (no team label, not hero: "bug" alone routes nowhere), 1 `SDK Support
-    Hero`, 2 team-labelled."""
-    names = [label["name"] for label in issue.get("labels", [])]
-    if any(name in team_labels or name.startswith("team/") for name in names):
-        return 2
-    if hero_label in names:
-        return 1
-    return 0
 
 
 class SdkPane(Vertical):
@@ -64,14 +55,7 @@ class SdkPane(Vertical):
         self, issues: list[dict], team_labels: list[str], hero_label: str, mobile_repos: list[str], now: dt.datetime
     ) -> None:
         keep = self.current["id"] if self.current else None
-        self.issues = sorted(
-            issues,
-            key=lambda i: (
-                issue_rank(i, team_labels, hero_label),
-                i["repo"] not in mobile_repos,
-                i.get("created_at") or "",
-            ),
-        )
+        self.issues = sorted(issues, key=lambda i: issue_order(i, team_labels, hero_label, mobile_repos))
         options = self.query_one(OptionList)
         options.clear_options()
         for issue in self.issues:
@@ -151,16 +135,10 @@ class SdkPane(Vertical):
         """Each ticket once (mobile if any mobile view holds it), closest to breach first."""
         workspace, sdk = self.context.workspace, self.context.config.sdk
         now = self.context.now()
-        mobile_ids = {t["id"] for v in views if v.get("mobile") for t in v.get("tickets") or []}
-        seen: dict[int, dict] = {}
-        for view in views:
-            for ticket in view.get("tickets") or []:
-                seen.setdefault(ticket["id"], ticket)
         rows = []
-        for ticket_id, ticket in seen.items():
-            mobile = ticket_id in mobile_ids
+        for ticket, mobile in rotation_tickets(views):
             seconds = None
-            entry = workspace.entries.get(ticket_id)
+            entry = workspace.entries.get(ticket["id"])
             if entry is not None:
                 clock = entry.clock
                 if mobile:
@@ -168,7 +146,7 @@ class SdkPane(Vertical):
                     clock = mobile_clock(clock, target, sdk.mobile_sla_factor, workspace.calendar)
                 seconds = clock.seconds_to_breach(now, workspace.calendar)
             rows.append((seconds, mobile, ticket))
-        rows.sort(key=lambda row: (row[0] is None, row[0] if row[0] is not None else 0.0, not row[1]))
+        rows.sort(key=breach_order)
         return rows
 
     def _sent_since_last_poll(self) -> dict[str, list[dict]]:
@@ -234,9 +212,7 @@ class SdkPane(Vertical):
 
     # -- working an issue (issue 26): read, comment, assign me, escalate a mobile one ---------
     def is_mobile(self, issue: dict) -> bool:
-        gh = self.context.config.github
-        names = [label["name"] for label in issue.get("labels", [])]
-        return issue["repo"] in gh.mobile_repos or "team/mobile" in names
+        return is_mobile_issue(issue, self.context.config.github.mobile_repos)
 
     def _work_lines(self, issue: dict) -> Text:
         """Who has it, how many comments, and our writes to it still on their way."""
@@ -261,7 +237,7 @@ class SdkPane(Vertical):
 
         screen = IssueComments(
             issue,
-            lambda asked: self.context.read_github("issue_comments", asked),
+            lambda asked: self.context.read_github(ReadIssueComments(*asked)),
             lambda: self._comment(issue),
             lambda: self.context.reads.unsent_for(Target.issue(issue["repo"], issue["number"])),
         )

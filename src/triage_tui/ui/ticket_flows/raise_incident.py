@@ -1,0 +1,87 @@
+"""Raise an incident from the selected ticket(s): a severity, a name and a summary (the
+tickets' links filled in), then who watches it. One outbox entry creates it in incident.io
+(with an idempotency key); its answer queues the tickets' tag and attachment.
+"""
+
+from __future__ import annotations
+
+from triage_tui.triage.incident_text import IncidentDraft, TicketLink, incident_template, parse_incident_text
+from triage_tui.ui import keys
+from triage_tui.ui.flows import queue_write, run_flow, text_editor
+from triage_tui.ui.links import ticket_url
+from triage_tui.ui.safe import clean
+from triage_tui.ui.screens.picker import Choice, FuzzyPicker
+from triage_tui.ui.ticket_flows.screen import SelectionScreen
+from triage_tui.ui.ticket_flows.selection import need_tickets
+
+WATCH, HAND_OVER = "watch", "hand-over"
+
+
+async def raise_incident(screen: SelectionScreen) -> None:
+    if tickets := need_tickets(screen):
+        await run_flow(screen, _raise(screen, tickets), "raise an incident")
+
+
+async def _raise(screen: SelectionScreen, tickets: list[dict]) -> None:
+    context = screen.context
+    severities = sorted(context.reads.store.list("incident_severities"), key=lambda s: s.get("rank", 0))
+    severity_id: str | None = None
+    if severities:
+        severity_id = await screen.app.push_screen_wait(
+            FuzzyPicker(
+                "Raise an incident: how severe? (when in doubt, raise it)",
+                [Choice(s["id"], s["name"], clean(s.get("description"), limit=60)) for s in severities],
+            )
+        )
+        if severity_id is None:
+            return
+    else:
+        screen.notify("No severities cached from incident.io yet: raised without one.", markup=False)
+    links = [
+        TicketLink(t["id"], clean(t.get("subject"), limit=80), ticket_url(context.config.zendesk, t["id"]) or "")
+        for t in tickets
+    ]
+    drafts: list[IncidentDraft] = []
+
+    def check(text: str) -> str | None:
+        parsed = parse_incident_text(text)
+        if isinstance(parsed, str):
+            return parsed
+        drafts.append(parsed)
+        return None
+
+    hint = keys.hint(screen.app, ("editor.save", "next: who watches it"), ("editor.cancel", "cancel"))
+    text = await screen.app.push_screen_wait(
+        text_editor().TextEditor(
+            "Incident: the name on the first line, the summary below", incident_template(links), hint, check
+        )
+    )
+    if text is None or not drafts:
+        return
+    draft = drafts[-1]
+    role = context.reads.role_named(context.config.incidentio.watcher_role)
+    email = context.reads.me().email or context.config.zendesk.email
+    watch = keys.label(screen.app, "incident.watch")
+    choices = [Choice(HAND_OVER, f"Raise it; someone else watches (or {watch} in the incident view later)")]
+    if role is not None and email:
+        choices.insert(0, Choice(WATCH, f"Raise it and raise my hand: I am its {role.name}"))
+    who = await screen.app.push_screen_wait(FuzzyPicker(f"Raise {draft.name!r}: who watches it?", choices))
+    if who is None:
+        screen.notify("Not raised.", markup=False)
+        return
+    watcher = (role.id, email) if who == WATCH and role is not None and email else None
+    raise_it = context.writes.raise_incident
+    entry = queue_write(
+        screen,
+        "Not raised",
+        lambda: raise_it(tickets, name=draft.name, summary=draft.summary, severity_id=severity_id, watcher=watcher),
+    )
+    if entry is None:
+        return
+    screen.notify(
+        f"Queued: raise {draft.name!r}; its {len(tickets)} ticket(s) are tagged and attached once incident.io "
+        "answers" + (f" ({role.name}: you)" if watcher and role else f" (press {watch} in its view to watch it)"),
+        markup=False,
+    )
+    context.kick()
+    screen.refresh_queue()
