@@ -124,6 +124,8 @@ def latencies(colleagues: Colleagues, watcher: Watcher, copies: int, start: floa
             continue
         for index in range(copies):
             at = watcher.seen.get((index, n))
+            if value in ("merged", "moved"):
+                continue  # team.py's measure (a ghost leaves through reconciliation), not a change to see
             if value == "deleted":
                 if at is not None:
                     deletions.append(at - made)

@@ -149,8 +149,9 @@ class RelayConfig(Section):
     groups: list[str] = setting(checks.strings, factory=list)
     name: str = setting(checks.text, "")  # shown to colleagues ("Alex is replying"); empty: the Zendesk user's name
     lease_seconds: float = setting(checks.at_least(1, "a leader must renew its lease several times within it"), 15.0)
+    # Within a minute of losing the relay, with room for noticing the loss (README "Running a relay").
     fallback_seconds: float = setting(
-        checks.at_least(5, "a relay restarting must not send every copy to Zendesk"), 60.0
+        checks.at_least(5, "a relay restarting must not send every copy to Zendesk"), 50.0
     )
 
 

@@ -133,16 +133,24 @@ class RelayFeed:
                     self.lost_since, self.lost_at = self.monotonic(), _now()
                 if link is not None:
                     await link.close()
-            if not self.feeds_queue() and not fell_back:
-                fell_back = True
-                self._say_path(f"zendesk: relay lost {self.lost_at:%H:%M}")
-                emit(
-                    SyncEvent(
-                        lines=[f"relay: unreachable since {self.lost_at:%H:%M}: reading Zendesk directly"],
-                        outbox_changed=True,  # the status line repaints
-                    )
-                )
+            fell_back = self._fall_back_if_due(emit, fell_back)
             await first_of(stop, seconds=self._next_try())
+            # Before the next try, not after it: a try may take its connect timeout.
+            fell_back = self._fall_back_if_due(emit, fell_back)
+
+    def _fall_back_if_due(self, emit: Callable[[SyncEvent], None], fell_back: bool) -> bool:
+        """Say once per outage that the copy reads Zendesk itself, when `fallback_seconds` have
+        passed without the relay; returns whether it has fallen back."""
+        if fell_back or self.feeds_queue():
+            return fell_back
+        self._say_path(f"zendesk: relay lost {self.lost_at:%H:%M}")
+        emit(
+            SyncEvent(
+                lines=[f"relay: unreachable since {self.lost_at:%H:%M}: reading Zendesk directly"],
+                outbox_changed=True,  # the status line repaints
+            )
+        )
+        return True
 
     async def _serve(self, link: Link, emit: Callable[[SyncEvent], None], stop: asyncio.Event, lost: asyncio.Event):
         js = link.js

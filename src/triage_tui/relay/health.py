@@ -13,7 +13,7 @@ from triage_tui.relay.lease import holder
 from triage_tui.relay.names import CURSOR_KEY, REF
 from triage_tui.relay.server import LEASE_BUCKET
 
-# A leader polls every ~12 s (stretched when the account runs low): older than this is late.
+# A leader polls every ~10 s (stretched when the account runs low): older than this is late.
 LAG_WARNING = 120.0
 
 Check = tuple[bool | None, str, str]

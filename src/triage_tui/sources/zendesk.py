@@ -54,6 +54,9 @@ class ChangedTicket:
     # What a queue row shows, as listed: two changes within one second share an updated_at,
     # so a poll also compares these with the cached copy.
     fields: tuple[Any, ...] | None = None
+    # The whole ticket as the view listed it (validated), without SLA data: a view sideloads
+    # nothing. None when the listing is not a whole ticket or did not validate.
+    ticket: Ticket | None = None
 
 
 QUEUE_VISIBLE = ("status", "priority", "subject", "group_id", "assignee_id", "tags", "type")
@@ -158,10 +161,13 @@ class ZendeskClient:
         count = body.get("count")
         return SearchPage(page, count if isinstance(count, int) else len(page.tickets))
 
-    async def view_changes(self, view_id: int, since: str) -> AsyncIterator[list[ChangedTicket]]:
+    async def view_changes(
+        self, view_id: int, since: str, *, whole: bool = False
+    ) -> AsyncIterator[list[ChangedTicket]]:
         """A view's tickets newest change first, a page at a time, down to `since` (ISO).
 
         Usually one request: only the first page holds anything newer than the last poll.
+        `whole`: each item also carries the listed ticket, validated (see ChangedTicket).
         """
         params: dict[str, Any] = {"sort_by": "updated", "sort_order": "desc", "page[size]": VIEW_PAGE}
         path = f"/api/v2/views/{view_id}/tickets.json"
@@ -169,8 +175,11 @@ class ZendeskClient:
             body = await self.http.get_json(path, params, poll=True)
             if not isinstance(body, dict) or not isinstance(body.get("tickets"), list):
                 raise BadResponse("zendesk", f"{path}: expected a 'tickets' list")
+            # Validated only when asked (the relay): one that fails is fetched whole instead.
+            valid = parse_many(Ticket, body["tickets"])[0] if whole else []
+            listed = {ticket.id: ticket for ticket in valid}
             page = [
-                ChangedTicket(t["id"], str(t.get("updated_at") or ""), visible_fields(t))
+                ChangedTicket(t["id"], str(t.get("updated_at") or ""), visible_fields(t), listed.get(t["id"]))
                 for t in body["tickets"]
                 if isinstance(t, dict) and isinstance(t.get("id"), int)
             ]

@@ -35,7 +35,7 @@ class FeedReads(PollerBase):
         seen: dict[int, ChangedTicket] = {}
         for number in range(FEED_PASSES):
             pages, missed = 0, False
-            async for page in client.view_changes(feed.view_id, stamp(since)):
+            async for page in client.view_changes(feed.view_id, stamp(since), whole=self.slas_every is not None):
                 pages += 1
                 for item in page:
                     known = seen.get(item.id)

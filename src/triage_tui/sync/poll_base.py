@@ -9,6 +9,8 @@ never raises into the caller's loop, so one bad poll cannot take the app down.
 from __future__ import annotations
 
 import datetime as dt
+import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,6 +52,12 @@ class PollerBase:
         self.now = now
         # Called with the changed ticket ids after each page of a long first sync.
         self.progress: Callable[[list[int]], None] | None = None
+        # The relay's pace (None for a copy): a changed ticket is stored as the feed listed it
+        # at once and its SLA data (show_many) fetched at most this often (Pollers._fetch_changed).
+        self.slas_every: float | None = None
+        self.slas_owed: set[int] = set()
+        self.slas_read_at = -math.inf
+        self.monotonic: Callable[[], float] = time.monotonic
 
     async def _guard(self, source: str, work: Callable[[SyncReport], Any], *, status: str = "all") -> SyncReport:
         """Run one poll: its errors become the report (and the source's offline state).
