@@ -119,7 +119,8 @@ async def announce(url: str, ticket_id: int, name: str) -> None:
 
 def latencies(colleagues: Colleagues, watcher: Watcher, copies: int, start: float, end: float) -> dict:
     seen, missed, deletions = [], 0, []
-    for n, (made, _, value) in enumerate(colleagues.changes):
+    unseen: dict[int, tuple[int, str, int]] = {}  # change -> (ticket, what was to be seen, copies missing it)
+    for n, (made, ticket_id, value) in enumerate(colleagues.changes):
         if not start <= made < end:
             continue
         for index in range(copies):
@@ -132,12 +133,14 @@ def latencies(colleagues: Colleagues, watcher: Watcher, copies: int, start: floa
                 continue
             if at is None:
                 missed += 1
+                unseen[n] = (ticket_id, value, unseen.get(n, (0, "", 0))[2] + 1)
             else:
                 seen.append(at - made)
     return {
         "median": statistics.median(seen) if seen else float("nan"),
         "worst": max(seen) if seen else float("nan"),
         "missed": missed,
+        "unseen": [f"#{t} {v} ({c} copies)" for t, v, c in list(unseen.values())[:10]],  # what to look into
         "measured": len(seen) + missed,
         "deletions": deletions,
     }

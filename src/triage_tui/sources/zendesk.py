@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from triage_tui.models.base import ApiModel, SkippedRecord, parse_many
@@ -31,6 +30,18 @@ from triage_tui.models.zendesk import (
 )
 from triage_tui.sources.errors import BadResponse
 from triage_tui.sources.http import ServiceClient, decode_json
+from triage_tui.sources.zendesk_pages import (
+    BULK_IDS,
+    ChangedTicket,
+    JobStatus,
+    SearchPage,
+    TicketPage,
+    merge_metric_sets,
+    tags_of,
+    ticket_page,
+    view_of,
+    visible_fields,
+)
 
 # The type goes in filter[type]: "Searches with type in the query string will result in an
 # error" (support-api.oas.yaml, ExportSearchResults).
@@ -42,64 +53,6 @@ VIEW_PAGE = 100  # views and show_many answer at most 100 records a page
 
 
 M = TypeVar("M", bound=ApiModel)
-
-
-@dataclass(frozen=True)
-class ChangedTicket:
-    """A ticket id and when it last changed (ISO, as Zendesk wrote it): enough to decide
-    whether the whole ticket needs fetching."""
-
-    id: int
-    updated_at: str
-    # What a queue row shows, as listed: two changes within one second share an updated_at,
-    # so a poll also compares these with the cached copy.
-    fields: tuple[Any, ...] | None = None
-    # The whole ticket as the view listed it (validated), without SLA data: a view sideloads
-    # nothing. None when the listing is not a whole ticket or did not validate.
-    ticket: Ticket | None = None
-
-
-QUEUE_VISIBLE = ("status", "priority", "subject", "group_id", "assignee_id", "tags", "type")
-
-
-def visible_fields(ticket: dict[str, Any]) -> tuple[Any, ...]:
-    return tuple(tuple(v) if isinstance(v, list) else v for v in (ticket.get(k) for k in QUEUE_VISIBLE))
-
-
-@dataclass
-class TicketPage:
-    tickets: list[Ticket]
-    users: list[User] = field(default_factory=list)
-    organizations: list[Organization] = field(default_factory=list)
-    groups: list[Group] = field(default_factory=list)
-    skipped: list[SkippedRecord] = field(default_factory=list)
-    after_cursor: str | None = None
-    end_of_stream: bool = True
-
-
-@dataclass
-class SearchPage:
-    found: TicketPage
-    count: int  # everything the query matched, of which `found` is the first page
-
-
-def _merge_metric_sets(body: dict[str, Any], tickets: list[Any]) -> list[Any]:
-    metrics = {m.get("ticket_id"): m for m in body.get("metric_sets") or [] if isinstance(m, dict)}
-    if not metrics:
-        return tickets
-    return [
-        {**t, "metric_set": metrics[t["id"]]} if isinstance(t, dict) and t.get("id") in metrics else t for t in tickets
-    ]
-
-
-def _page(body: Any, key: str) -> TicketPage:
-    if not isinstance(body, dict) or not isinstance(body.get(key), list):
-        raise BadResponse("zendesk", f"expected a {key!r} list in the response")
-    tickets, skipped = parse_many(Ticket, _merge_metric_sets(body, body[key]))
-    users, bad_users = parse_many(User, body.get("users") or [])
-    orgs, bad_orgs = parse_many(Organization, body.get("organizations") or [])
-    groups, bad_groups = parse_many(Group, body.get("groups") or [])
-    return TicketPage(tickets, users, orgs, groups, skipped + bad_users + bad_orgs + bad_groups)
 
 
 class ZendeskClient:
@@ -124,7 +77,7 @@ class ZendeskClient:
         }
         while True:
             body = await self.http.get_json("/api/v2/search/export.json", params, poll=True)
-            page = _page(body, "results")
+            page = ticket_page(body, "results")
             meta = body.get("meta") or {}
             page.end_of_stream = not meta.get("has_more")
             page.after_cursor = meta.get("after_cursor")
@@ -157,7 +110,7 @@ class ZendeskClient:
         if not isinstance(body, dict) or not isinstance(body.get("results"), list):
             raise BadResponse("zendesk", "search: expected a 'results' list")
         tickets = [r for r in body["results"] if isinstance(r, dict) and r.get("result_type", "ticket") == "ticket"]
-        page = _page({**body, "results": tickets}, "results")
+        page = ticket_page({**body, "results": tickets}, "results")
         count = body.get("count")
         return SearchPage(page, count if isinstance(count, int) else len(page.tickets))
 
@@ -202,7 +155,7 @@ class ZendeskClient:
                 retries=1 if waited_on else None,
                 paced=not waited_on,
             )
-            pages.append(_page(body, "tickets"))
+            pages.append(ticket_page(body, "tickets"))
         merged = TicketPage([])
         for page in pages:
             merged.tickets += page.tickets
@@ -290,7 +243,7 @@ class ZendeskClient:
 
     async def ticket(self, ticket_id: int) -> Ticket:
         body = await self.http.get_json(f"/api/v2/tickets/{ticket_id}.json", {"include": "metric_sets,slas"})
-        return Ticket.model_validate(_merge_metric_sets(body, [body["ticket"]])[0])
+        return Ticket.model_validate(merge_metric_sets(body, [body["ticket"]])[0])
 
     async def update_ticket(self, ticket_id: int, payload: dict[str, Any]) -> Ticket:
         response = await self.http.request("PUT", f"/api/v2/tickets/{ticket_id}.json", json_body=payload)
@@ -382,12 +335,12 @@ class ZendeskClient:
         """PUT tickets/{id}/tags: `body` is {"tags": [...]} and, for a safe update,
         "safe_update" and "updated_stamp". The ticket's tags after it."""
         response = await self.http.request("PUT", f"/api/v2/tickets/{ticket_id}/tags.json", json_body=body)
-        return _tags(decode_json("zendesk", response))
+        return tags_of(decode_json("zendesk", response))
 
     async def remove_tags(self, ticket_id: int, body: dict[str, Any]) -> list[str]:
         """DELETE tickets/{id}/tags, the same body as add_tags (the spec: it supports safe updates)."""
         response = await self.http.request("DELETE", f"/api/v2/tickets/{ticket_id}/tags.json", json_body=body)
-        return _tags(decode_json("zendesk", response))
+        return tags_of(decode_json("zendesk", response))
 
     async def update_many(self, ids: list[int], ticket: dict[str, Any]) -> JobStatus:
         """PUT tickets/update_many?ids=: one change to up to 100 tickets, queued as a job."""
@@ -420,66 +373,12 @@ class ZendeskClient:
 
     async def create_view(self, body: dict[str, Any]) -> dict[str, Any]:
         response = await self.http.request("POST", "/api/v2/views.json", json_body=body)
-        return _view(decode_json("zendesk", response))
+        return view_of(decode_json("zendesk", response))
 
     async def update_view(self, view_id: int, body: dict[str, Any]) -> dict[str, Any]:
         response = await self.http.request("PUT", f"/api/v2/views/{view_id}.json", json_body=body)
-        return _view(decode_json("zendesk", response))
+        return view_of(decode_json("zendesk", response))
 
     async def delete_view(self, view_id: int) -> None:
         # Gone already (another copy removed the same duplicate): what was wanted.
         await self.http.request("DELETE", f"/api/v2/views/{view_id}.json", accept=(404,))
-
-
-BULK_IDS = 100  # update_many: "a comma-separated list of up to 100 ticket ids" (the spec)
-
-
-def _tags(body: Any) -> list[str]:
-    if not isinstance(body, dict) or not isinstance(body.get("tags"), list):
-        raise BadResponse("zendesk", "tags: expected a 'tags' list")
-    return [str(tag) for tag in body["tags"]]
-
-
-@dataclass(frozen=True)
-class JobResult:
-    """One ticket's outcome in a job: UpdateResourceResult or FailedResult (the spec)."""
-
-    id: int
-    success: bool
-    error: str | None = None
-
-
-@dataclass(frozen=True)
-class JobStatus:
-    id: str
-    status: str  # queued, working, completed, failed
-    results: tuple[JobResult, ...] = ()
-    message: str | None = None
-
-    @property
-    def done(self) -> bool:
-        return self.status in ("completed", "failed")
-
-    @classmethod
-    def parse(cls, body: Any) -> JobStatus:
-        if not isinstance(body, dict) or not isinstance(body.get("id"), str) or not body.get("status"):
-            raise BadResponse("zendesk", "expected a job_status with an id and a status")
-        results = []
-        for item in body.get("results") or []:
-            if isinstance(item, dict) and isinstance(item.get("id"), int):
-                # Results without `success` (the recorded create_many's) name what was done.
-                success = item.get("success", "error" not in item) is True
-                error = " ".join(str(item[k]) for k in ("error", "details") if item.get(k)) or None
-                results.append(JobResult(item["id"], success, error))
-        message = body.get("message")
-        return cls(body["id"], str(body["status"]), tuple(results), message if isinstance(message, str) else None)
-
-
-def _view(body: Any) -> dict[str, Any]:
-    if (
-        not isinstance(body, dict)
-        or not isinstance(body.get("view"), dict)
-        or not isinstance(body["view"].get("id"), int)
-    ):
-        raise BadResponse("zendesk", "views: expected a 'view' with an id")
-    return body["view"]
