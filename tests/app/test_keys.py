@@ -386,3 +386,28 @@ async def test_a_poll_that_changed_nothing_repaints_the_status_only(harness, mon
         )
         await pilot.pause()
         assert calls == ["update", "load"]
+
+
+async def test_q_handled_before_the_side_panes_start_mounting_exits_cleanly(harness, monkeypatch):
+    """The CI failure of 2026-12-07: in a pty, q was read in the same loop turn that the
+    side panes' task was created, and ran first; the task then mounted on an exiting screen
+    and the app ended in a MountError traceback. Here the exit happens exactly there."""
+    import asyncio
+    import types
+
+    from triage_tui.ui.screens import queue_screen
+
+    app = harness.app()
+    screens = []
+
+    def exit_first(awaitable):
+        screens.append(app.main)
+        app.quitting = True
+        app.exit()  # the q, handled before the task's first step
+        return asyncio.ensure_future(awaitable)
+
+    monkeypatch.setattr(queue_screen, "asyncio", types.SimpleNamespace(ensure_future=exit_first, shield=asyncio.shield))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+    assert app.return_code in (None, 0)
+    assert screens and not screens[0].side_panes_ready

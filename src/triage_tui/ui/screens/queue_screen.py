@@ -122,11 +122,20 @@ class QueueScreen(TicketScreen):
         await asyncio.shield(self._side_panes_mounting)  # a second caller waits for the first
 
     async def _mount_side_panes(self) -> None:
+        # q may be handled between any two of these steps (a key read runs before this task's
+        # first step, too): once the app is exiting, the screen is no longer attached and
+        # mounting on it raises, so each step first asks whether there is still a screen.
+        if not self.is_attached:
+            return
         await self.mount(FilterBox(self._box_placeholder(), id="filter"), after="#status")
         settle_cursors(self)
+        if not self.is_attached:
+            return
         await self.query_one("#workspace").mount(
             IncidentPane(self.context, id="incidents"), SdkPane(self.context, id="sdk")
         )
+        if not self.is_attached:
+            return
         await self.mount(KeyBar(id="keybar"))
         self.side_panes_ready = True
 
