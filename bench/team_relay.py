@@ -27,6 +27,7 @@ import json
 import os
 import platform
 import random
+import re
 import shutil
 import signal
 import statistics
@@ -35,6 +36,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -58,6 +60,31 @@ def tmux(*args: str) -> str:
 
 def screen() -> str:
     return tmux("capture-pane", "-p", "-t", SESSION)
+
+
+def by_endpoint(counts: dict[str, int]) -> dict[str, int]:
+    """Requests by endpoint (ids folded), most first: where the budget goes."""
+    folded: dict[str, int] = {}
+    for key, value in counts.items():
+        if key.startswith("zendesk "):
+            name = re.sub(r"/\d+", "/{id}", key.removeprefix("zendesk ").removesuffix(".json"))
+            folded[name] = folded.get(name, 0) + value
+    return dict(sorted(((k, v) for k, v in folded.items() if v), key=lambda kv: -kv[1]))
+
+
+def refused_by_endpoint(sandbox: Sandbox) -> Counter:
+    """The 429s, by endpoint (ids folded): which budget a burst runs into."""
+    refused: Counter = Counter()
+    handle = sandbox.app.handle
+
+    def counted(request):
+        response = handle(request)
+        if response.status == 429:
+            refused[re.sub(r"/\d+", "/{id}", f"{request.method} {request.path}")] += 1
+        return response
+
+    sandbox.app.handle = counted  # type: ignore[method-assign]  # counted, then answered as before
+    return refused
 
 
 def zendesk_requests(sandbox: Sandbox) -> int:
@@ -168,6 +195,7 @@ def run(
     }
     with Sandbox(copy.deepcopy(data)) as sandbox, NatsServer(work / "nats") as server:
         statuses = count_statuses(sandbox)
+        refused = refused_by_endpoint(sandbox)
         env["TRIAGE_RELAY_URL"] = server.url
         processes: list[subprocess.Popen] = []
         logs = []
@@ -223,6 +251,7 @@ def run(
         colleagues.start()
         time.sleep(20)  # the first changes settle; the minute counted starts clean
         start, requests0, errors0 = time.time(), zendesk_requests(sandbox), statuses.get(429, 0)
+        endpoints0 = dict(sandbox.state.requests)
         presence = []
         for attempt in range(3):
             time.sleep(steady_minutes * 60 / 4)
@@ -252,6 +281,9 @@ def run(
             "minutes": minutes,
             "zendesk_per_minute": (zendesk_requests(sandbox) - requests0) / minutes,
             "answers_429": statuses.get(429, 0) - errors0,
+            "requests_by_endpoint": by_endpoint(
+                {k: v - endpoints0.get(k, 0) for k, v in dict(sandbox.state.requests).items()}
+            ),
             "presence": presence,
             **latencies(colleagues, watcher, copies, start, end - 20),
         }
@@ -289,7 +321,9 @@ def run(
             "zendesk_per_minute_fallen_back": (zendesk_requests(sandbox) - fallen)
             / ((outage - min(75.0, outage / 2)) / 60),
             "answers_429_fallen_back": statuses.get(429, 0) - errors_fallen,
-            **latencies(colleagues, watcher, copies, stopped + 60, gone - 20),
+            "refused_by_endpoint": dict(refused),
+            # Changes up to 40 s before the relay returns: a copy fallen back polls every 30 s ±20%.
+            **latencies(colleagues, watcher, copies, stopped + 60, gone - 40),
         }
         print(results["outage"], flush=True)
         server.start()

@@ -16,7 +16,7 @@ from tests.helpers import TOKENS, no_sleep
 from triage_sandbox.server import Sandbox, SandboxSettings
 from triage_tui.config import Config
 from triage_tui.relay.feed import RelayFeed
-from triage_tui.relay.publisher import Relay
+from triage_tui.relay.publisher import SLAS_SECONDS, Relay
 from triage_tui.relay.server import RELAY_PERMISSIONS, NatsServer, copy_permissions
 from triage_tui.store.cache import Store
 from triage_tui.store.outbox import Outbox
@@ -98,12 +98,28 @@ class LoggedRelay(Relay):
     lines: list[str]
 
 
-def make_relay(running: Running, config: Config, directory: Path, name: str, secret: str | None = None) -> LoggedRelay:
+def make_relay(
+    running: Running,
+    config: Config,
+    directory: Path,
+    name: str,
+    secret: str | None = None,
+    *,
+    slas_seconds: float = SLAS_SECONDS,
+) -> LoggedRelay:
     clients = build_clients(config, TOKENS, sleep=no_sleep, timeout=5)
     running.closers.append(clients.aclose)
     lines: list[str] = []
     relay = LoggedRelay(
-        config, Store(directory), Outbox(directory), clients, secret, name=name, emit=lines.append, poll_seconds=1.0
+        config,
+        Store(directory),
+        Outbox(directory),
+        clients,
+        secret,
+        name=name,
+        emit=lines.append,
+        poll_seconds=1.0,
+        slas_seconds=slas_seconds,
     )
     relay.lines = lines
     return relay

@@ -32,3 +32,23 @@ def test_a_connected_copy_keeps_the_usual_pace(tmp_path):
     feed.connected = True
     clock[0] = 49.9
     assert feed._next_try() == RECONNECT
+
+
+async def test_a_copy_fallen_back_from_its_relay_leaves_deleted_tickets_to_reconciliation(strict, tmp_path, closing):
+    """deleted_tickets allows 10 requests a minute per account (../shared/api/README.md);
+    a team of 100 that lost its relay at once met 429s there (bench/team_relay.py, 2026-12-07).
+    Fallen back, a copy reads the queue's changes, and no deleted tickets."""
+    from tests.helpers import Engine
+    from triage_tui.sync.engine import SyncEngine
+
+    engine = closing(Engine(strict.url, tmp_path / "copy"))
+    clock = [1000.0]
+    feed = feed_at(tmp_path / "feed", clock)
+    clock[0] += 60  # never reached the relay, and past fallback_seconds
+    assert not feed.feeds_queue()
+    fallen_back = SyncEngine(engine.engine.config, engine.store, engine.outbox, engine.clients, feed=feed)
+    fallen_back.schedule.next_at["deletions"] = 0.0  # due now
+    jobs = [job for job, _ in await fallen_back.due_jobs()]
+    assert "zendesk" in jobs and "deletions" not in jobs
+    assert not any("deleted_tickets" in key for key in strict.state.requests)
+    assert any("/views/" in key for key in strict.state.requests)  # it does read Zendesk itself

@@ -82,6 +82,47 @@ async def test_a_relay_publishes_the_account_and_a_copy_paints_a_change_without_
     )
 
 
+async def test_a_new_ticket_reaches_the_copy_as_listed_and_its_new_requester_follows(
+    strict, nats_server, tmp_path, running
+):
+    """A ticket from a requester nobody has seen: published as the view lists it, no request
+    of its own; the round's show_many brings the requester, and the ticket goes out again
+    with it, so the copy can name who wrote."""
+    config = relay_config(strict.url, nats_server.url)
+    relay = make_relay(running, config, tmp_path / "relay", "relay-1", slas_seconds=4.0)
+    running.start(relay.run)
+    await eventually(lambda: relay.leading.is_set() and relay.store.get("cursor:zendesk"))
+    copy = Copy(running, config, tmp_path / "copy")
+    await eventually(lambda: len(copy.store.unsolved()) == len(relay.store.unsolved()))
+
+    with strict.state.lock:
+        requester = strict.state.end_user("Nova Newcomer", "nova@example.org")
+        support = next(g for g in strict.state.groups.values() if g["name"] == "Support")["id"]
+        fields = {"subject": "First time writing", "priority": "low", "group_id": support}
+        created = strict.state.create_ticket(fields, requester, requester, "Hello?", strict.app.now())
+    await eventually(lambda: copy.store.ticket(created["id"]) is not None, timeout=15, what="the new ticket")
+    await eventually(
+        lambda: (copy.store.record("user", requester["id"]) or {}).get("name") == "Nova Newcomer",
+        timeout=20,
+        what="its requester follows with the round",
+    )
+
+    # A ticket the copy has, given to an agent nobody has seen: its SLA data does not change,
+    # so only the relay's knowing the person sends it out again.
+    with strict.state.lock:
+        agent = strict.state.end_user("Ada Newhire", "ada@example.com")
+        agent["role"] = "agent"
+    ticket = change(strict, subject="handed to the new hire")
+    with strict.state.lock:
+        strict.state.tickets[ticket["id"]]["assignee_id"] = agent["id"]
+        strict.state.touch(strict.state.tickets[ticket["id"]], strict.app.now())
+    await eventually(
+        lambda: (copy.store.record("user", agent["id"]) or {}).get("name") == "Ada Newhire",
+        timeout=20,
+        what="the new assignee follows with the round",
+    )
+
+
 async def test_a_deleted_ticket_and_one_moved_out_of_a_group_leave_the_copy(strict, nats_server, tmp_path, running):
     config = relay_config(strict.url, nats_server.url)
     relay = make_relay(running, config, tmp_path / "relay", "relay-1")

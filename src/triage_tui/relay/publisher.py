@@ -43,12 +43,12 @@ from triage_tui.sync.engine import SyncEngine
 LEASE_BUCKET = "relay_lease"
 RECONNECT = 2.0
 # One reader for a team looks more often than each copy did (its floor is 15 s). Its view
-# lists whole tickets, published at once; their SLA data comes through one `show_many` a
-# round of SLAS_SECONDS, or with the show_many a new ticket needs anyway. With a change every
-# 3 s, a fifth of them new tickets: ~6 view reads and ~3.5 show_many a minute, and a change
-# waits about half a poll (5 s) before it is published.
-POLL_SECONDS = 10.0
-SLAS_SECONDS = 30.0
+# lists whole tickets, published at once, new ones too; what a listing lacks (SLA data, a
+# requester never seen) comes through one `show_many` a round of SLAS_SECONDS. Measured with a
+# change every 3 s, a fifth of them new tickets (bench/team_relay.py): 7.5 view reads and 1.3
+# show_many a minute, and a change waits about half a poll (4 s) before it is published.
+POLL_SECONDS = 8.0
+SLAS_SECONDS = 45.0
 ZENDESK_ONLY = ("zendesk", "deletions", "reference")
 
 
@@ -89,6 +89,9 @@ class Relay:
         self.engine.pollers.slas_every = slas_seconds
         self.lease_seconds = config.relay.lease_seconds
         self.published: dict[int, int] = {}  # ticket id -> the group bucket it was last put in
+        # Tickets published before the relay knew a person they name (a new requester comes
+        # with the round's show_many): published again once it does.
+        self.unnamed: set[int] = set()
         self.buckets: dict[str, KeyValue] = {}
         self.leading = asyncio.Event()  # for tests and the bench: this relay reads Zendesk now
 
@@ -205,6 +208,7 @@ class Relay:
                 self.emit(report.line())
             if job in ("zendesk", "deletions"):
                 changed += [c for c in report.changed if isinstance(c, int) and c not in changed]
+        changed += sorted(i for i in self.unnamed if i not in changed and not self._missing_people(i))
         await self.publish(changed)
         if self.store.get("reference:refreshed_at") != before:
             await self.publish_reference()
@@ -216,6 +220,10 @@ class Relay:
             ticket = self.store.ticket(ticket_id)
             old = self.published.get(ticket_id)
             key = ticket_key(ticket_id)
+            if ticket is not None and self._missing_people(ticket_id):
+                self.unnamed.add(ticket_id)
+            else:
+                self.unnamed.discard(ticket_id)
             if ticket is None:  # deleted (or merged away): it leaves every copy
                 if old is not None:
                     await (await self._bucket(group_bucket(old))).delete(key)
@@ -226,6 +234,13 @@ class Relay:
                 await (await self._bucket(group_bucket(old))).delete(key)
             await (await self._bucket(group_bucket(group))).put(key, encode(self._with_people(ticket)))
             self.published[ticket_id] = group
+
+    def _missing_people(self, ticket_id: int) -> bool:
+        ticket = self.store.ticket(ticket_id) or {}
+        return any(
+            isinstance(ticket.get(field), int) and self.store.record("user", ticket[field]) is None
+            for field in ("requester_id", "assignee_id")
+        )
 
     def _with_people(self, ticket: dict) -> dict:
         """The ticket with the people and organization it names: a copy sees them only

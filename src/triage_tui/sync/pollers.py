@@ -225,14 +225,16 @@ class Pollers(FeedReads, TicketRequests, IncidentPolls, GithubPolls):
 
     async def _store_as_listed(self, report: SyncReport, listed: list[ChangedTicket], stale: list[int]) -> list[int]:
         """The relay's way (`slas_every` set): each of its requests counts against the whole
-        team's budget, and a view lists whole tickets without SLA data. What changed is stored
-        as listed, with the SLA data cached before, at once; the SLA data of a round's changes
-        comes through one show_many every `slas_every`, or with the next show_many asked
-        anyway (a new ticket, whose requester it also brings; a listing that did not validate).
+        team's budget, and a view lists whole tickets without SLA data or people. What changed
+        is stored as listed at once, a new ticket too (with the SLA data cached before, if
+        any); what the listing lacks (SLA data, a requester never seen) comes through one
+        show_many every `slas_every`, which sideloads both, or at once for a listing that did
+        not validate. A new ticket's first-reply clock runs for hours, so its SLA data a round
+        late moves nothing that matters; its change seen a poll sooner does.
         Returns the ids to fetch through show_many now."""
         whole = {item.id: item.ticket for item in listed if item.ticket is not None}
         due = self.monotonic() - self.slas_read_at >= self.slas_every if self.slas_every is not None else True
-        if not any(i not in whole or self.store.ticket(i) is None for i in stale):
+        if all(i in whole for i in stale):
             fresh = []
             for ticket_id in stale:
                 ticket, cached = dump(whole[ticket_id]), self.store.ticket(ticket_id) or {}
@@ -243,9 +245,7 @@ class Pollers(FeedReads, TicketRequests, IncidentPolls, GithubPolls):
             report.changed += self.store.put_tickets(fresh, only_if_newer=True)
             self.slas_owed.update(stale)
             if not (self.slas_owed and due):
-                if stale:
-                    await self._fill_people(report)  # an assignee the listing names, not sideloaded
-                return []
+                return []  # people the listing names but the cache lacks come with the round
             stale = []
         fetch, self.slas_owed = sorted(set(stale) | self.slas_owed), set()
         self.slas_read_at = self.monotonic()
