@@ -77,6 +77,9 @@ class SandboxState:
             self._log_change(ticket)
             self.versions[ticket["id"]] = [(0.0, None if ticket.get("status") == "deleted" else copy.deepcopy(ticket))]
         self.next_id = max([*self.tickets, *self.users, *self.macros, 1]) + 1
+        # Ticket numbers are the account's own sequence in Zendesk (#41090 follows #41089),
+        # not the ids users, comments and macros draw from.
+        self.next_ticket_id = max([*self.tickets, *self.deleted_tickets, 0])
         # Merges' job statuses (issue 23): completed at once; the bulk-update jobs keep their own.
         self.merge_jobs: dict[str, dict] = {}
         self.requests: Counter[str] = Counter()
@@ -94,6 +97,11 @@ class SandboxState:
         with self.lock:
             self.next_id += 1
             return self.next_id
+
+    def new_ticket_id(self) -> int:
+        with self.lock:
+            self.next_ticket_id += 1
+            return self.next_ticket_id
 
     def _log_change(self, ticket: dict) -> None:
         self.sequence += 1
@@ -214,7 +222,7 @@ class SandboxState:
         its description, by the submitter (the spec's submitter_id: "The submitter always
         becomes the author of the first comment on the ticket"); a follow-up of a closed
         ticket says so in its `via`."""
-        ticket_id = self.new_id()
+        ticket_id = self.new_ticket_id()
         subject = str(fields.get("subject") or body.split("\n", 1)[0][:80])
         ticket: dict[str, Any] = {
             "url": f"https://example.zendesk.com/api/v2/tickets/{ticket_id}.json",

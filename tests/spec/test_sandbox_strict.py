@@ -821,3 +821,16 @@ def test_the_sandbox_imports_nothing_from_the_product_it_judges():
             )
             for name in names:
                 assert not name.startswith(forbidden), f"{source.name} imports {name}"
+
+
+def test_a_new_ticket_takes_the_accounts_next_ticket_number(dataset):
+    """Zendesk numbers tickets in one sequence per account: a new ticket follows the newest,
+    whatever ids users and comments took meanwhile."""
+    from triage_sandbox.state import SandboxState
+
+    state = SandboxState(copy.deepcopy(dataset))
+    newest = max(state.tickets)
+    requester = state.end_user("Nova Newcomer", "nova@example.org")  # a user id drawn first
+    ticket = state.create_ticket({"subject": "Hello"}, requester, requester, "Hi", dt.datetime.now(dt.UTC))
+    assert ticket["id"] == newest + 1
+    assert requester["id"] != ticket["id"] - 1
