@@ -4,6 +4,7 @@ incident.io attachment (the Support Watcher's duty)."""
 from __future__ import annotations
 
 from triage_tui.triage.incidents import incident_tag
+from triage_tui.ui import words
 from triage_tui.ui.flows import queue_write, run_flow
 from triage_tui.ui.screens.picker import Choice, FuzzyPicker
 from triage_tui.ui.ticket_flows.screen import SelectionScreen
@@ -23,7 +24,8 @@ async def _attach(screen: SelectionScreen, tickets: list[dict]) -> None:
         screen.notify("No live incidents.", markup=False)
         return
     choices = [Choice(i.id, f"{i.reference} {i.name}", i.incident_status.name) for i in incidents]
-    key = await screen.app.push_screen_wait(FuzzyPicker(f"Attach {len(tickets)} ticket(s) to which incident?", choices))
+    picker = FuzzyPicker(f"Attach {words.tickets(len(tickets))} to which incident?", choices)
+    key = await screen.app.push_screen_wait(picker)
     if key is None:
         return
     incident = next(i for i in incidents if i.id == key)
@@ -34,6 +36,6 @@ async def _attach(screen: SelectionScreen, tickets: list[dict]) -> None:
         return
     screen.query_one(QueueTable).marked.clear()
     tag = incident_tag(incident.reference)
-    screen.notify(f"Queued: {len(tickets)} ticket(s) tagged {tag} and attached", markup=False)
+    screen.notify(f"Queued: {words.tickets(len(tickets))} tagged {tag} and attached", markup=False)
     context.kick()
     screen.refresh_queue()

@@ -11,6 +11,7 @@ from triage_tui.triage.escalation import (
     escalation_title,
 )
 from triage_tui.triage.macros import ChangeSet
+from triage_tui.ui import words
 from triage_tui.ui.flows import run_flow
 from triage_tui.ui.screens.picker import Choice, FuzzyPicker
 from triage_tui.ui.ticket_flows.compose import compose
@@ -35,7 +36,8 @@ async def _pick_team(screen: SelectionScreen, tickets: list[dict]) -> None:
     wanted = [name.lower() for name in context.config.zendesk.escalation_groups]
     groups = sorted(context.workspace.groups.items(), key=lambda g: (g[1].lower() not in wanted, g[1].lower()))
     choices = [Choice(str(gid), name, "team" if name.lower() in wanted else "") for gid, name in groups]
-    key = await screen.app.push_screen_wait(FuzzyPicker(f"Escalate {len(tickets)} ticket(s) to which team?", choices))
+    picker = FuzzyPicker(f"Escalate {words.tickets(len(tickets))} to which team?", choices)
+    key = await screen.app.push_screen_wait(picker)
     if key is not None:
         await _note(screen, tickets, int(key))
 

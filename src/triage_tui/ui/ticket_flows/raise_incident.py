@@ -6,7 +6,7 @@ tickets' links filled in), then who watches it. One outbox entry creates it in i
 from __future__ import annotations
 
 from triage_tui.triage.incident_text import IncidentDraft, TicketLink, incident_template, parse_incident_text
-from triage_tui.ui import keys
+from triage_tui.ui import keys, words
 from triage_tui.ui.flows import queue_write, run_flow, text_editor
 from triage_tui.ui.links import ticket_url
 from triage_tui.ui.safe import clean
@@ -78,9 +78,10 @@ async def _raise(screen: SelectionScreen, tickets: list[dict]) -> None:
     )
     if entry is None:
         return
+    then = f" ({role.name}: you)" if watcher and role else f" (press {watch} in its view to watch it)"
     screen.notify(
-        f"Queued: raise {draft.name!r}; its {len(tickets)} ticket(s) are tagged and attached once incident.io "
-        "answers" + (f" ({role.name}: you)" if watcher and role else f" (press {watch} in its view to watch it)"),
+        f"Queued: raise {draft.name!r}; once incident.io answers, {words.tickets(len(tickets))} tagged and attached"
+        + then,
         markup=False,
     )
     context.kick()

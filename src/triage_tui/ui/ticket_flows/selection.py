@@ -4,14 +4,10 @@ the screen does once a change to them is queued."""
 from __future__ import annotations
 
 from triage_tui.triage.macros import ChangeSet
-from triage_tui.ui import keys
+from triage_tui.ui import keys, words
 from triage_tui.ui.flows import queue_write
 from triage_tui.ui.ticket_flows.screen import SelectionScreen
 from triage_tui.ui.widgets.queue import QueueTable
-
-
-def plural(count: int) -> str:
-    return f"{count} ticket{'s' if count != 1 else ''}"
 
 
 def need_tickets(screen: SelectionScreen) -> list[dict] | None:
@@ -38,7 +34,7 @@ def need_tickets(screen: SelectionScreen) -> list[dict] | None:
 def after_queue(screen: SelectionScreen, tickets: list[dict], summary: str) -> None:
     """The screen after writes were queued: marks cleared, the toast, a redraw."""
     screen.query_one(QueueTable).marked.clear()
-    screen.notify(f"Queued: {summary} ({plural(len(tickets))})", markup=False)
+    screen.notify(f"Queued: {summary} ({words.tickets(len(tickets))})", markup=False)
     screen.context.kick()
     screen.refresh_queue()
     screen.refresh_detail()

@@ -7,12 +7,13 @@ from rich.text import Text
 
 from triage_tui.triage.macros import ChangeSet
 from triage_tui.triage.status_words import SOLVED_NOTE, STATUS_TITLES
+from triage_tui.ui import words
 from triage_tui.ui.flows import run_flow
 from triage_tui.ui.safe import plain
 from triage_tui.ui.screens.confirm import Confirm
 from triage_tui.ui.ticket_flows.compose import compose
 from triage_tui.ui.ticket_flows.screen import SelectionScreen
-from triage_tui.ui.ticket_flows.selection import need_tickets, plural, queue_change
+from triage_tui.ui.ticket_flows.selection import need_tickets, queue_change
 
 LABELS = {"open": "Open", "solved": "Solved"}
 
@@ -33,7 +34,7 @@ async def _confirm(screen: SelectionScreen, tickets: list[dict], status: str) ->
         if not tickets:
             return
     body = Text()
-    body.append(f"Set {plural(len(tickets))} to {label}:\n")
+    body.append(f"Set {words.tickets(len(tickets))} to {label}:\n")
     for ticket in tickets[:10]:
         body.append(f"  #{ticket['id']} ")
         body.append_text(plain(ticket.get("subject"), limit=80))

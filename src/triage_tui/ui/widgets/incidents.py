@@ -25,7 +25,7 @@ from triage_tui.triage.incidents import (
     update_text,
 )
 from triage_tui.triage.macros import ChangeSet, render_placeholders
-from triage_tui.ui import keys
+from triage_tui.ui import keys, words
 from triage_tui.ui.flows import not_queued, queue_write, run_flow, save_handover, text_editor
 from triage_tui.ui.links import open_or_copy
 from triage_tui.ui.safe import clean, plain
@@ -88,7 +88,7 @@ class IncidentPane(Vertical):
                 age(incident.created_at, now),
                 tagged.get(incident.id, 0),
             )
-            prompt.append(f"\n  {status} · {since} · {count} tickets", style="dim")
+            prompt.append(f"\n  {status} · {since} · {words.tickets(count)}", style="dim")
             if not incident.is_live:
                 prompt.append(
                     f"  ✓ resolved: {keys.label(self.app, 'incident.follow_up')} follows up its tickets",
@@ -285,13 +285,17 @@ class IncidentPane(Vertical):
         if resolved:
             macro = context.reads.incident_macro(incident.reference)
             text = follow_up_text(incident.reference, incident.name, url)
-            hint = f"{len(tickets)} tagged ticket(s) get this reply (placeholders filled per ticket) and are solved; "
+            hint = (
+                f"This reply goes to {words.tickets(len(tickets), 'tagged')} (placeholders filled per ticket), "
+                "then solved; "
+            )
         else:
             macro = None
             text = update_text(incident.reference, incident.name, status, category, url)
             hint = (
-                f"{incident.reference} is {status}, not resolved: {len(tickets)} tagged ticket(s) get this progress "
-                "update (placeholders filled per ticket); their status and the incident macro stay; "
+                f"{incident.reference} is {status}, not resolved: this progress update goes to "
+                f"{words.tickets(len(tickets), 'tagged')} (placeholders filled per ticket); their status and the "
+                "incident macro stay; "
             )
 
         def send(final: str) -> str | None:
@@ -314,7 +318,7 @@ class IncidentPane(Vertical):
             return
         deleted = " and the incident macro deleted" if macro else ""
         what = "follow-up" if resolved else f"update ({status})"
-        self.notify(f"Queued: {what} to {len(tickets)} ticket(s){deleted}", markup=False)
+        self.notify(f"Queued: {what} to {words.tickets(len(tickets))}{deleted}", markup=False)
         context.kick()
         self.post_message(self.Written())
 
