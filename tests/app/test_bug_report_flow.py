@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from textual import events
 from textual.app import App
-from textual.widgets import Input, OptionList, TextArea
+from textual.widgets import Input, OptionList, Static, TextArea
 
 from tests.app.test_find import found
 from tests.app.test_writes import burst
@@ -116,7 +116,7 @@ async def test_backspace_in_a_burst_edits_the_title_and_the_notes_in_the_order_t
     """A terminal hands a fast typist's keys over in one read: backspace is a bound key,
     and must act where it was typed, not after the letters behind it (ui/in_order.py), nor
     in the notes because Tab (acted on as it arrives) moved the focus there meanwhile."""
-    form = BugReportForm("#12: bug report", MAIN, "Funnel", search=lambda asked: None)
+    form = BugReportForm("#12: bug report", [MAIN], "Funnel", search=lambda asked: None)
     app: App[None] = App()
     async with app.run_test(size=SMALL) as pilot:
         app.push_screen(form)
@@ -128,3 +128,57 @@ async def test_backspace_in_a_burst_edits_the_title_and_the_notes_in_the_order_t
         await until(pilot, lambda: "Seex " in notes.text, what="the notes typed")
         assert notes.text == "Seex " + NOTES[BUG]  # typed where the cursor starts: the top
         assert title.value == " aXY"
+
+
+IOS = "PostHog/posthog-ios"
+
+
+def ios_ticket(sandbox) -> dict:
+    """Seeded: "iOS SDK crashes on launch after update", "Since posthog-ios 3.x ..."."""
+    return min(
+        (
+            t
+            for t in sandbox.state.tickets.values()
+            if t["subject"].startswith("iOS SDK crashes") and t["status"] in ("new", "open")
+        ),
+        key=lambda t: t["id"],
+    )
+
+
+def new_issues(sandbox, repo: str, before: set[int]) -> list[dict]:
+    return [i for i in sandbox.state.issues.get(repo, []) if i["number"] not in before]
+
+
+async def test_b_on_an_sdk_ticket_opens_the_issue_in_the_sdks_repository(live, sandbox):
+    """The SDK page routes SDK bugs to the SDK's repository: a ticket that names posthog-ios
+    starts the form there, says why, and the issue opens there."""
+    ticket = ios_ticket(sandbox)
+    before = {i["number"] for i in sandbox.state.issues[IOS]}
+    async with live.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: live.main.side_panes_ready)
+        form = await open_form(pilot, live, ticket)
+        shown = str(form.query_one("#bugreport-repo", Static).render())
+        assert IOS in shown and "the ticket says 'posthog-ios'" in shown
+        burst(live, "tab", "Crashes in PostHogSDK.setup on iOS 15. ", "ctrl+s")
+        await until(pilot, lambda: new_issues(sandbox, IOS, before), what="the issue opened in posthog-ios")
+        [issue] = new_issues(sandbox, IOS, before)
+        await until(pilot, lambda: replies_with(sandbox, ticket["id"], issue["html_url"]), what="the reply")
+    assert "Crashes in PostHogSDK.setup on iOS 15." in issue["body"]
+    assert not [w for w in sandbox.state.writes if w.get("path") == f"/repos/{MAIN}/issues"]
+
+
+async def test_ctrl_r_in_a_burst_sends_the_report_to_the_product_repository_instead(live, sandbox):
+    """`ctrl+r` then the title and `ctrl+s` in one read: the switch comes first, the search
+    runs again in the product's repository, and the issue opens there."""
+    ticket = ios_ticket(sandbox)
+    before = {i["number"] for i in sandbox.state.issues[MAIN]}
+    ios_before = {i["number"] for i in sandbox.state.issues[IOS]}
+    async with live.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: live.main.side_panes_ready)
+        form = await open_form(pilot, live, ticket)
+        burst(live, "ctrl+r", "Dashboard shows no iOS events", "tab", "Seen on the web app. ", "ctrl+s")
+        await until(pilot, lambda: new_issues(sandbox, MAIN, before), what="the issue opened in the product's")
+        assert form.repo == MAIN
+    [issue] = new_issues(sandbox, MAIN, before)
+    assert issue["title"] == "Dashboard shows no iOS events"
+    assert not new_issues(sandbox, IOS, ios_before)

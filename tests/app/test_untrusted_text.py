@@ -113,7 +113,7 @@ async def test_an_incident_name_in_a_dialog_title_is_inert(dialog):
 async def test_a_hostile_subject_prefilled_as_the_bug_reports_title_is_inert():
     """The bug report form starts from the ticket's subject (the requester's words): shown
     in an Input, and sent to GitHub as the issue's title, without its escape sequences."""
-    form = BugReportForm("#12: bug report", "PostHog/posthog", HOSTILE, search=lambda asked: None)
+    form = BugReportForm("#12: bug report", ["PostHog/posthog"], HOSTILE, search=lambda asked: None)
     app: App[None] = App()
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(form)

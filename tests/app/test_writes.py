@@ -34,6 +34,7 @@ NAMED = {
     "down": None,
     "end": None,
     "ctrl+s": None,
+    "ctrl+r": "\x12",
     "backspace": "\x7f",
 }
 

@@ -3,7 +3,10 @@ feature request?" in support-hero.md; the mobile escalation in sdk-support-rotat
 
 from __future__ import annotations
 
+import pytest
+
 from triage_tui.triage import bug_reports as br
+from triage_tui.triage.bug_reports import repo_for
 
 URL = "https://posthoghelp.zendesk.com/agent/tickets/41002"
 ISSUE = "https://github.com/PostHog/posthog/issues/27200"
@@ -57,3 +60,35 @@ def test_search_words_drop_stop_words_and_punctuation():
 def test_a_mobile_escalation_mentions_the_client_libraries_team():
     assert br.escalation_comment("crash on iOS 15") == "@PostHog/team-client-libraries crash on iOS 15"
     assert br.escalation_comment("").startswith("@PostHog/team-client-libraries ")
+
+
+SDKS = [
+    "PostHog/posthog-js",
+    "PostHog/posthog-python",
+    "PostHog/posthog-ios",
+    "PostHog/posthog-android",
+    "PostHog/posthog-react-native",
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "repo", "named"),
+    [
+        ("Since posthog-ios 3.x our app crashes at launch on iOS 15.", "PostHog/posthog-ios", "posthog-ios"),
+        ("posthog.js autocapture misses clicks", "PostHog/posthog-js", "posthog.js"),
+        ("Replay is blank in our React Native app (Expo)", "PostHog/posthog-react-native", "react native"),
+        ("The Python SDK drops events on exit", "PostHog/posthog-python", "python sdk"),
+        # A language the product is used from, not its SDK: the product's repository.
+        ("We query the API from Python and get 500s", "PostHog/posthog", None),
+        ("Funnel conversion drops to zero after step 3", "PostHog/posthog", None),
+        # Whole words only.
+        ("Biosphere dashboards load slowly", "PostHog/posthog", None),
+    ],
+)
+def test_a_bug_report_goes_to_the_sdk_the_ticket_names(text, repo, named):
+    assert repo_for(text, SDKS, "PostHog/posthog") == (repo, named)
+
+
+def test_the_sdk_named_most_wins():
+    text = "Works on Android. On iOS it crashes; iOS 17 and iOS 18 both."
+    assert repo_for(text, SDKS, "PostHog/posthog")[0] == "PostHog/posthog-ios"

@@ -176,3 +176,43 @@ def escalation_comment(note: str) -> str:
     """A mobile SDK issue escalated to the client libraries team, as the SDK page asks."""
     note = note.strip()
     return f"{MOBILE_TEAM} {note}" if note else f"{MOBILE_TEAM} could you take a look? This is a mobile SDK issue."
+
+
+# Platforms whose bare name in a ticket means that SDK ("crashes on iOS 15"). Words such as
+# "python" or "js" also name a language the product is used from, so those SDKs count only
+# when named as one ("posthog-python", "Python SDK").
+_PLATFORM_WORDS = {
+    "ios": ("ios", "swift"),
+    "android": ("android", "kotlin"),
+    "flutter": ("flutter",),
+    "react-native": ("react native", "react-native", "expo"),
+}
+_SDK_WORDS = {"js": ("javascript", "web", "js"), "node": ("node", "nodejs", "node.js")}
+
+
+def _names_of(repo: str) -> tuple[str, ...]:
+    """How a ticket names the SDK of `repo` ("PostHog/posthog-ios"): its package name, the
+    platform alone where that is unambiguous, "<platform> SDK" otherwise."""
+    package = repo.rsplit("/", 1)[-1].lower()
+    platform = package.removeprefix("posthog-")
+    if platform == package:
+        return ()  # not an SDK's repository (the product's own)
+    names = [package, package.replace("-", ".")]
+    names += _PLATFORM_WORDS.get(platform, ())
+    names += [f"{word} sdk" for word in (*_SDK_WORDS.get(platform, ()), platform.replace("-", " "))]
+    return tuple(dict.fromkeys(names))
+
+
+def repo_for(text: str, sdk_repos: list[str], default: str) -> tuple[str, str | None]:
+    """The repository a bug report from a ticket goes to: the SDK's the ticket names most
+    (subject and description), else `default` (the product's). Returns it and the words
+    that decided it (None for the default), for the form to say why."""
+    lowered = " ".join(text.lower().split())
+    best: tuple[int, str, str | None] = (0, default, None)
+    for repo in sdk_repos:
+        # Whole words only: "ios" is not in "biosphere", nor "posthog-js" in "posthog-jsx".
+        found = {n: len(re.findall(rf"(?<![\w.-]){re.escape(n)}(?![\w-])", lowered)) for n in _names_of(repo)}
+        count = sum(found.values())
+        if count > best[0]:
+            best = (count, repo, next(n for n, times in found.items() if times))
+    return best[1], best[2]

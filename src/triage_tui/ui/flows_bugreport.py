@@ -24,19 +24,24 @@ if TYPE_CHECKING:
 async def bug_report_flow(screen: Screen, context: Context, ticket: dict) -> None:
     from triage_tui.ui.screens.bug_report import BugReportForm
 
-    repo = context.config.github.bug_repo
+    github = context.config.github
+    sdks = list(dict.fromkeys([*github.repos, *github.mobile_repos]))
+    text = f"{ticket.get('subject') or ''}\n{ticket.get('description') or ''}"
+    named_repo, named = bug_reports.repo_for(text, sdks, github.bug_repo)
     priority = str(ticket.get("priority") or "normal")
     heading = f"#{ticket['id']}: bug report or feature request (what you found goes in the issue)"
     form = BugReportForm(
         heading,
-        repo,
+        list(dict.fromkeys([named_repo, github.bug_repo, *sdks])),
         str(ticket.get("subject") or ""),
         lambda asked: context.read_github(SearchGithub(*asked)),
         low_priority=priority == "low",
+        named=named,
     )
     choice = await screen.app.push_screen_wait(form)
     if choice is None:
         return
+    repo = choice.repo
     values = context.workspace.placeholders(ticket)
     url = ticket_url(context.config.zendesk, ticket["id"]) or f"#{ticket['id']}"
     report = BugReport(

@@ -350,6 +350,15 @@ BUG_REPORT = [
         priority=True,
     ),
     _k("bugreport.search", "ctrl+f", "search", "Search", "Search GitHub's open issues again, with the title's words"),
+    # Priority, as ctrl+t: `ctrl+r <title>` in one read switches before the title changes.
+    _k(
+        "bugreport.repo",
+        "ctrl+r",
+        "switch_repo",
+        "Repository",
+        "Switch the repository: the SDK the ticket names, the product's, the other SDKs",
+        priority=True,
+    ),
     # Priority, and the focus moves at once: text typed right after Tab lands in the next field.
     _k("bugreport.next_field", "tab", "next_field", "Next field", "Move to the next field", show=False, priority=True),
     _k("bugreport.cancel", "escape", "cancel", "Cancel", "Close without sending", priority=True),

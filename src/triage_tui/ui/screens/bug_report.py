@@ -42,6 +42,7 @@ class BugReportChoice:
     title: str
     notes: str
     existing: int | None  # an open issue chosen for a +1, or None for a new one
+    repo: str  # where the issue is opened (or the +1 posted)
 
 
 class BugReportForm(ModalScreen[BugReportChoice | None]):
@@ -50,15 +51,20 @@ class BugReportForm(ModalScreen[BugReportChoice | None]):
     def __init__(
         self,
         heading: str,
-        repo: str,
+        repos: list[str],
         subject: str,
         search: Callable[[tuple[str, str]], None],
         *,
         low_priority: bool = False,
+        named: str | None = None,
     ) -> None:
+        """`repos`: where the report may go, the one to start with first; `named`: the words
+        of the ticket that chose it (None: the product's repository, by default)."""
         super().__init__(classes="composer")
         self.heading = heading
-        self.repo = repo
+        self.repos = repos
+        self.repo = repos[0]
+        self.named = named
         self.subject = subject
         self.search_github = search
         self.low_priority = low_priority
@@ -69,6 +75,7 @@ class BugReportForm(ModalScreen[BugReportChoice | None]):
         with Vertical(id="composer-box"):
             yield Static(Text(clean(self.heading), style="bold"), id="composer-title")
             yield Static(id="bugreport-kind")
+            yield Static(id="bugreport-repo")
             # The requester's subject: shown, then sent as the issue's title, without escapes.
             yield InOrderInput(clean(self.subject), id="bugreport-title", placeholder="Issue title")
             yield InOrderTextArea(NOTES[BUG], id="bugreport-notes", soft_wrap=True)
@@ -87,6 +94,7 @@ class BugReportForm(ModalScreen[BugReportChoice | None]):
     def on_mount(self) -> None:
         settle_cursors(self)
         self._show_kind()
+        self._show_repo()
         options = self.query_one("#bugreport-issues", OptionList)
         options.add_option(self._new_option())
         options.highlighted = 0
@@ -106,6 +114,27 @@ class BugReportForm(ModalScreen[BugReportChoice | None]):
                 style="yellow",
             )
         self.query_one("#bugreport-kind", Static).update(line)
+
+    def _show_repo(self) -> None:
+        line = Text("In: ")
+        line.append(self.repo, style="bold")
+        if self.named and self.repo == self.repos[0]:
+            line.append_text(plain(f" (the ticket says {self.named!r})", "dim"))
+        if len(self.repos) > 1:
+            line.append(f"  ({keys.label(self.app, 'bugreport.repo')} switches)", style="dim")
+        self.query_one("#bugreport-repo", Static).update(line)
+
+    async def action_switch_repo(self) -> None:
+        """The next repository: the SDK the ticket names, the product's, the other SDKs. The
+        search runs again there (an issue chosen in the last one no longer applies)."""
+        await typed_so_far(self.focused)  # a title typed before ctrl+r is searched for
+        self.repo = self.repos[(self.repos.index(self.repo) + 1) % len(self.repos)]
+        self._show_repo()
+        options = self.query_one("#bugreport-issues", OptionList)
+        options.clear_options()
+        options.add_option(self._new_option())
+        options.highlighted = 0
+        self.action_search()
 
     # -- the duplicate search ---------------------------------------------------------------
     def action_search(self) -> None:
@@ -178,7 +207,7 @@ class BugReportForm(ModalScreen[BugReportChoice | None]):
         chosen = options.get_option_at_index(index).id if index is not None else NEW
         existing = None if chosen in (None, NEW) else int(chosen)
         notes = self.query_one("#bugreport-notes", TextArea).text
-        await close_after_typed(self, BugReportChoice(self.kind, title, notes, existing))
+        await close_after_typed(self, BugReportChoice(self.kind, title, notes, existing, self.repo))
 
     async def action_cancel(self) -> None:
         await self._typed_so_far()
