@@ -146,3 +146,31 @@ def test_the_relay_password_is_kept_like_the_tokens(monkeypatch):
     token = lookup(RELAY)
     assert token.value == "s3cret" and token.origin == "env TRIAGE_RELAY_TOKEN"
     assert "s3cret" not in repr(token)
+
+
+async def test_the_demo_relay_feeds_a_copy_and_a_colleagues_presence_shows(sandbox, tmp_path, running):
+    """`triage-tui demo --relay`'s team, without the screen: its nats-server, its relay
+    reading the sandbox, and Sam; a copy with the config the demo gives the app gets the
+    queue from the relay and sees Sam on a ticket."""
+    from tests.relay.conftest import Copy
+    from tests.waiting import eventually
+    from triage_tui.cli.demo_relay import COLLEAGUE, DemoRelay
+    from triage_tui.cli.sandbox import demo_config
+    from triage_tui.relay.names import PATH_KEY, PRESENCE_STORE_KEY
+    from triage_tui.secrets import Token
+
+    tokens = {name: Token(name, "sandbox", "demo") for name in ("zendesk", "incidentio", "github")}
+    team = DemoRelay(tmp_path, demo_config(sandbox.url, tmp_path / "cache"), tokens)
+    with team:
+        copy = Copy(running, team.config, tmp_path / "copy")
+        await eventually(
+            lambda: copy.store.sync_state("zendesk").get(PATH_KEY) == "relay" and copy.store.unsolved(),
+            timeout=30,
+            what="the copy reads the queue from the demo's relay",
+        )
+        await eventually(
+            lambda: COLLEAGUE in str(copy.store.get(PRESENCE_STORE_KEY)),
+            timeout=30,
+            what="Sam's presence reaches the copy",
+        )
+    assert team.thread is not None and not team.thread.is_alive()  # the relay stopped with the demo

@@ -82,6 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--activity", type=float, default=45.0, help="seconds between new tickets/replies/updates (0: none)"
     )
     demo.add_argument("--faults", default="", help="fault spec for the sandbox, e.g. 429:0.1,503:0.05")
+    demo.add_argument(
+        "--relay",
+        action="store_true",
+        help="a team's setup: nats-server, a relay reading the sandbox, the app fed by it, a colleague's presence",
+    )
     _account_flags(demo)
     _account_shape_flags(demo)
 

@@ -4,6 +4,7 @@ under the app with a throwaway cache."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import gc
 import json
@@ -177,27 +178,37 @@ def demo(args: argparse.Namespace) -> int:
     ):
         config = demo_config(sandbox.url, Path(scratch) / "cache")
         tokens = {name: Token(name, "sandbox", "demo") for name in ("zendesk", "incidentio", "github")}
-        store, outbox = open_store(config)
-        factory = engine_factory(config, store, outbox, tokens)
-        if args.offline:
-            # The demo's cache starts empty: fill it once, before the screen, so there is
-            # something to paint; from then on, as with `run --offline`, no poll and no send.
-            _fill_once(factory())
-        gc.disable()  # as in `run`: no collections until the queue is on screen
-        from triage_tui.ui.app import TriageApp
+        with contextlib.ExitStack() as team:
+            if args.relay and not args.offline:
+                from triage_tui.cli.demo_relay import DemoRelay
 
-        app = TriageApp(
-            config,
-            store,
-            outbox,
-            engine_factory=None if args.offline else factory,
-            offline=args.offline,
-            after_first_paint=collect_from_now_on,
-        )
-        try:
-            app.run(mouse=not args.no_mouse)
-        finally:
-            collect_from_now_on()
-        store.close()
-        outbox.close()
+                config = team.enter_context(DemoRelay(Path(scratch), config, tokens)).config
+            _run_demo_app(args, config, tokens)
     return 0
+
+
+def _run_demo_app(args: argparse.Namespace, config: Config, tokens: dict) -> None:
+    """The app on the demo's throwaway cache (a copy fed by the relay with `--relay`)."""
+    store, outbox = open_store(config)
+    factory = engine_factory(config, store, outbox, tokens)
+    if args.offline:
+        # The demo's cache starts empty: fill it once, before the screen, so there is
+        # something to paint; from then on, as with `run --offline`, no poll and no send.
+        _fill_once(factory())
+    gc.disable()  # as in `run`: no collections until the queue is on screen
+    from triage_tui.ui.app import TriageApp
+
+    app = TriageApp(
+        config,
+        store,
+        outbox,
+        engine_factory=None if args.offline else factory,
+        offline=args.offline,
+        after_first_paint=collect_from_now_on,
+    )
+    try:
+        app.run(mouse=not args.no_mouse)
+    finally:
+        collect_from_now_on()
+    store.close()
+    outbox.close()
