@@ -174,3 +174,30 @@ async def test_the_demo_relay_feeds_a_copy_and_a_colleagues_presence_shows(sandb
             what="Sam's presence reaches the copy",
         )
     assert team.thread is not None and not team.thread.is_alive()  # the relay stopped with the demo
+
+
+def test_a_nats_server_stops_when_the_process_that_started_it_is_killed(tmp_path):
+    """A closed terminal ends `demo --relay` with SIGHUP before any cleanup runs (seen in
+    tmux: three orphaned servers after three closed windows); a killed test or bench the
+    same. The server goes with the process that started it."""
+    script = (
+        "import sys, time; from pathlib import Path\n"
+        "from triage_tui.relay.server import NatsServer\n"
+        "server = NatsServer(Path(sys.argv[1])); server.start()\n"
+        "print(server.process.pid, flush=True); time.sleep(600)\n"
+    )
+    owner = subprocess.Popen([sys.executable, "-c", script, str(tmp_path / "nats")], stdout=subprocess.PIPE, text=True)
+    assert owner.stdout is not None
+    pid = int(owner.stdout.readline())
+    owner.send_signal(signal.SIGKILL)
+    owner.wait(10)
+
+    def gone() -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        with open(f"/proc/{pid}/stat") as stat:  # a zombie awaiting its new parent counts as gone
+            return stat.read().split()[2] == "Z"
+
+    eventually_blocking(gone, timeout=10, what="the orphaned nats-server stopped")

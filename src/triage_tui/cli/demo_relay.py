@@ -14,7 +14,7 @@ from typing import Self
 from triage_tui.cli.errors import UserError
 from triage_tui.config import Config
 
-COLLEAGUE = "Sam (demo colleague)"
+COLLEAGUE = "Sam"  # the demo's colleague, named as a copy names its engineer
 COLLEAGUE_EVERY = 20.0  # seconds on one ticket before Sam moves on to another
 STOP_WAIT = 10.0
 
@@ -84,14 +84,16 @@ class DemoRelay:
             outbox.close()
 
 
-def _tickets_to_visit(store) -> list[int]:
-    """Where Sam looks: the urgent and high tickets first, as an engineer on the rotation would."""
+def _tickets_to_visit(config: Config, store) -> list[int]:
+    """Where Sam looks: tickets of the demo's own groups (so Sam shows on the first screen),
+    the urgent and high ones first, as an engineer on the rotation would."""
     rows = store.unsolved_rows()
+    mine = {str(g.get("id")) for g in store.list("groups") if g.get("name") in config.zendesk.my_groups}
     rank = {"urgent": 0, "high": 1}
 
-    def order(key: str) -> tuple[int, int]:
+    def order(key: str) -> tuple[bool, int, int]:
         ticket = store.ticket(int(key)) or {}
-        return rank.get(str(ticket.get("priority")), 2), int(key)
+        return str(ticket.get("group_id")) not in mine, rank.get(str(ticket.get("priority")), 2), int(key)
 
     return [int(key) for key in sorted(rows, key=order)[:5]]
 
@@ -104,7 +106,7 @@ async def _colleague(config: Config, store, stop: asyncio.Event) -> None:
 
     turn = 0
     while not stop.is_set():
-        visit = _tickets_to_visit(store)
+        visit = _tickets_to_visit(config, store)
         if not visit:  # the relay's first read is not in yet
             await first_of(stop, seconds=1.0)
             continue
@@ -125,7 +127,7 @@ async def _colleague(config: Config, store, stop: asyncio.Event) -> None:
                     await first_of(stop, seconds=COLLEAGUE_EVERY / 2)
                 await presence.delete(key)
                 turn += 1
-                visit = _tickets_to_visit(store) or visit
+                visit = _tickets_to_visit(config, store) or visit
         except Exception:  # noqa: BLE001 - presence is a courtesy: a failed put starts over
             await first_of(stop, seconds=1.0)
         finally:

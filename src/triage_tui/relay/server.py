@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -24,6 +25,19 @@ LEASE_BUCKET = "relay_lease"
 
 class NoServerBinary(Exception):
     pass
+
+
+def _stop_with_parent() -> None:
+    """In the server's process, before it runs: on Linux, a SIGTERM when the process that
+    started it dies. A closed terminal's SIGHUP (or a SIGKILL) ends `demo --relay`, a test or
+    the bench before any cleanup runs, and the server would live on, orphaned."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+    except (OSError, AttributeError):  # no prctl here: the owner's own stop() still ends it
+        pass
 
 
 def server_binary() -> str:
@@ -119,7 +133,12 @@ class NatsServer:
             json.dumps(server_config(self.port, self.directory / "jetstream", self.users, self.tls), indent=2)
         )
         log = (self.directory / "nats.log").open("ab")
-        self.process = subprocess.Popen([server_binary(), "-c", str(conf)], stdout=log, stderr=log)
+        self.process = subprocess.Popen(
+            [server_binary(), "-c", str(conf)],
+            stdout=log,
+            stderr=log,
+            preexec_fn=_stop_with_parent if sys.platform == "linux" else None,
+        )
         log.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:  # until it accepts connections (or died)
