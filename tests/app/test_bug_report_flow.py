@@ -158,7 +158,7 @@ async def test_b_on_an_sdk_ticket_opens_the_issue_in_the_sdks_repository(live, s
         await until(pilot, lambda: live.main.side_panes_ready)
         form = await open_form(pilot, live, ticket)
         shown = str(form.query_one("#bugreport-repo", Static).render())
-        assert IOS in shown and "the ticket says 'posthog-ios'" in shown
+        assert IOS in shown and "'posthog-ios' in the ticket" in shown
         burst(live, "tab", "Crashes in PostHogSDK.setup on iOS 15. ", "ctrl+s")
         await until(pilot, lambda: new_issues(sandbox, IOS, before), what="the issue opened in posthog-ios")
         [issue] = new_issues(sandbox, IOS, before)

@@ -7,6 +7,7 @@ JSON is valid NATS server configuration, so the config is written as JSON.
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 import signal
@@ -14,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Self
 
@@ -27,17 +29,22 @@ class NoServerBinary(Exception):
     pass
 
 
-def _stop_with_parent() -> None:
-    """In the server's process, before it runs: on Linux, a SIGTERM when the process that
-    started it dies. A closed terminal's SIGHUP (or a SIGKILL) ends `demo --relay`, a test or
-    the bench before any cleanup runs, and the server would live on, orphaned."""
+def _stop_with_parent() -> Callable[[], object] | None:
+    """What the server's process runs before the server: on Linux, ask for a SIGTERM when
+    the process that started it dies. A closed terminal's SIGHUP (or a SIGKILL) ends `demo
+    --relay`, a test or the bench before any cleanup runs, and the server would live on,
+    orphaned. Looked up here, in the parent: the child, forked from a process with threads,
+    only makes the one C call (no import, no lock)."""
+    if sys.platform != "linux":
+        return None
     import ctypes
 
-    pr_set_pdeathsig = 1
     try:
-        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
-    except (OSError, AttributeError):  # no prctl here: the owner's own stop() still ends it
-        pass
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # no prctl: the owner's own stop() still ends it
+        return None
+    pr_set_pdeathsig = 1
+    return functools.partial(prctl, pr_set_pdeathsig, int(signal.SIGTERM))
 
 
 def server_binary() -> str:
@@ -137,7 +144,7 @@ class NatsServer:
             [server_binary(), "-c", str(conf)],
             stdout=log,
             stderr=log,
-            preexec_fn=_stop_with_parent if sys.platform == "linux" else None,
+            preexec_fn=_stop_with_parent(),  # noqa: PLW1509 - one C call, prepared in the parent
         )
         log.close()
         deadline = time.monotonic() + timeout

@@ -118,10 +118,10 @@ class BugReportForm(ModalScreen[BugReportChoice | None]):
     def _show_repo(self) -> None:
         line = Text("In: ")
         line.append(self.repo, style="bold")
-        if self.named and self.repo == self.repos[0]:
-            line.append_text(plain(f" (the ticket says {self.named!r})", "dim"))
-        if len(self.repos) > 1:
-            line.append(f"  ({keys.label(self.app, 'bugreport.repo')} switches)", style="dim")
+        why = f"{self.named!r} in the ticket" if self.named and self.repo == self.repos[0] else ""
+        switch = f"{keys.label(self.app, 'bugreport.repo')} switches" if len(self.repos) > 1 else ""
+        if why or switch:
+            line.append_text(plain(f"  ({'; '.join(part for part in (why, switch) if part)})", "dim"))
         self.query_one("#bugreport-repo", Static).update(line)
 
     async def action_switch_repo(self) -> None:
