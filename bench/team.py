@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/team.py                # 20 copies (19 `sync` + 1 TUI), then 50, 5 min each
     .venv/bin/python bench/team.py --copies 20 --minutes 2
+    .venv/bin/python bench/team.py --relay        # 100 copies through a relay: bench/team_relay.py
 
 Every copy holds an agent token and its own cache (one engineer's dev box each). The
 sandbox enforces the real per-account budgets, shared by all copies, and is an account
@@ -386,6 +387,14 @@ def write_section(text: str) -> None:
 
 
 def main() -> None:
+    if "--relay" in sys.argv[1:]:
+        # The same team through a relay (issue 27's measurements): bench/team_relay.py, whose
+        # flags follow (--copies N, --steady MIN, --outage S, --after S, --tickets N).
+        import team_relay
+
+        sys.argv.remove("--relay")
+        team_relay.main()
+        return
     # A tmux server of the bench's own: other people's sessions on this machine are not touched.
     os.environ["TMUX_TMPDIR"] = tempfile.mkdtemp(prefix="triage-team-tmux-")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
