@@ -123,6 +123,41 @@ async def test_a_new_ticket_reaches_the_copy_as_listed_and_its_new_requester_fol
     )
 
 
+async def test_a_solved_ticket_reaches_the_copies_then_leaves_the_bucket(strict, nats_server, tmp_path, running):
+    """A bucket holds what may be in a queue: a solved ticket is published once (a copy
+    connected now sees it solved, and keeps it), then purged, so a copy that connects later
+    does not load every ticket the account ever solved."""
+    config = relay_config(strict.url, nats_server.url)
+    relay = make_relay(running, config, tmp_path / "relay", "relay-1")
+    running.start(relay.run)
+    await eventually(lambda: relay.leading.is_set() and relay.store.get("cursor:zendesk"))
+    copy = Copy(running, config, tmp_path / "copy")
+    await eventually(lambda: len(copy.store.unsolved()) == len(relay.store.unsolved()))
+
+    ticket = change(strict, subject="solved by a colleague")
+    with strict.state.lock:
+        strict.state.tickets[ticket["id"]]["status"] = "solved"
+        strict.state.touch(strict.state.tickets[ticket["id"]], strict.app.now())
+    await eventually(
+        lambda: (copy.store.ticket(ticket["id"]) or {}).get("status") == "solved",
+        timeout=15,
+        what="the copy sees it solved",
+    )
+    assert str(ticket["id"]) not in copy.store.unsolved()
+    await eventually(lambda: ticket["id"] not in relay.published, what="the relay purged it")
+    link = await connect(config.relay, None, name="test")
+    try:
+        kv = await bucket(link.js, group_bucket(ticket["group_id"] or 0))
+        assert ticket_key(ticket["id"]) not in await kv.keys()
+    finally:
+        await link.close()
+    assert (copy.store.ticket(ticket["id"]) or {}).get("status") == "solved"  # the purge left it here
+
+    later = Copy(running, config, tmp_path / "later")
+    await eventually(lambda: len(later.store.unsolved()) == len(relay.store.unsolved()), what="a later copy")
+    assert later.store.ticket(ticket["id"]) is None
+
+
 async def test_a_deleted_ticket_and_one_moved_out_of_a_group_leave_the_copy(strict, nats_server, tmp_path, running):
     config = relay_config(strict.url, nats_server.url)
     relay = make_relay(running, config, tmp_path / "relay", "relay-1")

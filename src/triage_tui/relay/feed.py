@@ -290,6 +290,8 @@ class RelayFeed:
                 # copy still holding it in that group lets it go (the put in its new group
                 # may have come first).
                 current = latest[ticket_id] if ticket_id in latest else self.store.ticket(ticket_id)
+                if current is not None and current.get("status") in ("solved", "closed"):
+                    continue  # published solved, then purged from the bucket: it stays here as solved
                 if current is not None and (current.get("group_id") or 0) == (group_of_bucket(source) or 0):
                     latest[ticket_id] = None
         for kind, records in people.items():

@@ -50,6 +50,7 @@ RECONNECT = 2.0
 POLL_SECONDS = 8.0
 SLAS_SECONDS = 45.0
 ZENDESK_ONLY = ("zendesk", "deletions", "reference")
+LEAVES_BUCKET = ("solved", "closed")  # out of every queue: published once, then purged
 
 
 class LeaseLost(Exception):
@@ -232,7 +233,16 @@ class Relay:
             group = ticket.get("group_id") or 0
             if old is not None and old != group:
                 await (await self._bucket(group_bucket(old))).delete(key)
-            await (await self._bucket(group_bucket(group))).put(key, encode(self._with_people(ticket)))
+            kv = await self._bucket(group_bucket(group))
+            await kv.put(key, encode(self._with_people(ticket)))
+            if ticket.get("status") in LEAVES_BUCKET:
+                # Copies connected now have its last state; then its value leaves the bucket
+                # (a purge keeps a header-only marker), so a copy that connects next month
+                # does not load every ticket the account ever solved. A solved ticket the
+                # customer reopens is listed again and put again.
+                await kv.purge(key)
+                self.published.pop(ticket_id, None)
+                continue
             self.published[ticket_id] = group
 
     def _missing_people(self, ticket_id: int) -> bool:
