@@ -40,11 +40,17 @@ def colleagues(store: Any, ticket_id: int, now: dt.datetime | None = None) -> li
     moment = now or dt.datetime.now(dt.UTC)
     oldest = (moment - dt.timedelta(seconds=PRESENCE_SECONDS)).isoformat(timespec="seconds")
     found = {
-        Colleague(str(entry.get("name") or "A colleague")[:40], str(entry.get("doing") or "viewing"))
+        # Only the activities this version knows: what another copy writes is shown, never
+        # free text in a sentence of ours (a name is cut to 40 and shown plain by the UI).
+        Colleague(str(entry.get("name") or "A colleague")[:40], _known(entry.get("doing")))
         for entry in entries.values()
         if str(entry.get("at", "")) >= oldest
     }
     return sorted(found, key=lambda c: (not c.writing, c.name))
+
+
+def _known(doing: object) -> str:
+    return doing if isinstance(doing, str) and doing in WORDS else "viewing"
 
 
 def writer(store: Any, ticket_id: int) -> Colleague | None:
