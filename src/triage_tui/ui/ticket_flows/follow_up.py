@@ -3,6 +3,7 @@ to a closed ticket): the subject on the first line, the public reply below."""
 
 from __future__ import annotations
 
+from triage_tui.sync.ticket_ref import TicketRef
 from triage_tui.triage.corrections import follow_up_template, parse_follow_up
 from triage_tui.ui import keys
 from triage_tui.ui.flows import queue_write, run_flow, text_editor
@@ -54,6 +55,6 @@ async def _follow_up(screen: SelectionScreen, closed: dict) -> None:
         return
     subject, body = parsed[-1]
     write = context.writes.follow_up
-    if queue_write(screen, "Not queued", lambda: write(closed, subject=subject, text=body, public=True)):
+    if queue_write(screen, "Not queued", lambda: write(TicketRef.of(closed), subject=subject, text=body, public=True)):
         screen.notify(f"Queued: a follow-up of #{closed['id']} for its requester", markup=False)
         context.kick()

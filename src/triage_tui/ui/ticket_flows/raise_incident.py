@@ -5,6 +5,7 @@ tickets' links filled in), then who watches it. One outbox entry creates it in i
 
 from __future__ import annotations
 
+from triage_tui.sync.ticket_ref import TicketRef
 from triage_tui.triage.incident_text import IncidentDraft, TicketLink, incident_template, parse_incident_text
 from triage_tui.ui import keys, words
 from triage_tui.ui.flows import queue_write, run_flow, text_editor
@@ -74,7 +75,9 @@ async def _raise(screen: SelectionScreen, tickets: list[dict]) -> None:
     entry = queue_write(
         screen,
         "Not raised",
-        lambda: raise_it(tickets, name=draft.name, summary=draft.summary, severity_id=severity_id, watcher=watcher),
+        lambda: raise_it(
+            TicketRef.each(tickets), name=draft.name, summary=draft.summary, severity_id=severity_id, watcher=watcher
+        ),
     )
     if entry is None:
         return

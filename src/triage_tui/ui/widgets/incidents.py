@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from triage_tui.sync.ticket_ref import TicketRef
 from triage_tui.sync.writes import OutboxUnavailable
 from triage_tui.targets import Target
 from triage_tui.triage.handover import Update, custom_field_text, incident_handover
@@ -304,7 +305,9 @@ class IncidentPane(Vertical):
             each = []
             for ticket in tickets:
                 body = render_placeholders(final, workspace.placeholders(ticket))
-                each.append((ticket, ChangeSet(comment=body, public=True, status="solved" if resolved else None)))
+                each.append(
+                    (TicketRef.of(ticket), ChangeSet(comment=body, public=True, status="solved" if resolved else None))
+                )
             summary = "incident follow-up" if resolved else f"incident update ({status})"
             try:
                 context.writes.incident_follow_up(each, summary, macro)
