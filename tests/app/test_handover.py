@@ -9,6 +9,7 @@ from __future__ import annotations
 from textual.widgets import TextArea
 
 from tests.app.test_writes import up
+from triage_tui.sync.ticket_ref import TicketRef
 from triage_tui.triage.macros import ChangeSet
 from triage_tui.ui.screens.text_editor import TextEditor
 
@@ -28,9 +29,11 @@ async def test_hero_handover_lists_tiers_1_to_4_of_my_groups_with_next_steps_and
     noted, replied = mine[0].entry.id, mine[1].entry.id
     writes = harness.engine.writes
     writes.update_ticket(
-        harness.engine.store.ticket(noted), ChangeSet(comment="Waiting on Replay's fix\nmore", public=False), "note"
+        TicketRef.of(harness.engine.store.ticket(noted)),
+        ChangeSet(comment="Waiting on Replay's fix\nmore", public=False),
+        "note",
     )
-    writes.update_ticket(harness.engine.store.ticket(replied), ChangeSet(comment="Hey, looking"), "reply")
+    writes.update_ticket(TicketRef.of(harness.engine.store.ticket(replied)), ChangeSet(comment="Hey, looking"), "reply")
     await harness.send()
     report = await harness.engine.engine.pollers.comments(noted)
     assert report.error is None

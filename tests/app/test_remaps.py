@@ -7,6 +7,7 @@ import re
 from textual.widgets import Input, Static
 
 from tests.app.test_incidents_and_sdk import open_incident
+from triage_tui.sync.ticket_ref import TicketRef
 from triage_tui.ui import keys
 from triage_tui.ui.screens.composer import Composer
 from triage_tui.ui.screens.confirm import Confirm
@@ -66,7 +67,7 @@ async def test_no_screen_shows_a_stale_key_after_a_remap(harness):
 
         # A conflict: the status line and the ticket's detail name the conflicts key.
         ticket_id = app.queue_table.current_id
-        entry = main.context.writes.update_ticket(app.store.ticket(ticket_id), _solve(), "status Solved")
+        entry = main.context.writes.update_ticket(TicketRef.of(app.store.ticket(ticket_id)), _solve(), "status Solved")
         app.outbox.update(entry["id"], status="conflict", theirs={"status": "open"})
         main.refresh_queue()
         main.refresh_detail()

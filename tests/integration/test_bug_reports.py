@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import Closing
+from triage_tui.sync.ticket_ref import TicketRef
 from triage_tui.triage.bug_reports import BUG, FEATURE, BugReport
 
 MAIN = "PostHog/posthog"
@@ -38,7 +39,7 @@ def public_comments(sandbox, ticket_id: int) -> list[str]:
 
 async def test_a_bug_report_opens_one_issue_then_replies_with_its_link_and_sets_pending(strict, engine):
     ticket = open_ticket(engine)
-    engine.writes.bug_report(ticket, report_for(ticket), MAIN, None, channel="#team-product-analytics")
+    engine.writes.bug_report(TicketRef.of(ticket), report_for(ticket), MAIN, None, channel="#team-product-analytics")
     sent = await engine.engine.send()
     await engine.drain()
     [issue] = issues_like(strict, "Funnel shows 0% after step 3")
@@ -54,7 +55,7 @@ async def test_a_bug_report_opens_one_issue_then_replies_with_its_link_and_sets_
 async def test_a_known_feature_request_gets_a_plus_one_and_a_solved_reply(strict, engine):
     ticket = open_ticket(engine)
     before = len(strict.state.issues[MAIN])
-    engine.writes.bug_report(ticket, report_for(ticket, FEATURE, "normal"), MAIN, DUPLICATE)
+    engine.writes.bug_report(TicketRef.of(ticket), report_for(ticket, FEATURE, "normal"), MAIN, DUPLICATE)
     await engine.drain()
     await engine.drain()
     assert len(strict.state.issues[MAIN]) == before  # no new issue
@@ -71,7 +72,7 @@ async def test_a_send_whose_answer_was_lost_finds_its_issue_and_replies_once(str
     "sending", as after a crash): the next round finds it by its marker, posts nothing twice."""
     ticket = open_ticket(engine)
     existing = None if kind == "github_issue_create" else DUPLICATE
-    entry = engine.writes.bug_report(ticket, report_for(ticket), MAIN, existing)
+    entry = engine.writes.bug_report(TicketRef.of(ticket), report_for(ticket), MAIN, existing)
     payload = entry["payload"]
     # What GitHub holds after the lost answer: exactly what the entry sent.
     github = engine.clients.github
@@ -118,7 +119,7 @@ async def test_while_github_has_not_got_it_the_ticket_shows_the_report_queued(st
     from triage_tui.targets import Target
 
     ticket = open_ticket(engine)
-    entry = engine.writes.bug_report(ticket, report_for(ticket), MAIN, None)
+    entry = engine.writes.bug_report(TicketRef.of(ticket), report_for(ticket), MAIN, None)
     reads = Reads(engine.store, engine.outbox)
     assert ticket["id"] in reads.queued_ticket_ids()
     assert [e["id"] for e in reads.unsent_for(Target.ticket(ticket["id"]))] == [entry["id"]]

@@ -8,6 +8,7 @@ tickets. There is no newer version to re-apply on: this is no conflict.
 
 from __future__ import annotations
 
+from triage_tui.sync.ticket_ref import TicketRef
 from triage_tui.sync.writes import ChangeSet
 
 
@@ -31,8 +32,8 @@ def _puts(strict, ticket_id: int) -> int:
 async def test_writes_to_a_deleted_ticket_say_who_deleted_it_keep_the_text_and_stop(engine, strict):
     ticket_id = int(next(iter(engine.store.unsolved())))
     ticket = engine.store.ticket(ticket_id)
-    engine.writes.update_ticket(ticket, ChangeSet(comment="Here is the fix you asked for."), "reply")
-    engine.writes.update_ticket(ticket, ChangeSet(status="pending"), "pending")
+    engine.writes.update_ticket(TicketRef.of(ticket), ChangeSet(comment="Here is the fix you asked for."), "reply")
+    engine.writes.update_ticket(TicketRef.of(ticket), ChangeSet(status="pending"), "pending")
     actor = _delete(strict, ticket_id)
 
     report = await engine.engine.send()
@@ -56,7 +57,9 @@ async def test_an_interrupted_send_to_a_deleted_ticket_stops_instead_of_retrying
     """A crash between "sending" and "sent": the check asks for the ticket's audits, which
     answer 404 once it is deleted. That is an answer, not a network problem to retry."""
     ticket_id = int(next(iter(engine.store.unsolved())))
-    entry = engine.writes.update_ticket(engine.store.ticket(ticket_id), ChangeSet(comment="Half sent"), "reply")
+    entry = engine.writes.update_ticket(
+        TicketRef.of(engine.store.ticket(ticket_id)), ChangeSet(comment="Half sent"), "reply"
+    )
     entry_id = entry["id"]
     engine.outbox.update(entry_id, status="sending", attempts=1)
     actor = _delete(strict, ticket_id)
@@ -74,7 +77,7 @@ async def test_who_deleted_it_is_left_unsaid_when_the_token_cannot_list_deleted_
     ticket_id = int(next(iter(engine.store.unsolved())))
     cursor = engine.store.get("cursor:zendesk") or {}
     engine.store.set("cursor:zendesk", {**cursor, "deletions_unavailable": "deleted_tickets: not authorised (403)"})
-    engine.writes.update_ticket(engine.store.ticket(ticket_id), ChangeSet(comment="Hello"), "reply")
+    engine.writes.update_ticket(TicketRef.of(engine.store.ticket(ticket_id)), ChangeSet(comment="Hello"), "reply")
     _delete(strict, ticket_id)
     listed = strict.state.requests.get("zendesk GET /api/v2/deleted_tickets.json", 0)
 
@@ -93,7 +96,9 @@ async def test_a_conflict_whose_ticket_is_deleted_before_we_look_is_no_conflict(
     from triage_tui.sources.errors import Conflict
 
     ticket_id = int(next(iter(engine.store.unsolved())))
-    engine.writes.update_ticket(engine.store.ticket(ticket_id), ChangeSet(comment="Racing a delete"), "reply")
+    engine.writes.update_ticket(
+        TicketRef.of(engine.store.ticket(ticket_id)), ChangeSet(comment="Racing a delete"), "reply"
+    )
     actor = _colleague(strict)
 
     async def conflicted_then_deleted(ticket: int, payload: dict):

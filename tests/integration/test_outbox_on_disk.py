@@ -103,3 +103,77 @@ async def test_writes_queued_by_the_previous_version_are_sent_once(engine, stric
     assert "upgraded-label" in [label["name"] for label in issue["labels"]]
     # The next write this version queues follows the ones on disk, never reusing their ids.
     assert int(engine.writes.label_issue(repo, number, ["after"])["id"]) == 6
+
+
+async def test_queued_writes_that_rebuild_their_tickets_when_sent_still_send(engine, strict):
+    """Two writes read their tickets back when they are sent, not when queued: an incident's
+    create (its answer queues each ticket's tag and attachment) and a bug report's issue
+    (its answer queues the reply, on the version the user saw). Queued by the version
+    whose writes took the stored ticket dict, they send with this one."""
+    sandbox = strict
+    first, second = sorted(
+        (t for t in engine.store.unsolved().values() if t["status"] in ("new", "open")), key=lambda t: t["id"]
+    )[:2]
+    report = {
+        "kind": "bug",
+        "ticket_id": second["id"],
+        "ticket_url": f"https://example.zendesk.com/agent/tickets/{second['id']}",
+        "first_name": "Ada",
+        "title": "Queued before the upgrade: funnels at 0%",
+        "notes": "Steps: open the funnel",
+        "priority": "high",
+    }
+    queue_on_disk(
+        engine,
+        [
+            stored_entry(
+                1,
+                "incident_create",
+                "incidentio:incident:new-triage-tui-upgrade",
+                {
+                    "incident": {
+                        "idempotency_key": "triage-tui-upgrade",
+                        "name": "Raised before the upgrade",
+                        "summary": "Exports failing",
+                        "visibility": "public",
+                        "mode": "standard",
+                    },
+                    "ticket_ids": [first["id"], second["id"]],
+                },
+            ),
+            stored_entry(
+                2,
+                "github_issue_create",
+                "github:issues:PostHog/posthog",
+                {
+                    "repo": "PostHog/posthog",
+                    "title": report["title"],
+                    "body": "Steps: open the funnel\n\n<!-- triage-tui:upgrade0000 -->",
+                    "labels": ["bug"],
+                    "marker": "upgrade0000",
+                    "then": {
+                        "ticket_id": second["id"],
+                        "report": report,
+                        "existing": False,
+                        "seen_updated_at": second["updated_at"],
+                        "channel": None,
+                    },
+                },
+            ),
+        ],
+    )
+
+    await engine.drain()
+    await engine.drain()
+
+    assert [e["status"] for e in engine.outbox.entries()] == ["sent"] * len(engine.outbox.entries())
+    [incident] = [i for i in sandbox.state.incidents.values() if i["name"] == "Raised before the upgrade"]
+    tag = f"incident/{incident['reference'].split('-')[-1]}"
+    attached = [a["resource"]["external_id"] for a in sandbox.state.incident_attachments]
+    for ticket in (first, second):
+        assert tag in sandbox.state.tickets[ticket["id"]]["tags"]
+        assert attached.count(str(ticket["id"])) == 1
+    [issue] = [i for i in sandbox.state.issues["PostHog/posthog"] if i["title"] == report["title"]]
+    replies = [c["body"] for c in sandbox.state.comments[second["id"]] if issue["html_url"] in c["body"]]
+    assert len(replies) == 1 and replies[0].startswith("Hey Ada")
+    assert sandbox.state.tickets[second["id"]]["status"] == "pending"

@@ -11,6 +11,7 @@ from tests.helpers import Engine
 from triage_sandbox.faults import FaultPlan, parse_faults
 from triage_sandbox.server import Sandbox
 from triage_tui.store.outbox import Outbox
+from triage_tui.sync.ticket_ref import TicketRef
 from triage_tui.triage.macros import ChangeSet
 
 
@@ -50,7 +51,7 @@ async def test_first_useful_queue_arrives_after_one_request(engine, sandbox):
 async def test_a_write_is_persisted_before_sending_and_sent_exactly_once(engine, sandbox):
     await engine.engine.poll("zendesk")
     ticket = next(iter(engine.store.unsolved().values()))
-    engine.writes.update_ticket(ticket, ChangeSet(comment="Hello from the outbox", public=True), "reply")
+    engine.writes.update_ticket(TicketRef.of(ticket), ChangeSet(comment="Hello from the outbox", public=True), "reply")
     assert engine.outbox.entries(("pending",))  # on disk before any HTTP
     await engine.drain()
     await engine.drain()
@@ -66,7 +67,7 @@ async def test_stale_update_becomes_a_conflict_with_both_versions(engine, sandbo
         theirs = sandbox.state.tickets[ticket["id"]]
         theirs["priority"] = "urgent"
         sandbox.state.touch(theirs, FROZEN_NOW)
-    engine.writes.update_ticket(ticket, ChangeSet(status="solved"), "solve")
+    engine.writes.update_ticket(TicketRef.of(ticket), ChangeSet(status="solved"), "solve")
     report = await engine.engine.send()
     assert len(report.conflicts) == 1
     entry = engine.outbox.entries(("conflict",))[0]
@@ -80,8 +81,8 @@ async def test_stale_update_becomes_a_conflict_with_both_versions(engine, sandbo
 async def test_later_writes_to_the_same_ticket_are_not_conflicts_with_our_own(engine, sandbox):
     await engine.engine.poll("zendesk")
     ticket = next(t for t in engine.store.unsolved().values() if t["status"] == "open")
-    engine.writes.update_ticket(ticket, ChangeSet(comment="first", public=False), "note")
-    engine.writes.update_ticket(ticket, ChangeSet(status="pending", comment="second"), "reply + pending")
+    engine.writes.update_ticket(TicketRef.of(ticket), ChangeSet(comment="first", public=False), "note")
+    engine.writes.update_ticket(TicketRef.of(ticket), ChangeSet(status="pending", comment="second"), "reply + pending")
     await engine.drain()
     assert [c["body"] for c in sandbox.state.comments[ticket["id"]]][-2:] == ["first", "second"]
     assert sandbox.state.tickets[ticket["id"]]["status"] == "pending"
@@ -91,7 +92,7 @@ async def test_later_writes_to_the_same_ticket_are_not_conflicts_with_our_own(en
 async def test_crash_between_persist_and_send_sends_once_after_restart(engine, sandbox):
     await engine.engine.poll("zendesk")
     ticket = next(iter(engine.store.unsolved().values()))
-    engine.writes.update_ticket(ticket, ChangeSet(comment="survives a crash"), "reply")
+    engine.writes.update_ticket(TicketRef.of(ticket), ChangeSet(comment="survives a crash"), "reply")
     await engine.restart()  # the process died before sending
     await engine.drain()
     assert [c["body"] for c in sandbox.state.comments[ticket["id"]]].count("survives a crash") == 1
@@ -100,7 +101,7 @@ async def test_crash_between_persist_and_send_sends_once_after_restart(engine, s
 async def test_crash_after_sending_before_marking_sent_is_not_posted_twice(engine, sandbox):
     await engine.engine.poll("zendesk")
     ticket = next(iter(engine.store.unsolved().values()))
-    entry = engine.writes.update_ticket(ticket, ChangeSet(comment="already went out"), "reply")
+    entry = engine.writes.update_ticket(TicketRef.of(ticket), ChangeSet(comment="already went out"), "reply")
     # The request reached Zendesk, then the process was killed before recording "sent".
     engine.outbox.update(entry["id"], status="sending", attempts=1)
     await engine.clients.zendesk.update_ticket(ticket["id"], {"ticket": entry["payload"]["ticket"]})
@@ -120,7 +121,7 @@ async def test_writes_survive_faults_exactly_once_and_in_order(dataset, tmp_path
         for ticket in tickets:
             for n in range(3):
                 running.writes.update_ticket(
-                    ticket, ChangeSet(comment=f"{ticket['id']}-{n}", public=False), f"note {n}"
+                    TicketRef.of(ticket), ChangeSet(comment=f"{ticket['id']}-{n}", public=False), f"note {n}"
                 )
         faults.enabled = True
         await running.drain(rounds=200)
@@ -137,7 +138,7 @@ async def test_unreachable_service_marks_offline_and_keeps_the_write(engine, san
     ticket = next(iter(engine.store.unsolved().values()))
     dead = closing(Engine("http://127.0.0.1:9", tmp_path / "cache2"))
     dead.store.put_tickets([ticket])
-    dead.writes.update_ticket(ticket, ChangeSet(comment="queued while offline"), "reply")
+    dead.writes.update_ticket(TicketRef.of(ticket), ChangeSet(comment="queued while offline"), "reply")
     report = await dead.engine.poll("zendesk")
     assert report.offline and dead.store.sync_state("zendesk")["offline_since"]
     send = await dead.engine.send()
@@ -174,7 +175,7 @@ async def test_malformed_records_are_skipped_and_reported(engine, sandbox):
 async def test_only_one_process_sends_the_outbox_at_a_time(engine, sandbox):
     await engine.engine.poll("zendesk")
     ticket = next(iter(engine.store.unsolved().values()))
-    engine.writes.update_ticket(ticket, ChangeSet(comment="one sender"), "reply")
+    engine.writes.update_ticket(TicketRef.of(ticket), ChangeSet(comment="one sender"), "reply")
     other = Outbox(engine.directory)  # a second process's view of the same cache
     with other.sender_lock():
         report = await engine.engine.send()

@@ -11,6 +11,7 @@ from tests.waiting import eventually
 from triage_tui.sync.engine import SyncEvent
 from triage_tui.sync.leader import Shared
 from triage_tui.sync.requests import FetchComments
+from triage_tui.sync.ticket_ref import TicketRef
 from triage_tui.triage.macros import ChangeSet
 
 
@@ -52,7 +53,9 @@ async def test_a_write_goes_out_at_once_while_a_poll_is_stuck(sandbox, tmp_path,
     engine.engine.schedule.all_due_now()
     stop, task, _ = await start(closing, engine)
     await asyncio.wait_for(parked.wait(), 10)  # the poll task is now parked inside the stuck poll
-    engine.writes.update_ticket(ticket, ChangeSet(comment="lands while polling is stuck", public=False), "note")
+    engine.writes.update_ticket(
+        TicketRef.of(ticket), ChangeSet(comment="lands while polling is stuck", public=False), "note"
+    )
     engine.engine.kick()
     took = await eventually(
         lambda: any(c["body"] == "lands while polling is stuck" for c in sandbox.state.comments.get(ticket["id"], []))
@@ -78,7 +81,7 @@ async def test_a_crashed_loop_says_so_and_comes_back(sandbox, tmp_path, closing:
         return await real_send()
 
     monkeypatch.setattr(engine.engine, "send", send_that_breaks_once)
-    engine.writes.update_ticket(ticket, ChangeSet(comment="sent after the restart"), "reply")
+    engine.writes.update_ticket(TicketRef.of(ticket), ChangeSet(comment="sent after the restart"), "reply")
     stop, task, events = await start(closing, engine)
     await eventually(lambda: any(e.crashed for e in events))
     crash = next(e for e in events if e.crashed)
@@ -158,7 +161,9 @@ async def test_a_slow_conversation_does_not_hold_back_a_send_now(sandbox, tmp_pa
     stop, task, events = await start(closing, engine)
     engine.engine.requests.ask(FetchComments(ticket["id"]))
     await asyncio.wait_for(in_flight.wait(), 10)  # the conversation is being fetched
-    engine.writes.update_ticket(ticket, ChangeSet(comment="not behind the conversation", public=False), "note")
+    engine.writes.update_ticket(
+        TicketRef.of(ticket), ChangeSet(comment="not behind the conversation", public=False), "note"
+    )
     engine.engine.kick()
     body = "not behind the conversation"
     took = await eventually(lambda: any(c["body"] == body for c in sandbox.state.comments.get(ticket["id"], [])))

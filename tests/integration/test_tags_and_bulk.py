@@ -17,6 +17,7 @@ import pytest
 from tests.conftest import FROZEN_NOW, Closing
 from tests.helpers import Engine
 from triage_sandbox.server import Sandbox, SandboxSettings
+from triage_tui.sync.ticket_ref import TicketRef
 from triage_tui.triage.macros import ChangeSet, changes_from_actions
 
 INCIDENT = {"id": "01INC231", "reference": "INC-231"}
@@ -46,7 +47,9 @@ async def test_an_escalation_lands_its_tag_group_and_note_once(strict, engine):
     group = next(g for g in strict.state.groups.values() if g["id"] != ticket.get("group_id"))
     note = "Found: a 500 on /decide. Needed: a look at the flags service."
     engine.writes.update_ticket(
-        ticket, ChangeSet(comment=note, public=False, group_id=group["id"], add_tags=("escalated",)), "escalate"
+        TicketRef.of(ticket),
+        ChangeSet(comment=note, public=False, group_id=group["id"], add_tags=("escalated",)),
+        "escalate",
     )
     await engine.drain()
     assert not engine.outbox.entries(("pending", "sending", "failed", "conflict"))
@@ -60,7 +63,7 @@ async def test_an_escalation_lands_its_tag_group_and_note_once(strict, engine):
 
 async def test_an_incident_attach_tags_the_ticket_and_attaches_it(strict, engine):
     ticket = open_tickets(engine, 1)[0]
-    engine.writes.attach_to_incident(ticket, INCIDENT)
+    engine.writes.attach_to_incident(TicketRef.of(ticket), INCIDENT)
     await engine.drain()
     assert "incident/231" in sandbox_tags(strict, ticket["id"])
     attached = [a for a in strict.state.incident_attachments if a["resource"]["external_id"] == str(ticket["id"])]
@@ -76,7 +79,7 @@ async def test_a_macros_tag_actions_add_and_remove_tags_with_its_reply(strict, e
         {"field": "remove_tags", "value": old},
     ]
     change = changes_from_actions(actions, {})
-    engine.writes.update_each([(ticket, change)], "macro Create a lead")
+    engine.writes.update_each([(TicketRef.of(ticket), change)], "macro Create a lead")
     await engine.drain()
     tags = sandbox_tags(strict, ticket["id"])
     assert "sf-lead" in tags and "follow_up" in tags and old not in tags
@@ -89,7 +92,10 @@ async def test_a_macro_on_marked_tickets_replies_to_each_and_tags_them_in_one_bu
         {"field": "comment_value", "value": "Hey {{ticket.requester.first_name}}, a lead for sales."},
         {"field": "current_tags", "value": "sf-lead"},
     ]
-    each = [(t, changes_from_actions(actions, {"ticket.requester.first_name": f"n{t['id']}"})) for t in tickets]
+    each = [
+        (TicketRef.of(t), changes_from_actions(actions, {"ticket.requester.first_name": f"n{t['id']}"}))
+        for t in tickets
+    ]
     engine.writes.update_each(each, "macro Create a lead")
     await engine.drain()
     assert not engine.outbox.entries(("pending", "sending", "failed", "conflict"))
@@ -102,7 +108,7 @@ async def test_a_macro_on_marked_tickets_replies_to_each_and_tags_them_in_one_bu
 
 async def test_tickets_attached_together_are_found_by_their_tag_for_a_follow_up(strict, engine):
     tickets = open_tickets(engine, 3)
-    engine.writes.attach_many(tickets, INCIDENT)
+    engine.writes.attach_many(TicketRef.each(tickets), INCIDENT)
     await engine.drain()
     assert len(bulk_requests(strict)) == 1  # the tag: one bulk request for the three
     await engine.engine.poll("zendesk")
@@ -112,7 +118,7 @@ async def test_tickets_attached_together_are_found_by_their_tag_for_a_follow_up(
 
 async def test_a_tag_request_interrupted_is_checked_before_it_is_sent_again(strict, engine):
     ticket = open_tickets(engine, 1)[0]
-    entry = engine.writes.update_ticket(ticket, ChangeSet(add_tags=("escalated",)), "tag")
+    entry = engine.writes.update_ticket(TicketRef.of(ticket), ChangeSet(add_tags=("escalated",)), "tag")
     assert entry["kind"] == "ticket_tags"
     await engine.drain()
     engine.outbox.update(entry["id"], status="sending")  # as if the answer never came
@@ -127,7 +133,7 @@ async def test_a_reply_status_and_tag_interrupted_after_sending_are_found_applie
     ticket = open_tickets(engine, 1)[0]
     text = "Hey, we escalated this to the team."
     change = ChangeSet(comment=text, status="pending", add_tags=("escalated",))
-    engine.writes.update_each([(ticket, change)], "reply + pending")
+    engine.writes.update_each([(TicketRef.of(ticket), change)], "reply + pending")
     entries = engine.outbox.entries(("pending",))
     assert [e["kind"] for e in entries] == ["ticket_update", "ticket_tags"]
     await engine.drain()
@@ -162,7 +168,9 @@ async def test_a_status_change_to_150_marked_tickets_is_two_bulk_requests_and_no
     await engine.engine.poll("zendesk")
     marked = open_tickets(engine, 150)
     requests_before = sum(n for key, n in busy.state.requests.items() if key.startswith("zendesk"))
-    engine.writes.update_tickets(marked, ChangeSet(status="pending", add_tags=("bulk-checked",)), "status Pending")
+    engine.writes.update_tickets(
+        TicketRef.each(marked), ChangeSet(status="pending", add_tags=("bulk-checked",)), "status Pending"
+    )
     lines = []
     for _ in range(10):
         report = await engine.engine.send()
@@ -190,7 +198,7 @@ async def test_a_ticket_its_job_could_not_update_stays_visible_and_retryable(str
     tickets = open_tickets(engine, 5)
     unlucky = tickets[2]["id"]
     strict.state.job_failures[unlucky] = "Ticket is being merged"
-    engine.writes.update_tickets(tickets, ChangeSet(priority="urgent"), "priority urgent")
+    engine.writes.update_tickets(TicketRef.each(tickets), ChangeSet(priority="urgent"), "priority urgent")
     await engine.drain()
     failed = engine.outbox.entries(("failed",))
     assert [e["payload"]["ticket_id"] for e in failed] == [unlucky]
@@ -209,7 +217,7 @@ async def test_a_ticket_its_job_could_not_update_stays_visible_and_retryable(str
 
 async def test_a_crash_while_the_job_runs_follows_the_job_after_the_restart(strict, engine):
     tickets = open_tickets(engine, 4)
-    engine.writes.update_tickets(tickets, ChangeSet(add_tags=("bulk-once",)), "tag bulk-once")
+    engine.writes.update_tickets(TicketRef.each(tickets), ChangeSet(add_tags=("bulk-once",)), "tag bulk-once")
     report = await engine.engine.send()  # submitted: the job id is on disk, the job still queued
     assert report.wake_in == 1.0  # the sender comes back to read the job in a second, not at its idle pace
     jobs = {e.get("job_id") for e in engine.outbox.entries()}
@@ -223,7 +231,9 @@ async def test_a_crash_while_the_job_runs_follows_the_job_after_the_restart(stri
 
 async def test_a_crash_before_the_job_id_was_saved_sends_the_change_again_harmlessly(strict, engine):
     tickets = open_tickets(engine, 3)
-    entries = engine.writes.update_tickets(tickets, ChangeSet(add_tags=("bulk-again",)), "tag bulk-again")
+    entries = engine.writes.update_tickets(
+        TicketRef.each(tickets), ChangeSet(add_tags=("bulk-again",)), "tag bulk-again"
+    )
     await engine.engine.send()
     for entry in entries:  # the answer lost: "sending", no job id
         engine.outbox.update(entry["id"], status="sending", job_id=None, retry_at=None)
@@ -240,8 +250,8 @@ async def test_a_writes_429_waits_for_its_retry_after(dataset, tmp_path, closing
         engine = closing(Engine(limited.url, tmp_path / "cache"))
         await engine.engine.poll("zendesk")
         first, second = open_tickets(engine, 2)
-        engine.writes.update_ticket(first, ChangeSet(priority="urgent"), "priority")
-        entry = engine.writes.update_ticket(second, ChangeSet(priority="urgent"), "priority")
+        engine.writes.update_ticket(TicketRef.of(first), ChangeSet(priority="urgent"), "priority")
+        entry = engine.writes.update_ticket(TicketRef.of(second), ChangeSet(priority="urgent"), "priority")
         await engine.engine.send()  # the second is refused: the minute's one update is spent
         waiting = engine.outbox.get(entry["id"])
         assert waiting is not None

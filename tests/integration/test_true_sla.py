@@ -20,6 +20,7 @@ from tests.helpers import Engine
 from triage_tui.read.workspace import Workspace
 from triage_tui.store.cache import Store
 from triage_tui.store.outbox import Outbox
+from triage_tui.sync.ticket_ref import TicketRef
 from triage_tui.triage.sla import format_duration, parse_time
 
 
@@ -132,13 +133,15 @@ async def test_our_own_writes_keep_zendesks_sla_until_zendesk_says_otherwise(eng
         i for i in sorted(breach) if workspace.entries[i].clock.from_zendesk and workspace.entries[i].facts.assignee_id
     )
     me = (engine.store.get("me") or {})["id"]
-    engine.writes.update_ticket(engine.store.ticket(ticket_id), ChangeSet(assignee_id=me), "assign")
+    engine.writes.update_ticket(TicketRef.of(engine.store.ticket(ticket_id)), ChangeSet(assignee_id=me), "assign")
     await engine.drain()
     workspace.update([ticket_id])
     clock = workspace.entries[ticket_id].clock
     assert clock.from_zendesk and clock.breach_at == breach[ticket_id]
 
-    engine.writes.update_ticket(engine.store.ticket(ticket_id), ChangeSet(comment="Hey, fixed now"), "reply")
+    engine.writes.update_ticket(
+        TicketRef.of(engine.store.ticket(ticket_id)), ChangeSet(comment="Hey, fixed now"), "reply"
+    )
     await engine.drain()
     workspace.update([ticket_id])
     assert workspace.entries[ticket_id].clock.state == "idle"

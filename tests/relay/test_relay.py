@@ -16,6 +16,7 @@ from triage_tui.relay.connect import RelayConfigError, bucket, check_url, connec
 from triage_tui.relay.names import PATH_KEY, group_bucket, ticket_key
 from triage_tui.relay.waits import first_of
 from triage_tui.sync.requests import Presence
+from triage_tui.sync.ticket_ref import TicketRef
 from triage_tui.sync.writes import Writes
 from triage_tui.triage.macros import ChangeSet
 
@@ -71,7 +72,7 @@ async def test_a_relay_publishes_the_account_and_a_copy_paints_a_change_without_
     # Writes still go from the copy to Zendesk, with its own token, at once.
     row = copy.store.unsolved()[str(ticket["id"])]
     Writes(copy.outbox, copy.store, lambda: dt.datetime.now(dt.UTC)).update_ticket(
-        row, ChangeSet(comment="sent by a copy fed by the relay"), "reply"
+        TicketRef.of(row), ChangeSet(comment="sent by a copy fed by the relay"), "reply"
     )
     copy.engine.kick()
     await eventually(

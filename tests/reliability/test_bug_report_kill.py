@@ -7,6 +7,7 @@ import pytest
 
 from tests.reliability.killed_sync import kill_mid_send, stalling, sync_process
 from triage_sandbox.server import Sandbox
+from triage_tui.sync.ticket_ref import TicketRef
 from triage_tui.triage.bug_reports import BUG, BugReport
 
 MAIN = "PostHog/posthog"
@@ -24,7 +25,7 @@ async def test_kill_9_between_the_issue_and_the_reply_leaves_one_issue_and_one_r
         ticket = min((t for t in running.store.unsolved().values() if t["status"] == "open"), key=lambda t: t["id"])
         url = f"https://example.zendesk.com/agent/tickets/{ticket['id']}"
         report = BugReport(BUG, ticket["id"], url, "Ada", TITLE, "Steps: open the funnel", "high")
-        entry = running.writes.bug_report(ticket, report, MAIN, None)
+        entry = running.writes.bug_report(TicketRef.of(ticket), report, MAIN, None)
         process = rig.start_sync()
         # GitHub gets the issue; Zendesk nothing yet.
         await kill_mid_send(sandbox, faults, process, f"github POST /repos/{MAIN}/issues", lambda: titled(sandbox))

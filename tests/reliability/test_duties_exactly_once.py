@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.reliability.killed_sync import kill_mid_send, stalling, sync_process
+from triage_tui.sync.ticket_ref import TicketRef
 
 
 @pytest.mark.slow
@@ -15,7 +16,7 @@ async def test_kill_9_mid_incident_create_leaves_one_incident_with_its_ticket_at
         sandbox, faults, running, cache_home = rig.sandbox, rig.faults, rig.running, rig.cache_home
         ticket = next(iter(running.store.unsolved().values()))
         entry = running.writes.raise_incident(
-            [ticket], name="Exports failing once", summary="s", severity_id="01SEVMINOR", watcher=None
+            [TicketRef.of(ticket)], name="Exports failing once", summary="s", severity_id="01SEVMINOR", watcher=None
         )
         process = rig.start_sync()
 
@@ -44,7 +45,7 @@ async def test_kill_9_mid_follow_up_create_leaves_one_follow_up_ticket(dataset, 
     async with stalling(dataset, tmp_path) as rig:
         sandbox, faults, running, cache_home = rig.sandbox, rig.faults, rig.running, rig.cache_home
         closed = next(t for t in sandbox.state.tickets.values() if t["status"] == "closed")
-        entry = running.writes.follow_up(closed, subject="Follow-up once", text="Hey, once.", public=True)
+        entry = running.writes.follow_up(TicketRef.of(closed), subject="Follow-up once", text="Hey, once.", public=True)
         process = rig.start_sync()
 
         def follow_ups() -> list[dict]:

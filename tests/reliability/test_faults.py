@@ -14,6 +14,7 @@ from tests.reliability.killed_sync import kill_mid_send, stalling, sync_process
 from triage_sandbox.server import Sandbox
 from triage_tui.sources.errors import BadResponse
 from triage_tui.sources.zendesk import ZendeskClient
+from triage_tui.sync.ticket_ref import TicketRef
 from triage_tui.triage.macros import ChangeSet
 
 
@@ -132,7 +133,7 @@ async def test_network_gone_then_back_catches_up_without_a_restart(dataset, tmp_
         assert report.error is None and running.store.sync_state("zendesk")["offline_since"] is None
         ticket = next(iter(running.store.unsolved().values()))
     # Gone again: the write is queued, not lost.
-    running.writes.update_ticket(ticket, ChangeSet(comment="written while offline"), "reply")
+    running.writes.update_ticket(TicketRef.of(ticket), ChangeSet(comment="written while offline"), "reply")
     sent = await running.engine.send()
     assert "zendesk" in sent.offline and running.outbox.counts()["queued"] == 1
     with Sandbox(copy.deepcopy(dataset), port=port) as sandbox:
@@ -146,7 +147,7 @@ async def test_kill_9_of_headless_sync_mid_send_posts_the_reply_exactly_once(dat
     async with stalling(dataset, tmp_path) as rig:
         sandbox, faults, running, cache_home = rig.sandbox, rig.faults, rig.running, rig.cache_home
         ticket = next(iter(running.store.unsolved().values()))
-        entry = running.writes.update_ticket(ticket, ChangeSet(comment="exactly once, please"), "reply")
+        entry = running.writes.update_ticket(TicketRef.of(ticket), ChangeSet(comment="exactly once, please"), "reply")
         process = rig.start_sync()
 
         def bodies() -> list[str]:
@@ -169,7 +170,7 @@ async def test_kill_9_after_persist_before_send_sends_once_after_restart(dataset
         running = closing(Engine(sandbox.url, cache_home / "triage-tui"))
         await running.engine.poll("zendesk")
         ticket = next(iter(running.store.unsolved().values()))
-        running.writes.update_ticket(ticket, ChangeSet(comment="persisted, never sent"), "reply")
+        running.writes.update_ticket(TicketRef.of(ticket), ChangeSet(comment="persisted, never sent"), "reply")
         running.store.close()
         running.outbox.close()
         process = sync_process(sandbox.url, cache_home, once=True)

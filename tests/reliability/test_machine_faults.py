@@ -31,6 +31,7 @@ from triage_tui.store.errors import OutboxUnavailable, StoreUnavailable
 from triage_tui.store.outbox import NewWrite, Outbox, retry_due
 from triage_tui.sync.clients import build_clients
 from triage_tui.sync.sender import Sender
+from triage_tui.sync.ticket_ref import TicketRef
 from triage_tui.sync.writes import Writes
 from triage_tui.targets import Target, WriteKind
 from triage_tui.triage.macros import ChangeSet
@@ -91,16 +92,16 @@ def test_a_write_on_a_full_disk_raises_one_typed_error_and_loses_nothing(disk, f
     store, outbox = Store(directory), Outbox(directory)
     writes = Writes(outbox, store, lambda: FROZEN_NOW)
     ticket = a_ticket(store)
-    first = writes.update_ticket(ticket, ChangeSet(comment="queued before the disk filled"), "note")
+    first = writes.update_ticket(TicketRef.of(ticket), ChangeSet(comment="queued before the disk filled"), "note")
     incident = {"id": "01INC", "reference": "INC-231"}
     with disk.full():
         with pytest.raises(OutboxUnavailable) as error:
-            writes.update_ticket(ticket, ChangeSet(comment="typed on a full disk"), "note")
+            writes.update_ticket(TicketRef.of(ticket), ChangeSet(comment="typed on a full disk"), "note")
         assert error.value.reason == disk.full_reason
         assert str(error.value) == f"not queued: {disk.full_reason} ({directory})"
         # Two entries for one action: neither is kept when the second cannot be.
         with pytest.raises(OutboxUnavailable):
-            writes.attach_to_incident(ticket, incident)
+            writes.attach_to_incident(TicketRef.of(ticket), incident)
         assert [e["id"] for e in outbox.entries()] == [first["id"]]
         # The cache takes no more writes, without raising into the caller.
         assert store.set("alerts", {"1": [3]}) is False
@@ -114,7 +115,7 @@ def test_a_write_on_a_full_disk_raises_one_typed_error_and_loses_nothing(disk, f
     assert not store.read_only
     assert outbox.get(first["id"]) == first
     again = Writes(outbox, store, lambda: FROZEN_NOW).update_ticket(
-        ticket, ChangeSet(comment="typed on a full disk"), "note"
+        TicketRef.of(ticket), ChangeSet(comment="typed on a full disk"), "note"
     )
     assert again["seq"] == first["seq"] + 1
     assert [e["payload"]["ticket"]["comment"]["body"] for e in outbox.entries()] == [
@@ -152,7 +153,7 @@ async def test_on_a_full_disk_nothing_is_sent_unrecorded(sandbox, disk, filled_c
     running = closing(Engine(sandbox.url, directory))
     await running.engine.poll("zendesk")
     ticket = a_ticket(running.store)
-    running.writes.update_ticket(ticket, ChangeSet(comment="waits for room"), "note")
+    running.writes.update_ticket(TicketRef.of(ticket), ChangeSet(comment="waits for room"), "note")
     with disk.full(), pytest.raises(OutboxUnavailable):
         await running.engine.send()
     assert not [key for key in sandbox.state.requests if key.startswith("zendesk PUT")]
@@ -240,7 +241,9 @@ def test_a_read_only_cache_dir_opens_read_only_and_refuses_writes_in_one_line(di
     assert store.read_only_reason == reason and store.unsolved_rows() == expected
     assert outbox.counts()["queued"] == 1
     with pytest.raises(OutboxUnavailable) as refused:
-        Writes(outbox, store, lambda: FROZEN_NOW).update_ticket(a_ticket(store), ChangeSet(comment="x"), "note")
+        Writes(outbox, store, lambda: FROZEN_NOW).update_ticket(
+            TicketRef.of(a_ticket(store)), ChangeSet(comment="x"), "note"
+        )
     assert str(refused.value) == f"not queued: {reason} ({directory})"
     assert store.save_draft(1, "note", "kept in memory by the UI") is False  # no raise: the UI keeps it
     assert (
@@ -299,7 +302,7 @@ async def test_a_write_in_backoff_is_due_after_a_reboot_and_not_before(sandbox, 
     running = closing(Engine(sandbox.url, directory))
     await running.engine.poll("zendesk")
     ticket = a_ticket(running.store)
-    entry = running.writes.update_ticket(ticket, ChangeSet(comment="sent after the reboot"), "note")
+    entry = running.writes.update_ticket(TicketRef.of(ticket), ChangeSet(comment="sent after the reboot"), "note")
 
     t0 = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC)
     offline = closing(build_clients(sandbox_config(dead_url()), TOKENS, max_retries=0, timeout=2))
@@ -346,7 +349,7 @@ async def _queue_a_write(url: str, directory: Path, text: str) -> dict:
     try:
         await running.engine.poll("zendesk")
         ticket = a_ticket(running.store)
-        running.writes.update_ticket(ticket, ChangeSet(comment=text), "note")
+        running.writes.update_ticket(TicketRef.of(ticket), ChangeSet(comment=text), "note")
     finally:
         await running.aclose()
     return ticket

@@ -15,6 +15,7 @@ from triage_tui.store.cache import Store
 from triage_tui.store.outbox import NewWrite, Outbox
 from triage_tui.sync.clients import build_clients
 from triage_tui.sync.engine import SyncEngine
+from triage_tui.sync.ticket_ref import TicketRef
 from triage_tui.sync.writes import Writes
 from triage_tui.targets import Target, WriteKind
 from triage_tui.triage.macros import ChangeSet
@@ -41,7 +42,7 @@ async def test_a_full_sync_and_send_leaves_no_token_on_disk(dataset, tmp_path, c
         for source in ("zendesk", "incidentio", "github"):
             assert (await engine.poll(source)).error is None
         ticket = next(iter(store.unsolved().values()))
-        Writes(outbox, store, lambda: FROZEN_NOW).update_ticket(ticket, ChangeSet(comment="hi"), "reply")
+        Writes(outbox, store, lambda: FROZEN_NOW).update_ticket(TicketRef.of(ticket), ChangeSet(comment="hi"), "reply")
         await engine.send()
         store.close()  # everything written to disk before it is read back byte by byte
         outbox.close()

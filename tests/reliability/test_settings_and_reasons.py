@@ -20,6 +20,7 @@ from triage_tui.store.cache import Store
 from triage_tui.store.outbox import Outbox, queued_message
 from triage_tui.sync.clients import build_clients
 from triage_tui.sync.engine import SyncEngine
+from triage_tui.sync.ticket_ref import TicketRef
 
 
 def test_auth_set_without_a_keyring_says_so_before_asking_for_the_token():
@@ -183,8 +184,8 @@ async def test_the_cli_says_so_after_the_app_exits(sandbox, tmp_path, capsys, cl
     await running.engine.poll("zendesk")
     ticket = running.store.ticket(int(next(iter(running.store.unsolved_rows()))))
     assert ticket is not None
-    running.writes.update_ticket(ticket, ChangeSet(comment="one"), "note")
-    running.writes.update_ticket(ticket, ChangeSet(comment="two"), "note")
+    running.writes.update_ticket(TicketRef.of(ticket), ChangeSet(comment="one"), "note")
+    running.writes.update_ticket(TicketRef.of(ticket), ChangeSet(comment="two"), "note")
     said = running.writes.quit_message()
     assert said is not None and said.startswith("2 writes stay queued")
     after_app(running.store, running.outbox)

@@ -11,6 +11,7 @@ from typing import Any
 
 from triage_tui.sources.incidentio import IncidentioClient
 from triage_tui.sync.sending import Sending
+from triage_tui.sync.ticket_ref import TicketRef
 from triage_tui.sync.writes import Writes
 from triage_tui.targets import WriteKind
 
@@ -54,7 +55,7 @@ async def send_create(sending: Sending, entry: dict) -> Any:
         e["kind"] == WriteKind.INCIDENT_ATTACH and e["payload"].get("raised_by") == entry["id"]
         for e in outbox.entries()
     )
-    tickets = [t for t in (store.ticket(i) for i in entry["payload"]["ticket_ids"]) if t]
+    tickets = [TicketRef.of(t) for t in (store.ticket(i) for i in entry["payload"]["ticket_ids"]) if t]
     if tickets and not queued:
         specs = Writes(outbox, store, sending.now).attach_specs(tickets, dumped, raised_by=entry["id"])
         outbox.add_many(specs, now=sending.now())

@@ -1,6 +1,7 @@
-"""What several owners share for their multi-step flows: the lazily imported editors, one
-way to queue a write, and the handover flow (rotation and incident handovers). How a flow
-starts is `ui/flow_runner.py` (kept apart: the editors themselves start flows).
+"""What several owners share for their multi-step flows: the lazily imported editors, an
+editor that stays open until its text parses, one way to queue a write, and the handover
+flow (rotation and incident handovers). How a flow starts is `ui/flow_runner.py` (kept
+apart: the editors themselves start flows).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from triage_tui.ui.flow_runner import run_flow
 
 __all__ = [
     "composer",
+    "edit_until_valid",
     "not_queued",
     "queue_write",
     "run_flow",
@@ -40,6 +42,32 @@ def text_editor() -> ModuleType:
     from triage_tui.ui.screens import text_editor
 
     return text_editor
+
+
+async def edit_until_valid(
+    node: DOMNode,
+    title: str,
+    text: str,
+    parse: Callable[[str], T | str],
+    *,
+    hint: str | None = None,
+    cursor_at_end: bool = False,
+) -> T | None:
+    """The editor, open until `parse` takes its text: a str from `parse` is why not, shown
+    in the editor, the text left as typed to fix. Returns what `parse` made of the taken
+    text (so `T` must not be a str), or None when the user cancels."""
+    taken: list[T] = []
+
+    def take(value: str) -> str | None:
+        parsed = parse(value)
+        if isinstance(parsed, str):
+            return parsed
+        taken.append(parsed)
+        return None
+
+    editor = text_editor().TextEditor(title, text, hint, take, cursor_at_end=cursor_at_end)
+    closed = await node.app.push_screen_wait(editor)
+    return taken[-1] if closed is not None and taken else None
 
 
 def not_queued(what: str, error: OutboxUnavailable) -> str:

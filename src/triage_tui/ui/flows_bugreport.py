@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from triage_tui.sync.requests import SearchGithub
+from triage_tui.sync.ticket_ref import TicketRef
 from triage_tui.triage import bug_reports
 from triage_tui.triage.bug_reports import FEATURE, BugReport
 from triage_tui.triage.macros import ChangeSet
@@ -53,16 +54,17 @@ async def bug_report_flow(screen: Screen, context: Context, ticket: dict) -> Non
         choice.notes,
         priority,
     )
+    ref = TicketRef.of(ticket)
     if report.low_priority_feature:
         change = ChangeSet(comment=bug_reports.low_priority_reply(report), public=True, status="solved")
         what = f"#{ticket['id']}: feature request link"
-        if queue_write(screen, "Not sent", lambda: context.writes.update_ticket(ticket, change, what)):
+        if queue_write(screen, "Not sent", lambda: context.writes.update_ticket(ref, change, what)):
             screen.notify(f"Queued: {what} (Solved)", markup=False)
             context.kick()
         return
     channel = bug_reports.team_channel(context.workspace.groups.get(ticket.get("group_id") or -1))
     entry = queue_write(
-        screen, "Not sent", lambda: context.writes.bug_report(ticket, report, repo, choice.existing, channel)
+        screen, "Not sent", lambda: context.writes.bug_report(ref, report, repo, choice.existing, channel)
     )
     if entry is None:
         return

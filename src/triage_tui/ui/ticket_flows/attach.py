@@ -3,6 +3,7 @@ incident.io attachment (the Support Watcher's duty)."""
 
 from __future__ import annotations
 
+from triage_tui.sync.ticket_ref import TicketRef
 from triage_tui.triage.incidents import incident_tag
 from triage_tui.ui import words
 from triage_tui.ui.flows import queue_write, run_flow
@@ -31,7 +32,9 @@ async def _attach(screen: SelectionScreen, tickets: list[dict]) -> None:
     incident = next(i for i in incidents if i.id == key)
     attach = context.writes.attach_many
     if not queue_write(
-        screen, f"Not attached to {incident.reference}", lambda: attach(tickets, incident.model_dump(mode="json"))
+        screen,
+        f"Not attached to {incident.reference}",
+        lambda: attach(TicketRef.each(tickets), incident.model_dump(mode="json")),
     ):
         return
     screen.query_one(QueueTable).marked.clear()

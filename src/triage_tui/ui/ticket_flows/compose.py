@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from triage_tui.presence import writer as colleague_writing
 from triage_tui.store.errors import StoreUnavailable
+from triage_tui.sync.ticket_ref import TicketRef
 from triage_tui.sync.writes import OutboxUnavailable
 from triage_tui.triage.macros import ChangeSet, render_placeholders
 from triage_tui.triage.status_words import GREETING, status_title
@@ -112,12 +113,12 @@ async def compose(
             return problem
         kind = "reply" if composed.public else "note"
         summary = kind + (f" + {composed.change.status}" if composed.change.status else "")
-        each = [(t, _for_ticket(composed.change, contexts[t["id"]])) for t in tickets]
+        each = [(TicketRef.of(t), _for_ticket(composed.change, contexts[t["id"]])) for t in tickets]
         try:
             context.writes.update_each(each, summary)
         except OutboxUnavailable as error:
-            for ticket, its in each:  # kept in memory, offered again per ticket
-                screen.unsent_drafts[ticket["id"], kind] = its.comment or ""
+            for ref, its in each:  # kept in memory, offered again per ticket
+                screen.unsent_drafts[ref.id, kind] = its.comment or ""
             return not_queued(f"Not sent ({kind})", error)
         for ticket in tickets:
             screen.unsent_drafts.pop((ticket["id"], kind), None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from triage_tui.sync.ticket_ref import TicketRef
 from triage_tui.triage.field_edits import change_for, editable_fields, options, severity_field
 from triage_tui.ui.context import Context
 from triage_tui.ui.flows import queue_write, run_flow
@@ -91,6 +92,8 @@ def _queue_field(
     # One safe update per ticket (never update_many: it has no safe_update), so a
     # colleague's change since our view is a conflict, not overwritten.
     if queue_write(
-        screen, f"Not queued: {summary}", lambda: writes.update_each([(t, change) for t in tickets], summary)
+        screen,
+        f"Not queued: {summary}",
+        lambda: writes.update_each([(TicketRef.of(t), change) for t in tickets], summary),
     ):
         after_queue(screen, tickets, summary)

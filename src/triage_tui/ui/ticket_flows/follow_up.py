@@ -3,9 +3,10 @@ to a closed ticket): the subject on the first line, the public reply below."""
 
 from __future__ import annotations
 
+from triage_tui.sync.ticket_ref import TicketRef
 from triage_tui.triage.corrections import follow_up_template, parse_follow_up
 from triage_tui.ui import keys
-from triage_tui.ui.flows import queue_write, run_flow, text_editor
+from triage_tui.ui.flows import edit_until_valid, queue_write, run_flow
 from triage_tui.ui.safe import clean
 from triage_tui.ui.ticket_flows.screen import SelectionScreen
 from triage_tui.ui.ticket_flows.selection import current_ticket
@@ -30,30 +31,14 @@ async def _follow_up(screen: SelectionScreen, closed: dict) -> None:
     context = screen.context
     requester = context.workspace.user(closed.get("requester_id"))
     first = (requester.name or "").split(" ")[0] if requester else ""
-    parsed: list[tuple[str, str]] = []
-
-    def check(text: str) -> str | None:
-        result = parse_follow_up(text)
-        if isinstance(result, str):
-            return result
-        parsed.append(result)
-        return None
-
     hint = keys.hint(screen.app, ("editor.save", "create the follow-up"), ("editor.cancel", "cancel"))
     title = f"Follow-up of closed #{closed['id']}: subject on the first line, your public reply below"
-    text = await screen.app.push_screen_wait(
-        text_editor().TextEditor(
-            title,
-            follow_up_template(clean(closed.get("subject"), limit=100), first),
-            hint,
-            check,
-            cursor_at_end=True,
-        )
-    )
-    if text is None or not parsed:
+    template = follow_up_template(clean(closed.get("subject"), limit=100), first)
+    parsed = await edit_until_valid(screen, title, template, parse_follow_up, hint=hint, cursor_at_end=True)
+    if parsed is None:
         return
-    subject, body = parsed[-1]
+    subject, body = parsed
     write = context.writes.follow_up
-    if queue_write(screen, "Not queued", lambda: write(closed, subject=subject, text=body, public=True)):
+    if queue_write(screen, "Not queued", lambda: write(TicketRef.of(closed), subject=subject, text=body, public=True)):
         screen.notify(f"Queued: a follow-up of #{closed['id']} for its requester", markup=False)
         context.kick()

@@ -5,9 +5,10 @@ tickets' links filled in), then who watches it. One outbox entry creates it in i
 
 from __future__ import annotations
 
-from triage_tui.triage.incident_text import IncidentDraft, TicketLink, incident_template, parse_incident_text
+from triage_tui.sync.ticket_ref import TicketRef
+from triage_tui.triage.incident_text import TicketLink, incident_template, parse_incident_text
 from triage_tui.ui import keys, words
-from triage_tui.ui.flows import queue_write, run_flow, text_editor
+from triage_tui.ui.flows import edit_until_valid, queue_write, run_flow
 from triage_tui.ui.links import ticket_url
 from triage_tui.ui.safe import clean
 from triage_tui.ui.screens.picker import Choice, FuzzyPicker
@@ -41,24 +42,11 @@ async def _raise(screen: SelectionScreen, tickets: list[dict]) -> None:
         TicketLink(t["id"], clean(t.get("subject"), limit=80), ticket_url(context.config.zendesk, t["id"]) or "")
         for t in tickets
     ]
-    drafts: list[IncidentDraft] = []
-
-    def check(text: str) -> str | None:
-        parsed = parse_incident_text(text)
-        if isinstance(parsed, str):
-            return parsed
-        drafts.append(parsed)
-        return None
-
     hint = keys.hint(screen.app, ("editor.save", "next: who watches it"), ("editor.cancel", "cancel"))
-    text = await screen.app.push_screen_wait(
-        text_editor().TextEditor(
-            "Incident: the name on the first line, the summary below", incident_template(links), hint, check
-        )
-    )
-    if text is None or not drafts:
+    title = "Incident: the name on the first line, the summary below"
+    draft = await edit_until_valid(screen, title, incident_template(links), parse_incident_text, hint=hint)
+    if draft is None:
         return
-    draft = drafts[-1]
     role = context.reads.role_named(context.config.incidentio.watcher_role)
     email = context.reads.me().email or context.config.zendesk.email
     watch = keys.label(screen.app, "incident.watch")
@@ -74,7 +62,9 @@ async def _raise(screen: SelectionScreen, tickets: list[dict]) -> None:
     entry = queue_write(
         screen,
         "Not raised",
-        lambda: raise_it(tickets, name=draft.name, summary=draft.summary, severity_id=severity_id, watcher=watcher),
+        lambda: raise_it(
+            TicketRef.each(tickets), name=draft.name, summary=draft.summary, severity_id=severity_id, watcher=watcher
+        ),
     )
     if entry is None:
         return

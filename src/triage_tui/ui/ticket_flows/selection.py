@@ -3,6 +3,7 @@ the screen does once a change to them is queued."""
 
 from __future__ import annotations
 
+from triage_tui.sync.ticket_ref import TicketRef
 from triage_tui.triage.macros import ChangeSet
 from triage_tui.ui import keys, words
 from triage_tui.ui.flows import queue_write
@@ -46,8 +47,8 @@ def queue_change(screen: SelectionScreen, tickets: list[dict], change: ChangeSet
 
     def write() -> list[dict]:
         if len(tickets) == 1:
-            return [writes.update_ticket(tickets[0], change, f"#{tickets[0]['id']}: {summary}")]
-        return writes.update_tickets(tickets, change, summary)
+            return [writes.update_ticket(TicketRef.of(tickets[0]), change, f"#{tickets[0]['id']}: {summary}")]
+        return writes.update_tickets(TicketRef.each(tickets), change, summary)
 
     if queue_write(screen, f"Not queued: {summary}", write):
         after_queue(screen, tickets, summary)

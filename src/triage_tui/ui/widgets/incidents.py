@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from triage_tui.sync.ticket_ref import TicketRef
 from triage_tui.sync.writes import OutboxUnavailable
 from triage_tui.targets import Target
 from triage_tui.triage.handover import Update, custom_field_text, incident_handover
@@ -26,7 +27,7 @@ from triage_tui.triage.incidents import (
 )
 from triage_tui.triage.macros import ChangeSet, render_placeholders
 from triage_tui.ui import keys, words
-from triage_tui.ui.flows import not_queued, queue_write, run_flow, save_handover, text_editor
+from triage_tui.ui.flows import edit_until_valid, not_queued, queue_write, run_flow, save_handover, text_editor
 from triage_tui.ui.links import open_or_copy
 from triage_tui.ui.safe import clean, plain
 from triage_tui.ui.widgets.queue import age
@@ -243,20 +244,17 @@ class IncidentPane(Vertical):
         existing = reads.incident_macro(incident.reference)
         heading = f"{'Edit' if existing else 'New'} macro: {body['title']}"
 
-        def send(final: str) -> str | None:
+        def send(final: str) -> dict | str:
             body["actions"][0]["value"] = final
             try:
                 if existing:
-                    context.writes.update_macro(existing["id"], body)
-                else:
-                    context.writes.create_macro(body)
+                    return context.writes.update_macro(existing["id"], body)
+                return context.writes.create_macro(body)
             except OutboxUnavailable as error:
                 return not_queued("Macro not saved", error)
-            return None
 
         text = body["actions"][0]["value"]
-        final = await app.push_screen_wait(editor.TextEditor(heading, text, self._editor_hint(), send=send))
-        if final is None:
+        if await edit_until_valid(self, heading, text, send, hint=self._editor_hint()) is None:
             return
         if existing:
             self.notify(f"Queued: update macro {clean(body['title'])}", markup=False)
@@ -298,23 +296,23 @@ class IncidentPane(Vertical):
                 "incident macro stay; "
             )
 
-        def send(final: str) -> str | None:
+        def send(final: str) -> list[dict] | str:
             if not resolved and says_resolved(final):
                 return f"Not sent: {incident.reference} is {status}, not resolved; the text must not say it is."
             each = []
             for ticket in tickets:
                 body = render_placeholders(final, workspace.placeholders(ticket))
-                each.append((ticket, ChangeSet(comment=body, public=True, status="solved" if resolved else None)))
+                each.append(
+                    (TicketRef.of(ticket), ChangeSet(comment=body, public=True, status="solved" if resolved else None))
+                )
             summary = "incident follow-up" if resolved else f"incident update ({status})"
             try:
-                context.writes.incident_follow_up(each, summary, macro)
+                return context.writes.incident_follow_up(each, summary, macro)
             except OutboxUnavailable as error:
                 return not_queued("Follow-up not sent", error)
-            return None
 
         title = f"Follow up {incident.reference}" if resolved else f"Update on {incident.reference} ({status})"
-        editor = text_editor().TextEditor(title, text, hint + self._editor_hint("send"), send=send)
-        if await self.app.push_screen_wait(editor) is None:
+        if await edit_until_valid(self, title, text, send, hint=hint + self._editor_hint("send")) is None:
             return
         deleted = " and the incident macro deleted" if macro else ""
         what = "follow-up" if resolved else f"update ({status})"
