@@ -6,6 +6,7 @@ from textual.widgets import Input, TextArea
 
 from tests.app.palette import palette_top
 from tests.waiting import until
+from triage_tui.triage.suggest import applied_macros
 from triage_tui.ui.screens.composer import Composer
 from triage_tui.ui.screens.confirm import Confirm
 from triage_tui.ui.screens.help import HelpScreen
@@ -157,6 +158,10 @@ async def test_m_previews_a_macro_and_sends_its_text_and_actions(harness):
     await harness.send()
     ticket = harness.sandbox.state.tickets[ticket_id]
     assert "sf-lead" in ticket["tags"] and ticket["status"] == "pending"
+    # The audit names the macro, as when an agent applies it in Zendesk: the suggestions
+    # learn from what engineers apply in triage-tui too (`macro_id` on the update).
+    macro = next(m for m in harness.sandbox.state.macros.values() if m["title"].lower().startswith("create a lead"))
+    assert macro["id"] in applied_macros(harness.sandbox.state.audits[ticket_id])
 
 
 async def test_ctrl_t_inserts_a_macro_inside_the_composer(harness):

@@ -153,3 +153,16 @@ def test_incident_macro_is_cloned_from_the_template_with_tag_impact_and_status_p
     assert "What is degraded: exports" in text
     assert "https://status.example.com" in text
     assert text.startswith("Hey {{ticket.requester.first_name")
+
+
+def test_a_macros_change_names_the_macro_for_the_audit_and_naming_it_alone_changes_nothing():
+    """`macro_id` (TicketObject: "Write only. A single macro ID to be recorded in the ticket
+    audit") goes with the update that carries the macro's changes, single or bulk."""
+    change = ChangeSet(status="pending", add_tags=("sf-lead",), macro_id=360001)
+    assert (
+        change.to_payload(updated_stamp="2026-12-07T10:00:00Z", me=1, current_tags=[])["ticket"]["macro_id"] == 360001
+    )
+    assert change.to_bulk_payload(me=1)["ticket"]["macro_id"] == 360001
+    assert ChangeSet(comment="Hi").merged(change).macro_id == 360001
+    assert ChangeSet(macro_id=360001).is_empty
+    assert "macro_id" not in ChangeSet(macro_id=360001).to_payload(updated_stamp=None, me=1, current_tags=[])["ticket"]

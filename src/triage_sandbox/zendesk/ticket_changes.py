@@ -67,7 +67,29 @@ def apply_update(state: SandboxState, ticket: dict, changes: dict, user: dict, m
         metrics["latest_comment_added_at"] = iso(moment)
         if public and author != ticket.get("requester_id"):
             metrics["assignee_updated_at"] = iso(moment)
+    events += macro_references(state, changes)
     state.touch(ticket, moment)
+    return events
+
+
+def macro_references(state: SandboxState, changes: dict) -> list[dict]:
+    """`macro_id` and `macro_ids` on a ticket: "Write only. A single macro ID (List of macro
+    IDs) to be recorded in the ticket audit" (TicketObject, support-api.oas.yaml). Recorded
+    as the event an agent's macro leaves in the audit; an id that is no macro is ignored."""
+    given = [changes.get("macro_id"), *(changes.get("macro_ids") or [])]
+    events = []
+    for value in dict.fromkeys(v for v in given if isinstance(v, int)):
+        macro = state.macros.get(value)
+        if macro is not None:
+            events.append(
+                {
+                    "id": state.new_id(),
+                    "type": "AgentMacroReference",
+                    "macro_id": value,
+                    "macro_title": macro.get("title"),
+                    "macro_deleted": False,
+                }
+            )
     return events
 
 

@@ -4,6 +4,7 @@ the macro changes, and the macro's text and changes for that ticket."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -33,7 +34,7 @@ def macro_change(
     filled per ticket of a bulk action)."""
     actions = [a.model_dump() for a in macro.actions]
     values = None if keep_placeholders else context.workspace.placeholders(ticket)
-    change = changes_from_actions(actions, values)
+    change = replace(changes_from_actions(actions, values), macro_id=macro.id)
     return change.comment or "", change
 
 
