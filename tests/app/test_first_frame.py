@@ -55,3 +55,28 @@ def test_the_app_is_imported_without_the_ticket_flows_or_the_side_panes():
     code = f"import sys, triage_tui.ui.app; print(sorted(set({later!r}) & set(sys.modules)))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+async def test_keys_typed_while_the_app_starts_act_once_the_queue_is_there(harness, monkeypatch):
+    """Keys read before the main screen is composed (typed as the command starts, an SSH
+    burst) wait for it, then act in order: `j j` move, `i` opens the note on that ticket, and
+    the text lands in it. Posted from the App's mount, where the keys of a real start-up
+    queue up (the App's own messages wait for its mount)."""
+    from textual.widgets import TextArea
+
+    from tests.app.test_writes import burst, up
+    from triage_tui.ui.app import TriageApp
+    from triage_tui.ui.screens.composer import Composer
+
+    mount = TriageApp.on_mount
+
+    def typed_meanwhile(self):
+        burst(self, "j", "j", "i", "hello")
+        return mount(self)
+
+    monkeypatch.setattr(TriageApp, "on_mount", typed_meanwhile)
+    app = harness.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await up(pilot, app, Composer)
+        await until(pilot, lambda: app.screen.query_one(TextArea).text.endswith("hello"))
+        assert app.queue_table.cursor == 2

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.app import App
 from textual.css.query import NoMatches
 from textual.screen import Screen
@@ -101,6 +102,7 @@ class TriageApp(App):
         self.quitting = False
         self.bursts = BurstWatch()
         self.keymap: dict[str, str] = {}
+        self._first_screen: MainScreen | None = None
         if config.keys:
             self.set_keymap(dict(config.keys))
 
@@ -133,7 +135,19 @@ class TriageApp(App):
         the rows reached the terminal a frame later (tests/app/test_first_frame.py)."""
         self.workspace.load()
         view = "mine" if self.config.zendesk.my_groups else "all"
-        return MainScreen(self.context, view)
+        self._first_screen = MainScreen(self.context, view)
+        return self._first_screen
+
+    async def on_event(self, event: events.Event) -> None:
+        # The main screen composes once the App is up, so keys can be read before its queue
+        # exists (typed as the command starts, an SSH burst): they wait for it, in order
+        # (the App handles one message at a time), since Textual runs a key's binding on the
+        # screen as it is when the key is handled.
+        first = self._first_screen
+        if first is not None and isinstance(event, (events.Key, events.Paste)):
+            await first.composed.wait()
+            self._first_screen = None
+        await super().on_event(event)
 
     def on_mount(self) -> None:
         if notice := self.context.reads.notice():

@@ -65,6 +65,7 @@ class QueueScreen(TicketScreen):
         self._rows = context.workspace.rows(view)
         self._queued = context.reads.queued_ticket_ids()
         self.side_panes_ready = False
+        self.composed = asyncio.Event()  # set once mounted: keys read before it wait for it
         self._side_panes_mounting: asyncio.Future | None = None
         self._detail_timer: Timer | None = None
         self._fetch_timer: Timer | None = None
@@ -79,6 +80,7 @@ class QueueScreen(TicketScreen):
 
     # -- start-up -----------------------------------------------------------------------
     def on_mount(self) -> None:
+        self.composed.set()
         settle_cursors(self)
         self.queue_table.focus()
         self.context.reported.subscribe(self, self._synced)
