@@ -125,8 +125,8 @@ class QueueScreen(TicketScreen):
         await asyncio.shield(self._side_panes_mounting)  # a second caller waits for the first
 
     async def _mount_side_panes(self) -> None:
-        # Imported here, not with the screen: the first frame needs none of these panes
-        # (with the flows they draw on, ~10 ms of imports before the queue was painted).
+        # Imported here, not with the screen: the first frame needs none of these panes, nor
+        # the incident, handover and SDK rules they import.
         from triage_tui.ui.widgets.incidents import IncidentPane
         from triage_tui.ui.widgets.keybar import KeyBar
         from triage_tui.ui.widgets.sdk import SdkPane
