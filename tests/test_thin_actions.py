@@ -30,7 +30,7 @@ def _flow_call(statement: ast.stmt) -> str | None:
     module = call.func.value
     if not (isinstance(module, ast.Call) and isinstance(module.func, ast.Name) and module.func.id == "_flow"):
         return None
-    if len(module.args) != 1 or not isinstance(name := module.args[0], ast.Constant):
+    if len(module.args) != 1 or not isinstance(name := module.args[0], ast.Constant) or not isinstance(name.value, str):
         return None
     if not call.args or not isinstance(call.args[0], ast.Name):
         return None
