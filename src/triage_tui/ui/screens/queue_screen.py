@@ -11,6 +11,7 @@ ticket shown; the status line and the side panes follow the same signal on their
 from __future__ import annotations
 
 import asyncio
+from asyncio import Event
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -65,7 +66,7 @@ class QueueScreen(TicketScreen):
         self._rows = context.workspace.rows(view)
         self._queued = context.reads.queued_ticket_ids()
         self.side_panes_ready = False
-        self.composed = asyncio.Event()  # set once mounted: keys read before it wait for it
+        self.composed = Event()  # set once mounted: keys read before it wait for it
         self._side_panes_mounting: asyncio.Future | None = None
         self._detail_timer: Timer | None = None
         self._fetch_timer: Timer | None = None
