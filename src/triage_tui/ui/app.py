@@ -1,10 +1,10 @@
 """The Textual app: settings, the services it owns and the global keys.
 
 It builds the workspace (the cache, read), the sync bridge (the engine's worker, its asks
-and reports) and the context the screens work with, then pushes `MainScreen`, which starts
-itself. It reads the cache through the workspace and writes only through the outbox; the
-screens and panes own their keys (`MainScreen` and `TicketScreen` the queue's and the
-ticket's, `IncidentPane` and `SdkPane` theirs), and `ui/keys.py` lists every one of them.
+and reports) and the context the screens work with; its default screen is `MainScreen`,
+which starts itself. It reads the cache through the workspace and writes only through the
+outbox; the screens and panes own their keys (`MainScreen` and `TicketScreen` the queue's
+and the ticket's, `IncidentPane` and `SdkPane` theirs), and `ui/keys.py` lists them all.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.app import App
 from textual.css.query import NoMatches
 from textual.screen import Screen
@@ -101,6 +102,7 @@ class TriageApp(App):
         self.quitting = False
         self.bursts = BurstWatch()
         self.keymap: dict[str, str] = {}
+        self._first_screen: MainScreen | None = None
         if config.keys:
             self.set_keymap(dict(config.keys))
 
@@ -126,11 +128,28 @@ class TriageApp(App):
             if isinstance(screen, Screen):
                 self.awaited_dialogs.discard(screen)
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> MainScreen:
+        """The main screen is the bottom of the stack, composed with the App, its rows and
+        status included: the first frame is the queue. Pushed from `on_mount` instead, it was
+        laid out and rendered inside Textual's start-up batch, which drops that frame, and
+        the rows reached the terminal a frame later (tests/app/test_first_frame.py)."""
         self.workspace.load()
         view = "mine" if self.config.zendesk.my_groups else "all"
-        # The screen is composed with its rows and status: the first frame is the queue.
-        self.push_screen(MainScreen(self.context, view))
+        self._first_screen = MainScreen(self.context, view)
+        return self._first_screen
+
+    async def on_event(self, event: events.Event) -> None:
+        # The main screen composes once the App is up, so keys can be read before its queue
+        # exists (typed as the command starts, an SSH burst): they wait for it, in order
+        # (the App handles one message at a time), since Textual runs a key's binding on the
+        # screen as it is when the key is handled.
+        first = self._first_screen
+        if first is not None and isinstance(event, (events.Key, events.Paste)):
+            await first.composed.wait()
+            self._first_screen = None
+        await super().on_event(event)
+
+    def on_mount(self) -> None:
         if notice := self.context.reads.notice():
             self.notify(notice, severity="warning", timeout=10, markup=False)
         if not self.offline:

@@ -22,13 +22,9 @@ from textual.widgets import Input
 from triage_tui.read.entries import Row
 from triage_tui.read.search import SEARCH_VIEW
 from triage_tui.ui import keys
-from triage_tui.ui.flows import run_flow, save_handover
-from triage_tui.ui.handover_flow import hero_text, sdk_text
-from triage_tui.ui.links import open_or_copy, ticket_url
 from triage_tui.ui.screens.queue_screen import WIDE
 from triage_tui.ui.screens.related_walk import RelatedScreen
 from triage_tui.ui.widgets.detail import DetailPane
-from triage_tui.ui.widgets.incidents import IncidentPane
 
 MODES = ("queue", "incidents", "sdk")
 
@@ -137,6 +133,8 @@ class MainScreen(RelatedScreen):
     async def show_incident(self, incident_id: str) -> None:
         await self.action_mode("incidents")
         if self.side_panes_ready:
+            from triage_tui.ui.widgets.incidents import IncidentPane  # imported with the panes
+
             self.query_one(IncidentPane).select(incident_id)
 
     async def action_toggle_incidents(self) -> None:
@@ -152,6 +150,8 @@ class MainScreen(RelatedScreen):
         self.mode = mode
 
     def action_ticket_url(self) -> None:
+        from triage_tui.ui.links import open_or_copy, ticket_url
+
         ticket_id = self.queue_table.current_id
         if ticket_id is not None:
             open_or_copy(self, ticket_url(self.context.config.zendesk, ticket_id))
@@ -161,6 +161,10 @@ class MainScreen(RelatedScreen):
 
     async def action_rotation_handover(self) -> None:
         # The handbook's two handovers (ui/handover_flow.py): the SDK rotation's from its view.
+        # Imported on the key, as the ticket flows are: the first frame needs neither.
+        from triage_tui.ui.flows import run_flow, save_handover
+        from triage_tui.ui.handover_flow import hero_text, sdk_text
+
         context = self.context
         if self.mode == "sdk":
             title, text, name = "SDK rotation handover (#support-client-libraries)", sdk_text(context), "handover-sdk"

@@ -11,6 +11,8 @@ ticket shown; the status line and the side panes follow the same signal on their
 from __future__ import annotations
 
 import asyncio
+from asyncio import Event
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -30,11 +32,11 @@ from triage_tui.ui.screens import settle_cursors
 from triage_tui.ui.ticket_actions import TicketScreen
 from triage_tui.ui.widgets.detail import DetailPane
 from triage_tui.ui.widgets.filter_box import FilterBox
-from triage_tui.ui.widgets.incidents import IncidentPane
-from triage_tui.ui.widgets.keybar import KeyBar
 from triage_tui.ui.widgets.queue import QueueTable
-from triage_tui.ui.widgets.sdk import SdkPane
 from triage_tui.ui.widgets.status import StatusLine, current, status_text
+
+if TYPE_CHECKING:
+    from triage_tui.ui.widgets.incidents import IncidentPane
 
 WIDE = 120
 
@@ -64,6 +66,7 @@ class QueueScreen(TicketScreen):
         self._rows = context.workspace.rows(view)
         self._queued = context.reads.queued_ticket_ids()
         self.side_panes_ready = False
+        self.composed = Event()  # set once mounted: keys read before it wait for it
         self._side_panes_mounting: asyncio.Future | None = None
         self._detail_timer: Timer | None = None
         self._fetch_timer: Timer | None = None
@@ -78,6 +81,7 @@ class QueueScreen(TicketScreen):
 
     # -- start-up -----------------------------------------------------------------------
     def on_mount(self) -> None:
+        self.composed.set()
         settle_cursors(self)
         self.queue_table.focus()
         self.context.reported.subscribe(self, self._synced)
@@ -122,6 +126,12 @@ class QueueScreen(TicketScreen):
         await asyncio.shield(self._side_panes_mounting)  # a second caller waits for the first
 
     async def _mount_side_panes(self) -> None:
+        # Imported here, not with the screen: the first frame needs none of these panes, nor
+        # the incident, handover and SDK rules they import.
+        from triage_tui.ui.widgets.incidents import IncidentPane
+        from triage_tui.ui.widgets.keybar import KeyBar
+        from triage_tui.ui.widgets.sdk import SdkPane
+
         # q may be handled between any two of these steps (a key read runs before this task's
         # first step, too): once the app is exiting, the screen is no longer attached and
         # mounting on it raises, so each step first asks whether there is still a screen.
@@ -279,10 +289,14 @@ class QueueScreen(TicketScreen):
 
     def refresh_incidents(self) -> None:
         if self.side_panes_ready:
+            from triage_tui.ui.widgets.incidents import IncidentPane  # imported by then: a lookup
+
             self.query_one(IncidentPane).reload()
 
     def refresh_sdk(self) -> None:
         if self.side_panes_ready:
+            from triage_tui.ui.widgets.sdk import SdkPane  # imported by then: a lookup
+
             self.query_one(SdkPane).reload()
 
     def on_queue_table_highlighted(self, message: QueueTable.Highlighted) -> None:
