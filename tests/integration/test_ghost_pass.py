@@ -218,3 +218,17 @@ async def test_a_listing_begun_over_50_minutes_ago_begins_again_as_its_cursor_ex
         pollers.now = lambda: FROZEN_NOW + dt.timedelta(minutes=51)
         await running.engine.poll("reconcile")
     assert "page[after]" not in seen[-1][1]
+
+
+async def test_a_cursor_zendesk_refuses_begins_the_listing_again_in_the_same_step(busy):
+    """Zendesk's clock, not ours, says when a cursor expired: a refused one is not sent again
+    at every step until ours agrees."""
+    sandbox, running = busy
+    with recording(sandbox) as seen:
+        await running.engine.poll("reconcile")
+        later(sandbox, 61 * 60)
+        report = await running.engine.poll("reconcile")
+    assert report.error is None, report.error
+    assert ["page[after]" in query for _, query in seen] == [False, True, False]
+    listing = running.store.get("cursor:reconcile")["listing"]
+    assert listing["after"] is not None and len(listing["listed"]) == 1000  # the first page, read again

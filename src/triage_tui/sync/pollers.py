@@ -12,7 +12,7 @@ import asyncio
 import datetime as dt
 import math
 
-from triage_tui.sources.errors import AuthFailed, NotFound, SourceError
+from triage_tui.sources.errors import AuthFailed, NotFound, Rejected, SourceError
 from triage_tui.sources.zendesk import ChangedTicket, TicketPage, visible_fields
 from triage_tui.store.queue_rows import UNSOLVED, QueueRow
 from triage_tui.sync.changes import (
@@ -345,9 +345,17 @@ class Pollers(FeedReads, TicketRequests, IncidentPolls, GithubPolls):
         listing = place.get("listing")
         began = parse_stamp(listing.get("began")) if isinstance(listing, dict) else None
         if not isinstance(listing, dict) or began is None or self.now() - began > LISTING_EXPIRES:
-            listing = {"began": stamp(self.now()), "before": shown, "after": None, "listed": [], "newer": []}
+            listing = self._new_listing(shown)
         if "confirm" not in listing:
-            page = await client.unsolved_listed(listing["after"], EXPORT_PAGE)
+            try:
+                page = await client.unsolved_listed(listing["after"], EXPORT_PAGE)
+            except Rejected:
+                if listing["after"] is None:
+                    raise
+                # The cursor refused (expired by Zendesk's clock sooner than by ours): the
+                # listing begins again at once rather than ask with it at every step.
+                listing = self._new_listing(shown)
+                page = await client.unsolved_listed(None, EXPORT_PAGE)
             rows = self.store.unsolved_rows()
             cached = {t.id: QueueRow._make(rows[str(t.id)]).updated_at for t in page.listed if str(t.id) in rows}
             listing["listed"] += [t.id for t in page.listed]
@@ -365,6 +373,10 @@ class Pollers(FeedReads, TicketRequests, IncidentPolls, GithubPolls):
             rest = [i for i in listing["confirm"] if i in still and i not in chunk]
             listing = {**listing, "confirm": rest} if rest else None
         self.store.set("cursor:reconcile", {"listing": listing} if listing else {})
+
+    def _new_listing(self, shown: list[int]) -> dict:
+        """A listing about to begin: when, what was shown then, no page read yet."""
+        return {"began": stamp(self.now()), "before": shown, "after": None, "listed": [], "newer": []}
 
     async def _settle_shown(self, report: SyncReport, chunk: list[int]) -> None:
         """Read `chunk` (tickets shown) again through show_many. A ticket it leaves out is
