@@ -19,6 +19,8 @@ import pytest
 
 from tests.conftest import FROZEN_NOW
 from tests.helpers import Engine
+from tests.integration import test_sync_account
+from tests.integration.test_sync_account import colleague, group, shown
 from triage_sandbox.data import generate
 from triage_sandbox.server import Sandbox, SandboxSettings
 from triage_tui.sync.changes import reconcile_by_listing, reconcile_requests
@@ -45,22 +47,16 @@ def wide_data() -> dict:
 
 
 @pytest.fixture
-def account(wide_data):
+def hostile(wide_data):
     """An agent restricted to four groups (244 tickets in reach), deletions refused to it,
-    search a minute behind."""
+    search a minute behind (`agent`, imported, is a copy after its first sync against it)."""
     settings = SandboxSettings(search_lag_seconds=60, deny_deleted=True, restrict_groups=REACH)
     with Sandbox(copy.deepcopy(wide_data), settings=settings) as running:
         yield running
 
 
-@pytest.fixture
-async def agent(account, tmp_path):
-    running = Engine(account.url, tmp_path / "cache")
-    report = await running.engine.poll("zendesk")
-    assert report.error is None, report.error
-    assert reconcile_by_listing(len(running.store.unsolved_rows()))
-    yield running
-    await running.aclose()
+# That module's copy of agent@example.com after its first sync, here against `hostile` above.
+agent = test_sync_account.agent
 
 
 @contextlib.contextmanager
@@ -86,23 +82,8 @@ def later(sandbox, seconds: float) -> None:
     sandbox.app.now = lambda: before() + dt.timedelta(seconds=seconds)
 
 
-def shown(agent: Engine) -> set[int]:
-    return {int(key) for key in agent.store.unsolved()}
-
-
 def admin(sandbox) -> dict:
     return next(u for u in sandbox.state.users.values() if u["role"] == "admin")
-
-
-def group(sandbox, name: str) -> int:
-    return next(g["id"] for g in sandbox.state.groups.values() if g["name"] == name)
-
-
-def colleague(sandbox, ticket_id: int, **changes) -> None:
-    with sandbox.state.lock:
-        ticket = sandbox.state.tickets[ticket_id]
-        ticket.update(changes)
-        sandbox.state.touch(ticket, sandbox.app.now())
 
 
 async def one_pass(agent: Engine) -> list[SyncReport]:
@@ -117,17 +98,18 @@ def show_many_ids(seen: list[tuple[str, dict[str, str]]]) -> list[set[int]]:
     return [{int(i) for i in query["ids"].split(",")} for path, query in seen if path.startswith(SHOW_MANY)]
 
 
-async def test_merged_moved_and_deleted_tickets_leave_within_a_pass_and_only_they_are_asked_about(agent, account):
+async def test_merged_moved_and_deleted_tickets_leave_within_a_pass_and_only_they_are_asked_about(agent, hostile):
     ids = sorted(shown(agent))
+    assert len(ids) == 244 and reconcile_by_listing(len(ids))
     merged, target, moved, deleted, changed = ids[0], ids[1], ids[2], ids[3], ids[4]
-    with account.state.lock:
-        account.state.merge_tickets(target, [merged], admin(account), account.app.now())
-        account.state.delete_ticket(deleted, admin(account), account.app.now())
-    colleague(account, moved, group_id=group(account, "Growth"))  # out of this agent's reach
-    colleague(account, changed, subject="Changed where no feed of ours looked")
+    with hostile.state.lock:
+        hostile.state.merge_tickets(target, [merged], admin(hostile), hostile.app.now())
+        hostile.state.delete_ticket(deleted, admin(hostile), hostile.app.now())
+    colleague(hostile, moved, group_id=group(hostile, "Growth"))  # out of this agent's reach
+    colleague(hostile, changed, subject="Changed where no feed of ours looked")
     ghosts = {merged, moved, deleted}
-    later(account, 61)  # search has indexed all of it
-    with recording(account) as seen:
+    later(hostile, 61)  # search has indexed all of it
+    with recording(hostile) as seen:
         reports = await one_pass(agent)
     assert not ghosts & shown(agent)
     assert target in shown(agent) and len(shown(agent)) == len(ids) - 3
@@ -140,34 +122,34 @@ async def test_merged_moved_and_deleted_tickets_leave_within_a_pass_and_only_the
     assert ghosts <= {i for r in reports for i in r.changed}
 
 
-async def test_a_ghost_search_still_lists_as_unsolved_leaves_at_the_next_pass(agent, account):
+async def test_a_ghost_search_still_lists_as_unsolved_leaves_at_the_next_pass(agent, hostile):
     ids = sorted(shown(agent))
     merged, target = ids[0], ids[1]
-    with account.state.lock:
-        account.state.merge_tickets(target, [merged], admin(account), account.app.now())
+    with hostile.state.lock:
+        hostile.state.merge_tickets(target, [merged], admin(hostile), hostile.app.now())
     await one_pass(agent)  # search still lists it open, as it was a minute ago
     assert merged in shown(agent)
-    later(account, 61)
+    later(hostile, 61)
     await one_pass(agent)
     assert merged not in shown(agent)
 
 
-async def test_a_new_ticket_search_has_not_indexed_stays(agent, account):
-    requester = next(u for u in account.state.users.values() if u["role"] == "end-user")
+async def test_a_new_ticket_search_has_not_indexed_stays(agent, hostile):
+    requester = next(u for u in hostile.state.users.values() if u["role"] == "end-user")
     await agent.engine.poll("reconcile")  # the listing: its one page
-    with account.state.lock:
-        fresh = account.state.create_ticket(
-            {"subject": "Just arrived", "group_id": group(account, "Support")},
+    with hostile.state.lock:
+        fresh = hostile.state.create_ticket(
+            {"subject": "Just arrived", "group_id": group(hostile, "Support")},
             requester,
             requester,
             "Help",
-            account.app.now(),
+            hostile.app.now(),
         )["id"]
     report = await agent.engine.poll("zendesk")
     assert report.error is None and fresh in shown(agent)
-    with recording(account) as during:
+    with recording(hostile) as during:
         await agent.engine.poll("reconcile")  # it arrived after the listing began: not judged by it
-    with recording(account) as after:
+    with recording(hostile) as after:
         await one_pass(agent)  # shown before this listing, not indexed yet: asked about, and kept
     assert fresh in shown(agent)
     assert during == [] and show_many_ids(after) == [{fresh}]
