@@ -25,11 +25,11 @@ class Reconciliation(PollerBase):
     async def _reconcile(self, report: SyncReport) -> None:
         """One step of a reconciliation pass (`changes.py`): a small queue is read again
         whole through show_many, a larger one listed through search export first."""
-        shown = [int(key) for key in self.store.unsolved_rows()]
-        if reconcile_by_listing(len(shown)):
-            await self._reconcile_listed(report, shown)
+        rows = self.store.unsolved_rows()
+        if reconcile_by_listing(len(rows)):
+            await self._reconcile_listed(report, rows)
         else:
-            await self._reconcile_read(report, shown)
+            await self._reconcile_read(report, [int(key) for key in rows])
 
     async def _reconcile_read(self, report: SyncReport, shown: list[int]) -> None:
         """The 100 tickets shown that were read longest ago (never read first) read again.
@@ -50,7 +50,7 @@ class Reconciliation(PollerBase):
         read.update({str(i): step for i in chunk})
         self.store.set("cursor:reconcile", {"step": step, "read": read})
 
-    async def _reconcile_listed(self, report: SyncReport, shown: list[int]) -> None:
+    async def _reconcile_listed(self, report: SyncReport, rows: dict[str, list]) -> None:
         """A step of a listed pass: the next page of every unsolved ticket this token may see
         (search export, 1000 ids), or, once listed, one show_many of the tickets shown that
         the listing left out or listed newer than cached.
@@ -61,6 +61,7 @@ class Reconciliation(PollerBase):
         minutes" late) is left out of the next pass's listing: it leaves within two passes."""
         client = self.clients.zendesk
         assert client is not None
+        shown = [int(key) for key in rows]
         place = self.store.get("cursor:reconcile") or {}
         listing = place.get("listing")
         began = parse_stamp(listing.get("began")) if isinstance(listing, dict) else None
@@ -76,7 +77,6 @@ class Reconciliation(PollerBase):
                 # listing begins again at once rather than ask with it at every step.
                 listing = self._new_listing(shown)
                 page = await client.unsolved_listed(None, EXPORT_PAGE)
-            rows = self.store.unsolved_rows()
             cached = {t.id: QueueRow._make(rows[str(t.id)]).updated_at for t in page.listed if str(t.id) in rows}
             listing["listed"] += [t.id for t in page.listed]
             listing["newer"] += [t.id for t in page.listed if t.id in cached and is_newer(t.updated_at, cached[t.id])]
