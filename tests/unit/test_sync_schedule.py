@@ -137,7 +137,10 @@ def test_reconciliation_reads_a_small_queue_whole_and_lists_a_large_one():
     assert reconcile_requests(0) == 1 and reconcile_requests(100) == 1 and reconcile_requests(200) == 2
     assert not reconcile_by_listing(200) and reconcile_by_listing(201)
     assert reconcile_requests(1000) == 2 and reconcile_requests(5000) == 6
-    assert reconcile_step(5000, 600) == 100.0 and reconcile_step(80, 600) == 600.0
+    assert reconcile_step(80, 600) == 600.0 and reconcile_step(200, 600) == 300.0
+    # A listing's 6 requests 15 s apart, then the rest of the pass: a ghost waits for the next
+    # listing, not for one spread over the pass.
+    assert reconcile_step(5000, 600, listing=True) == 15.0 and reconcile_step(5000, 600) == 525.0
     assert "6 requests a pass, 0.6 a minute" in describe_reconcile(5000, 600)
     assert "through search export" in describe_reconcile(5000, 600)
     assert "leave within 12 min, 24 while search has not indexed the change" in describe_reconcile(5000, 600)

@@ -82,9 +82,10 @@ class Reconciliation(PollerBase):
             listing["newer"] += [t.id for t in page.listed if t.id in cached and is_newer(t.updated_at, cached[t.id])]
             listing["after"] = page.after_cursor
             if page.after_cursor is None:
-                # Listed: what to ask about is known; asked at the next step (the pass stays spread).
+                # Listed: what to ask about is known, and asked at the next step (one request a step).
                 left_out = set(listing["before"]) - set(listing["listed"])
-                listing = {"began": listing["began"], "confirm": sorted(left_out | set(listing["newer"]))}
+                confirm = sorted(left_out | set(listing["newer"]))
+                listing = {"began": listing["began"], "confirm": confirm} if confirm else None
         else:
             still = set(shown)
             chunk = [i for i in listing["confirm"] if i in still][:SHOW_MANY]
@@ -93,6 +94,10 @@ class Reconciliation(PollerBase):
             rest = [i for i in listing["confirm"] if i in still and i not in chunk]
             listing = {**listing, "confirm": rest} if rest else None
         self.store.set("cursor:reconcile", {"listing": listing} if listing else {})
+
+    def listing_under_way(self) -> bool:
+        """Whether a listed pass has pages or questions left (its next step comes soon)."""
+        return bool((self.store.get("cursor:reconcile") or {}).get("listing"))
 
     def _new_listing(self, shown: list[int]) -> dict:
         """A listing about to begin: when, what was shown then, no page read yet."""
