@@ -143,7 +143,7 @@ def test_reconciliation_reads_a_small_queue_whole_and_lists_a_large_one():
     assert reconcile_step(5000, 600, listing=True) == 15.0 and reconcile_step(5000, 600) == 525.0
     assert "6 requests a pass, 0.6 a minute" in describe_reconcile(5000, 600)
     assert "through search export" in describe_reconcile(5000, 600)
-    assert "leave within 12 min, 24 while search has not indexed the change" in describe_reconcile(5000, 600)
+    assert "leave within 13.5 min of search indexing the change" in describe_reconcile(5000, 600)
     assert "re-reads the 80 tickets shown through show_many" in describe_reconcile(80, 600)
 
 

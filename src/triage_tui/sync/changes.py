@@ -233,11 +233,12 @@ def describe_reconcile(shown: int, seconds: float = RECONCILE_SECONDS) -> str:
     cost = f"({requests} request{'s' if requests != 1 else ''} a pass, {requests * 60 / seconds:.1f} a minute)"
     once = seconds * (1 + JITTER) / 60
     if reconcile_by_listing(shown):
+        listing = (requests - 1) * LISTING_STEP * (1 + JITTER) / 60
         return (
             f"reconciliation lists the unsolved tickets through search export every {seconds / 60:g} min and "
             f"re-reads the ones of the {shown:,} shown it leaves out through show_many {cost}: merged, closed, "
-            f"moved-out-of-reach and deleted tickets leave within {once:g} min, {2 * once:g} while search "
-            "has not indexed the change"
+            f"moved-out-of-reach and deleted tickets leave within {once + listing:g} min of search indexing "
+            "the change"
         )
     return (
         f"reconciliation re-reads the {shown:,} tickets shown through show_many every {seconds / 60:g} min "
