@@ -15,6 +15,7 @@ from triage_tui.sync.changes import (
     feed_view_body,
     is_newer,
     plan_feed,
+    reconcile_by_listing,
     reconcile_requests,
     reconcile_step,
 )
@@ -129,10 +130,21 @@ def test_the_configured_view_wins_and_an_unknown_or_inactive_one_is_named():
     assert configured_feed([{**RECENT, "active": False}], 7).by_search
 
 
-def test_reconciliation_costs_one_request_per_100_tickets_shown_per_pass():
-    assert reconcile_requests(0) == 1 and reconcile_requests(100) == 1 and reconcile_requests(5000) == 50
-    assert reconcile_step(5000, 600) == 12.0 and reconcile_step(80, 600) == 600.0
-    assert "50 requests a pass, 5.0 a minute" in describe_reconcile(5000, 600)
+def test_reconciliation_reads_a_small_queue_whole_and_lists_a_large_one():
+    # Up to 200 shown, show_many of each (100 ids a request) is as cheap as listing and exact;
+    # above, search export lists 1000 ids a request and one show_many asks about what it left
+    # out (5,000 shown: 6 requests a pass, not the 50 of reading every ticket).
+    assert reconcile_requests(0) == 1 and reconcile_requests(100) == 1 and reconcile_requests(200) == 2
+    assert not reconcile_by_listing(200) and reconcile_by_listing(201)
+    assert reconcile_requests(1000) == 2 and reconcile_requests(5000) == 6
+    assert reconcile_step(80, 600) == 600.0 and reconcile_step(200, 600) == 300.0
+    # A listing's 6 requests 15 s apart, then the rest of the pass: a ghost waits for the next
+    # listing, not for one spread over the pass.
+    assert reconcile_step(5000, 600, listing=True) == 15.0 and reconcile_step(5000, 600) == 525.0
+    assert "6 requests a pass, 0.6 a minute" in describe_reconcile(5000, 600)
+    assert "through search export" in describe_reconcile(5000, 600)
+    assert "leave within 13.5 min of search indexing the change" in describe_reconcile(5000, 600)
+    assert "re-reads the 80 tickets shown through show_many" in describe_reconcile(80, 600)
 
 
 def test_a_step_of_a_pass_is_scheduled_sooner_than_the_pass():

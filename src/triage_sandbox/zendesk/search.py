@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from triage_sandbox.http import Request, Response
 from triage_sandbox.state import SandboxState
-from triage_sandbox.zendesk import fields, search_rules, view_rules
+from triage_sandbox.zendesk import export_cursor, fields, search_rules, view_rules
 from triage_sandbox.zendesk.context import API, Zendesk
 from triage_sandbox.zendesk.pagination import cursor_page, query_int
 from triage_sandbox.zendesk.replies import invalid
@@ -109,6 +109,10 @@ def register(z: Zendesk) -> None:
             return invalid("Searches with type in the query string are not supported; use filter[type]")
         if kind != "ticket":
             return invalid(f"filter[type] {kind!r}: the sandbox exports tickets only", 422)
+        paged = export_cursor.opened(request, now())
+        if isinstance(paged, Response):
+            return paged
+        request = paged
         with state.lock:
             try:
                 items = [t for _, t in search_results(query, request.user, ["ticket"])]
@@ -130,7 +134,7 @@ def register(z: Zendesk) -> None:
             body["results"] = [{**t, "result_type": "ticket"} for t in tickets]
             body["facets"] = None
             body.update(z.sideload(search_rules.search_includes(request.query.get("include", "")), tickets))
-            return Response(200, body)
+            return Response(200, export_cursor.stamped(body, now()))
 
     def search_query(request: Request) -> str | Response:
         query = request.query.get("query", "")

@@ -34,8 +34,10 @@ from triage_tui.sources.zendesk_pages import (
     BULK_IDS,
     ChangedTicket,
     JobStatus,
+    ListedPage,
     SearchPage,
     TicketPage,
+    listed_page,
     merge_metric_sets,
     tags_of,
     ticket_page,
@@ -85,6 +87,16 @@ class ZendeskClient:
             if page.end_of_stream or not page.after_cursor:
                 return
             params = {**params, "page[after]": page.after_cursor}
+
+    async def unsolved_listed(self, after: str | None = None, page_size: int = 1000) -> ListedPage:
+        """One page of the ids of every unsolved ticket this token may see (search export,
+        newest created first; no sideloads: only ids and when each changed are read).
+        `after`: the previous page's cursor, which "expires after one hour" (spec
+        ExportSearchResults)."""
+        params: dict[str, Any] = {"query": UNSOLVED_QUERY, "filter[type]": "ticket", "page[size]": page_size}
+        if after:
+            params["page[after]"] = after
+        return listed_page(await self.http.get_json("/api/v2/search/export.json", params, poll=True))
 
     async def unsolved_count(self, query: str = UNSOLVED_QUERY) -> int | None:
         """How many tickets the first sync will read (search indexes late: an estimate)."""

@@ -46,6 +46,28 @@ class TicketPage:
     end_of_stream: bool = True
 
 
+@dataclass(frozen=True)
+class ListedPage:
+    """One page of a listing of ids (search export without sideloads): each id with when it
+    last changed as search indexed it, and the cursor of the next page (None: the last)."""
+
+    listed: list[ChangedTicket]
+    after_cursor: str | None
+
+
+def listed_page(body: Any) -> ListedPage:
+    if not isinstance(body, dict) or not isinstance(body.get("results"), list):
+        raise BadResponse("zendesk", "search export: expected a 'results' list")
+    listed = [
+        ChangedTicket(t["id"], str(t.get("updated_at") or ""))
+        for t in body["results"]
+        if isinstance(t, dict) and isinstance(t.get("id"), int) and t.get("result_type", "ticket") == "ticket"
+    ]
+    meta = body.get("meta") or {}
+    after = meta.get("after_cursor") if isinstance(meta, dict) and meta.get("has_more") else None
+    return ListedPage(listed, after if isinstance(after, str) and after else None)
+
+
 @dataclass
 class SearchPage:
     found: TicketPage

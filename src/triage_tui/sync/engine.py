@@ -136,10 +136,14 @@ class SyncEngine:
         report = await self.jobs[name]()
         client = self._client_of(name)
         budget = client.http.budget if client is not None and name in ("zendesk", "deletions", "reconcile") else None
-        # A reconciliation pass is spread over its interval: its next step comes after a
-        # share of it, so that 5,000 tickets shown are 50 requests ~12 s apart, not 50 at once.
+        # A reconciliation pass comes a step at a time (`changes.reconcile_step`): 80 tickets
+        # shown are one request every 10 minutes, 5,000 a listing of 6 requests 15 s apart.
         every = (
-            reconcile_step(len(self.store.unsolved_rows()), self.schedule.intervals[name])
+            reconcile_step(
+                len(self.store.unsolved_rows()),
+                self.schedule.intervals[name],
+                listing=report.error is None and self.pollers.listing_under_way(),
+            )
             if name == "reconcile"
             else None
         )

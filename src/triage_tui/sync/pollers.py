@@ -1,9 +1,9 @@
 """Pollers: pull each service into the cache and say which ids changed.
 
 This module is the Zendesk queue: a first sync page by page, then the changes its feed
-lists (`feed_reads.py`), reconciliation and deletions. incident.io (`incident_polls.py`),
-GitHub (`github_polls.py`) and the screen's own asks (`ticket_requests.py`) are polled by
-the same object; what they share is `poll_base.py`.
+lists (`feed_reads.py`), reconciliation (`reconciliation.py`) and deletions. incident.io
+(`incident_polls.py`), GitHub (`github_polls.py`) and the screen's own asks
+(`ticket_requests.py`) are polled by the same object; what they share is `poll_base.py`.
 """
 
 from __future__ import annotations
@@ -14,10 +14,9 @@ import math
 
 from triage_tui.sources.errors import AuthFailed, NotFound, SourceError
 from triage_tui.sources.zendesk import ChangedTicket, TicketPage, visible_fields
-from triage_tui.store.queue_rows import UNSOLVED, QueueRow
+from triage_tui.store.queue_rows import QueueRow
 from triage_tui.sync.changes import (
     SEARCH_LAG,
-    SHOW_MANY,
     VIEW_OVERLAP,
     is_newer,
     parse_stamp,
@@ -27,6 +26,7 @@ from triage_tui.sync.feed_reads import FeedReads
 from triage_tui.sync.github_polls import GithubPolls
 from triage_tui.sync.incident_polls import IncidentPolls
 from triage_tui.sync.poll_base import SyncReport, dump
+from triage_tui.sync.reconciliation import Reconciliation
 from triage_tui.sync.ticket_requests import TicketRequests
 
 # The feed view reaches back 24 hours: a copy away for longer reads the whole queue again.
@@ -35,7 +35,7 @@ RESYNC_AFTER = dt.timedelta(hours=20)
 FIRST_SYNC_PAGE = 1000  # the search export's page
 
 
-class Pollers(FeedReads, TicketRequests, IncidentPolls, GithubPolls):
+class Pollers(FeedReads, Reconciliation, TicketRequests, IncidentPolls, GithubPolls):
     # -- Zendesk --------------------------------------------------------------------------
     async def zendesk(self) -> SyncReport:
         return await self._guard("zendesk", self._zendesk)
@@ -295,48 +295,6 @@ class Pollers(FeedReads, TicketRequests, IncidentPolls, GithubPolls):
             found_orgs, bad = await client.organizations_many(want_orgs)
             self.store.put_records("org", [dump(o) for o in found_orgs])
             self._skipped(report, bad)
-
-    async def reconcile(self) -> SyncReport:
-        return await self._guard("zendesk", self._reconcile, status="none")
-
-    async def _reconcile(self, report: SyncReport) -> None:
-        """One step of a reconciliation pass: the 100 tickets shown that were read longest
-        ago (never read first) read again through show_many. A ticket it leaves out is
-        deleted, merged away or out of this token's reach, and leaves the cache; one it
-        returns closed or solved leaves the queue; a newer one is stored.
-
-        Longest ago first, not "on from the last id read": with a pass of C requests spread
-        as C steps, every ticket shown is read within C steps however the queue grows or
-        shrinks between them (reading on from an id read three new tickets alone once and
-        left the rest for a second pass)."""
-        client = self.clients.zendesk
-        assert client is not None
-        place = self.store.get("cursor:reconcile") or {}
-        step = int(place.get("step") or 0) + 1
-        last_read: dict[str, int] = place.get("read") or {}
-        shown = [int(key) for key in self.store.unsolved_rows()]
-        chunk = sorted(shown, key=lambda i: (last_read.get(str(i), 0), i))[:SHOW_MANY]
-        if not chunk:
-            return
-        page = await client.tickets_many(chunk)
-        self._save_people(page)
-        returned = {t.id for t in page.tickets}
-        # Only those still shown: a write or poll may have settled one while we waited.
-        gone = [{"id": i, "status": "deleted"} for i in chunk if i not in returned and self.store.ticket(i) is not None]
-        # A ticket as cached needs nothing: storing it again would repaint it for nothing.
-        moved_on = []
-        for ticket in page.tickets:
-            fresh = self._keep_local_metrics(dump(ticket))
-            cached = self.store.ticket(ticket.id) or {}
-            if fresh.get("status") not in UNSOLVED or is_newer(fresh.get("updated_at"), cached.get("updated_at")):
-                moved_on.append(fresh)
-        report.changed += self.store.put_tickets(moved_on, only_if_newer=True)
-        report.changed += self.store.put_tickets(gone)
-        self._skipped(report, page.skipped)
-        # Only tickets still shown are remembered: the record stays the size of the queue.
-        read = {str(i): last_read[str(i)] for i in shown if str(i) in last_read}
-        read.update({str(i): step for i in chunk})
-        self.store.set("cursor:reconcile", {"step": step, "read": read})
 
     async def deletions(self) -> SyncReport:
         return await self._guard("zendesk", self._deletions, status="none")
