@@ -14,6 +14,7 @@ from tests.waiting import eventually
 from triage_tui.relay import feed, publisher
 from triage_tui.relay.connect import RelayConfigError, bucket, check_url, connect
 from triage_tui.relay.names import PATH_KEY, group_bucket, ticket_key
+from triage_tui.relay.publisher import SLAS_SECONDS
 from triage_tui.relay.waits import first_of
 from triage_tui.sync.requests import Presence
 from triage_tui.sync.ticket_ref import TicketRef
@@ -36,6 +37,17 @@ def change(sandbox, predicate=lambda t: t["status"] == "open", subject: str = "c
         ticket["subject"] = subject
         sandbox.state.touch(ticket, sandbox.app.now())
         return dict(ticket)
+
+
+async def a_relay_and_a_copy(strict, nats_server, tmp_path, running, *, slas_seconds: float = SLAS_SECONDS):
+    """The only relay, leading and past its first sync, and one copy holding its queue."""
+    config = relay_config(strict.url, nats_server.url)
+    leader = make_relay(running, config, tmp_path / "relay", "relay-1", slas_seconds=slas_seconds)
+    running.start(leader.run)
+    await eventually(lambda: leader.leading.is_set() and leader.store.get("cursor:zendesk"))
+    copy = Copy(running, config, tmp_path / "copy")
+    await eventually(lambda: len(copy.store.unsolved()) == len(leader.store.unsolved()))
+    return config, leader, copy
 
 
 async def test_a_relay_publishes_the_account_and_a_copy_paints_a_change_without_reading_zendesk(
@@ -89,12 +101,7 @@ async def test_a_new_ticket_reaches_the_copy_as_listed_and_its_new_requester_fol
     """A ticket from a requester nobody has seen: published as the view lists it, no request
     of its own; the round's show_many brings the requester, and the ticket goes out again
     with it, so the copy can name who wrote."""
-    config = relay_config(strict.url, nats_server.url)
-    relay = make_relay(running, config, tmp_path / "relay", "relay-1", slas_seconds=4.0)
-    running.start(relay.run)
-    await eventually(lambda: relay.leading.is_set() and relay.store.get("cursor:zendesk"))
-    copy = Copy(running, config, tmp_path / "copy")
-    await eventually(lambda: len(copy.store.unsolved()) == len(relay.store.unsolved()))
+    _, _, copy = await a_relay_and_a_copy(strict, nats_server, tmp_path, running, slas_seconds=4.0)
 
     with strict.state.lock:
         requester = strict.state.end_user("Nova Newcomer", "nova@example.org")
@@ -128,12 +135,7 @@ async def test_a_solved_ticket_reaches_the_copies_then_leaves_the_bucket(strict,
     """A bucket holds what may be in a queue: a solved ticket is published once (a copy
     connected now sees it solved, and keeps it), then purged, so a copy that connects later
     does not load every ticket the account ever solved."""
-    config = relay_config(strict.url, nats_server.url)
-    relay = make_relay(running, config, tmp_path / "relay", "relay-1")
-    running.start(relay.run)
-    await eventually(lambda: relay.leading.is_set() and relay.store.get("cursor:zendesk"))
-    copy = Copy(running, config, tmp_path / "copy")
-    await eventually(lambda: len(copy.store.unsolved()) == len(relay.store.unsolved()))
+    config, relay, copy = await a_relay_and_a_copy(strict, nats_server, tmp_path, running)
 
     ticket = change(strict, subject="solved by a colleague")
     with strict.state.lock:
@@ -160,12 +162,7 @@ async def test_a_solved_ticket_reaches_the_copies_then_leaves_the_bucket(strict,
 
 
 async def test_a_deleted_ticket_and_one_moved_out_of_a_group_leave_the_copy(strict, nats_server, tmp_path, running):
-    config = relay_config(strict.url, nats_server.url)
-    relay = make_relay(running, config, tmp_path / "relay", "relay-1")
-    running.start(relay.run)
-    await eventually(lambda: relay.leading.is_set() and relay.store.get("cursor:zendesk"))
-    copy = Copy(running, config, tmp_path / "copy")
-    await eventually(lambda: len(copy.store.unsolved()) == len(relay.store.unsolved()))
+    _, relay, copy = await a_relay_and_a_copy(strict, nats_server, tmp_path, running)
 
     # Published to the old group's bucket, then moved: the old bucket deletes it, the new has it.
     ticket = change(strict)
